@@ -1,0 +1,14 @@
+"""Blueprints, one per area of the application."""
+from __future__ import annotations
+
+
+def register_blueprints(app) -> None:
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .files import bp as files_bp
+    from .history import bp as history_bp
+    from .home import bp as home_bp
+    from .registry import bp as registry_bp
+
+    for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
+        app.register_blueprint(bp)

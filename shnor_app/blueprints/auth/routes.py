@@ -1,0 +1,81 @@
+import secrets
+import time
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ...services import accounts
+from . import bp
+from .forms import ChangePasswordForm, LoginForm
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data,
+                                         request.remote_addr or "")
+        except accounts.LoginRefused as refused:
+            form.password.errors = [refused.message]
+            status = 429 if refused.locked else 401
+        else:
+            next_url = _safe_next(request.args.get("next"))
+            session.clear()  # a new session at login: nothing from before survives
+            login_user(user)
+            session.permanent = True
+            session["started"] = session["seen"] = time.time()
+            session["sid"] = secrets.token_hex(16)
+            if user.must_change_password:
+                flash("Задайте новый пароль, чтобы продолжить.", "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(next_url)
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    accounts.logout(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash("Вы вышли из системы.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_own_password(user, form.current.data, form.new.data)
+        except accounts.AccountError as err:
+            form.new.errors = [str(err)]
+            status = 422
+        else:
+            # The version changed: keep this browser signed in, every other session ends.
+            login_user(user)
+            session["started"] = session["seen"] = time.time()
+            flash("Пароль изменён. Другие открытые сеансы завершены.", "success")
+            return redirect(url_for("home.index"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/password.html", form=form), status

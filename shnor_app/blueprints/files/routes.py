@@ -1,0 +1,91 @@
+"""Attached files of any record: list, upload, download, soft-delete.
+
+The record that owns a file is found through ``policy.ATTACHMENT_OWNERS``; whoever may see the
+record may see and download its files, whoever may attach to it may upload.
+"""
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ... import policy
+from ...extensions import db
+from ...models import Attachment
+from ...services import files as file_service
+from ...web import render_fragment, render_view
+from . import bp
+
+
+def _owner_or_404(object_type: str, object_id: int):
+    model = policy.ATTACHMENT_OWNERS.get(object_type)
+    if model is None:
+        abort(404)
+    return policy.get_or_404(current_user, model, object_id)
+
+
+def _list_context(object_type: str, owner, error: str | None = None) -> dict:
+    items = db.session.scalars(select(Attachment).where(
+        Attachment.object_type == object_type, Attachment.object_id == owner.id,
+        Attachment.deleted_at.is_(None)).order_by(Attachment.created_at.desc())).all()
+    return {
+        "object_type": object_type, "owner": owner, "items": items, "error": error,
+        "can_upload": policy.can_attach(current_user, owner),
+        "can_delete": {a.id: policy.can_edit(current_user, a) for a in items},
+        "human_size": file_service.human_size, "allowed": file_service.ALLOWED_LABEL,
+        "max_mb": current_app.config["UPLOAD_MAX_MB"],
+    }
+
+
+@bp.get("/<object_type>/<int:object_id>")
+@login_required
+def list_for(object_type: str, object_id: int):
+    owner = _owner_or_404(object_type, object_id)
+    return render_view("files/list.html", "files/_list.html", title="Документы",
+                       **_list_context(object_type, owner))
+
+
+@bp.post("/<object_type>/<int:object_id>")
+@login_required
+def upload(object_type: str, object_id: int):
+    owner = _owner_or_404(object_type, object_id)
+    policy.require(policy.can_attach(current_user, owner))
+    uploaded = request.files.get("file")
+    error = None
+    if uploaded is None or not uploaded.filename:
+        error = "Выберите файл."
+    else:
+        try:
+            file_service.store(owner, uploaded.filename, uploaded.read(), by=current_user,
+                               description=request.form.get("description"))
+        except file_service.UploadError as err:
+            error = str(err)
+    if request.htmx:
+        return render_fragment("files/_list.html", status=422 if error else 200,
+                               **_list_context(object_type, owner, error))
+    flash(error or "Файл загружен.", "error" if error else "success")
+    return redirect(url_for("files.list_for", object_type=object_type, object_id=object_id))
+
+
+@bp.get("/download/<int:file_id>")
+@login_required
+def download(file_id: int):
+    att = policy.get_or_404(current_user, Attachment, file_id)
+    path = file_service.path_of(att)
+    if not path.exists():
+        abort(404)
+    resp = send_file(path, mimetype=att.content_type, as_attachment=True,
+                     download_name=att.original_name, max_age=0)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@bp.post("/delete/<int:file_id>")
+@login_required
+def delete(file_id: int):
+    att = policy.get_or_404(current_user, Attachment, file_id)
+    policy.require_edit(current_user, att)
+    owner = policy.attachment_owner(att)
+    file_service.soft_delete(att)
+    if request.htmx:
+        return render_fragment("files/_list.html", **_list_context(att.object_type, owner))
+    flash("Файл удалён.", "success")
+    return redirect(url_for("files.list_for", object_type=att.object_type, object_id=att.object_id))

@@ -1,0 +1,81 @@
+from flask import render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ... import policy
+from ...extensions import db
+from ...models import (
+    Municipality, Organization, OrgKind, Region, Role, SchoolStatus, SchoolStatusRecord,
+    StaffMember, User,
+)
+from ...services.registry import statuses_for
+from ...web import current_year
+from . import bp
+
+
+def _status_counts(user, year: int) -> dict[SchoolStatus, int]:
+    stmt = policy.scope_query(
+        user, SchoolStatusRecord,
+        select(SchoolStatusRecord.status, func.count()).select_from(SchoolStatusRecord),
+    ).where(SchoolStatusRecord.year == year, Organization.deleted_at.is_(None)) \
+        .group_by(SchoolStatusRecord.status)
+    return {status: n for status, n in db.session.execute(stmt)}
+
+
+@bp.get("/")
+@login_required
+def index():
+    user = current_user
+    year = current_year()
+    ctx: dict = {"year": year, "title": "Главная"}
+    ctx["status_counts"] = _status_counts(user, year)
+    ctx["all_statuses"] = list(SchoolStatus)
+    school_count = db.session.scalar(policy.scope_query(
+        user, Organization, select(func.count()).select_from(Organization))
+        .where(Organization.kind == OrgKind.SCHOOL))
+    ctx["school_count"] = school_count or 0
+
+    if user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id:
+        org = policy.get_or_404(user, Organization, user.organization_id)
+        ctx["own_org"] = org
+        ctx["own_statuses"] = statuses_for([org.id], year).get(org.id, [])
+        ctx["own_staff"] = db.session.scalar(
+            select(func.count()).where(StaffMember.organization_id == org.id,
+                                       StaffMember.deleted_at.is_(None),
+                                       StaffMember.left_on.is_(None)))
+    if user.role in (Role.METHODIST, Role.TUTOR, Role.VIEWER) or user.role == Role.REGION:
+        # Schools that carry a support status this year: the people the user works for.
+        stmt = (policy.scope_query(user, Organization)
+                .where(Organization.kind == OrgKind.SCHOOL)
+                .where(Organization.id.in_(
+                    select(SchoolStatusRecord.organization_id).where(
+                        SchoolStatusRecord.year == year,
+                        SchoolStatusRecord.deleted_at.is_(None),
+                        SchoolStatusRecord.status != SchoolStatus.TUTOR)))
+                .order_by(Organization.short_name).limit(50))
+        schools = db.session.scalars(stmt).all()
+        ctx["supported_schools"] = schools
+        ctx["supported_statuses"] = statuses_for([s.id for s in schools], year)
+    if user.role in (Role.REGION, Role.ADMIN) or (user.role == Role.VIEWER and not user.municipality_id):
+        munis = db.session.execute(
+            policy.scope_query(user, Municipality, select(
+                Municipality, func.count(Organization.id)).select_from(Municipality))
+            .outerjoin(Organization, (Organization.municipality_id == Municipality.id)
+                       & (Organization.kind == OrgKind.SCHOOL)
+                       & Organization.deleted_at.is_(None))
+            .group_by(Municipality.id).order_by(Municipality.name)).all()
+        low = dict(db.session.execute(
+            select(Organization.municipality_id, func.count(SchoolStatusRecord.id))
+            .join(SchoolStatusRecord, SchoolStatusRecord.organization_id == Organization.id)
+            .where(SchoolStatusRecord.year == year, SchoolStatusRecord.deleted_at.is_(None),
+                   SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
+                   Organization.deleted_at.is_(None))
+            .group_by(Organization.municipality_id)).all())
+        ctx["municipalities"] = [(m, n, low.get(m.id, 0)) for m, n in munis]
+    if user.role == Role.ADMIN:
+        ctx["admin_counts"] = {
+            "users": db.session.scalar(select(func.count()).select_from(User)),
+            "active_users": db.session.scalar(select(func.count()).where(User.active.is_(True))),
+            "regions": db.session.scalar(select(func.count()).select_from(Region)),
+        }
+    return render_template("home/index.html", **ctx)

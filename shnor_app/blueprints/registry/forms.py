@@ -1,0 +1,66 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from ...models import OrderKind, OrgKind, QualificationCategory, SchoolStatus
+
+
+def _blank(choices, label="—"):
+    return [("", label)] + choices
+
+
+class OrganizationForm(FlaskForm):
+    kind = SelectField("Вид организации", choices=OrgKind.choices())
+    full_name = StringField("Полное наименование", validators=[
+        DataRequired("Укажите полное наименование."), Length(max=500)])
+    short_name = StringField("Краткое наименование", validators=[Optional(), Length(max=200)],
+                             description="Как в таблицах: «МБОУ СОШ № 3». Пусто — возьмём полное.")
+    municipality_id = SelectField("Муниципалитет", coerce=str, validators=[Optional()])
+    inn = StringField("ИНН", validators=[Optional(), Length(max=12)])
+    code = StringField("Код организации", validators=[Optional(), Length(max=40)],
+                       description="Код из региональной базы, если есть (для загрузки результатов).")
+    address = StringField("Адрес", validators=[Optional(), Length(max=500)])
+    director_name = StringField("Руководитель (ФИО)", validators=[Optional(), Length(max=200)])
+    phone = StringField("Телефон", validators=[Optional(), Length(max=60)])
+    email = StringField("Эл. почта", validators=[Optional(), Email("Неверный адрес почты."),
+                                                 Length(max=200)])
+
+
+class StatusForm(FlaskForm):
+    year = IntegerField("Год", validators=[DataRequired("Укажите год."),
+                                           NumberRange(2000, 2100, "Год от 2000 до 2100.")])
+    status = SelectField("Статус", choices=SchoolStatus.choices())
+    order_kind = SelectField("Документ", choices=_blank(OrderKind.choices()), validators=[Optional()])
+    order_number = StringField("Номер", validators=[Optional(), Length(max=60)])
+    order_date = DateField("Дата документа", validators=[Optional()])
+    note = TextAreaField("Примечание", validators=[Optional(), Length(max=2000)])
+
+
+class StaffForm(FlaskForm):
+    full_name = StringField("ФИО", validators=[DataRequired("Укажите ФИО."), Length(max=200)])
+    position = StringField("Должность", default="Учитель",
+                           validators=[DataRequired("Укажите должность."), Length(max=200)])
+    subjects = StringField("Предметы", validators=[Optional(), Length(max=300)])
+    category = SelectField("Категория", choices=QualificationCategory.choices(),
+                           default=QualificationCategory.NONE.name)
+    teaching_since = IntegerField("Стаж с (год)", validators=[
+        Optional(), NumberRange(1950, 2100, "Год от 1950.")])
+    young_specialist = BooleanField("Молодой специалист")
+    management = BooleanField("Управленческая команда")
+    email = StringField("Эл. почта", validators=[Optional(), Email("Неверный адрес почты."),
+                                                 Length(max=200)])
+    hired_on = DateField("Принят", validators=[Optional()])
+    left_on = DateField("Уволен", validators=[Optional()])
+
+
+class RegionForm(FlaskForm):
+    name = StringField("Наименование региона", validators=[
+        DataRequired("Укажите наименование."), Length(max=200)])
+
+
+class MunicipalityForm(FlaskForm):
+    region_id = SelectField("Регион", coerce=int)
+    name = StringField("Наименование муниципалитета", validators=[
+        DataRequired("Укажите наименование."), Length(max=200)])

@@ -1,0 +1,486 @@
+"""Registry pages: organisations with statuses and staff, regions and municipalities."""
+from flask import flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ... import policy
+from ...extensions import db
+from ...models import (
+    Municipality, Organization, OrderKind, OrgKind, QualificationCategory, Region, Role,
+    SchoolStatus, SchoolStatusRecord, StaffMember,
+)
+from ...services import registry as reg
+from ...services.text import normalize_name
+from ...web import current_year, paginate, render_fragment, render_view
+from . import bp
+from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _visible_municipalities():
+    stmt = policy.scope_query(_user(), Municipality).order_by(Municipality.name)
+    return db.session.scalars(stmt).all()
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+@bp.get("/organizations")
+@login_required
+def organizations():
+    user = _user()
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "")
+    status = request.args.get("status", "")
+    municipality_id = _int_arg("municipality")
+    year = _int_arg("year") or current_year()
+
+    stmt = policy.scope_query(user, Organization)
+    if q:
+        stmt = stmt.where(Organization.search_text.contains(normalize_name(q), autoescape=True))
+    if kind in OrgKind.__members__:
+        stmt = stmt.where(Organization.kind == OrgKind[kind])
+    if municipality_id:
+        stmt = stmt.where(Organization.municipality_id == municipality_id)
+    if status in SchoolStatus.__members__:
+        stmt = stmt.where(Organization.id.in_(select(SchoolStatusRecord.organization_id).where(
+            SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus[status],
+            SchoolStatusRecord.deleted_at.is_(None))))
+    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.short_name)
+    page = paginate(stmt)
+    filters = {"q": q, "kind": kind, "status": status, "municipality": municipality_id or "",
+               "year": year}
+    args = {k: v for k, v in filters.items() if v not in ("", None)}
+    return render_view(
+        "registry/organizations.html", "registry/_org_table.html",
+        title="Реестр организаций", page=page, filters=filters, args=args,
+        statuses=reg.statuses_for([o.id for o in page.items], year),
+        municipalities=_visible_municipalities(), kinds=OrgKind, all_statuses=SchoolStatus,
+        can_create=policy.can_create(user, Organization, _default_municipality(user)) or
+        user.role in (Role.ADMIN, Role.REGION),
+    )
+
+
+def _default_municipality(user):
+    if user.municipality_id:
+        return db.session.get(Municipality, user.municipality_id)
+    return None
+
+
+def _org_form(org: Organization | None = None) -> OrganizationForm:
+    user = _user()
+    form = OrganizationForm(obj=org)
+    munis = [m for m in _visible_municipalities()
+             if policy.manages_municipality(user, m.id, m.region_id)]
+    choices = [(str(m.id), m.name) for m in munis]
+    if user.role in (Role.ADMIN, Role.REGION):
+        choices = [("", "— региональная организация (без муниципалитета) —")] + choices
+    form.municipality_id.choices = choices
+    if org is not None and request.method == "GET":
+        form.kind.data = org.kind.name
+        form.municipality_id.data = str(org.municipality_id or "")
+    elif org is None and request.method == "GET" and user.municipality_id:
+        form.municipality_id.data = str(user.municipality_id)
+    return form
+
+
+def _fill_org(org: Organization, form: OrganizationForm) -> None:
+    org.kind = OrgKind[form.kind.data]
+    for name in ("full_name", "short_name", "inn", "code", "address", "director_name",
+                 "phone", "email"):
+        value = (getattr(form, name).data or "").strip()
+        setattr(org, name, value or None)
+    org.full_name = org.full_name or ""
+    org.municipality_id = int(form.municipality_id.data) if form.municipality_id.data else None
+    if org.municipality_id is None:
+        org.region_id = _user().effective_region_id or org.region_id
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@login_required
+def organization_new():
+    user = _user()
+    form = _org_form()
+    if not form.municipality_id.choices:
+        policy.require(False)
+    status = 200
+    if form.validate_on_submit():
+        muni = db.session.get(Municipality, int(form.municipality_id.data)) \
+            if form.municipality_id.data else None
+        if muni is None and user.role not in (Role.ADMIN, Role.REGION):
+            policy.require(False)
+        policy.require(muni is None or policy.can_create(user, Organization, muni))
+        org = Organization(created_by_id=user.id)
+        _fill_org(org, form)
+        if muni is None and user.role == Role.ADMIN and not org.region_id:
+            form.municipality_id.errors = ["Выберите муниципалитет."]
+            status = 422
+        else:
+            try:
+                reg.save_organization(org, is_new=True)
+            except reg.RegistryError as err:
+                db.session.rollback()
+                form.form_errors.append(str(err))
+                status = 422
+            else:
+                flash(f"Организация «{org.short_name}» добавлена.", "success")
+                return redirect(url_for("registry.organization", org_id=org.id))
+    elif request.method == "POST":
+        status = 422
+    return render_view("registry/organization_form.html", form=form, org=None,
+                       title="Новая организация", status=status)
+
+
+@bp.get("/organizations/<int:org_id>")
+@login_required
+def organization(org_id: int):
+    user = _user()
+    org = policy.get_or_404(user, Organization, org_id)
+    statuses = db.session.scalars(select(SchoolStatusRecord).where(
+        SchoolStatusRecord.organization_id == org.id, SchoolStatusRecord.deleted_at.is_(None))
+        .order_by(SchoolStatusRecord.year.desc(), SchoolStatusRecord.status)).all()
+    status_form = StatusForm(formdata=None, year=current_year())
+    return render_view(
+        "registry/organization.html", title=org.short_name, statuses=statuses,
+        status_form=status_form, **_staff_context(org),
+        can_edit=policy.can_edit(user, org),
+        can_add_status=org.is_school and policy.can_create(user, SchoolStatusRecord, org),
+    )
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@login_required
+def organization_edit(org_id: int):
+    user = _user()
+    org = policy.get_or_404(user, Organization, org_id)
+    policy.require_edit(user, org)
+    form = _org_form(org)
+    status = 200
+    if form.validate_on_submit():
+        _fill_org(org, form)
+        if org.municipality_id and not policy.manages_municipality(
+                user, org.municipality_id, db.session.get(Municipality, org.municipality_id).region_id):
+            db.session.rollback()
+            policy.require(False)
+        try:
+            reg.save_organization(org)
+        except reg.RegistryError as err:
+            db.session.rollback()
+            form.form_errors.append(str(err))
+            status = 422
+        else:
+            flash("Изменения сохранены.", "success")
+            return redirect(url_for("registry.organization", org_id=org.id))
+    elif request.method == "POST":
+        status = 422
+    return render_view("registry/organization_form.html", form=form, org=org,
+                       title=f"Изменение: {org.short_name}", status=status)
+
+
+@bp.post("/organizations/<int:org_id>/delete")
+@login_required
+def organization_delete(org_id: int):
+    user = _user()
+    org = policy.get_or_404(user, Organization, org_id)
+    policy.require_edit(user, org)
+    try:
+        reg.delete_organization(org)
+    except reg.RegistryError as err:
+        flash(str(err), "error")
+        return redirect(url_for("registry.organization", org_id=org.id))
+    flash(f"Организация «{org.short_name}» удалена.", "success")
+    return redirect(url_for("registry.organizations"))
+
+
+# --------------------------------------------------------------------------- statuses
+
+
+def _statuses_fragment(org, form=None, status=200):
+    statuses = db.session.scalars(select(SchoolStatusRecord).where(
+        SchoolStatusRecord.organization_id == org.id, SchoolStatusRecord.deleted_at.is_(None))
+        .order_by(SchoolStatusRecord.year.desc(), SchoolStatusRecord.status)).all()
+    user = _user()
+    return render_fragment(
+        "registry/_statuses.html", org=org, statuses=statuses,
+        status_form=form or StatusForm(formdata=None, year=current_year()),
+        can_add_status=policy.can_create(user, SchoolStatusRecord, org), status=status)
+
+
+@bp.post("/organizations/<int:org_id>/statuses")
+@login_required
+def status_add(org_id: int):
+    user = _user()
+    org = policy.get_or_404(user, Organization, org_id)
+    policy.require_create(user, SchoolStatusRecord, org)
+    form = StatusForm()
+    if form.validate_on_submit():
+        record = SchoolStatusRecord(
+            organization_id=org.id, year=form.year.data, status=SchoolStatus[form.status.data],
+            order_kind=OrderKind.coerce(form.order_kind.data),
+            order_number=(form.order_number.data or "").strip() or None,
+            order_date=form.order_date.data, note=(form.note.data or "").strip() or None,
+            created_by_id=user.id)
+        try:
+            reg.add_status(record)
+        except reg.RegistryError as err:
+            db.session.rollback()
+            form.form_errors.append(str(err))
+        else:
+            if not request.htmx:
+                flash("Статус добавлен.", "success")
+                return redirect(url_for("registry.organization", org_id=org.id))
+            return _statuses_fragment(org)
+    if not request.htmx:
+        for errors in form.errors.values():
+            for e in errors:
+                flash(str(e), "error")
+        for e in form.form_errors:
+            flash(e, "error")
+        return redirect(url_for("registry.organization", org_id=org.id))
+    return _statuses_fragment(org, form, status=422)
+
+
+@bp.post("/statuses/<int:status_id>/revoke")
+@login_required
+def status_revoke(status_id: int):
+    user = _user()
+    record = policy.get_or_404(user, SchoolStatusRecord, status_id)
+    policy.require_edit(user, record)
+    org = record.organization
+    reg.revoke_status(record)
+    if request.htmx:
+        return _statuses_fragment(org)
+    flash("Статус отменён. Запись сохранена в истории.", "success")
+    return redirect(url_for("registry.organization", org_id=org.id))
+
+
+# --------------------------------------------------------------------------- staff
+
+
+def _staff_context(org: Organization) -> dict:
+    user = _user()
+    q = request.args.get("staff_q", "").strip()
+    show_left = request.args.get("left") == "1"
+    stmt = select(StaffMember).where(StaffMember.organization_id == org.id,
+                                     StaffMember.deleted_at.is_(None))
+    if q:
+        stmt = stmt.where(StaffMember.search_text.contains(normalize_name(q), autoescape=True))
+    if not show_left:
+        stmt = stmt.where(StaffMember.left_on.is_(None))
+    staff = db.session.scalars(stmt.order_by(StaffMember.full_name)).all()
+    return {"org": org, "staff": staff, "staff_q": q, "show_left": show_left,
+            "can_add_staff": policy.can_create(user, StaffMember, org),
+            "can_edit_staff": policy.can_create(user, StaffMember, org)}
+
+
+@bp.get("/organizations/<int:org_id>/staff")
+@login_required
+def staff_list(org_id: int):
+    org = policy.get_or_404(_user(), Organization, org_id)
+    ctx = _staff_context(org)
+    return render_view("registry/staff.html", "registry/_staff_table.html",
+                       title=f"Сотрудники: {org.short_name}", **ctx)
+
+
+def _fill_staff(member: StaffMember, form: StaffForm) -> None:
+    member.full_name = form.full_name.data or ""
+    member.position = (form.position.data or "").strip() or "Учитель"
+    member.subjects = (form.subjects.data or "").strip() or None
+    member.category = QualificationCategory[form.category.data]
+    member.teaching_since = form.teaching_since.data
+    member.young_specialist = bool(form.young_specialist.data)
+    member.management = bool(form.management.data)
+    member.email = (form.email.data or "").strip() or None
+    member.hired_on = form.hired_on.data
+    member.left_on = form.left_on.data
+
+
+def _staff_form(member: StaffMember | None = None, formdata=True) -> StaffForm:
+    form = StaffForm(obj=member) if formdata else StaffForm(formdata=None, obj=member)
+    if member is not None and (request.method == "GET" or not formdata):
+        form.category.data = member.category.name
+    return form
+
+
+@bp.route("/organizations/<int:org_id>/staff/new", methods=["GET", "POST"])
+@login_required
+def staff_new(org_id: int):
+    user = _user()
+    org = policy.get_or_404(user, Organization, org_id)
+    policy.require_create(user, StaffMember, org)
+    form = _staff_form()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            member = StaffMember(organization_id=org.id, created_by_id=user.id)
+            _fill_staff(member, form)
+            try:
+                reg.save_staff(member, is_new=True)
+            except reg.RegistryError as err:
+                db.session.rollback()
+                form.form_errors.append(str(err))
+            else:
+                if request.htmx:
+                    return render_fragment("registry/_staff_row.html", member=member, org=org,
+                                           can_edit_staff=True, new=True,
+                                           trigger={"notice": {"text": f"Сотрудник {member.full_name} добавлен."}})
+                flash(f"Сотрудник {member.full_name} добавлен.", "success")
+                return redirect(url_for("registry.organization", org_id=org.id))
+        return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
+                           form=form, org=org, member=None, status=422,
+                           title="Новый сотрудник")
+    return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
+                       form=form, org=org, member=None, title="Новый сотрудник")
+
+
+@bp.get("/staff/<int:staff_id>")
+@login_required
+def staff_row(staff_id: int):
+    user = _user()
+    member = policy.get_or_404(user, StaffMember, staff_id)
+    org = member.organization
+    return render_view("registry/staff_member.html", "registry/_staff_row.html",
+                       member=member, org=org, title=member.full_name,
+                       can_edit_staff=policy.can_edit(user, member))
+
+
+@bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
+@login_required
+def staff_edit(staff_id: int):
+    user = _user()
+    member = policy.get_or_404(user, StaffMember, staff_id)
+    policy.require_edit(user, member)
+    org = member.organization
+    form = _staff_form(member)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            _fill_staff(member, form)
+            try:
+                reg.save_staff(member)
+            except reg.RegistryError as err:
+                db.session.rollback()
+                member = db.session.get(StaffMember, staff_id)
+                form.form_errors.append(str(err))
+            else:
+                if request.htmx:
+                    return render_fragment("registry/_staff_row.html", member=member, org=org,
+                                           can_edit_staff=True)
+                flash("Изменения сохранены.", "success")
+                return redirect(url_for("registry.organization", org_id=org.id))
+        return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
+                           form=form, org=org, member=member, status=422,
+                           title=f"Изменение: {member.full_name}")
+    return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
+                       form=form, org=org, member=member, title=f"Изменение: {member.full_name}")
+
+
+@bp.post("/staff/<int:staff_id>/delete")
+@login_required
+def staff_delete(staff_id: int):
+    user = _user()
+    member = policy.get_or_404(user, StaffMember, staff_id)
+    policy.require_edit(user, member)
+    org = member.organization
+    name = member.full_name
+    reg.delete_staff(member)
+    if request.htmx:
+        return render_fragment("registry/_staff_deleted.html", name=name,
+                               trigger={"notice": {"text": f"Сотрудник {name} удалён из списка."}})
+    flash(f"Сотрудник {name} удалён из списка.", "success")
+    return redirect(url_for("registry.organization", org_id=org.id))
+
+
+# --------------------------------------------------------------------------- territories
+
+
+@bp.get("/territories")
+@login_required
+def territories():
+    user = _user()
+    regions = db.session.scalars(policy.scope_query(user, Region).order_by(Region.name)).all()
+    munis = db.session.scalars(policy.scope_query(user, Municipality).order_by(Municipality.name)).all()
+    by_region: dict[int, list] = {}
+    for m in munis:
+        by_region.setdefault(m.region_id, []).append(m)
+    return render_view("registry/territories.html", title="Регионы и муниципалитеты",
+                       regions=regions, by_region=by_region,
+                       can_add_region=policy.can_create(user, Region),
+                       can_add_muni={r.id: policy.can_create(user, Municipality, r) for r in regions},
+                       can_edit_muni={m.id: policy.can_edit(user, m) for m in munis},
+                       can_edit_region={r.id: policy.can_edit(user, r) for r in regions})
+
+
+@bp.route("/regions/new", methods=["GET", "POST"])
+@bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
+@login_required
+def region_form(region_id: int | None = None):
+    user = _user()
+    region = policy.get_or_404(user, Region, region_id) if region_id else None
+    if region is None:
+        policy.require_create(user, Region)
+    else:
+        policy.require_edit(user, region)
+    form = RegionForm(obj=region)
+    status = 200
+    if form.validate_on_submit():
+        target = region or Region(created_by_id=user.id)
+        target.name = form.name.data
+        try:
+            reg.save_region(target, is_new=region is None)
+        except reg.RegistryError as err:
+            db.session.rollback()
+            form.name.errors = [str(err)]
+            status = 422
+        else:
+            flash("Регион сохранён.", "success")
+            return redirect(url_for("registry.territories"))
+    elif request.method == "POST":
+        status = 422
+    return render_view("registry/simple_form.html", form=form, status=status,
+                       title="Регион" if region else "Новый регион")
+
+
+@bp.route("/municipalities/new", methods=["GET", "POST"])
+@bp.route("/municipalities/<int:muni_id>/edit", methods=["GET", "POST"])
+@login_required
+def municipality_form(muni_id: int | None = None):
+    user = _user()
+    muni = policy.get_or_404(user, Municipality, muni_id) if muni_id else None
+    if muni is not None:
+        policy.require_edit(user, muni)
+    regions = [r for r in db.session.scalars(policy.scope_query(user, Region).order_by(Region.name))
+               if policy.can_create(user, Municipality, r)]
+    policy.require(bool(regions))
+    form = MunicipalityForm(obj=muni)
+    form.region_id.choices = [(r.id, r.name) for r in regions]
+    if request.method == "GET" and muni is None and request.args.get("region"):
+        form.region_id.data = _int_arg("region")
+    status = 200
+    if form.validate_on_submit():
+        target = muni or Municipality(created_by_id=user.id)
+        target.region_id = form.region_id.data
+        target.name = form.name.data
+        try:
+            reg.save_municipality(target, is_new=muni is None)
+        except reg.RegistryError as err:
+            db.session.rollback()
+            form.name.errors = [str(err)]
+            status = 422
+        else:
+            flash("Муниципалитет сохранён.", "success")
+            return redirect(url_for("registry.territories"))
+    elif request.method == "POST":
+        status = 422
+    return render_view("registry/simple_form.html", form=form, status=status,
+                       title="Муниципалитет" if muni else "Новый муниципалитет")
+
+

@@ -1,0 +1,93 @@
+"""Configuration read from the environment.
+
+`Config` is what `make run` and production use; `TestConfig` is what the test suite uses.
+Nothing secret lives in the code: SECRET_KEY comes from the environment or is generated once
+into ``instance/secret_key``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("SHNOR_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` / ``postgresql://`` forms and use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _secret_key(instance_dir: Path) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "да"}
+
+
+class Config:
+    INSTANCE_DIR = INSTANCE_DIR
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'shnor.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = Path(os.environ.get("SHNOR_UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "20"))
+    # Slightly above the file limit so that the form around the file still fits.
+    MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB + 1) * 1024 * 1024
+
+    # Sessions (see SECURITY.md): idle and absolute timeouts, strong protection, no remember-me.
+    HTTPS = _bool("SHNOR_HTTPS")
+    SESSION_COOKIE_NAME = "shnor_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = HTTPS
+    REMEMBER_COOKIE_DURATION = timedelta(hours=12)
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "60"))
+
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    PAGE_SIZE = 25
+    TRUST_PROXY = _bool("SHNOR_TRUST_PROXY")
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = True
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    )
+
+    def __init__(self) -> None:  # no key file written by tests
+        pass

@@ -1,0 +1,123 @@
+"""Accounts, roles and login attempts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .base import LabelledEnum, TimestampMixin, enum_column, utcnow
+from .registry import Municipality, Organization, Region
+
+
+class Role(LabelledEnum):
+    ADMIN = "Администратор"
+    REGION = "Региональный специалист"
+    METHODIST = "Муниципальный методист"
+    TUTOR = "Школа-тьютор / наставник"
+    SCHOOL = "Школа (координатор)"
+    VIEWER = "Наблюдатель"
+
+    @property
+    def scope_kind(self) -> str:
+        """What a user of this role must be attached to: region, municipality or organisation."""
+        return {
+            "ADMIN": "none", "REGION": "region", "METHODIST": "municipality",
+            "TUTOR": "organization", "SCHOOL": "organization", "VIEWER": "region_or_municipality",
+        }[self.name]
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    position: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = enum_column(Role)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), nullable=True, index=True
+    )
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id"), nullable=True, index=True
+    )
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    organization: Mapped[Organization | None] = relationship(
+        lazy="joined", foreign_keys=[organization_id])
+    municipality: Mapped[Municipality | None] = relationship(
+        lazy="joined", foreign_keys=[municipality_id])
+    region: Mapped[Region | None] = relationship(lazy="joined", foreign_keys=[region_id])
+
+    # password_hash is never written to the audit log (see services/audit.py).
+    __audit__ = True
+    __audit_exclude__ = {"password_hash", "session_version", "last_login_at"}
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    # Flask-Login: the id carries the session version, so bumping it ends every open session.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
+
+    @property
+    def effective_municipality_id(self) -> int | None:
+        if self.municipality_id:
+            return self.municipality_id
+        if self.organization is not None:
+            return self.organization.municipality_id
+        return None
+
+    @property
+    def effective_region_id(self) -> int | None:
+        if self.region_id:
+            return self.region_id
+        if self.municipality is not None:
+            return self.municipality.region_id
+        if self.organization is not None:
+            return self.organization.region_id
+        return None
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == Role.ADMIN:
+            return "вся система"
+        if self.organization is not None:
+            return self.organization.short_name
+        if self.municipality is not None:
+            return self.municipality.name
+        if self.region is not None:
+            return self.region.name
+        return "не задана"
+
+
+class LoginAttempt(db.Model):
+    """Every login attempt, kept in the database so that all workers share the counters."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    login: Mapped[str] = mapped_column(String(80), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    success: Mapped[bool] = mapped_column(Boolean)

@@ -1,0 +1,179 @@
+"""Sessions, headers, error pages and database connection settings (see SECURITY.md).
+
+- Flask-Login ids carry ``User.session_version``; bumping it (logout, password or role change,
+  deactivation) ends every session that user had, including copied cookies.
+- Sessions end after ``SESSION_IDLE_MINUTES`` of inactivity and ``SESSION_ABSOLUTE_HOURS``
+  after login.
+- htmx requests whose session has expired get ``HX-Redirect`` to the login page instead of a
+  login form swapped into a table cell.
+- Every response carries the security headers, including fragments, errors and downloads.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import (
+    flash, g, jsonify, make_response, redirect, render_template, request, session, url_for,
+)
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+
+from .extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def configure_engine(engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+
+def _load_user(user_id: str):
+    from .models import User
+
+    try:
+        raw_id, version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def _unauthorized():
+    login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if request.htmx:
+        resp = make_response("", 401)
+        resp.headers["HX-Redirect"] = url_for("auth.login")
+        return resp
+    flash("Войдите в систему, чтобы продолжить.", "info")
+    return redirect(login_url)
+
+
+def _check_session_age():
+    if not current_user.is_authenticated:
+        return None
+    from flask import current_app
+
+    now = time.time()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    last_seen = session.get("seen", now)
+    started = session.get("started", now)
+    if now - last_seen > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        return _unauthorized()
+    session["seen"] = now
+    if current_user.must_change_password and request.endpoint not in (
+        "auth.change_password", "auth.logout", "static",
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _security_headers(resp):
+    h = resp.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.endpoint != "static":
+        h["Cache-Control"] = "no-store"
+    from flask import current_app
+
+    if current_app.config.get("HTTPS"):
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return resp
+
+
+def _error(status: int, title: str, message: str):
+    if status in (403, 404) and current_user.is_authenticated:
+        _log_refusal(status)
+    if request.htmx:
+        resp = make_response(render_template("errors/_message.html", title=title,
+                                             message=message, status=status), status)
+        return resp
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), status
+    return render_template("errors/error.html", title=title, message=message,
+                           status=status), status
+
+
+def _log_refusal(status: int) -> None:
+    from .models import AuditAction
+    from .services.audit import log_event
+
+    try:
+        db.session.rollback()
+        log_event(AuditAction.ACCESS_DENIED,
+                  message=f"{status} {request.method} {request.path}"[:500])
+    except Exception:  # logging must never turn a 404 into a 500
+        db.session.rollback()
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    app.before_request(_check_session_age)
+    app.after_request(_security_headers)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return _error(400, "Форма устарела",
+                      "Страница была открыта слишком давно или форма отправлена не из "
+                      "приложения. Обновите страницу и повторите действие.")
+
+    @app.errorhandler(400)
+    def bad_request(err):
+        return _error(400, "Неверный запрос", "Запрос не может быть обработан.")
+
+    @app.errorhandler(403)
+    def forbidden(err):
+        return _error(403, "Нет доступа", "У вас нет прав на это действие.")
+
+    @app.errorhandler(404)
+    def not_found(err):
+        return _error(404, "Не найдено", "Такой страницы или записи нет, или она вам недоступна.")
+
+    @app.errorhandler(405)
+    def not_allowed(err):
+        return _error(405, "Действие недоступно", "Этот адрес не принимает такой запрос.")
+
+    @app.errorhandler(413)
+    def too_large(err):
+        limit = app.config.get("UPLOAD_MAX_MB", 20)
+        return _error(413, "Файл слишком большой",
+                      f"Размер файла превышает допустимые {limit} МБ.")
+
+    @app.errorhandler(500)
+    def server_error(err):
+        db.session.rollback()
+        return _error(500, "Ошибка сервера",
+                      "Что-то пошло не так. Изменения не сохранены. Попробуйте ещё раз.")

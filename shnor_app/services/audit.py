@@ -1,0 +1,174 @@
+"""Audit trail written automatically for every audited model.
+
+Any model with ``__audit__ = True`` gets an entry for each insert, update and delete, written by
+an ``after_flush`` hook on the same connection and therefore in the same transaction as the
+change itself: a change that rolls back leaves no entry, and no way into a change (form, HTMX,
+import, CLI) can forget to write one. Setting ``deleted_at`` is recorded as a deletion.
+
+The acting user is taken from ``flask_login.current_user`` inside a request, or from
+``acting_as(user)`` in CLI commands and services that act on somebody's behalf.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context, request
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from ..models.audit import AuditAction, AuditEntry
+from ..models.base import utcnow
+
+_actor: contextvars.ContextVar = contextvars.ContextVar("audit_actor", default=None)
+
+FIELD_LABELS = {
+    "full_name": "Полное наименование / ФИО", "short_name": "Краткое наименование",
+    "name": "Наименование", "kind": "Вид", "inn": "ИНН", "code": "Код", "address": "Адрес",
+    "director_name": "Руководитель", "phone": "Телефон", "email": "Эл. почта",
+    "region_id": "Регион", "municipality_id": "Муниципалитет", "organization_id": "Организация",
+    "year": "Год", "status": "Статус", "order_kind": "Вид документа", "order_number": "Номер",
+    "order_date": "Дата", "note": "Примечание", "position": "Должность", "subjects": "Предметы",
+    "category": "Квалификационная категория", "teaching_since": "Педагогический стаж с",
+    "young_specialist": "Молодой специалист", "management": "Управленческая команда",
+    "hired_on": "Принят", "left_on": "Уволен", "deleted_at": "Удалено", "login": "Логин",
+    "role": "Роль", "active": "Активен", "must_change_password": "Сменить пароль при входе",
+    "original_name": "Файл", "description": "Описание",
+}
+_SKIP = {"id", "created_at", "updated_at", "created_by_id", "search_text"}
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor():
+    actor = _actor.get()
+    if actor is not None:
+        return actor
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and getattr(current_user, "is_authenticated", False):
+            return current_user
+    return None
+
+
+def client_address() -> str | None:
+    if has_request_context():
+        return (request.remote_addr or "")[:64] or None
+    return None
+
+
+def to_plain(value):
+    """A value as it should appear in the log: JSON-serialisable and readable."""
+    if isinstance(value, enum.Enum):
+        return getattr(value, "label", value.name)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _columns(obj):
+    mapper = inspect(obj).mapper
+    excluded = _SKIP | set(getattr(obj, "__audit_exclude__", ()))
+    return [c.key for c in mapper.column_attrs if c.key not in excluded]
+
+
+def _object_type(obj) -> str:
+    return obj.__tablename__
+
+
+def _label(obj) -> str:
+    try:
+        return str(obj)[:300]
+    except Exception:  # a label must never break a write
+        return f"#{getattr(obj, 'id', '?')}"
+
+
+def _entry(action, obj, changes, message=None) -> dict:
+    actor = current_actor()
+    return {
+        "at": utcnow(), "user_id": getattr(actor, "id", None),
+        "user_name": getattr(actor, "full_name", None), "address": client_address(),
+        "action": action, "object_type": _object_type(obj), "object_id": obj.id,
+        "object_label": _label(obj), "changes": changes or None, "message": message,
+    }
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    rows = []
+    for obj in session.new:
+        if getattr(obj, "__audit__", False):
+            changes = {
+                key: [None, to_plain(getattr(obj, key))]
+                for key in _columns(obj) if getattr(obj, key) not in (None, "", False)
+            }
+            rows.append(_entry(AuditAction.CREATE, obj, changes))
+    for obj in session.dirty:
+        if not getattr(obj, "__audit__", False) or not session.is_modified(obj):
+            continue
+        state = inspect(obj)
+        changes = {}
+        for key in _columns(obj):
+            hist = state.attrs[key].history
+            if not hist.has_changes():
+                continue
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if to_plain(before) != to_plain(after):
+                changes[key] = [to_plain(before), to_plain(after)]
+        if not changes:
+            continue
+        action = AuditAction.UPDATE
+        if "deleted_at" in changes and changes["deleted_at"][0] is None:
+            action = AuditAction.DELETE
+        rows.append(_entry(action, obj, changes))
+    for obj in session.deleted:
+        if getattr(obj, "__audit__", False):
+            changes = {key: [to_plain(getattr(obj, key)), None] for key in _columns(obj)}
+            rows.append(_entry(AuditAction.DELETE, obj, changes))
+    if rows:
+        session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+def install(session_cls) -> None:
+    if not event.contains(session_cls, "after_flush", _after_flush):
+        event.listen(session_cls, "after_flush", _after_flush)
+
+
+def log_event(action: AuditAction, *, user=None, message: str | None = None,
+              object_type: str | None = None, object_id: int | None = None) -> None:
+    """Record an event that is not a data change (login, refused access, download) and commit.
+
+    Callers are at points where nothing else is pending (a login, a refused request whose work
+    was rolled back), so the entry is committed at once through the same session.
+    """
+    from ..extensions import db
+
+    actor = user if user is not None else current_actor()
+    db.session.execute(AuditEntry.__table__.insert(), [{
+        "at": utcnow(), "user_id": getattr(actor, "id", None),
+        "user_name": getattr(actor, "full_name", None), "address": client_address(),
+        "action": action, "object_type": object_type, "object_id": object_id,
+        "object_label": None, "changes": None, "message": message,
+    }])
+    db.session.commit()
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)

@@ -1,0 +1,175 @@
+"""Demo data: the fictional «Приречный район» of «Энская область».
+
+Fourteen schools of every status with staff, the municipal authority, the regional institute,
+the assessment centre, a college, a second municipality (to show scopes), and one user of every
+role with a random password printed once. Deterministic apart from the passwords.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region, Role,
+    SchoolStatus, SchoolStatusRecord, StaffMember, User,
+)
+from . import accounts
+from .formatting import today
+
+SURNAMES_M = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов",
+              "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев",
+              "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов",
+              "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов"]
+NAMES_M = ["Александр", "Сергей", "Андрей", "Алексей", "Дмитрий", "Иван", "Михаил", "Николай",
+           "Владимир", "Павел", "Евгений", "Олег"]
+NAMES_F = ["Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Марина", "Анна",
+           "Юлия", "Людмила", "Галина", "Надежда", "Оксана", "Екатерина", "Валентина"]
+PATRONYMICS = ["Александров", "Сергеев", "Иванов", "Петров", "Николаев", "Владимиров",
+               "Михайлов", "Викторов", "Юрьев", "Андреев"]
+SUBJECTS = ["Математика", "Русский язык и литература", "Физика", "Химия", "Биология",
+            "История и обществознание", "География", "Английский язык", "Информатика",
+            "Начальные классы", "Физическая культура", "Технология"]
+
+# (short name, full name, statuses this year, statuses last year)
+SCHOOLS = [
+    ("МБОУ СОШ № 1 г. Приреченска", "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1» г. Приреченска", ["TUTOR"], ["TUTOR"]),
+    ("МБОУ «Гимназия № 2»", "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 2» г. Приреченска", ["TUTOR"], ["TUTOR"]),
+    ("МБОУ СОШ № 3 г. Приреченска", "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 3» г. Приреченска", ["LOW_RESULTS", "PROJECT_500"], ["LOW_RESULTS"]),
+    ("МБОУ «Лицей № 4»", "Муниципальное бюджетное общеобразовательное учреждение «Лицей № 4» г. Приреченска", ["TUTOR"], []),
+    ("МКОУ СОШ с. Заозёрное", "Муниципальное казённое общеобразовательное учреждение «Средняя общеобразовательная школа с. Заозёрное»", ["LOW_RESULTS"], ["RISK_ZONE"]),
+    ("МКОУ ООШ д. Берёзовка", "Муниципальное казённое общеобразовательное учреждение «Основная общеобразовательная школа д. Берёзовка»", ["LOW_RESULTS", "SOCIAL_RISK"], ["LOW_RESULTS"]),
+    ("МКОУ СОШ п. Лесной", "Муниципальное казённое общеобразовательное учреждение «Средняя общеобразовательная школа п. Лесной»", ["SOCIAL_RISK"], ["SOCIAL_RISK"]),
+    ("МБОУ СОШ № 7 г. Приреченска", "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 7» г. Приреченска", ["RISK_ZONE"], []),
+    ("МКОУ СОШ с. Каменка", "Муниципальное казённое общеобразовательное учреждение «Средняя общеобразовательная школа с. Каменка»", ["RISK_ZONE"], ["LOW_RESULTS"]),
+    ("МКОУ СОШ с. Ягодное", "Муниципальное казённое общеобразовательное учреждение «Средняя общеобразовательная школа с. Ягодное»", ["LOW_RESULTS"], ["LOW_RESULTS"]),
+    ("МКОУ НОШ д. Ключи", "Муниципальное казённое общеобразовательное учреждение «Начальная общеобразовательная школа д. Ключи»", ["RISK_ZONE"], []),
+    ("МБОУ СОШ № 12 г. Приреченска", "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 12» г. Приреченска", [], []),
+    ("МКОУ СОШ с. Луговое", "Муниципальное казённое общеобразовательное учреждение «Средняя общеобразовательная школа с. Луговое»", ["SOCIAL_RISK"], []),
+    ("МБОУ СОШ № 14 г. Приреченска", "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 14» г. Приреченска", [], ["RISK_ZONE"]),
+]
+
+
+STREETS = ["ул. Ленина", "ул. Школьная", "ул. Садовая", "ул. Мира", "ул. Молодёжная",
+           "ул. Советская", "пер. Почтовый", "ул. Набережная"]
+
+
+def _address(rng: random.Random, short: str) -> str:
+    place = "г. Приреченск" if "Приреченска" in short or "Гимназия" in short or "Лицей" in short \
+        else short.split(" ", 2)[-1].replace("с. ", "с. ").strip()
+    return f"Приречный район, {place}, {rng.choice(STREETS)}, д. {rng.randint(1, 60)}"
+
+
+def database_has_data() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(Region))) or \
+        bool(db.session.scalar(select(func.count()).select_from(User)))
+
+
+def _person(rng: random.Random) -> tuple[str, bool]:
+    female = rng.random() < 0.75  # Russian schools: most teachers are women
+    surname = rng.choice(SURNAMES_M)
+    if female:
+        surname = surname[:-2] + "ёва" if surname.endswith("ёв") else surname + "а"
+        return f"{surname} {rng.choice(NAMES_F)} {rng.choice(PATRONYMICS)}на", True
+    return f"{surname} {rng.choice(NAMES_M)} {rng.choice(PATRONYMICS)}ич", False
+
+
+def _inn(rng: random.Random) -> str:
+    while True:
+        digits = [3, 8] + [rng.randint(0, 9) for _ in range(7)]
+        weights = [2, 4, 10, 3, 5, 9, 4, 6, 8]
+        digits.append(sum(w * d for w, d in zip(weights, digits)) % 11 % 10)
+        return "".join(map(str, digits))
+
+
+def load() -> list[tuple[str, str, str]]:
+    """Create the demo data in one transaction; return (role, login, password) triples."""
+    rng = random.Random(2023)
+    year = today().year
+    region = Region(name="Энская область")
+    db.session.add(region)
+    db.session.flush()
+    muni = Municipality(region_id=region.id, name="Приречный район")
+    other = Municipality(region_id=region.id, name="Заречный район")
+    db.session.add_all([muni, other])
+    db.session.flush()
+
+    def org(kind, short, full, municipality=None, **kw):
+        o = Organization(kind=kind, short_name=short, full_name=full, region_id=region.id,
+                         municipality_id=municipality.id if municipality else None,
+                         inn=_inn(rng), **kw)
+        db.session.add(o)
+        return o
+
+    org(OrgKind.REGIONAL_AUTHORITY, "Министерство образования", "Министерство образования Энской области",
+        address="г. Энск, пл. Советов, 1")
+    org(OrgKind.INSTITUTE, "ИРО Энской области", "ГАУ ДПО «Институт развития образования Энской области»",
+              address="г. Энск, ул. Учительская, 5")
+    org(OrgKind.ASSESSMENT_CENTRE, "РЦОКО", "ГБУ «Региональный центр оценки качества образования Энской области»",
+        address="г. Энск, ул. Ленина, 40")
+    org(OrgKind.MUNICIPAL_AUTHORITY, "УО Приречного района",
+                    "Управление образования администрации Приречного муниципального района", muni,
+                    address="г. Приреченск, ул. Центральная, 12", director_name="Смирнова Ольга Викторовна")
+    org(OrgKind.COLLEGE, "Приреченский аграрный техникум",
+        "ГБПОУ «Приреченский аграрно-технологический техникум»", muni,
+        address="г. Приреченск, ул. Полевая, 3")
+    schools = []
+    for i, (short, full, now, before) in enumerate(SCHOOLS, start=1):
+        director, _ = _person(rng)
+        s = org(OrgKind.SCHOOL, short, full, muni, director_name=director,
+                address=_address(rng, short), code=f"PR{i:03d}",
+                phone=f"+7 (812) 55-{10 + i:02d}-{30 + i:02d}")
+        schools.append((s, now, before))
+    for short, full in [("МБОУ СОШ № 1 г. Зареченска", "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1» г. Зареченска"),
+                        ("МКОУ СОШ с. Дальнее", "Муниципальное казённое общеобразовательное учреждение «Средняя общеобразовательная школа с. Дальнее»")]:
+        s = org(OrgKind.SCHOOL, short, full, other, director_name=_person(rng)[0])
+        schools.append((s, ["LOW_RESULTS"], []))
+    db.session.flush()
+
+    order_now = (OrderKind.ORDER, "79", date(year, 1, 19))
+    order_before = (OrderKind.ORDER, "54", date(year - 1, 1, 23))
+    for s, now, before in schools:
+        for names, (kind, number, day), y in ((now, order_now, year), (before, order_before, year - 1)):
+            for name in names:
+                db.session.add(SchoolStatusRecord(
+                    organization_id=s.id, year=y, status=SchoolStatus[name], order_kind=kind,
+                    order_number=number, order_date=day))
+        for _ in range(rng.randint(8, 14)):
+            name, _female = _person(rng)
+            since = rng.randint(1985, year)
+            db.session.add(StaffMember(
+                organization_id=s.id, full_name=name, position="Учитель",
+                subjects=rng.choice(SUBJECTS),
+                category=rng.choice(list(QualificationCategory)), teaching_since=since,
+                young_specialist=year - since <= 3, hired_on=date(since, 9, 1)))
+        db.session.add(StaffMember(organization_id=s.id, full_name=s.director_name,
+                                   position="Директор", management=True,
+                                   category=QualificationCategory.FIRST,
+                                   teaching_since=rng.randint(1985, 2005)))
+        db.session.add(StaffMember(organization_id=s.id, full_name=_person(rng)[0],
+                                   position="Заместитель директора по УВР", management=True,
+                                   category=QualificationCategory.HIGHEST,
+                                   teaching_since=rng.randint(1990, 2010)))
+    db.session.flush()
+
+    tutor_school = schools[0][0]
+    low_school = schools[2][0]
+    people = [
+        (Role.ADMIN, "admin", "Администратор системы", {}),
+        (Role.REGION, "region", "Орлова Марина Сергеевна", {"region_id": region.id}),
+        (Role.METHODIST, "methodist", "Кузнецова Елена Петровна", {"municipality_id": muni.id}),
+        (Role.TUTOR, "tutor", "Лебедева Ирина Николаевна", {"organization_id": tutor_school.id}),
+        (Role.SCHOOL, "school", "Зайцева Татьяна Андреевна", {"organization_id": low_school.id}),
+        (Role.VIEWER, "viewer", "Никитин Павел Олегович", {"municipality_id": muni.id}),
+    ]
+    out = []
+    for role, login, name, scope in people:
+        password = accounts.generate_password()
+        user = User(login=login, full_name=name, role=role, **scope)
+        user.set_password(password)
+        db.session.add(user)
+        out.append((role.label, login, password))
+    db.session.commit()
+    return out

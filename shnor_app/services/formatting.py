@@ -1,0 +1,60 @@
+"""Russian formatting used by pages, documents and exports: plurals and dates."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Europe/Moscow")
+
+MONTHS_GENITIVE = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря",
+]
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural: plural(1, 'школа', 'школы', 'школ') → 'школа'; 2 → 'школы'; 5 → 'школ'."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def count_words(n: int, one: str, few: str, many: str) -> str:
+    return f"{n} {plural(n, one, few, many)}"
+
+
+def to_local(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LOCAL_TZ)
+
+
+def fmt_date(value) -> str:
+    """27.02.2023 — the form used in tables."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d.%m.%Y")
+
+
+def fmt_datetime(value) -> str:
+    if not value:
+        return ""
+    return to_local(value).strftime("%d.%m.%Y %H:%M")
+
+
+def fmt_date_long(value) -> str:
+    """«27 февраля 2023 г.» — the form used in documents."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year} г."
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TZ).date()

@@ -1,0 +1,202 @@
+"""Writes to the registry: organisations, statuses per year, staff, regions, municipalities.
+
+Every function validates, changes, and commits; the audit entry is written in the same
+transaction by ``services.audit``. Errors are ``RegistryError`` with a Russian message.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Attachment, Municipality, Organization, Region, SchoolStatus, SchoolStatusRecord,
+    StaffMember, User, utcnow,
+)
+from .formatting import plural
+
+
+class RegistryError(ValueError):
+    """A registry rule was broken; the message is Russian and shown to the user."""
+
+
+def inn_problem(inn: str | None, kind_is_person: bool = False) -> str | None:
+    """Check an INN: 10 digits for an organisation (12 for a person), with its check digits."""
+    if not inn:
+        return None
+    if not re.fullmatch(r"\d{10}|\d{12}", inn):
+        return "ИНН состоит из 10 цифр (для организации) или 12 цифр."
+    digits = [int(c) for c in inn]
+
+    def check(weights):
+        return sum(w * d for w, d in zip(weights, digits)) % 11 % 10
+
+    if len(inn) == 10:
+        ok = check([2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9]
+    else:
+        ok = (check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[10]
+              and check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[11])
+    return None if ok else "Контрольная сумма ИНН не сходится — проверьте цифры."
+
+
+def save_organization(org: Organization, *, is_new: bool = False) -> Organization:
+    org.full_name = (org.full_name or "").strip()
+    org.short_name = (org.short_name or "").strip() or org.full_name[:200]
+    if not org.full_name:
+        raise RegistryError("Укажите полное наименование организации.")
+    problem = inn_problem(org.inn)
+    if problem:
+        raise RegistryError(problem)
+    if org.municipality_id:
+        muni = db.session.get(Municipality, org.municipality_id)
+        if muni is None:
+            raise RegistryError("Муниципалитет не найден.")
+        org.region_id = muni.region_id
+    if not org.region_id:
+        raise RegistryError("Укажите регион или муниципалитет организации.")
+    if org.inn:
+        clash = db.session.scalar(select(Organization).where(
+            Organization.inn == org.inn, Organization.id != (org.id or 0),
+            Organization.deleted_at.is_(None)))
+        if clash is not None:
+            raise RegistryError(f"Организация с ИНН {org.inn} уже есть: {clash.short_name}.")
+    if is_new:
+        db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def organization_dependents(org: Organization) -> dict[str, int]:
+    """Live records that hang on an organisation, by their Russian name in plural form."""
+    counts = {
+        "staff": db.session.scalar(select(func.count()).where(
+            StaffMember.organization_id == org.id, StaffMember.deleted_at.is_(None))),
+        "users": db.session.scalar(select(func.count()).where(User.organization_id == org.id)),
+        "statuses": db.session.scalar(select(func.count()).where(
+            SchoolStatusRecord.organization_id == org.id, SchoolStatusRecord.deleted_at.is_(None))),
+        "files": db.session.scalar(select(func.count()).where(
+            Attachment.object_type == "organizations", Attachment.object_id == org.id,
+            Attachment.deleted_at.is_(None))),
+    }
+    for provider in DEPENDENT_PROVIDERS:
+        counts.update(provider(org))
+    return {k: v for k, v in counts.items() if v}
+
+
+# Later modules (roadmaps, partnerships…) add their counts here: fn(org) -> {name: count}.
+DEPENDENT_PROVIDERS: list = []
+
+_DEPENDENT_WORDS = {
+    "staff": ("сотрудник", "сотрудника", "сотрудников"),
+    "users": ("пользователь", "пользователя", "пользователей"),
+    "statuses": ("статус", "статуса", "статусов"),
+    "files": ("файл", "файла", "файлов"),
+}
+
+
+def describe_dependents(counts: dict[str, int]) -> str:
+    parts = []
+    for key, n in counts.items():
+        words = _DEPENDENT_WORDS.get(key)
+        parts.append(f"{n} {plural(n, *words)}" if words else f"{key}: {n}")
+    return ", ".join(parts)
+
+
+def delete_organization(org: Organization) -> None:
+    """Soft-delete an organisation; refused while records depend on it."""
+    dependents = organization_dependents(org)
+    if dependents:
+        raise RegistryError(
+            f"Нельзя удалить «{org.short_name}»: с ней связаны {describe_dependents(dependents)}. "
+            "Сначала перенесите или удалите эти записи.")
+    org.deleted_at = utcnow()
+    db.session.commit()
+
+
+def add_status(record: SchoolStatusRecord) -> SchoolStatusRecord:
+    if record.year is None or not 2000 <= record.year <= 2100:
+        raise RegistryError("Укажите год от 2000 до 2100.")
+    org = db.session.get(Organization, record.organization_id)
+    if org is None or not org.is_school:
+        raise RegistryError("Статус присваивается только общеобразовательной организации.")
+    dup = db.session.scalar(select(SchoolStatusRecord).where(
+        SchoolStatusRecord.organization_id == record.organization_id,
+        SchoolStatusRecord.year == record.year, SchoolStatusRecord.status == record.status,
+        SchoolStatusRecord.deleted_at.is_(None)))
+    if dup is not None:
+        raise RegistryError(
+            f"У школы уже есть статус «{record.status.label}» на {record.year} год.")
+    if record.order_date and record.order_date.year > record.year + 1:
+        raise RegistryError("Дата приказа не может быть позже следующего за статусом года.")
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def revoke_status(record: SchoolStatusRecord) -> None:
+    """Statuses are legal records: they are marked deleted, never erased."""
+    record.deleted_at = utcnow()
+    db.session.commit()
+
+
+def statuses_for(org_ids: list[int], year: int) -> dict[int, list[SchoolStatus]]:
+    """Statuses of many organisations for one year in one query: {org_id: [status, …]}."""
+    if not org_ids:
+        return {}
+    rows = db.session.execute(select(SchoolStatusRecord.organization_id, SchoolStatusRecord.status)
+                              .where(SchoolStatusRecord.organization_id.in_(org_ids),
+                                     SchoolStatusRecord.year == year,
+                                     SchoolStatusRecord.deleted_at.is_(None)))
+    out: dict[int, list[SchoolStatus]] = {}
+    for org_id, status in rows:
+        out.setdefault(org_id, []).append(status)
+    return out
+
+
+def save_staff(member: StaffMember, *, is_new: bool = False) -> StaffMember:
+    member.full_name = " ".join((member.full_name or "").split())
+    if not member.full_name:
+        raise RegistryError("Укажите ФИО сотрудника.")
+    if member.teaching_since is not None and not 1950 <= member.teaching_since <= utcnow().year:
+        raise RegistryError("Год начала педагогической деятельности указан неверно.")
+    if member.hired_on and member.left_on and member.left_on < member.hired_on:
+        raise RegistryError("Дата увольнения не может быть раньше даты приёма.")
+    if is_new:
+        db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def delete_staff(member: StaffMember) -> None:
+    member.deleted_at = utcnow()
+    db.session.commit()
+
+
+def save_region(region: Region, *, is_new: bool = False) -> Region:
+    region.name = (region.name or "").strip()
+    if not region.name:
+        raise RegistryError("Укажите наименование региона.")
+    clash = db.session.scalar(select(Region).where(Region.name == region.name,
+                                                   Region.id != (region.id or 0)))
+    if clash is not None:
+        raise RegistryError("Регион с таким наименованием уже есть.")
+    if is_new:
+        db.session.add(region)
+    db.session.commit()
+    return region
+
+
+def save_municipality(muni: Municipality, *, is_new: bool = False) -> Municipality:
+    muni.name = (muni.name or "").strip()
+    if not muni.name:
+        raise RegistryError("Укажите наименование муниципалитета.")
+    clash = db.session.scalar(select(Municipality).where(
+        Municipality.name == muni.name, Municipality.region_id == muni.region_id,
+        Municipality.id != (muni.id or 0)))
+    if clash is not None:
+        raise RegistryError("Муниципалитет с таким наименованием в регионе уже есть.")
+    if is_new:
+        db.session.add(muni)
+    db.session.commit()
+    return muni

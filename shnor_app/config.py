@@ -73,6 +73,7 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "60"))
 
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's defaults: n=2**15, r=8, p=1
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     PAGE_SIZE = 25
     TRUST_PROXY = _bool("SHNOR_TRUST_PROXY")
@@ -83,6 +84,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap hashes keep the suite fast; never in production
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = True
     SQLALCHEMY_DATABASE_URI = normalise_database_url(

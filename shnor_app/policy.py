@@ -210,6 +210,154 @@ RULES: dict[type, Rule] = {
 }
 
 
+# --------------------------------------------------------------------------- roadmaps
+# A roadmap is seen by whoever sees its owner organisation (regional roadmaps region-wide,
+# municipal ones in the municipality, a school's one by the school, its municipality and
+# region; a tutor by its own org and the schools it supports). A roadmap without an owner
+# (imported by the CLI without --owner) is the admin's until an owner is set. Structure
+# (cells, rows, statuses) is changed by whoever manages the owner, and by a school on its own
+# roadmap. Items are also seen — and reported on — by the organisations that execute them.
+
+from .models import ItemReport, Roadmap, RoadmapItem, RoadmapSection  # noqa: E402
+
+
+def responsible_org_ids(user: User) -> set[int]:
+    """Organisations whose work ``user`` answers for: its own, or its authority's.
+
+    A methodist answers for the municipal authority of its municipality, a region user for the
+    regional authority and institutes of its region.
+    """
+    if user.organization_id:
+        return {user.organization_id}
+    from .models import OrgKind
+
+    if user.role == Role.METHODIST and user.municipality_id:
+        stmt = select(Organization.id).where(
+            Organization.municipality_id == user.municipality_id,
+            Organization.kind == OrgKind.MUNICIPAL_AUTHORITY, Organization.deleted_at.is_(None))
+    elif user.role == Role.REGION and user.effective_region_id:
+        stmt = select(Organization.id).where(
+            Organization.region_id == user.effective_region_id,
+            Organization.municipality_id.is_(None),
+            Organization.kind.in_([OrgKind.REGIONAL_AUTHORITY, OrgKind.INSTITUTE]),
+            Organization.deleted_at.is_(None))
+    else:
+        return set()
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return set(db.session.scalars(stmt))
+    cache = g.setdefault("responsible_org_ids", {})  # once per request: rows ask it many times
+    if user.id not in cache:
+        cache[user.id] = set(db.session.scalars(stmt))
+    return cache[user.id]
+
+
+def _roadmap_view(user: User, rm: Roadmap) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    return rm.owner is not None and org_visible(user, rm.owner)
+
+
+def _roadmap_edit(user: User, rm: Roadmap) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    owner = rm.owner
+    if owner is None:
+        return False
+    if manages_org(user, owner):
+        return True
+    return user.role == Role.SCHOOL and owner.id == user.organization_id
+
+
+def _roadmap_create(user: User, owner) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if owner is None:
+        return user.role in (Role.REGION, Role.METHODIST)  # the form then offers their orgs
+    return manages_org(user, owner) or (
+        user.role == Role.SCHOOL and owner.id == user.organization_id)
+
+
+def _item_view(user: User, item: RoadmapItem) -> bool:
+    rm = db.session.get(Roadmap, item.roadmap_id)
+    if rm is None or rm.deleted_at is not None:
+        return False
+    if _roadmap_view(user, rm):
+        return True
+    return bool(item.executor_org_ids & responsible_org_ids(user))
+
+
+def _item_clause(user: User):
+    """Items of visible roadmaps, or executed by the user's organisation."""
+    from .models import ItemExecutor
+
+    mine = responsible_org_ids(user)
+    visible_roadmaps = select(Roadmap.id).outerjoin(
+        Organization, Organization.id == Roadmap.owner_id).where(
+        org_clause(user) if user.role != Role.ADMIN else true())
+    cond = RoadmapItem.roadmap_id.in_(visible_roadmaps)
+    if mine:
+        cond = or_(cond, RoadmapItem.id.in_(select(ItemExecutor.item_id).where(
+            ItemExecutor.organization_id.in_(mine))))
+    return cond
+
+
+RULES.update({
+    Roadmap: Rule(
+        view=_roadmap_view,
+        edit=_roadmap_edit,
+        clause=lambda u: true() if u.role == Role.ADMIN else org_clause(u),
+        join=lambda q: q.outerjoin(Organization, Organization.id == Roadmap.owner_id),
+        create=_roadmap_create,
+    ),
+    RoadmapSection: Rule(
+        view=lambda u, o: _roadmap_view(u, db.session.get(Roadmap, o.roadmap_id)),
+        edit=lambda u, o: _roadmap_edit(u, db.session.get(Roadmap, o.roadmap_id)),
+        clause=lambda u: RoadmapSection.roadmap_id.in_(
+            select(Roadmap.id).outerjoin(Organization, Organization.id == Roadmap.owner_id)
+            .where(true() if u.role == Role.ADMIN else org_clause(u))),
+        create=lambda u, rm: rm is not None and _roadmap_edit(u, rm),
+    ),
+    RoadmapItem: Rule(
+        view=_item_view,
+        edit=lambda u, o: _roadmap_edit(u, db.session.get(Roadmap, o.roadmap_id)),
+        clause=_item_clause,
+        create=lambda u, rm: rm is not None and _roadmap_edit(u, rm),
+    ),
+    ItemReport: Rule(
+        view=lambda u, o: can_view(u, db.session.get(RoadmapItem, o.item_id)),
+        edit=lambda u, o: o.author_id == u.id or can_edit(
+            u, db.session.get(RoadmapItem, o.item_id)),
+        clause=lambda u: ItemReport.item_id.in_(
+            select(RoadmapItem.id).where(_item_clause(u))),
+        create=lambda u, item: item is not None and can_report_on_item(u, item),
+    ),
+})
+
+
+def can_set_item_status(user: User, item: RoadmapItem, roadmap: Roadmap | None = None) -> bool:
+    """Status is set by whoever edits the roadmap (a school only on its own roadmap)."""
+    if not getattr(user, "is_authenticated", False) or user.role == Role.VIEWER:
+        return False
+    roadmap = roadmap or db.session.get(Roadmap, item.roadmap_id)
+    return roadmap is not None and _roadmap_edit(user, roadmap)
+
+
+def can_report_on_item(user: User, item: RoadmapItem, roadmap: Roadmap | None = None) -> bool:
+    """Reports come from the roadmap's editors and from the item's executor organisations."""
+    if not getattr(user, "is_authenticated", False) or user.role == Role.VIEWER:
+        return False
+    if item.deleted_at is not None:
+        return False
+    roadmap = roadmap or db.session.get(Roadmap, item.roadmap_id)
+    if roadmap is None:
+        return False
+    if _roadmap_edit(user, roadmap):
+        return True
+    return bool(item.executor_org_ids & responsible_org_ids(user))
+
+
 def rule_for(model_or_obj) -> Rule:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:
@@ -307,6 +455,7 @@ ATTACHMENT_OWNERS: dict[str, type] = {
     "staff_members": StaffMember,
     "school_statuses": SchoolStatusRecord,
 }
+ATTACHMENT_OWNERS.update({"roadmaps": Roadmap, "roadmap_item_reports": ItemReport})
 
 
 def attachment_owner(att: Attachment):
@@ -319,6 +468,8 @@ RECORD_TYPES: dict[str, type] = {
     "regions": Region, "municipalities": Municipality, "organizations": Organization,
     "school_statuses": SchoolStatusRecord, "staff_members": StaffMember, "users": User,
 }
+RECORD_TYPES.update({"roadmaps": Roadmap, "roadmap_sections": RoadmapSection,
+                     "roadmap_items": RoadmapItem, "roadmap_item_reports": ItemReport})
 
 
 def can_view_history(user: User, obj) -> bool:

@@ -7,3 +7,6 @@ from .registry import (  # noqa: F401
     SchoolStatus, SchoolStatusRecord, StaffMember,
 )
 from .users import LoginAttempt, Role, User  # noqa: F401
+from .roadmaps import (  # noqa: F401
+    ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
+)

@@ -171,5 +171,51 @@ def load() -> list[tuple[str, str, str]]:
         user.set_password(password)
         db.session.add(user)
         out.append((role.label, login, password))
+    load_roadmaps()
     db.session.commit()
     return out
+
+
+def load_roadmaps() -> None:
+    """One municipal roadmap imported from a real document (years moved to the current one),
+    with a few statuses and reports, so that a new user sees the table, overdue items and the
+    monitoring report filled in. Called by :func:`load` inside its transaction.
+    """
+    import re
+    from datetime import timedelta
+    from pathlib import Path
+
+    from ..models import ItemReport, ItemStatus, RoadmapItem
+    from . import roadmaps as roadmap_service
+    from .roadmap_import import parse_text
+
+    db.session.flush()
+    year = today().year
+    shift = {"2022": str(year - 1), "2023": str(year), "2024": str(year + 1)}
+    raw = (Path(__file__).parent / "demo_data" / "municipal-roadmap-pervomaisky-2023.txt") \
+        .read_text(encoding="utf-8")
+    text = re.sub(r"(?<!\d)(2022|2023|2024)(?!\d)", lambda m: shift[m.group(1)], raw)
+    text = text.replace("Первомайского района", "Приречного района") \
+        .replace("Первомайское РУО", "УО Приречного района")
+    owner = db.session.scalar(select(Organization).where(
+        Organization.kind == OrgKind.MUNICIPAL_AUTHORITY, Organization.short_name == "УО Приречного района"))
+    methodist = db.session.scalar(select(User).where(User.login == "methodist"))
+    result = roadmap_service.import_parsed(parse_text(text), owner=owner, by=methodist,
+                                           source_name="Дорожная карта Приречного района.txt",
+                                           commit=False)
+    items = db.session.scalars(select(RoadmapItem).where(
+        RoadmapItem.roadmap_id == result.roadmap.id).order_by(
+        RoadmapItem.section_id, RoadmapItem.position)).all()
+    now = today()
+    for i, item in enumerate(items):
+        if item.period_end and item.period_end < now - timedelta(days=20) and i % 3 != 2:
+            item.status = ItemStatus.DONE
+            item.actual_result = "Выполнено в срок. " + (item.expected_result or "")[:200]
+        elif item.period_start and item.period_start <= now and i % 2 == 0:
+            item.status = ItemStatus.IN_PROGRESS
+            db.session.add(ItemReport(
+                item_id=item.id, report_date=now - timedelta(days=3), author_id=methodist.id,
+                text="Работа ведётся по плану: проведены встречи с управленческими командами ШНОР.",
+                created_by_id=methodist.id))
+    if len(items) > 4:
+        items[-1].status = ItemStatus.CANCELLED

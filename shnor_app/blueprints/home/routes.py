@@ -72,6 +72,11 @@ def index():
                    Organization.deleted_at.is_(None))
             .group_by(Organization.municipality_id)).all())
         ctx["municipalities"] = [(m, n, low.get(m.id, 0)) for m, n in munis]
+    from ...services.formatting import today as _today
+    from ...services.roadmaps import due_items
+
+    ctx["roadmap_today"] = _today()
+    ctx["roadmap_overdue"], ctx["roadmap_due_soon"] = due_items(user, ctx["roadmap_today"])
     if user.role == Role.ADMIN:
         ctx["admin_counts"] = {
             "users": db.session.scalar(select(func.count()).select_from(User)),

@@ -1,0 +1,734 @@
+"""Roadmap pages: list, create, import (preview → confirm), the table with in-place editing,
+progress reports, monitoring of execution, exports.
+
+Row actions (edit, status, report, move, delete) always answer with their fragment; the pages
+answer with the page, or with their fragment to htmx (``render_view``).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ... import policy
+from ...extensions import db
+from ...models import (
+    Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Role, Roadmap,
+    RoadmapItem, RoadmapLevel, RoadmapSection,
+)
+from ...services import roadmap_export as export
+from ...services import roadmaps as svc
+from ...services.formatting import today
+from ...services.periods import describe, parse_period
+from ...services.roadmap_import import RoadmapImportError, parse_upload
+from ...web import render_fragment, render_view
+from . import bp
+from .forms import (
+    ImportForm, ItemForm, OwnerForm, ReportForm, RoadmapForm, SectionForm, StatusForm,
+)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Perm:
+    edit: bool
+    status: bool
+    report: bool
+
+
+# --------------------------------------------------------------------------- list
+
+
+@bp.get("/")
+@login_required
+def index():
+    user = _user()
+    level = request.args.get("level", "")
+    year = _int_arg("year")
+    stmt = policy.scope_query(user, Roadmap)
+    if level in RoadmapLevel.__members__:
+        stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
+    if year:
+        stmt = stmt.where(Roadmap.year == year)
+    roadmaps = db.session.scalars(stmt.order_by(Roadmap.year.desc().nulls_last(),
+                                                Roadmap.level, Roadmap.id.desc())).all()
+    counts = {}
+    if roadmaps:
+        from sqlalchemy import func
+        counts = dict(db.session.execute(
+            select(RoadmapItem.roadmap_id, func.count()).where(
+                RoadmapItem.roadmap_id.in_([r.id for r in roadmaps]),
+                RoadmapItem.deleted_at.is_(None)).group_by(RoadmapItem.roadmap_id)).all())
+    return render_view(
+        "roadmaps/index.html", "roadmaps/_list.html", title="Дорожные карты",
+        roadmaps=roadmaps, counts=counts, levels=RoadmapLevel, level=level, year=year or "",
+        can_create=bool(_owner_choices(user)),
+        has_own_items=bool(policy.responsible_org_ids(user)))
+
+
+def _owner_choices(user) -> list[tuple[str, str]]:
+    """Organisations the user may create a roadmap for (authorities first)."""
+    stmt = policy.scope_query(user, Organization).where(Organization.kind.in_([
+        OrgKind.SCHOOL, OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY,
+        OrgKind.INSTITUTE, OrgKind.ASSESSMENT_CENTRE]))
+    orgs = db.session.scalars(stmt.order_by(Organization.kind == OrgKind.SCHOOL,
+                                            Organization.short_name)).all()
+    return [(str(o.id), o.short_name) for o in orgs
+            if policy.can_create(user, Roadmap, o)]
+
+
+def _owner_from_form(user, value) -> Organization | None:
+    if not value:
+        return None
+    try:
+        org = db.session.get(Organization, int(value))
+    except ValueError:
+        abort(400)
+    if org is None or not policy.can_view(user, org):
+        abort(404)
+    policy.require_create(user, Roadmap, org)
+    return org
+
+
+# --------------------------------------------------------------------------- create / edit
+
+
+def _fill_roadmap(rm: Roadmap, form: RoadmapForm) -> None:
+    rm.title = form.title.data or ""
+    rm.level = RoadmapLevel[form.level.data]
+    rm.year = form.year.data
+    rm.period_start, rm.period_end = form.period_start.data, form.period_end.data
+    rm.order_kind = OrderKind.coerce(form.order_kind.data)
+    rm.order_number = (form.order_number.data or "").strip() or None
+    rm.order_date = form.order_date.data
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    user = _user()
+    choices = _owner_choices(user)
+    policy.require(bool(choices))
+    form = RoadmapForm()
+    form.owner_id.choices = choices
+    if request.method == "GET":
+        form.year.data = today().year
+    status = 200
+    if form.validate_on_submit():
+        owner = _owner_from_form(user, form.owner_id.data)
+        rm = Roadmap(owner_id=owner.id, created_by_id=user.id)
+        _fill_roadmap(rm, form)
+        try:
+            svc.save_roadmap(rm, is_new=True)
+        except svc.RoadmapError as err:
+            db.session.rollback()
+            form.form_errors.append(str(err))
+            status = 422
+        else:
+            flash("Дорожная карта создана. Добавьте разделы и мероприятия.", "success")
+            return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+    elif request.method == "POST":
+        status = 422
+    return render_view("roadmaps/form.html", form=form, rm=None, status=status,
+                       title="Новая дорожная карта")
+
+
+@bp.route("/<int:roadmap_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(roadmap_id: int):
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    policy.require_edit(user, rm)
+    form = RoadmapForm(obj=rm)
+    form.owner_id.choices = [(str(rm.owner_id or ""), rm.owner.short_name if rm.owner else "—")]
+    if request.method == "GET":
+        form.level.data = rm.level.name
+        form.order_kind.data = rm.order_kind.name if rm.order_kind else ""
+    form.owner_id.data = str(rm.owner_id or "")
+    status = 200
+    if form.validate_on_submit():
+        _fill_roadmap(rm, form)
+        try:
+            svc.save_roadmap(rm)
+        except svc.RoadmapError as err:
+            db.session.rollback()
+            rm = db.session.get(Roadmap, roadmap_id)
+            form.form_errors.append(str(err))
+            status = 422
+        else:
+            flash("Реквизиты дорожной карты сохранены.", "success")
+            return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+    elif request.method == "POST":
+        status = 422
+    return render_view("roadmaps/form.html", form=form, rm=rm, status=status,
+                       title="Реквизиты дорожной карты")
+
+
+@bp.post("/<int:roadmap_id>/owner")
+@login_required
+def set_owner(roadmap_id: int):
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    policy.require(user.role == Role.ADMIN and rm.owner_id is None)
+    form = OwnerForm()
+    form.owner_id.choices = _owner_choices(user)
+    if form.validate_on_submit():
+        svc.set_owner(rm, db.session.get(Organization, int(form.owner_id.data)))
+        flash("Владелец дорожной карты указан, исполнители сопоставлены с организациями.",
+              "success")
+    else:
+        flash("Выберите организацию-владельца.", "error")
+    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+
+
+@bp.post("/<int:roadmap_id>/delete")
+@login_required
+def delete(roadmap_id: int):
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    policy.require_edit(user, rm)
+    svc.delete_roadmap(rm)
+    flash("Дорожная карта удалена (запись сохранена в истории).", "success")
+    return redirect(url_for("roadmaps.index"))
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _import_form(user) -> ImportForm:
+    form = ImportForm()
+    choices = _owner_choices(user)
+    if user.role == Role.ADMIN:
+        choices = [("", "— без владельца (указать позже) —")] + choices
+    form.owner_id.choices = choices
+    return form
+
+
+def _preview_rows(parsed, owner):
+    resolver = svc.ExecutorResolver(owner)
+    names = {}
+    rows = []
+    year = parsed.year
+    for section in parsed.sections:
+        items = []
+        for item in section.items:
+            period = parse_period(item.period_text, year)
+            org_ids = resolver.resolve(item.executor_names or svc.split_executors(item.executors))
+            items.append({"item": item, "period": describe(period) if item.period_text else "",
+                          "understood": period.understood or not item.period_text,
+                          "orgs": org_ids})
+            names.update({i: None for i in org_ids})
+        rows.append((section, items))
+    if names:
+        for org in db.session.scalars(select(Organization).where(Organization.id.in_(names))):
+            names[org.id] = org.short_name
+    return rows, names
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_():
+    """Step 1: paste or upload; step 2: preview (nothing saved); step 3: confirm → save all."""
+    user = _user()
+    form = _import_form(user)
+    policy.require(bool(form.owner_id.choices))
+    if request.method == "GET":
+        return render_view("roadmaps/import.html", form=form, title="Импорт дорожной карты")
+    status = 422
+    payload = request.form.get("payload", "")
+    filename = request.form.get("filename", "")
+    data: bytes | None = None
+    if form.validate_on_submit():
+        if payload:
+            try:
+                data = base64.b64decode(payload, validate=True)
+            except (binascii.Error, ValueError):
+                form.form_errors.append("Данные предпросмотра повреждены — загрузите документ ещё раз.")
+        elif form.file.data and getattr(form.file.data, "filename", ""):
+            filename = form.file.data.filename
+            data = form.file.data.read()
+        elif (form.text.data or "").strip():
+            filename = "вставленный текст.txt"
+            data = form.text.data.encode("utf-8")
+        else:
+            form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
+    owner = _owner_from_form(user, form.owner_id.data) if form.owner_id.data else None
+    if owner is None and form.owner_id.data == "" and user.role != Role.ADMIN:
+        policy.require(False)
+    parsed = None
+    if data is not None:
+        try:
+            parsed = parse_upload(filename, data)
+        except RoadmapImportError as err:
+            form.form_errors.append(err.message)
+    if parsed is not None:
+        level = RoadmapLevel.coerce(form.level.data) if form.level.data else None
+        if request.form.get("confirm") == "1":
+            try:
+                result = svc.import_parsed(parsed, owner=owner, level=level,
+                                           title=form.title.data, year=form.year.data, by=user,
+                                           source_name=filename)
+            except svc.RoadmapError as err:
+                form.form_errors.append(str(err))
+            else:
+                flash(f"Дорожная карта импортирована: {result.sections} "
+                      f"{_plural(result.sections, 'раздел', 'раздела', 'разделов')}, "
+                      f"{result.items} {_plural(result.items, 'пункт', 'пункта', 'пунктов')}.",
+                      "success")
+                return redirect(url_for("roadmaps.show", roadmap_id=result.roadmap.id))
+        else:
+            status = 200
+        rows, org_names = _preview_rows(parsed, owner)
+        title = (form.title.data or "").strip() or parsed.title or "Дорожная карта (импорт)"
+        return render_view(
+            "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
+            org_names=org_names, owner=owner, status=status,
+            payload=base64.b64encode(data).decode("ascii"), filename=filename,
+            doc_title=title, doc_level=level or svc.infer_level(title, owner),
+            title="Импорт: проверьте перед сохранением")
+    return render_view("roadmaps/import.html", form=form, status=status,
+                       title="Импорт дорожной карты")
+
+
+def _plural(n, one, few, many):
+    from ...services.formatting import plural
+
+    return plural(n, one, few, many)
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _filters() -> svc.Filters:
+    return svc.Filters(
+        status=request.args.get("status", "") if request.args.get("status", "")
+        in ItemStatus.__members__ else "",
+        section=_int_arg("section"), executor=request.args.get("executor", "").strip()[:100],
+        overdue=request.args.get("overdue") == "1", mine=request.args.get("mine") == "1")
+
+
+def _perms(user, items, roadmaps: dict[int, Roadmap]) -> dict[int, Perm]:
+    out = {}
+    cache: dict[int, tuple[bool, bool]] = {}
+    for item in items:
+        rm = roadmaps[item.roadmap_id]
+        if rm.id not in cache:
+            cache[rm.id] = (policy.can_edit(user, rm) and user.role != Role.VIEWER,
+                            policy.can_set_item_status(user, item, rm))
+        edit, status = cache[rm.id]
+        out[item.id] = Perm(edit, status, edit or policy.can_report_on_item(user, item, rm))
+    return out
+
+
+def _table_context(user, rm: Roadmap, filters: svc.Filters) -> dict:
+    table = svc.roadmap_table(rm, filters, user=user)
+    items = [i for _, rows in table for i in rows]
+    ids = [i.id for i in items]
+    return {
+        "rm": rm, "table": table, "filters": filters, "today": today(),
+        "reports": svc.last_reports(ids), "nreports": svc.report_counts(ids),
+        "perms": _perms(user, items, {rm.id: rm}),
+        "can_edit": policy.can_edit(user, rm), "statuses": ItemStatus,
+        "item_count": len(items),
+    }
+
+
+@bp.get("/<int:roadmap_id>")
+@login_required
+def show(roadmap_id: int):
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    filters = _filters()
+    ctx = _table_context(user, rm, filters)
+    sections = db.session.scalars(select(RoadmapSection).where(
+        RoadmapSection.roadmap_id == rm.id, RoadmapSection.title.is_not(None))
+        .order_by(RoadmapSection.position)).all()
+    owner_form = None
+    if rm.owner_id is None and user.role == Role.ADMIN:
+        owner_form = OwnerForm(formdata=None)
+        owner_form.owner_id.choices = [("", "— выберите —")] + _owner_choices(user)
+    return render_view(
+        "roadmaps/show.html", "roadmaps/_table.html", title=rm.title[:120], **ctx,
+        sections=sections, executor_orgs=svc.executor_orgs(rm), owner_form=owner_form,
+        section_form=SectionForm(formdata=None), filter_args=filters.args())
+
+
+def _section_fragment(user, section: RoadmapSection, status: int = 200, trigger=None):
+    rm = db.session.get(Roadmap, section.roadmap_id)
+    ctx = _table_context(user, rm, svc.Filters())
+    rows = next((rows for s, rows in ctx["table"] if s.id == section.id), [])
+    return render_fragment("roadmaps/_section.html", section=section, items=rows,
+                           status=status, trigger=trigger, **ctx)
+
+
+def _row_context(user, item: RoadmapItem, **extra) -> dict:
+    rm = db.session.get(Roadmap, item.roadmap_id)
+    return {
+        "item": item, "rm": rm, "today": today(), "statuses": ItemStatus,
+        "reports": svc.last_reports([item.id]), "nreports": svc.report_counts([item.id]),
+        "perms": _perms(user, [item], {rm.id: rm}), "filters": svc.Filters(),
+        "show_roadmap": request.values.get("ctx") == "mine", **extra,
+    }
+
+
+def _row(user, item, status=200, trigger=None):
+    return render_fragment("roadmaps/_item_row.html", status=status, trigger=trigger,
+                           **_row_context(user, item))
+
+
+def _item_form(item: RoadmapItem | None = None, formdata=True) -> ItemForm:
+    form = ItemForm(obj=item) if formdata else ItemForm(formdata=None, obj=item)
+    if item is not None and (request.method == "GET" or not formdata):
+        form.status.data = item.status.name
+    return form
+
+
+def _form_row(user, item, form, section=None, status=200):
+    ctx = _row_context(user, item) if item is not None else {
+        "item": None, "rm": db.session.get(Roadmap, section.roadmap_id), "today": today(),
+        "perms": {}, "statuses": ItemStatus}
+    rm = ctx["rm"]
+    can_status = policy.can_set_item_status(user, item, rm) if item is not None else \
+        policy.can_edit(user, rm)
+    return render_view("roadmaps/row_page.html", "roadmaps/_item_row_form.html",
+                       status=status, form=form, section=section, can_status=can_status,
+                       fragment="roadmaps/_item_row_form.html", title="Пункт дорожной карты",
+                       **ctx)
+
+
+@bp.route("/sections/<int:section_id>/items/new", methods=["GET", "POST"])
+@login_required
+def item_new(section_id: int):
+    user = _user()
+    section = policy.get_or_404(user, RoadmapSection, section_id)
+    rm = db.session.get(Roadmap, section.roadmap_id)
+    policy.require_create(user, RoadmapItem, rm)
+    form = _item_form()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                item = svc.add_item(section, form.data, by=user,
+                                    status=ItemStatus.coerce(form.status.data))
+            except svc.RoadmapError as err:
+                form.form_errors.append(str(err))
+            else:
+                if request.htmx:
+                    return _row(user, item, trigger={"notice": {"text": "Пункт добавлен."}})
+                flash("Пункт добавлен.", "success")
+                return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+        return _form_row(user, None, form, section=section, status=422)
+    return _form_row(user, None, form, section=section)
+
+
+@bp.get("/items/<int:item_id>")
+@login_required
+def item(item_id: int):
+    """The item's card with all reports (page); its table row (htmx)."""
+    user = _user()
+    item = policy.get_or_404(user, RoadmapItem, item_id)
+    if request.htmx and not request.htmx.boosted:
+        return _row(user, item)
+    ctx = _row_context(user, item)
+    reports = db.session.scalars(select(ItemReport).where(
+        ItemReport.item_id == item.id, ItemReport.deleted_at.is_(None))
+        .order_by(ItemReport.report_date.desc(), ItemReport.id.desc())).all()
+    files = {}
+    if reports:
+        for att in db.session.scalars(select(Attachment).where(
+                Attachment.object_type == "roadmap_item_reports",
+                Attachment.object_id.in_([r.id for r in reports]),
+                Attachment.deleted_at.is_(None)).order_by(Attachment.id)):
+            files.setdefault(att.object_id, []).append(att)
+    section = db.session.get(RoadmapSection, item.section_id)
+    return render_view("roadmaps/item.html", title=str(item), all_reports=reports, files=files,
+                       section=section, report_form=ReportForm(formdata=None),
+                       can_view_roadmap=policy.can_view(user, ctx["rm"]), **ctx)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def item_edit(item_id: int):
+    user = _user()
+    item = policy.get_or_404(user, RoadmapItem, item_id)
+    policy.require_edit(user, item)
+    can_status = policy.can_set_item_status(user, item)
+    form = _item_form(item)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            data = dict(form.data)
+            new_status = ItemStatus.coerce(form.status.data) if can_status else None
+            try:
+                svc.update_item(item, data, by=user, status=new_status)
+            except svc.RoadmapError as err:
+                item = db.session.get(RoadmapItem, item_id)
+                form.form_errors.append(str(err))
+            else:
+                if request.htmx:
+                    return _row(user, item)
+                flash("Пункт сохранён.", "success")
+                return redirect(url_for("roadmaps.item", item_id=item.id))
+        return _form_row(user, item, form, status=422)
+    return _form_row(user, item, form)
+
+
+@bp.post("/items/<int:item_id>/status")
+@login_required
+def item_status(item_id: int):
+    user = _user()
+    item = policy.get_or_404(user, RoadmapItem, item_id)
+    policy.require(policy.can_set_item_status(user, item))
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    status = ItemStatus[form.status.data]
+    actual = form.actual_result.data if "actual_result" in request.form else None
+    try:
+        svc.set_status(item, status, by=user, actual_result=actual)
+    except svc.RoadmapError as err:
+        item = db.session.get(RoadmapItem, item_id)
+        # Re-render the row form with what was asked for, the message, and room for a result.
+        form_full = _item_form(item, formdata=False)
+        form_full.status.data = status.name
+        if actual is not None:
+            form_full.actual_result.data = actual
+        form_full.form_errors.append(str(err))
+        form_full.actual_result.errors = [str(err)]
+        return _form_row(user, item, form_full, status=422)
+    if request.htmx:
+        return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}})
+    flash(f"Статус пункта: {status.label}.", "success")
+    return redirect(url_for("roadmaps.item", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/move")
+@login_required
+def item_move(item_id: int):
+    user = _user()
+    item = policy.get_or_404(user, RoadmapItem, item_id)
+    policy.require_edit(user, item)
+    direction = request.form.get("direction", "up")
+    if direction not in ("up", "down"):
+        abort(400)
+    svc.move_item(item, direction)
+    section = db.session.get(RoadmapSection, item.section_id)
+    if request.htmx:
+        return _section_fragment(user, section)
+    return redirect(url_for("roadmaps.show", roadmap_id=item.roadmap_id))
+
+
+@bp.post("/items/<int:item_id>/delete")
+@login_required
+def item_delete(item_id: int):
+    user = _user()
+    item = policy.get_or_404(user, RoadmapItem, item_id)
+    policy.require_edit(user, item)
+    roadmap_id = item.roadmap_id
+    label = item.number or "без номера"
+    svc.delete_item(item)
+    if request.htmx:
+        return render_fragment("roadmaps/_item_deleted.html", label=label,
+                               trigger={"notice": {"text": f"Пункт {label} удалён."}})
+    flash(f"Пункт {label} удалён.", "success")
+    return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id))
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@bp.post("/<int:roadmap_id>/sections")
+@login_required
+def section_add(roadmap_id: int):
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    policy.require_create(user, RoadmapSection, rm)
+    form = SectionForm()
+    if form.validate_on_submit():
+        try:
+            section = svc.add_section(rm, form.title.data, by=user)
+        except svc.RoadmapError as err:
+            flash(str(err), "error")
+        else:
+            if request.htmx:
+                return _section_fragment(user, section,
+                                         trigger={"notice": {"text": "Раздел добавлен."}})
+            flash("Раздел добавлен.", "success")
+    elif not request.htmx:
+        flash("Укажите название раздела.", "error")
+    if request.htmx:
+        return render_fragment("errors/_message.html", status=422, title="Раздел не добавлен",
+                               message="Укажите название раздела.")
+    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+
+
+@bp.post("/sections/<int:section_id>/rename")
+@login_required
+def section_rename(section_id: int):
+    user = _user()
+    section = policy.get_or_404(user, RoadmapSection, section_id)
+    policy.require_edit(user, section)
+    svc.rename_section(section, request.form.get("title", ""))
+    if request.htmx:
+        return _section_fragment(user, section)
+    return redirect(url_for("roadmaps.show", roadmap_id=section.roadmap_id))
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@bp.route("/items/<int:item_id>/reports/new", methods=["GET", "POST"])
+@login_required
+def report_new(item_id: int):
+    user = _user()
+    item = policy.get_or_404(user, RoadmapItem, item_id)
+    policy.require_create(user, ItemReport, item)
+    form = ReportForm()
+    if request.method == "GET":
+        form = ReportForm(formdata=None, report_date=today())
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            upload = form.file.data
+            has_file = upload is not None and getattr(upload, "filename", "")
+            try:
+                svc.add_report(item, text=form.text.data, report_date=form.report_date.data,
+                               link=form.link.data, by=user,
+                               file_name=upload.filename if has_file else None,
+                               file_data=upload.read() if has_file else None)
+            except svc.RoadmapError as err:
+                db.session.rollback()
+                form.form_errors.append(str(err))
+            else:
+                if request.htmx:
+                    return _row(user, item, trigger={"notice": {"text": "Отчёт добавлен."}})
+                flash("Отчёт добавлен.", "success")
+                return redirect(url_for("roadmaps.item", item_id=item.id))
+    ctx = _row_context(user, item)
+    return render_view("roadmaps/row_page.html", "roadmaps/_report_form_row.html",
+                       fragment="roadmaps/_report_form_row.html", form=form, status=status,
+                       title="Отчёт о выполнении", **ctx)
+
+
+@bp.post("/reports/<int:report_id>/delete")
+@login_required
+def report_delete(report_id: int):
+    user = _user()
+    report = policy.get_or_404(user, ItemReport, report_id)
+    policy.require_edit(user, report)
+    svc.delete_report(report)
+    flash("Отчёт удалён (запись сохранена в истории).", "success")
+    return redirect(url_for("roadmaps.item", item_id=report.item_id))
+
+
+# --------------------------------------------------------------------------- my items
+
+
+@bp.get("/my-items")
+@login_required
+def my_items():
+    """Items of any visible roadmap that the user's organisation executes."""
+    user = _user()
+    filters = _filters()
+    filters.mine = True
+    stmt = svc.filter_items(policy.scope_query(user, RoadmapItem), filters, user=user,
+                            today=today())
+    stmt = stmt.where(RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
+        Roadmap.deleted_at.is_(None))))
+    items = db.session.scalars(stmt.order_by(RoadmapItem.roadmap_id, RoadmapItem.position,
+                                             RoadmapItem.id)).all()
+    roadmaps = {r.id: r for r in db.session.scalars(select(Roadmap).where(
+        Roadmap.id.in_({i.roadmap_id for i in items} or {-1})))}
+    groups: dict[int, list] = {}
+    for item in items:
+        groups.setdefault(item.roadmap_id, []).append(item)
+    ids = [i.id for i in items]
+    return render_view(
+        "roadmaps/my_items.html", "roadmaps/_my_items_table.html",
+        title="Пункты дорожных карт с участием моей организации", groups=groups,
+        roadmaps=roadmaps, filters=filters, today=today(), statuses=ItemStatus,
+        reports=svc.last_reports(ids), nreports=svc.report_counts(ids),
+        perms=_perms(user, items, roadmaps), show_roadmap=True)
+
+
+# --------------------------------------------------------------------------- monitoring
+
+
+def _monitoring_scope(user):
+    roadmap_id = _int_arg("roadmap")
+    if roadmap_id:
+        rm = policy.get_or_404(user, Roadmap, roadmap_id)
+        return [rm], rm.title, {"roadmap": rm.id}
+    level = request.args.get("level", "")
+    year = _int_arg("year")
+    stmt = policy.scope_query(user, Roadmap)
+    if level in RoadmapLevel.__members__:
+        stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
+    if year:
+        stmt = stmt.where(Roadmap.year == year)
+    roadmaps = db.session.scalars(stmt.order_by(Roadmap.level, Roadmap.title)).all()
+    args = {k: v for k, v in {"level": level, "year": year}.items() if v}
+    return roadmaps, "Все дорожные карты", args
+
+
+@bp.get("/monitoring")
+@login_required
+def monitoring():
+    user = _user()
+    roadmaps, scope_title, args = _monitoring_scope(user)
+    report = svc.monitoring(roadmaps)
+    return render_view("roadmaps/monitoring.html", "roadmaps/_monitoring_body.html",
+                       title="Мониторинг исполнения дорожных карт", report=report,
+                       scope_title=scope_title, args=args, levels=RoadmapLevel,
+                       level=request.args.get("level", ""), year=_int_arg("year") or "",
+                       statuses=ItemStatus)
+
+
+@bp.get("/monitoring/export.<fmt>")
+@login_required
+def monitoring_export(fmt: str):
+    if fmt not in export.FORMATS:
+        abort(404)
+    user = _user()
+    roadmaps, scope_title, _ = _monitoring_scope(user)
+    report = svc.monitoring(roadmaps)
+    title = f"Мониторинг исполнения дорожных карт: {scope_title}"
+    return _download(export.export_monitoring(report, title, fmt), fmt, "monitoring")
+
+
+@bp.get("/<int:roadmap_id>/export.<fmt>")
+@login_required
+def roadmap_export(roadmap_id: int, fmt: str):
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    if fmt == "json":
+        body = json.dumps(export.roadmap_to_dict(rm), ensure_ascii=False, indent=2)
+        resp = Response(body, mimetype="application/json")
+        resp.headers["Content-Disposition"] = \
+            f"attachment; filename=roadmap-{rm.id}.json"
+        return resp
+    if fmt not in export.FORMATS:
+        abort(404)
+    return _download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")
+
+
+def _download(data: bytes, fmt: str, stem: str):
+    mimetype, ext = export.FORMATS[fmt]
+    resp = Response(data, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f"attachment; filename={export.filename(stem, ext)}"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp

@@ -1,0 +1,404 @@
+"""Exports of a roadmap and of the monitoring report: JSON, .xlsx, .docx, PDF.
+
+The JSON shape is an interface (``flask roadmaps export --format json``)::
+
+    {"id", "title", "level", "year", "approved_by": {"kind", "number", "date"},
+     "sections": [{"title": str|null, "items": [{"number", "text", "period": {"text", "start",
+       "end", "recurrence", "understood"}, "executors", "expected_result", "indicator",
+       "status", "actual_result"}]}]}
+
+``level`` and ``status`` are stable lowercase codes, dates ISO. Documents are laid out as the
+authority wrote the plan: sections as header rows, numbering as written; PDFs are landscape A4
+with the table header repeated on every page and page numbers.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from .formatting import fmt_date, today
+from .roadmaps import MonitoringReport, last_reports, roadmap_table
+
+COLUMNS = ["№", "Мероприятие", "Срок", "Исполнители", "Ожидаемый результат / показатель",
+           "Статус", "Фактический результат / отчёт"]
+
+
+def _order_kind_code(rm) -> str | None:
+    return rm.order_kind.label.lower() if rm.order_kind else None
+
+
+def roadmap_to_dict(rm) -> dict:
+    sections = []
+    for section, items in roadmap_table(rm):
+        sections.append({"title": section.title, "items": [{
+            "number": item.number,
+            "text": item.text,
+            "period": {
+                "text": item.period_text or "",
+                "start": item.period_start.isoformat() if item.period_start else None,
+                "end": item.period_end.isoformat() if item.period_end else None,
+                "recurrence": item.recurrence,
+                "understood": bool(item.period_understood),
+            },
+            "executors": item.executors or "",
+            "expected_result": item.expected_result or "",
+            "indicator": item.indicator or "",
+            "status": item.status.code,
+            "actual_result": item.actual_result,
+        } for item in items]})
+    return {
+        "id": rm.id, "title": rm.title, "level": rm.level.code, "year": rm.year,
+        "approved_by": {"kind": _order_kind_code(rm), "number": rm.order_number,
+                        "date": rm.order_date.isoformat() if rm.order_date else None},
+        "sections": sections,
+    }
+
+
+def _result_cell(item, report) -> str:
+    parts = []
+    if item.actual_result:
+        parts.append(item.actual_result)
+    if report is not None:
+        parts.append(f"Отчёт от {fmt_date(report.report_date)}: {report.text}")
+    return "\n".join(parts)
+
+
+def _expected(item) -> str:
+    return "\n".join(p for p in (item.expected_result, item.indicator) if p)
+
+
+def _rows(rm):
+    table = roadmap_table(rm)
+    reports = last_reports(i.id for _, items in table for i in items)
+    return table, reports
+
+
+def _heading_lines(rm) -> list[str]:
+    lines = []
+    if rm.approved_by:
+        lines.append(f"Утверждена: {rm.approved_by}")
+    if rm.owner is not None:
+        lines.append(rm.owner.full_name)
+    lines.append(f"Уровень: {rm.level.label.lower()}" + (f" · {rm.year} год" if rm.year else ""))
+    lines.append(f"Состояние на {fmt_date(today())}")
+    return lines
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _xlsx_sheet_setup(ws, widths):
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def roadmap_xlsx(rm) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Дорожная карта"
+    _xlsx_sheet_setup(ws, [8, 60, 20, 28, 40, 16, 40])
+    ws.append([rm.title])
+    ws["A1"].font = Font(bold=True, size=12)
+    for line in _heading_lines(rm):
+        ws.append([line])
+    ws.append([])
+    ws.append(COLUMNS)
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E6EAF2")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    table, reports = _rows(rm)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for section, items in table:
+        if section.title:
+            ws.append([section.title])
+            r = ws.max_row
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(COLUMNS))
+            ws.cell(r, 1).font = Font(bold=True)
+            ws.cell(r, 1).fill = PatternFill("solid", fgColor="F3F5F9")
+            ws.cell(r, 1).alignment = wrap
+        for item in items:
+            ws.append([item.number or "", item.text, item.period_text, item.executors,
+                       _expected(item), item.status.label, _result_cell(item, reports.get(item.id))])
+            for cell in ws[ws.max_row]:
+                cell.alignment = wrap
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def monitoring_xlsx(report: MonitoringReport, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Мониторинг"
+    _xlsx_sheet_setup(ws, [60, 10, 12, 12, 12, 12, 12, 12, 12, 12])
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([f"Состояние на {fmt_date(report.today)}"])
+    ws.append([])
+    header = MONITORING_COLUMNS
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E6EAF2")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for label, counts, bold in monitoring_rows(report):
+        ws.append([label, *counts_values(counts)])
+        if bold:
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws2 = wb.create_sheet("Просроченные")
+    _xlsx_sheet_setup(ws2, [40, 8, 60, 20, 12, 30, 16])
+    ws2.append(OVERDUE_COLUMNS)
+    for cell in ws2[1]:
+        cell.font = Font(bold=True)
+    for rm, item in report.overdue_items:
+        ws2.append([rm.title, item.number or "", item.text, item.period_text,
+                    fmt_date(item.period_end), item.executors, item.status.label])
+        for cell in ws2[ws2.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+MONITORING_COLUMNS = ["Дорожная карта / раздел", "Всего", "Выполнено", "Частично", "В работе",
+                      "Не начато", "Не выполнено", "Отменено", "Просрочено", "% выполнения"]
+OVERDUE_COLUMNS = ["Дорожная карта", "№", "Мероприятие", "Срок", "Окончание срока",
+                   "Исполнители", "Статус"]
+
+
+def counts_values(c) -> list:
+    return [c.total, c.done, c.partially_done, c.in_progress, c.not_started, c.not_done,
+            c.cancelled, c.overdue, f"{c.percent_done}%"]
+
+
+def monitoring_rows(report: MonitoringReport):
+    """(label, counts, is_total_row) in reading order."""
+    for r in report.roadmaps:
+        yield r.roadmap.title, r.counts, True
+        for s in r.sections:
+            yield "    " + (s.title or "Без раздела"), s.counts, False
+    if len(report.roadmaps) > 1:
+        yield "Итого", report.counts, True
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def _docx_landscape(doc):
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(sec, side, Mm(15))
+
+
+def _docx_repeat_header(row):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _docx_bold_row(row):
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            for run in p.runs:
+                run.bold = True
+
+
+def roadmap_docx(rm) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    _docx_landscape(doc)
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(11)
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    head.add_run(rm.title).bold = True
+    for line in _heading_lines(rm):
+        doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table_rows, reports = _rows(rm)
+    t = doc.add_table(rows=1, cols=len(COLUMNS))
+    t.style = "Table Grid"
+    for i, text in enumerate(COLUMNS):
+        t.rows[0].cells[i].text = text
+    _docx_bold_row(t.rows[0])
+    _docx_repeat_header(t.rows[0])
+    for section, items in table_rows:
+        if section.title:
+            row = t.add_row()
+            merged = row.cells[0].merge(row.cells[-1])
+            merged.text = section.title
+            _docx_bold_row(row)
+        for item in items:
+            cells = t.add_row().cells
+            values = [item.number or "", item.text, item.period_text, item.executors,
+                      _expected(item), item.status.label,
+                      _result_cell(item, reports.get(item.id))]
+            for cell, value in zip(cells, values):
+                cell.text = value or ""
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def monitoring_docx(report: MonitoringReport, title: str) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = Document()
+    _docx_landscape(doc)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run(title).bold = True
+    doc.add_paragraph(f"Состояние на {fmt_date(report.today)}").alignment = \
+        WD_ALIGN_PARAGRAPH.CENTER
+    t = doc.add_table(rows=1, cols=len(MONITORING_COLUMNS))
+    t.style = "Table Grid"
+    for i, text in enumerate(MONITORING_COLUMNS):
+        t.rows[0].cells[i].text = text
+    _docx_bold_row(t.rows[0])
+    _docx_repeat_header(t.rows[0])
+    for label, counts, bold in monitoring_rows(report):
+        row = t.add_row()
+        for cell, value in zip(row.cells, [label.strip(), *counts_values(counts)]):
+            cell.text = str(value)
+        if bold:
+            _docx_bold_row(row)
+    doc.add_paragraph()
+    doc.add_paragraph().add_run("Просроченные мероприятия").bold = True
+    if report.overdue_items:
+        t2 = doc.add_table(rows=1, cols=len(OVERDUE_COLUMNS))
+        t2.style = "Table Grid"
+        for i, text in enumerate(OVERDUE_COLUMNS):
+            t2.rows[0].cells[i].text = text
+        _docx_bold_row(t2.rows[0])
+        _docx_repeat_header(t2.rows[0])
+        for rm, item in report.overdue_items:
+            cells = t2.add_row().cells
+            for cell, value in zip(cells, [rm.title, item.number or "", item.text,
+                                           item.period_text, fmt_date(item.period_end),
+                                           item.executors, item.status.label]):
+                cell.text = value or ""
+    else:
+        doc.add_paragraph("Просроченных мероприятий нет.")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- pdf
+
+
+def roadmap_pdf(rm) -> bytes:
+    from . import pdf
+    from reportlab.platypus import Paragraph, Spacer
+
+    st = pdf.styles(size=8.5)
+    width = pdf.usable_width()
+    fractions = [0.05, 0.27, 0.11, 0.13, 0.17, 0.08, 0.19]
+    col_widths = [width * f for f in fractions]
+    story = [pdf.para(rm.title, st["title"])]
+    for line in _heading_lines(rm):
+        story.append(pdf.para(line, st["subtitle"]))
+    story.append(Spacer(1, 4))
+    rows = [[pdf.para(c, st["head"]) for c in COLUMNS]]
+    span_rows = []
+    table_rows, reports = _rows(rm)
+    for section, items in table_rows:
+        if section.title:
+            span_rows.append(len(rows))
+            rows.append([pdf.para(section.title, st["head"])] + [""] * (len(COLUMNS) - 1))
+        for item in items:
+            period = pdf.esc(item.period_text)
+            if item.period_unparsed:
+                period += "<br/><i>(срок не распознан)</i>"
+            rows.append([
+                pdf.para(item.number or "", st["cell"]), pdf.para(item.text, st["cell"]),
+                Paragraph(period, st["cell"]), pdf.para(item.executors, st["cell"]),
+                pdf.para(_expected(item), st["cell"]), pdf.para(item.status.label, st["cell"]),
+                pdf.para(_result_cell(item, reports.get(item.id)), st["cell"]),
+            ])
+    story.append(pdf.table(rows, col_widths, span_rows=span_rows))
+    return pdf.build(story, title=rm.title, footer=rm.title)
+
+
+def monitoring_pdf(report: MonitoringReport, title: str) -> bytes:
+    from . import pdf
+    from reportlab.platypus import Spacer
+
+    st = pdf.styles(size=8.5)
+    width = pdf.usable_width()
+    story = [pdf.para(title, st["title"]),
+             pdf.para(f"Состояние на {fmt_date(report.today)}", st["subtitle"])]
+    first = width * 0.37
+    rest = (width - first) / (len(MONITORING_COLUMNS) - 1)
+    rows = [[pdf.para(c, st["head"]) for c in MONITORING_COLUMNS]]
+    for label, counts, bold in monitoring_rows(report):
+        style = st["head"] if bold else st["cell"]
+        rows.append([pdf.para(label.strip(), style)] +
+                    [pdf.para(v, style) for v in counts_values(counts)])
+    story.append(pdf.table(rows, [first] + [rest] * (len(MONITORING_COLUMNS) - 1)))
+    story.append(Spacer(1, 8))
+    story.append(pdf.para("Просроченные мероприятия", st["h2"]))
+    if report.overdue_items:
+        fr = [0.2, 0.05, 0.33, 0.12, 0.08, 0.14, 0.08]
+        rows = [[pdf.para(c, st["head"]) for c in OVERDUE_COLUMNS]]
+        for rm, item in report.overdue_items:
+            rows.append([pdf.para(v, st["cell"]) for v in (
+                rm.title, item.number or "", item.text, item.period_text,
+                fmt_date(item.period_end), item.executors, item.status.label)])
+        story.append(pdf.table(rows, [width * f for f in fr]))
+    else:
+        story.append(pdf.para("Просроченных мероприятий нет.", st["base"]))
+    return pdf.build(story, title=title, footer=title)
+
+
+FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+}
+
+
+def export_roadmap(rm, fmt: str) -> bytes:
+    return {"pdf": roadmap_pdf, "xlsx": roadmap_xlsx, "docx": roadmap_docx}[fmt](rm)
+
+
+def export_monitoring(report: MonitoringReport, title: str, fmt: str) -> bytes:
+    return {"pdf": monitoring_pdf, "xlsx": monitoring_xlsx,
+            "docx": monitoring_docx}[fmt](report, title)
+
+
+def filename(stem: str, fmt: str, day: date | None = None) -> str:
+    day = day or today()
+    return f"{stem}-{day:%Y-%m-%d}.{fmt}"

@@ -1,0 +1,1241 @@
+"""Import of a roadmap (дорожная карта / план мероприятий) from a Word document or pasted text.
+
+No database and no Flask here: the input is a ``.docx`` file or text pasted from Word/Excel
+(heading lines, then tab-separated table rows), the output is a plain :class:`ParsedRoadmap`.
+
+Pipeline
+--------
+1. **Blocks.** The input becomes a list of paragraphs and tables in document order.
+   Text: each line is split on tabs (Excel-style quoted cells ``"…""…"`` may hold tabs and line
+   breaks); a line with a tab is a table row, a line without one is a paragraph; blank lines
+   between rows do not end a table — they mark a page break (the next row gets
+   ``after_break``). A paragraph ends a table. Docx: paragraphs and tables of the body;
+   a cell merged across columns keeps its text in its first column only; a cell merged down
+   from the row above is flagged as *inherited*.
+2. **Header detection.** A row is the header of a measures table when its cells name a
+   measure («Мероприятие», «Содержание деятельности» …) AND a deadline («Срок», «Дата» …),
+   no cell is a number and all cells are short. A table whose rows switch to another header
+   (a different measures header, or «№ / ФИО / Должность» and the like) is split there, so a
+   list of working-group members pasted right under the plan is not read as measures.
+   Parts of one plan split into a Word table per section — separated by a caption of one or
+   two short paragraphs and either repeating the same header or having no header and the same
+   number of columns — are joined, each caption becoming a section row.
+3. **Column roles** come from the header text, not from positions; see :data:`ROLE_KEYWORDS`.
+   A cell gets the role whose keyword occurs *earliest* in it, so «Сроки и периодичность
+   проведения мероприятий» is a period and «Результат исполнения» a result. A column without
+   a role that holds numbers under an empty header cell becomes the number column. Columns that
+   get no role are named in a warning when they hold anything. Indicator columns are those
+   saying «Показатель», «Индикатор», «Форма отчётности/контроля», «Отчётная документация»,
+   «…документы»; a result column says «Ожидаемый результат» / «Результат …».
+4. **Row classification** (see :func:`_classify_row`): repeated header → skipped; row of column
+   numbers «1 2 3 4 5» → skipped; section; item; continuation of the item above (a row broken by
+   a page break) → merged into that item cell by cell; anything else → a warning.
+5. **Choice of the table.** When a document holds several measures tables, the one with the most
+   items is imported; every other one is named in a warning.
+6. **Heading.** Only the text before the chosen table is read (paragraphs, and small layout
+   tables of up to 6 rows where stamps are often set): the title, the year (the first year in
+   the title) and the approving order (kind, number, date). The title is the line starting
+   «План», «Дорожная карта», «Комплекс мер» … (after a «5.» numbering, quotes or ``**``) nearest
+   above the table, joined with the following lines that continue it (start in lower case, are
+   all capitals like it, or open a quote/bracket) — up to 4 lines. When that caption names no
+   year but the document's opening heading has a plan title with a year, the latter is taken.
+
+Heuristics for rows (documented because real documents need them)
+------------------------------------------------------------------
+*Numbered table* — the table has a number column and at least half of the rows that have both a
+measure and a deadline carry a number there:
+
+* a row with a number (in any table) is an item, except a row with only a number and a text
+  whose next number is a child of it («4.» followed by «4.1.») or a Roman number («II.») —
+  that is a section; a number with nothing else is reported and skipped;
+* a row without a number whose only text is in the number/first column, or repeated in several
+  cells (Word's merged cells), is a section;
+* a row without a number whose only text is in the measure column is a continuation when it
+  starts in lower case, or when it follows a page break and the measure above has no final
+  punctuation; otherwise it is a section;
+* a row without a number whose only text is in another column (period, executors …) is a
+  continuation;
+* a row without a number with several different cells is a continuation when it follows a page
+  break (blank line or repeated header), its measure cell is empty or starts in lower case, or
+  the measure above ends with a hyphen; otherwise it is a complete row whose number was
+  forgotten — a new item without a number;
+* a row whose «№» cell holds words, not a number, is an item without a number when it has a
+  measure, a section when that is its only text, and is reported otherwise (a signature line).
+
+*Numberless table*: a section is recognised as above; a row is a continuation when its measure
+cell is empty, starts in lower case / with punctuation, the measure above ends with a word broken
+by a hyphen, or it follows a page break and at most half of the known columns are filled;
+otherwise it is a new item. A number written at the start of the measure («1.2. Проведение…») is
+taken as the item number when the table has no number column.
+
+Continuation cells are joined with a space, with a newline when the new part starts a list item
+(«- », «• », «1)») or ends one, and without a space when the cell above ends with a word broken by
+a hyphen («специа-» + «лист»).
+
+Approving order: first the approval stamp nearest above the table — a block starting with
+«УТВЕРЖДЕН(А/О/Ы)», «Приложение», «к приказу/распоряжению/постановлению» — read up to the kind,
+number and date; amendments («(с изменениями от 28.04.23 № 76-Д)», «в редакции …») are cut out,
+so the original order wins. Failing that, the document's own requisites: a short line starting
+with «ПРИКАЗ»/«РАСПОРЯЖЕНИЕ»/«ПОСТАНОВЛЕНИЕ» and the short date/number lines around it. Orders
+merely cited in the text («На основании приказа министерства …») are never taken.
+"""
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO, Iterable
+
+__all__ = [
+    "ApprovedBy",
+    "ParsedItem",
+    "ParsedRoadmap",
+    "ParsedSection",
+    "RoadmapImportError",
+    "parse_docx",
+    "parse_text",
+    "parse_upload",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Public structures
+# --------------------------------------------------------------------------------------------
+
+
+class RoadmapImportError(Exception):
+    """The input cannot be imported; ``message`` is Russian and shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ApprovedBy:
+    kind: str | None = None  # "приказ" | "распоряжение" | "постановление"
+    number: str | None = None
+    date: date | None = None
+
+
+@dataclass
+class ParsedItem:
+    number: str | None
+    text: str
+    period_text: str = ""
+    executors: str = ""
+    executor_names: list[str] = field(default_factory=list)
+    expected_result: str = ""
+    indicator: str = ""
+    source_line: int = 0
+
+
+@dataclass
+class ParsedSection:
+    title: str | None
+    items: list[ParsedItem] = field(default_factory=list)
+
+
+@dataclass
+class ParsedRoadmap:
+    title: str | None
+    year: int | None
+    approved_by: ApprovedBy
+    columns: dict[str, int]
+    sections: list[ParsedSection]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+NO_TABLE_TEXT = "В тексте не найдена таблица мероприятий: нет столбцов «Мероприятие» и «Срок»"
+NO_TABLE_DOCX = "В документе не найдена таблица мероприятий: нет столбцов «Мероприятие» и «Срок»"
+NOT_DOCX = "Файл не является документом Word (.docx)"
+OLD_DOC = ("Файл в старом формате Word (.doc). Сохраните его как .docx или вставьте таблицу "
+           "текстом")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls of Office 97–2003
+
+# --------------------------------------------------------------------------------------------
+# Column roles
+# --------------------------------------------------------------------------------------------
+
+ROLES = ("number", "text", "period", "executors", "expected_result", "indicator")
+
+#: Keyword stems per role, matched at the start of a word of the lower-cased header cell
+#: (ё read as е). The role whose stem occurs earliest in the cell wins.
+ROLE_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "text": ("мероприят", "содержани", "наименовани", "меры", "мера", "действи",
+             "вид работ", "виды работ", "вид деятельност", "виды деятельност"),
+    "period": ("срок", "дата", "даты", "период", "время"),
+    "executors": ("исполнител", "соисполнител", "ответствен"),
+    "expected_result": ("ожидаем", "результат"),
+    "indicator": ("показател", "индикатор", "форма отчет", "форма контрол", "форма представлен",
+                  "отчетн", "отчет", "документ"),
+}
+_ROLE_PATTERNS = {
+    role: re.compile("|".join(rf"(?<![а-яa-z]){re.escape(stem)}" for stem in stems))
+    for role, stems in ROLE_KEYWORDS.items()
+}
+_NUMBER_HEADER_RE = re.compile(r"^(?:№|n|no|номер)?(?:п/?п|пп)?(?:№)?$")
+
+# --------------------------------------------------------------------------------------------
+# Small text helpers
+# --------------------------------------------------------------------------------------------
+
+_HTML_BREAK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4",
+                    "h5", "h6"}
+_HTML_TAG_RE = re.compile(
+    r"<\s*/?\s*(p|br|ul|ol|li|div|span|b|strong|i|em|u|s|font|table|tbody|thead|tr|td|th|sup|"
+    r"sub|a|h[1-6])\b[^<>]*>",
+    re.IGNORECASE,
+)
+_SPACES_RE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:[.,]\d{1,3})*[.)]?|[IVXLCХІ]{1,6}[.)]?)$")  # Х, І: Cyrillic
+_ROMAN_RE = re.compile(r"^[IVXLCХІ]{1,6}[.)]?$")
+_LEADING_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
+_BULLET_RE = re.compile(r"^(?:[-–—•·*▪●]|\d{1,2}\))\s*")
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _clean_html(value: str) -> str:
+    if "<" in value and _HTML_TAG_RE.search(value):
+        def replace(match: re.Match[str]) -> str:
+            return "\n" if match.group(1).lower() in _HTML_BREAK_TAGS else " "
+        value = _HTML_TAG_RE.sub(replace, value)
+    if "&" in value:
+        value = html.unescape(value)
+    return value
+
+
+def _clean_cell(value: str) -> str:
+    """Plain text of a cell: HTML removed, spaces collapsed, one line per paragraph/list item."""
+    value = _clean_html(value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = value.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    lines = (_SPACES_RE.sub(" ", line).strip() for line in value.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _norm(value: str) -> str:
+    """Lower-cased, ё→е, one line — for keyword matching."""
+    return _one_line(value).lower().replace("ё", "е")
+
+
+def _is_number(value: str) -> bool:
+    return bool(value) and bool(_NUMBER_RE.match(value.replace(" ", "")))
+
+
+def _starts_lower(value: str) -> bool:
+    """True when the text reads as the continuation of a sentence (lower case, punctuation)."""
+    first = value.lstrip()[:1]
+    return bool(first) and (first.islower() or first in ",;:()]»-–—•")
+
+
+def _ends_sentence(value: str) -> bool:
+    return value.rstrip()[-1:] in (".", "!", "?", ";")
+
+
+def _ends_with_broken_word(value: str) -> bool:
+    return bool(re.search(r"[A-Za-zА-Яа-яЁё]-$", value))
+
+
+def _join_cell(previous: str, addition: str) -> str:
+    """Append a continuation to a cell broken by a page break."""
+    if not previous:
+        return addition
+    if not addition:
+        return previous
+    if _ends_with_broken_word(previous) and addition[:1].islower():
+        return previous[:-1] + addition
+    last_line = previous.rsplit("\n", 1)[-1]
+    if _BULLET_RE.match(addition) or (_BULLET_RE.match(last_line) and _ends_sentence(previous)):
+        return previous + "\n" + addition
+    return previous + " " + addition
+
+
+def _split_names(executors: str) -> list[str]:
+    """Executors split on commas, semicolons and line breaks outside quotes and brackets."""
+    names: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in executors:
+        if char in "«(“„[":
+            depth += 1
+        elif char in "»)”]" and depth:
+            depth -= 1
+        if char in ",;\n" and depth == 0:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current))
+    return [name for name in (n.strip() for n in names) if name]
+
+
+def _snippet(cells: Iterable[str], limit: int = 100) -> str:
+    text = " | ".join(_one_line(cell) for cell in cells if cell)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks: the common shape of text and docx input
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    cells: list[str]
+    ref: int  # line (text) or 1-based row index in its table (docx)
+    label: str  # «Строка 57» / «Таблица 2, строка 5»
+    after_break: bool = False
+    inherited: frozenset[int] = frozenset()  # docx: columns merged down from the row above
+    forced_section: bool = False  # a caption between two parts of one table
+
+    def own(self, index: int | None) -> str:
+        """Cell text unless it is merely merged down from the row above."""
+        if index is None or index >= len(self.cells) or index in self.inherited:
+            return ""
+        return self.cells[index]
+
+
+@dataclass
+class _Table:
+    rows: list[_Row]
+    docx_number: int | None = None  # 1-based index of a docx table
+
+    @property
+    def where(self) -> str:
+        if self.docx_number is not None:
+            return f"Таблица {self.docx_number}"
+        first, last = self.rows[0].ref, self.rows[-1].ref
+        return f"Строка {first}" if first == last else f"Строки {first}–{last}"
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    ref: int
+
+
+_Block = _Table | _Paragraph
+
+# ---- text ----------------------------------------------------------------------------------
+
+
+def _read_quoted(text: str, start: int) -> tuple[str, int] | None:
+    """Excel-style quoted cell starting at ``text[start] == '"'``.
+
+    Returns (content, index after the closing quote), or None when it is not a quoted cell."""
+    parts: list[str] = []
+    i = start + 1
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char == '"':
+            if i + 1 < n and text[i + 1] == '"':
+                parts.append('"')
+                i += 2
+                continue
+            if i + 1 >= n or text[i + 1] in "\t\n":
+                return "".join(parts), i + 1
+            return None
+        parts.append(char)
+        i += 1
+    return None
+
+
+def _split_records(text: str) -> list[tuple[int, list[str]]]:
+    """Tab-separated records with the 1-based line each starts on; quoted cells may span lines."""
+    records: list[tuple[int, list[str]]] = []
+    i, line, n = 0, 1, len(text)
+    while i <= n:
+        start_line = line
+        cells: list[str] = []
+        while True:
+            quoted = _read_quoted(text, i) if i < n and text[i] == '"' else None
+            if quoted is not None:
+                content, end = quoted
+                follows = text[end] if end < n else ""
+                # Excel quotes a cell only when it holds a tab, a line break or a quote; a quote
+                # left open in plain text would swallow whole rows (tabs *and* line breaks).
+                special = any(c in content for c in '\t\n"')
+                swallowed_rows = "\t" in content and "\n" in content
+                if (cells or follows == "\t") and special and not swallowed_rows:
+                    cells.append(content)
+                    line += content.count("\n")
+                    i = end
+                else:
+                    quoted = None
+            if quoted is None:
+                end = i
+                while end < n and text[end] not in "\t\n":
+                    end += 1
+                cells.append(text[i:end])
+                i = end
+            if i < n and text[i] == "\t":
+                i += 1
+                continue
+            break
+        records.append((start_line, cells))
+        line += 1
+        i += 1  # past the newline (or beyond the end)
+    return records
+
+
+def _text_blocks(text: str) -> list[_Block]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    blocks: list[_Block] = []
+    table: _Table | None = None
+    page_break = False
+    for line, raw_cells in _split_records(text):
+        cells = [_clean_cell(cell) for cell in raw_cells]
+        if len(raw_cells) > 1:
+            if table is None:
+                table = _Table(rows=[])
+                blocks.append(table)
+            after_break = page_break and bool(table.rows)
+            table.rows.append(_Row(cells, line, f"Строка {line}", after_break=after_break))
+            page_break = False
+        elif cells[0]:
+            table = None
+            page_break = False
+            blocks.append(_Paragraph(cells[0].replace("**", "").strip(), line))
+        else:
+            page_break = True
+    return blocks
+
+
+# ---- docx ----------------------------------------------------------------------------------
+
+
+def _docx_blocks(data: bytes | BinaryIO) -> list[_Block]:
+    raw = data if isinstance(data, (bytes, bytearray)) else data.read()
+    raw = bytes(raw)
+    if not _is_docx_zip(raw):
+        if raw[:8] == OLE_MAGIC:
+            raise RoadmapImportError(OLD_DOC)
+        raise RoadmapImportError(NOT_DOCX)
+    try:
+        import docx  # python-docx
+        from docx.table import Table as DocxTable
+
+        document = docx.Document(io.BytesIO(raw))
+        blocks: list[_Block] = []
+        paragraph_index = 0
+        table_number = 0
+        for element in document.iter_inner_content():
+            if isinstance(element, DocxTable):
+                table_number += 1
+                rows = _docx_table_rows(element, table_number)
+                if rows:
+                    blocks.append(_Table(rows=rows, docx_number=table_number))
+            else:
+                paragraph_index += 1
+                text = _clean_cell(element.text)
+                if text:
+                    blocks.append(_Paragraph(text, paragraph_index))
+        return blocks
+    except RoadmapImportError:
+        raise
+    except Exception as exc:  # corrupt XML, broken relationships, odd tables …
+        raise RoadmapImportError("Не удалось прочитать документ Word: файл повреждён") from exc
+
+
+def _docx_table_rows(table, table_number: int) -> list[_Row]:
+    rows: list[_Row] = []
+    above: list = []
+    for index, row in enumerate(table.rows, start=1):
+        cells = list(row.cells)
+        tcs = [cell._tc for cell in cells]
+        texts: list[str] = []
+        inherited: set[int] = set()
+        for column, cell in enumerate(cells):
+            if column and tcs[column] is tcs[column - 1]:
+                texts.append("")  # merged across columns: the text stays in the first one
+                continue
+            if column < len(above) and above[column] is tcs[column]:
+                inherited.add(column)
+            texts.append(_clean_cell(cell.text))
+        above = tcs
+        rows.append(_Row(texts, index, f"Таблица {table_number}, строка {index}",
+                         inherited=frozenset(inherited)))
+    return rows
+
+
+def _is_docx_zip(raw: bytes) -> bool:
+    if raw[:2] != b"PK":
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Header detection and table segmentation
+# --------------------------------------------------------------------------------------------
+
+
+def _cell_role(cell: str) -> str | None:
+    text = _norm(cell)
+    if not text:
+        return None
+    compact = re.sub(r"[\s.]", "", text)
+    if _NUMBER_HEADER_RE.match(compact):
+        return "number"
+    best: tuple[int, int, str] | None = None
+    for order, (role, pattern) in enumerate(_ROLE_PATTERNS.items()):
+        match = pattern.search(text)
+        if match and (best is None or (match.start(), order) < best[:2]):
+            best = (match.start(), order, role)
+    return best[2] if best else None
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    filled = [cell for cell in cells if cell]
+    return (
+        len(filled) >= 2
+        and not any(_is_number(cell) for cell in filled)
+        and all(len(_one_line(cell).split()) <= 10 and len(cell) <= 120 for cell in filled)
+    )
+
+
+def _header_roles(cells: list[str]) -> dict[str, int] | None:
+    """Role → column of a measures header row, or None when the row is not one."""
+    if not _looks_like_header(cells):
+        return None
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        role = _cell_role(cell)
+        if role and role not in roles:
+            roles[role] = index
+    return roles if "text" in roles and "period" in roles else None
+
+
+def _is_other_header(cells: list[str]) -> bool:
+    """Header of some other table («№ | ФИО | Должность», «п/п № | …»)."""
+    if not _looks_like_header(cells):
+        return False
+    filled = [_norm(cell) for cell in cells if cell]
+    first = re.sub(r"[\s.]", "", filled[0])
+    return bool(_NUMBER_HEADER_RE.match(first)) or any(
+        cell in ("фио", "ф.и.о.", "ф. и. о.", "должность") for cell in filled
+    )
+
+
+def _same_cells(a: list[str], b: list[str]) -> bool:
+    strip = lambda cells: [_norm(c) for c in cells if c]  # noqa: E731
+    return strip(a) == strip(b)
+
+
+def _split_tables(blocks: list[_Block]) -> list[_Block]:
+    """Split a table where its rows switch to another table's header."""
+    result: list[_Block] = []
+    for block in blocks:
+        if not isinstance(block, _Table):
+            result.append(block)
+            continue
+        segment: list[_Row] = []
+        roles: dict[str, int] | None = None
+        for row in block.rows:
+            row_roles = _header_roles(row.cells)
+            starts_new = False
+            if row_roles is not None:
+                starts_new = bool(segment) and row_roles != roles
+            elif _is_other_header(row.cells):
+                starts_new = bool(segment) and not _same_cells(row.cells, segment[0].cells)
+            if starts_new:
+                result.append(_Table(rows=segment, docx_number=block.docx_number))
+                segment, roles = [], None
+            if roles is None:
+                roles = row_roles
+            if not segment:
+                row.after_break = False
+            segment.append(row)
+        if segment:
+            result.append(_Table(rows=segment, docx_number=block.docx_number))
+    return result
+
+
+def _measures_header_index(table: _Table) -> int | None:
+    for index, row in enumerate(table.rows[:4]):
+        if _header_roles(row.cells) is not None:
+            return index
+    return None
+
+
+def _modal_width(table: _Table) -> int:
+    return Counter(len(row.cells) for row in table.rows).most_common(1)[0][0]
+
+
+def _continues(first: _Table, roles: dict[str, int], following: _Table) -> bool:
+    """Is ``following`` the next part of ``first`` (one Word table per section)?"""
+    header = following.rows[0].cells
+    if _header_roles(header) is not None:
+        return _header_roles(header) == roles
+    if _is_other_header(header):
+        return False
+    head_index = _measures_header_index(first)
+    width = len(first.rows[head_index].cells) if head_index is not None else 0
+    if _modal_width(following) != width:
+        return False
+    number = roles.get("number")
+    key = number if number is not None else roles["text"]
+    good = sum(1 for row in following.rows if key < len(row.cells) and row.cells[key]
+               and (number is None or _is_number(row.cells[key])))
+    return good * 2 >= len(following.rows)
+
+
+def _join_split_tables(blocks: list[_Block]) -> list[_Block]:
+    """Join parts of one measures table separated by a short caption (a section title)."""
+    result: list[_Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        result.append(block)
+        i += 1
+        if not isinstance(block, _Table):
+            continue
+        head_index = _measures_header_index(block)
+        if head_index is None:
+            continue
+        roles = _header_roles(block.rows[head_index].cells) or {}
+        width = len(block.rows[head_index].cells)
+        joined_caption: str | None = None
+        while True:
+            j = i
+            captions: list[_Paragraph] = []
+            while j < len(blocks) and isinstance(blocks[j], _Paragraph) and len(captions) < 3:
+                captions.append(blocks[j])  # type: ignore[arg-type]
+                j += 1
+            if (
+                not captions
+                or len(captions) > 2
+                or sum(len(c.text) for c in captions) > 300
+                or j >= len(blocks)
+                or not isinstance(blocks[j], _Table)
+                or not _continues(block, roles, blocks[j])  # type: ignore[arg-type]
+            ):
+                break
+            following: _Table = blocks[j]  # type: ignore[assignment]
+            joined_caption = _one_line(" ".join(c.text for c in captions))
+            label = (following.rows[0].label if following.docx_number
+                     else f"Строка {captions[0].ref}")
+            block.rows.append(_Row([joined_caption] + [""] * (width - 1), captions[0].ref, label,
+                                   forced_section=True))
+            block.rows.extend(following.rows)
+            i = j + 1
+        first_caption = result[-2] if len(result) >= 2 else None
+        if joined_caption and isinstance(first_caption, _Paragraph) and _is_first_section_caption(
+            first_caption.text, joined_caption
+        ):
+            label = block.rows[0].label if block.docx_number else f"Строка {first_caption.ref}"
+            block.rows.insert(head_index + 1, _Row([first_caption.text] + [""] * (width - 1),
+                                                   first_caption.ref, label, forced_section=True))
+    return result
+
+
+def _is_first_section_caption(text: str, next_caption: str) -> bool:
+    """Is the paragraph above the first part of a joined table the title of its first section?
+    Yes when it is short, is not the plan's title, and is numbered like the next caption."""
+    numbered = lambda value: bool(_HEADING_NUMBER_RE.match(value))  # noqa: E731
+    return (
+        "\n" not in text
+        and len(text) <= 150
+        and not _is_title_start(text)
+        and not _STAMP_RE.match(text)
+        and numbered(text) == numbered(next_caption)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Rows → sections and items
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _TableResult:
+    table: _Table
+    header_index: int
+    columns: dict[str, int]
+    sections: list[ParsedSection]
+    warnings: list[str]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+def _is_numbers_row(cells: list[str]) -> bool:
+    tokens = " ".join(cells).split()
+    if len(tokens) < 3 or not all(re.fullmatch(r"\d{1,2}\.?", t) for t in tokens):
+        return False
+    return [int(t.rstrip(".")) for t in tokens] == list(range(1, len(tokens) + 1))
+
+
+def _is_child_number(parent: str, child: str) -> bool:
+    parent = parent.replace(" ", "").rstrip(".)") + "."
+    child = child.replace(" ", "")
+    return child.startswith(parent) and len(child.rstrip(".")) > len(parent)
+
+
+class _TableParser:
+    """Walks the rows of one measures table (see the module docstring for the rules)."""
+
+    def __init__(self, table: _Table, header_index: int):
+        self.table = table
+        self.header_index = header_index
+        header = table.rows[header_index].cells
+        self.header = header
+        self.width = len(header)
+        self.columns = dict(sorted((_header_roles(header) or {}).items(),
+                                   key=lambda kv: ROLES.index(kv[0])))
+        self.data = table.rows[header_index + 1:]
+        self.warnings: list[str] = []
+        self._find_number_column()
+        self.numbered = self._is_numbered()
+        self.sections: list[ParsedSection] = []
+        self.item: ParsedItem | None = None
+
+    # -- set-up --
+
+    def _find_number_column(self) -> None:
+        if "number" in self.columns:
+            return
+        used = set(self.columns.values())
+        for index in range(self.width):
+            if index in used or (_cell_role(self.header[index]) and self.header[index]):
+                continue
+            values = [row.own(index) for row in self.data if row.own(index)]
+            if values and sum(_is_number(v) for v in values) * 10 >= len(values) * 6:
+                self.columns = dict(sorted({**self.columns, "number": index}.items(),
+                                           key=lambda kv: ROLES.index(kv[0])))
+                return
+
+    def _is_numbered(self) -> bool:
+        number = self.columns.get("number")
+        if number is None:
+            return False
+        full = [row for row in self.data
+                if self._get(row, "text") and self._get(row, "period")
+                and _header_roles(row.cells) is None]
+        numbered = sum(1 for row in full if _is_number(row.own(number)))
+        return bool(full) and numbered * 2 >= len(full)
+
+    def _get(self, row: _Row, role: str, own: bool = False) -> str:
+        index = self.columns.get(role)
+        if index is None or index >= len(row.cells):
+            return ""
+        return row.own(index) if own else row.cells[index]
+
+    # -- walk --
+
+    def run(self) -> _TableResult:
+        self._warn_unknown_columns()
+        page_break = False
+        for position, row in enumerate(self.data):
+            cells = row.cells
+            if not any(cells):
+                continue
+            if _header_roles(cells) is not None or _same_cells(cells, self.header) \
+                    or _is_numbers_row(cells):
+                page_break = True
+                continue
+            after_break = row.after_break or page_break
+            page_break = False
+            extra = [cell for cell in cells[self.width:] if cell]
+            if extra:
+                self.warnings.append(
+                    f"{row.label}: ячейки за пределами таблицы не импортированы: "
+                    f"«{_snippet(extra)}»")
+            kind, value = self._classify_row(row, position, after_break)
+            if kind == "section":
+                self.sections.append(ParsedSection(title=value))
+                self.item = None
+            elif kind == "item":
+                self._start_item(row, value)
+            elif kind == "continuation" and self.item is not None:
+                self._continue_item(row)
+            elif kind in ("continuation", "unplaced"):
+                self.warnings.append(
+                    f"{row.label}: не удалось отнести к пункту: «{_snippet(cells[:self.width])}»")
+            else:  # "skip": value is the warning
+                self.warnings.append(f"{row.label}: {value}")
+        return _TableResult(self.table, self.header_index, self.columns, self.sections,
+                            self.warnings)
+
+    def _warn_unknown_columns(self) -> None:
+        known = set(self.columns.values())
+        for index in range(self.width):
+            if index in known:
+                continue
+            if any(row.own(index) for row in self.data
+                   if _header_roles(row.cells) is None and not _same_cells(row.cells, self.header)
+                   and not _is_numbers_row(row.cells)):
+                name = _one_line(self.header[index]) or f"№ {index + 1}"
+                self.warnings.append(
+                    f"{self.table.rows[self.header_index].label}: столбец «{name}» не распознан, "
+                    "его содержимое не импортировано")
+
+    def _classify_row(self, row: _Row, position: int, after_break: bool) -> tuple[str, str | None]:
+        """→ ("section", title) | ("item", number or None) | ("continuation", None)
+        | ("unplaced", None) | ("skip", warning)."""
+        if row.forced_section:
+            return "section", row.cells[0]
+        number_col = self.columns.get("number")
+        text_col = self.columns["text"]
+        filled = [(i, c) for i, c in enumerate(row.cells[:self.width])
+                  if c and i not in row.inherited]
+        if not filled:  # everything merged down from the row above
+            return "continuation", None
+        number = row.own(number_col).strip()
+        if _is_number(number):
+            text = row.own(text_col)
+            rest = [c for i, c in filled if i not in (number_col, text_col)]
+            if not text and not rest:
+                return "skip", f"номер «{number}» без текста мероприятия — строка пропущена"
+            heads_a_group = _ROMAN_RE.match(number) or self._child_follows(number, position)
+            if text and not rest and heads_a_group:
+                return "section", f"{number} {text}".rstrip(":").strip()
+            return "item", number
+        distinct = {_norm(c) for _, c in filled}
+        if len(distinct) == 1:
+            return self._single_text_row(filled, after_break)
+        if self.numbered:
+            return self._unnumbered_row_in_numbered_table(row, number, after_break)
+        return self._numberless_row(row, filled, after_break)
+
+    def _single_text_row(self, filled: list[tuple[int, str]],
+                         after_break: bool) -> tuple[str, str | None]:
+        index, text = filled[0]
+        if len(filled) >= 2:  # the same text in several cells: Word's merged cells
+            return "section", text.rstrip(":").strip()
+        if _starts_lower(text):
+            return "continuation", None
+        if index == self.columns["text"]:
+            unfinished = self.item is not None and not _ends_sentence(self.item.text)
+            if after_break and unfinished:
+                return "continuation", None
+            return "section", text.rstrip(":").strip()
+        if index == 0 or index == self.columns.get("number"):
+            return "section", text.rstrip(":").strip()
+        return "continuation", None
+
+    def _unnumbered_row_in_numbered_table(self, row: _Row, number: str,
+                                          after_break: bool) -> tuple[str, str | None]:
+        """Several different cells and no number: the rest of the item above, as a rule."""
+        text = self._get(row, "text", own=True)
+        if number:  # something that is not a number in the «№» column (a signature, a note …)
+            return ("item", None) if text else ("unplaced", None)
+        if (
+            self.item is None
+            or after_break
+            or not text
+            or _starts_lower(text)
+            or _ends_with_broken_word(self.item.text)
+        ):
+            return "continuation", None
+        return "item", None  # a complete row whose number was forgotten
+
+    def _numberless_row(self, row: _Row, filled: list[tuple[int, str]],
+                        after_break: bool) -> tuple[str, str | None]:
+        text = self._get(row, "text", own=True)
+        if self.item is not None and (
+            not text
+            or _starts_lower(text)
+            or _ends_with_broken_word(self.item.text)
+            or (after_break and len(filled) * 2 <= len(self.columns))
+        ):
+            return "continuation", None
+        return "item", None
+
+    def _child_follows(self, number: str, position: int) -> bool:
+        number_col = self.columns.get("number")
+        for row in self.data[position + 1:]:
+            following = row.own(number_col).strip()
+            if _is_number(following):
+                return _is_child_number(number, following)
+        return False
+
+    # -- building items --
+
+    def _start_item(self, row: _Row, number: str | None) -> None:
+        text = self._get(row, "text")
+        if number is None and "number" not in self.columns:
+            match = _LEADING_NUMBER_RE.match(text)
+            if match:
+                number, text = match.group(1), text[match.end():]
+        executors = self._get(row, "executors")
+        self.item = ParsedItem(
+            number=number,
+            text=text,
+            period_text=self._get(row, "period"),
+            executors=executors,
+            executor_names=_split_names(executors),
+            expected_result=self._get(row, "expected_result"),
+            indicator=self._get(row, "indicator"),
+            source_line=row.ref,
+        )
+        if not text:
+            which = f"пункта {number}" if number else "пункта"
+            self.warnings.append(f"{row.label}: у {which} нет текста мероприятия")
+        if not self.sections:
+            self.sections.append(ParsedSection(title=None))
+        self.sections[-1].items.append(self.item)
+
+    def _continue_item(self, row: _Row) -> None:
+        item = self.item
+        assert item is not None
+        fields = {"text": "text", "period": "period_text", "executors": "executors",
+                  "expected_result": "expected_result", "indicator": "indicator"}
+        for role, attribute in fields.items():
+            addition = self._get(row, role, own=True)
+            if not addition:
+                continue
+            previous = getattr(item, attribute)
+            if not previous:
+                name = _one_line(self.header[self.columns[role]])
+                self.warnings.append(
+                    f"{row.label}: продолжение «{_snippet([addition], 60)}» добавлено в столбец "
+                    f"«{name}» пункта {item.number or item.text[:40]}, где эта ячейка была "
+                    "пустой — проверьте")
+            setattr(item, attribute, _join_cell(previous, addition))
+        item.executor_names = _split_names(item.executors)
+
+
+# --------------------------------------------------------------------------------------------
+# Heading: title, year, approving order
+# --------------------------------------------------------------------------------------------
+
+_TITLE_START_RE = re.compile(
+    r"^(?:план\b|дорожн\w* карт|комплекс\w* мер|перечень мероприятий|программа мероприятий|"
+    r"мероприятия по\b|меры по\b|система мер\b)",
+    re.IGNORECASE,
+)
+_HEADING_NUMBER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+")
+_STAMP_RE = re.compile(
+    r"^(?:утвержд[её]н[аоы]?\b|утв\.|приложение\b|к\s+(?:приказу|распоряжению|постановлению)\b)",
+    re.IGNORECASE,
+)
+_KIND_RE = re.compile(r"(?<![а-яё])(приказ(?!ыва)|распоряжени|постановлени)", re.IGNORECASE)
+_KINDS = {"приказ": "приказ", "распоряжени": "распоряжение", "постановлени": "постановление"}
+_ORDER_NUMBER_RE = re.compile(
+    r"(?:№|(?<![A-Za-zА-Яа-яЁё])N(?=\s*\d))\s*"
+    r"([0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё/]*(?:\s*[-–]\s*[0-9A-Za-zА-Яа-яЁё/]+)*)"
+)
+_MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
+    "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}
+_DATE_DIGITS_RE = re.compile(r"(?<![\d.])(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?(\d{4}|\d{2})(?![\d])")
+_DATE_WORDS_RE = re.compile(
+    r"(?<!\d)[«\"“„']?\s*(\d{1,2})\s*[»\"”']?\s+(январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|"
+    r"июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])\s+(\d{4})",
+    re.IGNORECASE,
+)
+_AMENDMENT_RE = re.compile(
+    r"\([^()]*(?:изменени|редакци|ред\.)[^()]*\)|(?:с\s+изменениями|в\s+редакции|в\s+ред\.).*$",
+    re.IGNORECASE,
+)
+
+
+def _heading_text(line: str) -> str:
+    """A heading line without Markdown bold and leading numbering («5. Дорожная карта»)."""
+    line = line.replace("**", "").strip()
+    return _HEADING_NUMBER_RE.sub("", line, count=1)
+
+
+def _is_title_start(line: str) -> bool:
+    return bool(_TITLE_START_RE.match(_heading_text(line).lstrip("«\"„“'( ")))
+
+
+def _title_continues(title_lines: list[str], following: str) -> bool:
+    following = following.replace("**", "").strip()
+    if not following or _STAMP_RE.match(following) or _is_title_start(following):
+        return False
+    if _starts_lower(following) and not following.startswith(("-", "–", "—", "•")):
+        return True
+    first, last = title_lines[0], title_lines[-1]
+    letters = lambda s: [c for c in s if c.isalpha()]  # noqa: E731
+    if letters(first) and all(c.isupper() for c in letters(first)) and letters(following) \
+            and all(c.isupper() for c in letters(following)):
+        return True
+    return following[:1] in "«\"„“(" and not _ends_sentence(last)
+
+
+def _find_title(zone: list[str], backwards: bool) -> str | None:
+    order = range(len(zone) - 1, -1, -1) if backwards else range(len(zone))
+    for start in order:
+        if not _is_title_start(zone[start]):
+            continue
+        lines = [_heading_text(zone[start])]
+        for following in zone[start + 1:start + 4]:
+            if not _title_continues(lines, following):
+                break
+            lines.append(following.replace("**", "").strip())
+        return _one_line(" ".join(lines))
+    return None
+
+
+def _year_of(title: str | None) -> int | None:
+    match = _YEAR_RE.search(title or "")
+    return int(match.group(1)) if match else None
+
+
+def _parse_date(text: str) -> tuple[int, date] | None:
+    """(position, date) of the first valid date in ``text``."""
+    found: list[tuple[int, date]] = []
+    for match in _DATE_DIGITS_RE.finditer(text):
+        day, month, year = (int(g) for g in match.groups())
+        year += 2000 if year < 100 else 0
+        try:
+            found.append((match.start(), date(year, month, day)))
+        except ValueError:
+            continue
+    for match in _DATE_WORDS_RE.finditer(text):
+        month_word = match.group(2).lower()
+        month = next(v for k, v in _MONTHS.items() if month_word.startswith(k))
+        try:
+            found.append((match.start(), date(int(match.group(3)), month, int(match.group(1)))))
+        except ValueError:
+            continue
+    return min(found, key=lambda pair: pair[0]) if found else None
+
+
+def _parse_order_number(text: str) -> str | None:
+    match = _ORDER_NUMBER_RE.search(text)
+    if not match:
+        return None
+    return re.sub(r"\s+", "", match.group(1)).replace("–", "-").rstrip(".-/")
+
+
+def _requisites(text: str) -> ApprovedBy:
+    """Kind, number and date read from a piece of text (a stamp or a requisites line)."""
+    text = _AMENDMENT_RE.sub(" ", text)
+    text = re.sub(r"(?i)приложени[ея]\s*(?:№|N)?\s*\d+[\w.]*", " ", text)
+    kind_match = _KIND_RE.search(text)
+    kind = _KINDS[kind_match.group(1).lower()] if kind_match else None
+    tail = text[kind_match.start():] if kind_match else text
+    found_date = _parse_date(tail)
+    return ApprovedBy(kind=kind, number=_parse_order_number(tail),
+                      date=found_date[1] if found_date else None)
+
+
+def _approval_from_stamp(lines: list[str]) -> ApprovedBy | None:
+    """The approval stamp nearest above the table («УТВЕРЖДЕН приказом … от … № …»)."""
+    for start in range(len(lines) - 1, -1, -1):
+        if not _STAMP_RE.match(lines[start].replace("**", "").strip()):
+            continue
+        collected: list[str] = []
+        result = ApprovedBy()
+        for line in lines[start:start + 7]:
+            another_stamp = line.lower().lstrip("* ").startswith("утвержд")
+            if collected and (len(line) > 200 or _is_title_start(line) or another_stamp):
+                break
+            collected.append(_AMENDMENT_RE.sub(" ", line))
+            result = _requisites(" ".join(collected))
+            if result.number and result.date:
+                break
+        if result.number or result.date:
+            return result
+    return None
+
+
+def _approval_from_requisites(lines: list[str]) -> ApprovedBy | None:
+    """The document's own requisites: «ПРИКАЗ» with «от 12.09.2022» / «№ 1496» lines nearby."""
+    for index, line in enumerate(lines):
+        compact = re.sub(r"[^а-яё]", "", line.lower())
+        kind = next((k for stem, k in _KINDS.items() if compact == k), None)
+        match = re.match(r"(?i)\s*(приказ|распоряжение|постановление)\b", line)
+        if kind is None and not (match and len(line) <= 80):
+            continue
+        kind = kind or _KINDS[next(s for s in _KINDS if match.group(1).lower().startswith(s))]
+        window = sorted(range(max(0, index - 4), min(len(lines), index + 7)),
+                        key=lambda i: (abs(i - index), i))
+        number: str | None = None
+        found: date | None = None
+        for i in window:
+            candidate = _AMENDMENT_RE.sub(" ", lines[i])
+            if len(candidate) > 80:
+                continue
+            if number is None:
+                number = _parse_order_number(candidate)
+            if found is None:
+                parsed = _parse_date(candidate)
+                found = parsed[1] if parsed else None
+        if number or found:
+            return ApprovedBy(kind=kind, number=number, date=found)
+    return None
+
+
+def _find_approval(lines: list[str]) -> ApprovedBy:
+    return _approval_from_stamp(lines) or _approval_from_requisites(lines) or ApprovedBy()
+
+
+# --------------------------------------------------------------------------------------------
+# Assembly
+# --------------------------------------------------------------------------------------------
+
+
+def _lines_of(block: _Block) -> list[str]:
+    if isinstance(block, _Paragraph):
+        return block.text.split("\n")
+    lines: list[str] = []
+    for row in block.rows:
+        for cell in row.cells:
+            lines.extend(line for line in cell.split("\n") if line)
+    return lines
+
+
+def _parse_blocks(blocks: list[_Block], no_table_message: str) -> ParsedRoadmap:
+    blocks = _join_split_tables(_split_tables(blocks))
+    results: list[tuple[int, _TableResult]] = []
+    for position, block in enumerate(blocks):
+        if isinstance(block, _Table):
+            header_index = _measures_header_index(block)
+            if header_index is not None:
+                results.append((position, _TableParser(block, header_index).run()))
+    if not results:
+        raise RoadmapImportError(no_table_message)
+    position, chosen = max(results, key=lambda pair: (pair[1].item_count, -pair[0]))
+
+    before = blocks[:position]
+    caption_rows = chosen.table.rows[:chosen.header_index]
+    heading_lines: list[str] = []
+    for block in before:  # paragraphs and small layout tables (a stamp set in two columns)
+        if isinstance(block, _Paragraph) or (
+            len(block.rows) <= 6 and not _is_other_header(block.rows[0].cells)
+        ):
+            heading_lines.extend(_lines_of(block))
+    zone: list[str] = []
+    for block in reversed(before):
+        if not isinstance(block, _Paragraph):
+            break
+        zone[:0] = _lines_of(block)
+    for row in caption_rows:
+        zone.extend(_lines_of(_Table(rows=[row])))
+    first_table = next((i for i, b in enumerate(blocks) if isinstance(b, _Table)), len(blocks))
+    document_heading = [line for b in blocks[:first_table] for line in _lines_of(b)]
+    # The caption right above the table, unless it is a bare «План мероприятий» and the
+    # document's heading names the plan with its year.
+    caption_title = _find_title(zone, backwards=True)
+    heading_title = _find_title(document_heading, backwards=False)
+    if caption_title and (_year_of(caption_title) or not _year_of(heading_title)):
+        title = caption_title
+    else:
+        title = heading_title or caption_title
+
+    warnings = list(chosen.warnings)
+    if chosen.item_count == 0:
+        warnings.append(
+            f"{chosen.table.where}: таблица мероприятий найдена, но в ней нет ни одного пункта")
+    for other_position, other in results:
+        if other is chosen:
+            continue
+        caption = _find_title(
+            [line for b in _preceding_paragraphs(blocks, other_position) for line in _lines_of(b)],
+            backwards=True,
+        )
+        about = f"«{_snippet([caption], 90)}», " if caption else ""
+        warnings.append(
+            f"{other.table.where}: ещё одна таблица мероприятий ({about}пунктов: "
+            f"{other.item_count}) не импортирована — импортирована таблица «{chosen.table.where}» "
+            f"(пунктов: {chosen.item_count}). Если нужна и эта, вставьте её отдельно"
+        )
+    return ParsedRoadmap(
+        title=title,
+        year=_year_of(title),
+        approved_by=_find_approval(heading_lines),
+        columns=dict(chosen.columns),
+        sections=chosen.sections,
+        warnings=warnings,
+    )
+
+
+def _preceding_paragraphs(blocks: list[_Block], position: int) -> list[_Paragraph]:
+    paragraphs: list[_Paragraph] = []
+    for block in reversed(blocks[:position]):
+        if not isinstance(block, _Paragraph):
+            break
+        paragraphs.insert(0, block)
+    return paragraphs
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry points
+# --------------------------------------------------------------------------------------------
+
+
+def parse_text(text: str) -> ParsedRoadmap:
+    """Parse text pasted from Word/Excel: heading lines, then tab-separated table rows."""
+    if not text or not text.strip():
+        raise RoadmapImportError("Текст пуст: вставьте таблицу мероприятий из Word или Excel")
+    return _parse_blocks(_text_blocks(text), NO_TABLE_TEXT)
+
+
+def parse_docx(data: bytes | BinaryIO) -> ParsedRoadmap:
+    """Parse a Word .docx file; raises :class:`RoadmapImportError` for a non-docx/corrupt file."""
+    blocks = _docx_blocks(data)
+    if not any(isinstance(block, _Table) for block in blocks):
+        raise RoadmapImportError("В документе нет таблиц: план мероприятий должен быть таблицей")
+    return _parse_blocks(blocks, NO_TABLE_DOCX)
+
+
+def _decode_text(data: bytes) -> str | None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel «Текст Юникод»
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data[:4096]:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError:
+            return None
+    controls = sum(1 for char in text[:4096] if ord(char) < 32 and char not in "\t\n\r\f")
+    return None if controls > 3 else text
+
+
+def parse_upload(filename: str, data: bytes) -> ParsedRoadmap:
+    """Parse an uploaded file, judged by its content (the name is used in messages only)."""
+    if not data:
+        raise RoadmapImportError("Файл пуст")
+    if data[:2] == b"PK":
+        if _is_docx_zip(data):
+            return parse_docx(data)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                is_xlsx = "xl/workbook.xml" in archive.namelist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            is_xlsx = False
+        if is_xlsx:
+            raise RoadmapImportError(
+                "Файл — таблица Excel (.xlsx). Скопируйте таблицу из Excel и вставьте её текстом "
+                "или сохраните план как документ Word (.docx)")
+        raise RoadmapImportError(NOT_DOCX)
+    if data[:8] == OLE_MAGIC:
+        raise RoadmapImportError(OLD_DOC)
+    if data[:5] == b"%PDF-":
+        raise RoadmapImportError(
+            "Файл в формате PDF не поддерживается: загрузите документ Word (.docx) или вставьте "
+            "таблицу текстом")
+    text = _decode_text(data)
+    if text is None:
+        name = f"«{filename}» " if filename else ""
+        raise RoadmapImportError(
+            f"Файл {name}не является ни документом Word (.docx), ни текстом")
+    return parse_text(text)

@@ -1,0 +1,263 @@
+"""Shared fixtures: the app on SQLite (or PostgreSQL when TEST_DATABASE_URL is set), a clean
+database for every test, factories, logged-in clients with CSRF on, a query counter.
+
+The schema is created once per session; after each test every table is emptied (TRUNCATE on
+PostgreSQL, DELETE on SQLite), which is much faster than recreating it.
+"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+from dataclasses import dataclass
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from shnor_app import create_app
+from shnor_app.config import TestConfig, normalise_database_url
+from shnor_app.extensions import db
+from shnor_app.models import (
+    Municipality, OrgKind, Organization, Region, Role, SchoolStatus, SchoolStatusRecord,
+    StaffMember, User,
+)
+
+PASSWORD = "correct-horse-battery"
+ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+class FreshGClient(FlaskClient):
+    """Each request starts with an empty ``g``, as in production.
+
+    Tests keep an app context open for database access, and Flask reuses it for requests
+    made by the test client; without this, ``g`` (Flask-Login's cached user, Flask-WTF's CSRF
+    token) would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("shnor")
+    cfg = TestConfig()
+    if not ON_POSTGRES:
+        cfg.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp / 'test.sqlite3'}"
+    else:
+        cfg.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    cfg.UPLOAD_DIR = tmp / "uploads"
+    app = create_app(cfg)
+    app.test_client_class = FreshGClient
+    with app.app_context():
+        db.drop_all()
+        _drop_leftovers()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _drop_leftovers():
+    """Tables of an older schema (e.g. alembic_version) left in a reused PostgreSQL database."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
+
+
+def _empty_all_tables():
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            for t in reversed(tables):
+                conn.execute(text(f'DELETE FROM "{t}"'))
+            conn.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --------------------------------------------------------------------------- factories
+
+_seq = itertools.count(1)
+
+
+def make_region(name=None) -> Region:
+    r = Region(name=name or f"Регион {next(_seq)}")
+    db.session.add(r)
+    db.session.commit()
+    return r
+
+
+def make_municipality(region, name=None) -> Municipality:
+    m = Municipality(region_id=region.id, name=name or f"Муниципалитет {next(_seq)}")
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+def make_org(municipality=None, *, region=None, kind=OrgKind.SCHOOL, short_name=None,
+             statuses=(), year=2026, **kw) -> Organization:
+    n = next(_seq)
+    region_id = municipality.region_id if municipality else region.id
+    o = Organization(kind=kind, short_name=short_name or f"МБОУ СОШ № {n}",
+                     full_name=kw.pop("full_name", None) or f"Средняя школа № {n}",
+                     region_id=region_id,
+                     municipality_id=municipality.id if municipality else None, **kw)
+    db.session.add(o)
+    db.session.flush()
+    for s in statuses:
+        db.session.add(SchoolStatusRecord(organization_id=o.id, year=year,
+                                          status=SchoolStatus[s] if isinstance(s, str) else s))
+    db.session.commit()
+    return o
+
+
+def make_staff(org, full_name=None, **kw) -> StaffMember:
+    m = StaffMember(organization_id=org.id, full_name=full_name or f"Учитель {next(_seq)}",
+                    position=kw.pop("position", "Учитель"), **kw)
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+def make_user(role: Role | str, *, login=None, password=PASSWORD, **scope) -> User:
+    role = Role[role.upper()] if isinstance(role, str) else role
+    u = User(login=login or f"{role.name.lower()}{next(_seq)}", full_name=f"Пользователь {role.label}",
+             role=role, **scope)
+    u.set_password(password)
+    db.session.add(u)
+    db.session.commit()
+    return u
+
+
+@dataclass
+class World:
+    """Two regions; region 1 has municipalities 1 and 2; one user of every role in region 1.
+
+    - ``school_a`` (ШНОР) and ``tutor_school`` are in municipality 1; ``school_b`` is in
+      municipality 2; ``school_far`` in region 2; ``institute`` is regional (no municipality).
+    - Users: admin; region (region 1); methodist (municipality 1); tutor (tutor_school);
+      school (school_a); viewer (municipality 1); viewer_region (region 1).
+    """
+
+    region: Region
+    region2: Region
+    muni: Municipality
+    muni2: Municipality
+    muni_far: Municipality
+    school_a: Organization
+    tutor_school: Organization
+    school_b: Organization
+    school_far: Organization
+    institute: Organization
+    users: dict
+
+
+@pytest.fixture
+def world() -> World:
+    region, region2 = make_region("Энская область"), make_region("Дальняя область")
+    muni, muni2 = make_municipality(region, "Приречный район"), make_municipality(region, "Заречный район")
+    muni_far = make_municipality(region2, "Дальний район")
+    school_a = make_org(muni, short_name="МКОУ СОШ с. Заозёрное", statuses=["LOW_RESULTS"])
+    tutor_school = make_org(muni, short_name="МБОУ «Гимназия № 2»", statuses=["TUTOR"])
+    school_b = make_org(muni2, short_name="МБОУ СОШ № 1 г. Зареченска", statuses=["LOW_RESULTS"])
+    school_far = make_org(muni_far, short_name="МБОУ СОШ № 5 г. Дальнего")
+    institute = make_org(region=region, kind=OrgKind.INSTITUTE, short_name="ИРО Энской области")
+    users = {
+        "admin": make_user("admin", login="admin"),
+        "region": make_user("region", login="region", region_id=region.id),
+        "methodist": make_user("methodist", login="methodist", municipality_id=muni.id),
+        "tutor": make_user("tutor", login="tutor", organization_id=tutor_school.id),
+        "school": make_user("school", login="school", organization_id=school_a.id),
+        "viewer": make_user("viewer", login="viewer", municipality_id=muni.id),
+        "viewer_region": make_user("viewer", login="viewerregion", region_id=region.id),
+    }
+    return World(region, region2, muni, muni2, muni_far, school_a, tutor_school, school_b,
+                 school_far, institute, users)
+
+
+# --------------------------------------------------------------------------- clients
+
+_CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def csrf_token(client, url="/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    m = _CSRF_RE.search(html)
+    assert m, f"no CSRF token on {url}"
+    return m.group(1) or m.group(2)
+
+
+def login(client, user_or_login, password=PASSWORD):
+    login_name = getattr(user_or_login, "login", user_or_login)
+    token = csrf_token(client, "/login")
+    resp = client.post("/login", data={"login": login_name, "password": password,
+                                       "csrf_token": token})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    client.csrf = csrf_token(client, "/")
+    return client
+
+
+def post(client, url, data=None, *, htmx=False, **kw):
+    """POST as the browser does: token in the form (plain) or in the header (htmx)."""
+    data = dict(data or {})
+    headers = kw.pop("headers", {})
+    token = getattr(client, "csrf", None) or csrf_token(client, "/")
+    if htmx:
+        headers.update({"HX-Request": "true", "X-CSRFToken": token})
+    else:
+        data.setdefault("csrf_token", token)
+    return client.post(url, data=data, headers=headers, **kw)
+
+
+def hx_get(client, url, **kw):
+    return client.get(url, headers={"HX-Request": "true"}, **kw)
+
+
+@pytest.fixture
+def login_as(app, world):
+    """login_as("methodist") → a test client logged in as that user of the world."""
+    def _login(role: str):
+        c = app.test_client()
+        return login(c, world.users[role])
+    return _login
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@contextlib.contextmanager
+def count_queries():
+    counter = {"n": 0, "sql": []}
+
+    def _before(conn, cursor, statement, params, context, executemany):
+        counter["n"] += 1
+        counter["sql"].append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _before)
+    try:
+        yield counter
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _before)

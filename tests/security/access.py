@@ -1,0 +1,65 @@
+"""Shared machinery for the access matrix: a case is (endpoint, method, url builder, expected).
+
+Each ``tests/security/test_access_<area>.py`` module lists its ``CASES``; the coverage test
+checks that every endpoint of the URL map appears in some module, so a new route without an
+access rule fails the suite.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+ROLES = ["anon", "admin", "region", "methodist", "tutor", "school", "viewer"]
+
+
+@dataclass
+class Case:
+    endpoint: str
+    method: str
+    url: Callable  # (world, extra) -> str
+    expected: dict  # role -> status; roles not named take `default`
+    default: int | None = None
+    data: dict = field(default_factory=dict)
+    htmx: bool = False
+    label: str = ""
+
+    def status_for(self, role: str) -> int:
+        if role in self.expected:
+            return self.expected[role]
+        if role == "anon":
+            return 302
+        assert self.default is not None, f"{self.endpoint}: no expectation for {role}"
+        return self.default
+
+    @property
+    def id(self) -> str:
+        return f"{self.endpoint}{'[' + self.label + ']' if self.label else ''}"
+
+
+def expand(cases):
+    """(case, role) pairs for pytest.mark.parametrize."""
+    return [(c, r) for c in cases for r in ROLES]
+
+
+def ids(cases):
+    return [f"{c.id}-{r}" for c, r in expand(cases)]
+
+
+def run_case(app, world, extra, case: Case, role: str):
+    from tests.conftest import login, post
+
+    client = app.test_client()
+    if role != "anon":
+        login(client, world.users[role])
+    url = case.url(world, extra)
+    if case.method == "GET":
+        headers = {"HX-Request": "true"} if case.htmx else {}
+        resp = client.get(url, headers=headers)
+    elif role == "anon":
+        from tests.conftest import csrf_token
+
+        token = csrf_token(client, "/login")
+        resp = client.post(url, data={**case.data, "csrf_token": token})
+    else:
+        resp = post(client, url, case.data, htmx=case.htmx)
+    return resp

@@ -1,0 +1,197 @@
+"""Role × object × action for roadmaps: view / edit / status / report, in scope and out of it.
+
+Objects (built by ``extra``):
+- ``rm_a``: the roadmap of school_a (municipality 1) — the school edits it fully;
+- ``rm_muni``: the municipal roadmap owned by the authority of municipality 1; item ``exec_item``
+  names school_a as an executor, item ``muni_item`` does not;
+- ``rm_far``: a roadmap of a school in another region; ``rm_b``: of a school in municipality 2;
+- ``rm_orphan``: imported without an owner — the admin's only.
+"""
+import pytest
+from sqlalchemy import select
+
+from shnor_app.extensions import db
+from shnor_app.models import OrgKind, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection
+from shnor_app.services import roadmaps as svc
+
+from tests.conftest import make_org
+from tests.security.access import Case, expand, ids, run_case
+
+SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
+EDIT = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 403}
+ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
+CREATE = {"admin": 200, "region": 200, "methodist": 200, "school": 200, "tutor": 403, "viewer": 403}
+
+
+def redirect(expect: dict) -> dict:
+    return {r: (302 if s == 200 else s) for r, s in expect.items()}
+
+
+def _roadmap(owner, title, executors="РУО"):
+    rm = Roadmap(owner_id=owner.id if owner else None, title=title, year=2026,
+                 level=RoadmapLevel.SCHOOL if owner is not None and owner.is_school
+                 else RoadmapLevel.MUNICIPAL)
+    svc.save_roadmap(rm, is_new=True)
+    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
+    items = [svc.add_item(section, {"number": f"{i}.", "text": f"Мероприятие {i}",
+                                    "period_text": "март 2026", "executors": executors})
+             for i in (1, 2)]
+    return rm, section, items
+
+
+@pytest.fixture
+def extra(world):
+    authority = make_org(world.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО Приречного района")
+    out = {"authority": authority.id}
+    rm_a, sec_a, items_a = _roadmap(world.school_a, "Дорожная карта школы")
+    out.update(rm_a=rm_a.id, sec_a=sec_a.id, item_a=items_a[0].id)
+    report = svc.add_report(items_a[0], text="Отчёт", report_date=None, by=world.users["methodist"])
+    out["report_a"] = report.id
+    rm_muni, sec_m, items_m = _roadmap(authority, "Муниципальная дорожная карта")
+    exec_item = svc.add_item(sec_m, {"number": "3.", "text": "Семинар в школе",
+                                     "period_text": "апрель 2026",
+                                     "executors": "МКОУ СОШ с. Заозёрное, РУО"})
+    out.update(rm_muni=rm_muni.id, muni_item=items_m[0].id, exec_item=exec_item.id)
+    rm_far, sec_far, items_far = _roadmap(world.school_far, "Чужая дорожная карта")
+    out.update(rm_far=rm_far.id, sec_far=sec_far.id, item_far=items_far[0].id)
+    out["report_far"] = svc.add_report(items_far[0], text="x", report_date=None,
+                                       by=world.users["admin"]).id
+    rm_b, _, items_b = _roadmap(world.school_b, "Дорожная карта школы соседнего района")
+    out.update(rm_b=rm_b.id, item_b=items_b[0].id)
+    orphan = Roadmap(title="Без владельца", year=2026, level=RoadmapLevel.MUNICIPAL)
+    svc.save_roadmap(orphan, is_new=True)
+    out["rm_orphan"] = orphan.id
+    return out
+
+
+CASES = [
+    Case("roadmaps.index", "GET", lambda w, e: "/roadmaps/", ALL),
+    Case("roadmaps.index", "GET", lambda w, e: "/roadmaps/?level=SCHOOL", ALL, htmx=True,
+         label="htmx"),
+    Case("roadmaps.my_items", "GET", lambda w, e: "/roadmaps/my-items", ALL),
+    Case("roadmaps.new", "GET", lambda w, e: "/roadmaps/new", CREATE),
+    Case("roadmaps.import_", "GET", lambda w, e: "/roadmaps/import", CREATE),
+    Case("roadmaps.show", "GET", lambda w, e: f"/roadmaps/{e['rm_a']}", SEE),
+    Case("roadmaps.show", "GET", lambda w, e: f"/roadmaps/{e['rm_a']}?overdue=1", SEE, htmx=True,
+         label="htmx"),
+    Case("roadmaps.show", "GET", lambda w, e: f"/roadmaps/{e['rm_muni']}",
+         {**SEE, "school": 404}, label="municipal"),
+    Case("roadmaps.show", "GET", lambda w, e: f"/roadmaps/{e['rm_orphan']}",
+         {"admin": 200}, default=404, label="orphan"),
+    Case("roadmaps.edit", "GET", lambda w, e: f"/roadmaps/{e['rm_a']}/edit", EDIT),
+    Case("roadmaps.edit", "GET", lambda w, e: f"/roadmaps/{e['rm_muni']}/edit",
+         {**EDIT, "school": 404}, label="municipal"),
+    Case("roadmaps.set_owner", "POST", lambda w, e: f"/roadmaps/{e['rm_orphan']}/owner",
+         {"admin": 302}, default=404),
+    Case("roadmaps.delete", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/delete", redirect(EDIT)),
+    Case("roadmaps.section_add", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/sections", EDIT,
+         data={"title": "II. Новый раздел"}, htmx=True),
+    Case("roadmaps.section_rename", "POST", lambda w, e: f"/roadmaps/sections/{e['sec_a']}/rename",
+         EDIT, data={"title": "I. Раздел"}, htmx=True),
+    Case("roadmaps.item_new", "GET", lambda w, e: f"/roadmaps/sections/{e['sec_a']}/items/new",
+         EDIT, htmx=True),
+    Case("roadmaps.item", "GET", lambda w, e: f"/roadmaps/items/{e['item_a']}", SEE),
+    Case("roadmaps.item", "GET", lambda w, e: f"/roadmaps/items/{e['item_a']}", SEE, htmx=True,
+         label="htmx"),
+    Case("roadmaps.item", "GET", lambda w, e: f"/roadmaps/items/{e['exec_item']}",
+         {**SEE, "school": 200}, label="executor"),
+    Case("roadmaps.item", "GET", lambda w, e: f"/roadmaps/items/{e['muni_item']}",
+         {**SEE, "school": 404}, label="not-executor"),
+    Case("roadmaps.item_edit", "GET", lambda w, e: f"/roadmaps/items/{e['item_a']}/edit", EDIT,
+         htmx=True),
+    Case("roadmaps.item_edit", "GET", lambda w, e: f"/roadmaps/items/{e['exec_item']}/edit",
+         {**EDIT, "school": 403}, htmx=True, label="executor"),
+    Case("roadmaps.item_status", "POST", lambda w, e: f"/roadmaps/items/{e['item_a']}/status",
+         EDIT, data={"status": "IN_PROGRESS"}, htmx=True),
+    Case("roadmaps.item_status", "POST", lambda w, e: f"/roadmaps/items/{e['exec_item']}/status",
+         {**EDIT, "school": 403}, data={"status": "IN_PROGRESS"}, htmx=True, label="executor"),
+    Case("roadmaps.item_move", "POST", lambda w, e: f"/roadmaps/items/{e['item_a']}/move", EDIT,
+         data={"direction": "down"}, htmx=True),
+    Case("roadmaps.item_delete", "POST", lambda w, e: f"/roadmaps/items/{e['item_a']}/delete",
+         EDIT, htmx=True),
+    Case("roadmaps.report_new", "GET", lambda w, e: f"/roadmaps/items/{e['item_a']}/reports/new",
+         EDIT, htmx=True),
+    Case("roadmaps.report_new", "POST", lambda w, e: f"/roadmaps/items/{e['exec_item']}/reports/new",
+         {**EDIT, "school": 200}, data={"text": "Провели семинар"}, htmx=True, label="executor"),
+    Case("roadmaps.report_new", "GET", lambda w, e: f"/roadmaps/items/{e['muni_item']}/reports/new",
+         {**EDIT, "school": 404}, htmx=True, label="not-executor"),
+    Case("roadmaps.report_delete", "POST", lambda w, e: f"/roadmaps/reports/{e['report_a']}/delete",
+         redirect(EDIT)),
+    Case("roadmaps.monitoring", "GET", lambda w, e: "/roadmaps/monitoring", ALL),
+    Case("roadmaps.monitoring", "GET", lambda w, e: f"/roadmaps/monitoring?roadmap={e['rm_a']}",
+         SEE, label="one"),
+    Case("roadmaps.monitoring_export", "GET", lambda w, e: "/roadmaps/monitoring/export.xlsx", ALL),
+    Case("roadmaps.roadmap_export", "GET", lambda w, e: f"/roadmaps/{e['rm_a']}/export.xlsx", SEE),
+]
+
+for _case in CASES:  # an htmx request without a session gets 401 + HX-Redirect to the login page
+    if _case.htmx and _case.method == "GET":
+        _case.expected = {**_case.expected, "anon": 401}
+
+
+@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
+def test_access(app, world, extra, case, role):
+    resp = run_case(app, world, extra, case, role)
+    assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
+
+
+FAR = [
+    ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}"),
+    ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}/edit"),
+    ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/delete"),
+    ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/sections"),
+    ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}/export.pdf"),
+    ("GET", lambda w, e: f"/roadmaps/monitoring?roadmap={e['rm_far']}"),
+    ("GET", lambda w, e: f"/roadmaps/sections/{e['sec_far']}/items/new"),
+    ("POST", lambda w, e: f"/roadmaps/sections/{e['sec_far']}/rename"),
+    ("GET", lambda w, e: f"/roadmaps/items/{e['item_far']}"),
+    ("GET", lambda w, e: f"/roadmaps/items/{e['item_far']}/edit"),
+    ("POST", lambda w, e: f"/roadmaps/items/{e['item_far']}/status"),
+    ("POST", lambda w, e: f"/roadmaps/items/{e['item_far']}/move"),
+    ("POST", lambda w, e: f"/roadmaps/items/{e['item_far']}/delete"),
+    ("GET", lambda w, e: f"/roadmaps/items/{e['item_far']}/reports/new"),
+    ("POST", lambda w, e: f"/roadmaps/reports/{e['report_far']}/delete"),
+    ("GET", lambda w, e: f"/history/roadmaps/{e['rm_far']}"),
+    ("GET", lambda w, e: f"/files/roadmap_item_reports/{e['report_far']}"),
+]
+
+
+@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+def test_roadmaps_out_of_scope_answer_404(app, world, extra, role):
+    for method, url in FAR:
+        case = Case("far", method, url, {}, default=404, data={"status": "DONE", "title": "x"})
+        resp = run_case(app, world, extra, case, role)
+        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+
+
+def test_municipality_2_roadmap_is_the_region_users_not_the_methodists(app, world, extra):
+    see = Case("x", "GET", lambda w, e: f"/roadmaps/{e['rm_b']}", {}, default=0)
+    assert run_case(app, world, extra, see, "region").status_code == 200
+    assert run_case(app, world, extra, see, "viewer_region").status_code == 200
+    for role in ("methodist", "viewer", "school", "tutor"):
+        assert run_case(app, world, extra, see, role).status_code == 404
+
+
+def test_regional_roadmap_is_visible_region_wide_but_edited_by_region_only(app, world, extra):
+    rm, _, items = _roadmap(world.institute, "Региональная дорожная карта")
+    see = Case("x", "GET", lambda w, e: f"/roadmaps/{rm.id}", {}, default=0)
+    edit = Case("x", "POST", lambda w, e: f"/roadmaps/items/{items[0].id}/status", {}, default=0,
+                data={"status": "IN_PROGRESS"}, htmx=True)
+    assert run_case(app, world, extra, see, "methodist").status_code == 200
+    assert run_case(app, world, extra, see, "viewer").status_code == 200
+    assert run_case(app, world, extra, see, "school").status_code == 404
+    assert run_case(app, world, extra, edit, "methodist").status_code == 403
+    assert run_case(app, world, extra, edit, "region").status_code == 200
+
+
+def test_lists_are_scoped(app, world, extra):
+    from tests.conftest import login
+
+    html = login(app.test_client(), world.users["methodist"]).get("/roadmaps/").get_data(as_text=True)
+    assert "Дорожная карта школы" in html and "Муниципальная дорожная карта" in html
+    assert "Чужая дорожная карта" not in html and "соседнего района" not in html
+    assert "Без владельца" not in html
+    html = login(app.test_client(), world.users["admin"]).get("/roadmaps/").get_data(as_text=True)
+    assert "Без владельца" in html and "владелец не указан" in html
+    mine = login(app.test_client(), world.users["school"]).get("/roadmaps/my-items").get_data(as_text=True)
+    assert "Семинар в школе" in mine and "Мероприятие 1" not in mine

@@ -6,7 +6,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo bench clean
+.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,13 +46,10 @@ test: $(STAMP) browser
 	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
 
 test-sqlite: $(STAMP)
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 test-postgres: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
-
-bench: $(STAMP)
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

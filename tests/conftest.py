@@ -7,13 +7,13 @@ PostgreSQL, DELETE on SQLite), which is much faster than recreating it.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import itertools
 import os
 import re
 from dataclasses import dataclass
 
 import pytest
-from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -29,18 +29,18 @@ PASSWORD = "correct-horse-battery"
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 
-class FreshGClient(FlaskClient):
-    """Each request starts with an empty ``g``, as in production.
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, with its own ``g`` and database session.
 
-    Tests keep an app context open for database access, and Flask reuses it for requests
-    made by the test client; without this, ``g`` (Flask-Login's cached user, Flask-WTF's CSRF
-    token) would leak from one request into the next.
+    Tests keep an app context open for database access, and Flask would reuse it for requests
+    made by the test client: ``g`` (Flask-Login's cached user, the CSRF token) would leak from
+    one request into the next, and the request would see the test's identity map, hiding lazy
+    loads that fail in production. Running the request in an empty ``contextvars.Context``
+    makes Flask push a fresh app context, exactly as a real server does.
     """
 
     def open(self, *args, **kwargs):
-        if has_app_context():
-            g.__dict__.clear()
-        return super().open(*args, **kwargs)
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +53,7 @@ def app(tmp_path_factory):
         cfg.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ["TEST_DATABASE_URL"])
     cfg.UPLOAD_DIR = tmp / "uploads"
     app = create_app(cfg)
-    app.test_client_class = FreshGClient
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         _drop_leftovers()
@@ -78,11 +78,19 @@ def _empty_all_tables():
         if db.engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
                               + " RESTART IDENTITY CASCADE"))
-        else:
-            conn.execute(text("PRAGMA foreign_keys=OFF"))
-            for t in reversed(tables):
-                conn.execute(text(f'DELETE FROM "{t}"'))
-            conn.execute(text("PRAGMA foreign_keys=ON"))
+            return
+    # SQLite: PRAGMA foreign_keys is ignored inside a transaction, so switch it around one.
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("PRAGMA foreign_keys=OFF")
+        for t in reversed(tables):
+            cur.execute(f'DELETE FROM "{t}"')
+        raw.commit()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+    finally:
+        raw.close()
 
 
 @pytest.fixture(autouse=True)

@@ -169,7 +169,7 @@ class StaffMember(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     hired_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
-    organization: Mapped[Organization] = relationship(back_populates="staff", lazy="raise_on_sql")
+    organization: Mapped[Organization] = relationship(back_populates="staff", lazy="joined")
     __audit__ = True
 
     def __str__(self) -> str:

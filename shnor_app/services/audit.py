@@ -146,9 +146,27 @@ def _after_flush(session: Session, flush_context) -> None:
         session.connection().execute(AuditEntry.__table__.insert(), rows)
 
 
+def _noop_set(target, value, oldvalue, initiator):
+    return value
+
+
+def _track_old_values(mapper, cls) -> None:
+    """Load the old value of an expired attribute when it is set, so "before" is never lost."""
+    if not getattr(cls, "__audit__", False):
+        return
+    for attr in mapper.column_attrs:
+        if attr.key not in _SKIP:
+            event.listen(getattr(cls, attr.key), "set", _noop_set, active_history=True,
+                         retval=True)
+
+
 def install(session_cls) -> None:
+    from sqlalchemy.orm import Mapper
+
     if not event.contains(session_cls, "after_flush", _after_flush):
         event.listen(session_cls, "after_flush", _after_flush)
+    if not event.contains(Mapper, "mapper_configured", _track_old_values):
+        event.listen(Mapper, "mapper_configured", _track_old_values)
 
 
 def log_event(action: AuditAction, *, user=None, message: str | None = None,

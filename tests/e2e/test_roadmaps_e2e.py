@@ -14,9 +14,6 @@ from tests.conftest import make_org
 
 pytestmark = pytest.mark.e2e
 
-if not (Path(__file__).parent / "conftest.py").exists():  # the e2e fixtures are the lead's
-    pytest.skip("tests/e2e/conftest.py (live_server, browser_page) is not there yet",
-                allow_module_level=True)
 
 PASTED = (
     "План мероприятий («дорожная карта») по поддержке ШНОР на 2026 год\n"

@@ -49,7 +49,7 @@ test-sqlite: $(STAMP)
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 test-postgres: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not e2e"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -136,14 +136,9 @@ class SchoolStatusRecord(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def basis(self) -> str:
         """The order as people write it: «Приказ № 79 от 19.01.2023»."""
-        parts = []
-        if self.order_kind:
-            parts.append(self.order_kind.label)
-        if self.order_number:
-            parts.append(f"№ {self.order_number}")
-        if self.order_date:
-            parts.append(f"от {self.order_date:%d.%m.%Y}")
-        return " ".join(parts)
+        from ..services.formatting import fmt_order
+
+        return fmt_order(self.order_kind, self.order_number, self.order_date)
 
     def __str__(self) -> str:
         return f"{self.status.label} ({self.year})"

@@ -87,14 +87,9 @@ class Roadmap(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def approved_by(self) -> str:
         """«Приказ № 192 от 27.02.2023»."""
-        parts = []
-        if self.order_kind:
-            parts.append(self.order_kind.label)
-        if self.order_number:
-            parts.append(f"№ {self.order_number}")
-        if self.order_date:
-            parts.append(f"от {self.order_date:%d.%m.%Y}")
-        return " ".join(parts)
+        from ..services.formatting import fmt_order
+
+        return fmt_order(self.order_kind, self.order_number, self.order_date)
 
 
 class RoadmapSection(TimestampMixin, db.Model):

@@ -58,3 +58,15 @@ def fmt_date_long(value) -> str:
 
 def today() -> date:
     return datetime.now(LOCAL_TZ).date()
+
+
+def fmt_order(kind, number: str | None, day) -> str:
+    """An approving document as people write it: «Приказ № 192 от 27.02.2023»."""
+    parts = []
+    if kind:
+        parts.append(getattr(kind, "label", str(kind)))
+    if number:
+        parts.append(f"№ {number}")
+    if day:
+        parts.append(f"от {fmt_date(day)}")
+    return " ".join(parts)

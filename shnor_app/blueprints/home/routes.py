@@ -2,14 +2,14 @@ from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ... import policy
+from ... import home_panels, policy
 from ...extensions import db
 from ...models import (
     Municipality, Organization, OrgKind, Region, Role, SchoolStatus, SchoolStatusRecord,
     StaffMember, User,
 )
 from ...services.registry import statuses_for
-from ...web import current_year
+from ...web import current_year, today
 from . import bp
 
 
@@ -72,11 +72,7 @@ def index():
                    Organization.deleted_at.is_(None))
             .group_by(Organization.municipality_id)).all())
         ctx["municipalities"] = [(m, n, low.get(m.id, 0)) for m, n in munis]
-    from ...services.formatting import today as _today
-    from ...services.roadmaps import due_items
-
-    ctx["roadmap_today"] = _today()
-    ctx["roadmap_overdue"], ctx["roadmap_due_soon"] = due_items(user, ctx["roadmap_today"])
+    ctx["panels"] = home_panels.render_for(user, today())
     if user.role == Role.ADMIN:
         ctx["admin_counts"] = {
             "users": db.session.scalar(select(func.count()).select_from(User)),

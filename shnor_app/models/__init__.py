@@ -10,3 +10,6 @@ from .users import LoginAttempt, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from .recommendations import (  # noqa: F401
+    NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, RecommendationStatus,
+)

@@ -11,12 +11,7 @@ import re
 
 import pytest
 
-from shnor_app.extensions import db
-from shnor_app.models import Roadmap, RoadmapLevel, RoadmapSection
-from shnor_app.services import roadmaps as rm_svc
-from sqlalchemy import select
-
-from tests.conftest import make_staff
+from tests.conftest import make_school_roadmap, make_staff
 from tests.e2e.conftest import ARTIFACTS
 
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
@@ -41,12 +36,7 @@ def _serious(result: dict) -> list[str]:
 @pytest.fixture
 def detail_pages(world):
     make_staff(world.school_a, "Иванова Анна Петровна", subjects="математика")
-    rm = Roadmap(owner_id=world.school_a.id, title="Дорожная карта школы на 2026 год", year=2026,
-                 level=RoadmapLevel.SCHOOL)
-    rm_svc.save_roadmap(rm, is_new=True)
-    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
-    item = rm_svc.add_item(section, {"number": "1.", "text": "Педагогический совет по итогам ВПР",
-                                     "period_text": "март 2026", "executors": "Школа"})
+    rm, (item,) = make_school_roadmap(world.school_a)
     return [f"/registry/organizations/{world.school_a.id}", f"/roadmaps/{rm.id}",
             f"/roadmaps/items/{item.id}"]
 

@@ -7,28 +7,17 @@ import pytest
 from sqlalchemy import select
 
 from shnor_app.extensions import db
-from shnor_app.models import ItemReport, Roadmap, RoadmapLevel, RoadmapSection
-from shnor_app.services import roadmaps as rm_svc
+from shnor_app.models import ItemReport
 
-from tests.conftest import make_staff
+from tests.conftest import make_school_roadmap, make_staff
 
 pytestmark = pytest.mark.e2e
-
-
-def _school_roadmap(world):
-    rm = Roadmap(owner_id=world.school_a.id, title="Дорожная карта школы на 2026 год", year=2026,
-                 level=RoadmapLevel.SCHOOL)
-    rm_svc.save_roadmap(rm, is_new=True)
-    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
-    item = rm_svc.add_item(section, {"number": "1.", "text": "Педагогический совет по итогам ВПР",
-                                     "period_text": "март 2026", "executors": "Школа"})
-    return rm, item
 
 
 def test_school_reports_on_a_roadmap_item_with_the_keyboard_only(live_server, browser_page, world):
     from playwright.sync_api import expect
 
-    rm, item = _school_roadmap(world)
+    rm, (item,) = make_school_roadmap(world.school_a)
     page = browser_page("school")
     page.goto(f"{live_server}/roadmaps/{rm.id}")
     report_link = page.get_by_role("link", name=re.compile("Отчёт по пункту 1"))
@@ -56,7 +45,7 @@ def test_school_reports_on_a_roadmap_item_with_the_keyboard_only(live_server, br
 def test_viewer_sees_everything_in_scope_and_is_offered_nothing_to_change(live_server, browser_page,
                                                                          world):
     make_staff(world.school_a, "Иванова Анна Петровна")
-    rm, item = _school_roadmap(world)
+    rm, (item,) = make_school_roadmap(world.school_a)
     page = browser_page("viewer")
     links = page.eval_on_selector_all("nav.main-nav a", "els => els.map(e => e.getAttribute('href'))")
     paths = links + [f"/registry/organizations/{world.school_a.id}",

@@ -14,3 +14,7 @@ def register_blueprints(app) -> None:
     for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(roadmaps_bp)
+    from .partnerships import bp as partnerships_bp
+    from .practices import bp as practices_bp
+    app.register_blueprint(partnerships_bp)
+    app.register_blueprint(practices_bp)

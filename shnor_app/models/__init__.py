@@ -10,3 +10,8 @@ from .users import LoginAttempt, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from .partnerships import (  # noqa: F401
+    EventKind, EventVenue, JointEvent, JointEventParticipant, PartnerKind, Partnership,
+    PartnershipPerson, PartnershipSide, PartnershipStatus, Practice, PracticeLink,
+    PracticeProblem, SchoolTerm,
+)

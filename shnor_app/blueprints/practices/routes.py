@@ -83,6 +83,25 @@ def _author_or_403(user, value, current=None):
     return org
 
 
+def _submit(user, form: PracticeForm, pr: Practice, is_new: bool):
+    """Save the posted form: a redirect to the card, or ``None`` with the errors on the form."""
+    if not form.validate_on_submit():
+        return None
+    org = _author_or_403(user, form.author_org_id.data,
+                         current=None if is_new else pr.author_org_id)
+    pr.author_org_id = org.id
+    _fill(pr, form)
+    try:
+        svc.save_practice(pr, is_new=is_new, by=user)
+    except svc.PracticeError as err:
+        db.session.rollback()
+        form.form_errors.append(str(err))
+        return None
+    flash("Практика опубликована в банке. Прикрепите материалы." if is_new
+          else "Изменения сохранены.", "success")
+    return redirect(url_for("practices.show", practice_id=pr.id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -90,23 +109,12 @@ def new():
     policy.require_create(user, Practice)
     form = _form(user)
     policy.require(bool(form.author_org_id.choices))
-    status = 200
     if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            org = _author_or_403(user, form.author_org_id.data)
-            pr = Practice(author_org_id=org.id)
-            _fill(pr, form)
-            try:
-                svc.save_practice(pr, is_new=True, by=user)
-            except svc.PracticeError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                flash("Практика опубликована в банке. Прикрепите материалы.", "success")
-                return redirect(url_for("practices.show", practice_id=pr.id))
-    return render_view("practices/form.html", form=form, pr=None, status=status,
-                       title="Новая практика")
+        done = _submit(user, form, Practice(), True)
+        if done is not None:
+            return done
+    return render_view("practices/form.html", form=form, pr=None,
+                       status=422 if request.method == "POST" else 200, title="Новая практика")
 
 
 @bp.get("/<int:practice_id>")
@@ -126,23 +134,12 @@ def edit(practice_id: int):
     pr = policy.get_or_404(user, Practice, practice_id)
     policy.require_edit(user, pr)
     form = _form(user, pr)
-    status = 200
     if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            org = _author_or_403(user, form.author_org_id.data, current=pr.author_org_id)
-            pr.author_org_id = org.id
-            _fill(pr, form)
-            try:
-                svc.save_practice(pr)
-            except svc.PracticeError as err:
-                db.session.rollback()
-                pr = db.session.get(Practice, practice_id)
-                form.form_errors.append(str(err))
-            else:
-                flash("Изменения сохранены.", "success")
-                return redirect(url_for("practices.show", practice_id=pr.id))
-    return render_view("practices/form.html", form=form, pr=pr, status=status,
+        done = _submit(user, form, pr, False)
+        if done is not None:
+            return done
+    return render_view("practices/form.html", form=form, pr=pr,
+                       status=422 if request.method == "POST" else 200,
                        title="Изменение практики")
 
 

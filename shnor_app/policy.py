@@ -421,6 +421,128 @@ def can_review_recommendation(user: User, rec: Recommendation) -> bool:
     return obj is not None and bool(source.can_review(user, obj))
 
 
+# --- partnerships
+# A partnership belongs to its supported school: methodists, region users and viewers see it by
+# the school's scope and the authority that manages the school sets it up, changes its parties
+# and status. The partner organisation's users (a tutor) see and edit only the partnerships
+# where their organisation is the partner — its agreement, people, plan, files and joint
+# events, not the parties or the status; a school user sees its own school's partnerships
+# read-only. Through RELATED_ORG_PROVIDERS a tutor also sees the schools it has an active
+# partnership with. Joint events follow their partnership. The practice bank is region-wide:
+# everyone of the region reads it; a tutor school or an authority publishes, the author edits.
+
+from .models import JointEvent, Partnership, Practice  # noqa: E402
+
+
+def _partner_schools(user: User) -> set[int]:
+    from flask import g, has_request_context
+
+    from .services.partnerships import partner_school_ids
+
+    if not has_request_context():
+        return partner_school_ids(user)
+    cache = g.setdefault("partner_school_ids", {})
+    if user.id not in cache:
+        cache[user.id] = partner_school_ids(user)
+    return cache[user.id]
+
+
+RELATED_ORG_PROVIDERS.append(_partner_schools)
+
+
+def _partnership_view(user: User, p: Partnership) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role in (Role.TUTOR, Role.SCHOOL):
+        return user.organization_id is not None and user.organization_id in (
+            p.school_id, p.partner_id)
+    return org_visible(user, p.school)
+
+
+def can_manage_partnership(user: User, p: Partnership) -> bool:
+    """Set up, change the parties and the status, delete: the authority of the school."""
+    return can_view(user, p) and manages_org(user, p.school)
+
+
+def _partnership_edit(user: User, p: Partnership) -> bool:
+    if manages_org(user, p.school):
+        return True
+    return user.role == Role.TUTOR and p.partner_id == user.organization_id
+
+
+def _partnership_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role in (Role.TUTOR, Role.SCHOOL):
+        org = user.organization_id
+        return or_(Partnership.school_id == org, Partnership.partner_id == org) if org else false()
+    return org_clause(user)
+
+
+def _event_partnership(ev: JointEvent) -> Partnership | None:
+    p = db.session.get(Partnership, ev.partnership_id)
+    return p if p is not None and p.deleted_at is None else None
+
+
+def _practice_view(user: User, pr: Practice) -> bool:
+    return user.role == Role.ADMIN or pr.author_org.region_id == user.effective_region_id
+
+
+def _practice_edit(user: User, pr: Practice) -> bool:
+    if pr.created_by_id == user.id or manages_org(user, pr.author_org):
+        return True
+    return user.role in (Role.TUTOR, Role.SCHOOL) and pr.author_org_id == user.organization_id
+
+
+def _practice_create(user: User, org) -> bool:
+    if user.role not in (Role.ADMIN, Role.REGION, Role.METHODIST, Role.TUTOR):
+        return False
+    if org is None:
+        return True
+    return manages_org(user, org) or (user.role == Role.TUTOR and org.id == user.organization_id)
+
+
+RULES.update({
+    Partnership: Rule(
+        view=_partnership_view,
+        edit=_partnership_edit,
+        clause=_partnership_clause,
+        join=lambda q: q.join(Organization, Organization.id == Partnership.school_id),
+        create=lambda u, school: u.role in (Role.ADMIN, Role.REGION, Role.METHODIST)
+        if school is None else manages_org(u, school),
+    ),
+    JointEvent: Rule(
+        view=lambda u, o: can_view(u, _event_partnership(o)),
+        edit=lambda u, o: (p := _event_partnership(o)) is not None and _partnership_edit(u, p),
+        clause=lambda u: JointEvent.partnership_id.in_(
+            scope_query(u, Partnership, select(Partnership.id))),
+        create=lambda u, p: p is not None and can_view(u, p) and _partnership_edit(u, p),
+    ),
+    Practice: Rule(
+        view=_practice_view,
+        edit=_practice_edit,
+        clause=lambda u: true() if u.role == Role.ADMIN
+        else Organization.region_id == u.effective_region_id,
+        join=lambda q: q.join(Organization, Organization.id == Practice.author_org_id),
+        create=_practice_create,
+    ),
+})
+
+
+def can_see_partnership_reports(user: User) -> bool:
+    """The map of partnerships and the quarterly indicators: the authorities and observers."""
+    return getattr(user, "is_authenticated", False) and user.role in (
+        Role.ADMIN, Role.REGION, Role.METHODIST, Role.VIEWER)
+
+
+def can_manage_terms(user: User, region_id: int | None) -> bool:
+    """Dates of the school «четверти» of a region: the admin and the region's users."""
+    if user.role == Role.ADMIN:
+        return region_id is not None
+    return user.role == Role.REGION and region_id is not None and \
+        region_id == user.effective_region_id
+
+
 def rule_for(model_or_obj) -> Rule:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:
@@ -522,6 +644,8 @@ ATTACHMENT_OWNERS: dict[str, type] = {
 }
 ATTACHMENT_OWNERS.update({"roadmaps": Roadmap, "roadmap_item_reports": ItemReport})
 ATTACHMENT_OWNERS["recommendations"] = Recommendation
+ATTACHMENT_OWNERS.update({"partnerships": Partnership, "joint_events": JointEvent,
+                          "practices": Practice})
 
 
 def attachment_owner(att: Attachment):
@@ -537,6 +661,8 @@ RECORD_TYPES: dict[str, type] = {
 RECORD_TYPES.update({"roadmaps": Roadmap, "roadmap_sections": RoadmapSection,
                      "roadmap_items": RoadmapItem, "roadmap_item_reports": ItemReport})
 RECORD_TYPES["recommendations"] = Recommendation
+RECORD_TYPES.update({"partnerships": Partnership, "joint_events": JointEvent,
+                     "practices": Practice})
 
 
 def can_view_history(user: User, obj) -> bool:

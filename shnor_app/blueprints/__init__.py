@@ -16,3 +16,7 @@ def register_blueprints(app) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(roadmaps_bp)
     app.register_blueprint(recommendations_bp)
+    from .partnerships import bp as partnerships_bp
+    from .practices import bp as practices_bp
+    app.register_blueprint(partnerships_bp)
+    app.register_blueprint(practices_bp)

@@ -13,3 +13,8 @@ from .roadmaps import (  # noqa: F401
 from .recommendations import (  # noqa: F401
     NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, RecommendationStatus,
 )
+from .partnerships import (  # noqa: F401
+    EventKind, EventVenue, JointEvent, JointEventParticipant, PartnerKind, Partnership,
+    PartnershipPerson, PartnershipSide, PartnershipStatus, Practice, PracticeLink,
+    PracticeProblem, SchoolTerm,
+)

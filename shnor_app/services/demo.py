@@ -173,6 +173,7 @@ def load() -> list[tuple[str, str, str]]:
         db.session.add(user)
         out.append((role.label, login, password))
     load_roadmaps()
+    load_partnerships()
     db.session.commit()
     return out
 
@@ -220,3 +221,161 @@ def load_roadmaps() -> None:
                 created_by_id=methodist.id))
     if len(items) > 4:
         items[-1].status = ItemStatus.CANCELLED
+
+
+def load_partnerships() -> None:
+    """Partnerships of the Приречный район's supported schools with the tutor schools, the
+    college and the institute, a season of joint events, and a practice bank, so that the map
+    and the quarterly indicators are filled in. Called by :func:`load` inside its transaction.
+    """
+    from datetime import timedelta
+
+    from ..models import (
+        EventKind, EventVenue, JointEvent, PartnerKind, Partnership, PartnershipPerson,
+        PartnershipSide, PartnershipStatus, Practice, PracticeLink, PracticeProblem,
+    )
+
+    db.session.flush()
+    now = today()
+    by_name = {o.short_name: o for o in db.session.scalars(select(Organization))}
+    methodist = db.session.scalar(select(User).where(User.login == "methodist"))
+    tutor_user = db.session.scalar(select(User).where(User.login == "tutor"))
+    staff: dict[int, list[StaffMember]] = {}
+    for m in db.session.scalars(select(StaffMember).order_by(StaffMember.id)):
+        staff.setdefault(m.organization_id, []).append(m)
+
+    def head(org):  # the director and the deputy come last in the demo staff lists
+        people = staff.get(org.id, [])
+        return [m for m in people if m.management] or people[:1]
+
+    start_year = now.year - 1 if now.month < 9 else now.year
+    pairs = [  # school, partner, agreement no., start, subject, status
+        ("МБОУ СОШ № 3 г. Приреченска", "МБОУ СОШ № 1 г. Приреченска", "14/1", date(start_year - 1, 9, 1),
+         "Методическое сопровождение подготовки к ГИА по математике и русскому языку", "ACTIVE"),
+        ("МКОУ СОШ с. Заозёрное", "МБОУ «Гимназия № 2»", "15", date(start_year, 9, 1),
+         "Повышение качества преподавания в 5–9 классах: взаимопосещение уроков, наставничество",
+         "ACTIVE"),
+        ("МКОУ ООШ д. Берёзовка", "МБОУ «Гимназия № 2»", "16", date(start_year, 9, 10),
+         "Развитие читательской грамотности обучающихся начальной и основной школы", "ACTIVE"),
+        ("МКОУ СОШ с. Ягодное", "МБОУ «Лицей № 4»", "17", date(start_year, 10, 1),
+         "Сопровождение управленческой команды: ВСОКО, анализ результатов ВПР", "ACTIVE"),
+        ("МКОУ СОШ с. Каменка", "Приреченский аграрный техникум", "3-СП", date(start_year - 1, 11, 1),
+         "Профориентация и предпрофильная подготовка обучающихся 8–9 классов", "ACTIVE"),
+        ("МБОУ СОШ № 7 г. Приреченска", "ИРО Энской области", "112/ИРО", date(start_year, 9, 15),
+         "Адресная методическая помощь по результатам диагностики профессиональных дефицитов",
+         "ACTIVE"),
+        ("МКОУ СОШ п. Лесной", "МБОУ СОШ № 1 г. Приреченска", "9", date(start_year - 1, 9, 1),
+         "Совместная работа по профилактике учебной неуспешности", "SUSPENDED"),
+        ("МКОУ НОШ д. Ключи", "МБОУ «Лицей № 4»", "5", date(start_year - 2, 9, 1),
+         "Методическая поддержка учителей начальных классов", "FINISHED"),
+    ]
+    partnerships = []
+    for school_name, partner_name, number, start, subject, status in pairs:
+        school, partner = by_name[school_name], by_name[partner_name]
+        p = Partnership(
+            school_id=school.id, partner_id=partner.id,
+            partner_kind=PartnerKind.for_org_kind(partner.kind),
+            status=PartnershipStatus[status], agreement_number=number,
+            agreement_date=start - timedelta(days=7), start_date=start,
+            end_date=date(start.year + 1, 6, 30) if status == "FINISHED" else None,
+            subject=subject, school_name=school.short_name, partner_name=partner.short_name,
+            plan="1. Взаимопосещение уроков — ежемесячно.\n2. Семинары для учителей школы — "
+                 "1 раз в четверть.\n3. Консультации управленческой команды — по запросу.",
+            created_by_id=methodist.id)
+        db.session.add(p)
+        db.session.flush()
+        for side, org in ((PartnershipSide.SCHOOL, school), (PartnershipSide.PARTNER, partner)):
+            for n, m in enumerate(head(org)[:1]):
+                db.session.add(PartnershipPerson(
+                    partnership_id=p.id, side=side, position_no=n, staff_member_id=m.id,
+                    full_name=m.full_name, job_title=m.position))
+        if not head(partner):
+            db.session.add(PartnershipPerson(
+                partnership_id=p.id, side=PartnershipSide.PARTNER, position_no=0,
+                full_name="Соколова Анна Викторовна", job_title="методист"))
+        partnerships.append(p)
+
+    events = [  # partnership index, days ago, kind, venue, topic, school, partner, result
+        (0, 200, "SEMINAR", "SCHOOL", "Анализ типичных ошибок ОГЭ по математике", 12, 3,
+         "Составлен план коррекционной работы по темам «Геометрия» и «Текстовые задачи»."),
+        (0, 120, "OPEN_LESSON", "PARTNER", "Открытый урок алгебры в 9 классе: работа с заданиями второй части", 4, 2,
+         "Учителя СОШ № 3 освоили приём «разбор решения по шагам»."),
+        (0, 40, "CONSULTATION", "SCHOOL", "Индивидуальные консультации учителей русского языка по итоговому сочинению", 5, 2,
+         "Скорректированы планы подготовки 11 класса."),
+        (0, 8, "SEMINAR", "SCHOOL", "Формирующее оценивание на уроках математики", 14, 4,
+         "Решение: внедрить листы самооценки в 5–7 классах."),
+        (1, 150, "MASTER_CLASS", "PARTNER", "Мастер-класс «Приёмы смыслового чтения на уроках истории»", 6, 2,
+         "Приёмы включены в рабочие программы 5–6 классов."),
+        (1, 60, "SEMINAR", "SCHOOL", "Методический семинар «Работа со слабоуспевающими обучающимися»", 15, 3,
+         "Составлены индивидуальные маршруты для 23 обучающихся."),
+        (1, 20, "TEACHERS_COUNCIL", "SCHOOL", "Педагогический совет «Результаты ВПР и план коррекции»", 18, 2,
+         "Утверждён план коррекционной работы на четверть."),
+        (2, 90, "OPEN_LESSON", "SCHOOL", "Открытый урок литературного чтения во 2 классе", 5, 2,
+         "Учителя начальных классов обменялись приёмами работы с текстом."),
+        (2, 15, "CONSULTATION", "ONLINE", "Консультация по диагностике читательской грамотности", 3, 1,
+         "Выбраны диагностические работы для 4 и 6 классов."),
+        (3, 70, "CONSULTATION", "SCHOOL", "Консультация управленческой команды по положению о ВСОКО", 3, 2,
+         "Положение о ВСОКО доработано и утверждено."),
+        (4, 110, "OPEN_DAY", "PARTNER", "День открытых дверей в техникуме для 8–9 классов", 27, 5,
+         "Проведены профессиональные пробы по трём специальностям."),
+        (4, 30, "MASTER_CLASS", "SCHOOL", "Мастер-класс «Основы агрономии» для 9 класса", 16, 2, None),
+        (5, 45, "SEMINAR", "PARTNER", "Семинар ИРО «Диагностика профессиональных дефицитов»", 4, 1,
+         "Учителя прошли диагностику; составлены ИОМ."),
+        (7, 500, "SEMINAR", "SCHOOL", "Семинар «Техника чтения в 1–4 классах»", 6, 2,
+         "Подготовлены памятки для родителей."),
+    ]
+    for idx, days, kind, venue, topic, n_school, n_partner, result in events:
+        p = partnerships[idx]
+        day = max(now - timedelta(days=days), p.start_date)
+        creator = tutor_user if p.partner_id == tutor_user.organization_id else methodist
+        db.session.add(JointEvent(
+            partnership_id=p.id, event_date=day, kind=EventKind[kind], venue=EventVenue[venue],
+            topic=topic, school_participants=n_school, partner_participants=n_partner,
+            result=result, created_by_id=creator.id))
+
+    gymnasium, school1 = by_name["МБОУ «Гимназия № 2»"], by_name["МБОУ СОШ № 1 г. Приреченска"]
+    lyceum, authority = by_name["МБОУ «Лицей № 4»"], by_name["УО Приречного района"]
+    practices = [
+        (gymnasium, "Смысловое чтение на уроках истории и обществознания",
+         "Читательская грамотность, 5–7 классы", PracticeProblem.WEAK_READING,
+         "Система приёмов работы с текстом учебника и историческими источниками: «инсерт», "
+         "«фишбоун», вопросы к тексту по уровням. Каждый урок содержит этап работы с текстом "
+         "не менее 10 минут; раз в четверть — диагностическая работа.",
+         "Доля обучающихся 6 классов, справившихся с заданиями на смысловое чтение ВПР, выросла с "
+         "41% до 63% за год."),
+        (school1, "Индивидуальный маршрут подготовки к ОГЭ по математике",
+         "ОГЭ, математика, 9 класс", PracticeProblem.EXAM_PREPARATION,
+         "По итогам входной диагностики для каждого ученика составляется маршрут из тем, "
+         "которые он должен закрыть; консультации по группам «риска», «базы» и «повышенного "
+         "уровня»; еженедельный мини-тест в электронном виде.",
+         "Доля неудовлетворительных результатов ОГЭ по математике снизилась с 18% до 4%."),
+        (lyceum, "Клуб «Учись учиться» для обучающихся с низкой мотивацией",
+         "Мотивация, 5–8 классы", PracticeProblem.LOW_MOTIVATION,
+         "Еженедельные встречи в формате игры: цели на неделю, дневник успехов, наставник из "
+         "старшеклассников. Родители получают короткий отчёт раз в месяц.",
+         "Посещаемость дополнительных занятий выросла вдвое; число неуспевающих по итогам "
+         "четверти сократилось с 17 до 6 человек."),
+        (authority, "Муниципальный методический десант в ШНОР",
+         "Выездная методическая помощь", PracticeProblem.TEACHER_SKILLS,
+         "Команда из методиста, учителя-тьютора и психолога проводит в школе день: посещение "
+         "уроков, разбор, мастер-класс, план на четверть. Через четверть — повторный выезд.",
+         "Все школы-участники выполнили не менее 80% рекомендаций в срок."),
+        (gymnasium, "Взаимопосещение уроков «пара учителей»",
+         "Наставничество, профессиональные дефициты", PracticeProblem.TEACHER_SKILLS,
+         "Учитель ШНОР и учитель гимназии в течение четверти посещают уроки друг друга по "
+         "согласованному плану с общим листом наблюдения.",
+         None),
+    ]
+    created = []
+    for org, title, topic, problem, description, results in practices:
+        pr = Practice(title=title, author_org_id=org.id, topic=topic, problem=problem,
+                      description=description, results=results, org_name=org.short_name,
+                      authors=", ".join(m.full_name for m in head(org)[:2]),
+                      created_by_id=(tutor_user if org.id == tutor_user.organization_id
+                                     else methodist).id)
+        db.session.add(pr)
+        created.append(pr)
+    db.session.flush()
+    for p_idx, pr_idx in ((0, 1), (1, 0), (1, 4), (2, 0)):
+        db.session.add(PracticeLink(practice_id=created[pr_idx].id, object_type="partnerships",
+                                    object_id=partnerships[p_idx].id, created_by_id=methodist.id))

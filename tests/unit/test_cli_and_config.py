@@ -75,11 +75,13 @@ def _fresh_database_url(tmp_path):
     if not ON_POSTGRES:
         return f"sqlite:///{tmp_path / 'migrations.sqlite3'}", None
     base = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    # One name per test database: runs against other databases of the same server do not meet.
+    name = base.rsplit("/", 1)[1].split("?")[0] + "_migration_check"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS shnor_migration_check"))
-        conn.execute(text("CREATE DATABASE shnor_migration_check"))
-    return base.rsplit("/", 1)[0] + "/shnor_migration_check", admin
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return base.rsplit("/", 1)[0] + "/" + name, admin
 
 
 def test_models_and_migrations_agree(tmp_path):

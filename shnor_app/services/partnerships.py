@@ -1,0 +1,446 @@
+"""Writes and reports for network partnerships and their joint events.
+
+Every write function validates, changes and commits (the audit listener records before →
+after in the same transaction); a broken rule raises :class:`PartnershipError` with a Russian
+message. Routes, the demo and tests all come through here.
+
+Rules worth knowing:
+
+* The supported school must be a school (any status is allowed; ШНОР, ШНСУ and risk-zone
+  schools are offered first); the partner is any other organisation. The partner kind follows
+  the partner's kind in the registry (a school → «школа-тьютор / школа-партнёр»).
+* The term: the start is required (the agreement date when not given), the end cannot
+  precede it. A finished partnership gets an end date (today when none was given).
+* A joint event cannot be dated in the future nor before the partnership started; named
+  participants must be staff of one of the two sides.
+
+Hooks for other modules (the visits module registers into them, the map shows a column only
+when something is registered):
+
+* :data:`QUARTER_COUNTERS` — per-pair counters for a quarter: ``fn(pairs, start, end)`` gets
+  a list of ``(school_id, partner_id)`` and returns ``{(school_id, partner_id): count}``
+  (missing pairs count 0). Register with :func:`register_quarter_counter`. One query per
+  counter, whatever the number of rows.
+* :data:`SCHOOL_COUNTERS` — counters of the present moment per school (e.g. open
+  recommendations): ``fn(school_ids, today)`` → ``{school_id: count}``;
+  :func:`register_school_counter`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import (
+    JointEvent, JointEventParticipant, OrgKind, Organization,
+    PartnerKind, Partnership, PartnershipPerson, PartnershipSide, PartnershipStatus,
+    SchoolStatus, SchoolStatusRecord, StaffMember, User,
+)
+from . import audit as audit_service
+from .formatting import today as local_today
+
+audit_service.FIELD_LABELS.update({
+    "school_id": "Школа", "partner_id": "Партнёр", "partner_kind": "Вид партнёра",
+    "agreement_number": "Номер соглашения", "agreement_date": "Дата соглашения",
+    "start_date": "Начало срока", "end_date": "Окончание срока", "subject": "Предмет соглашения",
+    "plan": "План совместной работы", "side": "Сторона", "full_name": "ФИО",
+    "job_title": "Должность", "staff_member_id": "Сотрудник", "partnership_id": "Партнёрство",
+    "event_date": "Дата", "kind": "Вид", "venue": "Место проведения", "topic": "Тема",
+    "school_participants": "Участников от школы", "partner_participants": "Участников от партнёра",
+    "result": "Результат",
+})
+
+SUPPORTED_STATUSES = (SchoolStatus.LOW_RESULTS, SchoolStatus.SOCIAL_RISK, SchoolStatus.RISK_ZONE)
+
+
+class PartnershipError(ValueError):
+    """A partnership rule was broken; the message is Russian and shown to the user."""
+
+
+# --------------------------------------------------------------------------- hooks
+
+
+@dataclass(frozen=True)
+class Counter:
+    key: str
+    label: str
+    fn: Callable
+
+
+QUARTER_COUNTERS: dict[str, Counter] = {}
+SCHOOL_COUNTERS: dict[str, Counter] = {}
+
+
+def register_quarter_counter(key: str, label: str, fn: Callable) -> None:
+    """``fn(pairs: list[(school_id, partner_id)], start: date, end: date) → {pair: int}``."""
+    QUARTER_COUNTERS[key] = Counter(key, label, fn)
+
+
+def register_school_counter(key: str, label: str, fn: Callable) -> None:
+    """``fn(school_ids: list[int], today: date) → {school_id: int}``."""
+    SCHOOL_COUNTERS[key] = Counter(key, label, fn)
+
+
+# --------------------------------------------------------------------------- access helper
+
+
+def partner_school_ids(user: User) -> set[int]:
+    """Schools in active partnerships with the user's organisation (policy provider)."""
+    if not getattr(user, "organization_id", None):
+        return set()
+    return set(db.session.scalars(select(Partnership.school_id).where(
+        Partnership.partner_id == user.organization_id,
+        Partnership.status == PartnershipStatus.ACTIVE, Partnership.deleted_at.is_(None))))
+
+
+# --------------------------------------------------------------------------- partnerships
+
+
+@dataclass
+class Person:
+    """A responsible person as the form gives it: a staff member id or a name + position."""
+
+    side: PartnershipSide
+    staff_member_id: int | None = None
+    full_name: str = ""
+    job_title: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.staff_member_id and not (self.full_name or "").strip()
+
+
+def _validate(p: Partnership, people: list[Person]) -> None:
+    school = db.session.get(Organization, p.school_id) if p.school_id else None
+    partner = db.session.get(Organization, p.partner_id) if p.partner_id else None
+    if school is None or school.deleted_at is not None:
+        raise PartnershipError("Выберите школу, которую сопровождают.")
+    if school.kind != OrgKind.SCHOOL:
+        raise PartnershipError("Сопровождаемой может быть только общеобразовательная организация.")
+    if partner is None or partner.deleted_at is not None:
+        raise PartnershipError("Выберите организацию-партнёра.")
+    if partner.id == school.id:
+        raise PartnershipError("Школа не может быть партнёром самой себе.")
+    if partner.kind in (OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY):
+        raise PartnershipError("Орган управления образованием не может быть партнёром по "
+                               "сетевому соглашению: выберите школу, колледж или институт.")
+    p.start_date = p.start_date or p.agreement_date
+    if p.start_date is None:
+        raise PartnershipError("Укажите начало срока действия соглашения.")
+    if p.end_date and p.end_date < p.start_date:
+        raise PartnershipError("Окончание срока не может быть раньше его начала.")
+    if p.agreement_date and p.agreement_date > local_today():
+        raise PartnershipError("Дата соглашения не может быть в будущем.")
+    if p.status == PartnershipStatus.FINISHED and p.end_date is None:
+        p.end_date = max(local_today(), p.start_date)
+    p.subject = (p.subject or "").strip()
+    if not p.subject:
+        raise PartnershipError("Укажите предмет соглашения (чем партнёр помогает школе).")
+    p.agreement_number = (p.agreement_number or "").strip() or None
+    p.plan = (p.plan or "").strip() or None
+    clash = db.session.scalar(select(Partnership.id).where(
+        Partnership.school_id == school.id, Partnership.partner_id == partner.id,
+        Partnership.status == PartnershipStatus.ACTIVE, Partnership.deleted_at.is_(None),
+        Partnership.id != (p.id or 0)))
+    if clash is not None and p.status == PartnershipStatus.ACTIVE:
+        raise PartnershipError(f"У школы «{school.short_name}» уже есть действующее партнёрство "
+                               f"с «{partner.short_name}».")
+    sides = {PartnershipSide.SCHOOL: school.id, PartnershipSide.PARTNER: partner.id}
+    for person in people:
+        if person.empty:
+            continue
+        if person.staff_member_id:
+            member = db.session.get(StaffMember, person.staff_member_id)
+            if member is None or member.deleted_at is not None or \
+                    member.organization_id != sides[person.side]:
+                raise PartnershipError("Ответственный сотрудник должен работать в организации "
+                                       "своей стороны.")
+    p.partner_kind = PartnerKind.for_org_kind(partner.kind)
+    p.school_name, p.partner_name = school.short_name, partner.short_name
+
+
+def _apply_people(p: Partnership, people: list[Person]) -> None:
+    wanted = []
+    for n, person in enumerate(x for x in people if not x.empty):
+        name, title = (person.full_name or "").strip(), (person.job_title or "").strip()
+        if person.staff_member_id:
+            member = db.session.get(StaffMember, person.staff_member_id)
+            name, title = member.full_name, title or member.position
+        wanted.append((person.side, n, person.staff_member_id or None, name[:200],
+                       title[:200] or None))
+    current = list(p.people)
+    for row in current[len(wanted):]:
+        p.people.remove(row)
+    for i, (side, n, staff_id, name, title) in enumerate(wanted):
+        if i < len(current):
+            row = current[i]
+        else:
+            row = PartnershipPerson()
+            p.people.append(row)
+        row.side, row.position_no, row.staff_member_id = side, n, staff_id
+        row.full_name, row.job_title = name, title
+
+
+def save_partnership(p: Partnership, people: list[Person] | None = None, *,
+                     is_new: bool = False, by: User | None = None) -> Partnership:
+    if is_new:
+        p.people = []
+    people = people or []
+    _validate(p, people)
+    if is_new:
+        if by is not None:
+            p.created_by_id = by.id
+        db.session.add(p)
+    _apply_people(p, people)
+    db.session.commit()
+    return p
+
+
+def set_status(p: Partnership, status: PartnershipStatus, *, end_date: date | None = None) -> None:
+    p.status = status
+    if status == PartnershipStatus.FINISHED:
+        p.end_date = end_date or p.end_date or max(local_today(), p.start_date)
+    if status == PartnershipStatus.ACTIVE:
+        clash = db.session.scalar(select(Partnership.id).where(
+            Partnership.school_id == p.school_id, Partnership.partner_id == p.partner_id,
+            Partnership.status == PartnershipStatus.ACTIVE, Partnership.deleted_at.is_(None),
+            Partnership.id != p.id))
+        if clash is not None:
+            db.session.rollback()
+            raise PartnershipError("У этой пары уже есть другое действующее партнёрство.")
+    db.session.commit()
+
+
+def delete_partnership(p: Partnership) -> None:
+    from ..models import utcnow
+
+    p.deleted_at = utcnow()
+    db.session.commit()
+
+
+# --------------------------------------------------------------------------- list and filters
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    municipality: int | None = None
+    status: str = ""
+    kind: str = ""
+    school: int | None = None
+
+    def args(self) -> dict:
+        return {k: v for k, v in {"q": self.q, "municipality": self.municipality,
+                                  "status": self.status, "kind": self.kind,
+                                  "school": self.school}.items() if v}
+
+
+def filter_partnerships(stmt, f: Filters):
+    from .text import normalize_name
+
+    school = db.aliased(Organization)
+    if f.q:
+        stmt = stmt.where(Partnership.search_text.contains(normalize_name(f.q), autoescape=True))
+    if f.municipality:
+        stmt = stmt.where(Partnership.school_id.in_(select(school.id).where(
+            school.municipality_id == f.municipality)))
+    if f.status in PartnershipStatus.__members__:
+        stmt = stmt.where(Partnership.status == PartnershipStatus[f.status])
+    if f.kind in PartnerKind.__members__:
+        stmt = stmt.where(Partnership.partner_kind == PartnerKind[f.kind])
+    if f.school:
+        stmt = stmt.where(or_(Partnership.school_id == f.school,
+                              Partnership.partner_id == f.school))
+    return stmt
+
+
+def statuses_by_org(org_ids, year: int) -> dict[int, list[SchoolStatus]]:
+    out: dict[int, list[SchoolStatus]] = {}
+    ids = list(set(org_ids))
+    if not ids:
+        return out
+    for org_id, status in db.session.execute(select(
+            SchoolStatusRecord.organization_id, SchoolStatusRecord.status).where(
+            SchoolStatusRecord.organization_id.in_(ids), SchoolStatusRecord.year == year,
+            SchoolStatusRecord.deleted_at.is_(None)).order_by(SchoolStatusRecord.status)):
+        out.setdefault(org_id, []).append(status)
+    return out
+
+
+def school_choices(org_stmt, year: int) -> list:
+    """Schools for the form, ШНОР / ШНСУ / risk-zone first, then every other school."""
+    schools = db.session.scalars(org_stmt.where(Organization.kind == OrgKind.SCHOOL)
+                                 .order_by(Organization.short_name)).all()
+    statuses = statuses_by_org([s.id for s in schools], year)
+    supported, others = [], []
+    for s in schools:
+        marks = [st for st in statuses.get(s.id, []) if st in SUPPORTED_STATUSES]
+        if marks:
+            supported.append((str(s.id), f"{s.short_name} ({', '.join(m.label for m in marks)})"))
+        else:
+            others.append((str(s.id), s.short_name))
+    return [_choice("", "— выберите школу —")] + \
+        [_choice(v, label, "ШНОР, ШНСУ и школы зоны риска") for v, label in supported] + \
+        [_choice(v, label, "Другие школы") for v, label in others]
+
+
+def _choice(value: str, label: str, group: str | None = None):
+    """A select option, in an ``<optgroup>`` when ``group`` is given."""
+    from wtforms.fields.choices import SelectChoice
+
+    return SelectChoice(value, label, optgroup=group)
+
+
+def partner_choices(org_stmt, year: int) -> list:
+    """Partners grouped by kind, tutor schools first."""
+    orgs = db.session.scalars(org_stmt.where(Organization.kind.not_in(
+        [OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY]))
+        .order_by(Organization.short_name)).all()
+    statuses = statuses_by_org([o.id for o in orgs if o.kind == OrgKind.SCHOOL], year)
+    groups: dict[str, list] = {"Школы-тьюторы": [], "Колледжи (СПО)": [],
+                               "Институты, ЦНППМ": [], "Другие школы": [],
+                               "Другие организации": []}
+    for o in orgs:
+        if o.kind == OrgKind.SCHOOL:
+            key = "Школы-тьюторы" if SchoolStatus.TUTOR in statuses.get(o.id, []) \
+                else "Другие школы"
+        elif o.kind == OrgKind.COLLEGE:
+            key = "Колледжи (СПО)"
+        elif o.kind == OrgKind.INSTITUTE:
+            key = "Институты, ЦНППМ"
+        else:
+            key = "Другие организации"
+        groups[key].append((str(o.id), o.short_name))
+    return [_choice("", "— выберите партнёра —")] + [
+        _choice(v, label, group) for group, items in groups.items() for v, label in items]
+
+
+def staff_of(org_ids) -> dict[int, list[StaffMember]]:
+    out: dict[int, list[StaffMember]] = {i: [] for i in org_ids if i}
+    if not out:
+        return out
+    for m in db.session.scalars(select(StaffMember).where(
+            StaffMember.organization_id.in_(list(out)), StaffMember.deleted_at.is_(None),
+            StaffMember.left_on.is_(None)).order_by(StaffMember.full_name)):
+        out[m.organization_id].append(m)
+    return out
+
+
+# --------------------------------------------------------------------------- joint events
+
+
+def _validate_event(ev: JointEvent, p: Partnership, staff_ids: list[int]) -> None:
+    if ev.event_date is None:
+        raise PartnershipError("Укажите дату мероприятия.")
+    if ev.event_date > local_today():
+        raise PartnershipError("Дата мероприятия не может быть в будущем: записывайте "
+                               "мероприятия, которые уже прошли.")
+    if p.start_date and ev.event_date < p.start_date:
+        raise PartnershipError(f"Мероприятие не может быть раньше начала партнёрства "
+                               f"({p.start_date:%d.%m.%Y}).")
+    ev.topic = (ev.topic or "").strip()
+    if not ev.topic:
+        raise PartnershipError("Укажите тему мероприятия.")
+    for attr in ("school_participants", "partner_participants"):
+        value = getattr(ev, attr) or 0
+        if value < 0 or value > 10000:
+            raise PartnershipError("Число участников — от 0 до 10 000.")
+        setattr(ev, attr, value)
+    ev.result = (ev.result or "").strip() or None
+    if staff_ids:
+        sides = {p.school_id, p.partner_id}
+        found = db.session.scalars(select(StaffMember).where(StaffMember.id.in_(staff_ids))).all()
+        if len(found) != len(set(staff_ids)) or any(m.organization_id not in sides for m in found):
+            raise PartnershipError("Участники должны быть сотрудниками школы или партнёра.")
+
+
+def _set_participants(ev: JointEvent, staff_ids: list[int]) -> None:
+    wanted = set(staff_ids)
+    for link in list(ev.participants):
+        if link.staff_member_id not in wanted:
+            ev.participants.remove(link)
+    have = ev.staff_ids
+    for sid in sorted(wanted - have):
+        ev.participants.append(JointEventParticipant(staff_member_id=sid))
+
+
+def save_event(ev: JointEvent, p: Partnership, staff_ids: list[int] | None = None, *,
+               is_new: bool = False, by: User | None = None) -> JointEvent:
+    staff_ids = [int(s) for s in (staff_ids or [])]
+    try:
+        _validate_event(ev, p, staff_ids)
+    except PartnershipError:
+        if not is_new:
+            db.session.rollback()
+        raise
+    if is_new:
+        ev.partnership_id = p.id
+        if by is not None:
+            ev.created_by_id = by.id
+        db.session.add(ev)
+    _set_participants(ev, staff_ids)
+    db.session.commit()
+    return ev
+
+
+def delete_event(ev: JointEvent) -> None:
+    from ..models import utcnow
+
+    ev.deleted_at = utcnow()
+    db.session.commit()
+
+
+def events_of(p: Partnership) -> list[JointEvent]:
+    return list(db.session.scalars(select(JointEvent).where(
+        JointEvent.partnership_id == p.id, JointEvent.deleted_at.is_(None))
+        .order_by(JointEvent.event_date.desc(), JointEvent.id.desc())))
+
+
+# --------------------------------------------------------------------------- the map
+
+
+@dataclass
+class MapRow:
+    partnership: Partnership
+    statuses: list
+    events: int
+    counters: dict = field(default_factory=dict)
+
+
+def partnership_map(stmt, quarter, *, year: int, today: date | None = None) -> tuple[list[MapRow], list[Counter]]:
+    """Rows of the map: every partnership of ``stmt`` with this quarter's counts.
+
+    A constant number of queries whatever the number of rows: the partnerships (with both
+    organisations joined), the statuses, the event counts, one query per registered counter.
+    """
+    today = today or local_today()
+    partnerships = db.session.scalars(stmt).unique().all()
+    ids = [p.id for p in partnerships]
+    events: dict[int, int] = {}
+    if ids:
+        events = dict(db.session.execute(select(JointEvent.partnership_id, func.count()).where(
+            JointEvent.partnership_id.in_(ids), JointEvent.deleted_at.is_(None),
+            JointEvent.event_date >= quarter.start, JointEvent.event_date <= quarter.end)
+            .group_by(JointEvent.partnership_id)).all())
+    statuses = statuses_by_org([p.school_id for p in partnerships], year)
+    columns = list(QUARTER_COUNTERS.values()) + list(SCHOOL_COUNTERS.values())
+    values: dict[str, dict] = {}
+    pairs = [(p.school_id, p.partner_id) for p in partnerships]
+    for c in QUARTER_COUNTERS.values():
+        values[c.key] = c.fn(pairs, quarter.start, quarter.end) if pairs else {}
+    for c in SCHOOL_COUNTERS.values():
+        values[c.key] = c.fn(sorted({p.school_id for p in partnerships}), today) \
+            if partnerships else {}
+    rows = []
+    for p in partnerships:
+        counters = {}
+        for c in QUARTER_COUNTERS.values():
+            counters[c.key] = values[c.key].get((p.school_id, p.partner_id), 0)
+        for c in SCHOOL_COUNTERS.values():
+            counters[c.key] = values[c.key].get(p.school_id, 0)
+        rows.append(MapRow(p, statuses.get(p.school_id, []), events.get(p.id, 0), counters))
+    return rows, columns
+

@@ -14,3 +14,6 @@ def register_blueprints(app) -> None:
     for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(roadmaps_bp)
+    from .monitoring import bp as monitoring_bp
+
+    app.register_blueprint(monitoring_bp)

@@ -10,3 +10,7 @@ from .users import LoginAttempt, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from .monitoring import (  # noqa: F401
+    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure, RiskFactor,
+    RiskLevel, SchoolRisk,
+)

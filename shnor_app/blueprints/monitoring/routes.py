@@ -389,7 +389,7 @@ def risk_frequency():
     chart = bar_chart([(f.factor.name, [("high", f.by_level.get(RiskLevel.HIGH, 0)),
                                         ("medium", f.by_level.get(RiskLevel.MEDIUM, 0)),
                                         ("low", f.by_level.get(RiskLevel.LOW, 0))])
-                       for f in freq if f.schools])
+                       for f in freq if f.schools], width=220)
     schools = db.session.scalars(_school_stmt(user, scope).where(Organization.id.in_(low))
                                  .order_by(Organization.short_name)).all()
     return render_view("monitoring/risk_frequency.html", "monitoring/_risk_frequency_body.html",

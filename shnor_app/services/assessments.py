@@ -134,21 +134,23 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1251")
 
 
-def _delimiter(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            if ";" in line:
-                return ";"
-            if "\t" in line:
-                return "\t"
-            return ","
-    return ";"
+def _header_score(rows: list[tuple[int, list]]) -> int:
+    return max((len({header_key(c) for c in cells} - {None}) for _, cells in rows[:15]),
+               default=0)
 
 
 def read_csv(data: bytes) -> list[tuple[int, list]]:
+    """Rows of a CSV file; the separator is the one that makes the most headers recognisable."""
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    return [(n, row) for n, row in enumerate(reader, start=1)]
+    best: list[tuple[int, list]] = []
+    best_score = -1
+    for delimiter in (";", "\t", ","):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = [(n, row) for n, row in enumerate(reader, start=1)]
+        score = _header_score(rows)
+        if score > best_score:
+            best, best_score = rows, score
+    return best
 
 
 def read_xlsx(data: bytes) -> list[tuple[int, list]]:

@@ -30,7 +30,7 @@ class IndicatorForm(FlaskForm):
     subject = StringField("Предмет", validators=[Optional(), Length(max=100)],
                           description="Пусто — все предметы.")
     grade = IntegerField("Класс", validators=[Optional(), NumberRange(1, 11, "Класс от 1 до 11.")])
-    scoring = SelectField("Баллы", choices=IndicatorScoring.choices(),
+    scoring = SelectField("Способ начисления", choices=IndicatorScoring.choices(),
                           default=IndicatorScoring.BANDS.name)
     bands = StringField("Диапазоны и баллы", validators=[Optional(), Length(max=500)],
                         description="Например: «до 5 — 3; 6–30 — 1; более 30 — 0». "

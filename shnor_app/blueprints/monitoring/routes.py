@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ... import policy
 from ...extensions import db
 from ...models import (
-    Indicator, Municipality, OrderKind, OrgKind, Organization, RiskFactor, RiskLevel, Role,
+    AssessmentResult, Indicator, Municipality, OrderKind, OrgKind, Organization, RiskFactor, RiskLevel, Role,
     SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
 from ...services import assessments as svc
@@ -111,9 +111,14 @@ def index():
     scope = _scope(user)
     ids = _school_ids(user, scope)
     year = _year(ids)
+    schools = db.session.scalars(_school_stmt(user, scope).where(Organization.id.in_(
+        select(AssessmentResult.organization_id).where(AssessmentResult.year == year)))
+        .order_by(Organization.short_name)).all()
+    candidates = [v for v in svc.identification(schools, year) if v.verdict.flagged]
+    candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.short_name))
     return render_view(
         "monitoring/index.html", "monitoring/_index_body.html",
-        title="Мониторинг результатов", scope=scope, year=year,
+        title="Мониторинг результатов", scope=scope, year=year, candidates=candidates,
         years=svc.years_with_results(ids), chart=dashboards.share_2_chart(ids),
         counts=dashboards.over_threshold_counts(ids, year),
         statuses=dashboards.status_counts(user, [year, year + 1]),

@@ -1,6 +1,8 @@
 """monitoring: assessment results, approvals of the identified list, indicators, risk profiles
 
-The ten federal risk factors of «500+» are reference data and are seeded here.
+The ten federal risk factors of «500+» are reference data and are seeded here. The created_by
+foreign keys are created inline (users exists already), not with use_alter, so that PostgreSQL
+gets them too.
 
 Revision ID: a7c3e5d91b20
 Revises: e32eaef1d295
@@ -29,7 +31,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_risk_factors_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_risk_factors_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_factors')),
     sa.UniqueConstraint('code', name=op.f('uq_risk_factors_code'))
     )
@@ -48,7 +50,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_indicators_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_indicators_created_by_id_users')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_indicators_municipality_id_municipalities')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicators'))
     )
@@ -69,7 +71,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_assessment_results_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_assessment_results_created_by_id_users')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_assessment_results_organization_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_results')),
     sa.UniqueConstraint('organization_id', 'year', 'procedure', 'subject', 'grade', name=op.f('uq_assessment_results_organization_id_year_procedure_subject_grade'))
@@ -94,7 +96,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_identification_approvals_approved_by_id_users')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_identification_approvals_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_identification_approvals_created_by_id_users')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_identification_approvals_municipality_id_municipalities')),
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_identification_approvals_region_id_regions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_identification_approvals'))
@@ -116,7 +118,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_school_risks_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_school_risks_created_by_id_users')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_school_risks_organization_id_organizations')),
     sa.ForeignKeyConstraint(['risk_factor_id'], ['risk_factors.id'], name=op.f('fk_school_risks_risk_factor_id_risk_factors')),
     sa.ForeignKeyConstraint(['roadmap_id'], ['roadmaps.id'], name=op.f('fk_school_risks_roadmap_id_roadmaps')),

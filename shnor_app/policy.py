@@ -543,6 +543,109 @@ def can_manage_terms(user: User, region_id: int | None) -> bool:
         region_id == user.effective_region_id
 
 
+# --- monitoring
+# Assessment results, risk profiles and indicator scores are seen by whoever sees the school
+# (a school its own, a tutor its own and the schools it supports, read-only). Results are
+# imported, lists approved and indicator systems edited by a methodist for its municipality, a
+# region user for the region's municipalities, and the admin (manages_municipality). A school
+# also keeps its own risk profile. An approval of the identified list is a legal record:
+# nobody edits it.
+
+from .models import (  # noqa: E402
+    AssessmentResult, IdentificationApproval, Indicator, RiskFactor, SchoolRisk,
+)
+
+
+def _org_of(obj) -> Organization | None:
+    return db.session.get(Organization, obj.organization_id)
+
+
+def _school_risk_edit(user: User, risk) -> bool:
+    org = _org_of(risk)
+    return manages_org(user, org) or (
+        user.role == Role.SCHOOL and org is not None and org.id == user.organization_id)
+
+
+def _approval_view(user: User, approval) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if approval.municipality_id is None:
+        return user.role in (Role.REGION, Role.VIEWER) and not user.municipality_id \
+            and approval.region_id == user.effective_region_id
+    muni = db.session.get(Municipality, approval.municipality_id)
+    return muni is not None and user.role not in (Role.TUTOR, Role.SCHOOL) \
+        and _municipality_view(user, muni)
+
+
+def _approval_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role in (Role.TUTOR, Role.SCHOOL):
+        return false()
+    if user.municipality_id:
+        return IdentificationApproval.municipality_id == user.municipality_id
+    return IdentificationApproval.region_id == user.effective_region_id
+
+
+RULES.update({
+    AssessmentResult: Rule(
+        view=lambda u, o: org_visible(u, _org_of(o)),
+        edit=lambda u, o: manages_org(u, _org_of(o)),
+        clause=org_clause,
+        join=_join_org(AssessmentResult),
+        create=lambda u, org: manages_org(u, org),
+    ),
+    SchoolRisk: Rule(
+        view=lambda u, o: org_visible(u, _org_of(o)),
+        edit=_school_risk_edit,
+        clause=org_clause,
+        join=_join_org(SchoolRisk),
+        create=lambda u, org: org is not None and (manages_org(u, org) or (
+            u.role == Role.SCHOOL and org.id == u.organization_id)),
+    ),
+    Indicator: Rule(
+        view=lambda u, o: _municipality_view(u, db.session.get(Municipality, o.municipality_id)),
+        edit=lambda u, o: manages_municipality(
+            u, o.municipality_id, db.session.get(Municipality, o.municipality_id).region_id),
+        clause=lambda u: Indicator.municipality_id.in_(
+            select(Municipality.id).where(_municipality_clause(u))),
+        create=lambda u, muni: muni is not None and manages_municipality(
+            u, muni.id, muni.region_id),
+    ),
+    RiskFactor: Rule(
+        view=lambda u, o: True,
+        edit=lambda u, o: u.role == Role.ADMIN,
+        clause=lambda u: true(),
+        create=lambda u, parent: u.role == Role.ADMIN,
+    ),
+    IdentificationApproval: Rule(
+        view=_approval_view,
+        edit=lambda u, o: False,
+        clause=_approval_clause,
+    ),
+})
+
+
+def can_import_results(user: User) -> bool:
+    """May import assessment results (then only for municipalities it manages)."""
+    return getattr(user, "is_authenticated", False) and user.role in (
+        Role.ADMIN, Role.REGION, Role.METHODIST)
+
+
+def can_manage_monitoring(user: User, municipality: Municipality | None,
+                          region_id: int | None = None) -> bool:
+    """May import results, approve the identified list, edit indicators for this scope:
+    a municipality, or (``municipality`` None) the whole region ``region_id``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if municipality is not None:
+        return manages_municipality(user, municipality.id, municipality.region_id)
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.REGION and region_id is not None \
+        and region_id == user.effective_region_id
+
+
 def rule_for(model_or_obj) -> Rule:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:
@@ -644,6 +747,7 @@ ATTACHMENT_OWNERS: dict[str, type] = {
 }
 ATTACHMENT_OWNERS.update({"roadmaps": Roadmap, "roadmap_item_reports": ItemReport})
 ATTACHMENT_OWNERS["recommendations"] = Recommendation
+ATTACHMENT_OWNERS.update({"identification_approvals": IdentificationApproval})  # monitoring
 ATTACHMENT_OWNERS.update({"partnerships": Partnership, "joint_events": JointEvent,
                           "practices": Practice})
 
@@ -661,6 +765,10 @@ RECORD_TYPES: dict[str, type] = {
 RECORD_TYPES.update({"roadmaps": Roadmap, "roadmap_sections": RoadmapSection,
                      "roadmap_items": RoadmapItem, "roadmap_item_reports": ItemReport})
 RECORD_TYPES["recommendations"] = Recommendation
+RECORD_TYPES.update({"assessment_results": AssessmentResult,  # monitoring
+                     "identification_approvals": IdentificationApproval,
+                     "indicators": Indicator, "school_risks": SchoolRisk,
+                     "risk_factors": RiskFactor})
 RECORD_TYPES.update({"partnerships": Partnership, "joint_events": JointEvent,
                      "practices": Practice})
 

@@ -20,3 +20,6 @@ def register_blueprints(app) -> None:
     from .practices import bp as practices_bp
     app.register_blueprint(partnerships_bp)
     app.register_blueprint(practices_bp)
+    from .monitoring import bp as monitoring_bp
+
+    app.register_blueprint(monitoring_bp)

@@ -18,3 +18,7 @@ from .partnerships import (  # noqa: F401
     PartnershipPerson, PartnershipSide, PartnershipStatus, Practice, PracticeLink,
     PracticeProblem, SchoolTerm,
 )
+from .monitoring import (  # noqa: F401
+    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure, RiskFactor,
+    RiskLevel, SchoolRisk,
+)

@@ -174,6 +174,7 @@ def load() -> list[tuple[str, str, str]]:
         out.append((role.label, login, password))
     load_roadmaps()
     load_partnerships()
+    load_monitoring()
     db.session.commit()
     return out
 
@@ -379,3 +380,102 @@ def load_partnerships() -> None:
     for p_idx, pr_idx in ((0, 1), (1, 0), (1, 4), (2, 0)):
         db.session.add(PracticeLink(practice_id=created[pr_idx].id, object_type="partnerships",
                                     object_id=partnerships[p_idx].id, created_by_id=methodist.id))
+# (procedure, subject, grade) of the demo results: ВПР in grades 4–8, ОГЭ, ЕГЭ.
+DEMO_PROCEDURES = [("VPR", "Русский язык", g) for g in (4, 5, 6, 7, 8)] + \
+    [("VPR", "Математика", g) for g in (4, 5, 6, 7, 8)] + \
+    [("OGE", "Русский язык", 9), ("OGE", "Математика", 9),
+     ("EGE", "Русский язык", 11), ("EGE", "Математика (профильная)", 11)]
+
+
+def _demo_share(rng: random.Random, base: float, trend: float, k: int, proc: str) -> float:
+    scale = {"VPR": 1.0, "OGE": 0.8, "EGE": 0.35}[proc]
+    value = (base - trend * k) * scale + rng.uniform(-6, 6)
+    return round(max(0.0, min(95.0, value)), 1)
+
+
+def load_monitoring() -> None:
+    """Five years of assessment results for the demo schools (so that the charts have lines and
+    the federal rule flags the schools that are ШНОР now), an indicator system in the style of
+    the Slavyansky sample, and risk profiles of the ШНОР with one anti-risk programme.
+    Called by :func:`load` inside its transaction.
+    """
+    from ..models import (
+        AssessmentResult, Indicator, IndicatorScoring, Procedure, RiskLevel, SchoolRisk,
+    )
+    from . import risks
+
+    # bandit B311: repeatable demo data, not security
+    rng = random.Random(500)  # nosec B311
+    year = today().year
+    risks.ensure_federal_factors(commit=False)
+    schools = db.session.scalars(select(Organization).where(
+        Organization.kind == OrgKind.SCHOOL).order_by(Organization.id)).all()
+    now = {s.id: {r.status for r in db.session.scalars(select(SchoolStatusRecord).where(
+        SchoolStatusRecord.organization_id == s.id, SchoolStatusRecord.year == year))}
+        for s in schools}
+    for s in schools:
+        st = now[s.id]
+        if SchoolStatus.LOW_RESULTS in st:
+            base, trend = 44.0, 2.5      # low results, slowly improving
+        elif SchoolStatus.RISK_ZONE in st:
+            base, trend = 22.0, -2.0     # getting worse: the «risk zone»
+        elif SchoolStatus.TUTOR in st:
+            base, trend = 6.0, 0.5
+        else:
+            base, trend = 15.0, 0.5
+        for k, y in enumerate(range(year - 4, year + 1)):
+            for proc, subject, grade in DEMO_PROCEDURES:
+                if ("НОШ" in s.short_name and grade > 4) or \
+                        ("ООШ" in s.short_name and proc == "EGE"):
+                    continue  # a primary school has grades 1–4, a basic one 1–9
+                share_2 = _demo_share(rng, base, trend, k, proc)
+                share_5 = round(max(0.0, min(100 - share_2, 45 - share_2 * 0.8 +
+                                             rng.uniform(-5, 5))), 1)
+                mean = round(3 + (share_5 - share_2) / 50, 2) if proc == "VPR" else \
+                    round(max(8.0, 70 - share_2 * 0.9 + rng.uniform(-4, 4)), 1)
+                db.session.add(AssessmentResult(
+                    organization_id=s.id, year=y, procedure=Procedure[proc], subject=subject,
+                    grade=grade, participants=rng.randint(12, 60), share_2=share_2,
+                    share_5=share_5, mean_score=mean))
+    muni = db.session.scalar(select(Municipality).where(Municipality.name == "Приречный район"))
+    bands_low = [{"upto": 5, "points": 3}, {"upto": 30, "points": 1}, {"upto": None, "points": 0}]
+    for i, (code, name, source, params, scoring, bands) in enumerate([
+        ("1.8", "Совокупная доля выпускников, не преодолевших порог по предметам ЕГЭ",
+         "assessment.share_2", {"procedure": "EGE"}, IndicatorScoring.BANDS,
+         [{"upto": 5, "points": 3}, {"upto": 10, "points": 2}, {"upto": None, "points": 0}]),
+        ("1.10", "Результаты ВПР по русскому языку в 5 классах (процент неуспешности)",
+         "assessment.share_2", {"procedure": "VPR", "subject": "Русский язык", "grade": 5},
+         IndicatorScoring.BANDS, bands_low),
+        ("1.11", "Результаты ВПР по математике в 5 классах (процент неуспешности)",
+         "assessment.share_2", {"procedure": "VPR", "subject": "Математика", "grade": 5},
+         IndicatorScoring.BANDS, bands_low),
+        ("1.14", "Динамика результатов ВПР по русскому языку в 5 классах (доля «5» / доля «2»)",
+         "assessment.ratio_5_2", {"procedure": "VPR", "subject": "Русский язык", "grade": 5},
+         IndicatorScoring.DYNAMICS, []),
+        ("2.10", "Исполнение антирисковых программ и дорожной карты школы",
+         "roadmaps.done_percent", {}, IndicatorScoring.BANDS,
+         [{"upto": 49.9, "points": 0}, {"upto": 79.9, "points": 2}, {"upto": None, "points": 3}]),
+    ], start=1):
+        db.session.add(Indicator(municipality_id=muni.id, position=i, code=code, name=name,
+                                 source=source, params=params, scoring=scoring, bands=bands,
+                                 dynamics={"positive": 3, "zero": 3, "negative": 0}
+                                 if scoring == IndicatorScoring.DYNAMICS else {}))
+    db.session.flush()
+    factors = risks.factors()
+    for s in schools:
+        if SchoolStatus.LOW_RESULTS not in now[s.id] or s.municipality_id != muni.id:
+            continue
+        for factor in rng.sample(factors[:8], 3) + [factors[5]]:
+            if db.session.scalar(select(SchoolRisk.id).where(
+                    SchoolRisk.organization_id == s.id, SchoolRisk.year == year,
+                    SchoolRisk.risk_factor_id == factor.id)):
+                continue
+            db.session.add(SchoolRisk(organization_id=s.id, year=year, risk_factor_id=factor.id,
+                                      level=rng.choice(list(RiskLevel))))
+    db.session.flush()
+    first = db.session.scalar(select(SchoolRisk).join(
+        Organization, Organization.id == SchoolRisk.organization_id).where(
+        Organization.short_name == "МБОУ СОШ № 3 г. Приреченска").order_by(SchoolRisk.id))
+    if first is not None:
+        first.level = RiskLevel.HIGH
+        risks.create_programme(first, commit=False)

@@ -101,5 +101,5 @@ def test_models_and_migrations_agree(tmp_path):
     finally:
         if admin is not None:
             with admin.connect() as conn:
-                conn.execute(text("DROP DATABASE IF EXISTS shnor_migration_check WITH (FORCE)"))
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
             admin.dispose()

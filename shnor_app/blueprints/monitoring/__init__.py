@@ -1,0 +1,12 @@
+from flask import Blueprint
+
+from ... import home_panels, navigation
+
+bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
+navigation.add("Мониторинг", "monitoring.index", lambda u: True, "/monitoring")
+
+from . import cli, routes  # noqa: E402,F401
+from .dashboard import home_panel  # noqa: E402
+
+home_panels.add("monitoring", "monitoring/_home_panel.html", home_panel, order=10)
+bp.record_once(cli.register)

@@ -1,0 +1,531 @@
+"""Monitoring pages: overview, import of assessment results (preview → confirm), identification
+of low-result schools and the approval of the list, a school's results and risk profile, the
+municipal indicator system with its scores, the frequency of risks among ШНОР.
+
+Every list is built from ``policy.scope_query``; a school, risk or indicator by id comes through
+``policy.get_or_404``. Imports, approvals and indicator edits ask
+``policy.can_manage_monitoring`` for the municipality (or region) they touch.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ... import policy
+from ...extensions import db
+from ...models import (
+    AssessmentResult, Indicator, Municipality, OrderKind, OrgKind, Organization, RiskFactor, RiskLevel, Role,
+    SchoolRisk, SchoolStatus, SchoolStatusRecord,
+)
+from ...services import assessments as svc
+from ...services import dashboards, risks
+from ...services import indicators as ind_svc
+from ...services.formatting import today
+from ...web import current_year, render_fragment, render_view
+from . import bp
+from .forms import ApproveForm, ImportForm, IndicatorForm
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.values.get(name, ""))
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass
+class Scope:
+    municipality: Municipality | None
+    region_id: int | None
+    choices: list[Municipality]       # municipalities the user may pick (region users, admin)
+
+    @property
+    def label(self) -> str:
+        if self.municipality is not None:
+            return self.municipality.name
+        return "все муниципалитеты" if self.choices else "область видимости"
+
+    @property
+    def args(self) -> dict:
+        return {"municipality": self.municipality.id} if self.municipality and self.choices \
+            else {}
+
+
+def _scope(user, *, need_municipality: bool = False) -> Scope:
+    """The territory a page shows: the user's municipality, or the one a region user picked."""
+    if user.role in (Role.TUTOR, Role.SCHOOL) or user.municipality_id:
+        mid = user.effective_municipality_id
+        muni = db.session.get(Municipality, mid) if mid else None
+        return Scope(muni, user.effective_region_id, [])
+    choices = db.session.scalars(policy.scope_query(user, Municipality)
+                                 .order_by(Municipality.name)).all()
+    wanted = _int_arg("municipality")
+    muni = None
+    if wanted:
+        muni = next((m for m in choices if m.id == wanted), None)
+        if muni is None:
+            abort(404)
+    elif need_municipality and choices:
+        muni = choices[0]
+    region_id = muni.region_id if muni else user.effective_region_id
+    return Scope(muni, region_id, choices)
+
+
+def _school_stmt(user, scope: Scope):
+    stmt = policy.scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL)
+    if scope.municipality is not None:
+        stmt = stmt.where(Organization.municipality_id == scope.municipality.id)
+    return stmt
+
+
+def _school_ids(user, scope: Scope):
+    return _school_stmt(user, scope).with_only_columns(Organization.id)
+
+
+def _year(scope_ids) -> int:
+    year = _int_arg("year")
+    if year and 2000 <= year <= 2100:
+        return year
+    return dashboards.latest_year(scope_ids) or current_year() - 1
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@bp.get("/")
+@login_required
+def index():
+    user = _user()
+    scope = _scope(user)
+    ids = _school_ids(user, scope)
+    year = _year(ids)
+    schools = db.session.scalars(_school_stmt(user, scope).where(Organization.id.in_(
+        select(AssessmentResult.organization_id).where(AssessmentResult.year == year)))
+        .order_by(Organization.short_name)).all()
+    candidates = [v for v in svc.identification(schools, year) if v.verdict.flagged]
+    candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.short_name))
+    return render_view(
+        "monitoring/index.html", "monitoring/_index_body.html",
+        title="Мониторинг результатов", scope=scope, year=year, candidates=candidates,
+        years=svc.years_with_results(ids), chart=dashboards.share_2_chart(ids),
+        counts=dashboards.over_threshold_counts(ids, year),
+        statuses=dashboards.status_counts(user, [year, year + 1]),
+        can_import=policy.can_import_results(user), all_statuses=list(SchoolStatus))
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _import_choices(user) -> list[tuple[str, str]]:
+    munis = db.session.scalars(policy.scope_query(user, Municipality)
+                               .order_by(Municipality.name)).all()
+    return [(str(m.id), m.name) for m in munis if policy.can_manage_monitoring(user, m)]
+
+
+@bp.get("/import/template.xlsx")
+@login_required
+def template():
+    resp = Response(svc.template_xlsx(), mimetype=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    resp.headers["Content-Disposition"] = (
+        "attachment; filename=assessment-results-template.xlsx; "
+        "filename*=UTF-8''%D1%88%D0%B0%D0%B1%D0%BB%D0%BE%D0%BD-%D1%80%D0%B5%D0%B7%D1%83%D0%BB%D1%8C"
+        "%D1%82%D0%B0%D1%82%D1%8B.xlsx")
+    return resp
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_():
+    """Step 1: choose the municipality and the file; step 2: preview with row errors (nothing
+    saved); step 3: confirm → everything is saved, or nothing."""
+    user = _user()
+    policy.require(policy.can_import_results(user))
+    form = ImportForm()
+    form.municipality_id.choices = _import_choices(user)
+    policy.require(bool(form.municipality_id.choices))
+    if request.method == "GET":
+        return render_view("monitoring/import.html", form=form, title="Импорт результатов")
+    status = 422
+    if not form.validate_on_submit():
+        return render_view("monitoring/import.html", form=form, status=status,
+                           title="Импорт результатов")
+    muni = db.session.get(Municipality, int(form.municipality_id.data))
+    policy.require(policy.can_manage_monitoring(user, muni))
+    payload, filename = request.form.get("payload", ""), request.form.get("filename", "")
+    data = None
+    if payload:
+        try:
+            data = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            form.form_errors.append("Данные предпросмотра повреждены — загрузите файл ещё раз.")
+    elif form.file.data and getattr(form.file.data, "filename", ""):
+        filename, data = form.file.data.filename, form.file.data.read()
+    else:
+        form.form_errors.append("Выберите файл .xlsx или .csv.")
+    result = None
+    if data is not None:
+        confirm = request.form.get("confirm") == "1"
+        try:
+            result = svc.import_file(filename, data, municipality=muni, by=user,
+                                     dry_run=not confirm)
+        except svc.AssessmentError as err:
+            form.form_errors.append(str(err))
+    if result is None:
+        return render_view("monitoring/import.html", form=form, status=status,
+                           title="Импорт результатов")
+    if result.saved:
+        flash(f"Сохранено результатов: {result.imported} (новых {result.new_count}, "
+              f"обновлено {result.update_count}).", "success")
+        return redirect(url_for("monitoring.identification", year=max(
+            r.year for r in result.rows), **({"municipality": muni.id}
+                                              if user.role != Role.METHODIST else {})))
+    return render_view(
+        "monitoring/import_preview.html", form=form, result=result, muni=muni,
+        filename=filename, payload=base64.b64encode(data).decode("ascii"),
+        status=200 if not result.errors else 422, title="Импорт: проверьте перед сохранением")
+
+
+# --------------------------------------------------------------------------- identification
+
+
+def _identification_context(user, scope: Scope) -> dict:
+    schools = db.session.scalars(_school_stmt(user, scope).order_by(
+        Organization.short_name)).all()
+    year = _year([s.id for s in schools] or [-1])
+    verdicts = svc.identification(schools, year)
+    only = request.args.get("only", "")
+    shown = [v for v in verdicts if v.verdict.flagged] if only == "flagged" else verdicts
+    can_approve = user.role != Role.VIEWER and policy.can_manage_monitoring(
+        user, scope.municipality, scope.region_id) and user.role in (
+        Role.ADMIN, Role.REGION, Role.METHODIST)
+    approvals = db.session.scalars(policy.scope_query(user, svc.IdentificationApproval).where(
+        svc.IdentificationApproval.year == year).order_by(
+        svc.IdentificationApproval.id.desc())).all()
+    if scope.municipality is not None:
+        approvals = [a for a in approvals if a.municipality_id in (None, scope.municipality.id)]
+    return {
+        "scope": scope, "year": year, "verdicts": shown, "all_count": len(verdicts),
+        "flagged": [v for v in verdicts if v.verdict.flagged], "only": only,
+        "years": svc.years_with_results(_school_ids(user, scope)),
+        "can_approve": can_approve, "approvals": approvals,
+        "describe_approval": svc.describe_approval,
+    }
+
+
+@bp.get("/identification")
+@login_required
+def identification():
+    user = _user()
+    scope = _scope(user)
+    ctx = _identification_context(user, scope)
+    form = ApproveForm(formdata=None, order_date=today())
+    return render_view("monitoring/identification.html", "monitoring/_identification_body.html",
+                       title="Выявление ШНОР", form=form, **ctx)
+
+
+@bp.post("/identification/approve")
+@login_required
+def approve():
+    user = _user()
+    scope = _scope(user)
+    policy.require(user.role in (Role.ADMIN, Role.REGION, Role.METHODIST)
+                   and policy.can_manage_monitoring(user, scope.municipality, scope.region_id))
+    ctx = _identification_context(user, scope)
+    flagged = {v.org.id: v.org for v in ctx["flagged"]}
+    chosen = []
+    for value in request.form.getlist("org_id"):
+        try:
+            chosen.append(flagged[int(value)])
+        except (KeyError, ValueError):
+            abort(400)  # only schools the rule put on the list can be approved
+    form = ApproveForm()
+    if form.validate_on_submit():
+        try:
+            approval = svc.approve_list(
+                chosen, year=ctx["year"], order_kind=OrderKind[form.order_kind.data],
+                order_number=form.order_number.data, order_date=form.order_date.data, by=user,
+                municipality=scope.municipality, region_id=scope.region_id or (
+                    chosen[0].region_id if chosen else 0))
+        except svc.AssessmentError as err:
+            form.form_errors.append(str(err))
+        else:
+            flash(svc.describe_approval(approval) + ".", "success")
+            return redirect(url_for("monitoring.identification", year=ctx["year"], **scope.args))
+    ctx = _identification_context(user, scope)
+    return render_view("monitoring/identification.html", "monitoring/_identification_body.html",
+                       title="Выявление ШНОР", form=form, chosen={o.id for o in chosen},
+                       status=422, **ctx)
+
+
+# --------------------------------------------------------------------------- a school
+
+
+def _school(org_id: int) -> Organization:
+    org = policy.get_or_404(_user(), Organization, org_id)
+    if not org.is_school:
+        abort(404)
+    return org
+
+
+@bp.get("/schools/<int:org_id>")
+@login_required
+def school(org_id: int):
+    user = _user()
+    org = _school(org_id)
+    year = _int_arg("year") or current_year()
+    lines = risks.profile(org, year)
+    return render_view(
+        "monitoring/school.html", title=f"Результаты: {org.short_name}", org=org,
+        figures=dashboards.school_figures(org.id), year=year,
+        risk_lines=[line for line in lines if line.risk is not None],
+        statuses=db.session.scalars(select(SchoolStatusRecord).where(
+            SchoolStatusRecord.organization_id == org.id,
+            SchoolStatusRecord.deleted_at.is_(None)).order_by(
+            SchoolStatusRecord.year.desc())).all(),
+        can_edit_risks=policy.can_create(user, SchoolRisk, org))
+
+
+@bp.get("/schools/<int:org_id>/card")
+@login_required
+def school_card(org_id: int):
+    """The block on the registry's organisation page (loaded by htmx, or opened directly)."""
+    org = _school(org_id)
+    return render_view("monitoring/school_card_page.html", "monitoring/_school_card.html",
+                       title=f"Результаты: {org.short_name}", org=org,
+                       figures=dashboards.school_figures(org.id, years=3))
+
+
+# --------------------------------------------------------------------------- risk profile
+
+
+def _risk_row_ctx(user, org, year, line) -> dict:
+    return {"org": org, "year": year, "line": line, "levels": list(RiskLevel),
+            "roadmaps": risks.school_roadmaps(org),
+            "can_edit": policy.can_create(user, SchoolRisk, org)}
+
+
+@bp.get("/schools/<int:org_id>/risks")
+@login_required
+def risk_profile(org_id: int):
+    user = _user()
+    org = _school(org_id)
+    year = _int_arg("year") or current_year()
+    return render_view("monitoring/risks.html", title=f"Рисковый профиль: {org.short_name}",
+                       lines=risks.profile(org, year),
+                       **{k: v for k, v in _risk_row_ctx(user, org, year, None).items()
+                          if k != "line"})
+
+
+@bp.post("/schools/<int:org_id>/risks/<int:factor_id>")
+@login_required
+def risk_set(org_id: int, factor_id: int):
+    user = _user()
+    org = _school(org_id)
+    policy.require_create(user, SchoolRisk, org)
+    factor = policy.get_or_404(user, RiskFactor, factor_id)
+    year = _int_arg("year") or current_year()
+    raw_level = request.form.get("level", "")
+    if raw_level and raw_level not in RiskLevel.__members__:
+        abort(400)
+    level = RiskLevel.coerce(raw_level)  # empty: the factor is taken out of the profile
+    error = None
+    try:
+        risks.set_risk(org, year, factor, level, roadmap_id=_int_arg("roadmap_id"),
+                       note=request.form.get("note", "")[:2000], by=user)
+    except risks.RiskError as err:
+        db.session.rollback()
+        error = str(err)
+    line = next(x for x in risks.profile(org, year) if x.factor.id == factor.id)
+    if request.htmx:
+        return render_fragment("monitoring/_risk_row.html", status=422 if error else 200,
+                               error=error, trigger=None if error else {"notice": {
+                                   "text": f"Рисковый профиль сохранён: {factor.name}."}},
+                               **_risk_row_ctx(user, org, year, line))
+    flash(error or "Рисковый профиль сохранён.", "error" if error else "success")
+    return redirect(url_for("monitoring.risk_profile", org_id=org.id, year=year))
+
+
+@bp.post("/risks/<int:risk_id>/programme")
+@login_required
+def risk_programme(risk_id: int):
+    user = _user()
+    risk = policy.get_or_404(user, SchoolRisk, risk_id)
+    policy.require_edit(user, risk)
+    from ...models import Roadmap
+
+    org = db.session.get(Organization, risk.organization_id)
+    policy.require_create(user, Roadmap, org)
+    try:
+        rm = risks.create_programme(risk, by=user)
+    except risks.RiskError as err:
+        flash(str(err), "error")
+        return redirect(url_for("monitoring.risk_profile", org_id=org.id, year=risk.year))
+    flash("Антирисковая программа создана: добавьте мероприятия.", "success")
+    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+
+
+@bp.get("/risks")
+@login_required
+def risk_frequency():
+    """Which risks are most frequent among the scope's ШНОР (by this year's status)."""
+    user = _user()
+    scope = _scope(user)
+    year = _int_arg("year") or current_year()
+    low = select(SchoolStatusRecord.organization_id).where(
+        SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
+        SchoolStatusRecord.deleted_at.is_(None),
+        SchoolStatusRecord.organization_id.in_(_school_ids(user, scope)))
+    freq = risks.frequency(low, year)
+    from ...services.charts import bar_chart
+
+    chart = bar_chart([(f.factor.name, [("high", f.by_level.get(RiskLevel.HIGH, 0)),
+                                        ("medium", f.by_level.get(RiskLevel.MEDIUM, 0)),
+                                        ("low", f.by_level.get(RiskLevel.LOW, 0))])
+                       for f in freq if f.schools], width=220)
+    schools = db.session.scalars(_school_stmt(user, scope).where(Organization.id.in_(low))
+                                 .order_by(Organization.short_name)).all()
+    return render_view("monitoring/risk_frequency.html", "monitoring/_risk_frequency_body.html",
+                       title="Риски ШНОР", scope=scope, year=year, freq=freq, chart=chart,
+                       schools=schools, levels=list(RiskLevel))
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+_SORTS = ("name", "total")
+
+
+def _scores_context(user, scope: Scope) -> dict:
+    muni = scope.municipality
+    indicators = ind_svc.indicators_of(muni.id) if muni else []
+    schools = db.session.scalars(_school_stmt(user, scope).order_by(
+        Organization.short_name)).all()
+    year = _int_arg("year") or _year([s.id for s in schools] or [-1])
+    status_filter = request.args.get("schools", "")
+    if status_filter == "supported":
+        supported = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
+            SchoolStatusRecord.organization_id.in_([s.id for s in schools] or [-1]),
+            SchoolStatusRecord.year == year, SchoolStatusRecord.deleted_at.is_(None),
+            SchoolStatusRecord.status.in_([SchoolStatus.LOW_RESULTS, SchoolStatus.RISK_ZONE,
+                                           SchoolStatus.SOCIAL_RISK]))))
+        schools = [s for s in schools if s.id in supported]
+    sort = request.args.get("sort", "total")
+    if sort not in _SORTS and not (sort.isdigit() and any(str(i.id) == sort for i in indicators)):
+        sort = "total"
+    desc = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
+    rows = ind_svc.sort_rows(ind_svc.score_table(indicators, schools, year), sort, desc)
+    return {"scope": scope, "muni": muni, "indicators": indicators, "rows": rows, "year": year,
+            "sort": sort, "desc": desc, "schools_filter": status_filter,
+            "max_total": sum(ind_svc.max_points(i) for i in indicators),
+            "sources": ind_svc.SOURCES, "describe_scoring": ind_svc.describe_scoring,
+            "describe_params": ind_svc.describe_params, "fmt_number": ind_svc.fmt_number,
+            "can_edit": muni is not None and policy.can_create(user, Indicator, muni)}
+
+
+@bp.get("/indicators")
+@login_required
+def indicators():
+    user = _user()
+    scope = _scope(user, need_municipality=True)
+    return render_view("monitoring/indicators.html", "monitoring/_scores.html",
+                       title="Показатели муниципальной системы", **_scores_context(user, scope))
+
+
+@bp.get("/indicators/export.xlsx")
+@login_required
+def indicators_export():
+    user = _user()
+    scope = _scope(user, need_municipality=True)
+    ctx = _scores_context(user, scope)
+    title = f"Баллы школ по показателям: {scope.label}, {ctx['year']} год"
+    resp = Response(ind_svc.scores_xlsx(ctx["indicators"], ctx["rows"], title=title),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp.headers["Content-Disposition"] = f"attachment; filename=scores-{ctx['year']}.xlsx"
+    return resp
+
+
+def _indicator_form(ind: Indicator | None = None) -> IndicatorForm:
+    form = IndicatorForm() if request.method == "POST" else IndicatorForm(formdata=None)
+    form.source.choices = [(k, s.label) for k, s in ind_svc.SOURCES.items()]
+    if ind is not None and request.method == "GET":
+        form.code.data, form.name.data, form.source.data = ind.code, ind.name, ind.source
+        params = ind.params or {}
+        form.procedure.data = params.get("procedure", "")
+        form.subject.data = params.get("subject", "")
+        form.grade.data = params.get("grade")
+        form.scoring.data = ind.scoring.name
+        form.bands.data = ind_svc.format_bands(ind.bands or [])
+        dyn = {**ind_svc.DYNAMICS_DEFAULT, **(ind.dynamics or {})}
+        form.dyn_positive.data, form.dyn_zero.data, form.dyn_negative.data = (
+            dyn["positive"], dyn["zero"], dyn["negative"])
+    return form
+
+
+def _indicator_save(form: IndicatorForm, ind: Indicator, *, is_new: bool, muni: Municipality):
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            data = dict(form.data)
+            try:
+                ind_svc.save_indicator(ind, data, is_new=is_new, by=_user())
+            except ind_svc.IndicatorError as err:
+                db.session.rollback()
+                form.form_errors.append(str(err))
+            else:
+                flash(f"Показатель {ind.code} сохранён, баллы пересчитаны.", "success")
+                args = {"municipality": muni.id} if _user().role != Role.METHODIST else {}
+                return redirect(url_for("monitoring.indicators", **args))
+    return render_view("monitoring/indicator_form.html", form=form, ind=None if is_new else ind,
+                       muni=muni, status=status, sources=ind_svc.SOURCES,
+                       title="Новый показатель" if is_new else f"Показатель {ind.code}")
+
+
+@bp.route("/indicators/new", methods=["GET", "POST"])
+@login_required
+def indicator_new():
+    user = _user()
+    scope = _scope(user, need_municipality=True)
+    muni = scope.municipality
+    policy.require(muni is not None)
+    policy.require_create(user, Indicator, muni)
+    form = _indicator_form()
+    if request.method == "GET":
+        form.bands.data = "до 5 — 3; 6–30 — 1; более 30 — 0"
+    return _indicator_save(form, Indicator(municipality_id=muni.id), is_new=True, muni=muni)
+
+
+@bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+@login_required
+def indicator_edit(indicator_id: int):
+    user = _user()
+    ind = policy.get_or_404(user, Indicator, indicator_id)
+    policy.require_edit(user, ind)
+    return _indicator_save(_indicator_form(ind), ind, is_new=False,
+                           muni=db.session.get(Municipality, ind.municipality_id))
+
+
+@bp.post("/indicators/<int:indicator_id>/delete")
+@login_required
+def indicator_delete(indicator_id: int):
+    user = _user()
+    ind = policy.get_or_404(user, Indicator, indicator_id)
+    policy.require_edit(user, ind)
+    ind_svc.delete_indicator(ind)
+    flash(f"Показатель {ind.code} удалён (запись сохранена в истории).", "success")
+    args = {"municipality": ind.municipality_id} if user.role != Role.METHODIST else {}
+    return redirect(url_for("monitoring.indicators", **args))
+

@@ -1,0 +1,674 @@
+"""Assessment results: import from .xlsx/.csv, the identification of low-result schools over
+the database, and the approval of the identified list as next year's ШНОР statuses.
+
+Import (:func:`parse_file` → :func:`match_rows` → :func:`save_rows`, or :func:`import_file`
+for all three):
+
+* .xlsx (first sheet) or .csv in UTF-8 (with or without BOM) or Windows-1251, separated by
+  semicolons, commas or tabs; the header row may sit below a title and is found by its names;
+* Russian headers in any order, recognised by their words («Школа», «Код», «Год»,
+  «Процедура», «Предмет», «Класс», «Участников», «Доля «2», %», «Доля «5», %», «Средний
+  балл»); unknown columns are reported and skipped;
+* numbers with a decimal comma or point, «%» and spaces allowed; empty cells are «unknown»;
+  a percentage-formatted Excel cell (0.345 shown as 34,5%) is read as 34.5;
+* schools are matched by code, or by name ignoring case, spacing, quotes and «№» spacing, among
+  the schools of the chosen municipality (or of the region / the whole system);
+* all or nothing: any row error and nothing is saved. Rows are numbered as in the spreadsheet.
+  A row for a school, year, procedure, subject and grade that is already stored updates it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    AssessmentResult, IdentificationApproval, Municipality, OrderKind, OrgKind, Organization,
+    Procedure, SchoolStatus, SchoolStatusRecord, User,
+)
+from . import audit as audit_service
+from .formatting import count_words
+from .identification import ProcedureResult, Verdict, identify
+from .text import normalize_name
+
+audit_service.FIELD_LABELS.update({
+    "procedure": "Процедура", "subject": "Предмет", "grade": "Класс",
+    "participants": "Участников", "share_2": "Доля «2», %", "share_5": "Доля «5», %",
+    "mean_score": "Средний балл", "status_year": "Год статуса", "org_ids": "Школы",
+    "approved_by_id": "Утвердил",
+})
+
+
+class AssessmentError(ValueError):
+    """The file cannot be read at all (not a row problem); the message is Russian."""
+
+
+# --------------------------------------------------------------------------- columns
+
+COLUMNS = {  # key → the header as the template writes it
+    "school": "Школа", "code": "Код", "year": "Год", "procedure": "Процедура",
+    "subject": "Предмет", "grade": "Класс", "participants": "Участников",
+    "share_2": "Доля «2», %", "share_5": "Доля «5», %", "mean_score": "Средний балл",
+}
+TEMPLATE_ORDER = ["school", "code", "year", "procedure", "subject", "grade", "participants",
+                  "share_2", "share_5", "mean_score"]
+REQUIRED = ("year", "procedure", "subject")
+
+_HEADER_CLEAN = re.compile(r"[\"'«»„“”‘’`%,.:;()\[\]/\\*№-]+")
+
+
+def header_key(text) -> str | None:
+    """Which column a header names, or None («Доля «2», %» → "share_2")."""
+    h = _HEADER_CLEAN.sub(" ", str(text or "").lower().replace("ё", "е"))
+    h = " ".join(h.split())
+    if not h:
+        return None
+    if re.match(r"(доля|процент) (2|двоек|неудовлетворит)", h) or "не преодол" in h \
+            or "не прошедш" in h or h in ("2", "на 2", "отметка 2"):
+        return "share_2"
+    if re.match(r"(доля|процент) (5|пятерок|отличн)", h) or h in ("5", "на 5", "отметка 5"):
+        return "share_5"
+    if h.startswith("средн") or h.startswith("ср балл"):
+        return "mean_score"
+    if "участ" in h or h.startswith("кол") or h.startswith("число"):
+        return "participants"
+    if h.startswith("класс") or h.startswith("параллел"):
+        return "grade"
+    if "предмет" in h:
+        return "subject"
+    if "процедур" in h or h in ("вид", "оценка", "форма"):
+        return "procedure"
+    if h.startswith("год") or h.startswith("учебный год"):
+        return "year"
+    if h.startswith("код") or h.startswith("логин"):
+        return "code"
+    if h.startswith("школ") or h in ("оо", "оу", "ou") or "организац" in h \
+            or h.startswith("наименован") or h.startswith("учрежден"):
+        return "school"
+    return None
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@dataclass
+class RawTable:
+    columns: dict[str, int]            # key → index
+    rows: list[tuple[int, list]]       # (row number as in the file, cells)
+    ignored: list[str] = field(default_factory=list)
+
+
+def _find_header(rows: list[tuple[int, list]]) -> RawTable:
+    for pos, (_, cells) in enumerate(rows[:15]):
+        columns: dict[str, int] = {}
+        ignored = []
+        for i, cell in enumerate(cells):
+            key = header_key(cell)
+            if key and key not in columns:
+                columns[key] = i
+            elif str(cell or "").strip():
+                ignored.append(str(cell).strip())
+        if len(columns) >= 3 and ("school" in columns or "code" in columns):
+            missing = [COLUMNS[k] for k in REQUIRED if k not in columns]
+            if missing:
+                raise AssessmentError(
+                    "В таблице нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing)
+                    + ". Скачайте шаблон, чтобы увидеть нужные заголовки.")
+            return RawTable(columns, rows[pos + 1:], ignored)
+    raise AssessmentError(
+        "Не найдена строка заголовков: нужны столбцы «Школа» (или «Код»), «Год», «Процедура», "
+        "«Предмет», «Класс», «Доля «2», %». Скачайте шаблон и заполните его.")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1251")
+
+
+def _header_score(rows: list[tuple[int, list]]) -> int:
+    return max((len({header_key(c) for c in cells} - {None}) for _, cells in rows[:15]),
+               default=0)
+
+
+def read_csv(data: bytes) -> list[tuple[int, list]]:
+    """Rows of a CSV file; the separator is the one that makes the most headers recognisable."""
+    text = _decode(data)
+    best: list[tuple[int, list]] = []
+    best_score = -1
+    for delimiter in (";", "\t", ","):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = [(n, row) for n, row in enumerate(reader, start=1)]
+        score = _header_score(rows)
+        if score > best_score:
+            best, best_score = rows, score
+    return best
+
+
+def read_xlsx(data: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a damaged file
+        raise AssessmentError("Файл Excel не читается: он повреждён или это не .xlsx.") from err
+    ws = wb.worksheets[0]
+    out = []
+    for n, row in enumerate(ws.iter_rows(), start=1):
+        cells = []
+        for cell in row:
+            value = cell.value
+            fmt = getattr(cell, "number_format", "") or ""
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in fmt:
+                value = value * 100
+            cells.append(value)
+        out.append((n, cells))
+    wb.close()
+    return out
+
+
+def parse_file(filename: str, data: bytes) -> RawTable:
+    name = (filename or "").lower()
+    if not data:
+        raise AssessmentError("Файл пуст.")
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        rows = read_xlsx(data)
+    elif name.endswith((".csv", ".txt")) or not name:
+        rows = read_csv(data)
+    elif name.endswith(".xls"):
+        raise AssessmentError("Старый формат .xls не поддерживается: сохраните файл как .xlsx "
+                              "или .csv.")
+    else:
+        raise AssessmentError("Загрузите файл .xlsx или .csv.")
+    return _find_header(rows)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def parse_number(value) -> float | None:
+    """«34,5», «34.5 %», «1 234», 34.5 → float; empty → None; anything else → ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).replace("\u00a0", "").replace(" ", "").strip().rstrip("%").strip()
+    if text in ("", "-", "—", "–", "н/д", "нет"):
+        return None
+    return float(text.replace(",", "."))
+
+
+def parse_year(value) -> int:
+    """2023, «2023», «2022-2023», «2022/2023 уч. год» → 2023 (the spring of the school year)."""
+    years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", str(value if value is not None else ""))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+        years = [str(int(value))]
+    if not years:
+        raise ValueError(value)
+    year = max(int(y) for y in years)
+    if not 2000 <= year <= 2100:
+        raise ValueError(value)
+    return year
+
+
+_PROCEDURES = {"впр": Procedure.VPR, "огэ": Procedure.OGE, "егэ": Procedure.EGE,
+               "гиа-9": Procedure.OGE, "гиа9": Procedure.OGE, "гиа-11": Procedure.EGE,
+               "гиа11": Procedure.EGE}
+
+
+def parse_procedure(value) -> Procedure:
+    key = " ".join(str(value or "").lower().split())
+    if key in _PROCEDURES:
+        return _PROCEDURES[key]
+    for word, proc in _PROCEDURES.items():
+        if re.search(r"(?<![а-я])" + re.escape(word) + r"(?![а-я])", key):
+            return proc
+    raise ValueError(value)
+
+
+def parse_grade(value, procedure: Procedure | None) -> int:
+    if value is None or str(value).strip() == "":
+        if procedure == Procedure.OGE:
+            return 9
+        if procedure == Procedure.EGE:
+            return 11
+        raise ValueError(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        grade = int(value)
+    else:
+        m = re.search(r"\d+", str(value))
+        if not m:
+            raise ValueError(value)
+        grade = int(m.group())
+    if not 1 <= grade <= 11:
+        raise ValueError(value)
+    return grade
+
+
+def clean_subject(value) -> str:
+    text = " ".join(str(value or "").split())
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass
+class Row:
+    row: int
+    school: str = ""
+    code: str = ""
+    year: int | None = None
+    procedure: Procedure | None = None
+    subject: str = ""
+    grade: int | None = None
+    participants: int | None = None
+    share_2: float | None = None
+    share_5: float | None = None
+    mean_score: float | None = None
+    errors: list[str] = field(default_factory=list)
+    org_id: int | None = None
+    org_name: str = ""
+    new_school: bool = False
+    update: bool = False
+
+    @property
+    def key(self):
+        return (self.org_id if self.org_id is not None else ("new", normalize_name(self.school)),
+                self.year, self.procedure, self.subject.lower(), self.grade)
+
+
+def _cell(cells: list, columns: dict, key: str):
+    i = columns.get(key)
+    if i is None or i >= len(cells):
+        return None
+    value = cells[i]
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def rows_from(table: RawTable) -> list[Row]:
+    """Values of every non-empty row, with a Russian message for each bad cell."""
+    out = []
+    cols = table.columns
+    for number, cells in table.rows:
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        r = Row(row=number, school=_text(_cell(cells, cols, "school")),
+                code=_text(_cell(cells, cols, "code")))
+        if not r.school and not r.code:
+            r.errors.append("Не указана школа (название или код).")
+        try:
+            r.year = parse_year(_cell(cells, cols, "year"))
+        except ValueError:
+            raw = _cell(cells, cols, "year")
+            r.errors.append("Не указан год." if raw is None else
+                            f"Год «{_text(raw)}» не распознан: укажите год, например 2024.")
+        raw = _cell(cells, cols, "procedure")
+        try:
+            r.procedure = parse_procedure(raw)
+        except ValueError:
+            r.errors.append("Не указана процедура (ВПР, ОГЭ или ЕГЭ)." if raw is None else
+                            f"Процедура «{_text(raw)}» не распознана: укажите ВПР, ОГЭ или ЕГЭ.")
+        r.subject = clean_subject(_cell(cells, cols, "subject"))[:100]
+        if not r.subject:
+            r.errors.append("Не указан предмет.")
+        raw = _cell(cells, cols, "grade")
+        try:
+            r.grade = parse_grade(raw, r.procedure)
+        except ValueError:
+            r.errors.append("Не указан класс." if raw is None else
+                            f"Класс «{_text(raw)}» не распознан: укажите число от 1 до 11.")
+        for key, low, high in (("participants", 0, 100_000), ("share_2", 0, 100),
+                               ("share_5", 0, 100), ("mean_score", 0, 100)):
+            raw = _cell(cells, cols, key)
+            try:
+                value = parse_number(raw)
+            except ValueError:
+                r.errors.append(f"«{COLUMNS[key]}»: «{_text(raw)}» — не число.")
+                continue
+            if value is not None and not low <= value <= high:
+                r.errors.append(f"«{COLUMNS[key]}»: {_text(raw)} — значение должно быть "
+                                f"от {low} до {high}.")
+                continue
+            if key == "participants" and value is not None:
+                if value != int(value):
+                    r.errors.append(f"«{COLUMNS[key]}»: {_text(raw)} — нужно целое число.")
+                    continue
+                value = int(value)
+            setattr(r, key, value)
+        if r.share_2 is not None and r.share_5 is not None and r.share_2 + r.share_5 > 100.001:
+            r.errors.append("Сумма долей «2» и «5» больше 100%.")
+        out.append(r)
+    return out
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def name_key(name: str | None) -> str:
+    """Spacing, case, quotes and «№» spacing do not matter: «МБОУ "СОШ №3"» = «мбоу сош № 3»."""
+    return normalize_name(name).replace(" ", "")
+
+
+class SchoolMatcher:
+    """Schools of one scope (a municipality, a region, or everything) by code and by name."""
+
+    def __init__(self, municipality_id: int | None = None, region_id: int | None = None):
+        stmt = select(Organization).where(Organization.kind == OrgKind.SCHOOL,
+                                          Organization.deleted_at.is_(None))
+        if municipality_id:
+            stmt = stmt.where(Organization.municipality_id == municipality_id)
+        elif region_id:
+            stmt = stmt.where(Organization.region_id == region_id)
+        self.by_name: dict[str, list[Organization]] = {}
+        self.by_code: dict[str, list[Organization]] = {}
+        for org in db.session.scalars(stmt):
+            for name in {name_key(org.short_name), name_key(org.full_name)} - {""}:
+                self.by_name.setdefault(name, []).append(org)
+            if org.code:
+                self.by_code.setdefault(org.code.strip().lower(), []).append(org)
+
+    def match(self, name: str, code: str) -> tuple[Organization | None, str | None]:
+        """(school, None) or (None, the Russian reason)."""
+        if code:
+            found = self.by_code.get(code.strip().lower(), [])
+            if len(found) == 1:
+                return found[0], None
+            if len(found) > 1:
+                return None, f"Код «{code}» есть у нескольких школ."
+            if not name:
+                return None, f"Школа с кодом «{code}» не найдена."
+        found = list({o.id: o for o in self.by_name.get(name_key(name), [])}.values())
+        if len(found) == 1:
+            return found[0], None
+        if len(found) > 1:
+            return None, (f"Школ с названием «{name}» несколько — укажите код школы "
+                          "или выберите муниципалитет.")
+        return None, f"Школа «{name}» не найдена в реестре."
+
+
+def match_rows(rows: list[Row], *, municipality: Municipality | None = None,
+               region_id: int | None = None, create_missing: bool = False) -> list[Row]:
+    matcher = SchoolMatcher(municipality.id if municipality else None, region_id)
+    for r in rows:
+        if not r.school and not r.code:
+            continue
+        org, problem = matcher.match(r.school, r.code)
+        if org is not None:
+            r.org_id, r.org_name = org.id, org.short_name
+        elif create_missing and municipality is not None and r.school and \
+                not problem.startswith(("Код", "Школ с названием")):
+            r.new_school, r.org_name = True, r.school
+        else:
+            r.errors.append(problem)
+    seen: dict[tuple, int] = {}
+    for r in rows:
+        if r.errors:
+            continue
+        if r.key in seen:
+            r.errors.append(f"Повтор строки {seen[r.key]}: та же школа, год, процедура, предмет "
+                            "и класс.")
+        else:
+            seen[r.key] = r.row
+    existing = _existing(rows)
+    for r in rows:
+        if r.org_id is not None and not r.errors:
+            r.update = (r.org_id, r.year, r.procedure, r.subject.lower(), r.grade) in existing
+    return rows
+
+
+def _existing(rows: list[Row]) -> dict[tuple, AssessmentResult]:
+    org_ids = {r.org_id for r in rows if r.org_id is not None}
+    years = {r.year for r in rows if r.year is not None}
+    if not org_ids or not years:
+        return {}
+    found = db.session.scalars(select(AssessmentResult).where(
+        AssessmentResult.organization_id.in_(org_ids), AssessmentResult.year.in_(years)))
+    return {(a.organization_id, a.year, a.procedure, a.subject.lower(), a.grade): a
+            for a in found}
+
+
+# --------------------------------------------------------------------------- saving
+
+
+@dataclass
+class ImportResult:
+    rows: list[Row]
+    imported: int = 0
+    created_schools: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    saved: bool = False
+
+    @property
+    def errors(self) -> list[dict]:
+        return [{"row": r.row, "message": m} for r in self.rows for m in r.errors]
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for r in self.rows if not r.errors and not r.update)
+
+    @property
+    def update_count(self) -> int:
+        return sum(1 for r in self.rows if not r.errors and r.update)
+
+    def as_json(self) -> dict:
+        """The CLI's ``--json`` shape: scripts depend on it."""
+        return {"imported": self.imported, "created_schools": self.created_schools,
+                "errors": self.errors}
+
+
+def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
+              by: User | None = None) -> tuple[int, int]:
+    """Write all rows in one transaction (the caller has checked there are no errors)."""
+    if any(r.errors for r in rows):
+        raise AssessmentError("В файле есть ошибки — ничего не сохранено.")
+    created: dict[str, Organization] = {}
+    existing = _existing(rows)
+    count = 0
+    try:
+        for r in rows:
+            if r.new_school:
+                key = name_key(r.school)
+                if key not in created:
+                    org = Organization(kind=OrgKind.SCHOOL, short_name=r.school[:200],
+                                       full_name=r.school[:500], code=r.code or None,
+                                       municipality_id=municipality.id,
+                                       region_id=municipality.region_id,
+                                       created_by_id=getattr(by, "id", None))
+                    db.session.add(org)
+                    db.session.flush()
+                    created[key] = org
+                r.org_id = created[key].id
+            result = existing.get((r.org_id, r.year, r.procedure, r.subject.lower(), r.grade))
+            if result is None:
+                result = AssessmentResult(organization_id=r.org_id, year=r.year,
+                                          procedure=r.procedure, subject=r.subject,
+                                          grade=r.grade, created_by_id=getattr(by, "id", None))
+                db.session.add(result)
+            result.participants = r.participants
+            result.share_2 = r.share_2
+            result.share_5 = r.share_5
+            result.mean_score = r.mean_score
+            count += 1
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return count, len(created)
+
+
+def import_file(filename: str, data: bytes, *, municipality: Municipality | None = None,
+                region_id: int | None = None, create_missing: bool = False,
+                by: User | None = None, dry_run: bool = False) -> ImportResult:
+    """Read, check and (unless ``dry_run`` or a row is wrong) save. Raises AssessmentError
+    when the file itself cannot be read."""
+    table = parse_file(filename, data)
+    rows = match_rows(rows_from(table), municipality=municipality, region_id=region_id,
+                      create_missing=create_missing)
+    result = ImportResult(rows, ignored_columns=table.ignored)
+    if not rows:
+        raise AssessmentError("В файле нет строк с результатами под заголовком.")
+    if result.errors or dry_run:
+        return result
+    result.imported, result.created_schools = save_rows(rows, municipality=municipality, by=by)
+    result.saved = True
+    return result
+
+
+def template_xlsx() -> bytes:
+    """The import template: the header row, widths, and a sheet of instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Результаты"
+    ws.append([COLUMNS[k] for k in TEMPLATE_ORDER])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGHIJ", (40, 10, 8, 12, 24, 8, 12, 12, 12, 13)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    help_ws = wb.create_sheet("Как заполнять")
+    for line in TEMPLATE_HELP:
+        help_ws.append([line])
+    help_ws.column_dimensions["A"].width = 110
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+TEMPLATE_HELP = [
+    "Одна строка — одна процедура школы: процедура + предмет + класс за год.",
+    "Школа — краткое или полное наименование, как в реестре (регистр, пробелы, кавычки и пробел "
+    "после «№» не важны); можно указать код школы вместо названия.",
+    "Год — год проведения процедуры (для «2023-2024 учебный год» — 2024).",
+    "Процедура — ВПР, ОГЭ или ЕГЭ. Класс — число (для ОГЭ по умолчанию 9, для ЕГЭ — 11).",
+    "Доля «2», % — для ВПР доля отметок «2», для ОГЭ и ЕГЭ — доля не преодолевших минимальный "
+    "порог. Дробная часть — через запятую или точку.",
+    "Пустая ячейка означает «нет данных». Столбцы можно переставлять; лишние столбцы пропускаются.",
+    "Файл сохраняется целиком или не сохраняется вовсе: строки с ошибками покажет предпросмотр.",
+]
+
+
+# --------------------------------------------------------------------------- identification
+
+
+@dataclass
+class SchoolVerdict:
+    org: Organization
+    verdict: Verdict
+    results: list[AssessmentResult]
+    has_status: bool = False        # already ШНОР in the status year
+
+
+def results_by_school(org_ids, years) -> dict[int, list[AssessmentResult]]:
+    """Results of many schools for some years, in one query."""
+    out: dict[int, list[AssessmentResult]] = {}
+    if not org_ids:
+        return out
+    stmt = select(AssessmentResult).where(AssessmentResult.organization_id.in_(list(org_ids)),
+                                          AssessmentResult.year.in_(list(years)))
+    for r in db.session.scalars(stmt.order_by(AssessmentResult.procedure,
+                                              AssessmentResult.grade, AssessmentResult.subject)):
+        out.setdefault(r.organization_id, []).append(r)
+    return out
+
+
+def to_procedure_result(r: AssessmentResult) -> ProcedureResult:
+    return ProcedureResult(r.procedure.label, r.subject, r.grade, r.share_2, r.participants)
+
+
+def identification(schools: list[Organization], year: int) -> list[SchoolVerdict]:
+    """The rule applied to every school given (two queries whatever their number)."""
+    results = results_by_school([s.id for s in schools], [year])
+    with_status = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
+        SchoolStatusRecord.organization_id.in_([s.id for s in schools] or [-1]),
+        SchoolStatusRecord.year == year + 1, SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
+        SchoolStatusRecord.deleted_at.is_(None))))
+    out = []
+    for s in schools:
+        mine = results.get(s.id, [])
+        out.append(SchoolVerdict(s, identify(to_procedure_result(r) for r in mine), mine,
+                                 s.id in with_status))
+    return out
+
+
+def years_with_results(org_ids_stmt) -> list[int]:
+    return list(db.session.scalars(select(AssessmentResult.year).where(
+        AssessmentResult.organization_id.in_(org_ids_stmt)).distinct()
+        .order_by(AssessmentResult.year.desc())))
+
+
+# --------------------------------------------------------------------------- approval
+
+
+def approve_list(orgs: list[Organization], *, year: int, order_kind: OrderKind,
+                 order_number: str, order_date: date | None, by: User,
+                 municipality: Municipality | None, region_id: int) -> IdentificationApproval:
+    """The approved list becomes the schools' ШНОР statuses for ``year + 1``.
+
+    Written once: a school that already has the ШНОР status for that year is left as it is, and
+    when every school already has it the approval is refused. One transaction, audited.
+    """
+    order_number = (order_number or "").strip()
+    if not order_number or order_date is None or order_kind is None:
+        raise AssessmentError("Укажите реквизиты приказа: вид документа, номер и дату.")
+    if not orgs:
+        raise AssessmentError("Отметьте хотя бы одну школу.")
+    status_year = year + 1
+    if order_date.year > status_year + 1 or order_date.year < year:
+        raise AssessmentError(f"Дата приказа должна относиться к {year}–{status_year} годам.")
+    have = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
+        SchoolStatusRecord.organization_id.in_([o.id for o in orgs]),
+        SchoolStatusRecord.year == status_year,
+        SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
+        SchoolStatusRecord.deleted_at.is_(None))))
+    new = [o for o in orgs if o.id not in have]
+    if not new:
+        raise AssessmentError(
+            f"Список уже утверждён: у всех отмеченных школ есть статус ШНОР на {status_year} год.")
+    approval = IdentificationApproval(
+        year=year, status_year=status_year, region_id=region_id,
+        municipality_id=municipality.id if municipality else None, order_kind=order_kind,
+        order_number=order_number, order_date=order_date, org_ids=[o.id for o in new],
+        approved_by_id=by.id, created_by_id=by.id)
+    db.session.add(approval)
+    note = f"Выявлена по результатам оценочных процедур {year} года (федеральная методика)."
+    for org in new:
+        db.session.add(SchoolStatusRecord(
+            organization_id=org.id, year=status_year, status=SchoolStatus.LOW_RESULTS,
+            order_kind=order_kind, order_number=order_number, order_date=order_date,
+            note=note, created_by_id=by.id))
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return approval
+
+
+def describe_approval(approval: IdentificationApproval) -> str:
+    n = len(approval.org_ids or [])
+    return (f"{approval.basis}: {count_words(n, 'школа получила', 'школы получили', 'школ получили')}"
+            f" статус ШНОР на {approval.status_year} год")

@@ -115,7 +115,13 @@ def generate(ctx) -> None:
         ids = list(ctx.take_ids(Organization, s.schools_per_municipality))
         schools_by_muni[muni_id] = ids
         for k, oid in enumerate(ids, start=1):
-            if k % 3:
+            if k % 7 == 0:
+                kind_name = "Гимназия" if k % 14 else "Лицей"
+                short = f"МБОУ «{kind_name} № {k}» г. {town}а"
+                full = (f"Муниципальное бюджетное общеобразовательное учреждение «{kind_name} "
+                        f"№ {k}» г. {town}а")
+                place_text = f"г. {town}"
+            elif k % 3:
                 short = f"МБОУ СОШ № {k} г. {town}а"
                 full = (f"Муниципальное бюджетное общеобразовательное учреждение «Средняя "
                         f"общеобразовательная школа № {k}» г. {town}а")

@@ -1,0 +1,93 @@
+"""Profile one scenario in-process with pyinstrument, against a generated bench database.
+
+    python -m bench.profile --database-url sqlite:////tmp/x.sqlite3 roadmap_page [-n 30]
+
+Logs in as the first bench user of the scenario's role through the test client (CSRF on, as
+in the browser), repeats the scenario's requests ``-n`` times, prints the time per request
+and pyinstrument's call tree (``--html FILE`` to save it instead). Also counts SQL queries per
+request — the first thing to look at when a page is slow.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+
+from sqlalchemy import event, select
+
+
+def main(argv=None) -> int:
+    from pyinstrument import Profiler
+
+    from shnor_app.extensions import db
+    from shnor_app.models import Role, User
+
+    from .config import make_app
+    from .gen import BENCH_PASSWORD
+    from .scenarios import SCENARIOS
+
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--database-url", required=True)
+    p.add_argument("scenario", choices=[s.key for s in SCENARIOS])
+    p.add_argument("-n", type=int, default=30)
+    p.add_argument("--html", default=None)
+    p.add_argument("--time-only", action="store_true", help="без профилировщика: только время")
+    args = p.parse_args(argv)
+    sc = next(s for s in SCENARIOS if s.key == args.scenario)
+    app = make_app(args.database_url)
+    with app.app_context(), app.test_request_context():
+        user = db.session.scalar(select(User).where(User.role == Role[sc.role.upper()])
+                                 .order_by(User.id))
+        plan = sc.requests(user)
+        login = user.login
+        db.session.remove()
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post("/login", data={"login": login, "password": BENCH_PASSWORD, "csrf_token": token})
+    home = client.get("/").get_data(as_text=True)
+    csrf = re.search(r'"X-CSRFToken":\s*"([^"]+)"', home).group(1)
+
+    queries = [0]
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: queries.__setitem__(
+            0, queries[0] + 1))
+
+    def one(req):
+        headers = {"HX-Request": "true"} if req.htmx else {}
+        if req.method == "POST":
+            headers["X-CSRFToken"] = csrf
+            resp = client.post(req.path, data=dict(req.form or {}, csrf_token=csrf),
+                               headers=headers)
+        else:
+            resp = client.get(req.path, headers=headers)
+        assert resp.status_code == req.expect, (req.path, resp.status_code)
+
+    one(plan[0])  # warm-up: templates compiled, caches filled
+    queries[0] = 0
+    profiler = Profiler(interval=0.0005)
+    times = []
+    if not args.time_only:
+        profiler.start()
+    for i in range(args.n):
+        t0 = time.perf_counter()
+        one(plan[i % len(plan)])
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    print(f"{sc.title}: медиана {times[len(times) // 2]:.1f} мс, мин. {times[0]:.1f} мс на "
+          f"запрос{'' if args.time_only else ' (с профилировщиком)'}, "
+          f"{queries[0] / args.n:.1f} SQL-запросов на запрос")
+    if args.time_only:
+        return 0
+    profiler.stop()
+    if args.html:
+        with open(args.html, "w") as fh:
+            fh.write(profiler.output_html())
+    else:
+        print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import time
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 
 def main(argv=None) -> int:
     from pyinstrument import Profiler
 
     from shnor_app.extensions import db
-    from shnor_app.models import Role, User
 
     from .config import make_app
-    from .gen import BENCH_PASSWORD
+    from .inprocess import InProcessUser, first_user_plan
     from .scenarios import SCENARIOS
 
     p = argparse.ArgumentParser(description=__doc__)
@@ -36,18 +34,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     sc = next(s for s in SCENARIOS if s.key == args.scenario)
     app = make_app(args.database_url)
-    with app.app_context(), app.test_request_context():
-        user = db.session.scalar(select(User).where(User.role == Role[sc.role.upper()])
-                                 .order_by(User.id))
-        plan = sc.requests(user)
-        login = user.login
-        db.session.remove()
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/login", data={"login": login, "password": BENCH_PASSWORD, "csrf_token": token})
-    home = client.get("/").get_data(as_text=True)
-    csrf = re.search(r'"X-CSRFToken":\s*"([^"]+)"', home).group(1)
+    login, plan = first_user_plan(app, sc)
+    user = InProcessUser(app, login)
 
     queries = [0]
     with app.app_context():
@@ -55,14 +43,8 @@ def main(argv=None) -> int:
             0, queries[0] + 1))
 
     def one(req):
-        headers = {"HX-Request": "true"} if req.htmx else {}
-        if req.method == "POST":
-            headers["X-CSRFToken"] = csrf
-            resp = client.post(req.path, data=dict(req.form or {}, csrf_token=csrf),
-                               headers=headers)
-        else:
-            resp = client.get(req.path, headers=headers)
-        assert resp.status_code == req.expect, (req.path, resp.status_code)
+        resp = user.send(req)
+        assert user.answered_as_expected(req, resp), (req.path, resp.status_code)
 
     one(plan[0])  # warm-up: templates compiled, caches filled
     queries[0] = 0

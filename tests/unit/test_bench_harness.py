@@ -3,15 +3,14 @@ rows are what it says, bench users log in with the documented password, and ever
 scenario of the load driver answers as the driver expects (through the test client)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import func, select, text
 
 from bench.config import make_app
 from bench.gen import (
-    AREAS, BENCH_PASSWORD, SCALES, DatabaseNotEmpty, area_modules, build, missing_models,
+    AREAS, SCALES, DatabaseNotEmpty, area_modules, build, missing_models,
 )
+from bench.inprocess import InProcessUser, first_user_plan
 from bench.scenarios import SCENARIOS
 from shnor_app.extensions import db
 from shnor_app.models import (
@@ -94,30 +93,11 @@ def test_every_runnable_scenario_answers_as_the_driver_expects(bench_db):
     assert {"roadmap_page", "item_status", "registry_search", "roadmap_pdf"} <= \
         {sc.key for sc in runnable}
     for sc in runnable:
-        with app.app_context(), app.test_request_context():
-            user = db.session.scalar(select(User).where(User.role == Role[sc.role.upper()])
-                                     .order_by(User.id))
-            plan, login = sc.requests(user), user.login
-            db.session.remove()
-        client = app.test_client()
-        form = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-        resp = client.post("/login", data={"login": login, "password": BENCH_PASSWORD,
-                                           "csrf_token": token})
-        assert resp.status_code == 302, login
-        home = client.get("/").get_data(as_text=True)
-        csrf = re.search(r'"X-CSRFToken":\s*"([^"]+)"', home).group(1)
+        login, plan = first_user_plan(app, sc)
+        user = InProcessUser(app, login)
         for req in plan[:3]:
-            headers = {"HX-Request": "true"} if req.htmx else {}
-            if req.method == "POST":
-                headers["X-CSRFToken"] = csrf
-                resp = client.post(req.path, data=dict(req.form or {}, csrf_token=csrf),
-                                   headers=headers)
-            else:
-                resp = client.get(req.path, headers=headers)
-            assert resp.status_code == req.expect, (sc.key, req.path)
-            if req.contains:
-                assert req.contains.encode() in resp.data, (sc.key, req.path)
+            resp = user.send(req)
+            assert user.answered_as_expected(req, resp), (sc.key, req.path, resp.status_code)
         with app.app_context():
             db.session.remove()
 

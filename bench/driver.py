@@ -68,8 +68,16 @@ async def send(vu: VirtualUser, req) -> tuple[float, bool, int]:
         headers["X-CSRFToken"] = vu.csrf
         data = dict(req.form or {}, csrf_token=vu.csrf)
     t0 = time.perf_counter()
-    resp = await vu.client.request(req.method, req.path, data=data, headers=headers)
-    body = await resp.aread()
+    for attempt in (1, 2):
+        try:
+            resp = await vu.client.request(req.method, req.path, data=data, headers=headers)
+            body = await resp.aread()
+            break
+        except httpx.TransportError:
+            # The server closed an idle keep-alive connection as we reused it: a browser
+            # retries such a request on a new connection, once. A second failure is an error.
+            if attempt == 2:
+                return time.perf_counter() - t0, False, 0
     dt = time.perf_counter() - t0
     ok = resp.status_code == req.expect and (
         req.contains is None or req.contains.encode() in body)

@@ -78,8 +78,8 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
              str(threads), "--worker-class", "gthread", "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--timeout", "120", "--chdir", str(ROOT),
-             "bench.serve:app"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--log-level", "warning", "--timeout", "120", "--keep-alive", "5",
+             "--chdir", str(ROOT), "bench.serve:app"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 60) -> None:
         import httpx

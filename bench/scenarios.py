@@ -68,9 +68,10 @@ class ScenarioError(RuntimeError):
 
 def url(endpoint: str, **candidates) -> str:
     """``url_for(endpoint)`` with the arguments its rule needs, taken from ``candidates``."""
-    rules = current_app.url_map._rules_by_endpoint.get(endpoint, [])
-    if not rules:
-        raise ScenarioError(f"нет эндпоинта {endpoint}")
+    try:
+        rules = list(current_app.url_map.iter_rules(endpoint))
+    except KeyError:
+        raise ScenarioError(f"нет эндпоинта {endpoint}") from None
     needed = set(rules[0].arguments)
     missing = needed - set(candidates)
     if missing:

@@ -6,7 +6,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean audit
+.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean audit bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,21 @@ test-postgres: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/bandit -q -r shnor_app
 	$(BIN)/pip-audit --skip-editable || echo "pip-audit could not finish (it needs pypi.org); see README"
+
+# The benchmark (issue 8, bench/run.py): SQLite, then PostgreSQL when BENCH_DATABASE_URL or
+# TEST_DATABASE_URL is set (that database is ERASED). Writes bench/RESULTS.md; fails when a
+# budget is broken. bench-quick checks the harness itself on a small region in about 2 minutes.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-quick: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --scale quick --duration 2 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
-from flask import current_app, make_response, render_template, request
+from flask import current_app, g, make_response, render_template, request, url_for
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -79,6 +81,54 @@ def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page
     return Page(list(items), page, per_page, total or 0)
 
 
+_ID_SENTINEL = 987_654_321_012_345
+
+
+def row_url(endpoint: str, **values) -> str:
+    """``url_for`` for rows of long tables: the same URL, built once per request and endpoint.
+
+    The integer arguments (the row's ids) are put into a URL built with placeholders, so a
+    table of 120 rows with a dozen links each costs a dozen ``url_for`` calls, not 1 440 (at
+    about 13 µs each, a third of the roadmap page's own time). Other arguments (``ctx="mine"``)
+    are part of the cache key.
+    """
+    try:
+        cache = g._row_urls
+    except AttributeError:
+        cache = g._row_urls = {}
+    key = (endpoint, *[(k, v) if v.__class__ is not int else k for k, v in values.items()])
+    entry = cache.get(key)
+    if entry is None:
+        ints = [k for k, v in values.items() if v.__class__ is int]
+        marked = {k: _ID_SENTINEL + i for i, k in enumerate(ints)}
+        entry = cache[key] = (url_for(endpoint, **{**values, **marked}),
+                              [(str(_ID_SENTINEL + i), k) for i, k in enumerate(ints)])
+    url, marks = entry
+    for mark, k in marks:
+        url = url.replace(mark, str(values[k]))
+    return url
+
+
+@lru_cache(maxsize=256)
+def enum_options(selected) -> Markup:
+    """``<option>``s of every member of ``selected``'s enum (value: name, text: label), with
+    ``selected`` selected — built once per member, not in a template loop in every row."""
+    return Markup("".join(
+        f'<option value="{m.name}"{" selected" if m is selected else ""}>{escape(m.label)}'
+        "</option>" for m in type(selected)))
+
+
+def _cached_csrf_token() -> str:
+    """Flask-WTF's ``csrf_token()`` once per request: long tables call it in every row."""
+    try:
+        return g._csrf_token_cached
+    except AttributeError:
+        from flask_wtf.csrf import generate_csrf
+
+        g._csrf_token_cached = generate_csrf()
+        return g._csrf_token_cached
+
+
 def current_year() -> int:
     return today().year
 
@@ -90,5 +140,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["plural"] = plural
     app.jinja_env.globals["count_words"] = count_words
     app.jinja_env.globals["current_year"] = current_year
+    app.jinja_env.globals["row_url"] = row_url
+    app.jinja_env.globals["enum_options"] = enum_options
+    app.jinja_env.globals["csrf_token"] = _cached_csrf_token
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

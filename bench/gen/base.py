@@ -1,0 +1,170 @@
+"""What every area generator gets: the scale, a connection, ids, a bulk insert and fake people.
+
+Rows are written with SQLAlchemy Core (``conn.execute(Table.insert(), [dict, …])``, i.e. one
+``executemany`` per chunk) inside a single transaction. Core inserts do not go through the ORM
+session, so the audit ``after_flush`` hook and the ``search_text`` mapper events do not run:
+that is what makes 200 000 rows take seconds — and why generators fill ``search_text``
+themselves (:func:`search_text`) and write the audit entries they want explicitly.
+
+Ids are assigned here (:meth:`Context.take_ids`), not by the database, so that a generator
+can build children in the same pass as their parents; on PostgreSQL the sequences are moved
+past them at the end (:func:`bench.gen.finish`).
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from shnor_app.services.text import normalize_name
+
+# The password of every generated user (bench/README: `make bench`). Its hash is made with a
+# cheap scrypt setting (as the test suite does) so that 200 logins cost nothing; a real
+# deployment keeps werkzeug's default. The hash carries its own parameters, so the app checks
+# it as it checks any other.
+BENCH_PASSWORD = "bench-password-2026"
+BENCH_HASH_METHOD = "scrypt:1024:8:1"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big the generated region is. ``full`` is the region of issue 8."""
+
+    name: str
+    municipalities: int = 30
+    schools_per_municipality: int = 30      # 900 schools
+    low_results_per_municipality: int = 4   # 120 ШНОР this year
+    tutors_per_municipality: int = 4        # 120 tutor schools
+    staff_per_school: int = 30              # 27 000 staff
+    items_per_school_roadmap: int = 60      # 40…80, about 60 on average
+    items_per_big_roadmap: int = 120        # municipal and regional roadmaps: the 120-item page
+    status_years: int = 5                   # school statuses of this and the 4 previous years
+    users_per_role: int = 30                # methodists/viewers: one per municipality, capped
+    # Targets of the areas built in other branches (their generators read them).
+    enrollments: int = 80_000
+    courses: int = 400
+    partnerships: int = 120
+    visits: int = 6_000
+    interviews: int = 600
+    assessment_years: int = 5
+
+    @property
+    def schools(self) -> int:
+        return self.municipalities * self.schools_per_municipality
+
+
+SCALES = {
+    "full": Scale("full"),
+    # A region of 6 municipalities: enough to exercise every page, generated in seconds.
+    "quick": Scale("quick", municipalities=6, schools_per_municipality=12,
+                   low_results_per_municipality=3, tutors_per_municipality=3,
+                   staff_per_school=12, items_per_school_roadmap=30, status_years=3,
+                   enrollments=4_000, courses=60, partnerships=18, visits=300, interviews=30,
+                   assessment_years=2),
+    # For the unit test of the harness: a handful of everything.
+    "tiny": Scale("tiny", municipalities=2, schools_per_municipality=4,
+                  low_results_per_municipality=1, tutors_per_municipality=1,
+                  staff_per_school=3, items_per_school_roadmap=6, items_per_big_roadmap=12,
+                  status_years=2, users_per_role=3, enrollments=100, courses=5,
+                  partnerships=2, visits=10, interviews=4, assessment_years=2),
+}
+
+
+@dataclass
+class Context:
+    """Shared state of one generation run.
+
+    ``ids`` is how areas talk to each other: the registry puts ``"schools"``,
+    ``"low_results"`` (this year's ШНОР), ``"tutor_schools"``, ``"municipalities"``,
+    ``"authority_by_municipality"``, ``"staff_by_school"``…; users put ``"users_by_role"``;
+    later areas read them. ``counts`` (rows per table) is what the generator reports.
+    """
+
+    conn: object
+    scale: Scale
+    year: int
+    seed: int = 2026
+    ids: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    chunk: int = 5000
+    _next_id: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.rng = random.Random(self.seed)
+        self.now = datetime.now(timezone.utc)
+        self.today = self.now.date()
+
+    # ----------------------------------------------------------------- writing
+
+    def take_ids(self, table, n: int) -> range:
+        """``n`` fresh primary keys for ``table`` (a model or a Table)."""
+        name = _table(table).name
+        start = self._next_id.get(name)
+        if start is None:
+            from sqlalchemy import func, select
+
+            start = (self.conn.scalar(select(func.max(_table(table).c.id))) or 0) + 1
+        self._next_id[name] = start + n
+        return range(start, start + n)
+
+    def insert(self, table, rows: list[dict]) -> None:
+        """Bulk-insert ``rows`` (all with the same keys) in chunks; counted per table."""
+        t = _table(table)
+        for i in range(0, len(rows), self.chunk):
+            self.conn.execute(t.insert(), rows[i:i + self.chunk])
+        self.counts[t.name] = self.counts.get(t.name, 0) + len(rows)
+
+    def stamp(self, **row) -> dict:
+        """``row`` with the TimestampMixin columns filled (created now, by nobody)."""
+        row.setdefault("created_at", self.now)
+        row.setdefault("updated_at", self.now)
+        row.setdefault("created_by_id", None)
+        return row
+
+    # ----------------------------------------------------------------- fake data
+
+    def person(self) -> str:
+        return person(self.rng)
+
+    def day_in(self, year: int) -> date:
+        return date(year, 1, 1) + timedelta(days=self.rng.randrange(365))
+
+
+def _table(table):
+    return getattr(table, "__table__", table)
+
+
+def search_text(*values) -> str:
+    """What ``SearchableMixin`` would store: normalised fields joined by « | »."""
+    return " | ".join(normalize_name(str(v or "")) for v in values)
+
+
+class Timer:
+    def __init__(self):
+        self.t0 = time.perf_counter()
+
+    def __str__(self):
+        return f"{time.perf_counter() - self.t0:.1f} с"
+
+
+SURNAMES = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов",
+            "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев",
+            "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев",
+            "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев",
+            "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров"]
+NAMES_M = ["Александр", "Сергей", "Андрей", "Алексей", "Дмитрий", "Иван", "Михаил", "Николай",
+           "Владимир", "Павел", "Евгений", "Олег", "Виктор", "Юрий"]
+NAMES_F = ["Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Марина", "Анна",
+           "Юлия", "Людмила", "Галина", "Надежда", "Оксана", "Екатерина", "Валентина", "Мария"]
+PATRONYMICS = ["Александров", "Сергеев", "Иванов", "Петров", "Николаев", "Владимиров",
+               "Михайлов", "Викторов", "Юрьев", "Андреев", "Павлов", "Олегов"]
+
+
+def person(rng: random.Random) -> str:
+    surname = rng.choice(SURNAMES)
+    if rng.random() < 0.75:  # most teachers are women
+        surname = surname[:-2] + "ёва" if surname.endswith("ёв") else surname + "а"
+        return f"{surname} {rng.choice(NAMES_F)} {rng.choice(PATRONYMICS)}на"
+    return f"{surname} {rng.choice(NAMES_M)} {rng.choice(PATRONYMICS)}ич"

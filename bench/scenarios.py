@@ -1,0 +1,196 @@
+"""What the load driver does, one :class:`Scenario` per action a user takes.
+
+A scenario names the role that performs it, the endpoint it needs and, for the areas built in
+other branches, the blueprint of that area (``area``). Before a run every scenario is checked
+against the application's URL map:
+
+* the area's blueprint is not registered → the scenario is skipped and reported as
+  «не измерено: модуля нет» (its budget is listed as not checked, never as passed);
+* the blueprint is there but the endpoint is not → the run stops with an error: the scenario
+  must be updated to the real endpoint (a renamed view must not silently drop a budget).
+
+``requests(user)`` runs inside the application (an app and request context, ``db.session``
+usable, ``url_for`` available) once per bench user of the role and returns the requests that
+user repeats in a loop. ``url(endpoint, **candidates)`` fills the endpoint's URL arguments from
+the candidates it declares, so a scenario survives an argument named ``id`` or
+``interview_id``.
+
+Adding a scenario for an area after its merge: most are here already with a best guess of the
+endpoint (see SCENARIOS); fix ``endpoint`` and the lookup in its ``requests`` function, run
+``make bench-quick``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from shnor_app import policy
+from shnor_app.extensions import db
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    form: dict | None = None
+    htmx: bool = False
+    expect: int = 200
+    contains: str | None = None   # a marker the answer must carry (else it counts as an error)
+
+
+@dataclass
+class Scenario:
+    key: str
+    title: str
+    role: str
+    endpoint: str
+    requests: Callable
+    area: str | None = None        # blueprint of an area from another branch
+    budget_ms: float | None = None  # p95 at 10 users on SQLite; on PostgreSQL: no errors at 30
+
+    def availability(self, app) -> str | None:
+        """None when runnable; the reason to skip it; raises when the scenario is stale."""
+        if self.area and self.area not in app.blueprints:
+            return "не измерено: модуля нет"
+        if self.endpoint not in app.view_functions:
+            raise LookupError(
+                f"Сценарий «{self.title}»: в приложении нет эндпоинта {self.endpoint!r} — "
+                f"обновите bench/scenarios.py под настоящий адрес.")
+        return None
+
+
+class ScenarioError(RuntimeError):
+    pass
+
+
+def url(endpoint: str, **candidates) -> str:
+    """``url_for(endpoint)`` with the arguments its rule needs, taken from ``candidates``."""
+    try:
+        rules = list(current_app.url_map.iter_rules(endpoint))
+    except KeyError:
+        raise ScenarioError(f"нет эндпоинта {endpoint}") from None
+    needed = set(rules[0].arguments)
+    missing = needed - set(candidates)
+    if missing:
+        raise ScenarioError(f"{endpoint}: не знаю, чем заполнить {', '.join(sorted(missing))}")
+    return url_for(endpoint, **{k: v for k, v in candidates.items() if k in needed})
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def _own_municipal_roadmap(user):
+    from shnor_app.models import Organization, OrgKind, Roadmap, RoadmapLevel
+
+    return db.session.scalar(
+        select(Roadmap).join(Organization, Organization.id == Roadmap.owner_id).where(
+            Organization.municipality_id == user.municipality_id,
+            Organization.kind == OrgKind.MUNICIPAL_AUTHORITY,
+            Roadmap.level == RoadmapLevel.MUNICIPAL, Roadmap.deleted_at.is_(None))
+        .order_by(Roadmap.id))
+
+
+def _roadmap_page(user):
+    rm = _own_municipal_roadmap(user)
+    return [Request("GET", url_for("roadmaps.show", roadmap_id=rm.id), contains="roadmap-grid")]
+
+
+def _item_status(user):
+    """Flip open items of the user's roadmap to «в работе» and back: every request writes."""
+    from shnor_app.models import ItemStatus, RoadmapItem
+
+    rm = _own_municipal_roadmap(user)
+    items = db.session.scalars(select(RoadmapItem).where(
+        RoadmapItem.roadmap_id == rm.id, RoadmapItem.deleted_at.is_(None),
+        RoadmapItem.status.in_([ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS]))
+        .order_by(RoadmapItem.id).limit(40)).all()
+    if not items:
+        raise ScenarioError(f"в дорожной карте {rm.id} нет открытых пунктов")
+    other = {ItemStatus.NOT_STARTED: ItemStatus.IN_PROGRESS,
+             ItemStatus.IN_PROGRESS: ItemStatus.NOT_STARTED}
+    out = []
+    for status_of in (lambda i: other[i.status], lambda i: i.status):
+        out += [Request("POST", url_for("roadmaps.item_status", item_id=i.id),
+                        form={"status": status_of(i).name}, htmx=True,
+                        contains=f'id="item-{i.id}"') for i in items]
+    return out
+
+
+SEARCH_TERMS = ["сош № 1", "каменка", "школа", "иванова", "гимназ", "№ 12", "березовка",
+                "мбоу", "техникум", "мкоу сош с"]
+
+
+def _registry_search(user):
+    return [Request("GET", url_for("registry.organizations", q=q), htmx=True,
+                    contains='id="org-table"') for q in SEARCH_TERMS]
+
+
+def _home(user):
+    return [Request("GET", url_for("home.index"), contains="<main")]
+
+
+def _roadmap_pdf(user):
+    rm = _own_municipal_roadmap(user)
+    return [Request("GET", url_for("roadmaps.roadmap_export", roadmap_id=rm.id, fmt="pdf"),
+                    contains="%PDF")]
+
+
+# Areas of other branches: best guesses, checked against the URL map before every run.
+
+def _course_report(user):
+    return [Request("GET", url("courses.municipality_report",
+                               municipality_id=user.municipality_id, year=_year()))]
+
+
+def _protocol_pdf(user):
+    from shnor_app import models
+
+    Interview = getattr(models, "Interview")
+    ids = db.session.scalars(policy.scope_query(user, Interview).with_only_columns(
+        Interview.id).order_by(Interview.id).limit(20)).all()
+    if not ids:
+        raise ScenarioError("у методиста нет ни одного собеседования")
+    return [Request("GET", url("interviews.protocol_pdf", interview_id=i, id=i), contains="%PDF")
+            for i in ids]
+
+
+def _visits_list(user):
+    return [Request("GET", url("visits.index"))]
+
+
+def _identification(user):
+    return [Request("GET", url("monitoring.identification", year=_year()))]
+
+
+def _year() -> int:
+    from shnor_app.web import current_year
+
+    return current_year()
+
+
+HOME_ROLES = [("admin", "администратор"), ("region", "регион"), ("methodist", "методист"),
+              ("tutor", "школа-тьютор"), ("school", "школа"), ("viewer", "наблюдатель")]
+
+SCENARIOS: list[Scenario] = [
+    Scenario("roadmap_page", "Дорожная карта, 120 пунктов (страница)", "methodist",
+             "roadmaps.show", _roadmap_page, budget_ms=60),
+    Scenario("item_status", "Смена статуса пункта (HTMX)", "methodist", "roadmaps.item_status",
+             _item_status, budget_ms=25),
+    Scenario("registry_search", "Реестр организаций: поиск (HTMX)", "region",
+             "registry.organizations", _registry_search),
+    *[Scenario(f"home_{role}", f"Главная: {label}", role, "home.index", _home)
+      for role, label in HOME_ROLES],
+    Scenario("roadmap_pdf", "Дорожная карта, 120 пунктов (PDF)", "methodist",
+             "roadmaps.roadmap_export", _roadmap_pdf),
+    Scenario("course_report", "Отчёт муниципалитета по курсам", "methodist",
+             "courses.municipality_report", _course_report, area="courses", budget_ms=100),
+    Scenario("protocol_pdf", "Протокол собеседования (PDF)", "methodist",
+             "interviews.protocol_pdf", _protocol_pdf, area="interviews", budget_ms=150),
+    Scenario("visits_list", "Список выездов", "tutor", "visits.index", _visits_list,
+             area="visits"),
+    Scenario("identification", "Выявление ШНОР (расчёт списка)", "region",
+             "monitoring.identification", _identification, area="monitoring"),
+]

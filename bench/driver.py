@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
 import time
 from dataclasses import dataclass, field
 
 import httpx
 
-_HIDDEN_CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
-_VALUE = re.compile(r'value="([^"]+)"')
-_HX_CSRF = re.compile(r'"X-CSRFToken":\s*"([^"]+)"')
+from .csrf import HIDDEN_CSRF as _HIDDEN_CSRF
+from .csrf import HX_CSRF as _HX_CSRF
+from .csrf import VALUE as _VALUE
 
 
 class LoginFailed(RuntimeError):

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .driver import _HIDDEN_CSRF, _HX_CSRF, _VALUE
+from .csrf import HIDDEN_CSRF as _HIDDEN_CSRF
+from .csrf import HX_CSRF as _HX_CSRF
+from .csrf import VALUE as _VALUE
 from .gen import BENCH_PASSWORD
 
 

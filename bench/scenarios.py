@@ -162,7 +162,19 @@ def _visits_list(user):
 
 
 def _identification(user):
-    return [Request("GET", url("monitoring.identification", year=_year()))]
+    """The federal rule over every school the user sees (the region: the whole region)."""
+    return [Request("GET", url_for("monitoring.identification", year=_year()),
+                    contains='id="identification-table"')]
+
+
+def _monitoring_home(user):
+    return [Request("GET", url_for("monitoring.index"), contains='id="monitoring-overview"')]
+
+
+def _partnership_map(user):
+    """This quarter's map of the whole region's active partnerships (the default filter)."""
+    return [Request("GET", url_for("partnerships.partnership_map"),
+                    contains='id="partnership-map"')]
 
 
 def _year() -> int:
@@ -191,6 +203,10 @@ SCENARIOS: list[Scenario] = [
              "interviews.protocol_pdf", _protocol_pdf, area="interviews", budget_ms=150),
     Scenario("visits_list", "Список выездов", "tutor", "visits.index", _visits_list,
              area="visits"),
-    Scenario("identification", "Выявление ШНОР (расчёт списка)", "region",
+    Scenario("identification", "Выявление ШНОР (расчёт списка по области)", "region",
              "monitoring.identification", _identification, area="monitoring"),
+    Scenario("monitoring_home", "Мониторинг: обзор муниципалитета", "methodist",
+             "monitoring.index", _monitoring_home, area="monitoring"),
+    Scenario("partnership_map", "Карта сетевого партнёрства области", "region",
+             "partnerships.partnership_map", _partnership_map, area="partnerships"),
 ]

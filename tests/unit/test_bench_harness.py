@@ -107,3 +107,43 @@ def test_scenarios_of_missing_areas_are_reported_not_passed(bench_db):
     for sc in SCENARIOS:
         if sc.area and sc.area not in app.blueprints:
             assert sc.availability(app) == "не измерено: модуля нет"
+
+
+def test_monitoring_results_give_back_the_statuses_under_the_federal_rule(bench_db):
+    """Last year's results flag exactly this year's ШНОР; this year's flag new candidates too."""
+    from shnor_app.services.assessments import identification
+
+    _, result, app = bench_db
+    if "monitoring" in result.skipped:
+        pytest.skip("monitoring is not merged")
+    year = max(result.ids["assessment_years"])
+    with app.app_context():
+        schools = db.session.scalars(select(Organization).where(
+            Organization.kind == OrgKind.SCHOOL)).all()
+        low_now = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
+            SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
+            SchoolStatusRecord.year == year)))
+        last = {v.org.id for v in identification(schools, year - 1) if v.verdict.flagged}
+        assert last == low_now
+        now = {v.org.id for v in identification(schools, year) if v.verdict.flagged}
+        assert set(result.ids["new_candidates"]) <= now - low_now
+        assert result.ids["new_candidates"]
+        db.session.remove()
+
+
+def test_partnerships_pair_supported_schools_with_partners_and_log_events(bench_db):
+    from shnor_app.models import JointEvent, Partnership
+
+    _, result, app = bench_db
+    if "partnerships" in result.skipped:
+        pytest.skip("partnerships are not merged")
+    with app.app_context():
+        pairs = db.session.execute(select(Partnership.id, Partnership.school_id)).all()
+        assert len(pairs) == TINY.partnerships == len(result.ids["partnerships"])
+        for pid, _ in pairs:
+            n = db.session.scalar(select(func.count()).select_from(JointEvent).where(
+                JointEvent.partnership_id == pid))
+            assert 4 <= n <= 12
+        assert db.session.scalar(select(func.count()).select_from(Partnership).where(
+            Partnership.search_text == "")) == 0
+        db.session.remove()

@@ -14,3 +14,4 @@ def register_blueprints(app) -> None:
     for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(roadmaps_bp)
+    from .interviews import bp as interviews_bp; app.register_blueprint(interviews_bp)  # noqa: E702

@@ -10,3 +10,8 @@ from .users import LoginAttempt, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from .interviews import (  # noqa: F401
+    AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
+    Meeting, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole, ProtocolAmendment,
+    ProtocolCounter,
+)

@@ -170,7 +170,7 @@ def _apply_series(series: InterviewSeries, data: SeriesData) -> None:
     series.note = _clean(data.note) or None
 
 
-def create_series(authority: Organization, data: SeriesData, *, by) -> InterviewSeries:
+def create_series(authority: Organization, data: SeriesData, *, by=None) -> InterviewSeries:
     series = InterviewSeries(authority_id=authority.id, created_by_id=getattr(by, "id", None))
     _apply_series(series, data)
     db.session.add(series)

@@ -100,8 +100,12 @@ def hold(meeting: Meeting, *, by, today: date | None = None) -> Meeting:
     try:
         meeting = db.session.get(Meeting, meeting_id)
         number = take_number(meeting.authority_id, meeting.meeting_date.year)
-        db.session.refresh(meeting, with_for_update=True)  # a second click waited: see it held
-        if meeting.status == MeetingStatus.HELD or meeting.deleted_at is not None:
+        # A second click waited for the lock above: it must see the meeting held now.
+        status, deleted_at = db.session.execute(
+            select(Meeting.status, Meeting.deleted_at).where(Meeting.id == meeting_id)
+            .with_for_update()).one()
+        db.session.refresh(meeting)
+        if status == MeetingStatus.HELD or deleted_at is not None:
             raise ProtocolError("Протокол уже оформлен: номер присвоен ранее.")
         meeting.protocol_year = meeting.meeting_date.year
         meeting.protocol_number = number

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1e5a9d2b40'
-down_revision = 'e32eaef1d295'
+down_revision = 'ad7b8d102133'
 branch_labels = None
 depends_on = None
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 
 from ..models import InterviewSeries, Meeting, ParticipantRole
 from .formatting import fmt_date, fmt_date_long
-from .interviews import amendments_of, initials_first, load_record, series_meetings, \
-    surname_initials
+from .interviews import (
+    RECOMMENDATION_SOURCE, amendments_of, initials_first, load_record, series_meetings,
+    surname_initials,
+)
 
 PRESENT_LIST_LIMIT = 15
 
@@ -68,6 +70,21 @@ def _decision_text(d) -> str:
     return text
 
 
+def _append_recommendations(meeting: Meeting, items: list[ItemText]) -> None:
+    """Recommendations to the school (tracked by the shared module) close the last item's
+    «РЕШИЛИ», numbered on from its decisions."""
+    from .recommendations import for_source
+
+    recs = for_source(RECOMMENDATION_SOURCE, meeting.id)
+    if not recs or not items:
+        return
+    last = items[-1]
+    whom = f"руководителю {meeting.organization.short_name}" if meeting.organization else "школе"
+    for rec in recs:
+        k = len(last.decisions) + 1
+        last.decisions.append((f"{last.number}.{k}.", f"Рекомендовать {whom}: " + _decision_text(rec)))
+
+
 def _place(meeting: Meeting) -> str:
     if meeting.place and meeting.video_link:
         return f"{meeting.place} (с использованием видеоконференцсвязи)"
@@ -98,6 +115,7 @@ def protocol_text(meeting: Meeting) -> ProtocolText:
             speeches=[f"{s.who} — {s.summary}" if s.summary else s.who for s in item.speeches],
             decisions=[(f"{n}.{k}.", _decision_text(d))
                        for k, d in enumerate(item.decisions, start=1)]))
+    _append_recommendations(meeting, out_items)
     draft = not meeting.is_held
     number = f"№ {meeting.protocol_number}" if not draft else "№ ____"
     return ProtocolText(

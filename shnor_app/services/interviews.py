@@ -61,6 +61,8 @@ class RecordLocked(InterviewError):
     """The protocol is held: its text is locked."""
 
 
+RECOMMENDATION_SOURCE = "protocol"  # the key the shared recommendations know protocols by
+
 LOCKED = ("Протокол оформлен, его текст закрыт для изменений. "
           "Исправления вносятся как изменения к протоколу с отдельной датой.")
 
@@ -308,6 +310,10 @@ class SlotData:
     video_link: str | None = None
 
 
+def default_end(day: date, start: time, minutes: int) -> time:
+    return (datetime.combine(day, start) + timedelta(minutes=minutes)).time()
+
+
 def _apply_slot(meeting: Meeting, data: SlotData, *, default_minutes: int | None,
                 need_time: bool) -> None:
     if data.meeting_date is None:
@@ -316,8 +322,7 @@ def _apply_slot(meeting: Meeting, data: SlotData, *, default_minutes: int | None
         raise InterviewError("Укажите время начала.")
     end = data.end_time
     if data.start_time is not None and end is None and default_minutes:
-        end = (datetime.combine(data.meeting_date, data.start_time)
-               + timedelta(minutes=default_minutes)).time()
+        end = default_end(data.meeting_date, data.start_time, default_minutes)
     if data.start_time is not None and end is not None and end <= data.start_time:
         raise InterviewError("Время окончания должно быть позже времени начала.")
     if data.start_time is None:
@@ -460,6 +465,10 @@ def delete_meeting(meeting: Meeting) -> None:
     if meeting.is_held:
         raise InterviewError("Проведённое собеседование или совещание с оформленным протоколом "
                              "удалить нельзя.")
+    from .recommendations import delete as delete_recommendation, for_source
+
+    for rec in for_source(RECOMMENDATION_SOURCE, meeting.id):
+        delete_recommendation(rec, commit=False)
     meeting.deleted_at = utcnow()
     db.session.commit()
 

@@ -21,3 +21,31 @@ def _home_appointments(user, today):
 
 home_panels.add("interview-appointments", "interviews/_home_appointments.html",
                 _home_appointments, order=15)
+
+
+def _register_recommendation_source():
+    """Recommendations given in an interview protocol are tracked by the shared module: the
+    secretary or the municipality's methodist writes them while the record is open; the
+    authority's methodists accept or return the school's reports."""
+    from flask import url_for
+
+    from ... import policy
+    from ...models import Meeting
+    from ...services import recommendations as rec_svc
+    from ...services.formatting import fmt_date
+
+    def label(m: Meeting) -> str:
+        school = f" — {m.organization.short_name}" if m.organization is not None else ""
+        if m.is_held:
+            return f"Протокол № {m.protocol_number} от {fmt_date(m.meeting_date)}{school}"
+        return f"{m.kind.label} {fmt_date(m.meeting_date)}{school}"
+
+    rec_svc.register_source(
+        "protocol", Meeting, kind_label="Протокол собеседования", label=label,
+        url=lambda m: url_for("interviews.meeting", meeting_id=m.id),
+        can_edit=policy.can_record,
+        can_review=lambda u, m: u.role.name != "VIEWER" and policy.manages_authority(u, m.authority),
+        date_of=lambda m: m.meeting_date, school_of=lambda m: m.organization_id)
+
+
+_register_recommendation_source()

@@ -7,6 +7,7 @@ fragment; pages answer with the page, or with their fragment to htmx (``render_v
 from __future__ import annotations
 
 from datetime import date
+from itertools import zip_longest
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -23,6 +24,7 @@ from ...services import interviews as svc
 from ...services import protocols
 from ...services.formatting import today
 from ...web import render_fragment, render_view
+from ..recommendations.routes import block_context
 from . import bp
 from .forms import AmendmentForm, MeetingForm, MemberForm, RequisitesForm, SeriesForm, SlotForm
 
@@ -102,7 +104,7 @@ def meetings():
                                             Meeting.start_time.desc(), Meeting.id.desc())).all()
     return render_view("interviews/meetings.html", "interviews/_meetings_table.html",
                        title="Собеседования, совещания и протоколы", rows=rows, kinds=MeetingKind,
-                       statuses=MeetingStatus, kind=kind, status=status, year=year or "",
+                       statuses=MeetingStatus, kind=kind, status_filter=status, year=year or "",
                        can_create=bool(svc.authority_choices(user)), today=today())
 
 
@@ -362,6 +364,9 @@ def slot_edit(meeting_id: int):
                 flash("График изменён.", "success")
                 return redirect(url_for("interviews.series", series_id=series.id))
         return _slot_form_row(series, form, meeting, status=422)
+    if meeting.start_time and meeting.end_time and svc.default_end(
+            meeting.meeting_date, meeting.start_time, series.slot_minutes) == meeting.end_time:
+        form.end_time.data = None  # moving the start moves the end with it
     return _slot_form_row(series, form, meeting)
 
 
@@ -446,6 +451,8 @@ def _record_context(user, meeting, **extra) -> dict:
         "can_view_series": series is not None and policy.can_view(user, series),
         "amendments": svc.amendments_of(meeting) if meeting.is_held else [],
         "uploads_open": svc.uploads_open(meeting), "today": today(),
+        **(block_context(user, svc.RECOMMENDATION_SOURCE, meeting)
+           if meeting.organization_id else {"rec_block": None}),
         "roles": ParticipantRole, "secretary": db.session.get(User, meeting.secretary_user_id)
         if meeting.secretary_user_id else None,
         **extra,
@@ -562,10 +569,10 @@ def participants(meeting_id: int):
 def _item_payload():
     f = request.form
     speeches = [svc.SpeechRow(who, summary) for who, summary in
-                zip(f.getlist("s_who"), f.getlist("s_summary"))]
+                zip_longest(f.getlist("s_who"), f.getlist("s_summary"), fillvalue="")]
     decisions = []
-    for text, responsible, due in zip(f.getlist("d_text"), f.getlist("d_responsible"),
-                                      f.getlist("d_due")):
+    for text, responsible, due in zip_longest(f.getlist("d_text"), f.getlist("d_responsible"),
+                                              f.getlist("d_due"), fillvalue=""):
         try:
             due_date = date.fromisoformat(due) if due else None
         except ValueError:

@@ -234,7 +234,7 @@ def load_interviews() -> None:
     from ..models import (
         AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole,
         InterviewSeries, Meeting, MeetingKind, MeetingParticipant, MeetingStatus,
-        ParticipantRole, utcnow,
+        ParticipantRole,
     )
     from . import interviews as svc
     from . import protocols
@@ -318,7 +318,10 @@ def load_interviews() -> None:
         "due_date": now + timedelta(days=25)}, by=methodist, commit=False)
     m.protocol_year = held_day.year
     m.protocol_number = protocols.take_number(authority.id, held_day.year)
-    m.status, m.held_at, m.held_by_id = MeetingStatus.HELD, utcnow(), methodist.id
+    from datetime import datetime, timezone
+
+    m.status, m.held_by_id = MeetingStatus.HELD, methodist.id
+    m.held_at = datetime.combine(held_day, time(9, 0), tzinfo=timezone.utc)
 
     council = Meeting(kind=MeetingKind.DIRECTORS_MEETING, authority_id=authority.id,
                       meeting_date=now + timedelta(days=10), start_time=time(14, 0),

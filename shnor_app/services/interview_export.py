@@ -66,8 +66,17 @@ def _decision_text(d) -> str:
     if d.due_date:
         extra.append(f"срок: до {fmt_date_long(d.due_date)}")
     if extra:
-        text = text.rstrip(".") + ". " + "; ".join(extra) + "."
-    return text
+        tail = "; ".join(extra)
+        text = text.rstrip(".") + ". " + tail + ("" if tail.endswith(".") else ".")
+    return _nbsp(text)
+
+
+def _nbsp(text: str) -> str:
+    """Keep «№ 3» and «г. Энск» on one line (justified text breaks them badly)."""
+    import re
+
+    text = re.sub(r"№ (?=\S)", "№\u00a0", text)
+    return re.sub(r"(?<=\s)(г|с|п|д|ул|пос)\. (?=\S)", lambda m: m.group(1) + ".\u00a0", text)
 
 
 def _append_recommendations(meeting: Meeting, items: list[ItemText]) -> None:
@@ -82,7 +91,8 @@ def _append_recommendations(meeting: Meeting, items: list[ItemText]) -> None:
     whom = f"руководителю {meeting.organization.short_name}" if meeting.organization else "школе"
     for rec in recs:
         k = len(last.decisions) + 1
-        last.decisions.append((f"{last.number}.{k}.", f"Рекомендовать {whom}: " + _decision_text(rec)))
+        last.decisions.append((f"{last.number}.{k}.",
+                               _nbsp(f"Рекомендовать {whom}: " + _decision_text(rec))))
 
 
 def _place(meeting: Meeting) -> str:
@@ -111,8 +121,9 @@ def protocol_text(meeting: Meeting) -> ProtocolText:
         if item.heard_summary.strip():
             heard = f"{heard} — {item.heard_summary.strip()}" if heard else item.heard_summary
         out_items.append(ItemText(
-            number=n, title=item.title, heard=heard,
-            speeches=[f"{s.who} — {s.summary}" if s.summary else s.who for s in item.speeches],
+            number=n, title=item.title, heard=_nbsp(heard),
+            speeches=[_nbsp(f"{s.who} — {s.summary}" if s.summary else s.who)
+                      for s in item.speeches],
             decisions=[(f"{n}.{k}.", _decision_text(d))
                        for k, d in enumerate(item.decisions, start=1)]))
     _append_recommendations(meeting, out_items)

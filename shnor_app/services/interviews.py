@@ -414,7 +414,7 @@ def _raise_conflicts(problems: list[str]) -> None:
 
 
 def interview_heading(series: InterviewSeries, school: Organization) -> str:
-    return f"собеседования с руководителем {school.full_name} по теме «{series.topic}»"
+    return f"собеседования с руководителем {school.short_name} по теме «{series.topic}»"
 
 
 def add_interview(series: InterviewSeries, *, organization_id, director_name: str | None,

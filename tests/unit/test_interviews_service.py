@@ -39,7 +39,8 @@ def test_interview_copies_commission_director_and_agenda(world, setup):
     assert [i.title for i in items] == ["О готовности школы к ГИА-2026", "О результатах ВПР"]
     assert m.end_time == time(10, 40)  # the series' slot length
     assert m.place.startswith("г. Приреченск")  # the series' default place
-    assert m.heading.startswith("собеседования с руководителем Средняя школа")
+    assert m.heading == ("собеседования с руководителем МКОУ СОШ с. Заозёрное "
+                         "по теме «О готовности к ГИА-2026»")
 
 
 def test_same_school_twice_in_a_series_is_refused(world, setup):

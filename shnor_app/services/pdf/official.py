@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -23,13 +23,13 @@ MARGINS_MM = (30, 10, 20, 20)  # left, right, top, bottom
 def styles(size: float = 12.5) -> dict[str, ParagraphStyle]:
     register_fonts()
     base = ParagraphStyle("o-base", fontName=SERIF, fontSize=size, leading=size * 1.3,
-                          alignment=TA_JUSTIFY)
+                          alignment=TA_LEFT)
     return {
         "base": base,
         "left": ParagraphStyle("o-left", parent=base, alignment=TA_LEFT),
         "indent": ParagraphStyle("o-indent", parent=base, firstLineIndent=12.5 * mm),
         "hanging": ParagraphStyle("o-hanging", parent=base, leftIndent=8 * mm,
-                                  firstLineIndent=-8 * mm),
+                                  firstLineIndent=-8 * mm, alignment=TA_LEFT),
         "org": ParagraphStyle("o-org", parent=base, fontName=f"{SERIF}-Bold", alignment=TA_CENTER,
                               fontSize=size, leading=size * 1.25),
         "kind": ParagraphStyle("o-kind", parent=base, fontName=f"{SERIF}-Bold", alignment=TA_CENTER,
@@ -39,7 +39,7 @@ def styles(size: float = 12.5) -> dict[str, ParagraphStyle]:
         "heading": ParagraphStyle("o-heading", parent=base, fontName=f"{SERIF}-Bold",
                                   alignment=TA_CENTER, spaceBefore=8, spaceAfter=10),
         "label": ParagraphStyle("o-label", parent=base, fontName=f"{SERIF}-Bold",
-                                alignment=TA_LEFT, spaceBefore=8, spaceAfter=2),
+                                alignment=TA_LEFT, spaceBefore=8, spaceAfter=2, keepWithNext=1),
         "small": ParagraphStyle("o-small", parent=base, fontSize=size - 2.5,
                                 leading=(size - 2.5) * 1.25, alignment=TA_LEFT),
     }
@@ -70,5 +70,9 @@ def build(story: list, *, title: str = "", author: str = "ШНОР") -> bytes:
     return buf.getvalue()
 
 
+FRAME_PADDING = 6  # reportlab's Frame pads its content by 6 pt on each side
+
+
 def usable_width() -> float:
-    return A4[0] - (MARGINS_MM[0] + MARGINS_MM[1]) * mm
+    """The width a table may take inside the frame (margins and frame padding removed)."""
+    return A4[0] - (MARGINS_MM[0] + MARGINS_MM[1]) * mm - 2 * FRAME_PADDING

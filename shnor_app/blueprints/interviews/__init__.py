@@ -34,11 +34,10 @@ def _register_recommendation_source():
     from ...services import recommendations as rec_svc
     from ...services.formatting import fmt_date
 
-    def label(m: Meeting) -> str:
-        school = f" — {m.organization.short_name}" if m.organization is not None else ""
+    def label(m: Meeting) -> str:  # the school is shown next to it by the shared pages
         if m.is_held:
-            return f"Протокол № {m.protocol_number} от {fmt_date(m.meeting_date)}{school}"
-        return f"{m.kind.label} {fmt_date(m.meeting_date)}{school}"
+            return f"Протокол № {m.protocol_number} от {fmt_date(m.meeting_date)}"
+        return f"{m.kind.label} {fmt_date(m.meeting_date)} (протокол не оформлен)"
 
     rec_svc.register_source(
         "protocol", Meeting, kind_label="Протокол собеседования", label=label,

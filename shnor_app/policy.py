@@ -419,6 +419,160 @@ def can_review_recommendation(user: User, rec: Recommendation) -> bool:
         return False
     source, obj = _rec_source(rec)
     return obj is not None and bool(source.can_review(user, obj))
+# --- interviews
+# Interview series and meetings belong to an authority (МОУО, ministry, institute). They are
+# planned and their records written by whoever manages the authority — the methodists of its
+# municipality; for a regional authority the region's staff — and a record also by the
+# secretary chosen for it. Everyone who sees the authority reads them (viewer included); a school
+# sees only its own appointments and protocols; participants who are users see their meetings.
+# A held protocol is locked: nobody edits it, corrections are amendments.
+
+from .models import (  # noqa: E402
+    AgendaItem, CommissionMember, InterviewSeries, Meeting, MeetingParticipant, MeetingStatus,
+    ProtocolAmendment,
+)
+
+
+def manages_authority(user: User, authority: Organization | None) -> bool:
+    if authority is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if authority.municipality_id:
+        return user.role == Role.METHODIST and user.municipality_id == authority.municipality_id
+    return user.role == Role.REGION and authority.region_id == user.effective_region_id
+
+
+def _in_meeting(user: User, meeting: Meeting) -> bool:
+    if meeting.secretary_user_id == user.id:
+        return True
+    return db.session.scalar(select(MeetingParticipant.id).where(
+        MeetingParticipant.meeting_id == meeting.id,
+        MeetingParticipant.user_id == user.id).limit(1)) is not None
+
+
+def _meeting_view(user: User, meeting: Meeting) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.SCHOOL:
+        return meeting.organization_id is not None and \
+            meeting.organization_id == user.organization_id
+    if user.role != Role.TUTOR and org_visible(user, meeting.authority):
+        return True
+    return _in_meeting(user, meeting)
+
+
+def _meeting_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.SCHOOL:
+        return Meeting.organization_id == user.organization_id if user.organization_id \
+            else false()
+    mine = or_(Meeting.secretary_user_id == user.id, Meeting.id.in_(
+        select(MeetingParticipant.meeting_id).where(MeetingParticipant.user_id == user.id)))
+    if user.role == Role.TUTOR:
+        return mine
+    return or_(org_clause(user), mine)
+
+
+def can_record(user: User, meeting: Meeting) -> bool:
+    """Edit the record (participants, agenda, СЛУШАЛИ/ВЫСТУПИЛИ/РЕШИЛИ) and mark it held."""
+    if meeting.status == MeetingStatus.HELD or user.role == Role.VIEWER:
+        return False
+    return manages_authority(user, meeting.authority) or (
+        meeting.secretary_user_id is not None and meeting.secretary_user_id == user.id)
+
+
+def can_read_draft(user: User, meeting: Meeting) -> bool:
+    """The commission's notes before the protocol is held: not for the interviewed school."""
+    return user.role != Role.SCHOOL
+
+
+def can_plan(user: User, meeting: Meeting) -> bool:
+    """Reschedule or delete a meeting that is not held: the authority's planners."""
+    return meeting.status != MeetingStatus.HELD and manages_authority(user, meeting.authority)
+
+
+def can_amend(user: User, meeting: Meeting) -> bool:
+    """Add an amendment to a held protocol: the authority's planners and its secretary."""
+    if meeting.status != MeetingStatus.HELD or user.role == Role.VIEWER:
+        return False
+    return manages_authority(user, meeting.authority) or meeting.secretary_user_id == user.id
+
+
+def can_attach_to_meeting(user: User, meeting: Meeting) -> bool:
+    """The commission at any time; the school to its own appointment while uploads are open."""
+    from .services.interviews import uploads_open
+
+    if user.role == Role.VIEWER:
+        return False
+    if manages_authority(user, meeting.authority) or meeting.secretary_user_id == user.id:
+        return True
+    return user.role == Role.SCHOOL and meeting.organization_id == user.organization_id \
+        and uploads_open(meeting)
+
+
+def _series_view(user: User, series: InterviewSeries) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in (Role.TUTOR, Role.SCHOOL) and org_visible(user, series.authority):
+        return True
+    return any(m.user_id == user.id for m in series.members)
+
+
+def _series_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    member = InterviewSeries.id.in_(select(CommissionMember.series_id).where(
+        CommissionMember.user_id == user.id))
+    if user.role in (Role.TUTOR, Role.SCHOOL):
+        return member
+    return or_(org_clause(user), member)
+
+
+def _meeting_of(obj):
+    return db.session.get(Meeting, obj.meeting_id)
+
+
+RULES.update({
+    InterviewSeries: Rule(
+        view=_series_view,
+        edit=lambda u, o: manages_authority(u, o.authority),
+        clause=_series_clause,
+        join=lambda q: q.join(Organization, Organization.id == InterviewSeries.authority_id),
+        create=lambda u, authority: manages_authority(u, authority),
+    ),
+    CommissionMember: Rule(
+        view=lambda u, o: can_view(u, db.session.get(InterviewSeries, o.series_id)),
+        edit=lambda u, o: can_edit(u, db.session.get(InterviewSeries, o.series_id)),
+        clause=lambda u: CommissionMember.series_id.in_(
+            scope_query(u, InterviewSeries, select(InterviewSeries.id))),
+    ),
+    Meeting: Rule(
+        view=_meeting_view,
+        edit=can_record,
+        clause=_meeting_clause,
+        join=lambda q: q.join(Organization, Organization.id == Meeting.authority_id),
+        create=lambda u, authority: manages_authority(u, authority),
+    ),
+    MeetingParticipant: Rule(
+        view=lambda u, o: can_view(u, _meeting_of(o)),
+        edit=lambda u, o: can_edit(u, _meeting_of(o)),
+        clause=lambda u: MeetingParticipant.meeting_id.in_(
+            scope_query(u, Meeting, select(Meeting.id))),
+    ),
+    AgendaItem: Rule(
+        view=lambda u, o: can_view(u, _meeting_of(o)),
+        edit=lambda u, o: can_edit(u, _meeting_of(o)),
+        clause=lambda u: AgendaItem.meeting_id.in_(scope_query(u, Meeting, select(Meeting.id))),
+    ),
+    ProtocolAmendment: Rule(
+        view=lambda u, o: can_view(u, _meeting_of(o)),
+        edit=lambda u, o: False,  # an amendment is itself part of the legal record
+        clause=lambda u: ProtocolAmendment.meeting_id.in_(
+            scope_query(u, Meeting, select(Meeting.id))),
+    ),
+})
 
 
 # --- partnerships
@@ -673,6 +827,9 @@ def can_edit(user: User, obj) -> bool:
         return False
     if isinstance(obj, Attachment):
         owner = attachment_owner(obj)
+        if type(owner) in ATTACH_RULES:  # uploads that close (e.g. after an interview's date)
+            return (obj.uploaded_by_id == user.id and can_attach(user, owner)) or \
+                can_edit(user, owner)
         return obj.uploaded_by_id == user.id or can_edit(user, owner)
     return rule_for(obj).edit(user, obj)
 
@@ -688,6 +845,9 @@ def can_attach(user: User, owner) -> bool:
     """May upload files to ``owner``: whoever may edit it, and a school to its own records."""
     if not can_view(user, owner) or user.role == Role.VIEWER:
         return False
+    special = ATTACH_RULES.get(type(owner))
+    if special is not None:
+        return special(user, owner)
     if can_edit(user, owner):
         return True
     if isinstance(owner, Recommendation):  # evidence for the school's report
@@ -750,6 +910,10 @@ ATTACHMENT_OWNERS["recommendations"] = Recommendation
 ATTACHMENT_OWNERS.update({"identification_approvals": IdentificationApproval})  # monitoring
 ATTACHMENT_OWNERS.update({"partnerships": Partnership, "joint_events": JointEvent,
                           "practices": Practice})
+ATTACHMENT_OWNERS.update({"meetings": Meeting})
+
+# Owners whose uploads follow their own question instead of "may edit the owner".
+ATTACH_RULES: dict[type, Callable[[User, Any], bool]] = {Meeting: can_attach_to_meeting}
 
 
 def attachment_owner(att: Attachment):
@@ -771,6 +935,8 @@ RECORD_TYPES.update({"assessment_results": AssessmentResult,  # monitoring
                      "risk_factors": RiskFactor})
 RECORD_TYPES.update({"partnerships": Partnership, "joint_events": JointEvent,
                      "practices": Practice})
+RECORD_TYPES.update({"interview_series": InterviewSeries, "meetings": Meeting,
+                     "protocol_amendments": ProtocolAmendment})
 
 
 def can_view_history(user: User, obj) -> bool:

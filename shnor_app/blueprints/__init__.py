@@ -23,3 +23,4 @@ def register_blueprints(app) -> None:
     from .monitoring import bp as monitoring_bp
 
     app.register_blueprint(monitoring_bp)
+    from .interviews import bp as interviews_bp; app.register_blueprint(interviews_bp)  # noqa: E702

@@ -22,3 +22,8 @@ from .monitoring import (  # noqa: F401
     AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure, RiskFactor,
     RiskLevel, SchoolRisk,
 )
+from .interviews import (  # noqa: F401
+    AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
+    Meeting, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole, ProtocolAmendment,
+    ProtocolCounter,
+)

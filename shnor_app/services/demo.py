@@ -175,6 +175,7 @@ def load() -> list[tuple[str, str, str]]:
     load_roadmaps()
     load_partnerships()
     load_monitoring()
+    load_interviews()
     db.session.commit()
     return out
 
@@ -479,3 +480,119 @@ def load_monitoring() -> None:
     if first is not None:
         first.level = RiskLevel.HIGH
         risks.create_programme(first, commit=False)
+def load_interviews() -> None:
+    """A series of interviews with directors before the exams: the commission, a schedule of
+    four schools, one interview held with its record, protocol № 1 and two recommendations
+    (one overdue), the others coming; and a planned meeting with directors. Called by
+    :func:`load` inside its transaction (nothing here commits).
+    """
+    from datetime import time, timedelta
+
+    from ..models import (
+        AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole,
+        InterviewSeries, Meeting, MeetingKind, MeetingParticipant, MeetingStatus,
+        ParticipantRole,
+    )
+    from . import interviews as svc
+    from . import protocols
+    from . import recommendations as rec_svc
+
+    db.session.flush()
+    now = today()
+    authority = db.session.scalar(select(Organization).where(
+        Organization.kind == OrgKind.MUNICIPAL_AUTHORITY,
+        Organization.short_name == "УО Приречного района"))
+    methodist = db.session.scalar(select(User).where(User.login == "methodist"))
+    series = InterviewSeries(
+        authority_id=authority.id, created_by_id=methodist.id, slot_minutes=40,
+        topic=f"О готовности общеобразовательных организаций к государственной итоговой "
+              f"аттестации в {now.year} году",
+        agenda_template="О готовности общеобразовательной организации к проведению ГИА\n"
+                        "О результатах диагностических работ и мерах по повышению качества "
+                        "подготовки обучающихся",
+        default_place="г. Приреченск, ул. Центральная, 12, управление образования, каб. 5")
+    db.session.add(series)
+    db.session.flush()
+    for i, (role, name, title, user) in enumerate([
+            (CommissionRole.CHAIR, "Смирнова Ольга Викторовна", "начальник управления образования", None),
+            (CommissionRole.SECRETARY, methodist.full_name, "методист управления образования", methodist),
+            (CommissionRole.MEMBER, "Морозова Наталья Ивановна", "главный специалист управления образования", None)]):
+        series.members.append(CommissionMember(role=role, position=i, full_name=name,
+                                               job_title=title, user_id=getattr(user, "id", None)))
+    db.session.flush()
+
+    def school(short):
+        return db.session.scalar(select(Organization).where(Organization.short_name == short))
+
+    def interview(org, day, at):
+        m = Meeting(kind=MeetingKind.INTERVIEW, authority_id=authority.id, series_id=series.id,
+                    organization_id=org.id, director_name=org.director_name, meeting_date=day,
+                    start_time=at, end_time=svc.default_end(day, at, series.slot_minutes),
+                    place=series.default_place, heading=svc.interview_heading(series, org),
+                    created_by_id=methodist.id)
+        m.participants, m.items = [], []
+        svc._copy_commission(series, m)
+        m.participants.append(MeetingParticipant(
+            role=ParticipantRole.INVITED, position=100, full_name=org.director_name,
+            job_title=f"директор {org.short_name}"))
+        for i, line in enumerate(series.agenda_lines):
+            m.items.append(AgendaItem(position=i, title=line))
+        db.session.add(m)
+        return m
+
+    held_school = school("МБОУ СОШ № 3 г. Приреченска")
+    held_day = now - timedelta(days=20)
+    m = interview(held_school, held_day, time(10, 0))
+    for i, (short, days, at) in enumerate([("МКОУ СОШ с. Заозёрное", 3, time(10, 0)),
+                                           ("МКОУ ООШ д. Берёзовка", 3, time(10, 40)),
+                                           ("МКОУ СОШ с. Ягодное", 4, time(10, 0))]):
+        interview(school(short), now + timedelta(days=days), at)
+    db.session.flush()
+    director = held_school.director_name
+    first, second = m.items
+    first.heard_who = f"{svc.surname_initials(director)}, директора {held_school.short_name}"
+    first.heard_summary = ("о готовности школы к ГИА: 42 выпускника 9 классов и 18 выпускников "
+                           "11 классов, графике консультаций, результатах пробных экзаменов и "
+                           "работе с обучающимися группы риска")
+    first.speeches = [AgendaSpeech(position=0, who="Морозова Н.И., главный специалист",
+                                   summary="о результатах мониторинга посещаемости консультаций")]
+    first.decisions = [AgendaDecision(position=0, text="Информацию директора принять к сведению.")]
+    second.heard_who = f"{svc.surname_initials(director)}, директора {held_school.short_name}"
+    second.heard_summary = ("о результатах диагностических работ по математике и русскому языку: "
+                            "доля неудовлетворительных результатов по математике — 31 %")
+    second.speeches = [AgendaSpeech(position=0, who=f"{svc.surname_initials(methodist.full_name)}, методист",
+                                    summary="о формах методической поддержки школы-тьютора")]
+    second.decisions = [AgendaDecision(position=0, text="Признать подготовку к ГИА по математике "
+                                                        "недостаточной.")]
+    db.session.flush()
+    rec_svc.add(svc.RECOMMENDATION_SOURCE, m, {
+        "text": "Разработать и утвердить индивидуальные планы подготовки к ОГЭ по математике "
+                "для обучающихся группы риска", "responsible": "заместитель директора по УВР",
+        "due_date": now - timedelta(days=5)}, by=methodist, commit=False)
+    rec_svc.add(svc.RECOMMENDATION_SOURCE, m, {
+        "text": "Провести повторную диагностическую работу по математике в 9 классах и "
+                "представить анализ результатов", "responsible": "руководитель ШМО учителей математики",
+        "due_date": now + timedelta(days=25)}, by=methodist, commit=False)
+    m.protocol_year = held_day.year
+    m.protocol_number = protocols.take_number(authority.id, held_day.year)
+    from datetime import datetime, timezone
+
+    m.status, m.held_by_id = MeetingStatus.HELD, methodist.id
+    m.held_at = datetime.combine(held_day, time(9, 0), tzinfo=timezone.utc)
+
+    council = Meeting(kind=MeetingKind.DIRECTORS_MEETING, authority_id=authority.id,
+                      meeting_date=now + timedelta(days=10), start_time=time(14, 0),
+                      end_time=time(16, 0), place="г. Приреченск, актовый зал управления образования",
+                      heading="совещания с руководителями общеобразовательных организаций "
+                              "«Об итогах собеседований и подготовке к ГИА»",
+                      secretary_user_id=methodist.id, created_by_id=methodist.id)
+    council.participants = [
+        MeetingParticipant(role=ParticipantRole.CHAIR, position=0,
+                           full_name="Смирнова Ольга Викторовна",
+                           job_title="начальник управления образования"),
+        MeetingParticipant(role=ParticipantRole.SECRETARY, position=1, user_id=methodist.id,
+                           full_name=methodist.full_name, job_title="методист")]
+    council.items = [AgendaItem(position=0, title="Об итогах собеседований с руководителями "
+                                                  "общеобразовательных организаций")]
+    db.session.add(council)
+    db.session.flush()

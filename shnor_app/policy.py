@@ -517,6 +517,13 @@ def visiting_org_ids(user: User) -> set[int]:
     return responsible_org_ids(user)
 
 
+def can_log_visits(user: User) -> bool:
+    """May fill in the visit form at all (new visits, or the visits of its organisation)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_create(user, Visit) or bool(visiting_org_ids(user))
+
+
 def rule_for(model_or_obj) -> Rule:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:

@@ -14,3 +14,8 @@ def register_blueprints(app) -> None:
     for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(roadmaps_bp)
+    from .mentoring import bp as mentoring_bp
+    from .visits import bp as visits_bp
+
+    for area_bp in (mentoring_bp, visits_bp):  # mentoring and visits
+        app.register_blueprint(area_bp)

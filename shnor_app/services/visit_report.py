@@ -107,7 +107,7 @@ def report_pdf(report: Report) -> bytes:
     centre = ParagraphStyle("centre", parent=st["base"], alignment=TA_CENTER)
     org_style = ParagraphStyle("org", parent=centre, fontName=f"{pdf.SERIF}-Bold", fontSize=12,
                                leading=15)
-    width = pdf.usable_width(False, MARGINS)
+    width = pdf.usable_width(False, MARGINS) - 12  # the frame keeps 6 pt of padding each side
     story = [pdf.para(report.org_name, org_style)]
     if report.org_details:
         story.append(pdf.para(report.org_details, ParagraphStyle("det", parent=st["small"],
@@ -126,7 +126,7 @@ def report_pdf(report: Report) -> bytes:
     for n, part in enumerate(report.parts, start=1):
         story.append(pdf.para(f"{n}. {part.heading}", st["h2"]))
         if part.columns:
-            fractions = ([0.05, 0.2, 0.14, 0.08, 0.25, 0.28] if len(part.columns) == 6
+            fractions = ([0.05, 0.19, 0.15, 0.09, 0.24, 0.28] if len(part.columns) == 6
                          else [0.05, 0.55, 0.25, 0.15])
             rows = [[pdf.para(c, cell["head"]) for c in part.columns]]
             rows += [[pdf.para(v, cell["cell"]) for v in row] for row in part.rows]

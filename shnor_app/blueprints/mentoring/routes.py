@@ -66,7 +66,7 @@ def index():
     return render_view(
         "mentoring/index.html", "mentoring/_list.html", title="Наставничество", page=page,
         progress=svc.plan_progress(p.id for p in page.items), kinds=PairKind,
-        statuses=PairStatus, kind=kind, status=status, school=school or "", args=args,
+        statuses=PairStatus, kind=kind, status_filter=status, school=school or "", args=args,
         schools=_school_options(user), can_create=policy.can_create(user, MentoringPair),
         period_label=svc.period_label)
 

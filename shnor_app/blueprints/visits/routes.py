@@ -97,6 +97,8 @@ def _pairs(user, school_id) -> list[MentoringPair]:
 
 def _form_ctx(user, form: svc.VisitForm, visit: Visit | None) -> dict:
     schools, visiting = _choices(user, visit)
+    if not form.school_id and len(schools) == 1:
+        form.school_id = str(schools[0].id)
     school_id = _int(form.school_id)
     if not form.visiting_org_id and len(visiting) == 1:
         form.visiting_org_id = str(visiting[0].id)

@@ -3,6 +3,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...models import PairKind, PairStatus
+from ...services.formatting import today
 
 
 class PairForm(FlaskForm):
@@ -17,9 +18,10 @@ class PairForm(FlaskForm):
     goals = TextAreaField("Цели наставничества", validators=[
         DataRequired("Сформулируйте цели наставничества."), Length(max=5000)],
         description="Например: «Преодоление методических затруднений при подготовке к ОГЭ по математике».")
-    start_date = DateField("Начало", validators=[DataRequired("Укажите дату начала.")])
+    start_date = DateField("Начало", validators=[DataRequired("Укажите дату начала.")],
+                           default=today)
     end_date = DateField("Окончание", validators=[Optional()])
-    status = SelectField("Состояние", choices=PairStatus.choices())
+    status = SelectField("Состояние", choices=PairStatus.choices(), default=PairStatus.ACTIVE.name)
     result = TextAreaField("Итог (при завершении)", validators=[Optional(), Length(max=5000)])
     note = StringField("Примечание", validators=[Optional(), Length(max=500)])
 

@@ -171,10 +171,8 @@ def _handle_form(user, pair: MentoringPair | None):
     if request.method == "GET":
         # htmx asks again with what was typed so far (kind or school changed): no saving.
         form = PairForm(formdata=request.args if request.args else None, obj=pair)
-        if pair is None and not request.args:
-            form.start_date.data = today()
-            if user.role == Role.METHODIST:
-                form.curator_id.data = str(user.id)
+        if pair is None and not form.curator_id.data and user.role == Role.METHODIST:
+            form.curator_id.data = str(user.id)
         if pair is not None and not request.args:
             for name in ("mentee_org_id", "mentor_org_id", "mentor_staff_id", "mentee_staff_id",
                          "curator_id"):

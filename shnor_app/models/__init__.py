@@ -10,5 +10,8 @@ from .users import LoginAttempt, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from .recommendations import (  # noqa: F401
+    NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, RecommendationStatus,
+)
 from .mentoring import MentoringPair, MentoringStep, PairKind, PairStatus  # noqa: F401
 from .visits import Visit, VisitKind, VisitLesson, VisitVisitor  # noqa: F401

@@ -580,6 +580,14 @@ def visiting_org_ids(user: User) -> set[int]:
     return responsible_org_ids(user)
 
 
+def can_review_visit(user: User, visit: Visit) -> bool:
+    """Accepts or returns the school's reports on a visit's recommendations: the visiting side
+    and the authority managing the school (never the school itself, never a viewer)."""
+    if not can_view(user, visit) or user.role == Role.VIEWER:
+        return False
+    return _visit_edit(user, visit)
+
+
 def can_log_visits(user: User) -> bool:
     """May fill in the visit form at all (new visits, or the visits of its organisation)."""
     if not getattr(user, "is_authenticated", False):

@@ -28,7 +28,7 @@ MARGINS = (30, 10, 20, 20)  # left, right, top, bottom, mm
 def short_name(full_name: str) -> str:
     """«Иванова Мария Петровна» → «М.П. Иванова» (as under a signature)."""
     parts = (full_name or "").split()
-    if len(parts) < 2:
+    if len(parts) < 2 or not all(p[0].isalpha() for p in parts[1:3]):
         return full_name or ""
     initials = "".join(f"{p[0]}." for p in parts[1:3])
     return f"{initials} {parts[0]}"
@@ -127,7 +127,7 @@ def report_pdf(report: Report) -> bytes:
         story.append(pdf.para(f"{n}. {part.heading}", st["h2"]))
         if part.columns:
             fractions = ([0.05, 0.19, 0.15, 0.09, 0.24, 0.28] if len(part.columns) == 6
-                         else [0.05, 0.55, 0.25, 0.15])
+                         else [0.05, 0.5, 0.27, 0.18])
             rows = [[pdf.para(c, cell["head"]) for c in part.columns]]
             rows += [[pdf.para(v, cell["cell"]) for v in row] for row in part.rows]
             story.append(pdf.table(rows, [width * f for f in fractions], font=pdf.SERIF))

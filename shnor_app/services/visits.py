@@ -123,6 +123,10 @@ class VisitForm:
 
 
 def _blank(row: dict, section: str) -> bool:
+    """An empty new row (ignored). A row of an existing recommendation is never dropped: emptied,
+    it means «delete this recommendation»."""
+    if row.get("id"):
+        return False
     skip = {"user_id", "id"}
     return not any(_clean(row.get(f)) for f in ROW_FIELDS[section] if f not in skip)
 
@@ -163,8 +167,29 @@ def form_from_visit(visit: Visit, recs=()) -> VisitForm:
                      grade=lesson.grade, focus=lesson.focus, assessment=lesson.assessment)
     for r in recs:
         form.add_row("recs", id=str(r.id), text=r.text, responsible=r.responsible or "",
-                     due_date=r.due_date.isoformat() if r.due_date else "")
+                     due_date=r.due_date.isoformat() if r.due_date else "",
+                     locked=locked(r), status=r.status.label, due_label=fmt_date(r.due_date))
     return form
+
+
+def refill_locked(form: VisitForm, visit: Visit | None) -> None:
+    """After a refused post, show the answered recommendations as they are (their rows post
+    only their id)."""
+    if visit is None:
+        return
+    recs = {str(r.id): r for r in recommendations_of(visit)}
+    for row in form.recs:
+        rec = recs.get(row.get("id") or "")
+        if rec is not None and locked(rec):
+            row.update(text=rec.text, responsible=rec.responsible or "", locked=True,
+                       status=rec.status.label, due_label=fmt_date(rec.due_date))
+
+
+def locked(rec) -> bool:
+    """The school has answered it: its text and date stay as they were (see the card)."""
+    from ..models import RecommendationStatus
+
+    return rec.status is not RecommendationStatus.OPEN or bool(rec.report_text)
 
 
 def blank_form(user: User, visiting_org_id: int | None, school_id: int | None = None) -> VisitForm:
@@ -218,6 +243,8 @@ def validate(form: VisitForm, *, day: date | None = None) -> dict[str, str]:
             errors[f"lessons-{row['key']}-teacher"] = "Укажите учителя или предмет урока."
     for row in form.recs:
         key = f"recs-{row['key']}"
+        if row.get("id") and not (row["text"] or row["responsible"] or row["due_date"]):
+            continue  # an existing recommendation emptied: to be deleted
         if not row["text"]:
             errors[f"{key}-text"] = "Сформулируйте рекомендацию."
         if row["due_date"]:
@@ -327,6 +354,11 @@ def save_visit(visit: Visit | None, form: VisitForm, *, by: User | None) -> Visi
     """
     if form.errors:
         raise VisitError("Исправьте отмеченные поля.")
+    if visit is not None and str(visit.school_id) != form.school_id and any(
+            locked(r) for r in recommendations_of(visit)):
+        form.errors["school_id"] = ("Школу изменить нельзя: она уже отчиталась по рекомендациям "
+                                    "этого посещения.")
+        raise VisitError(form.errors["school_id"])
     try:
         with db.session.no_autoflush:
             if visit is None:
@@ -348,13 +380,53 @@ def save_visit(visit: Visit | None, form: VisitForm, *, by: User | None) -> Visi
     return visit
 
 
+SOURCE = "visit"  # the key visits are registered under in services.recommendations
+
+
 def recommendations_of(visit: Visit):
-    """The visit's recommendations (the shared module; none until it is registered)."""
-    return []
+    """The visit's recommendations, in their order."""
+    from . import recommendations
+
+    return recommendations.for_source(SOURCE, visit.id)
 
 
 def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> None:
-    return None
+    """Add, change and delete the visit's recommendations as the form rows say (no commit).
+
+    A recommendation the school has answered is left as it is; one whose row was emptied or
+    removed is deleted (the shared rules refuse that once the school has reported).
+    """
+    from . import recommendations
+
+    existing = {r.id: r for r in recommendations_of(visit)} if visit.id else {}
+    seen: set[int] = set()
+    for position, row in enumerate(form.recs, start=1):
+        rec = existing.get(_int(row.get("id")))
+        data = {"text": row["text"], "responsible": row["responsible"],
+                "due_date": parse_date(row["due_date"])}
+        try:
+            if rec is None:
+                rec = recommendations.add(SOURCE, visit, data, by=by, commit=False)
+            elif locked(rec):
+                pass
+            elif not (row["text"] or row["responsible"] or row["due_date"]):
+                continue  # emptied: deleted below
+            else:
+                rec.organization_id = visit.school_id
+                recommendations.update(rec, data, by=by, commit=False)
+        except recommendations.RecommendationError as err:
+            for name, message in (err.errors or {"text": str(err)}).items():
+                form.errors[f"recs-{row['key']}-{name}"] = message
+            raise VisitError(str(err)) from None
+        rec.position = position
+        seen.add(rec.id)
+    for rec_id, rec in existing.items():
+        if rec_id not in seen:
+            try:
+                recommendations.delete(rec, by=by, commit=False)
+            except recommendations.RecommendationError as err:
+                form.errors["__all__"] = str(err)
+                raise VisitError(str(err)) from None
 
 
 def mark_printed(visit: Visit) -> Visit:
@@ -378,13 +450,13 @@ class Filters:
     visiting_org: int | None = None
     date_from: date | None = None
     date_to: date | None = None
-    open_recs: bool = False
+    recs: str = ""  # a key of REC_FILTERS
 
     def args(self) -> dict:
         out = {"school": self.school, "visiting_org": self.visiting_org,
                "date_from": self.date_from.isoformat() if self.date_from else None,
                "date_to": self.date_to.isoformat() if self.date_to else None,
-               "open_recs": "1" if self.open_recs else None}
+               "recs": self.recs or None}
         return {k: v for k, v in out.items() if v}
 
 
@@ -397,18 +469,35 @@ def filter_visits(stmt, filters: Filters):
         stmt = stmt.where(Visit.visit_date >= filters.date_from)
     if filters.date_to:
         stmt = stmt.where(Visit.visit_date <= filters.date_to)
-    if filters.open_recs:
-        stmt = stmt.where(Visit.id.in_(open_recommendation_visit_ids()))
+    if filters.recs in REC_FILTERS:
+        stmt = stmt.where(Visit.id.in_(recommendation_filter(filters.recs, today())))
     return stmt
 
 
-def open_recommendation_visit_ids():
-    """A subquery of visits with open recommendations (the shared module fills it)."""
-    return select(Visit.id).where(Visit.id.is_(None))
+REC_FILTERS = {
+    "open": "есть открытые (школа ещё не отчиталась)",
+    "reported": "есть отчёты школы на проверке",
+    "overdue": "есть просроченные",
+}
 
 
-def open_counts(visit_ids) -> dict[int, int]:
-    return {}
+def recommendation_filter(kind: str, day: date):
+    """Ids of visits with recommendations of the kind (see ``REC_FILTERS``), as a subquery."""
+    from ..models import NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, \
+        RecommendationStatus
+
+    R = Recommendation
+    cond = {"open": R.status.in_(OPEN_STATUSES),
+            "reported": R.status == RecommendationStatus.REPORTED,
+            "overdue": R.status.in_(NOT_CLOSED_STATUSES) & (R.due_date < day)}[kind]
+    return select(R.source_id).where(R.source_type == SOURCE, R.deleted_at.is_(None), cond)
+
+
+def open_counts(visit_ids, day: date | None = None):
+    """Per visit: open / overdue / reported / accepted recommendations, in one query."""
+    from . import recommendations
+
+    return recommendations.counts_by_source(SOURCE, visit_ids, day or today())
 
 
 def visit_counts(org_ids, start: date, end: date) -> dict[int, int]:

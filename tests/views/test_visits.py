@@ -143,7 +143,8 @@ def test_edit_visit_replaces_rows(app, world):
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
-    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())  # table cells wrap lines anywhere
 
 
 def test_print_pdf_has_the_report_in_russian_and_records_printing(app, world):
@@ -257,3 +258,87 @@ def test_delete_is_soft_and_hides_the_visit(app, world):
     assert post(c, f"/visits/{visit.id}/delete").status_code == 302
     assert c.get(f"/visits/{visit.id}").status_code == 404
     assert db.session.get(Visit, visit.id) is not None
+
+
+# --------------------------------------------------------------------------- recommendations
+
+
+def _recs(visit):
+    return svc.recommendations_of(visit)
+
+
+def with_recs(world, **over):
+    day = over.get("day", today())
+    return visit_post(world, **{
+        "recs-r1-text": "Организовать дифференцированную работу на уроках математики",
+        "recs-r1-responsible": "Петрова Ольга Ивановна, учитель",
+        "recs-r1-due_date": (day + timedelta(days=30)).isoformat(),
+        "recs-r2-text": "Провести педсовет по формирующему оцениванию",
+        "recs-r2-responsible": "Заместитель директора по УВР",
+        "recs-r2-due_date": (day + timedelta(days=14)).isoformat(),
+        "recs-r3-text": "", "recs-r3-responsible": "", "recs-r3-due_date": "", **over})
+
+
+def test_create_visit_with_lessons_and_two_recommendations_in_one_post(app, world):
+    tutor_pair(world)
+    c, visit = _make_visit(app, world, **{k: v for k, v in with_recs(world).items()})
+    recs = _recs(visit)
+    assert [r.text[:20] for r in recs] == ["Организовать диффере", "Провести педсовет по"]
+    assert all(r.organization_id == world.school_a.id for r in recs)
+    assert recs[1].due_date == today() + timedelta(days=14)
+    page = _html(c.get(f"/visits/{visit.id}"))
+    assert "Провести педсовет по формирующему оцениванию" in page
+    pdf = _pdf_text(post(c, f"/visits/{visit.id}/report.pdf").data)
+    assert "Провести педсовет" in pdf and "Срок исполнения" in pdf
+    assert (today() + timedelta(days=14)).strftime("%d.%m.%Y") in pdf
+
+
+def test_due_date_before_the_visit_is_refused_in_place(app, world):
+    tutor_pair(world)
+    c = login_tutor(app, world)
+    day = today() - timedelta(days=5)
+    data = with_recs(world, day=day, **{"recs-r2-due_date": (day - timedelta(days=1)).isoformat()})
+    resp = post(c, "/visits/new", data)
+    html = _html(resp)
+    assert resp.status_code == 422 and "не может быть раньше даты посещения" in html
+    assert 'id="recs-r2-due_date-err"' in html and "Провести педсовет" in html
+    assert db.session.scalar(select(Visit)) is None
+
+
+def test_edit_keeps_answered_recommendations_and_deletes_emptied_ones(app, world, login_as):
+    from shnor_app.services import recommendations as rec_svc
+
+    tutor_pair(world)
+    c, visit = _make_visit(app, world, **with_recs(world))
+    first, second = _recs(visit)
+    rec_svc.report(first, text="Составлены разноуровневые задания", by=world.users["school"])
+    form = svc.form_from_visit(visit, _recs(visit))
+    data = visit_post(world)
+    for row in form.recs:  # as the browser posts the edit form
+        data[f"recs-{row['key']}-id"] = row["id"]
+        if not row.get("locked"):
+            data.update({f"recs-{row['key']}-text": "", f"recs-{row['key']}-responsible": "",
+                         f"recs-{row['key']}-due_date": ""})
+    data.update({"recs-n1-text": "Новая рекомендация", "recs-n1-due_date": today().isoformat()})
+    resp = post(c, f"/visits/{visit.id}/edit", data)
+    assert resp.status_code == 302, _html(resp)[:3000]
+    texts = [r.text for r in _recs(visit)]
+    assert texts == ["Организовать дифференцированную работу на уроках математики",
+                     "Новая рекомендация"]
+    page = _html(c.get(f"/visits/{visit.id}/edit"))
+    assert "школа ответила" in page
+
+
+def test_visit_list_filter_by_recommendations(app, world, login_as):
+    from shnor_app.services import recommendations as rec_svc
+
+    tutor_pair(world)
+    _, with_open = _make_visit(app, world, **with_recs(world, purpose="С рекомендациями"))
+    _make_visit(app, world, purpose="Без рекомендаций")
+    for rec in _recs(with_open):
+        rec_svc.report(rec, text="Сделано", by=world.users["school"])
+    c = login_as("methodist")
+    assert "С рекомендациями" not in _html(hx_get(c, "/visits/?recs=open"))
+    html = _html(hx_get(c, "/visits/?recs=reported"))
+    assert "С рекомендациями" in html and "Без рекомендаций" not in html
+    assert "на проверке 2" in html

@@ -19,6 +19,7 @@ from ...services import visit_report
 from ...services import visits as svc
 from ...services.formatting import today
 from ...web import paginate, render_fragment, render_view
+from ..recommendations.routes import block_context
 from . import bp
 
 
@@ -41,7 +42,7 @@ def _filters() -> svc.Filters:
     return svc.Filters(school=_int(args.get("school")), visiting_org=_int(args.get("visiting_org")),
                        date_from=svc.parse_date(args.get("date_from")),
                        date_to=svc.parse_date(args.get("date_to")),
-                       open_recs=args.get("open_recs") == "1")
+                       recs=args.get("recs", "") if args.get("recs") in svc.REC_FILTERS else "")
 
 
 def _visible_orgs(user, kinds=None) -> list[Organization]:
@@ -64,7 +65,8 @@ def index():
         .order_by(Organization.short_name)).all()
     return render_view(
         "visits/index.html", "visits/_list.html", title="Посещения школ", page=page,
-        filters=filters, args=filters.args(), open_counts=svc.open_counts(ids),
+        filters=filters, args=filters.args(), rec_counts=svc.open_counts(ids),
+        rec_filters=svc.REC_FILTERS,
         schools=_visible_orgs(user, [OrgKind.SCHOOL]), visiting_orgs=visiting,
         can_create=policy.can_create(user, Visit))
 
@@ -141,6 +143,7 @@ def _handle_post(user, visit: Visit | None):
     if visit is not None:
         db.session.rollback()
         visit = db.session.get(Visit, visit.id)
+        svc.refill_locked(form, visit)
     for section in svc.SECTIONS:  # keep at least one row of each kind on the page
         if section != "visitors" and not getattr(form, section):
             form.add_row(section)
@@ -214,7 +217,8 @@ def show(visit_id: int):
     pair = db.session.get(MentoringPair, visit.pair_id) if visit.pair_id else None
     return render_view("visits/show.html", title=str(visit), visit=visit,
                        pair=pair if pair is not None and policy.can_view(user, pair) else None,
-                       can_edit=policy.can_edit(user, visit))
+                       can_edit=policy.can_edit(user, visit),
+                       **block_context(user, svc.SOURCE, visit))
 
 
 @bp.post("/<int:visit_id>/delete")

@@ -1,7 +1,7 @@
 """mentoring pairs and plans, visits with visitors and lessons
 
 Revision ID: 9c4f1da3872d
-Revises: e32eaef1d295
+Revises: ad7b8d102133
 Create Date: 2026-11-23 11:37:43.087361
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c4f1da3872d'
-down_revision = 'e32eaef1d295'
+down_revision = 'ad7b8d102133'
 branch_labels = None
 depends_on = None
 

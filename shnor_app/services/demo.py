@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import (
     Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region, Role,
-    SchoolStatus, SchoolStatusRecord, StaffMember, User,
+    SchoolStatus, SchoolStatusRecord, StaffMember, User, utcnow,
 )
 from . import accounts
 from .formatting import today
@@ -334,5 +334,34 @@ def load_mentoring_and_visits() -> None:
 
 
 def _demo_visit_recommendations(visits, now) -> None:
-    """Recommendations of the demo visits (the shared recommendations module)."""
-    return None
+    """Recommendations of the demo visits: one open, one overdue, one answered by the school
+    and waiting for the tutor's review, one accepted."""
+    from datetime import timedelta
+
+    from ..models import Recommendation, RecommendationStatus
+
+    lessons_visit, landing = visits
+    school_user = db.session.scalar(select(User).where(User.login == "school"))
+    rows = [
+        (lessons_visit, "Организовать дифференцированную работу на уроках математики в 7–9 "
+         "классах: разноуровневые задания для обучающихся с низкой мотивацией",
+         "Зайцев П. М., учитель математики", now + timedelta(days=25),
+         RecommendationStatus.OPEN, None),
+        (lessons_visit, "Провести педагогический совет по формирующему оцениванию",
+         "Заместитель директора по УВР", now - timedelta(days=2),
+         RecommendationStatus.OPEN, None),
+        (lessons_visit, "Составить график взаимопосещения уроков учителями математики",
+         "Руководитель МО учителей математики", now + timedelta(days=5),
+         RecommendationStatus.REPORTED, "График составлен и утверждён приказом № 112."),
+        (landing, "Переработать антирисковые программы: измеримые показатели и сроки",
+         "Директор школы", now - timedelta(days=10), RecommendationStatus.ACCEPTED,
+         "Программы переработаны, согласованы с куратором."),
+    ]
+    for i, (visit, text, responsible, due, status, report) in enumerate(rows, start=1):
+        db.session.add(Recommendation(
+            source_type="visit", source_id=visit.id, position=i,
+            organization_id=visit.school_id, text=text, responsible=responsible, due_date=due,
+            status=status, report_text=report,
+            reported_at=utcnow() if report else None,
+            reported_by_id=school_user.id if report and visit is lessons_visit else None,
+            created_by_id=visit.created_by_id))

@@ -99,7 +99,7 @@ def report_pdf(report: Report) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
+    from reportlab.platypus import HRFlowable, KeepTogether, Spacer, Table, TableStyle
 
     from . import pdf
 
@@ -133,11 +133,13 @@ def report_pdf(report: Report) -> bytes:
             story.append(pdf.table(rows, [width * f for f in fractions], font=pdf.SERIF))
         else:
             story.append(pdf.para(part.text, st["base"]))
-    story += [Spacer(1, 18), pdf.para("Справку составили:", st["head"]), Spacer(1, 4)]
-    story.append(_signature_table(report.signers, st, width))
-    story += [Spacer(1, 14), pdf.para("Со справкой ознакомлен(а):", st["head"]), Spacer(1, 4),
-              _signature_table([report.acknowledged], st, width),
-              pdf.para("«____» ______________ 20___ г.", st["base"])]
+    story += [Spacer(1, 18), KeepTogether([  # the signatures never leave their heading behind
+        pdf.para("Справку составили:", st["head"]), Spacer(1, 4),
+        _signature_table(report.signers, st, width)])]
+    story += [Spacer(1, 14), KeepTogether([
+        pdf.para("Со справкой ознакомлен(а):", st["head"]), Spacer(1, 4),
+        _signature_table([report.acknowledged], st, width),
+        pdf.para("«____» ______________ 20___ г.", st["base"])])]
     return pdf.build(story, landscape_mode=False, margins_mm=MARGINS, title=report.title,
                      footer=f"{report.title} · {report.facts[1][1]}", font=pdf.SERIF)
 

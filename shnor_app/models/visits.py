@@ -55,6 +55,7 @@ class Visit(TimestampMixin, SoftDeleteMixin, db.Model):
         back_populates="visit", lazy="selectin", order_by="VisitLesson.position",
         cascade="all, delete-orphan")
     __audit__ = True
+    __audit_exclude__ = {"printed_at"}  # printing is logged by services.visits.mark_printed
 
     def __str__(self) -> str:
         school = self.school.short_name if self.school else ""

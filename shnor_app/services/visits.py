@@ -313,6 +313,11 @@ def _write_report_diff(visit: Visit, before: dict, after: dict, printed_at) -> N
     if printed_at:
         message = (f"Изменено после печати справки ({fmt_datetime(printed_at)}); "
                    f"здесь — прежняя и новая редакция каждой изменённой части.")
+    _audit(visit, changes, message)
+
+
+def _audit(visit: Visit, changes: dict, message: str | None) -> None:
+    """An audit entry of the visit written in the same transaction as the change."""
     actor = audit_service.current_actor()
     db.session.add(AuditEntry(
         at=utcnow(), user_id=getattr(actor, "id", None),
@@ -429,8 +434,12 @@ def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> Non
                 raise VisitError(str(err)) from None
 
 
-def mark_printed(visit: Visit) -> Visit:
+def mark_printed(visit: Visit, fmt: str = "pdf") -> Visit:
+    """Record that the report was printed (the time of the latest print)."""
+    before = visit.printed_at
     visit.printed_at = utcnow()
+    _audit(visit, {"printed_at": [fmt_datetime(before) or None, fmt_datetime(visit.printed_at)]},
+           f"Напечатана справка по итогам посещения ({fmt.upper()}).")
     db.session.commit()
     return visit
 

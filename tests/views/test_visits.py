@@ -197,7 +197,7 @@ def test_edit_after_printing_keeps_the_printed_version_in_the_history(app, world
     assert post(c, f"/visits/{visit.id}/edit", data).status_code == 302
     entries = db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == "visits", AuditEntry.object_id == visit.id,
-        AuditEntry.message.is_not(None))).all()
+        AuditEntry.message.like("Изменено после печати%"))).all()
     assert len(entries) == 1
     changes = entries[0].changes
     assert "после печати" in entries[0].message
@@ -208,6 +208,7 @@ def test_edit_after_printing_keeps_the_printed_version_in_the_history(app, world
     assert "visit_date" not in changes  # unchanged parts are not repeated
     history = _html(c.get(f"/history/visits/{visit.id}"))
     assert "Изменено после печати справки" in history and "Исправленная оценка" in history
+    assert "Напечатана справка по итогам посещения (PDF)" in history
 
 
 def test_edit_before_printing_writes_no_printed_version(app, world):
@@ -215,7 +216,7 @@ def test_edit_before_printing_writes_no_printed_version(app, world):
     c, visit = _make_visit(app, world)
     assert post(c, f"/visits/{visit.id}/edit", visit_post(world, findings="Другое")).status_code == 302
     assert db.session.scalar(select(AuditEntry).where(
-        AuditEntry.object_type == "visits", AuditEntry.message.is_not(None))) is None
+        AuditEntry.object_type == "visits", AuditEntry.message.like("%после печати%"))) is None
 
 
 def test_visit_list_filters_in_place_and_counts_queries(app, world, login_as):

@@ -241,7 +241,7 @@ def report(visit_id: int, fmt: str):
     user = _user()
     visit = policy.get_or_404(user, Visit, visit_id)
     data = visit_report.render(visit, svc.recommendations_of(visit), fmt)
-    svc.mark_printed(visit)
+    svc.mark_printed(visit, fmt)
     mimetype, ext = visit_report.FORMATS[fmt]
     resp = Response(data, mimetype=mimetype)
     resp.headers["Content-Disposition"] = \

@@ -99,3 +99,15 @@ def test_a_tutor_lists_only_its_own_pairs(app, world, extra):
     html = login(app.test_client(), world.users["school"]).get("/mentoring/").get_data(as_text=True)
     assert f'href="/mentoring/{extra["pair_other"]}"' in html
     assert f'href="/mentoring/{extra["pair_far"]}"' not in html
+
+
+def test_a_typed_in_organisation_does_not_open_its_staff(app, world, extra):
+    from tests.conftest import login, make_staff
+
+    make_staff(world.school_far, "Секретный Сотрудник Дальний")
+    make_staff(world.school_b, "Секретная Сотрудница Заречная")
+    for role, org in (("methodist", world.school_far), ("tutor", world.school_b)):
+        c = login(app.test_client(), world.users[role])
+        html = c.get(f"/mentoring/new?kind=TEACHER&mentor_org_id={org.id}"
+                     f"&mentee_org_id={org.id}").get_data(as_text=True)
+        assert "Секретн" not in html, role

@@ -119,6 +119,16 @@ def test_a_tutor_cannot_log_a_visit_to_a_school_it_does_not_support(app, world, 
                  headers={"HX-Request": "true"}).status_code == 404
 
 
+def test_a_typed_in_school_does_not_open_its_staff(app, world, extra):
+    from tests.conftest import login, make_staff
+
+    make_staff(world.school_b, "Секретная Сотрудница Заречная")
+    for role in ("tutor", "methodist"):
+        c = login(app.test_client(), world.users[role])
+        html = c.get(f"/visits/new?school={world.school_b.id}").get_data(as_text=True)
+        assert "Секретная Сотрудница" not in html, role
+
+
 def test_lists_are_scoped(app, world, extra):
     from tests.conftest import login
 

@@ -128,7 +128,9 @@ def _setup_form(user, form: PairForm, pair: MentoringPair | None) -> None:
         form.mentor_org_id.data = str(own.id)
     else:
         form.mentor_org_id.choices = blank + _org_choices(user, exclude=school_id)
-    form.mentor_staff_id.choices = blank + _staff_choices(_int(form.mentor_org_id.data))
+    mentor_org_id = form.mentor_org_id.data if form.mentor_org_id.data in dict(
+        form.mentor_org_id.choices) else None  # a typed-in id never opens another org's staff
+    form.mentor_staff_id.choices = blank + _staff_choices(_int(mentor_org_id))
     form.mentee_staff_id.choices = blank + _staff_choices(school_id)
     form.curator_id.choices = blank + _curator_choices(user, school)
     if pair is not None and pair.curator_id and str(pair.curator_id) not in dict(form.curator_id.choices):

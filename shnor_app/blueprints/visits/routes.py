@@ -101,7 +101,8 @@ def _form_ctx(user, form: svc.VisitForm, visit: Visit | None) -> dict:
     schools, visiting = _choices(user, visit)
     if not form.school_id and len(schools) == 1:
         form.school_id = str(schools[0].id)
-    school_id = _int(form.school_id)
+    # only a school on offer opens its staff list (a typed-in ?school= of another is ignored)
+    school_id = _int(form.school_id) if _int(form.school_id) in {s.id for s in schools} else None
     if not form.visiting_org_id and len(visiting) == 1:
         form.visiting_org_id = str(visiting[0].id)
     return {"form": form, "visit": visit, "schools": schools, "visiting_orgs": visiting,

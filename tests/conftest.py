@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from shnor_app import create_app
 from shnor_app.config import TestConfig, normalise_database_url
@@ -173,6 +173,21 @@ def make_staff(org, full_name=None, **kw) -> StaffMember:
     db.session.add(m)
     db.session.commit()
     return m
+
+
+def make_school_roadmap(org, items=("Педагогический совет по итогам ВПР",), *, year=2026,
+                        title="Дорожная карта школы на 2026 год"):
+    """A school-level roadmap of ``org`` with one item per text; returns (roadmap, items)."""
+    from shnor_app.models import Roadmap, RoadmapLevel, RoadmapSection
+    from shnor_app.services import roadmaps as rm_svc
+
+    rm = Roadmap(owner_id=org.id, title=title, year=year, level=RoadmapLevel.SCHOOL)
+    rm_svc.save_roadmap(rm, is_new=True)
+    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
+    made = [rm_svc.add_item(section, {"number": f"{i}.", "text": text,
+                                      "period_text": f"март {year}", "executors": "Школа"})
+            for i, text in enumerate(items, 1)]
+    return rm, made
 
 
 def make_user(role: Role | str, *, login=None, password=PASSWORD, **scope) -> User:

@@ -288,23 +288,27 @@ class Counts:
         return self.open + self.reported + self.accepted
 
 
+def _counts(group_col, where, today: date) -> dict[int, Counts]:
+    R = Recommendation
+    overdue = and_(R.status.in_(NOT_CLOSED_STATUSES), R.due_date < today)
+    rows = db.session.execute(
+        select(group_col,
+               func.sum(case((R.status.in_(OPEN_STATUSES), 1), else_=0)),
+               func.sum(case((overdue, 1), else_=0)),
+               func.sum(case((R.status == RecommendationStatus.REPORTED, 1), else_=0)),
+               func.sum(case((R.status == RecommendationStatus.ACCEPTED, 1), else_=0)))
+        .where(R.deleted_at.is_(None), *where).group_by(group_col))
+    return {key: Counts(int(o or 0), int(d or 0), int(r or 0), int(a or 0))
+            for key, o, d, r, a in rows}
+
+
 def counts_by_source(source_key: str, source_ids, today: date) -> dict[int, Counts]:
     """Per source object: open / overdue / reported / accepted counts, in one query."""
     ids = list(source_ids)
     if not ids:
         return {}
     R = Recommendation
-    overdue = and_(R.status.in_(NOT_CLOSED_STATUSES), R.due_date < today)
-    rows = db.session.execute(
-        select(R.source_id,
-               func.sum(case((R.status.in_(OPEN_STATUSES), 1), else_=0)),
-               func.sum(case((overdue, 1), else_=0)),
-               func.sum(case((R.status == RecommendationStatus.REPORTED, 1), else_=0)),
-               func.sum(case((R.status == RecommendationStatus.ACCEPTED, 1), else_=0)))
-        .where(R.source_type == source_key, R.source_id.in_(ids), R.deleted_at.is_(None))
-        .group_by(R.source_id))
-    return {sid: Counts(int(o or 0), int(d or 0), int(r or 0), int(a or 0))
-            for sid, o, d, r, a in rows}
+    return _counts(R.source_id, [R.source_type == source_key, R.source_id.in_(ids)], today)
 
 
 def open_counts_by_school(org_ids, today: date) -> dict[int, Counts]:
@@ -313,18 +317,8 @@ def open_counts_by_school(org_ids, today: date) -> dict[int, Counts]:
     if not ids:
         return {}
     R = Recommendation
-    overdue = and_(R.status.in_(NOT_CLOSED_STATUSES), R.due_date < today)
-    rows = db.session.execute(
-        select(R.organization_id,
-               func.sum(case((R.status.in_(OPEN_STATUSES), 1), else_=0)),
-               func.sum(case((overdue, 1), else_=0)),
-               func.sum(case((R.status == RecommendationStatus.REPORTED, 1), else_=0)),
-               func.sum(case((R.status == RecommendationStatus.ACCEPTED, 1), else_=0)))
-        .where(R.organization_id.in_(ids), R.deleted_at.is_(None),
-               R.source_type.in_(list(SOURCES) or [""]))
-        .group_by(R.organization_id))
-    return {oid: Counts(int(o or 0), int(d or 0), int(r or 0), int(a or 0))
-            for oid, o, d, r, a in rows}
+    return _counts(R.organization_id, [R.organization_id.in_(ids),
+                                       R.source_type.in_(list(SOURCES) or [""])], today)
 
 
 def linkable_items(org: Organization, limit: int = 400) -> list[tuple[Roadmap, RoadmapItem]]:

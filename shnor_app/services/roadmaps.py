@@ -312,6 +312,24 @@ def rename_section(section: RoadmapSection, title: str) -> RoadmapSection:
     return section
 
 
+def delete_section(section: RoadmapSection) -> None:
+    """Only an empty section goes (its items would lose their place otherwise)."""
+    has_items = db.session.scalar(select(func.count()).where(
+        RoadmapItem.section_id == section.id, RoadmapItem.deleted_at.is_(None)))
+    if has_items:
+        raise RoadmapError("В разделе есть пункты: сначала удалите их или перенесите.")
+    other = db.session.scalar(select(RoadmapSection).where(
+        RoadmapSection.roadmap_id == section.roadmap_id, RoadmapSection.id != section.id)
+        .order_by(RoadmapSection.position, RoadmapSection.id).limit(1))
+    if other is None:
+        raise RoadmapError("Это единственный раздел дорожной карты — его можно только переименовать.")
+    # Items deleted earlier keep their history; they move to a remaining section.
+    for item in db.session.scalars(select(RoadmapItem).where(RoadmapItem.section_id == section.id)):
+        item.section_id = other.id
+    db.session.delete(section)
+    db.session.commit()
+
+
 # --------------------------------------------------------------------------- items
 
 ITEM_FIELDS = ("number", "text", "period_text", "executors", "expected_result", "indicator",
@@ -502,9 +520,7 @@ def filter_items(stmt, filters: Filters, *, user: User | None, today: date):
                 ItemExecutor.organization_id == int(filters.executor))))
         else:
             needle = filters.executor.strip()
-            stmt = stmt.where(or_(RoadmapItem.executors.contains(needle, autoescape=True),
-                                  RoadmapItem.executors.contains(needle.capitalize(),
-                                                                 autoescape=True)))
+            stmt = stmt.where(RoadmapItem.executors.icontains(needle, autoescape=True))
     if filters.overdue:
         stmt = stmt.where(RoadmapItem.period_end < today,
                           RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]))

@@ -44,7 +44,8 @@ def extra(world):
     authority = make_org(world.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО Приречного района")
     out = {"authority": authority.id}
     rm_a, sec_a, items_a = _roadmap(world.school_a, "Дорожная карта школы")
-    out.update(rm_a=rm_a.id, sec_a=sec_a.id, item_a=items_a[0].id)
+    out.update(rm_a=rm_a.id, sec_a=sec_a.id, item_a=items_a[0].id,
+               sec_empty=svc.add_section(rm_a, "II. Пустой раздел").id)
     report = svc.add_report(items_a[0], text="Отчёт", report_date=None, by=world.users["methodist"])
     out["report_a"] = report.id
     rm_muni, sec_m, items_m = _roadmap(authority, "Муниципальная дорожная карта")
@@ -88,6 +89,8 @@ CASES = [
          data={"title": "II. Новый раздел"}, htmx=True),
     Case("roadmaps.section_rename", "POST", lambda w, e: f"/roadmaps/sections/{e['sec_a']}/rename",
          EDIT, data={"title": "I. Раздел"}, htmx=True),
+    Case("roadmaps.section_delete", "POST",
+         lambda w, e: f"/roadmaps/sections/{e['sec_empty']}/delete", EDIT, htmx=True),
     Case("roadmaps.item_new", "GET", lambda w, e: f"/roadmaps/sections/{e['sec_a']}/items/new",
          EDIT, htmx=True),
     Case("roadmaps.item", "GET", lambda w, e: f"/roadmaps/items/{e['item_a']}", SEE),

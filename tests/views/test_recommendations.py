@@ -9,7 +9,7 @@ from shnor_app.models import Recommendation, RecommendationStatus as S
 from shnor_app.services import recommendations as svc
 from shnor_app.services.formatting import today
 
-from tests.conftest import count_queries, hx_get, login, post
+from tests.conftest import count_queries, hx_get, login, make_school_roadmap, post
 from tests.recsource import give, rec_source  # noqa: F401
 
 
@@ -145,21 +145,11 @@ def test_block_renders_for_a_source_page(app, world, rec_source):
 
 
 def test_a_recommendation_links_to_a_roadmap_item_of_the_school(app, world, rec_source, login_as):
-    from sqlalchemy import select
-
-    from shnor_app.models import Roadmap, RoadmapLevel, RoadmapSection
-    from shnor_app.services import roadmaps as rm_svc
-
-    rm = Roadmap(owner_id=world.school_a.id, title="Дорожная карта школы", year=2026,
-                 level=RoadmapLevel.SCHOOL)
-    rm_svc.save_roadmap(rm, is_new=True)
-    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
-    item = rm_svc.add_item(section, {"number": "2.1", "text": "Педагогический совет по ВПР",
-                                     "period_text": "апрель 2026", "executors": "Школа"})
+    rm, (item,) = make_school_roadmap(world.school_a, ["Педагогический совет по ВПР"])
     rec = give(world.school_a)
     c = login_as("methodist")
     form = hx_get(c, f"/recommendations/{rec.id}/edit").get_data(as_text=True)
-    assert "2.1 Педагогический совет по ВПР" in form
+    assert "1. Педагогический совет по ВПР" in form
     resp = post(c, f"/recommendations/{rec.id}/edit",
                 {"text": rec.text, "roadmap_item_id": str(item.id)}, htmx=True)
     assert resp.status_code == 200 and "Педагогический совет по ВПР" in resp.get_data(as_text=True)

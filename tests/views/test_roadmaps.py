@@ -466,3 +466,21 @@ def test_filters_by_executor_overdue_and_mine(world, login_as):
     assert "Пункт управления" in mine and "Школьный пункт" not in mine
     page = _html(c.get(f"/roadmaps/{rm.id}"))
     assert f'<option value="{world.school_a.id}">МКОУ СОШ с. Заозёрное</option>' in page
+
+
+def test_sections_are_renamed_in_place_and_only_empty_ones_deleted(world, login_as):
+    rm, section, items = make_roadmap(world.school_a, 1)
+    empty = svc.add_section(rm, "II. Методическое сопровождение")
+    c = login_as("methodist")
+    page = _html(c.get(f"/roadmaps/{rm.id}"))
+    assert "Переименовать" in page and "Удалить пустой раздел" in page
+    resp = post(c, f"/roadmaps/sections/{empty.id}/rename", {"title": "II. Методическая помощь"},
+                htmx=True)
+    assert resp.status_code == 200 and "II. Методическая помощь" in _html(resp)
+    refused = post(c, f"/roadmaps/sections/{section.id}/delete", {}, htmx=True)
+    assert refused.status_code == 422 and "есть пункты" in _html(refused)
+    svc.delete_item(items[0])
+    assert post(c, f"/roadmaps/sections/{empty.id}/delete", {}, htmx=True).status_code == 200
+    last = post(c, f"/roadmaps/sections/{section.id}/delete", {}, htmx=True)
+    assert last.status_code == 422 and "единственный раздел" in _html(last)
+    assert db.session.scalar(select(func.count()).select_from(RoadmapSection)) == 1

@@ -250,30 +250,51 @@ def _action_row(user, rec, *, action: str, form, status=200):
                        **_row_ctx(user, rec, listing=_listing()))
 
 
-@bp.route("/<int:rec_id>/report", methods=["GET", "POST"])
-@login_required
-def report(rec_id: int):
+def _form_action(rec_id: int, *, action: str, allowed, form_cls, initial: dict, apply,
+                 done: str, done_page: str):
+    """GET: the form in place of the row. POST: apply it; the row, or the form with errors."""
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(policy.can_report_recommendation(user, rec))
+    policy.require(allowed(user, rec))
     if request.method == "GET":
-        return _action_row(user, rec, action="report",
-                           form=ReportForm(formdata=None, report_text=rec.report_text))
-    form = ReportForm()
+        return _action_row(user, rec, action=action, form=form_cls(formdata=None, **initial(rec)))
+    form = form_cls()
     if form.validate_on_submit():
         try:
-            svc.report(rec, text=form.report_text.data, by=user)
+            apply(rec, form, user)
         except svc.RecommendationError as err:
             db.session.rollback()
             rec = db.session.get(Recommendation, rec_id)
             _apply_errors(form, err)
         else:
             if request.htmx:
-                return _row(user, rec, trigger={"notice": {"text": "Отчёт отправлен на проверку."},
+                return _row(user, rec, trigger={"notice": {"text": done},
                                                 "recommendations-changed": True})
-            flash("Отчёт по рекомендации отправлен на проверку.", "success")
+            flash(done_page, "success")
             return _back(rec)
-    return _action_row(user, rec, action="report", form=form, status=422)
+    return _action_row(user, rec, action=action, form=form, status=422)
+
+
+@bp.route("/<int:rec_id>/report", methods=["GET", "POST"])
+@login_required
+def report(rec_id: int):
+    return _form_action(
+        rec_id, action="report", allowed=policy.can_report_recommendation, form_cls=ReportForm,
+        initial=lambda rec: {"report_text": rec.report_text},
+        apply=lambda rec, form, user: svc.report(rec, text=form.report_text.data, by=user),
+        done="Отчёт отправлен на проверку.",
+        done_page="Отчёт по рекомендации отправлен на проверку.")
+
+
+@bp.route("/<int:rec_id>/return", methods=["GET", "POST"])
+@login_required
+def return_(rec_id: int):
+    return _form_action(
+        rec_id, action="return", allowed=policy.can_review_recommendation, form_cls=ReviewForm,
+        initial=lambda rec: {},
+        apply=lambda rec, form, user: svc.return_(rec, by=user, comment=form.comment.data),
+        done="Рекомендация возвращена школе.",
+        done_page="Рекомендация возвращена школе на доработку.")
 
 
 @bp.post("/<int:rec_id>/accept")
@@ -299,31 +320,6 @@ def accept(rec_id: int):
                                         "recommendations-changed": True})
     flash("Рекомендация принята как выполненная.", "success")
     return _back(rec)
-
-
-@bp.route("/<int:rec_id>/return", methods=["GET", "POST"])
-@login_required
-def return_(rec_id: int):
-    user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(policy.can_review_recommendation(user, rec))
-    if request.method == "GET":
-        return _action_row(user, rec, action="return", form=ReviewForm(formdata=None))
-    form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            svc.return_(rec, by=user, comment=form.comment.data)
-        except svc.RecommendationError as err:
-            db.session.rollback()
-            rec = db.session.get(Recommendation, rec_id)
-            _apply_errors(form, err)
-        else:
-            if request.htmx:
-                return _row(user, rec, trigger={"notice": {"text": "Рекомендация возвращена школе."},
-                                                "recommendations-changed": True})
-            flash("Рекомендация возвращена школе на доработку.", "success")
-            return _back(rec)
-    return _action_row(user, rec, action="return", form=form, status=422)
 
 
 # --------------------------------------------------------------------------- start page

@@ -590,6 +590,29 @@ def section_rename(section_id: int):
     return redirect(url_for("roadmaps.show", roadmap_id=section.roadmap_id))
 
 
+@bp.post("/sections/<int:section_id>/delete")
+@login_required
+def section_delete(section_id: int):
+    user = _user()
+    section = policy.get_or_404(user, RoadmapSection, section_id)
+    policy.require_edit(user, section)
+    roadmap_id = section.roadmap_id
+    try:
+        svc.delete_section(section)
+    except svc.RoadmapError as err:
+        db.session.rollback()
+        if request.htmx:
+            return render_fragment("errors/_message.html", status=422,
+                                   title="Раздел не удалён", message=str(err))
+        flash(str(err), "error")
+    else:
+        if request.htmx:
+            return render_fragment("roadmaps/_section_deleted.html",
+                                   trigger={"notice": {"text": "Раздел удалён."}})
+        flash("Раздел удалён.", "success")
+    return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id))
+
+
 # --------------------------------------------------------------------------- reports
 
 

@@ -800,6 +800,180 @@ def can_manage_monitoring(user: User, municipality: Municipality | None,
         and region_id == user.effective_region_id
 
 
+# --- mentoring and visits
+# A mentoring pair is seen by the mentor's side (a tutor: pairs where its organisation mentors),
+# by the schools on either end, by the curator, and by the authorities and viewers whose scope
+# holds the mentee school; it is changed by the mentor's organisation, the curator and the
+# authority managing the mentee school. A visit is seen by the visiting side, the visited school
+# and the authorities by scope (plus the authority's own visits elsewhere); it is changed by the
+# visiting side and the authority managing the school — never by the visited school, which
+# answers the recommendations instead. A tutor sees the schools its pairs mentor (provider).
+
+from .models import MentoringPair, MentoringStep, OrgKind, Visit  # noqa: E402
+
+
+def _mentored_org_ids(user: User) -> set[int]:
+    """Schools mentored by the user's organisation in pairs that are not closed."""
+    if user.role != Role.TUTOR or not user.organization_id:
+        return set()
+    from flask import g, has_request_context
+
+    from .models import PairStatus
+
+    stmt = select(MentoringPair.mentee_org_id).where(
+        MentoringPair.mentor_org_id == user.organization_id,
+        MentoringPair.deleted_at.is_(None),
+        MentoringPair.status.not_in([PairStatus.COMPLETED, PairStatus.TERMINATED]))
+    if not has_request_context():
+        return set(db.session.scalars(stmt))
+    cache = g.setdefault("mentored_org_ids", {})
+    if user.id not in cache:
+        cache[user.id] = set(db.session.scalars(stmt))
+    return cache[user.id]
+
+
+RELATED_ORG_PROVIDERS.append(_mentored_org_ids)
+
+
+def _pair_view(user: User, pair: MentoringPair) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return own is not None and pair.mentor_org_id == own
+    if user.role == Role.SCHOOL:
+        return own is not None and own in (pair.mentee_org_id, pair.mentor_org_id)
+    return pair.curator_id == user.id or org_visible(user, pair.mentee_org)
+
+
+def _pair_edit(user: User, pair: MentoringPair) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.TUTOR:
+        return user.organization_id is not None and pair.mentor_org_id == user.organization_id
+    if user.role == Role.SCHOOL:
+        return False
+    return pair.curator_id == user.id or manages_org(user, pair.mentee_org)
+
+
+def _pair_create(user: User, school) -> bool:
+    """``school`` is the mentee school, or None for "may create pairs at all"."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.TUTOR:
+        if school is None:
+            return bool(user.organization_id)
+        return school.id != user.organization_id and org_visible(user, school)
+    if user.role in (Role.METHODIST, Role.REGION):
+        return school is None or manages_org(user, school)
+    return False
+
+
+def _pair_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return MentoringPair.mentor_org_id == own if own else false()
+    if user.role == Role.SCHOOL:
+        return or_(MentoringPair.mentee_org_id == own,
+                   MentoringPair.mentor_org_id == own) if own else false()
+    return or_(MentoringPair.curator_id == user.id,
+               MentoringPair.mentee_org_id.in_(select(Organization.id).where(org_clause(user))))
+
+
+def _pair_of(step: MentoringStep) -> MentoringPair | None:
+    pair = db.session.get(MentoringPair, step.pair_id)
+    return pair if pair is not None and pair.deleted_at is None else None
+
+
+def _visit_view(user: User, visit: Visit) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return own is not None and visit.visiting_org_id == own
+    if user.role == Role.SCHOOL:
+        return own is not None and own in (visit.school_id, visit.visiting_org_id)
+    return org_visible(user, visit.school) or visit.visiting_org_id in responsible_org_ids(user)
+
+
+def _visit_edit(user: User, visit: Visit) -> bool:
+    """The visiting side, and the authority that manages the visited school."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.organization_id is not None and visit.visiting_org_id == user.organization_id:
+        return True
+    if user.role in (Role.TUTOR, Role.SCHOOL):
+        return False
+    return visit.visiting_org_id in responsible_org_ids(user) or manages_org(user, visit.school)
+
+
+def _visit_create(user: User, school) -> bool:
+    """``school`` is the visited school, or None for "may log visits at all"."""
+    if user.role == Role.ADMIN:
+        return school is None or school.kind == OrgKind.SCHOOL
+    if user.role == Role.TUTOR:
+        if not user.organization_id:
+            return False
+        if school is None:
+            return bool(related_org_ids(user))
+        return (school.kind == OrgKind.SCHOOL and school.id != user.organization_id
+                and org_visible(user, school))
+    if user.role in (Role.METHODIST, Role.REGION):
+        return school is None or (school.kind == OrgKind.SCHOOL and manages_org(user, school))
+    return False
+
+
+def _visit_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return Visit.visiting_org_id == own if own else false()
+    if user.role == Role.SCHOOL:
+        return or_(Visit.school_id == own, Visit.visiting_org_id == own) if own else false()
+    cond = Visit.school_id.in_(select(Organization.id).where(org_clause(user)))
+    mine = responsible_org_ids(user)
+    return or_(cond, Visit.visiting_org_id.in_(mine)) if mine else cond
+
+
+RULES.update({
+    MentoringPair: Rule(view=_pair_view, edit=_pair_edit, clause=_pair_clause,
+                        create=_pair_create),
+    MentoringStep: Rule(
+        view=lambda u, o: can_view(u, _pair_of(o)),
+        edit=lambda u, o: can_edit(u, _pair_of(o)),
+        clause=lambda u: MentoringStep.pair_id.in_(
+            select(MentoringPair.id).where(_pair_clause(u), MentoringPair.deleted_at.is_(None))),
+        create=lambda u, pair: pair is not None and can_edit(u, pair),
+    ),
+    Visit: Rule(view=_visit_view, edit=_visit_edit, clause=_visit_clause, create=_visit_create),
+})
+
+
+def visiting_org_ids(user: User) -> set[int]:
+    """Organisations on whose behalf ``user`` logs visits (its own, or its authority's)."""
+    if user.role in (Role.VIEWER, Role.SCHOOL):
+        return set()
+    return responsible_org_ids(user)
+
+
+def can_review_visit(user: User, visit: Visit) -> bool:
+    """Accepts or returns the school's reports on a visit's recommendations: the visiting side
+    and the authority managing the school (never the school itself, never a viewer)."""
+    if not can_view(user, visit) or user.role == Role.VIEWER:
+        return False
+    return _visit_edit(user, visit)
+
+
+def can_log_visits(user: User) -> bool:
+    """May fill in the visit form at all (new visits, or the visits of its organisation)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_create(user, Visit) or bool(visiting_org_ids(user))
+
+
 def rule_for(model_or_obj) -> Rule:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:
@@ -914,6 +1088,7 @@ ATTACHMENT_OWNERS.update({"meetings": Meeting})
 
 # Owners whose uploads follow their own question instead of "may edit the owner".
 ATTACH_RULES: dict[type, Callable[[User, Any], bool]] = {Meeting: can_attach_to_meeting}
+ATTACHMENT_OWNERS.update({"mentoring_pairs": MentoringPair, "visits": Visit})
 
 
 def attachment_owner(att: Attachment):
@@ -937,6 +1112,8 @@ RECORD_TYPES.update({"partnerships": Partnership, "joint_events": JointEvent,
                      "practices": Practice})
 RECORD_TYPES.update({"interview_series": InterviewSeries, "meetings": Meeting,
                      "protocol_amendments": ProtocolAmendment})
+RECORD_TYPES.update({"mentoring_pairs": MentoringPair, "mentoring_steps": MentoringStep,
+                     "visits": Visit})
 
 
 def can_view_history(user: User, obj) -> bool:

@@ -24,3 +24,8 @@ def register_blueprints(app) -> None:
 
     app.register_blueprint(monitoring_bp)
     from .interviews import bp as interviews_bp; app.register_blueprint(interviews_bp)  # noqa: E702
+    from .mentoring import bp as mentoring_bp
+    from .visits import bp as visits_bp
+
+    for area_bp in (mentoring_bp, visits_bp):  # mentoring and visits
+        app.register_blueprint(area_bp)

@@ -27,3 +27,5 @@ from .interviews import (  # noqa: F401
     Meeting, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole, ProtocolAmendment,
     ProtocolCounter,
 )
+from .mentoring import MentoringPair, MentoringStep, PairKind, PairStatus  # noqa: F401
+from .visits import Visit, VisitKind, VisitLesson, VisitVisitor  # noqa: F401

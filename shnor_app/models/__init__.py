@@ -10,3 +10,7 @@ from .users import LoginAttempt, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from .courses import (  # noqa: F401
+    ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
+    EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
+)

@@ -5,7 +5,6 @@ from __future__ import annotations
 def register_blueprints(app) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
-    from .courses import bp as courses_bp
     from .files import bp as files_bp
     from .history import bp as history_bp
     from .home import bp as home_bp
@@ -15,4 +14,6 @@ def register_blueprints(app) -> None:
     for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(roadmaps_bp)
+    from .courses import bp as courses_bp  # after roadmaps: the navigation keeps this order
+
     app.register_blueprint(courses_bp)

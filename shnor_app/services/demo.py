@@ -273,6 +273,7 @@ def load_courses() -> None:
         .order_by(Organization.id)).all()
     finished = [c for c in courses if c.end_date <= now]
     upcoming = [c for c in courses if c.end_date > now]
+    recent = [c for c in finished if c.end_date > now - timedelta(days=365 * 2)]
     serial = 1000
     for i, school in enumerate(schools):
         staff = db.session.scalars(select(StaffMember).where(
@@ -281,7 +282,7 @@ def load_courses() -> None:
         for m in staff:
             if rng.random() > rate:
                 continue
-            course = rng.choice(finished)
+            course = rng.choice(recent if rate == 1.0 else finished)
             serial += 1
             db.session.add(Enrollment(
                 course_id=course.id, staff_member_id=m.id, organization_id=school.id,

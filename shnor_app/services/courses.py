@@ -87,8 +87,10 @@ def save_topic(topic: CourseTopic, *, is_new: bool = False) -> CourseTopic:
     topic.name = " ".join((topic.name or "").split())
     if not topic.name:
         raise CourseError("Укажите название направления.")
-    clash = db.session.scalar(select(CourseTopic).where(
-        func.lower(CourseTopic.name) == topic.name.lower(), CourseTopic.id != (topic.id or 0)))
+    # Compared in Python: SQLite's lower() does not fold Cyrillic, and the list is short.
+    with db.session.no_autoflush:
+        clash = next((t for t in db.session.scalars(select(CourseTopic))
+                      if t.name.casefold() == topic.name.casefold() and t.id != topic.id), None)
     if clash is not None:
         raise CourseError(f"Направление «{clash.name}» уже есть.")
     if is_new:
@@ -233,14 +235,15 @@ def _clean_certificate(value: str | None) -> str | None:
     return value or None
 
 
-def _check_certificate(enrollment: Enrollment) -> None:
-    if enrollment.certificate_number:
-        holder = certificate_holder(enrollment.provider_key, enrollment.certificate_number,
-                                    enrollment.id)
-        if holder is not None:
-            raise CourseError(
-                f"Удостоверение № {enrollment.certificate_number} этого организатора уже "
-                f"записано: {holder.staff_member.full_name} ({holder.organization.short_name}).")
+def _check_certificate(provider_key: str, number: str | None, exclude_id: int | None) -> None:
+    if not number:
+        return
+    with db.session.no_autoflush:
+        holder = certificate_holder(provider_key, number, exclude_id)
+    if holder is not None:
+        raise CourseError(
+            f"Удостоверение № {number} этого организатора уже записано: "
+            f"{holder.staff_member.full_name} ({holder.organization.short_name}).")
 
 
 def update_enrollment(enrollment: Enrollment, *, status: EnrollmentStatus,
@@ -250,13 +253,13 @@ def update_enrollment(enrollment: Enrollment, *, status: EnrollmentStatus,
     problems = validate_result(enrollment.course, status, completed_on, certificate)
     if problems:
         raise CourseError(" ".join(problems))
+    _check_certificate(enrollment.course.provider_key, certificate, enrollment.id)
     enrollment.status = status
     enrollment.completed_on = completed_on
     enrollment.certificate_number = certificate
     enrollment.provider_key = enrollment.course.provider_key
     if note is not None:
         enrollment.note = note.strip()[:500] or None
-    _check_certificate(enrollment)
     db.session.flush()
     close_matching_activities(enrollment)
     _commit("Удостоверение с таким номером у этого организатора уже есть.")

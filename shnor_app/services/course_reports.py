@@ -316,20 +316,37 @@ def export_table(t: ReportTable, fmt: str) -> bytes:
 # --------------------------------------------------------------------------- ИОМ
 
 
+# (font size, deficits shown, activities shown, characters of a description / of a title)
+_PLAN_FITS = [(9.5, 10, 16, 260, 220), (8.5, 8, 14, 170, 150), (7.5, 6, 12, 110, 100),
+              (7, 5, 10, 70, 70)]
+
+
 def plan_pdf(plan, deficits, activities, on: date | None = None) -> bytes:
-    """The development plan on one portrait A4 page (long texts are shortened to fit)."""
+    """The development plan on one portrait A4 page: a long plan is rendered smaller and
+    shortened («…», «ещё N») until it fits."""
+    import re
+
+    on = on or today()
+    data = b""
+    for fit in _PLAN_FITS:
+        data = _plan_pdf(plan, deficits, activities, on, *fit)
+        if len(re.findall(rb"/Type /Page\b(?!s)", data)) <= 1:
+            break
+    return data
+
+
+def _plan_pdf(plan, deficits, activities, on, size, max_def, max_act, def_chars, act_chars) -> bytes:
     from reportlab.platypus import Spacer
 
     from . import pdf
 
-    on = on or today()
-    st = pdf.styles(font=pdf.SERIF, size=9.5)
+    st = pdf.styles(font=pdf.SERIF, size=size)
     margins = (25, 10, 15, 15)
     width = pdf.usable_width(False, margins)
     org = plan.organization
     story = [pdf.para(org.full_name, st["subtitle"]),
              pdf.para("ИНДИВИДУАЛЬНЫЙ ОБРАЗОВАТЕЛЬНЫЙ МАРШРУТ", st["title"]),
-             pdf.para(f"{plan.kind.label}".join(("(", ")")), st["subtitle"])]
+             pdf.para(f"({plan.kind.label})", st["subtitle"])]
     props = [("Наименование", plan.title)]
     if plan.staff_member is not None:
         m = plan.staff_member
@@ -339,37 +356,42 @@ def plan_pdf(plan, deficits, activities, on: date | None = None) -> bytes:
     if period:
         props.append(("Период", period))
     if plan.goal:
-        props.append(("Цель", _fit(plan.goal, 400)))
+        props.append(("Цель", _fit(plan.goal, def_chars + 140)))
     story.append(pdf.table([[pdf.para(k, st["head"]), pdf.para(v, st["cell"])] for k, v in props],
                            [width * 0.22, width * 0.78], header_rows=0, font=pdf.SERIF))
     story.append(pdf.para("Профессиональные дефициты", st["h2"]))
     rows = [[pdf.para(c, st["head"]) for c in ("№", "Вид дефицита", "Описание")]]
     rows += [[pdf.para(i, st["cell"]), pdf.para(d.kind.label, st["cell"]),
-              pdf.para(_fit(d.description, 260), st["cell"])]
-             for i, d in enumerate(deficits[:10], start=1)]
-    if len(deficits) > 10:
-        rows.append([pdf.para("…", st["cell"]), pdf.para(f"ещё {len(deficits) - 10}", st["cell"]), ""])
+              pdf.para(_fit(d.description, def_chars), st["cell"])]
+             for i, d in enumerate(deficits[:max_def], start=1)]
+    if len(deficits) > max_def:
+        rows.append([pdf.para("…", st["cell"]), "",
+                     pdf.para(f"ещё {len(deficits) - max_def} — см. ИОМ в системе", st["cell"])])
     if len(rows) == 1:
-        rows.append([pdf.para("—", st["cell"]), pdf.para("не указаны", st["cell"]), ""])
+        rows.append([pdf.para("—", st["cell"]), "", pdf.para("не указаны", st["cell"])])
     story.append(pdf.table(rows, [width * f for f in (0.06, 0.26, 0.68)], font=pdf.SERIF))
     story.append(pdf.para("Планируемые мероприятия", st["h2"]))
-    rows = [[pdf.para(c, st["head"]) for c in ("№", "Вид", "Мероприятие", "Срок", "Отметка о выполнении")]]
-    for i, a in enumerate(activities[:16], start=1):
+    rows = [[pdf.para(c, st["head"]) for c in ("№", "Вид", "Мероприятие", "Срок",
+                                                "Отметка о выполнении")]]
+    for i, a in enumerate(activities[:max_act], start=1):
         mark = f"выполнено {fmt_date(a.done_on)}" if a.done else (
             "просрочено" if a.is_overdue(on) else "—")
         title = a.title + (f" ({a.course.hours} ч, {a.course.provider_name})" if a.course else "")
         if a.staff_member is not None:
             title += f" — {a.staff_member.full_name}"
         if a.result:
-            mark += f". {_fit(a.result, 90)}"
+            mark += f". {_fit(a.result, act_chars // 2)}"
         rows.append([pdf.para(i, st["cell"]), pdf.para(a.kind.label, st["cell"]),
-                     pdf.para(_fit(title, 220), st["cell"]), pdf.para(fmt_date(a.due_date) or "—", st["cell"]),
-                     pdf.para(mark, st["cell"])])
-    if len(activities) > 16:
-        rows.append([pdf.para("…", st["cell"]), "", pdf.para(f"ещё {len(activities) - 16}", st["cell"]), "", ""])
+                     pdf.para(_fit(title, act_chars), st["cell"]),
+                     pdf.para(fmt_date(a.due_date) or "—", st["cell"]), pdf.para(mark, st["cell"])])
+    if len(activities) > max_act:
+        rows.append([pdf.para("…", st["cell"]), "",
+                     pdf.para(f"ещё {len(activities) - max_act} — см. ИОМ в системе", st["cell"]),
+                     "", ""])
     if len(rows) == 1:
         rows.append([pdf.para("—", st["cell"]), "", pdf.para("не запланированы", st["cell"]), "", ""])
-    story.append(pdf.table(rows, [width * f for f in (0.05, 0.17, 0.45, 0.11, 0.22)], font=pdf.SERIF))
+    story.append(pdf.table(rows, [width * f for f in (0.05, 0.17, 0.45, 0.11, 0.22)],
+                           font=pdf.SERIF))
     done = sum(1 for a in activities if a.done)
     story += [Spacer(1, 6), pdf.para(f"Выполнено мероприятий: {done} из {len(activities)} "
                                      f"на {fmt_date_long(on)}.", st["base"]),

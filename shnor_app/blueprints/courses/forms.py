@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...models import (
     ActivityKind, CourseFormat, DeficitKind, EnrollmentStatus, PlanKind, ProviderKind,
@@ -20,7 +20,7 @@ class CourseForm(FlaskForm):
                                   description="Если организатора нет в списке, впишите его ниже.")
     provider_name = StringField("Организатор — наименование", validators=[Optional(), Length(max=300)],
                                 description="Например: ГАУ ДПО «Институт развития образования»")
-    hours = IntegerField("Часов", validators=[DataRequired("Укажите количество часов."),
+    hours = IntegerField("Часов", validators=[InputRequired("Укажите количество часов."),
                                               NumberRange(1, 5000, POSITIVE)])
     topic_id = SelectField("Направление", coerce=str,
                            validators=[DataRequired("Выберите направление.")])

@@ -97,6 +97,10 @@ def test_school_enrolls_two_teachers_by_ticking_the_staff_list(login_as, setup, 
     assert resp.status_code == 422 and "<html" not in html and 'id="staff-checklist"' in html
     assert "Борисов Олег Петрович уже записан(а) на этот курс." in html
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 2
+    resp = post(c, f"/courses/{setup['course'].id}/enroll",
+                {"school": str(world.school_a.id), "staff": [str(setup["a3"].id)]}, htmx=True)
+    assert resp.status_code == 204  # htmx navigates to the course page instead of swapping it in
+    assert resp.headers["HX-Redirect"] == f"/courses/{setup['course'].id}"
 
 
 def test_methodist_picks_a_school_and_the_checklist_swaps_in(login_as, setup, world):

@@ -61,6 +61,16 @@ def _download(data: bytes, fmt: str, stem: str):
     return resp
 
 
+def _go(url: str):
+    """After a successful form post: a redirect, or for htmx a full navigation (HX-Redirect)
+    rather than swapping the next page into the form's place."""
+    if request.htmx:
+        resp = Response(status=204)
+        resp.headers["HX-Redirect"] = url
+        return resp
+    return redirect(url)
+
+
 def _export_format(fmt: str) -> str:
     if fmt not in ("xlsx", "pdf"):
         abort(404)
@@ -364,7 +374,7 @@ def enroll(course_id: int):
             error, status = str(err), 422
         else:
             flash(f"Записано на курс: {len(done)} чел. ({school.short_name}).", "success")
-            return redirect(url_for("courses.show", course_id=course.id))
+            return _go(url_for("courses.show", course_id=course.id))
     ctx = _checklist_context(user, course, school)
     return render_view("courses/enroll.html", "courses/_staff_checklist.html", status=status,
                        title="Запись на курс", schools=schools, error=error, checked=checked,

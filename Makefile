@@ -6,7 +6,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean
+.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not e2e"
+
+audit: $(STAMP)
+	$(BIN)/bandit -q -r shnor_app
+	$(BIN)/pip-audit --skip-editable || echo "pip-audit could not finish (it needs pypi.org); see README"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

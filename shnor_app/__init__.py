@@ -18,13 +18,14 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         app.config["SECRET_KEY"] = cfg.SECRET_KEY
 
     from . import security
-    from .extensions import csrf, db, htmx, login_manager, migrate
+    from .extensions import babel, csrf, db, htmx, login_manager, migrate
     from .services import audit
     from .web import register_template_helpers
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
+    babel.init_app(app, default_locale="ru", default_timezone="Europe/Moscow")
     htmx.init_app(app)
     login_manager.init_app(app)
     with app.app_context():

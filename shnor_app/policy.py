@@ -358,6 +358,67 @@ def can_report_on_item(user: User, item: RoadmapItem, roadmap: Roadmap | None = 
     return bool(item.executor_org_ids & responsible_org_ids(user))
 
 
+# --- recommendations
+# A recommendation is seen by whoever sees its source (a visit, a protocol…); its text is
+# changed by whoever the source lets edit them; the school it is addressed to (and whoever
+# manages that school) reports on it; the source's reviewing side accepts or returns it.
+
+from .models import Recommendation  # noqa: E402
+
+
+def _rec_source(rec: Recommendation):
+    from .services import recommendations as rec_svc
+
+    source = rec_svc.SOURCES.get(rec.source_type)
+    if source is None:
+        return None, None
+    return source, db.session.get(source.model, rec.source_id)
+
+
+def _rec_view(user: User, rec: Recommendation) -> bool:
+    source, obj = _rec_source(rec)
+    return obj is not None and can_view(user, obj)
+
+
+def _rec_edit(user: User, rec: Recommendation) -> bool:
+    source, obj = _rec_source(rec)
+    return obj is not None and bool(source.can_edit(user, obj))
+
+
+def _rec_create(user: User, source_obj) -> bool:
+    from .services import recommendations as rec_svc
+
+    for source in rec_svc.SOURCES.values():
+        if isinstance(source_obj, source.model):
+            return can_view(user, source_obj) and bool(source.can_edit(user, source_obj))
+    return False
+
+
+def _rec_clause(user: User):
+    from .services import recommendations as rec_svc
+
+    return rec_svc.visible_clause(user, scope_query)
+
+
+RULES[Recommendation] = Rule(view=_rec_view, edit=_rec_edit, clause=_rec_clause,
+                             create=_rec_create)
+
+
+def can_report_recommendation(user: User, rec: Recommendation) -> bool:
+    """The school it is addressed to — and whoever manages that school — says what was done."""
+    if not can_view(user, rec) or user.role == Role.VIEWER or rec.status.closed:
+        return False
+    if user.organization_id is not None and user.organization_id == rec.organization_id:
+        return True
+    return manages_org(user, rec.organization)
+
+
+def can_review_recommendation(user: User, rec: Recommendation) -> bool:
+    """The source's reviewing side accepts a report or returns it."""
+    if not can_view(user, rec) or user.role == Role.VIEWER:
+        return False
+    source, obj = _rec_source(rec)
+    return obj is not None and bool(source.can_review(user, obj))
 # --- courses
 # Catalogue: a course is seen by every user of its region (admin: all). A regional course (no
 # municipality) is edited by region users of that region; a methodist creates courses of its
@@ -508,6 +569,8 @@ def can_attach(user: User, owner) -> bool:
         return False
     if can_edit(user, owner):
         return True
+    if isinstance(owner, Recommendation):  # evidence for the school's report
+        return can_report_recommendation(user, owner)
     return user.role == Role.SCHOOL and getattr(owner, "id", None) == user.organization_id \
         and isinstance(owner, Organization)
 
@@ -562,6 +625,7 @@ ATTACHMENT_OWNERS: dict[str, type] = {
     "school_statuses": SchoolStatusRecord,
 }
 ATTACHMENT_OWNERS.update({"roadmaps": Roadmap, "roadmap_item_reports": ItemReport})
+ATTACHMENT_OWNERS["recommendations"] = Recommendation
 ATTACHMENT_OWNERS.update({"enrollments": Enrollment, "development_plans": DevelopmentPlan})
 
 
@@ -577,6 +641,7 @@ RECORD_TYPES: dict[str, type] = {
 }
 RECORD_TYPES.update({"roadmaps": Roadmap, "roadmap_sections": RoadmapSection,
                      "roadmap_items": RoadmapItem, "roadmap_item_reports": ItemReport})
+RECORD_TYPES["recommendations"] = Recommendation
 RECORD_TYPES.update({"courses": Course, "course_topics": CourseTopic, "enrollments": Enrollment,
                      "development_plans": DevelopmentPlan, "plan_deficits": PlanDeficit,
                      "plan_activities": PlanActivity})

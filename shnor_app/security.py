@@ -28,12 +28,25 @@ CSP = (
 )
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _unicode_upper(value):
+    return value.upper() if isinstance(value, str) else value
+
+
 def configure_engine(engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+        # (Before any statement runs: SQLite refuses new functions while one is active.)
+        # SQLite's own lower()/upper() fold only ASCII, so ILIKE would miss «Гимназия» for
+        # «гимназия». Replace them with Python's, which fold Cyrillic (as PostgreSQL does).
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
+        dbapi_conn.create_function("upper", 1, _unicode_upper, deterministic=True)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=5000")

@@ -1,7 +1,7 @@
 """courses: catalogue, topics (with the default list), enrollments, development plans (ИОМ)
 
 Revision ID: 34356a551cdd
-Revises: e32eaef1d295
+Revises: ad7b8d102133
 Create Date: 2026-11-23 11:36:43.233763
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '34356a551cdd'
-down_revision = 'e32eaef1d295'
+down_revision = 'ad7b8d102133'
 branch_labels = None
 depends_on = None
 

@@ -9,11 +9,13 @@ def register_blueprints(app) -> None:
     from .history import bp as history_bp
     from .home import bp as home_bp
     from .registry import bp as registry_bp
+    from .recommendations import bp as recommendations_bp
     from .roadmaps import bp as roadmaps_bp
 
     for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(roadmaps_bp)
+    app.register_blueprint(recommendations_bp)
     from .courses import bp as courses_bp  # after roadmaps: the navigation keeps this order
 
     app.register_blueprint(courses_bp)

@@ -10,6 +10,9 @@ from .users import LoginAttempt, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from .recommendations import (  # noqa: F401
+    NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, RecommendationStatus,
+)
 from .courses import (  # noqa: F401
     ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
     EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,

@@ -35,7 +35,8 @@ FIELD_LABELS = {
     "category": "Квалификационная категория", "teaching_since": "Педагогический стаж с",
     "young_specialist": "Молодой специалист", "management": "Управленческая команда",
     "hired_on": "Принят", "left_on": "Уволен", "deleted_at": "Удалено", "login": "Логин",
-    "role": "Роль", "active": "Активен", "must_change_password": "Сменить пароль при входе",
+    # bandit B105: a label
+    "role": "Роль", "active": "Активен", "must_change_password": "Сменить пароль при входе",  # nosec B105
     "original_name": "Файл", "description": "Описание",
 }
 _SKIP = {"id", "created_at", "updated_at", "created_by_id", "search_text"}

@@ -895,7 +895,8 @@ class _TableParser:
 
     def _continue_item(self, row: _Row) -> None:
         item = self.item
-        assert item is not None
+        if item is None:  # a continuation row always follows an item (see _feed)
+            raise RuntimeError("continuation row without an item")
         fields = {"text": "text", "period": "period_text", "executors": "executors",
                   "expected_result": "expected_result", "indicator": "indicator"}
         for role, attribute in fields.items():

@@ -502,9 +502,7 @@ def filter_items(stmt, filters: Filters, *, user: User | None, today: date):
                 ItemExecutor.organization_id == int(filters.executor))))
         else:
             needle = filters.executor.strip()
-            stmt = stmt.where(or_(RoadmapItem.executors.contains(needle, autoescape=True),
-                                  RoadmapItem.executors.contains(needle.capitalize(),
-                                                                 autoescape=True)))
+            stmt = stmt.where(RoadmapItem.executors.icontains(needle, autoescape=True))
     if filters.overdue:
         stmt = stmt.where(RoadmapItem.period_end < today,
                           RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]))

@@ -88,3 +88,13 @@ def test_no_inline_scripts_in_pages(app, world):
         html = c.get(path).get_data(as_text=True)
         assert "<script>" not in html and "<script " not in html.replace('<script src="', "")
         assert " style=" not in html
+
+
+def test_form_fields_never_render_none_attributes(app, world):
+    """WTForms renders a None attribute as the text "None" (aria-invalid="None",
+    autofocus="None"): invalid ARIA and a focus thief. Templates pass false instead."""
+    c = login(app.test_client(), world.users["admin"])
+    for path in (f"/registry/organizations/{world.school_a.id}/edit", "/registry/organizations/new",
+                 "/roadmaps/new", "/roadmaps/import", "/admin/users/new", "/password"):
+        html = c.get(path).get_data(as_text=True)
+        assert '="None"' not in html, path

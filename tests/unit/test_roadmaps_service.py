@@ -286,3 +286,22 @@ def test_report_validation(world):
                             link="https://school.example/news/1", file_name="протокол.pdf",
                             file_data=b"%PDF-1.4 test")
     assert report.organization_id == world.school_a.id
+
+
+def test_executor_filter_ignores_case_in_russian(world):
+    from datetime import date
+
+    from shnor_app.extensions import db as _db
+    from shnor_app.models import Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection
+    from shnor_app.services import roadmaps as s
+    from sqlalchemy import select as _select
+
+    rm = Roadmap(owner_id=world.school_a.id, title="ДК", year=2026, level=RoadmapLevel.SCHOOL)
+    s.save_roadmap(rm, is_new=True)
+    section = _db.session.scalar(_select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
+    s.add_item(section, {"number": "1.", "text": "Семинар", "executors": "Гимназия № 2, РУО"})
+    s.add_item(section, {"number": "2.", "text": "Совещание", "executors": "ИРО"})
+    for needle in ("гимназия", "ГИМНАЗИЯ", "Гимназия № 2"):
+        stmt = s.filter_items(_select(RoadmapItem).where(RoadmapItem.roadmap_id == rm.id),
+                              s.Filters(executor=needle), user=None, today=date(2026, 1, 1))
+        assert [i.text for i in _db.session.scalars(stmt)] == ["Семинар"], needle

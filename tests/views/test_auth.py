@@ -161,3 +161,21 @@ def test_user_with_a_temporary_password_must_change_it_first(app, world):
     resp = c.post("/login", data={"login": "newbie", "password": PASSWORD, "csrf_token": token})
     assert resp.headers["Location"].endswith("/account/password")
     assert c.get("/registry/organizations").headers["Location"].endswith("/account/password")
+
+
+def test_unknown_login_costs_a_password_check_like_a_known_one(client, world, monkeypatch):
+    """No user enumeration by timing of the obvious kind: an unknown login is checked against
+    a dummy hash, so both paths do the same expensive work."""
+    from shnor_app.services import accounts
+
+    calls = []
+    real = accounts.check_password_hash
+
+    def spy(hash_, password):
+        calls.append(hash_)
+        return real(hash_, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", spy)
+    token = csrf_token(client, "/login")
+    client.post("/login", data={"login": "nobody-here", "password": "x", "csrf_token": token})
+    assert len(calls) == 1

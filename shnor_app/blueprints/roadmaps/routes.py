@@ -21,6 +21,7 @@ from ...models import (
     Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Role, Roadmap,
     RoadmapItem, RoadmapLevel, RoadmapSection,
 )
+from ...services import recommendations
 from ...services import roadmap_export as export
 from ...services import roadmaps as svc
 from ...services.formatting import today
@@ -455,7 +456,9 @@ def item(item_id: int):
                 Attachment.deleted_at.is_(None)).order_by(Attachment.id)):
             files.setdefault(att.object_id, []).append(att)
     section = db.session.get(RoadmapSection, item.section_id)
+    linked_recs = [r for r in recommendations.linked_to_item(item.id) if policy.can_view(user, r)]
     return render_view("roadmaps/item.html", title=str(item), all_reports=reports, files=files,
+                       linked_recs=linked_recs,
                        section=section, report_form=ReportForm(formdata=None),
                        can_view_roadmap=policy.can_view(user, ctx["rm"]), **ctx)
 

@@ -1,0 +1,361 @@
+"""Recommendations: the list of everything given to the schools in scope, and the row actions
+a source page embeds (``recommendations/_block.html``): add, edit, delete, the school's report,
+the reviewer's accept / return.
+
+Row actions answer with the row (htmx) or redirect back to the source page (plain forms).
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import case, func, or_, select
+
+from ... import policy
+from ...extensions import db
+from ...models import (
+    NOT_CLOSED_STATUSES, OPEN_STATUSES, Organization, Recommendation, RecommendationStatus,
+)
+from ...services import recommendations as svc
+from ...services.formatting import today
+from ...services.text import normalize_name
+from ...web import paginate, render_fragment, render_view
+from . import bp
+from .forms import RecommendationForm, ReportForm, ReviewForm
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+# --------------------------------------------------------------------------- context
+
+
+def perms_for(user, rec: Recommendation) -> dict:
+    return {"edit": policy.can_edit(user, rec) and rec.status is RecommendationStatus.OPEN
+            and not rec.report_text,
+            "report": policy.can_report_recommendation(user, rec),
+            "review": policy.can_review_recommendation(user, rec)}
+
+
+def _row_ctx(user, rec: Recommendation, *, listing: bool, source_obj=None, **extra) -> dict:
+    source = svc.SOURCES.get(rec.source_type)
+    obj = source_obj if source_obj is not None else svc.source_object(rec)
+    return {"rec": rec, "perms": perms_for(user, rec), "today": today(), "listing": listing,
+            "source": source, "source_obj": obj, **extra}
+
+
+def _listing() -> bool:
+    return (request.values.get("view") or "") == "list"
+
+
+def _row(user, rec, *, status=200, trigger=None):
+    return render_fragment("recommendations/_row.html", status=status, trigger=trigger,
+                           **_row_ctx(user, rec, listing=_listing()))
+
+
+def _back(rec: Recommendation):
+    if _listing():
+        return redirect(url_for("recommendations.index"))
+    source = svc.SOURCES.get(rec.source_type)
+    obj = svc.source_object(rec)
+    return redirect(source.url(obj) if source and obj is not None
+                    else url_for("recommendations.show", rec_id=rec.id))
+
+
+def block_context(user, source_key: str, source_obj) -> dict:
+    """What ``recommendations/_block.html`` needs on a source's page (a few queries)."""
+    recs = svc.for_source(source_key, source_obj.id)
+    return {"rec_block": {
+        "source_key": source_key, "source_obj": source_obj, "recs": recs,
+        "perms": {r.id: perms_for(user, r) for r in recs},
+        "can_add": policy.can_create(user, Recommendation, source_obj),
+        "today": today()}}
+
+
+def _item_choices(org: Organization | None) -> list[tuple[str, str]]:
+    choices = [("", "— не связана —")]
+    if org is None:
+        return choices
+    for rm, item in svc.linkable_items(org):
+        text = " ".join((item.text or "").split())
+        label = f"{rm.year or ''} · {item.number or '—'} {text[:90]}{'…' if len(text) > 90 else ''}"
+        choices.append((str(item.id), label.strip(" ·")))
+    return choices
+
+
+def _form_row(user, *, form, rec=None, source_key=None, source_obj=None, status=200):
+    org = rec.organization if rec is not None else db.session.get(
+        Organization, svc.source_for(source_key).school_of(source_obj) or 0)
+    form.roadmap_item_id.choices = _item_choices(org)
+    return render_view("recommendations/row_page.html", "recommendations/_row_form.html",
+                       fragment="recommendations/_row_form.html", status=status, form=form,
+                       rec=rec, source_key=source_key, source_obj=source_obj,
+                       listing=_listing(), org=org,
+                       title="Рекомендация" if rec else "Новая рекомендация")
+
+
+def _data(form: RecommendationForm) -> dict:
+    return {"text": form.text.data, "responsible": form.responsible.data,
+            "due_date": form.due_date.data, "roadmap_item_id": form.roadmap_item_id.data}
+
+
+def _apply_errors(form, err: svc.RecommendationError) -> None:
+    for name, message in err.errors.items():
+        if name in form._fields:
+            form[name].errors = list(form[name].errors or []) + [message]
+    if not err.errors:
+        form.form_errors.append(str(err))
+
+
+# --------------------------------------------------------------------------- list
+
+
+def _filters() -> dict:
+    return {"status": request.args.get("status", "open"),
+            "q": (request.args.get("q") or "").strip(),
+            "kind": request.args.get("kind", "")}
+
+
+@bp.get("/")
+@login_required
+def index():
+    user = _user()
+    f = _filters()
+    stmt = policy.scope_query(user, Recommendation).join(
+        Organization, Organization.id == Recommendation.organization_id)
+    now = today()
+    if f["status"] == "open":
+        stmt = stmt.where(Recommendation.status.in_(OPEN_STATUSES))
+    elif f["status"] == "overdue":
+        stmt = stmt.where(Recommendation.status.in_(NOT_CLOSED_STATUSES),
+                          Recommendation.due_date < now)
+    elif f["status"] in RecommendationStatus.__members__:
+        stmt = stmt.where(Recommendation.status == RecommendationStatus[f["status"]])
+    if f["kind"] in svc.SOURCES:
+        stmt = stmt.where(Recommendation.source_type == f["kind"])
+    if f["q"]:
+        like = f"%{normalize_name(f['q'])}%"
+        stmt = stmt.where(or_(Organization.search_text.like(like),
+                              Recommendation.search_text.like(like)))
+    stmt = stmt.order_by(Recommendation.due_date.is_(None), Recommendation.due_date,
+                         Recommendation.id)
+    page = paginate(stmt)
+    objs = svc.source_objects(page.items)
+    rows = [_row_ctx(user, r, listing=True, source_obj=objs.get((r.source_type, r.source_id)))
+            for r in page.items]
+    args = {k: v for k, v in f.items() if v}
+    return render_view("recommendations/index.html", "recommendations/_table.html",
+                       title="Рекомендации школам", rows=rows, page=page, filters=f, args=args,
+                       sources=svc.SOURCES, statuses=list(RecommendationStatus))
+
+
+@bp.get("/<int:rec_id>")
+@login_required
+def show(rec_id: int):
+    user = _user()
+    rec = policy.get_or_404(user, Recommendation, rec_id)
+    if request.htmx and not request.htmx.boosted:
+        return _row(user, rec)
+    return render_view("recommendations/show.html", title=str(rec),
+                       **_row_ctx(user, rec, listing=True))
+
+
+# --------------------------------------------------------------------------- text
+
+
+@bp.route("/new/<source_key>/<int:source_id>", methods=["GET", "POST"])
+@login_required
+def new(source_key: str, source_id: int):
+    user = _user()
+    source = svc.SOURCES.get(source_key) or abort(404)
+    obj = policy.get_or_404(user, source.model, source_id)
+    policy.require_create(user, Recommendation, obj)
+    if request.method == "GET":
+        return _form_row(user, form=RecommendationForm(formdata=None), source_key=source_key,
+                         source_obj=obj)
+    form = RecommendationForm()
+    form.roadmap_item_id.choices = []
+    if form.validate_on_submit():
+        try:
+            rec = svc.add(source_key, obj, _data(form), by=user)
+        except svc.RecommendationError as err:
+            db.session.rollback()
+            _apply_errors(form, err)
+        else:
+            if request.htmx:
+                return _row(user, rec, trigger={"notice": {"text": "Рекомендация добавлена."}})
+            flash("Рекомендация добавлена.", "success")
+            return redirect(source.url(obj))
+    return _form_row(user, form=form, source_key=source_key, source_obj=obj, status=422)
+
+
+@bp.route("/<int:rec_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(rec_id: int):
+    user = _user()
+    rec = policy.get_or_404(user, Recommendation, rec_id)
+    policy.require(perms_for(user, rec)["edit"])
+    if request.method == "GET":
+        form = RecommendationForm(formdata=None, obj=rec)
+        form.roadmap_item_id.data = str(rec.roadmap_item_id or "")
+        return _form_row(user, form=form, rec=rec)
+    form = RecommendationForm()
+    form.roadmap_item_id.choices = []
+    if form.validate_on_submit():
+        try:
+            svc.update(rec, _data(form), by=user)
+        except svc.RecommendationError as err:
+            db.session.rollback()
+            rec = db.session.get(Recommendation, rec_id)
+            _apply_errors(form, err)
+        else:
+            if request.htmx:
+                return _row(user, rec, trigger={"notice": {"text": "Рекомендация сохранена."}})
+            flash("Рекомендация сохранена.", "success")
+            return _back(rec)
+    return _form_row(user, form=form, rec=rec, status=422)
+
+
+@bp.post("/<int:rec_id>/delete")
+@login_required
+def delete(rec_id: int):
+    user = _user()
+    rec = policy.get_or_404(user, Recommendation, rec_id)
+    policy.require(perms_for(user, rec)["edit"])
+    back = _back(rec)
+    try:
+        svc.delete(rec, by=user)
+    except svc.RecommendationError as err:
+        db.session.rollback()
+        if request.htmx:
+            return render_fragment("errors/_message.html", status=422,
+                                   title="Рекомендация не удалена", message=str(err))
+        flash(str(err), "error")
+        return back
+    if request.htmx:
+        return render_fragment("recommendations/_row_deleted.html",
+                               trigger={"notice": {"text": "Рекомендация удалена."}})
+    flash("Рекомендация удалена (запись сохранена в истории).", "success")
+    return back
+
+
+# --------------------------------------------------------------------------- report & review
+
+
+def _action_row(user, rec, *, action: str, form, status=200):
+    return render_view("recommendations/row_page.html", "recommendations/_row_action.html",
+                       fragment="recommendations/_row_action.html", status=status,
+                       action=action, form=form,
+                       title="Отчёт школы" if action == "report" else "Вернуть на доработку",
+                       **_row_ctx(user, rec, listing=_listing()))
+
+
+@bp.route("/<int:rec_id>/report", methods=["GET", "POST"])
+@login_required
+def report(rec_id: int):
+    user = _user()
+    rec = policy.get_or_404(user, Recommendation, rec_id)
+    policy.require(policy.can_report_recommendation(user, rec))
+    if request.method == "GET":
+        return _action_row(user, rec, action="report",
+                           form=ReportForm(formdata=None, report_text=rec.report_text))
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            svc.report(rec, text=form.report_text.data, by=user)
+        except svc.RecommendationError as err:
+            db.session.rollback()
+            rec = db.session.get(Recommendation, rec_id)
+            _apply_errors(form, err)
+        else:
+            if request.htmx:
+                return _row(user, rec, trigger={"notice": {"text": "Отчёт отправлен на проверку."},
+                                                "recommendations-changed": True})
+            flash("Отчёт по рекомендации отправлен на проверку.", "success")
+            return _back(rec)
+    return _action_row(user, rec, action="report", form=form, status=422)
+
+
+@bp.post("/<int:rec_id>/accept")
+@login_required
+def accept(rec_id: int):
+    user = _user()
+    rec = policy.get_or_404(user, Recommendation, rec_id)
+    policy.require(policy.can_review_recommendation(user, rec))
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _action_row(user, rec, action="return", form=form, status=422)
+    try:
+        svc.accept(rec, by=user, comment=form.comment.data)
+    except svc.RecommendationError as err:
+        db.session.rollback()
+        rec = db.session.get(Recommendation, rec_id)
+        if request.htmx:
+            return _row(user, rec, status=422, trigger={"notice": {"text": str(err)}})
+        flash(str(err), "error")
+        return _back(rec)
+    if request.htmx:
+        return _row(user, rec, trigger={"notice": {"text": "Рекомендация принята как выполненная."},
+                                        "recommendations-changed": True})
+    flash("Рекомендация принята как выполненная.", "success")
+    return _back(rec)
+
+
+@bp.route("/<int:rec_id>/return", methods=["GET", "POST"])
+@login_required
+def return_(rec_id: int):
+    user = _user()
+    rec = policy.get_or_404(user, Recommendation, rec_id)
+    policy.require(policy.can_review_recommendation(user, rec))
+    if request.method == "GET":
+        return _action_row(user, rec, action="return", form=ReviewForm(formdata=None))
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            svc.return_(rec, by=user, comment=form.comment.data)
+        except svc.RecommendationError as err:
+            db.session.rollback()
+            rec = db.session.get(Recommendation, rec_id)
+            _apply_errors(form, err)
+        else:
+            if request.htmx:
+                return _row(user, rec, trigger={"notice": {"text": "Рекомендация возвращена школе."},
+                                                "recommendations-changed": True})
+            flash("Рекомендация возвращена школе на доработку.", "success")
+            return _back(rec)
+    return _action_row(user, rec, action="return", form=form, status=422)
+
+
+# --------------------------------------------------------------------------- start page
+
+
+def home_panel(user, now):
+    """Open and overdue recommendations for the start page, or None when there are none.
+
+    «Open» is what the school still has to do (new or returned); a reported one waits for the
+    reviewer and is listed for those who may accept it.
+    """
+    if not svc.SOURCES:
+        return None
+    base = policy.scope_query(user, Recommendation)
+    sub = base.where(Recommendation.status.in_(NOT_CLOSED_STATUSES)).subquery()
+    row = db.session.execute(select(
+        func.sum(case((sub.c.status.in_([s.name for s in OPEN_STATUSES]), 1), else_=0)),
+        func.sum(case((sub.c.due_date < now, 1), else_=0)),
+        func.sum(case((sub.c.status == RecommendationStatus.REPORTED.name, 1), else_=0)),
+    )).one()
+    n_open, n_overdue, n_reported = (int(v or 0) for v in row)
+    if not (n_open or n_reported):
+        return None
+    open_recs = db.session.scalars(
+        base.where(Recommendation.status.in_(OPEN_STATUSES))
+        .order_by(Recommendation.due_date.is_(None), Recommendation.due_date,
+                  Recommendation.id).limit(10)).all()
+    reported = db.session.scalars(
+        base.where(Recommendation.status == RecommendationStatus.REPORTED)
+        .order_by(Recommendation.reported_at).limit(10)).all()
+    to_review = [r for r in reported if policy.can_review_recommendation(user, r)]
+    objs = svc.source_objects(list(open_recs) + to_review)
+    return {"open": open_recs, "to_review": to_review, "n_open": n_open,
+            "n_overdue": n_overdue, "n_reported": n_reported, "today": now,
+            "sources": svc.SOURCES, "objs": objs}

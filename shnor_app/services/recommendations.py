@@ -1,0 +1,351 @@
+"""Recommendations to schools: the rules of their life cycle, shared by every source.
+
+A part of the application that gives recommendations (visits, interview protocols, meetings)
+registers itself as a *source*::
+
+    recommendations.register_source(
+        "visit", Visit, kind_label="Посещение",
+        label=lambda v: f"Посещение {v.school.short_name} {fmt_date(v.visit_date)}",
+        url=lambda v: url_for("visits.show", visit_id=v.id),
+        can_edit=policy.can_edit_visit_recommendations,  # add, change, delete the text
+        can_review=policy.can_review_visit,               # accept or return a school's report
+        date_of=lambda v: v.visit_date,                   # a due date cannot precede it
+        school_of=lambda v: v.school_id)                  # whom they are addressed to
+
+and then uses the functions below (or the shared block ``recommendations/_block.html`` with
+:func:`block_context`). Every write validates, changes and commits; the audit listener keeps
+before → after.
+
+Life cycle: ``OPEN`` → (school reports) ``REPORTED`` → (reviewer) ``ACCEPTED`` or
+``RETURNED`` → (school reports again) ``REPORTED`` … A reviewer may also accept an open one
+(checked on the spot) and return an accepted one (accepted by mistake).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from sqlalchemy import and_, case, false, func, or_, select
+
+from ..extensions import db
+from ..models import (
+    NOT_CLOSED_STATUSES, OPEN_STATUSES, Organization, OrgKind, Recommendation,
+    RecommendationStatus, Roadmap, RoadmapItem, User,
+)
+from ..models.base import utcnow
+from . import audit as audit_service
+from .formatting import fmt_date
+
+audit_service.FIELD_LABELS.update({
+    "text": "Текст", "responsible": "Ответственный", "due_date": "Срок",
+    "report_text": "Отчёт школы", "review_comment": "Замечание проверяющего",
+    "roadmap_item_id": "Пункт дорожной карты",
+})
+
+TEXT_MAX = 4000
+REPORT_MAX = 8000
+
+
+class RecommendationError(ValueError):
+    """A change refused by the rules; the message is for the user (Russian)."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    model: type
+    kind_label: str
+    label: Callable[[Any], str]
+    url: Callable[[Any], str]
+    can_edit: Callable[[User, Any], bool]
+    can_review: Callable[[User, Any], bool]
+    date_of: Callable[[Any], date | None] = field(default=lambda obj: None)
+    school_of: Callable[[Any], int | None] = field(default=lambda obj: None)
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register_source(key: str, model: type, *, kind_label: str, label, url, can_edit,
+                    can_review, date_of=None, school_of=None) -> Source:
+    source = Source(key, model, kind_label, label, url, can_edit, can_review,
+                    date_of or (lambda obj: None), school_of or (lambda obj: None))
+    SOURCES[key] = source
+    return source
+
+
+def unregister_source(key: str) -> None:
+    SOURCES.pop(key, None)
+
+
+def source_for(key: str) -> Source:
+    try:
+        return SOURCES[key]
+    except KeyError:
+        raise LookupError(f"unknown recommendation source {key!r}") from None
+
+
+def source_object(rec: Recommendation):
+    source = SOURCES.get(rec.source_type)
+    return db.session.get(source.model, rec.source_id) if source else None
+
+
+def source_objects(recs) -> dict[tuple[str, int], Any]:
+    """The sources of many recommendations, one query per source kind."""
+    wanted: dict[str, set[int]] = {}
+    for rec in recs:
+        wanted.setdefault(rec.source_type, set()).add(rec.source_id)
+    out = {}
+    for key, ids in wanted.items():
+        source = SOURCES.get(key)
+        if source is None:
+            continue
+        for obj in db.session.scalars(select(source.model).where(source.model.id.in_(ids))):
+            out[(key, obj.id)] = obj
+    return out
+
+
+def visible_clause(user: User, scope_query):
+    """Recommendations whose source ``user`` may see (SQL), whatever kind the source is."""
+    conds = []
+    for key, source in SOURCES.items():
+        ids = scope_query(user, source.model, select(source.model.id))
+        conds.append(and_(Recommendation.source_type == key, Recommendation.source_id.in_(ids)))
+    return or_(*conds) if conds else false()
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _clean(value) -> str:
+    return (value or "").strip() if isinstance(value, str) else ""
+
+
+def validate(data: dict, *, not_before: date | None = None) -> dict[str, str]:
+    """Field → message for what is wrong in ``data`` (text, responsible, due_date)."""
+    errors: dict[str, str] = {}
+    text = _clean(data.get("text"))
+    if not text:
+        errors["text"] = "Напишите текст рекомендации."
+    elif len(text) > TEXT_MAX:
+        errors["text"] = f"Текст рекомендации длиннее {TEXT_MAX} знаков — сократите его."
+    if len(_clean(data.get("responsible"))) > 300:
+        errors["responsible"] = "Ответственный: не больше 300 знаков."
+    due = data.get("due_date")
+    if due is not None and not isinstance(due, date):
+        errors["due_date"] = "Срок — дата в формате ДД.ММ.ГГГГ."
+    elif due is not None and not_before is not None and due < not_before:
+        errors["due_date"] = (f"Срок не может быть раньше даты, когда рекомендация дана "
+                              f"({fmt_date(not_before)}).")
+    return errors
+
+
+def _check(data: dict, not_before: date | None) -> None:
+    errors = validate(data, not_before=not_before)
+    if errors:
+        raise RecommendationError(" ".join(errors.values()), errors)
+
+
+def _apply(rec: Recommendation, data: dict) -> None:
+    rec.text = _clean(data.get("text"))
+    rec.responsible = _clean(data.get("responsible")) or None
+    rec.due_date = data.get("due_date")
+    if "roadmap_item_id" in data:
+        item_id = data.get("roadmap_item_id") or None
+        rec.roadmap_item_id = int(item_id) if item_id else None
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def add(source_key: str, source_obj, data: dict, *, by: User | None = None,
+        organization_id: int | None = None, commit: bool = True) -> Recommendation:
+    """A new recommendation of ``source_obj``, addressed to its school (or ``organization_id``).
+
+    ``commit=False`` only flushes: a source saving itself and its recommendations in one
+    transaction commits once (and rolls everything back on error).
+    """
+    source = source_for(source_key)
+    _check(data, source.date_of(source_obj))
+    org_id = organization_id or source.school_of(source_obj)
+    if not org_id:
+        raise RecommendationError("Не указано, какой школе адресована рекомендация.")
+    position = db.session.scalar(select(func.coalesce(func.max(Recommendation.position), 0))
+                                 .where(Recommendation.source_type == source_key,
+                                        Recommendation.source_id == source_obj.id)) or 0
+    rec = Recommendation(source_type=source_key, source_id=source_obj.id,
+                         organization_id=org_id, position=position + 1,
+                         status=RecommendationStatus.OPEN,
+                         created_by_id=getattr(by, "id", None))
+    _apply(rec, data)
+    db.session.add(rec)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return rec
+
+
+def update(rec: Recommendation, data: dict, *, by: User | None = None,
+           commit: bool = True) -> Recommendation:
+    source = source_for(rec.source_type)
+    _check(data, source.date_of(source_object(rec)))
+    _apply(rec, data)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return rec
+
+
+def delete(rec: Recommendation, *, by: User | None = None, commit: bool = True) -> None:
+    if rec.status is not RecommendationStatus.OPEN or rec.report_text:
+        raise RecommendationError(
+            "Школа уже отчиталась по этой рекомендации — её нельзя удалить. "
+            "Если она больше не нужна, примите отчёт с комментарием.")
+    rec.deleted_at = utcnow()
+    if commit:
+        db.session.commit()
+
+
+def report(rec: Recommendation, *, text: str, by: User) -> Recommendation:
+    """The school says what was done. A new report replaces a previous one under review."""
+    text = _clean(text)
+    if not text:
+        raise RecommendationError("Напишите, что сделано по рекомендации.",
+                                  {"report_text": "Напишите, что сделано по рекомендации."})
+    if len(text) > REPORT_MAX:
+        msg = f"Отчёт длиннее {REPORT_MAX} знаков — сократите его или приложите файл."
+        raise RecommendationError(msg, {"report_text": msg})
+    if rec.status.closed:
+        raise RecommendationError("Рекомендация уже принята как выполненная.")
+    rec.report_text = text
+    rec.reported_at = utcnow()
+    rec.reported_by_id = by.id
+    rec.status = RecommendationStatus.REPORTED
+    db.session.commit()
+    return rec
+
+
+def accept(rec: Recommendation, *, by: User, comment: str | None = None) -> Recommendation:
+    if rec.status.closed:
+        raise RecommendationError("Рекомендация уже принята.")
+    comment = _clean(comment)
+    if len(comment) > TEXT_MAX:
+        raise RecommendationError(f"Комментарий длиннее {TEXT_MAX} знаков.")
+    rec.status = RecommendationStatus.ACCEPTED
+    rec.review_comment = comment or None
+    rec.reviewed_at = utcnow()
+    rec.reviewed_by_id = by.id
+    db.session.commit()
+    return rec
+
+
+def return_(rec: Recommendation, *, by: User, comment: str) -> Recommendation:
+    """Back to the school with what is missing (the comment is required)."""
+    comment = _clean(comment)
+    if not comment:
+        msg = "Напишите, что нужно доделать: школа увидит этот комментарий."
+        raise RecommendationError(msg, {"review_comment": msg})
+    if len(comment) > TEXT_MAX:
+        raise RecommendationError(f"Комментарий длиннее {TEXT_MAX} знаков.")
+    if rec.status not in (RecommendationStatus.REPORTED, RecommendationStatus.ACCEPTED):
+        raise RecommendationError("Вернуть можно только рекомендацию, по которой школа отчиталась.")
+    rec.status = RecommendationStatus.RETURNED
+    rec.review_comment = comment
+    rec.reviewed_at = utcnow()
+    rec.reviewed_by_id = by.id
+    db.session.commit()
+    return rec
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def for_source(source_key: str, source_id: int) -> list[Recommendation]:
+    return list(db.session.scalars(
+        select(Recommendation).where(Recommendation.source_type == source_key,
+                                     Recommendation.source_id == source_id,
+                                     Recommendation.deleted_at.is_(None))
+        .order_by(Recommendation.position, Recommendation.id)))
+
+
+@dataclass
+class Counts:
+    open: int = 0
+    overdue: int = 0
+    reported: int = 0
+    accepted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.open + self.reported + self.accepted
+
+
+def counts_by_source(source_key: str, source_ids, today: date) -> dict[int, Counts]:
+    """Per source object: open / overdue / reported / accepted counts, in one query."""
+    ids = list(source_ids)
+    if not ids:
+        return {}
+    R = Recommendation
+    overdue = and_(R.status.in_(NOT_CLOSED_STATUSES), R.due_date < today)
+    rows = db.session.execute(
+        select(R.source_id,
+               func.sum(case((R.status.in_(OPEN_STATUSES), 1), else_=0)),
+               func.sum(case((overdue, 1), else_=0)),
+               func.sum(case((R.status == RecommendationStatus.REPORTED, 1), else_=0)),
+               func.sum(case((R.status == RecommendationStatus.ACCEPTED, 1), else_=0)))
+        .where(R.source_type == source_key, R.source_id.in_(ids), R.deleted_at.is_(None))
+        .group_by(R.source_id))
+    return {sid: Counts(int(o or 0), int(d or 0), int(r or 0), int(a or 0))
+            for sid, o, d, r, a in rows}
+
+
+def open_counts_by_school(org_ids, today: date) -> dict[int, Counts]:
+    """Per school: open / overdue / reported / accepted, every source kind, one query."""
+    ids = list(org_ids)
+    if not ids:
+        return {}
+    R = Recommendation
+    overdue = and_(R.status.in_(NOT_CLOSED_STATUSES), R.due_date < today)
+    rows = db.session.execute(
+        select(R.organization_id,
+               func.sum(case((R.status.in_(OPEN_STATUSES), 1), else_=0)),
+               func.sum(case((overdue, 1), else_=0)),
+               func.sum(case((R.status == RecommendationStatus.REPORTED, 1), else_=0)),
+               func.sum(case((R.status == RecommendationStatus.ACCEPTED, 1), else_=0)))
+        .where(R.organization_id.in_(ids), R.deleted_at.is_(None),
+               R.source_type.in_(list(SOURCES) or [""]))
+        .group_by(R.organization_id))
+    return {oid: Counts(int(o or 0), int(d or 0), int(r or 0), int(a or 0))
+            for oid, o, d, r, a in rows}
+
+
+def linkable_items(org: Organization, limit: int = 400) -> list[tuple[Roadmap, RoadmapItem]]:
+    """Roadmap items a recommendation to ``org`` may be linked to: the school's own roadmaps
+    and the municipal ones of its municipality."""
+    owners = select(Organization.id).where(
+        Organization.deleted_at.is_(None),
+        or_(Organization.id == org.id,
+            and_(Organization.municipality_id == org.municipality_id,
+                 Organization.kind == OrgKind.MUNICIPAL_AUTHORITY)))
+    rows = db.session.execute(
+        select(Roadmap, RoadmapItem).join(RoadmapItem, RoadmapItem.roadmap_id == Roadmap.id)
+        .where(Roadmap.owner_id.in_(owners), Roadmap.deleted_at.is_(None),
+               RoadmapItem.deleted_at.is_(None))
+        .order_by(Roadmap.year.desc(), Roadmap.id, RoadmapItem.position).limit(limit)).all()
+    return [(rm, item) for rm, item in rows]
+
+
+def linked_to_item(item_id: int) -> list[Recommendation]:
+    return list(db.session.scalars(
+        select(Recommendation).where(Recommendation.roadmap_item_id == item_id,
+                                     Recommendation.deleted_at.is_(None),
+                                     Recommendation.source_type.in_(list(SOURCES) or [""]))
+        .order_by(Recommendation.due_date, Recommendation.id)))

@@ -139,7 +139,7 @@ def _scope_line(scope: Scope, on: date) -> str:
 
 RULE_NOTE = ("Доля = педагоги, завершившие курс за 3 года до даты отчёта ÷ педагоги, работающие "
              "в школе на эту дату. Показатель 2.1: 100 % — 3 балла, менее — 0 баллов. "
-             "Показатель 3.2: курсы по работе со слабоуспевающими обучающимися.")
+             "* Показатель 3.2: курс по работе со слабоуспевающими и неуспевающими обучающимися.")
 
 
 @dataclass
@@ -170,8 +170,8 @@ def coverage_table(report: CoverageReport) -> ReportTable:
                             "Последний курс"], rows, [0.05, 0.35, 0.25, 0.18, 0.17],
                            note=RULE_NOTE, sheet="Охват КПК")
     first = "Муниципалитет" if scope.level == "region" else "Школа"
-    columns = [first, "Педагогов", "Прошли курс за 3 года", "Доля, %", "Баллы (2.1)",
-               "Курс по работе со слабоуспевающими", "Доля, % (3.2)", "Без курса за 3 года"]
+    columns = [first, "Педагогов", "Прошли курс за 3 года", "Доля, %", "Баллы 2.1",
+               "Курс 3.2*, чел.", "Доля 3.2, %", "Без курса за 3 года"]
     if scope.level == "region":
         columns.insert(1, "Школ")
 
@@ -185,7 +185,7 @@ def coverage_table(report: CoverageReport) -> ReportTable:
     rows = [cells(r.label, r.coverage, r.schools) for r in report.rows]
     t = report.total
     tot = cells("Итого", t, sum(r.schools for r in report.rows))
-    tot[columns.index("Баллы (2.1)")] = "—"
+    tot[columns.index("Баллы 2.1")] = "—"
     widths = [0.28, 0.09, 0.11, 0.09, 0.09, 0.13, 0.1, 0.11]
     if scope.level == "region":
         widths = [0.24, 0.06, 0.09, 0.1, 0.08, 0.08, 0.13, 0.1, 0.12]
@@ -390,11 +390,11 @@ def _plan_pdf(plan, deficits, activities, on, size, max_def, max_act, def_chars,
                      "", ""])
     if len(rows) == 1:
         rows.append([pdf.para("—", st["cell"]), "", pdf.para("не запланированы", st["cell"]), "", ""])
-    story.append(pdf.table(rows, [width * f for f in (0.05, 0.17, 0.45, 0.11, 0.22)],
+    story.append(pdf.table(rows, [width * f for f in (0.05, 0.2, 0.39, 0.13, 0.23)],
                            font=pdf.SERIF))
     done = sum(1 for a in activities if a.done)
     story += [Spacer(1, 6), pdf.para(f"Выполнено мероприятий: {done} из {len(activities)} "
-                                     f"на {fmt_date_long(on)}.", st["base"]),
+                                     f"на {fmt_date_long(on)}", st["base"]),
               Spacer(1, 14),
               pdf.para("Составил(а): ____________________ / ____________________", st["base"]),
               Spacer(1, 8),

@@ -135,7 +135,7 @@ def index():
         page=page, filters=f, counts=svc.enrollment_counts(c.id for c in page.items),
         topics=svc.topics(), formats=CourseFormat,
         args={k: v for k, v in f.items() if v},
-        can_create=policy.can_create(user, Course))
+        can_create=policy.can_create(user, Course), can_import=policy.can_manage_enrollments(user))
 
 
 def _course_form(user, course: Course | None) -> CourseForm:
@@ -312,7 +312,7 @@ def enrollments():
         "courses/enrollments.html", "courses/_enrollments_list.html", title="Записи на курсы",
         page=page, filters=f, statuses=EnrollmentStatus, schools=_visible_schools(user),
         courses=courses, perms=_row_perms(user, page.items), show_course=True,
-        args={k: v for k, v in f.items() if v})
+        args={k: v for k, v in f.items() if v}, can_import=policy.can_manage_enrollments(user))
 
 
 @bp.get("/<int:course_id>")
@@ -553,50 +553,51 @@ def _report_filters(user, scope, on) -> dict:
             "schools": schools}
 
 
-@bp.get("/reports/coverage")
-@login_required
-def coverage():
+def _report_view(page: str, fragment: str, title: str, build):
+    """A report page: the filters (date, municipality, school) decide the scope; ``build``
+    (scope, on) → context of the table, which htmx swaps in place when a filter changes."""
     user = _user()
     on = _date_arg()
     scope = _report_scope(user)
-    report = reports.coverage_report(scope, on)
-    return render_view("courses/coverage.html", "courses/_coverage_body.html",
-                       title="Охват педагогов курсами", report=report,
-                       args={**scope.args, "on": on.isoformat()}, **_report_filters(user, scope, on))
+    return render_view(page, fragment, title=title, args={**scope.args, "on": on.isoformat()},
+                       **_report_filters(user, scope, on), **build(scope, on))
+
+
+def _report_download(fmt: str, stem: str, table):
+    """An export of a report: ``table`` (scope, on) → ReportTable, as .xlsx or PDF."""
+    _export_format(fmt)
+    on = _date_arg()
+    return _download(reports.export_table(table(_report_scope(_user()), on), fmt), fmt, stem)
+
+
+@bp.get("/reports/coverage")
+@login_required
+def coverage():
+    return _report_view("courses/coverage.html", "courses/_coverage_body.html",
+                        "Охват педагогов курсами",
+                        lambda scope, on: {"report": reports.coverage_report(scope, on)})
 
 
 @bp.get("/reports/coverage/export.<fmt>")
 @login_required
 def coverage_export(fmt: str):
-    _export_format(fmt)
-    user = _user()
-    on = _date_arg()
-    report = reports.coverage_report(_report_scope(user), on)
-    return _download(reports.export_table(reports.coverage_table(report), fmt), fmt,
-                     "kpk-coverage")
+    return _report_download(fmt, "kpk-coverage", lambda scope, on: reports.coverage_table(
+        reports.coverage_report(scope, on)))
 
 
 @bp.get("/reports/untrained")
 @login_required
 def untrained():
-    user = _user()
-    on = _date_arg()
-    scope = _report_scope(user)
-    rows = reports.untrained_report(scope, on)
-    return render_view("courses/untrained.html", "courses/_untrained_body.html",
-                       title="Педагоги без курсов за 3 года", rows=rows,
-                       args={**scope.args, "on": on.isoformat()}, **_report_filters(user, scope, on))
+    return _report_view("courses/untrained.html", "courses/_untrained_body.html",
+                        "Педагоги без курсов за 3 года",
+                        lambda scope, on: {"rows": reports.untrained_report(scope, on)})
 
 
 @bp.get("/reports/untrained/export.<fmt>")
 @login_required
 def untrained_export(fmt: str):
-    _export_format(fmt)
-    user = _user()
-    on = _date_arg()
-    scope = _report_scope(user)
-    table = reports.untrained_table(scope, on, reports.untrained_report(scope, on))
-    return _download(reports.export_table(table, fmt), fmt, "kpk-no-course")
+    return _report_download(fmt, "kpk-no-course", lambda scope, on: reports.untrained_table(
+        scope, on, reports.untrained_report(scope, on)))
 
 
 def _trained_scope(user):
@@ -783,7 +784,9 @@ def _plan_parts(plan: DevelopmentPlan):
 
 def _activity_form(user, plan: DevelopmentPlan, act: PlanActivity | None = None,
                    formdata=True) -> ActivityForm:
-    form = ActivityForm(obj=act) if formdata else ActivityForm(formdata=None, obj=act)
+    prefix = f"activity-{act.id}" if act is not None else "activity"
+    form = ActivityForm(obj=act, prefix=prefix) if formdata else \
+        ActivityForm(formdata=None, obj=act, prefix=prefix)
     courses = _open_courses(user)
     if act is not None and act.course is not None and act.course not in courses:
         courses.append(act.course)
@@ -805,7 +808,7 @@ def _plan_context(user, plan, **extra) -> dict:
     deficits, activities = _plan_parts(plan)
     ctx = {"plan": plan, "deficits": deficits, "activities": activities, "today": today(),
            "can_edit": policy.can_edit(user, plan), "deficit_kinds": DeficitKind,
-           "deficit_form": DeficitForm(formdata=None),
+           "deficit_form": DeficitForm(formdata=None, prefix="deficit"),
            "activity_form": _activity_form(user, plan, formdata=False),
            "progress": svc.plan_progress([plan.id], today())[plan.id]}
     ctx.update(extra)
@@ -853,7 +856,7 @@ def deficit_add(plan_id: int):
     user = _user()
     p = policy.get_or_404(user, DevelopmentPlan, plan_id)
     policy.require_create(user, PlanDeficit, p)
-    form = DeficitForm()
+    form = DeficitForm(prefix="deficit")
     if form.validate_on_submit():
         svc.add_deficit(p, DeficitKind[form.kind.data], form.description.data)
         if request.htmx:

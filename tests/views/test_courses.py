@@ -61,7 +61,7 @@ def test_methodist_creates_a_municipal_course_with_errors_kept(login_as, world):
     assert "Региональный" not in form and f"Муниципальный: {world.muni.name}" in form
     data = {"title": "Школа молодого педагога", "provider_kind": "OTHER", "provider_org_id": "",
             "provider_name": "УО Приречного района", "hours": "0", "topic_id": str(topic().id),
-            "format": "IN_PERSON", "municipality_id": str(world.muni.id),
+            "format": "IN_PERSON", "municipality_id": f"m{world.muni.id}",
             "start_date": "2026-03-01", "end_date": "2026-02-01"}
     resp = post(c, "/courses/new", data)
     assert resp.status_code == 422
@@ -76,6 +76,25 @@ def test_methodist_creates_a_municipal_course_with_errors_kept(login_as, world):
     course = db.session.scalar(select(Course).where(Course.title == "Школа молодого педагога"))
     assert course.municipality_id == world.muni.id and course.region_id == world.region.id
     assert course.created_by_id == world.users["methodist"].id
+    # a methodist cannot make a course regional, nor another municipality's
+    for owner in (f"r{world.region.id}", f"m{world.muni2.id}"):
+        resp = post(c, f"/courses/{course.id}/edit", {**data, "municipality_id": owner})
+        assert resp.status_code in (403, 404, 422)
+    db.session.refresh(course)
+    assert course.municipality_id == world.muni.id
+
+
+def test_admin_creates_a_regional_course_for_a_chosen_region(login_as, world):
+    c = login_as("admin")
+    assert f"Региональный: {world.region2.name}" in c.get("/courses/new").get_data(as_text=True)
+    resp = post(c, "/courses/new", {"title": "Оценивание ВПР", "provider_kind": "INSTITUTE",
+                                    "provider_org_id": str(world.institute.id), "provider_name": "",
+                                    "hours": "24", "topic_id": str(topic().id), "format": "DISTANCE",
+                                    "municipality_id": f"r{world.region.id}"})
+    assert resp.status_code == 302
+    course = db.session.scalar(select(Course).where(Course.title == "Оценивание ВПР"))
+    assert (course.region_id, course.municipality_id) == (world.region.id, None)
+    assert course.provider_name == world.institute.short_name
 
 
 def test_school_enrolls_two_teachers_by_ticking_the_staff_list(login_as, setup, world):

@@ -19,7 +19,7 @@ from ...extensions import db
 from ...models import (
     ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
     EnrollmentStatus, Municipality, OrgKind, Organization, PlanActivity, PlanDeficit, PlanKind,
-    Role, StaffMember,
+    Region, Role, StaffMember,
 )
 from ...services import course_import
 from ...services import course_reports as reports
@@ -150,18 +150,21 @@ def _course_form(user, course: Course | None) -> CourseForm:
         .order_by(Organization.short_name)).all()
     form.provider_org_id.choices = [("", "— нет в реестре —")] + [
         (str(o.id), o.short_name) for o in providers]
-    owners = [("", "Региональный (виден всем муниципалитетам области)")] \
-        if user.role in (Role.ADMIN, Role.REGION) else []
+    owners = []
+    if user.role in (Role.ADMIN, Role.REGION):
+        for r in db.session.scalars(policy.scope_query(user, Region).order_by(Region.name)):
+            owners.append((f"r{r.id}", f"Региональный: {r.name} (виден всем муниципалитетам)"))
     for m in _municipalities(user):
         if user.role != Role.METHODIST or m.id == user.municipality_id:
-            owners.append((str(m.id), f"Муниципальный: {m.name}"))
+            owners.append((f"m{m.id}", f"Муниципальный: {m.name}"))
     form.municipality_id.choices = owners
     if request.method == "GET" and course is not None:
         form.topic_id.data = str(course.topic_id)
         form.provider_kind.data = course.provider_kind.name
         form.format.data = course.format.name
         form.provider_org_id.data = str(course.provider_org_id or "")
-        form.municipality_id.data = str(course.municipality_id or "")
+        form.municipality_id.data = f"m{course.municipality_id}" if course.municipality_id \
+            else f"r{course.region_id}"
     return form
 
 
@@ -184,15 +187,17 @@ def _fill_course(user, course: Course, form: CourseForm) -> None:
     course.start_date, course.end_date = form.start_date.data, form.end_date.data
     course.capacity = form.capacity.data
     course.description = (form.description.data or "").strip() or None
-    muni_id = int(form.municipality_id.data) if form.municipality_id.data else None
-    if muni_id is not None:
-        muni = policy.get_or_404(user, Municipality, muni_id)
+    owner = form.municipality_id.data or ""
+    if not owner[1:].isdigit():
+        abort(400)
+    if owner.startswith("m"):
+        muni = policy.get_or_404(user, Municipality, int(owner[1:]))
         policy.require(user.role != Role.METHODIST or muni.id == user.municipality_id)
         course.municipality_id, course.region_id = muni.id, muni.region_id
     else:
+        region = policy.get_or_404(user, Region, int(owner[1:]))
         policy.require(user.role in (Role.ADMIN, Role.REGION))
-        course.municipality_id = None
-        course.region_id = course.region_id or user.effective_region_id
+        course.municipality_id, course.region_id = None, region.id
 
 
 def _save_course_view(user, course: Course | None):
@@ -202,19 +207,15 @@ def _save_course_view(user, course: Course | None):
     if form.validate_on_submit():
         target = course or Course(created_by_id=user.id)
         _fill_course(user, target, form)
-        if not target.region_id:
-            form.form_errors.append("Выберите муниципалитет курса (у администратора нет своего региона).")
+        try:
+            svc.save_course(target, is_new=is_new)
+        except svc.CourseError as err:
+            db.session.rollback()
+            form.form_errors.append(str(err))
             status = 422
         else:
-            try:
-                svc.save_course(target, is_new=is_new)
-            except svc.CourseError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-                status = 422
-            else:
-                flash("Курс добавлен в каталог." if is_new else "Курс сохранён.", "success")
-                return redirect(url_for("courses.show", course_id=target.id))
+            flash("Курс добавлен в каталог." if is_new else "Курс сохранён.", "success")
+            return redirect(url_for("courses.show", course_id=target.id))
     elif request.method == "POST":
         status = 422
     return render_view("courses/form.html", form=form, course=course, status=status,

@@ -265,7 +265,7 @@ def load_courses() -> None:
                    provider_org_id=(authority if municipal else institute).id,
                    provider_name=(authority if municipal else institute).short_name,
                    municipality_id=authority.municipality_id if municipal else None,
-                   capacity=25 if municipal else None)
+                   capacity=40 if municipal else None)
         db.session.add(c)
         courses.append(c)
     db.session.flush()

@@ -42,7 +42,7 @@ audit_service.FIELD_LABELS.update({
     "capacity": "Мест", "archived": "В архиве", "course_id": "Курс",
     "staff_member_id": "Педагог", "completed_on": "Дата окончания",
     "certificate_number": "Номер удостоверения", "provider_key": "Организатор (ключ)",
-    "low_achievers": "Работа со слабоуспевающими", "position": "Порядок", "goal": "Цель",
+    "low_achievers": "Работа со слабоуспевающими", "goal": "Цель",
     "due_date": "Срок", "done_on": "Выполнено", "result": "Результат",
     "closed_by_enrollment_id": "Закрыто записью на курс", "plan_id": "ИОМ",
 })

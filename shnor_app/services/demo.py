@@ -249,7 +249,7 @@ def load_courses() -> None:
     )
     from .courses import ensure_default_topics
 
-    rng = random.Random(5)
+    rng = random.Random(5)  # nosec B311 - demo data must repeat, nothing secret
     now = today()
     topics = {t.name: t for t in ensure_default_topics(commit=False)}
     institute = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.INSTITUTE))

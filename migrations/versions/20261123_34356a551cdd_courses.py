@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_course_topics_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_course_topics_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_topics')),
     sa.UniqueConstraint('name', name=op.f('uq_course_topics_name'))
     )
@@ -53,7 +53,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_courses_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_courses_created_by_id_users')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_courses_municipality_id_municipalities')),
     sa.ForeignKeyConstraint(['provider_org_id'], ['organizations.id'], name=op.f('fk_courses_provider_org_id_organizations')),
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_courses_region_id_regions')),
@@ -79,7 +79,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_development_plans_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_development_plans_created_by_id_users')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_development_plans_organization_id_organizations')),
     sa.ForeignKeyConstraint(['staff_member_id'], ['staff_members.id'], name=op.f('fk_development_plans_staff_member_id_staff_members')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_development_plans'))
@@ -103,7 +103,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_enrollments_course_id_courses')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_enrollments_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_enrollments_created_by_id_users')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_enrollments_organization_id_organizations')),
     sa.ForeignKeyConstraint(['staff_member_id'], ['staff_members.id'], name=op.f('fk_enrollments_staff_member_id_staff_members')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollments')),
@@ -130,7 +130,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['closed_by_enrollment_id'], ['enrollments.id'], name=op.f('fk_plan_activities_closed_by_enrollment_id_enrollments')),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_plan_activities_course_id_courses')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_plan_activities_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_plan_activities_created_by_id_users')),
     sa.ForeignKeyConstraint(['plan_id'], ['development_plans.id'], name=op.f('fk_plan_activities_plan_id_development_plans')),
     sa.ForeignKeyConstraint(['staff_member_id'], ['staff_members.id'], name=op.f('fk_plan_activities_staff_member_id_staff_members')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_activities'))
@@ -147,7 +147,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_plan_deficits_created_by_id_users'), use_alter=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_plan_deficits_created_by_id_users')),
     sa.ForeignKeyConstraint(['plan_id'], ['development_plans.id'], name=op.f('fk_plan_deficits_plan_id_development_plans')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_deficits'))
     )

@@ -974,6 +974,112 @@ def can_log_visits(user: User) -> bool:
     return can_create(user, Visit) or bool(visiting_org_ids(user))
 
 
+# --- courses
+# Catalogue: a course is seen by every user of its region (admin: all). A regional course (no
+# municipality) is edited by region users of that region; a methodist creates courses of its
+# own municipality and edits those (not the regional ones). Topic areas are reference data:
+# everybody reads them, the admin extends them.
+# Enrollments and development plans (ИОМ) belong to the teacher's school: seen by whoever sees
+# the school (a tutor: its own and the supported schools), changed by whoever manages the
+# school (methodist, region, admin) and by the school's own user (school or tutor role) — a
+# tutor only reads the supported schools' records.
+
+from .models import (  # noqa: E402
+    Course, CourseTopic, DevelopmentPlan, Enrollment, PlanActivity, PlanDeficit,
+)
+
+
+def manages_own_teachers(user: User, org: Organization | None) -> bool:
+    """May enroll and update the teachers of ``org`` (and keep their ИОМ)."""
+    if org is None:
+        return False
+    if manages_org(user, org):
+        return True
+    return user.role in (Role.SCHOOL, Role.TUTOR) and org.id == user.organization_id
+
+
+def _course_view(user: User, course: Course) -> bool:
+    return user.role == Role.ADMIN or course.region_id == user.effective_region_id
+
+
+def _course_edit(user: User, course: Course) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.REGION:
+        return course.region_id == user.effective_region_id
+    if user.role == Role.METHODIST:
+        return course.municipality_id is not None and course.municipality_id == user.municipality_id
+    return False
+
+
+def _course_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    rid = user.effective_region_id
+    return Course.region_id == rid if rid else false()
+
+
+def _plan_of(obj) -> DevelopmentPlan | None:
+    return db.session.get(DevelopmentPlan, obj.plan_id)
+
+
+def _plan_child_clause(model):
+    return lambda u: model.plan_id.in_(scope_query(u, DevelopmentPlan, select(DevelopmentPlan.id)))
+
+
+RULES.update({
+    CourseTopic: Rule(
+        view=lambda u, o: True,
+        edit=lambda u, o: u.role == Role.ADMIN,
+        clause=lambda u: true(),
+        create=lambda u, parent: u.role == Role.ADMIN,
+    ),
+    Course: Rule(
+        view=_course_view,
+        edit=_course_edit,
+        clause=_course_clause,
+        create=lambda u, parent: u.role in (Role.ADMIN, Role.REGION, Role.METHODIST),
+    ),
+    Enrollment: Rule(
+        view=lambda u, o: org_visible(u, o.organization),
+        edit=lambda u, o: manages_own_teachers(u, o.organization),
+        clause=lambda u: org_clause(u, Enrollment.organization_id),
+        join=_join_org(Enrollment),
+        create=lambda u, org: manages_own_teachers(u, org),
+    ),
+    DevelopmentPlan: Rule(
+        view=lambda u, o: org_visible(u, o.organization),
+        edit=lambda u, o: manages_own_teachers(u, o.organization),
+        clause=lambda u: org_clause(u, DevelopmentPlan.organization_id),
+        join=_join_org(DevelopmentPlan),
+        create=lambda u, org: manages_own_teachers(u, org),
+    ),
+    PlanDeficit: Rule(
+        view=lambda u, o: can_view(u, _plan_of(o)),
+        edit=lambda u, o: can_edit(u, _plan_of(o)),
+        clause=_plan_child_clause(PlanDeficit),
+        create=lambda u, plan: plan is not None and can_edit(u, plan),
+    ),
+    PlanActivity: Rule(
+        view=lambda u, o: can_view(u, _plan_of(o)),
+        edit=lambda u, o: can_edit(u, _plan_of(o)),
+        clause=_plan_child_clause(PlanActivity),
+        create=lambda u, plan: plan is not None and can_edit(u, plan),
+    ),
+})
+
+
+def can_edit_topics(user: User) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role == Role.ADMIN
+
+
+def can_manage_enrollments(user: User) -> bool:
+    """Has some school whose teachers the user enrolls (decides whether to show the actions)."""
+    return getattr(user, "is_authenticated", False) and (
+        user.role in (Role.ADMIN, Role.REGION, Role.METHODIST)
+        or (user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id is not None))
+
+
 def rule_for(model_or_obj) -> Rule:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:
@@ -1081,6 +1187,7 @@ ATTACHMENT_OWNERS: dict[str, type] = {
 }
 ATTACHMENT_OWNERS.update({"roadmaps": Roadmap, "roadmap_item_reports": ItemReport})
 ATTACHMENT_OWNERS["recommendations"] = Recommendation
+ATTACHMENT_OWNERS.update({"enrollments": Enrollment, "development_plans": DevelopmentPlan})
 ATTACHMENT_OWNERS.update({"identification_approvals": IdentificationApproval})  # monitoring
 ATTACHMENT_OWNERS.update({"partnerships": Partnership, "joint_events": JointEvent,
                           "practices": Practice})
@@ -1104,6 +1211,9 @@ RECORD_TYPES: dict[str, type] = {
 RECORD_TYPES.update({"roadmaps": Roadmap, "roadmap_sections": RoadmapSection,
                      "roadmap_items": RoadmapItem, "roadmap_item_reports": ItemReport})
 RECORD_TYPES["recommendations"] = Recommendation
+RECORD_TYPES.update({"courses": Course, "course_topics": CourseTopic, "enrollments": Enrollment,
+                     "development_plans": DevelopmentPlan, "plan_deficits": PlanDeficit,
+                     "plan_activities": PlanActivity})
 RECORD_TYPES.update({"assessment_results": AssessmentResult,  # monitoring
                      "identification_approvals": IdentificationApproval,
                      "indicators": Indicator, "school_risks": SchoolRisk,

@@ -29,3 +29,7 @@ from .interviews import (  # noqa: F401
 )
 from .mentoring import MentoringPair, MentoringStep, PairKind, PairStatus  # noqa: F401
 from .visits import Visit, VisitKind, VisitLesson, VisitVisitor  # noqa: F401
+from .courses import (  # noqa: F401
+    ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
+    EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
+)

@@ -177,6 +177,7 @@ def load() -> list[tuple[str, str, str]]:
     load_monitoring()
     load_interviews()
     load_mentoring_and_visits()
+    load_courses()
     db.session.commit()
     return out
 
@@ -736,3 +737,110 @@ def _demo_visit_recommendations(visits, now) -> None:
             reported_at=utcnow() if report else None,
             reported_by_id=school_user.id if report and visit is lessons_visit else None,
             created_by_id=visit.created_by_id))
+DEMO_COURSES = [
+    # title, topic, hours, format, months ago it ended (None: upcoming), municipal?
+    ("Оценивание развёрнутых ответов участников ОГЭ по математике", "Оценивание ЕГЭ/ОГЭ/ВПР", 36, "BLENDED", 5, False),
+    ("Эффективное управление школой с низкими образовательными результатами", "Управленческие команды ШНОР", 72, "IN_PERSON", 14, False),
+    ("Технологии работы со слабоуспевающими и неуспевающими обучающимися", "Работа со слабоуспевающими и неуспевающими обучающимися", 36, "DISTANCE", 8, False),
+    ("Индивидуальная образовательная траектория обучающегося с трудностями в обучении", "Работа со слабоуспевающими и неуспевающими обучающимися", 24, "DISTANCE", 30, False),
+    ("Формирование функциональной грамотности на уроках естественнонаучного цикла", "Функциональная грамотность", 48, "BLENDED", 20, False),
+    ("Методика преподавания русского языка в условиях обновлённых ФГОС", "Предметная методика", 72, "IN_PERSON", 46, False),
+    ("Психолого-педагогическое сопровождение обучающихся в период подготовки к ГИА", "Психолого-педагогическое сопровождение", 18, "DISTANCE", 2, False),
+    ("Муниципальная школа молодого педагога: урок, на котором учатся все", "Предметная методика", 16, "IN_PERSON", None, True),
+]
+
+
+def load_courses() -> None:
+    """The course catalogue and enrollments across the demo schools: most teachers of the
+    tutor schools trained, the ШНОР half-trained, some courses older than 3 years, applications
+    for an upcoming course, and one teacher's ИОМ whose course activity an enrollment closed.
+    Called by :func:`load` inside its transaction."""
+    from datetime import timedelta
+
+    from ..models import (
+        ActivityKind, Course, CourseFormat, DeficitKind, DevelopmentPlan, Enrollment,
+        EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
+    )
+    from .courses import ensure_default_topics
+
+    rng = random.Random(5)  # nosec B311 - demo data must repeat, nothing secret
+    now = today()
+    topics = {t.name: t for t in ensure_default_topics(commit=False)}
+    institute = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.INSTITUTE))
+    authority = db.session.scalar(select(Organization).where(
+        Organization.kind == OrgKind.MUNICIPAL_AUTHORITY))
+    courses = []
+    for title, topic, hours, fmt, months, municipal in DEMO_COURSES:
+        end = now - timedelta(days=30 * months) if months is not None else now + timedelta(days=40)
+        start = end - timedelta(days=max(7, hours // 2))
+        c = Course(title=title, topic_id=topics[topic].id, hours=hours, format=CourseFormat[fmt],
+                   start_date=start, end_date=end, region_id=institute.region_id,
+                   provider_kind=ProviderKind.OTHER if municipal else ProviderKind.INSTITUTE,
+                   provider_org_id=(authority if municipal else institute).id,
+                   provider_name=(authority if municipal else institute).short_name,
+                   municipality_id=authority.municipality_id if municipal else None,
+                   capacity=40 if municipal else None)
+        db.session.add(c)
+        courses.append(c)
+    db.session.flush()
+    schools = db.session.scalars(select(Organization).where(
+        Organization.kind == OrgKind.SCHOOL, Organization.municipality_id == authority.municipality_id)
+        .order_by(Organization.id)).all()
+    finished = [c for c in courses if c.end_date <= now]
+    upcoming = [c for c in courses if c.end_date > now]
+    recent = [c for c in finished if c.end_date > now - timedelta(days=365 * 2)]
+    serial = 1000
+    for i, school in enumerate(schools):
+        staff = db.session.scalars(select(StaffMember).where(
+            StaffMember.organization_id == school.id).order_by(StaffMember.id)).all()
+        rate = 1.0 if i in (0, 1) else (0.55 if i % 3 else 0.8)
+        for m in staff:
+            if rng.random() > rate:
+                continue
+            course = rng.choice(recent if rate == 1.0 else finished)
+            serial += 1
+            db.session.add(Enrollment(
+                course_id=course.id, staff_member_id=m.id, organization_id=school.id,
+                status=EnrollmentStatus.COMPLETED, completed_on=course.end_date,
+                certificate_number=f"772{course.id:02d}{serial:05d}", provider_key=course.provider_key))
+        for m in staff[:2]:
+            if upcoming:
+                db.session.add(Enrollment(course_id=upcoming[0].id, staff_member_id=m.id,
+                                          organization_id=school.id, status=EnrollmentStatus.APPLIED,
+                                          provider_key=upcoming[0].provider_key))
+    db.session.flush()
+    school = schools[2]
+    teacher = db.session.scalar(select(StaffMember).where(
+        StaffMember.organization_id == school.id, StaffMember.management.is_(False))
+        .order_by(StaffMember.id))
+    plan = DevelopmentPlan(kind=PlanKind.TEACHER, organization_id=school.id, staff_member_id=teacher.id,
+                           title=f"ИОМ педагога: {teacher.full_name}", period_start=date(now.year, 1, 1),
+                           period_end=date(now.year, 12, 31),
+                           goal="Повысить долю обучающихся, преодолевших минимальный порог на ОГЭ.")
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add_all([
+        PlanDeficit(plan_id=plan.id, kind=DeficitKind.METHODICAL,
+                    description="Дифференциация заданий для слабоуспевающих обучающихся на уроке."),
+        PlanDeficit(plan_id=plan.id, kind=DeficitKind.SUBJECT,
+                    description="Оценивание развёрнутых ответов по критериям ОГЭ."),
+    ])
+    low_course = courses[2]
+    done = Enrollment(course_id=low_course.id, staff_member_id=teacher.id, organization_id=school.id,
+                      status=EnrollmentStatus.COMPLETED, completed_on=low_course.end_date,
+                      certificate_number="7720399999", provider_key=low_course.provider_key)
+    db.session.add(done)
+    db.session.flush()
+    db.session.add_all([
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.COURSE, course_id=low_course.id,
+                     title=low_course.title, due_date=low_course.end_date, done_on=low_course.end_date,
+                     closed_by_enrollment_id=done.id, result="Курс завершён, удостоверение получено."),
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.MENTORING,
+                     title="Наставничество: посещение уроков учителя школы-тьютора",
+                     due_date=now + timedelta(days=30)),
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.SEMINAR,
+                     title="Муниципальный семинар «Разбор заданий ОГЭ с низким процентом выполнения»",
+                     due_date=now - timedelta(days=10)),
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.SELF_STUDY,
+                     title="Изучение демоверсий и кодификаторов ОГЭ текущего года", due_date=now + timedelta(days=60)),
+    ])

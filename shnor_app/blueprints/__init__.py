@@ -17,3 +17,6 @@ AREAS = (
 def register_blueprints(app) -> None:
     for name in AREAS:
         app.register_blueprint(import_module(f"{__name__}.{name}").bp)
+    from .. import wiring
+
+    wiring.init()

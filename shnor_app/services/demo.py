@@ -238,15 +238,6 @@ def load_partnerships() -> None:
         EventKind, EventVenue, JointEvent, PartnerKind, Partnership, PartnershipPerson,
         PartnershipSide, PartnershipStatus, Practice, PracticeLink, PracticeProblem,
     )
-def load_mentoring_and_visits() -> None:
-    """Mentoring pairs of every kind with plans, and visits of the tutor school and the curator
-    to «МБОУ СОШ № 3» with lessons, findings (and recommendations, when that module is there),
-    so that the lists, the cards and the start pages are not empty. Called by :func:`load`.
-    """
-    from datetime import timedelta
-
-    from ..models import (MentoringPair, MentoringStep, PairKind, PairStatus, Visit, VisitKind,
-                          VisitLesson, VisitVisitor)
 
     db.session.flush()
     now = today()
@@ -392,6 +383,115 @@ def load_mentoring_and_visits() -> None:
     for p_idx, pr_idx in ((0, 1), (1, 0), (1, 4), (2, 0)):
         db.session.add(PracticeLink(practice_id=created[pr_idx].id, object_type="partnerships",
                                     object_id=partnerships[p_idx].id, created_by_id=methodist.id))
+def load_mentoring_and_visits() -> None:
+    """Mentoring pairs of every kind with plans, and visits of the tutor school and the curator
+    to «МБОУ СОШ № 3» with lessons, findings (and recommendations, when that module is there),
+    so that the lists, the cards and the start pages are not empty. Called by :func:`load`.
+    """
+    from datetime import timedelta
+
+    from ..models import (MentoringPair, MentoringStep, PairKind, PairStatus, Visit, VisitKind,
+                          VisitLesson, VisitVisitor)
+
+    db.session.flush()
+    now = today()
+    by_name = {o.short_name: o for o in db.session.scalars(select(Organization))}
+    tutor, gymnasium = by_name["МБОУ СОШ № 1 г. Приреченска"], by_name["МБОУ «Гимназия № 2»"]
+    low, berezovka = by_name["МБОУ СОШ № 3 г. Приреченска"], by_name["МКОУ ООШ д. Берёзовка"]
+    authority = by_name["УО Приречного района"]
+    users = {u.login: u for u in db.session.scalars(select(User))}
+    methodist, tutor_user = users["methodist"], users["tutor"]
+    tutor_user.position = "Заместитель директора по УВР"
+
+    def staff(org, subject=None, young=None):
+        stmt = select(StaffMember).where(StaffMember.organization_id == org.id,
+                                         StaffMember.position == "Учитель")
+        if subject:
+            stmt = stmt.where(StaffMember.subjects == subject)
+        if young is not None:
+            stmt = stmt.where(StaffMember.young_specialist.is_(young))
+        return db.session.scalars(stmt.order_by(StaffMember.id)).first() or \
+            db.session.scalars(select(StaffMember).where(
+                StaffMember.organization_id == org.id).order_by(StaffMember.id)).first()
+
+    mentor_t, mentee_t = staff(tutor, "Математика"), staff(low, "Математика")
+    pairs = [
+        MentoringPair(kind=PairKind.SCHOOL, mentor_org_id=tutor.id, mentee_org_id=low.id,
+                      goals="Повышение качества подготовки к ОГЭ по математике и русскому "
+                            "языку; перенос практик школы-тьютора в работу МБОУ СОШ № 3.",
+                      start_date=date(now.year, 1, 20), end_date=date(now.year, 12, 25),
+                      status=PairStatus.ACTIVE, created_by_id=methodist.id),
+        MentoringPair(kind=PairKind.TEACHER, mentor_org_id=tutor.id, mentee_org_id=low.id,
+                      mentor_staff_id=mentor_t.id, mentee_staff_id=mentee_t.id,
+                      goals="Преодоление методических затруднений в работе с обучающимися "
+                            "с низкой мотивацией; подготовка к ОГЭ.",
+                      start_date=date(now.year, 2, 1), end_date=date(now.year, 12, 25),
+                      status=PairStatus.ACTIVE, created_by_id=methodist.id),
+        MentoringPair(kind=PairKind.MANAGEMENT, mentor_org_id=authority.id,
+                      mentee_org_id=berezovka.id, curator_id=methodist.id,
+                      goals="Разработка и реализация антирисковых программ; выстраивание "
+                            "внутренней системы оценки качества (ВСОКО).",
+                      start_date=date(now.year, 2, 15), status=PairStatus.ACTIVE,
+                      created_by_id=methodist.id),
+        MentoringPair(kind=PairKind.SCHOOL, mentor_org_id=gymnasium.id,
+                      mentee_org_id=berezovka.id, goals="Сетевое сопровождение по читательской "
+                      "грамотности.", start_date=date(now.year - 1, 9, 1),
+                      end_date=date(now.year - 1, 12, 28), status=PairStatus.COMPLETED,
+                      result="Проведено 6 совместных занятий; доля «2» по ВПР (русский язык) "
+                             "снизилась с 34 % до 21 %.", created_by_id=methodist.id),
+    ]
+    db.session.add_all(pairs)
+    db.session.flush()
+    plan = [
+        ("Диагностика профессиональных дефицитов наставляемого", -50, True),
+        ("Взаимопосещение уроков (не менее 4)", -10, False),
+        ("Совместная разработка заданий для подготовки к ОГЭ", 20, False),
+        ("Открытый урок наставляемого, анализ", 60, False),
+    ]
+    for pair in pairs[:3]:
+        for i, (text, days, done) in enumerate(plan, start=1):
+            db.session.add(MentoringStep(
+                pair_id=pair.id, position=i, text=text, due_date=now + timedelta(days=days),
+                done_on=now + timedelta(days=days - 3) if done else None,
+                note="Проведена, составлена карта дефицитов." if done else None,
+                created_by_id=methodist.id))
+
+    def visit(kind, day, school, org, who, purpose, findings, lessons=(), pair=None, **kw):
+        v = Visit(kind=kind, visit_date=day, school_id=school.id, visiting_org_id=org.id,
+                  pair_id=pair.id if pair else None, purpose=purpose, findings=findings,
+                  consultations=kw.get("consultations", ""),
+                  documents_reviewed=kw.get("documents", ""), created_by_id=who[0][2])
+        v.visitors = [VisitVisitor(position=i, full_name=name, job_title=title, user_id=uid)
+                      for i, (name, title, uid) in enumerate(who)]
+        v.lessons = [VisitLesson(position=i, staff_id=s.id if s else None,
+                                 teacher_name=s.full_name if s else name, subject=subj,
+                                 grade=grade, focus=focus, assessment=mark)
+                     for i, (s, name, subj, grade, focus, mark) in enumerate(lessons)]
+        db.session.add(v)
+        return v
+
+    tutor_who = [(tutor_user.full_name, tutor_user.position, tutor_user.id),
+                 (mentor_t.full_name, "учитель математики", None)]
+    visits = [
+        visit(VisitKind.LESSONS, now - timedelta(days=12), low, tutor, tutor_who,
+              "Посещение уроков математики в 7–9 классах, консультирование учителей",
+              "Уроки выстроены по плану, но задания не дифференцированы; слабые обучающиеся "
+              "пассивны. Формирующее оценивание не используется.",
+              lessons=[(mentee_t, "", "Математика", "7 «Б»", "Работа с обучающимися с низкой "
+                        "мотивацией", "Урок выстроен, нет дифференциации заданий"),
+                       (staff(low, "Русский язык и литература"), "", "Русский язык", "9 «А»",
+                        "Подготовка к ОГЭ: сжатое изложение", "Хорошая работа с текстом")],
+              pair=pairs[1], consultations="Консультация для методического объединения "
+              "учителей математики по подготовке к ОГЭ",
+              documents="Рабочие программы по математике 7–9 классов"),
+        visit(VisitKind.LANDING, now - timedelta(days=40), berezovka, authority,
+              [(methodist.full_name, "методист УО", methodist.id)],
+              "Методический десант: анализ антирисковых программ школы",
+              "Антирисковые программы разработаны формально, показатели не измеримы.",
+              pair=pairs[2], documents="Антирисковые программы, план ВСОКО"),
+    ]
+    db.session.flush()
+    _demo_visit_recommendations(visits, now)
 # (procedure, subject, grade) of the demo results: ВПР in grades 4–8, ОГЭ, ЕГЭ.
 DEMO_PROCEDURES = [("VPR", "Русский язык", g) for g in (4, 5, 6, 7, 8)] + \
     [("VPR", "Математика", g) for g in (4, 5, 6, 7, 8)] + \
@@ -416,8 +516,7 @@ def load_monitoring() -> None:
     )
     from . import risks
 
-    # bandit B311: repeatable demo data, not security
-    rng = random.Random(500)  # nosec B311
+    rng = random.Random(500)
     year = today().year
     risks.ensure_federal_factors(commit=False)
     schools = db.session.scalars(select(Organization).where(
@@ -607,102 +706,6 @@ def load_interviews() -> None:
                                                   "общеобразовательных организаций")]
     db.session.add(council)
     db.session.flush()
-    tutor, gymnasium = by_name["МБОУ СОШ № 1 г. Приреченска"], by_name["МБОУ «Гимназия № 2»"]
-    low, berezovka = by_name["МБОУ СОШ № 3 г. Приреченска"], by_name["МКОУ ООШ д. Берёзовка"]
-    authority = by_name["УО Приречного района"]
-    users = {u.login: u for u in db.session.scalars(select(User))}
-    methodist, tutor_user = users["methodist"], users["tutor"]
-    tutor_user.position = "Заместитель директора по УВР"
-
-    def staff(org, subject=None, young=None):
-        stmt = select(StaffMember).where(StaffMember.organization_id == org.id,
-                                         StaffMember.position == "Учитель")
-        if subject:
-            stmt = stmt.where(StaffMember.subjects == subject)
-        if young is not None:
-            stmt = stmt.where(StaffMember.young_specialist.is_(young))
-        return db.session.scalars(stmt.order_by(StaffMember.id)).first() or \
-            db.session.scalars(select(StaffMember).where(
-                StaffMember.organization_id == org.id).order_by(StaffMember.id)).first()
-
-    mentor_t, mentee_t = staff(tutor, "Математика"), staff(low, "Математика")
-    pairs = [
-        MentoringPair(kind=PairKind.SCHOOL, mentor_org_id=tutor.id, mentee_org_id=low.id,
-                      goals="Повышение качества подготовки к ОГЭ по математике и русскому "
-                            "языку; перенос практик школы-тьютора в работу МБОУ СОШ № 3.",
-                      start_date=date(now.year, 1, 20), end_date=date(now.year, 12, 25),
-                      status=PairStatus.ACTIVE, created_by_id=methodist.id),
-        MentoringPair(kind=PairKind.TEACHER, mentor_org_id=tutor.id, mentee_org_id=low.id,
-                      mentor_staff_id=mentor_t.id, mentee_staff_id=mentee_t.id,
-                      goals="Преодоление методических затруднений в работе с обучающимися "
-                            "с низкой мотивацией; подготовка к ОГЭ.",
-                      start_date=date(now.year, 2, 1), end_date=date(now.year, 12, 25),
-                      status=PairStatus.ACTIVE, created_by_id=methodist.id),
-        MentoringPair(kind=PairKind.MANAGEMENT, mentor_org_id=authority.id,
-                      mentee_org_id=berezovka.id, curator_id=methodist.id,
-                      goals="Разработка и реализация антирисковых программ; выстраивание "
-                            "внутренней системы оценки качества (ВСОКО).",
-                      start_date=date(now.year, 2, 15), status=PairStatus.ACTIVE,
-                      created_by_id=methodist.id),
-        MentoringPair(kind=PairKind.SCHOOL, mentor_org_id=gymnasium.id,
-                      mentee_org_id=berezovka.id, goals="Сетевое сопровождение по читательской "
-                      "грамотности.", start_date=date(now.year - 1, 9, 1),
-                      end_date=date(now.year - 1, 12, 28), status=PairStatus.COMPLETED,
-                      result="Проведено 6 совместных занятий; доля «2» по ВПР (русский язык) "
-                             "снизилась с 34 % до 21 %.", created_by_id=methodist.id),
-    ]
-    db.session.add_all(pairs)
-    db.session.flush()
-    plan = [
-        ("Диагностика профессиональных дефицитов наставляемого", -50, True),
-        ("Взаимопосещение уроков (не менее 4)", -10, False),
-        ("Совместная разработка заданий для подготовки к ОГЭ", 20, False),
-        ("Открытый урок наставляемого, анализ", 60, False),
-    ]
-    for pair in pairs[:3]:
-        for i, (text, days, done) in enumerate(plan, start=1):
-            db.session.add(MentoringStep(
-                pair_id=pair.id, position=i, text=text, due_date=now + timedelta(days=days),
-                done_on=now + timedelta(days=days - 3) if done else None,
-                note="Проведена, составлена карта дефицитов." if done else None,
-                created_by_id=methodist.id))
-
-    def visit(kind, day, school, org, who, purpose, findings, lessons=(), pair=None, **kw):
-        v = Visit(kind=kind, visit_date=day, school_id=school.id, visiting_org_id=org.id,
-                  pair_id=pair.id if pair else None, purpose=purpose, findings=findings,
-                  consultations=kw.get("consultations", ""),
-                  documents_reviewed=kw.get("documents", ""), created_by_id=who[0][2])
-        v.visitors = [VisitVisitor(position=i, full_name=name, job_title=title, user_id=uid)
-                      for i, (name, title, uid) in enumerate(who)]
-        v.lessons = [VisitLesson(position=i, staff_id=s.id if s else None,
-                                 teacher_name=s.full_name if s else name, subject=subj,
-                                 grade=grade, focus=focus, assessment=mark)
-                     for i, (s, name, subj, grade, focus, mark) in enumerate(lessons)]
-        db.session.add(v)
-        return v
-
-    tutor_who = [(tutor_user.full_name, tutor_user.position, tutor_user.id),
-                 (mentor_t.full_name, "учитель математики", None)]
-    visits = [
-        visit(VisitKind.LESSONS, now - timedelta(days=12), low, tutor, tutor_who,
-              "Посещение уроков математики в 7–9 классах, консультирование учителей",
-              "Уроки выстроены по плану, но задания не дифференцированы; слабые обучающиеся "
-              "пассивны. Формирующее оценивание не используется.",
-              lessons=[(mentee_t, "", "Математика", "7 «Б»", "Работа с обучающимися с низкой "
-                        "мотивацией", "Урок выстроен, нет дифференциации заданий"),
-                       (staff(low, "Русский язык и литература"), "", "Русский язык", "9 «А»",
-                        "Подготовка к ОГЭ: сжатое изложение", "Хорошая работа с текстом")],
-              pair=pairs[1], consultations="Консультация для методического объединения "
-              "учителей математики по подготовке к ОГЭ",
-              documents="Рабочие программы по математике 7–9 классов"),
-        visit(VisitKind.LANDING, now - timedelta(days=40), berezovka, authority,
-              [(methodist.full_name, "методист УО", methodist.id)],
-              "Методический десант: анализ антирисковых программ школы",
-              "Антирисковые программы разработаны формально, показатели не измеримы.",
-              pair=pairs[2], documents="Антирисковые программы, план ВСОКО"),
-    ]
-    db.session.flush()
-    _demo_visit_recommendations(visits, now)
 
 
 def _demo_visit_recommendations(visits, now) -> None:

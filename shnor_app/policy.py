@@ -419,6 +419,160 @@ def can_review_recommendation(user: User, rec: Recommendation) -> bool:
         return False
     source, obj = _rec_source(rec)
     return obj is not None and bool(source.can_review(user, obj))
+# --- interviews
+# Interview series and meetings belong to an authority (МОУО, ministry, institute). They are
+# planned and their records written by whoever manages the authority — the methodists of its
+# municipality; for a regional authority the region's staff — and a record also by the
+# secretary chosen for it. Everyone who sees the authority reads them (viewer included); a school
+# sees only its own appointments and protocols; participants who are users see their meetings.
+# A held protocol is locked: nobody edits it, corrections are amendments.
+
+from .models import (  # noqa: E402
+    AgendaItem, CommissionMember, InterviewSeries, Meeting, MeetingParticipant, MeetingStatus,
+    ProtocolAmendment,
+)
+
+
+def manages_authority(user: User, authority: Organization | None) -> bool:
+    if authority is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if authority.municipality_id:
+        return user.role == Role.METHODIST and user.municipality_id == authority.municipality_id
+    return user.role == Role.REGION and authority.region_id == user.effective_region_id
+
+
+def _in_meeting(user: User, meeting: Meeting) -> bool:
+    if meeting.secretary_user_id == user.id:
+        return True
+    return db.session.scalar(select(MeetingParticipant.id).where(
+        MeetingParticipant.meeting_id == meeting.id,
+        MeetingParticipant.user_id == user.id).limit(1)) is not None
+
+
+def _meeting_view(user: User, meeting: Meeting) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.SCHOOL:
+        return meeting.organization_id is not None and \
+            meeting.organization_id == user.organization_id
+    if user.role != Role.TUTOR and org_visible(user, meeting.authority):
+        return True
+    return _in_meeting(user, meeting)
+
+
+def _meeting_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.SCHOOL:
+        return Meeting.organization_id == user.organization_id if user.organization_id \
+            else false()
+    mine = or_(Meeting.secretary_user_id == user.id, Meeting.id.in_(
+        select(MeetingParticipant.meeting_id).where(MeetingParticipant.user_id == user.id)))
+    if user.role == Role.TUTOR:
+        return mine
+    return or_(org_clause(user), mine)
+
+
+def can_record(user: User, meeting: Meeting) -> bool:
+    """Edit the record (participants, agenda, СЛУШАЛИ/ВЫСТУПИЛИ/РЕШИЛИ) and mark it held."""
+    if meeting.status == MeetingStatus.HELD or user.role == Role.VIEWER:
+        return False
+    return manages_authority(user, meeting.authority) or (
+        meeting.secretary_user_id is not None and meeting.secretary_user_id == user.id)
+
+
+def can_read_draft(user: User, meeting: Meeting) -> bool:
+    """The commission's notes before the protocol is held: not for the interviewed school."""
+    return user.role != Role.SCHOOL
+
+
+def can_plan(user: User, meeting: Meeting) -> bool:
+    """Reschedule or delete a meeting that is not held: the authority's planners."""
+    return meeting.status != MeetingStatus.HELD and manages_authority(user, meeting.authority)
+
+
+def can_amend(user: User, meeting: Meeting) -> bool:
+    """Add an amendment to a held protocol: the authority's planners and its secretary."""
+    if meeting.status != MeetingStatus.HELD or user.role == Role.VIEWER:
+        return False
+    return manages_authority(user, meeting.authority) or meeting.secretary_user_id == user.id
+
+
+def can_attach_to_meeting(user: User, meeting: Meeting) -> bool:
+    """The commission at any time; the school to its own appointment while uploads are open."""
+    from .services.interviews import uploads_open
+
+    if user.role == Role.VIEWER:
+        return False
+    if manages_authority(user, meeting.authority) or meeting.secretary_user_id == user.id:
+        return True
+    return user.role == Role.SCHOOL and meeting.organization_id == user.organization_id \
+        and uploads_open(meeting)
+
+
+def _series_view(user: User, series: InterviewSeries) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role not in (Role.TUTOR, Role.SCHOOL) and org_visible(user, series.authority):
+        return True
+    return any(m.user_id == user.id for m in series.members)
+
+
+def _series_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    member = InterviewSeries.id.in_(select(CommissionMember.series_id).where(
+        CommissionMember.user_id == user.id))
+    if user.role in (Role.TUTOR, Role.SCHOOL):
+        return member
+    return or_(org_clause(user), member)
+
+
+def _meeting_of(obj):
+    return db.session.get(Meeting, obj.meeting_id)
+
+
+RULES.update({
+    InterviewSeries: Rule(
+        view=_series_view,
+        edit=lambda u, o: manages_authority(u, o.authority),
+        clause=_series_clause,
+        join=lambda q: q.join(Organization, Organization.id == InterviewSeries.authority_id),
+        create=lambda u, authority: manages_authority(u, authority),
+    ),
+    CommissionMember: Rule(
+        view=lambda u, o: can_view(u, db.session.get(InterviewSeries, o.series_id)),
+        edit=lambda u, o: can_edit(u, db.session.get(InterviewSeries, o.series_id)),
+        clause=lambda u: CommissionMember.series_id.in_(
+            scope_query(u, InterviewSeries, select(InterviewSeries.id))),
+    ),
+    Meeting: Rule(
+        view=_meeting_view,
+        edit=can_record,
+        clause=_meeting_clause,
+        join=lambda q: q.join(Organization, Organization.id == Meeting.authority_id),
+        create=lambda u, authority: manages_authority(u, authority),
+    ),
+    MeetingParticipant: Rule(
+        view=lambda u, o: can_view(u, _meeting_of(o)),
+        edit=lambda u, o: can_edit(u, _meeting_of(o)),
+        clause=lambda u: MeetingParticipant.meeting_id.in_(
+            scope_query(u, Meeting, select(Meeting.id))),
+    ),
+    AgendaItem: Rule(
+        view=lambda u, o: can_view(u, _meeting_of(o)),
+        edit=lambda u, o: can_edit(u, _meeting_of(o)),
+        clause=lambda u: AgendaItem.meeting_id.in_(scope_query(u, Meeting, select(Meeting.id))),
+    ),
+    ProtocolAmendment: Rule(
+        view=lambda u, o: can_view(u, _meeting_of(o)),
+        edit=lambda u, o: False,  # an amendment is itself part of the legal record
+        clause=lambda u: ProtocolAmendment.meeting_id.in_(
+            scope_query(u, Meeting, select(Meeting.id))),
+    ),
+})
 
 
 # --- partnerships
@@ -646,6 +800,286 @@ def can_manage_monitoring(user: User, municipality: Municipality | None,
         and region_id == user.effective_region_id
 
 
+# --- mentoring and visits
+# A mentoring pair is seen by the mentor's side (a tutor: pairs where its organisation mentors),
+# by the schools on either end, by the curator, and by the authorities and viewers whose scope
+# holds the mentee school; it is changed by the mentor's organisation, the curator and the
+# authority managing the mentee school. A visit is seen by the visiting side, the visited school
+# and the authorities by scope (plus the authority's own visits elsewhere); it is changed by the
+# visiting side and the authority managing the school — never by the visited school, which
+# answers the recommendations instead. A tutor sees the schools its pairs mentor (provider).
+
+from .models import MentoringPair, MentoringStep, OrgKind, Visit  # noqa: E402
+
+
+def _mentored_org_ids(user: User) -> set[int]:
+    """Schools mentored by the user's organisation in pairs that are not closed."""
+    if user.role != Role.TUTOR or not user.organization_id:
+        return set()
+    from flask import g, has_request_context
+
+    from .models import PairStatus
+
+    stmt = select(MentoringPair.mentee_org_id).where(
+        MentoringPair.mentor_org_id == user.organization_id,
+        MentoringPair.deleted_at.is_(None),
+        MentoringPair.status.not_in([PairStatus.COMPLETED, PairStatus.TERMINATED]))
+    if not has_request_context():
+        return set(db.session.scalars(stmt))
+    cache = g.setdefault("mentored_org_ids", {})
+    if user.id not in cache:
+        cache[user.id] = set(db.session.scalars(stmt))
+    return cache[user.id]
+
+
+RELATED_ORG_PROVIDERS.append(_mentored_org_ids)
+
+
+def _pair_view(user: User, pair: MentoringPair) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return own is not None and pair.mentor_org_id == own
+    if user.role == Role.SCHOOL:
+        return own is not None and own in (pair.mentee_org_id, pair.mentor_org_id)
+    return pair.curator_id == user.id or org_visible(user, pair.mentee_org)
+
+
+def _pair_edit(user: User, pair: MentoringPair) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.TUTOR:
+        return user.organization_id is not None and pair.mentor_org_id == user.organization_id
+    if user.role == Role.SCHOOL:
+        return False
+    return pair.curator_id == user.id or manages_org(user, pair.mentee_org)
+
+
+def _pair_create(user: User, school) -> bool:
+    """``school`` is the mentee school, or None for "may create pairs at all"."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.TUTOR:
+        if school is None:
+            return bool(user.organization_id)
+        return school.id != user.organization_id and org_visible(user, school)
+    if user.role in (Role.METHODIST, Role.REGION):
+        return school is None or manages_org(user, school)
+    return False
+
+
+def _pair_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return MentoringPair.mentor_org_id == own if own else false()
+    if user.role == Role.SCHOOL:
+        return or_(MentoringPair.mentee_org_id == own,
+                   MentoringPair.mentor_org_id == own) if own else false()
+    return or_(MentoringPair.curator_id == user.id,
+               MentoringPair.mentee_org_id.in_(select(Organization.id).where(org_clause(user))))
+
+
+def _pair_of(step: MentoringStep) -> MentoringPair | None:
+    pair = db.session.get(MentoringPair, step.pair_id)
+    return pair if pair is not None and pair.deleted_at is None else None
+
+
+def _visit_view(user: User, visit: Visit) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return own is not None and visit.visiting_org_id == own
+    if user.role == Role.SCHOOL:
+        return own is not None and own in (visit.school_id, visit.visiting_org_id)
+    return org_visible(user, visit.school) or visit.visiting_org_id in responsible_org_ids(user)
+
+
+def _visit_edit(user: User, visit: Visit) -> bool:
+    """The visiting side, and the authority that manages the visited school."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.organization_id is not None and visit.visiting_org_id == user.organization_id:
+        return True
+    if user.role in (Role.TUTOR, Role.SCHOOL):
+        return False
+    return visit.visiting_org_id in responsible_org_ids(user) or manages_org(user, visit.school)
+
+
+def _visit_create(user: User, school) -> bool:
+    """``school`` is the visited school, or None for "may log visits at all"."""
+    if user.role == Role.ADMIN:
+        return school is None or school.kind == OrgKind.SCHOOL
+    if user.role == Role.TUTOR:
+        if not user.organization_id:
+            return False
+        if school is None:
+            return bool(related_org_ids(user))
+        return (school.kind == OrgKind.SCHOOL and school.id != user.organization_id
+                and org_visible(user, school))
+    if user.role in (Role.METHODIST, Role.REGION):
+        return school is None or (school.kind == OrgKind.SCHOOL and manages_org(user, school))
+    return False
+
+
+def _visit_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    own = user.organization_id
+    if user.role == Role.TUTOR:
+        return Visit.visiting_org_id == own if own else false()
+    if user.role == Role.SCHOOL:
+        return or_(Visit.school_id == own, Visit.visiting_org_id == own) if own else false()
+    cond = Visit.school_id.in_(select(Organization.id).where(org_clause(user)))
+    mine = responsible_org_ids(user)
+    return or_(cond, Visit.visiting_org_id.in_(mine)) if mine else cond
+
+
+RULES.update({
+    MentoringPair: Rule(view=_pair_view, edit=_pair_edit, clause=_pair_clause,
+                        create=_pair_create),
+    MentoringStep: Rule(
+        view=lambda u, o: can_view(u, _pair_of(o)),
+        edit=lambda u, o: can_edit(u, _pair_of(o)),
+        clause=lambda u: MentoringStep.pair_id.in_(
+            select(MentoringPair.id).where(_pair_clause(u), MentoringPair.deleted_at.is_(None))),
+        create=lambda u, pair: pair is not None and can_edit(u, pair),
+    ),
+    Visit: Rule(view=_visit_view, edit=_visit_edit, clause=_visit_clause, create=_visit_create),
+})
+
+
+def visiting_org_ids(user: User) -> set[int]:
+    """Organisations on whose behalf ``user`` logs visits (its own, or its authority's)."""
+    if user.role in (Role.VIEWER, Role.SCHOOL):
+        return set()
+    return responsible_org_ids(user)
+
+
+def can_review_visit(user: User, visit: Visit) -> bool:
+    """Accepts or returns the school's reports on a visit's recommendations: the visiting side
+    and the authority managing the school (never the school itself, never a viewer)."""
+    if not can_view(user, visit) or user.role == Role.VIEWER:
+        return False
+    return _visit_edit(user, visit)
+
+
+def can_log_visits(user: User) -> bool:
+    """May fill in the visit form at all (new visits, or the visits of its organisation)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_create(user, Visit) or bool(visiting_org_ids(user))
+
+
+# --- courses
+# Catalogue: a course is seen by every user of its region (admin: all). A regional course (no
+# municipality) is edited by region users of that region; a methodist creates courses of its
+# own municipality and edits those (not the regional ones). Topic areas are reference data:
+# everybody reads them, the admin extends them.
+# Enrollments and development plans (ИОМ) belong to the teacher's school: seen by whoever sees
+# the school (a tutor: its own and the supported schools), changed by whoever manages the
+# school (methodist, region, admin) and by the school's own user (school or tutor role) — a
+# tutor only reads the supported schools' records.
+
+from .models import (  # noqa: E402
+    Course, CourseTopic, DevelopmentPlan, Enrollment, PlanActivity, PlanDeficit,
+)
+
+
+def manages_own_teachers(user: User, org: Organization | None) -> bool:
+    """May enroll and update the teachers of ``org`` (and keep their ИОМ)."""
+    if org is None:
+        return False
+    if manages_org(user, org):
+        return True
+    return user.role in (Role.SCHOOL, Role.TUTOR) and org.id == user.organization_id
+
+
+def _course_view(user: User, course: Course) -> bool:
+    return user.role == Role.ADMIN or course.region_id == user.effective_region_id
+
+
+def _course_edit(user: User, course: Course) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.REGION:
+        return course.region_id == user.effective_region_id
+    if user.role == Role.METHODIST:
+        return course.municipality_id is not None and course.municipality_id == user.municipality_id
+    return False
+
+
+def _course_clause(user: User):
+    if user.role == Role.ADMIN:
+        return true()
+    rid = user.effective_region_id
+    return Course.region_id == rid if rid else false()
+
+
+def _plan_of(obj) -> DevelopmentPlan | None:
+    return db.session.get(DevelopmentPlan, obj.plan_id)
+
+
+def _plan_child_clause(model):
+    return lambda u: model.plan_id.in_(scope_query(u, DevelopmentPlan, select(DevelopmentPlan.id)))
+
+
+RULES.update({
+    CourseTopic: Rule(
+        view=lambda u, o: True,
+        edit=lambda u, o: u.role == Role.ADMIN,
+        clause=lambda u: true(),
+        create=lambda u, parent: u.role == Role.ADMIN,
+    ),
+    Course: Rule(
+        view=_course_view,
+        edit=_course_edit,
+        clause=_course_clause,
+        create=lambda u, parent: u.role in (Role.ADMIN, Role.REGION, Role.METHODIST),
+    ),
+    Enrollment: Rule(
+        view=lambda u, o: org_visible(u, o.organization),
+        edit=lambda u, o: manages_own_teachers(u, o.organization),
+        clause=lambda u: org_clause(u, Enrollment.organization_id),
+        join=_join_org(Enrollment),
+        create=lambda u, org: manages_own_teachers(u, org),
+    ),
+    DevelopmentPlan: Rule(
+        view=lambda u, o: org_visible(u, o.organization),
+        edit=lambda u, o: manages_own_teachers(u, o.organization),
+        clause=lambda u: org_clause(u, DevelopmentPlan.organization_id),
+        join=_join_org(DevelopmentPlan),
+        create=lambda u, org: manages_own_teachers(u, org),
+    ),
+    PlanDeficit: Rule(
+        view=lambda u, o: can_view(u, _plan_of(o)),
+        edit=lambda u, o: can_edit(u, _plan_of(o)),
+        clause=_plan_child_clause(PlanDeficit),
+        create=lambda u, plan: plan is not None and can_edit(u, plan),
+    ),
+    PlanActivity: Rule(
+        view=lambda u, o: can_view(u, _plan_of(o)),
+        edit=lambda u, o: can_edit(u, _plan_of(o)),
+        clause=_plan_child_clause(PlanActivity),
+        create=lambda u, plan: plan is not None and can_edit(u, plan),
+    ),
+})
+
+
+def can_edit_topics(user: User) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role == Role.ADMIN
+
+
+def can_manage_enrollments(user: User) -> bool:
+    """Has some school whose teachers the user enrolls (decides whether to show the actions)."""
+    return getattr(user, "is_authenticated", False) and (
+        user.role in (Role.ADMIN, Role.REGION, Role.METHODIST)
+        or (user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id is not None))
+
+
 def rule_for(model_or_obj) -> Rule:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     try:
@@ -673,6 +1107,9 @@ def can_edit(user: User, obj) -> bool:
         return False
     if isinstance(obj, Attachment):
         owner = attachment_owner(obj)
+        if type(owner) in ATTACH_RULES:  # uploads that close (e.g. after an interview's date)
+            return (obj.uploaded_by_id == user.id and can_attach(user, owner)) or \
+                can_edit(user, owner)
         return obj.uploaded_by_id == user.id or can_edit(user, owner)
     return rule_for(obj).edit(user, obj)
 
@@ -688,6 +1125,9 @@ def can_attach(user: User, owner) -> bool:
     """May upload files to ``owner``: whoever may edit it, and a school to its own records."""
     if not can_view(user, owner) or user.role == Role.VIEWER:
         return False
+    special = ATTACH_RULES.get(type(owner))
+    if special is not None:
+        return special(user, owner)
     if can_edit(user, owner):
         return True
     if isinstance(owner, Recommendation):  # evidence for the school's report
@@ -747,9 +1187,15 @@ ATTACHMENT_OWNERS: dict[str, type] = {
 }
 ATTACHMENT_OWNERS.update({"roadmaps": Roadmap, "roadmap_item_reports": ItemReport})
 ATTACHMENT_OWNERS["recommendations"] = Recommendation
+ATTACHMENT_OWNERS.update({"enrollments": Enrollment, "development_plans": DevelopmentPlan})
 ATTACHMENT_OWNERS.update({"identification_approvals": IdentificationApproval})  # monitoring
 ATTACHMENT_OWNERS.update({"partnerships": Partnership, "joint_events": JointEvent,
                           "practices": Practice})
+ATTACHMENT_OWNERS.update({"meetings": Meeting})
+
+# Owners whose uploads follow their own question instead of "may edit the owner".
+ATTACH_RULES: dict[type, Callable[[User, Any], bool]] = {Meeting: can_attach_to_meeting}
+ATTACHMENT_OWNERS.update({"mentoring_pairs": MentoringPair, "visits": Visit})
 
 
 def attachment_owner(att: Attachment):
@@ -765,12 +1211,19 @@ RECORD_TYPES: dict[str, type] = {
 RECORD_TYPES.update({"roadmaps": Roadmap, "roadmap_sections": RoadmapSection,
                      "roadmap_items": RoadmapItem, "roadmap_item_reports": ItemReport})
 RECORD_TYPES["recommendations"] = Recommendation
+RECORD_TYPES.update({"courses": Course, "course_topics": CourseTopic, "enrollments": Enrollment,
+                     "development_plans": DevelopmentPlan, "plan_deficits": PlanDeficit,
+                     "plan_activities": PlanActivity})
 RECORD_TYPES.update({"assessment_results": AssessmentResult,  # monitoring
                      "identification_approvals": IdentificationApproval,
                      "indicators": Indicator, "school_risks": SchoolRisk,
                      "risk_factors": RiskFactor})
 RECORD_TYPES.update({"partnerships": Partnership, "joint_events": JointEvent,
                      "practices": Practice})
+RECORD_TYPES.update({"interview_series": InterviewSeries, "meetings": Meeting,
+                     "protocol_amendments": ProtocolAmendment})
+RECORD_TYPES.update({"mentoring_pairs": MentoringPair, "mentoring_steps": MentoringStep,
+                     "visits": Visit})
 
 
 def can_view_history(user: User, obj) -> bool:

@@ -1,25 +1,22 @@
-"""Blueprints, one per area of the application."""
+"""Blueprints, one per area of the application.
+
+Each area's package adds its menu entry when imported, so the order here is the order of the
+main navigation.
+"""
 from __future__ import annotations
+
+from importlib import import_module
+
+AREAS = (
+    "auth", "home", "registry", "monitoring", "roadmaps", "visits", "interviews",
+    "recommendations", "partnerships", "mentoring", "courses", "practices",
+    "files", "history", "admin",
+)
 
 
 def register_blueprints(app) -> None:
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .files import bp as files_bp
-    from .history import bp as history_bp
-    from .home import bp as home_bp
-    from .registry import bp as registry_bp
-    from .recommendations import bp as recommendations_bp
-    from .roadmaps import bp as roadmaps_bp
+    for name in AREAS:
+        app.register_blueprint(import_module(f"{__name__}.{name}").bp)
+    from .. import wiring
 
-    for bp in (auth_bp, home_bp, registry_bp, files_bp, history_bp, admin_bp):
-        app.register_blueprint(bp)
-    app.register_blueprint(roadmaps_bp)
-    app.register_blueprint(recommendations_bp)
-    from .partnerships import bp as partnerships_bp
-    from .practices import bp as practices_bp
-    app.register_blueprint(partnerships_bp)
-    app.register_blueprint(practices_bp)
-    from .monitoring import bp as monitoring_bp
-
-    app.register_blueprint(monitoring_bp)
+    wiring.init()

@@ -22,3 +22,14 @@ from .monitoring import (  # noqa: F401
     AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure, RiskFactor,
     RiskLevel, SchoolRisk,
 )
+from .interviews import (  # noqa: F401
+    AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
+    Meeting, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole, ProtocolAmendment,
+    ProtocolCounter,
+)
+from .mentoring import MentoringPair, MentoringStep, PairKind, PairStatus  # noqa: F401
+from .visits import Visit, VisitKind, VisitLesson, VisitVisitor  # noqa: F401
+from .courses import (  # noqa: F401
+    ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
+    EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
+)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import (
     Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region, Role,
-    SchoolStatus, SchoolStatusRecord, StaffMember, User,
+    SchoolStatus, SchoolStatusRecord, StaffMember, User, utcnow,
 )
 from . import accounts
 from .formatting import today
@@ -175,6 +175,9 @@ def load() -> list[tuple[str, str, str]]:
     load_roadmaps()
     load_partnerships()
     load_monitoring()
+    load_interviews()
+    load_mentoring_and_visits()
+    load_courses()
     db.session.commit()
     return out
 
@@ -380,6 +383,115 @@ def load_partnerships() -> None:
     for p_idx, pr_idx in ((0, 1), (1, 0), (1, 4), (2, 0)):
         db.session.add(PracticeLink(practice_id=created[pr_idx].id, object_type="partnerships",
                                     object_id=partnerships[p_idx].id, created_by_id=methodist.id))
+def load_mentoring_and_visits() -> None:
+    """Mentoring pairs of every kind with plans, and visits of the tutor school and the curator
+    to «МБОУ СОШ № 3» with lessons, findings (and recommendations, when that module is there),
+    so that the lists, the cards and the start pages are not empty. Called by :func:`load`.
+    """
+    from datetime import timedelta
+
+    from ..models import (MentoringPair, MentoringStep, PairKind, PairStatus, Visit, VisitKind,
+                          VisitLesson, VisitVisitor)
+
+    db.session.flush()
+    now = today()
+    by_name = {o.short_name: o for o in db.session.scalars(select(Organization))}
+    tutor, gymnasium = by_name["МБОУ СОШ № 1 г. Приреченска"], by_name["МБОУ «Гимназия № 2»"]
+    low, berezovka = by_name["МБОУ СОШ № 3 г. Приреченска"], by_name["МКОУ ООШ д. Берёзовка"]
+    authority = by_name["УО Приречного района"]
+    users = {u.login: u for u in db.session.scalars(select(User))}
+    methodist, tutor_user = users["methodist"], users["tutor"]
+    tutor_user.position = "Заместитель директора по УВР"
+
+    def staff(org, subject=None, young=None):
+        stmt = select(StaffMember).where(StaffMember.organization_id == org.id,
+                                         StaffMember.position == "Учитель")
+        if subject:
+            stmt = stmt.where(StaffMember.subjects == subject)
+        if young is not None:
+            stmt = stmt.where(StaffMember.young_specialist.is_(young))
+        return db.session.scalars(stmt.order_by(StaffMember.id)).first() or \
+            db.session.scalars(select(StaffMember).where(
+                StaffMember.organization_id == org.id).order_by(StaffMember.id)).first()
+
+    mentor_t, mentee_t = staff(tutor, "Математика"), staff(low, "Математика")
+    pairs = [
+        MentoringPair(kind=PairKind.SCHOOL, mentor_org_id=tutor.id, mentee_org_id=low.id,
+                      goals="Повышение качества подготовки к ОГЭ по математике и русскому "
+                            "языку; перенос практик школы-тьютора в работу МБОУ СОШ № 3.",
+                      start_date=date(now.year, 1, 20), end_date=date(now.year, 12, 25),
+                      status=PairStatus.ACTIVE, created_by_id=methodist.id),
+        MentoringPair(kind=PairKind.TEACHER, mentor_org_id=tutor.id, mentee_org_id=low.id,
+                      mentor_staff_id=mentor_t.id, mentee_staff_id=mentee_t.id,
+                      goals="Преодоление методических затруднений в работе с обучающимися "
+                            "с низкой мотивацией; подготовка к ОГЭ.",
+                      start_date=date(now.year, 2, 1), end_date=date(now.year, 12, 25),
+                      status=PairStatus.ACTIVE, created_by_id=methodist.id),
+        MentoringPair(kind=PairKind.MANAGEMENT, mentor_org_id=authority.id,
+                      mentee_org_id=berezovka.id, curator_id=methodist.id,
+                      goals="Разработка и реализация антирисковых программ; выстраивание "
+                            "внутренней системы оценки качества (ВСОКО).",
+                      start_date=date(now.year, 2, 15), status=PairStatus.ACTIVE,
+                      created_by_id=methodist.id),
+        MentoringPair(kind=PairKind.SCHOOL, mentor_org_id=gymnasium.id,
+                      mentee_org_id=berezovka.id, goals="Сетевое сопровождение по читательской "
+                      "грамотности.", start_date=date(now.year - 1, 9, 1),
+                      end_date=date(now.year - 1, 12, 28), status=PairStatus.COMPLETED,
+                      result="Проведено 6 совместных занятий; доля «2» по ВПР (русский язык) "
+                             "снизилась с 34 % до 21 %.", created_by_id=methodist.id),
+    ]
+    db.session.add_all(pairs)
+    db.session.flush()
+    plan = [
+        ("Диагностика профессиональных дефицитов наставляемого", -50, True),
+        ("Взаимопосещение уроков (не менее 4)", -10, False),
+        ("Совместная разработка заданий для подготовки к ОГЭ", 20, False),
+        ("Открытый урок наставляемого, анализ", 60, False),
+    ]
+    for pair in pairs[:3]:
+        for i, (text, days, done) in enumerate(plan, start=1):
+            db.session.add(MentoringStep(
+                pair_id=pair.id, position=i, text=text, due_date=now + timedelta(days=days),
+                done_on=now + timedelta(days=days - 3) if done else None,
+                note="Проведена, составлена карта дефицитов." if done else None,
+                created_by_id=methodist.id))
+
+    def visit(kind, day, school, org, who, purpose, findings, lessons=(), pair=None, **kw):
+        v = Visit(kind=kind, visit_date=day, school_id=school.id, visiting_org_id=org.id,
+                  pair_id=pair.id if pair else None, purpose=purpose, findings=findings,
+                  consultations=kw.get("consultations", ""),
+                  documents_reviewed=kw.get("documents", ""), created_by_id=who[0][2])
+        v.visitors = [VisitVisitor(position=i, full_name=name, job_title=title, user_id=uid)
+                      for i, (name, title, uid) in enumerate(who)]
+        v.lessons = [VisitLesson(position=i, staff_id=s.id if s else None,
+                                 teacher_name=s.full_name if s else name, subject=subj,
+                                 grade=grade, focus=focus, assessment=mark)
+                     for i, (s, name, subj, grade, focus, mark) in enumerate(lessons)]
+        db.session.add(v)
+        return v
+
+    tutor_who = [(tutor_user.full_name, tutor_user.position, tutor_user.id),
+                 (mentor_t.full_name, "учитель математики", None)]
+    visits = [
+        visit(VisitKind.LESSONS, now - timedelta(days=12), low, tutor, tutor_who,
+              "Посещение уроков математики в 7–9 классах, консультирование учителей",
+              "Уроки выстроены по плану, но задания не дифференцированы; слабые обучающиеся "
+              "пассивны. Формирующее оценивание не используется.",
+              lessons=[(mentee_t, "", "Математика", "7 «Б»", "Работа с обучающимися с низкой "
+                        "мотивацией", "Урок выстроен, нет дифференциации заданий"),
+                       (staff(low, "Русский язык и литература"), "", "Русский язык", "9 «А»",
+                        "Подготовка к ОГЭ: сжатое изложение", "Хорошая работа с текстом")],
+              pair=pairs[1], consultations="Консультация для методического объединения "
+              "учителей математики по подготовке к ОГЭ",
+              documents="Рабочие программы по математике 7–9 классов"),
+        visit(VisitKind.LANDING, now - timedelta(days=40), berezovka, authority,
+              [(methodist.full_name, "методист УО", methodist.id)],
+              "Методический десант: анализ антирисковых программ школы",
+              "Антирисковые программы разработаны формально, показатели не измеримы.",
+              pair=pairs[2], documents="Антирисковые программы, план ВСОКО"),
+    ]
+    db.session.flush()
+    _demo_visit_recommendations(visits, now)
 # (procedure, subject, grade) of the demo results: ВПР in grades 4–8, ОГЭ, ЕГЭ.
 DEMO_PROCEDURES = [("VPR", "Русский язык", g) for g in (4, 5, 6, 7, 8)] + \
     [("VPR", "Математика", g) for g in (4, 5, 6, 7, 8)] + \
@@ -404,8 +516,7 @@ def load_monitoring() -> None:
     )
     from . import risks
 
-    # bandit B311: repeatable demo data, not security
-    rng = random.Random(500)  # nosec B311
+    rng = random.Random(500)
     year = today().year
     risks.ensure_federal_factors(commit=False)
     schools = db.session.scalars(select(Organization).where(
@@ -479,3 +590,260 @@ def load_monitoring() -> None:
     if first is not None:
         first.level = RiskLevel.HIGH
         risks.create_programme(first, commit=False)
+def load_interviews() -> None:
+    """A series of interviews with directors before the exams: the commission, a schedule of
+    four schools, one interview held with its record, protocol № 1 and two recommendations
+    (one overdue), the others coming; and a planned meeting with directors. Called by
+    :func:`load` inside its transaction (nothing here commits).
+    """
+    from datetime import time, timedelta
+
+    from ..models import (
+        AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole,
+        InterviewSeries, Meeting, MeetingKind, MeetingParticipant, MeetingStatus,
+        ParticipantRole,
+    )
+    from . import interviews as svc
+    from . import protocols
+    from . import recommendations as rec_svc
+
+    db.session.flush()
+    now = today()
+    authority = db.session.scalar(select(Organization).where(
+        Organization.kind == OrgKind.MUNICIPAL_AUTHORITY,
+        Organization.short_name == "УО Приречного района"))
+    methodist = db.session.scalar(select(User).where(User.login == "methodist"))
+    series = InterviewSeries(
+        authority_id=authority.id, created_by_id=methodist.id, slot_minutes=40,
+        topic=f"О готовности общеобразовательных организаций к государственной итоговой "
+              f"аттестации в {now.year} году",
+        agenda_template="О готовности общеобразовательной организации к проведению ГИА\n"
+                        "О результатах диагностических работ и мерах по повышению качества "
+                        "подготовки обучающихся",
+        default_place="г. Приреченск, ул. Центральная, 12, управление образования, каб. 5")
+    db.session.add(series)
+    db.session.flush()
+    for i, (role, name, title, user) in enumerate([
+            (CommissionRole.CHAIR, "Смирнова Ольга Викторовна", "начальник управления образования", None),
+            (CommissionRole.SECRETARY, methodist.full_name, "методист управления образования", methodist),
+            (CommissionRole.MEMBER, "Морозова Наталья Ивановна", "главный специалист управления образования", None)]):
+        series.members.append(CommissionMember(role=role, position=i, full_name=name,
+                                               job_title=title, user_id=getattr(user, "id", None)))
+    db.session.flush()
+
+    def school(short):
+        return db.session.scalar(select(Organization).where(Organization.short_name == short))
+
+    def interview(org, day, at):
+        m = Meeting(kind=MeetingKind.INTERVIEW, authority_id=authority.id, series_id=series.id,
+                    organization_id=org.id, director_name=org.director_name, meeting_date=day,
+                    start_time=at, end_time=svc.default_end(day, at, series.slot_minutes),
+                    place=series.default_place, heading=svc.interview_heading(series, org),
+                    created_by_id=methodist.id)
+        m.participants, m.items = [], []
+        svc._copy_commission(series, m)
+        m.participants.append(MeetingParticipant(
+            role=ParticipantRole.INVITED, position=100, full_name=org.director_name,
+            job_title=f"директор {org.short_name}"))
+        for i, line in enumerate(series.agenda_lines):
+            m.items.append(AgendaItem(position=i, title=line))
+        db.session.add(m)
+        return m
+
+    held_school = school("МБОУ СОШ № 3 г. Приреченска")
+    held_day = now - timedelta(days=20)
+    m = interview(held_school, held_day, time(10, 0))
+    for i, (short, days, at) in enumerate([("МКОУ СОШ с. Заозёрное", 3, time(10, 0)),
+                                           ("МКОУ ООШ д. Берёзовка", 3, time(10, 40)),
+                                           ("МКОУ СОШ с. Ягодное", 4, time(10, 0))]):
+        interview(school(short), now + timedelta(days=days), at)
+    db.session.flush()
+    director = held_school.director_name
+    first, second = m.items
+    first.heard_who = f"{svc.surname_initials(director)}, директора {held_school.short_name}"
+    first.heard_summary = ("о готовности школы к ГИА: 42 выпускника 9 классов и 18 выпускников "
+                           "11 классов, графике консультаций, результатах пробных экзаменов и "
+                           "работе с обучающимися группы риска")
+    first.speeches = [AgendaSpeech(position=0, who="Морозова Н.И., главный специалист",
+                                   summary="о результатах мониторинга посещаемости консультаций")]
+    first.decisions = [AgendaDecision(position=0, text="Информацию директора принять к сведению.")]
+    second.heard_who = f"{svc.surname_initials(director)}, директора {held_school.short_name}"
+    second.heard_summary = ("о результатах диагностических работ по математике и русскому языку: "
+                            "доля неудовлетворительных результатов по математике — 31 %")
+    second.speeches = [AgendaSpeech(position=0, who=f"{svc.surname_initials(methodist.full_name)}, методист",
+                                    summary="о формах методической поддержки школы-тьютора")]
+    second.decisions = [AgendaDecision(position=0, text="Признать подготовку к ГИА по математике "
+                                                        "недостаточной.")]
+    db.session.flush()
+    rec_svc.add(svc.RECOMMENDATION_SOURCE, m, {
+        "text": "Разработать и утвердить индивидуальные планы подготовки к ОГЭ по математике "
+                "для обучающихся группы риска", "responsible": "заместитель директора по УВР",
+        "due_date": now - timedelta(days=5)}, by=methodist, commit=False)
+    rec_svc.add(svc.RECOMMENDATION_SOURCE, m, {
+        "text": "Провести повторную диагностическую работу по математике в 9 классах и "
+                "представить анализ результатов", "responsible": "руководитель ШМО учителей математики",
+        "due_date": now + timedelta(days=25)}, by=methodist, commit=False)
+    m.protocol_year = held_day.year
+    m.protocol_number = protocols.take_number(authority.id, held_day.year)
+    from datetime import datetime, timezone
+
+    m.status, m.held_by_id = MeetingStatus.HELD, methodist.id
+    m.held_at = datetime.combine(held_day, time(9, 0), tzinfo=timezone.utc)
+
+    council = Meeting(kind=MeetingKind.DIRECTORS_MEETING, authority_id=authority.id,
+                      meeting_date=now + timedelta(days=10), start_time=time(14, 0),
+                      end_time=time(16, 0), place="г. Приреченск, актовый зал управления образования",
+                      heading="совещания с руководителями общеобразовательных организаций "
+                              "«Об итогах собеседований и подготовке к ГИА»",
+                      secretary_user_id=methodist.id, created_by_id=methodist.id)
+    council.participants = [
+        MeetingParticipant(role=ParticipantRole.CHAIR, position=0,
+                           full_name="Смирнова Ольга Викторовна",
+                           job_title="начальник управления образования"),
+        MeetingParticipant(role=ParticipantRole.SECRETARY, position=1, user_id=methodist.id,
+                           full_name=methodist.full_name, job_title="методист")]
+    council.items = [AgendaItem(position=0, title="Об итогах собеседований с руководителями "
+                                                  "общеобразовательных организаций")]
+    db.session.add(council)
+    db.session.flush()
+
+
+def _demo_visit_recommendations(visits, now) -> None:
+    """Recommendations of the demo visits: one open, one overdue, one answered by the school
+    and waiting for the tutor's review, one accepted."""
+    from datetime import timedelta
+
+    from ..models import Recommendation, RecommendationStatus
+
+    lessons_visit, landing = visits
+    school_user = db.session.scalar(select(User).where(User.login == "school"))
+    rows = [
+        (lessons_visit, "Организовать дифференцированную работу на уроках математики в 7–9 "
+         "классах: разноуровневые задания для обучающихся с низкой мотивацией",
+         "Зайцев П. М., учитель математики", now + timedelta(days=25),
+         RecommendationStatus.OPEN, None),
+        (lessons_visit, "Провести педагогический совет по формирующему оцениванию",
+         "Заместитель директора по УВР", now - timedelta(days=2),
+         RecommendationStatus.OPEN, None),
+        (lessons_visit, "Составить график взаимопосещения уроков учителями математики",
+         "Руководитель МО учителей математики", now + timedelta(days=5),
+         RecommendationStatus.REPORTED, "График составлен и утверждён приказом № 112."),
+        (landing, "Переработать антирисковые программы: измеримые показатели и сроки",
+         "Директор школы", now - timedelta(days=10), RecommendationStatus.ACCEPTED,
+         "Программы переработаны, согласованы с куратором."),
+    ]
+    for i, (visit, text, responsible, due, status, report) in enumerate(rows, start=1):
+        db.session.add(Recommendation(
+            source_type="visit", source_id=visit.id, position=i,
+            organization_id=visit.school_id, text=text, responsible=responsible, due_date=due,
+            status=status, report_text=report,
+            reported_at=utcnow() if report else None,
+            reported_by_id=school_user.id if report and visit is lessons_visit else None,
+            created_by_id=visit.created_by_id))
+DEMO_COURSES = [
+    # title, topic, hours, format, months ago it ended (None: upcoming), municipal?
+    ("Оценивание развёрнутых ответов участников ОГЭ по математике", "Оценивание ЕГЭ/ОГЭ/ВПР", 36, "BLENDED", 5, False),
+    ("Эффективное управление школой с низкими образовательными результатами", "Управленческие команды ШНОР", 72, "IN_PERSON", 14, False),
+    ("Технологии работы со слабоуспевающими и неуспевающими обучающимися", "Работа со слабоуспевающими и неуспевающими обучающимися", 36, "DISTANCE", 8, False),
+    ("Индивидуальная образовательная траектория обучающегося с трудностями в обучении", "Работа со слабоуспевающими и неуспевающими обучающимися", 24, "DISTANCE", 30, False),
+    ("Формирование функциональной грамотности на уроках естественнонаучного цикла", "Функциональная грамотность", 48, "BLENDED", 20, False),
+    ("Методика преподавания русского языка в условиях обновлённых ФГОС", "Предметная методика", 72, "IN_PERSON", 46, False),
+    ("Психолого-педагогическое сопровождение обучающихся в период подготовки к ГИА", "Психолого-педагогическое сопровождение", 18, "DISTANCE", 2, False),
+    ("Муниципальная школа молодого педагога: урок, на котором учатся все", "Предметная методика", 16, "IN_PERSON", None, True),
+]
+
+
+def load_courses() -> None:
+    """The course catalogue and enrollments across the demo schools: most teachers of the
+    tutor schools trained, the ШНОР half-trained, some courses older than 3 years, applications
+    for an upcoming course, and one teacher's ИОМ whose course activity an enrollment closed.
+    Called by :func:`load` inside its transaction."""
+    from datetime import timedelta
+
+    from ..models import (
+        ActivityKind, Course, CourseFormat, DeficitKind, DevelopmentPlan, Enrollment,
+        EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
+    )
+    from .courses import ensure_default_topics
+
+    rng = random.Random(5)  # nosec B311 - demo data must repeat, nothing secret
+    now = today()
+    topics = {t.name: t for t in ensure_default_topics(commit=False)}
+    institute = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.INSTITUTE))
+    authority = db.session.scalar(select(Organization).where(
+        Organization.kind == OrgKind.MUNICIPAL_AUTHORITY))
+    courses = []
+    for title, topic, hours, fmt, months, municipal in DEMO_COURSES:
+        end = now - timedelta(days=30 * months) if months is not None else now + timedelta(days=40)
+        start = end - timedelta(days=max(7, hours // 2))
+        c = Course(title=title, topic_id=topics[topic].id, hours=hours, format=CourseFormat[fmt],
+                   start_date=start, end_date=end, region_id=institute.region_id,
+                   provider_kind=ProviderKind.OTHER if municipal else ProviderKind.INSTITUTE,
+                   provider_org_id=(authority if municipal else institute).id,
+                   provider_name=(authority if municipal else institute).short_name,
+                   municipality_id=authority.municipality_id if municipal else None,
+                   capacity=40 if municipal else None)
+        db.session.add(c)
+        courses.append(c)
+    db.session.flush()
+    schools = db.session.scalars(select(Organization).where(
+        Organization.kind == OrgKind.SCHOOL, Organization.municipality_id == authority.municipality_id)
+        .order_by(Organization.id)).all()
+    finished = [c for c in courses if c.end_date <= now]
+    upcoming = [c for c in courses if c.end_date > now]
+    recent = [c for c in finished if c.end_date > now - timedelta(days=365 * 2)]
+    serial = 1000
+    for i, school in enumerate(schools):
+        staff = db.session.scalars(select(StaffMember).where(
+            StaffMember.organization_id == school.id).order_by(StaffMember.id)).all()
+        rate = 1.0 if i in (0, 1) else (0.55 if i % 3 else 0.8)
+        for m in staff:
+            if rng.random() > rate:
+                continue
+            course = rng.choice(recent if rate == 1.0 else finished)
+            serial += 1
+            db.session.add(Enrollment(
+                course_id=course.id, staff_member_id=m.id, organization_id=school.id,
+                status=EnrollmentStatus.COMPLETED, completed_on=course.end_date,
+                certificate_number=f"772{course.id:02d}{serial:05d}", provider_key=course.provider_key))
+        for m in staff[:2]:
+            if upcoming:
+                db.session.add(Enrollment(course_id=upcoming[0].id, staff_member_id=m.id,
+                                          organization_id=school.id, status=EnrollmentStatus.APPLIED,
+                                          provider_key=upcoming[0].provider_key))
+    db.session.flush()
+    school = schools[2]
+    teacher = db.session.scalar(select(StaffMember).where(
+        StaffMember.organization_id == school.id, StaffMember.management.is_(False))
+        .order_by(StaffMember.id))
+    plan = DevelopmentPlan(kind=PlanKind.TEACHER, organization_id=school.id, staff_member_id=teacher.id,
+                           title=f"ИОМ педагога: {teacher.full_name}", period_start=date(now.year, 1, 1),
+                           period_end=date(now.year, 12, 31),
+                           goal="Повысить долю обучающихся, преодолевших минимальный порог на ОГЭ.")
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add_all([
+        PlanDeficit(plan_id=plan.id, kind=DeficitKind.METHODICAL,
+                    description="Дифференциация заданий для слабоуспевающих обучающихся на уроке."),
+        PlanDeficit(plan_id=plan.id, kind=DeficitKind.SUBJECT,
+                    description="Оценивание развёрнутых ответов по критериям ОГЭ."),
+    ])
+    low_course = courses[2]
+    done = Enrollment(course_id=low_course.id, staff_member_id=teacher.id, organization_id=school.id,
+                      status=EnrollmentStatus.COMPLETED, completed_on=low_course.end_date,
+                      certificate_number="7720399999", provider_key=low_course.provider_key)
+    db.session.add(done)
+    db.session.flush()
+    db.session.add_all([
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.COURSE, course_id=low_course.id,
+                     title=low_course.title, due_date=low_course.end_date, done_on=low_course.end_date,
+                     closed_by_enrollment_id=done.id, result="Курс завершён, удостоверение получено."),
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.MENTORING,
+                     title="Наставничество: посещение уроков учителя школы-тьютора",
+                     due_date=now + timedelta(days=30)),
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.SEMINAR,
+                     title="Муниципальный семинар «Разбор заданий ОГЭ с низким процентом выполнения»",
+                     due_date=now - timedelta(days=10)),
+        PlanActivity(plan_id=plan.id, kind=ActivityKind.SELF_STUDY,
+                     title="Изучение демоверсий и кодификаторов ОГЭ текущего года", due_date=now + timedelta(days=60)),
+    ])

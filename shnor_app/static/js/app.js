@@ -86,3 +86,9 @@ document.addEventListener("click", function (evt) {
   var btn = evt.target.closest("[data-remove-row]");
   if (btn) { var tr = btn.closest("tr"); if (tr) { tr.remove(); } }
 });
+
+/* --- interviews: «Отмена» on a new, unsaved block removes it (data-remove-closest="article"). */
+document.addEventListener("click", function (evt) {
+  var btn = evt.target.closest("[data-remove-closest]");
+  if (btn) { var el = btn.closest(btn.getAttribute("data-remove-closest")); if (el) { el.remove(); } }
+});

@@ -1,0 +1,237 @@
+"""Course coverage of a school's teachers — the rules municipalities report on.
+
+* A teacher *counts* on a report date when employed at the school that day: not deleted, hired
+  on or before it (or hire date unknown), and not yet gone (``left_on`` empty or after it).
+  Every staff member of the school counts (the registry lists pedagogical staff).
+* A teacher is *trained* when some enrollment of theirs has status «завершил» and a completion
+  date within the 3 years before the report date, both ends included: from the same calendar
+  day three years earlier (29 February → 28 February) up to the report date itself. A course
+  3 years and one day ago no longer counts; an application, a running course or «не завершил»
+  never counts.
+* Share (indicator 2.1) = trained ÷ counted teachers; 100 % gives 3 points, anything less 0.
+* Indicator 3.2 is the same share restricted to courses whose topic is flagged as «работа со
+  слабоуспевающими обучающимися» (``CourseTopic.low_achievers``).
+
+The pure functions (:func:`window_start`, :func:`is_employed`, :func:`counts_toward`,
+:func:`compute`) define the rule on plain values. :func:`coverage_by_school` computes the same
+thing for many schools in one aggregate SQL query (constant number of queries whatever the
+number of teachers) — the reports, the start-page panel and the monitoring indicators use it::
+
+    coverage_by_school(org_ids: Iterable[int], on_date: date) -> dict[int, Coverage]
+
+Every requested id is in the answer (a school without teachers has ``teachers == 0`` and
+``share is None``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ..extensions import db
+
+YEARS = 3
+FULL_POINTS = 3
+
+
+def window_start(on_date: date, years: int = YEARS) -> date:
+    """The first day that still counts: the same day ``years`` earlier (29.02 → 28.02)."""
+    try:
+        return on_date.replace(year=on_date.year - years)
+    except ValueError:
+        return on_date.replace(year=on_date.year - years, day=28)
+
+
+def is_employed(on_date: date, hired_on: date | None, left_on: date | None,
+                deleted: bool = False) -> bool:
+    if deleted:
+        return False
+    if hired_on is not None and hired_on > on_date:
+        return False
+    return left_on is None or left_on > on_date
+
+
+def counts_toward(on_date: date, status: str, completed_on: date | None) -> bool:
+    """Does an enrollment (status name, completion date) count as a course in the window?"""
+    return (status == "COMPLETED" and completed_on is not None
+            and window_start(on_date) <= completed_on <= on_date)
+
+
+def points_2_1(teachers: int, trained: int) -> int:
+    return FULL_POINTS if teachers > 0 and trained >= teachers else 0
+
+
+def percent(part: int, whole: int) -> float | None:
+    """Share in percent with one decimal, ``None`` when there is nobody to count."""
+    if not whole:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    org_id: int
+    teachers: int
+    trained: int
+    trained_low: int
+
+    @property
+    def untrained(self) -> int:
+        return self.teachers - self.trained
+
+    @property
+    def share(self) -> float | None:
+        return percent(self.trained, self.teachers)
+
+    @property
+    def share_low(self) -> float | None:
+        return percent(self.trained_low, self.teachers)
+
+    @property
+    def points(self) -> int:
+        return points_2_1(self.teachers, self.trained)
+
+    def __add__(self, other: "Coverage") -> "Coverage":
+        return Coverage(0, self.teachers + other.teachers, self.trained + other.trained,
+                        self.trained_low + other.trained_low)
+
+
+def total(items: Iterable[Coverage]) -> Coverage:
+    out = Coverage(0, 0, 0, 0)
+    for c in items:
+        out = out + c
+    return out
+
+
+@dataclass(frozen=True)
+class StaffFact:
+    id: int
+    org_id: int
+    hired_on: date | None = None
+    left_on: date | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class EnrollmentFact:
+    staff_id: int
+    status: str
+    completed_on: date | None
+    low_achievers: bool = False
+    deleted: bool = False
+
+
+def compute(staff: Iterable[StaffFact], enrollments: Iterable[EnrollmentFact],
+            on_date: date, org_ids: Iterable[int] | None = None) -> dict[int, Coverage]:
+    """The rule on plain values (the reference the SQL version is tested against)."""
+    trained: set[int] = set()
+    trained_low: set[int] = set()
+    for e in enrollments:
+        if not e.deleted and counts_toward(on_date, e.status, e.completed_on):
+            trained.add(e.staff_id)
+            if e.low_achievers:
+                trained_low.add(e.staff_id)
+    counts: dict[int, list[int]] = {oid: [0, 0, 0] for oid in (org_ids or [])}
+    for s in staff:
+        if org_ids is not None and s.org_id not in counts:
+            continue
+        if not is_employed(on_date, s.hired_on, s.left_on, s.deleted):
+            continue
+        row = counts.setdefault(s.org_id, [0, 0, 0])
+        row[0] += 1
+        row[1] += s.id in trained
+        row[2] += s.id in trained_low
+    return {oid: Coverage(oid, *row) for oid, row in counts.items()}
+
+
+# --------------------------------------------------------------------------- SQL
+
+
+def employed_clause(on_date: date):
+    from ..models import StaffMember
+
+    return and_(StaffMember.deleted_at.is_(None),
+                or_(StaffMember.hired_on.is_(None), StaffMember.hired_on <= on_date),
+                or_(StaffMember.left_on.is_(None), StaffMember.left_on > on_date))
+
+
+def trained_subquery(on_date: date):
+    """Staff ids with a counted course in the window, and whether one was on low achievers."""
+    from ..models import Course, CourseTopic, Enrollment, EnrollmentStatus
+
+    return (select(Enrollment.staff_member_id.label("staff_id"),
+                   func.max(case((CourseTopic.low_achievers.is_(True), 1), else_=0)).label("low"),
+                   func.max(Enrollment.completed_on).label("last_on"))
+            .join(Course, Course.id == Enrollment.course_id)
+            .join(CourseTopic, CourseTopic.id == Course.topic_id)
+            .where(Enrollment.deleted_at.is_(None),
+                   Enrollment.status == EnrollmentStatus.COMPLETED,
+                   Enrollment.completed_on >= window_start(on_date),
+                   Enrollment.completed_on <= on_date)
+            .group_by(Enrollment.staff_member_id)
+            .subquery("trained"))
+
+
+def coverage_by_school(org_ids: Iterable[int], on_date: date) -> dict[int, Coverage]:
+    """Coverage of each school in ``org_ids`` on ``on_date`` — one SQL query."""
+    from ..models import StaffMember
+
+    ids = list(dict.fromkeys(org_ids))
+    out = {oid: Coverage(oid, 0, 0, 0) for oid in ids}
+    if not ids:
+        return out
+    trained = trained_subquery(on_date)
+    stmt = (select(StaffMember.organization_id, func.count(StaffMember.id),
+                   func.count(trained.c.staff_id), func.coalesce(func.sum(trained.c.low), 0))
+            .select_from(StaffMember)
+            .outerjoin(trained, trained.c.staff_id == StaffMember.id)
+            .where(StaffMember.organization_id.in_(ids), employed_clause(on_date))
+            .group_by(StaffMember.organization_id))
+    for org_id, teachers, n_trained, n_low in db.session.execute(stmt):
+        out[org_id] = Coverage(org_id, int(teachers), int(n_trained), int(n_low or 0))
+    return out
+
+
+@dataclass(frozen=True)
+class TeacherLine:
+    """A teacher on a report: the last counted course (or the last course ever, if older)."""
+    staff_id: int
+    org_id: int
+    full_name: str
+    position: str
+    last_on: date | None      # last completion within the window
+    ever_on: date | None      # last completion ever (before or on the date)
+
+    @property
+    def trained(self) -> bool:
+        return self.last_on is not None
+
+
+def teacher_lines(org_ids: Iterable[int], on_date: date, *, untrained_only: bool = False,
+                  limit: int | None = None) -> list[TeacherLine]:
+    """Teachers employed on ``on_date`` with their last course dates — one query."""
+    from ..models import Enrollment, EnrollmentStatus, StaffMember
+
+    ids = list(dict.fromkeys(org_ids))
+    if not ids:
+        return []
+    trained = trained_subquery(on_date)
+    ever = (select(Enrollment.staff_member_id.label("staff_id"),
+                   func.max(Enrollment.completed_on).label("ever_on"))
+            .where(Enrollment.deleted_at.is_(None),
+                   Enrollment.status == EnrollmentStatus.COMPLETED,
+                   Enrollment.completed_on <= on_date)
+            .group_by(Enrollment.staff_member_id).subquery("ever"))
+    stmt = (select(StaffMember.id, StaffMember.organization_id, StaffMember.full_name,
+                   StaffMember.position, trained.c.last_on, ever.c.ever_on)
+            .outerjoin(trained, trained.c.staff_id == StaffMember.id)
+            .outerjoin(ever, ever.c.staff_id == StaffMember.id)
+            .where(StaffMember.organization_id.in_(ids), employed_clause(on_date)))
+    if untrained_only:
+        stmt = stmt.where(trained.c.staff_id.is_(None))
+    stmt = stmt.order_by(StaffMember.organization_id, StaffMember.full_name, StaffMember.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return [TeacherLine(*row) for row in db.session.execute(stmt)]

@@ -11,20 +11,18 @@ against the application's URL map:
 
 ``requests(user)`` runs inside the application (an app and request context, ``db.session``
 usable, ``url_for`` available) once per bench user of the role and returns the requests that
-user repeats in a loop. ``url(endpoint, **candidates)`` fills the endpoint's URL arguments from
-the candidates it declares, so a scenario survives an argument named ``id`` or
-``interview_id``.
+user repeats in a loop; ``contains`` names a marker of the expected page (a table's id, %PDF).
 
-Adding a scenario for an area after its merge: most are here already with a best guess of the
-endpoint (see SCENARIOS); fix ``endpoint`` and the lookup in its ``requests`` function, run
-``make bench-quick``.
+Every area of the application is merged now and its scenarios use the real endpoints; a new
+scenario names its endpoint, looks its ids up with ``policy.scope_query`` for the user, and is
+checked by tests/unit/test_bench_harness.py and ``make bench-quick``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 
 from shnor_app import policy
@@ -64,19 +62,6 @@ class Scenario:
 
 class ScenarioError(RuntimeError):
     pass
-
-
-def url(endpoint: str, **candidates) -> str:
-    """``url_for(endpoint)`` with the arguments its rule needs, taken from ``candidates``."""
-    try:
-        rules = list(current_app.url_map.iter_rules(endpoint))
-    except KeyError:
-        raise ScenarioError(f"нет эндпоинта {endpoint}") from None
-    needed = set(rules[0].arguments)
-    missing = needed - set(candidates)
-    if missing:
-        raise ScenarioError(f"{endpoint}: не знаю, чем заполнить {', '.join(sorted(missing))}")
-    return url_for(endpoint, **{k: v for k, v in candidates.items() if k in needed})
 
 
 # --------------------------------------------------------------------------- lookups
@@ -141,24 +126,28 @@ def _roadmap_pdf(user):
 # Areas of other branches: best guesses, checked against the URL map before every run.
 
 def _course_report(user):
-    return [Request("GET", url("courses.municipality_report",
-                               municipality_id=user.municipality_id, year=_year()))]
+    """The coverage report of the methodist's municipality: one row per school (КПК in 3 years,
+    courses on low achievers), computed over the enrollments of its teachers."""
+    return [Request("GET", url_for("courses.coverage", municipality=user.municipality_id),
+                    contains='id="coverage-table"')]
 
 
 def _protocol_pdf(user):
-    from shnor_app import models
+    from shnor_app.models import Meeting, MeetingKind, MeetingStatus
 
-    Interview = getattr(models, "Interview")
-    ids = db.session.scalars(policy.scope_query(user, Interview).with_only_columns(
-        Interview.id).order_by(Interview.id).limit(20)).all()
+    ids = db.session.scalars(policy.scope_query(user, Meeting).with_only_columns(Meeting.id)
+                             .where(Meeting.kind == MeetingKind.INTERVIEW,
+                                    Meeting.status == MeetingStatus.HELD)
+                             .order_by(Meeting.id).limit(20)).all()
     if not ids:
-        raise ScenarioError("у методиста нет ни одного собеседования")
-    return [Request("GET", url("interviews.protocol_pdf", interview_id=i, id=i), contains="%PDF")
-            for i in ids]
+        raise ScenarioError("у методиста нет ни одного проведённого собеседования")
+    return [Request("GET", url_for("interviews.protocol", meeting_id=i, fmt="pdf"),
+                    contains="%PDF") for i in ids]
 
 
 def _visits_list(user):
-    return [Request("GET", url("visits.index"))]
+    """The tutor school's visits, newest first (first page), with open recommendation counts."""
+    return [Request("GET", url_for("visits.index"), contains='id="visit-table"')]
 
 
 def _identification(user):
@@ -197,10 +186,10 @@ SCENARIOS: list[Scenario] = [
       for role, label in HOME_ROLES],
     Scenario("roadmap_pdf", "Дорожная карта, 120 пунктов (PDF)", "methodist",
              "roadmaps.roadmap_export", _roadmap_pdf),
-    Scenario("course_report", "Отчёт муниципалитета по курсам", "methodist",
-             "courses.municipality_report", _course_report, area="courses", budget_ms=100),
+    Scenario("course_report", "Отчёт муниципалитета по курсам (охват КПК)", "methodist",
+             "courses.coverage", _course_report, area="courses", budget_ms=100),
     Scenario("protocol_pdf", "Протокол собеседования (PDF)", "methodist",
-             "interviews.protocol_pdf", _protocol_pdf, area="interviews", budget_ms=150),
+             "interviews.protocol", _protocol_pdf, area="interviews", budget_ms=150),
     Scenario("visits_list", "Список выездов", "tutor", "visits.index", _visits_list,
              area="visits"),
     Scenario("identification", "Выявление ШНОР (расчёт списка по области)", "region",

@@ -141,6 +141,41 @@ def search_text(*values) -> str:
     return " | ".join(normalize_name(str(v or "")) for v in values)
 
 
+REC_REPORTS = ["Выполнено: маршруты составлены для 14 обучающихся, размещены в папке ШМО.",
+               "Проведено, протокол ШМО № 3 прилагается.", "Внесено в план ВШК на II полугодие."]
+
+
+def recommendation(ctx, source_type: str, source_id: int, position: int, school: int,
+                   day: date, text: str, responsible: str, *, reviewer: int | None,
+                   school_user: int | None) -> dict:
+    """A shared ``Recommendation`` row given on ``day`` (without id): due 2–13 weeks later, its
+    status following the due date — most past ones accepted, some reported or returned, about
+    one in five overdue; the future ones open or already reported."""
+    from shnor_app.models import RecommendationStatus as St
+
+    rng, today = ctx.rng, ctx.today
+    due = day + timedelta(days=rng.randint(14, 90))
+    r = rng.random()
+    if due < today:
+        status = St.ACCEPTED if r < 0.6 else St.REPORTED if r < 0.75 else \
+            St.RETURNED if r < 0.8 else St.OPEN
+    else:
+        status = St.REPORTED if r < 0.3 else St.OPEN
+    reported = status in (St.REPORTED, St.ACCEPTED, St.RETURNED)
+    reviewed = status in (St.ACCEPTED, St.RETURNED)
+    at = ctx.now - timedelta(days=(today - min(due, today)).days)
+    return ctx.stamp(
+        source_type=source_type, source_id=source_id, position=position,
+        organization_id=school, text=text, responsible=responsible, due_date=due,
+        status=status, report_text=rng.choice(REC_REPORTS) if reported else None,
+        reported_at=at if reported else None, reported_by_id=school_user if reported else None,
+        review_comment="Доработать: приложите подтверждающие материалы."
+        if status == St.RETURNED else None,
+        reviewed_at=at if reviewed else None, reviewed_by_id=reviewer if reviewed else None,
+        roadmap_item_id=None, deleted_at=None, created_by_id=reviewer,
+        search_text=search_text(text, responsible))
+
+
 class Timer:
     def __init__(self):
         self.t0 = time.perf_counter()

@@ -147,3 +147,32 @@ def test_partnerships_pair_supported_schools_with_partners_and_log_events(bench_
         assert db.session.scalar(select(func.count()).select_from(Partnership).where(
             Partnership.search_text == "")) == 0
         db.session.remove()
+
+
+def test_courses_visits_and_interviews_have_their_shape(bench_db):
+    """Enrollments up to what the scale asks; recommendations of visits and protocols under the
+    keys their sources are registered with; protocol numbers serial per authority and year."""
+    from shnor_app.models import Enrollment, Meeting, MeetingStatus, Recommendation
+    from shnor_app.services import recommendations as rec_svc
+
+    _, result, app = bench_db
+    for area in ("courses", "visits", "interviews"):
+        if area in result.skipped:
+            pytest.skip(f"{area} is not merged")
+    with app.app_context():
+        # At most the target: a (course, teacher) pair is enrolled once, and the tiny region
+        # has few teachers (the full region reaches its 80 000).
+        assert 0 < db.session.scalar(select(func.count()).select_from(Enrollment)) <= \
+            TINY.enrollments
+        sources = set(db.session.scalars(select(Recommendation.source_type).distinct()))
+        assert sources == {"visit", "protocol"}
+        assert sources <= set(rec_svc.SOURCES)
+        numbers: dict = {}
+        for auth, year, number in db.session.execute(select(
+                Meeting.authority_id, Meeting.protocol_year, Meeting.protocol_number).where(
+                Meeting.status == MeetingStatus.HELD).order_by(Meeting.meeting_date, Meeting.id)):
+            numbers.setdefault((auth, year), []).append(number)
+        assert numbers
+        for got in numbers.values():
+            assert got == list(range(1, len(got) + 1))
+        db.session.remove()

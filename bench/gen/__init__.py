@@ -16,11 +16,10 @@ A module whose models exist but that has no ``generate`` stops the run with
 :class:`GeneratorMissing`: an area that has landed must be generated, or the bench would
 measure its pages on empty tables.
 
-Adding an area after its branch is merged (courses, partnerships, visits, interviews,
-monitoring have their module here already, with their targets in the docstring): write
-``generate(ctx)`` in that module, following ``roadmaps.py``; check ``NEEDS`` against the real
-model names; run ``pytest tests/unit/test_bench_harness.py`` (tiny scale, every table the
-area fills must be counted) and ``make bench-quick``.
+Every area of the application has its generator (what each makes is in its docstring). A new
+area: a module here with ``NEEDS`` (the real model names) and ``generate(ctx)`` following
+``roadmaps.py``, its name in ``AREAS``; then ``pytest tests/unit/test_bench_harness.py`` (tiny
+scale, every table the area fills must be counted) and ``make bench-quick``.
 """
 from __future__ import annotations
 

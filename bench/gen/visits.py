@@ -1,8 +1,8 @@
 """Mentoring pairs with their plans, and visits to schools with lessons and recommendations.
 
-Mentoring: for every partnership of a ШНОР with a tutor school (``ctx.ids["partnerships"]``;
-without that area, the tutor and ШНОР schools of the same municipality) a «школа-тьютор —
-школа» pair, and for every ШНОР a «куратор — управленческая команда» pair whose curator is the
+Mentoring: for every partnership of a ШНОР with a tutor school (``ctx.ids["partnerships"]``),
+and for every tutor school left without one (paired then with a ШНОР of its municipality), a
+«школа-тьютор — школа» pair, and for every ШНОР a «куратор — управленческая команда» pair whose curator is the
 municipality's methodist; 4–8 plan steps each, the past ones mostly done.
 
 ``visits`` visits (6 000) over the last two years: a little over half by the tutor schools to
@@ -87,7 +87,8 @@ def generate(ctx) -> None:
     muni_of = {o: m for m, ids in ctx.ids["schools_by_municipality"].items() for o in ids}
     staff = ctx.ids["staff_by_school"]
     tutor_pairs = [(school, partner) for _, school, partner, is_school
-                   in ctx.ids.get("partnerships", []) if is_school] or _same_municipality(ctx)
+                   in ctx.ids.get("partnerships", []) if is_school]
+    tutor_pairs += _same_municipality(ctx, {partner for _, partner in tutor_pairs})
     pair_of = _mentoring(ctx, tutor_pairs, methodist)
     low = ctx.ids["low_results"]
     supported = low + _with_status(ctx, SchoolStatus.RISK_ZONE) + ctx.ids.get("social_risk", [])
@@ -161,14 +162,17 @@ def _with_status(ctx, status) -> list[int]:
         .order_by(SchoolStatusRecord.organization_id)))
 
 
-def _same_municipality(ctx) -> list[tuple[int, int]]:
-    """(ШНОР, tutor school) of the same municipality, when partnerships were not generated."""
+def _same_municipality(ctx, paired) -> list[tuple[int, int]]:
+    """(ШНОР, tutor school) of the same municipality for every tutor school not in ``paired``
+    (no partnership with a school — or partnerships not generated), so that every tutor
+    school mentors and visits someone."""
     muni_of = {o: m for m, ids in ctx.ids["schools_by_municipality"].items() for o in ids}
-    tutors: dict[int, list[int]] = {}
-    for t in ctx.ids["tutor_schools"]:
-        tutors.setdefault(muni_of[t], []).append(t)
-    return [(o, tutors[muni_of[o]][k % len(tutors[muni_of[o]])])
-            for k, o in enumerate(ctx.ids["low_results"]) if tutors.get(muni_of[o])]
+    low: dict[int, list[int]] = {}
+    for o in ctx.ids["low_results"]:
+        low.setdefault(muni_of[o], []).append(o)
+    return [(low[muni_of[t]][k % len(low[muni_of[t]])], t)
+            for k, t in enumerate(ctx.ids["tutor_schools"])
+            if t not in paired and low.get(muni_of[t])]
 
 
 def _mentoring(ctx, tutor_pairs, methodist) -> dict:

@@ -516,7 +516,8 @@ def load_monitoring() -> None:
     )
     from . import risks
 
-    rng = random.Random(500)
+    # bandit B311: repeatable demo data, not security
+    rng = random.Random(500)  # nosec B311
     year = today().year
     risks.ensure_federal_factors(commit=False)
     schools = db.session.scalars(select(Organization).where(
@@ -766,7 +767,8 @@ def load_courses() -> None:
     )
     from .courses import ensure_default_topics
 
-    rng = random.Random(5)  # nosec B311 - demo data must repeat, nothing secret
+    # bandit B311: demo data must repeat, nothing secret
+    rng = random.Random(5)  # nosec B311
     now = today()
     topics = {t.name: t for t in ensure_default_topics(commit=False)}
     institute = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.INSTITUTE))

@@ -3,7 +3,7 @@ from flask import Blueprint
 from ... import home_panels, navigation
 
 bp = Blueprint("interviews", __name__, url_prefix="/interviews")
-navigation.add("Собеседования и протоколы", "interviews.index",
+navigation.add("Собеседования", "interviews.index",
                lambda u: u.role.name != "TUTOR", "/interviews")
 
 from . import routes  # noqa: E402,F401

@@ -6,7 +6,7 @@ from ...services import recommendations
 from ...services.formatting import fmt_date
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-navigation.add("Посещения школ", "visits.index", lambda u: True, "/visits")
+navigation.add("Посещения", "visits.index", lambda u: True, "/visits")
 
 # A visit's recommendations are written by the visiting side (or the authority managing the
 # school), answered by the school, accepted or returned by the visiting side; their due dates

@@ -16,6 +16,7 @@ Roadmaps, monitoring reports, protocols and visit reports are built from the sam
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 # bandit B406: escapes text for Paragraph; parses nothing
 from xml.sax.saxutils import escape  # nosec B406
@@ -33,6 +34,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
 SANS, SERIF = "DejaVuSans", "DejaVuSerif"
 _registered = False
+
+
+# reportlab keeps the subsets of an embedded TrueType font on the shared font object, so two
+# threads building documents at once can corrupt each other's subset (a KeyError in
+# ttfonts.makeSubset, seen under the benchmark's threaded gunicorn). One document at a time per
+# process; building takes tens of milliseconds.
+BUILD_LOCK = threading.Lock()
 
 
 def register_fonts() -> None:
@@ -156,7 +164,8 @@ def build(story: list, *, landscape_mode: bool = True, title: str = "", footer: 
     doc = SimpleDocTemplate(buf, pagesize=size, leftMargin=left * mm, rightMargin=right * mm,
                             topMargin=top * mm, bottomMargin=bottom * mm, title=title,
                             author="ШНОР")
-    doc.build(story, canvasmaker=_numbered_canvas(footer, font))
+    with BUILD_LOCK:
+        doc.build(story, canvasmaker=_numbered_canvas(footer, font))
     return buf.getvalue()
 
 

@@ -130,6 +130,22 @@ def _cached_csrf_token() -> str:
         return g._csrf_token_cached
 
 
+def acting_user():
+    """The logged-in user object itself (not the proxy): services and audit keep it."""
+    from flask_login import current_user
+
+    return current_user._get_current_object()
+
+
+def int_arg(name: str, source=None) -> int | None:
+    """An integer from ``source`` (the query string when it is None or empty), or None when
+    absent or not a number."""
+    try:
+        return int((source or request.args).get(name, ""))
+    except ValueError:
+        return None
+
+
 def current_year() -> int:
     return today().year
 

@@ -11,7 +11,7 @@ import binascii
 from datetime import date
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 
 from ... import policy
@@ -29,21 +29,11 @@ from ...services.formatting import today
 from ...services.roadmap_export import FORMATS, filename
 from ...services.text import normalize_name
 from ...web import paginate, render_fragment, render_view
+from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
     ActivityForm, CourseForm, DeficitForm, EnrollmentForm, ImportForm, PlanForm, TopicForm,
 )
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-def _int_arg(name: str, source=None) -> int | None:
-    try:
-        return int((source or request.args).get(name, ""))
-    except ValueError:
-        return None
 
 
 def _date_arg(name: str = "on") -> date:

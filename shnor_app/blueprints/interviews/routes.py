@@ -10,7 +10,7 @@ from datetime import date
 from itertools import zip_longest
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import case, func, select
 
 from ... import policy
@@ -24,20 +24,10 @@ from ...services import interviews as svc
 from ...services import protocols
 from ...services.formatting import today
 from ...web import render_fragment, render_view
+from ...web import acting_user as _user, int_arg as _int_arg
 from ..recommendations.routes import block_context
 from . import bp
 from .forms import AmendmentForm, MeetingForm, MemberForm, RequisitesForm, SeriesForm, SlotForm
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 def _authority_from(user, value) -> Organization:

@@ -8,7 +8,7 @@ values typed so far and swaps the form; without JavaScript the POST re-renders i
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 
 from ... import policy
@@ -20,12 +20,9 @@ from ...models import (
 from ...services import mentoring as svc
 from ...services.formatting import today
 from ...web import paginate, render_fragment, render_view
+from ...web import acting_user as _user
 from . import bp
 from .forms import PairForm, StepForm
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _int(value) -> int | None:

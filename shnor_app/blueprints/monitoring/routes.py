@@ -13,7 +13,7 @@ import binascii
 from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
@@ -27,19 +27,13 @@ from ...services import dashboards, risks
 from ...services import indicators as ind_svc
 from ...services.formatting import today
 from ...web import current_year, render_fragment, render_view
+from ...web import acting_user as _user, int_arg
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.values.get(name, ""))
-    except ValueError:
-        return None
+    return int_arg(name, request.values)
 
 
 # --------------------------------------------------------------------------- scope

@@ -8,7 +8,7 @@ or with their fragment to htmx (``render_view``).
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 
 from ... import policy
@@ -23,19 +23,9 @@ from ...services import practices as practice_service
 from ...services import quarters
 from ...services.formatting import today
 from ...web import paginate, render_fragment, render_view
+from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-def _int_arg(name: str, source=None) -> int | None:
-    try:
-        return int((source or request.args).get(name, ""))
-    except ValueError:
-        return None
 
 
 def _municipalities(user):

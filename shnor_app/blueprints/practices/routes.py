@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
@@ -10,19 +10,9 @@ from ...extensions import db
 from ...models import OrgKind, Organization, Practice, PracticeProblem
 from ...services import practices as svc
 from ...web import paginate, render_view
+from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import PracticeForm
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 def _author_choices(user) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ Row actions answer with the row (htmx) or redirect back to the source page (plai
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import case, func, or_, select
 
 from ... import policy
@@ -19,12 +19,9 @@ from ...services import recommendations as svc
 from ...services.formatting import today
 from ...services.text import normalize_name
 from ...web import paginate, render_fragment, render_view
+from ...web import acting_user as _user
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 # --------------------------------------------------------------------------- context

@@ -1,6 +1,6 @@
 """Registry pages: organisations with statuses and staff, regions and municipalities."""
 from flask import flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
@@ -12,24 +12,14 @@ from ...models import (
 from ...services import registry as reg
 from ...services.text import normalize_name
 from ...web import current_year, paginate, render_fragment, render_view
+from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _visible_municipalities():
     stmt = policy.scope_query(_user(), Municipality).order_by(Municipality.name)
     return db.session.scalars(stmt).all()
-
-
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- organisations

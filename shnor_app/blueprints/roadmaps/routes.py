@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
@@ -28,21 +28,11 @@ from ...services.formatting import today
 from ...services.periods import describe, parse_period
 from ...services.roadmap_import import RoadmapImportError, parse_upload
 from ...web import render_fragment, render_view
+from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
     ImportForm, ItemForm, OwnerForm, ReportForm, RoadmapForm, SectionForm, StatusForm,
 )
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 @dataclass

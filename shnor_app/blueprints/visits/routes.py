@@ -9,7 +9,7 @@ lists of its teachers and staff offered as you type.
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
@@ -19,12 +19,9 @@ from ...services import visit_report
 from ...services import visits as svc
 from ...services.formatting import today
 from ...web import paginate, render_fragment, render_view
+from ...web import acting_user as _user
 from ..recommendations.routes import block_context
 from . import bp
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _int(value) -> int | None:

@@ -189,5 +189,11 @@ def log_event(action: AuditAction, *, user=None, message: str | None = None,
     db.session.commit()
 
 
-def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key)
+# Labels that differ by table (``start_date`` is «Начало срока» of an agreement but «Начало» of a
+# course): one global dict, updated by several areas, would let the last import win.
+TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {}
+
+
+def field_label(key: str, table: str | None = None) -> str:
+    own = TABLE_FIELD_LABELS.get(table or "", {})
+    return own.get(key) or FIELD_LABELS.get(key, key)

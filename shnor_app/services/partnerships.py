@@ -42,10 +42,12 @@ from ..models import (
 from . import audit as audit_service
 from .formatting import today as local_today
 
+audit_service.TABLE_FIELD_LABELS["partnerships"] = {
+    "start_date": "Начало срока", "end_date": "Окончание срока"}
 audit_service.FIELD_LABELS.update({
     "school_id": "Школа", "partner_id": "Партнёр", "partner_kind": "Вид партнёра",
     "agreement_number": "Номер соглашения", "agreement_date": "Дата соглашения",
-    "start_date": "Начало срока", "end_date": "Окончание срока", "subject": "Предмет соглашения",
+    "subject": "Предмет соглашения",
     "plan": "План совместной работы", "side": "Сторона", "full_name": "ФИО",
     "job_title": "Должность", "staff_member_id": "Сотрудник", "partnership_id": "Партнёрство",
     "event_date": "Дата", "kind": "Вид", "venue": "Место проведения", "topic": "Тема",

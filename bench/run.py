@@ -76,7 +76,7 @@ class Server:
         env = dict(os.environ, **server_env(url))
         self.log = open(log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
+            [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers), "--threads",
              str(threads), "--worker-class", "gthread", "--bind", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "--timeout", "120", "--keep-alive", "5",
              "--chdir", str(ROOT), "bench.serve:app"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -135,7 +135,7 @@ def _children(pid: int) -> list[int]:
 # --------------------------------------------------------------------------- plans
 
 
-def make_plans(url: str, max_users: int, out=print):
+def make_plans(url: str, max_users: int, out=print, only: set[str] | None = None):
     """Per runnable scenario: the requests of each bench user of its role (inside the app)."""
     from sqlalchemy import select
 
@@ -149,6 +149,10 @@ def make_plans(url: str, max_users: int, out=print):
     with app.app_context(), app.test_request_context():
         for sc in SCENARIOS:
             reason = sc.availability(app)
+            if only and sc.key not in only:
+                reason = "не измерено: не выбран (--only)"
+                skipped[sc.key] = reason
+                continue
             if reason:
                 skipped[sc.key] = reason
                 out(f"  {sc.title}: {reason}")
@@ -238,7 +242,7 @@ def run_target(target: Target, args, out=print) -> None:
         res = build(target.url, args.scale, reset=True, out=out)
         target.gen_seconds, target.gen_rows = res.seconds, sum(res.counts.values())
         target.gen_skipped = res.skipped
-    plans, target.skipped = make_plans(target.url, max(args.levels), out=out)
+    plans, target.skipped = make_plans(target.url, max(args.levels), out=out, only=args.only)
     log = Path(tempfile.gettempdir()) / f"shnor-bench-gunicorn-{target.label.lower()}.log"
     server = Server(target.url, args.workers, args.threads, log)
     try:
@@ -409,11 +413,19 @@ def main(argv=None) -> int:
                    help="примечание в отчёт (например, о загрузке машины)")
     p.add_argument("--strict", action="store_true",
                    help="непроверенные бюджеты (нет модуля) тоже считать нарушением")
+    p.add_argument("--only", default="",
+                   help="только эти сценарии (ключи через запятую, см. bench/scenarios.py); "
+                        "отчёт тогда пишется во временную папку, не в bench/RESULTS.md")
     args = p.parse_args(argv)
+    args.only = {k.strip() for k in args.only.split(",") if k.strip()}
+    unknown = args.only - {s.key for s in SCENARIOS}
+    if unknown:
+        p.error("нет таких сценариев: " + ", ".join(sorted(unknown)))
     args.levels = [int(x) for x in args.levels.split(",")]
     args.think = tuple(float(x) for x in args.think.split(","))
-    results = Path(args.results) if args.results else ROOT / "bench" / (
-        "RESULTS.md" if args.scale == "full" else f"RESULTS-{args.scale}.md")
+    results = Path(args.results) if args.results else (
+        Path(tempfile.gettempdir()) / "shnor-bench-only.md" if args.only else ROOT / "bench" / (
+            "RESULTS.md" if args.scale == "full" else f"RESULTS-{args.scale}.md"))
 
     targets = []
     if not args.no_sqlite:

@@ -77,6 +77,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # nosec B105
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     PAGE_SIZE = 25
+    # Rendered rows of long tables kept per worker (web.FragmentCache; ~4 KB each); 0 = off.
+    FRAGMENT_CACHE_SIZE = int(os.environ.get("SHNOR_FRAGMENT_CACHE_SIZE", "3000"))
     TRUST_PROXY = _bool("SHNOR_TRUST_PROXY")
 
     def __init__(self) -> None:

@@ -37,6 +37,6 @@ def items() -> list[dict]:
 
 
 def init_app(app) -> None:
-    @app.context_processor
-    def _nav():
-        return {"nav_items": items()}
+    # The function, not its result: only the page layout calls it, so an htmx fragment (a table
+    # row after a status change) does not build a dozen menu URLs it never shows.
+    app.context_processor(lambda: {"nav_items": items})

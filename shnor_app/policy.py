@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import abort
+from flask import abort, g, has_app_context
 from sqlalchemy import and_, false, or_, select, true
 
 from .extensions import db
@@ -29,6 +29,20 @@ from .models import (
     Attachment, AuditEntry, Municipality, Organization, Region, Role, SchoolStatusRecord,
     StaffMember, User,
 )
+
+
+def _get(model, ident):
+    """``db.session.get`` that keeps what it loaded alive until the end of the request.
+
+    The session's identity map holds objects weakly: a roadmap that one check loaded and let go
+    was queried again by the next check and again by the view (three SELECTs of the same row in
+    one status change). Kept in ``g``, the later ``get`` calls are answered from the map.
+    """
+    obj = db.session.get(model, ident)
+    if obj is not None and has_app_context():
+        g.setdefault("_policy_loaded", {})[(model, ident)] = obj
+    return obj
+
 
 # --------------------------------------------------------------------------- organisations
 
@@ -280,7 +294,7 @@ def _roadmap_create(user: User, owner) -> bool:
 
 
 def _item_view(user: User, item: RoadmapItem) -> bool:
-    rm = db.session.get(Roadmap, item.roadmap_id)
+    rm = _get(Roadmap, item.roadmap_id)
     if rm is None or rm.deleted_at is not None:
         return False
     if _roadmap_view(user, rm):
@@ -312,8 +326,8 @@ RULES.update({
         create=_roadmap_create,
     ),
     RoadmapSection: Rule(
-        view=lambda u, o: _roadmap_view(u, db.session.get(Roadmap, o.roadmap_id)),
-        edit=lambda u, o: _roadmap_edit(u, db.session.get(Roadmap, o.roadmap_id)),
+        view=lambda u, o: _roadmap_view(u, _get(Roadmap, o.roadmap_id)),
+        edit=lambda u, o: _roadmap_edit(u, _get(Roadmap, o.roadmap_id)),
         clause=lambda u: RoadmapSection.roadmap_id.in_(
             select(Roadmap.id).outerjoin(Organization, Organization.id == Roadmap.owner_id)
             .where(true() if u.role == Role.ADMIN else org_clause(u))),
@@ -321,14 +335,14 @@ RULES.update({
     ),
     RoadmapItem: Rule(
         view=_item_view,
-        edit=lambda u, o: _roadmap_edit(u, db.session.get(Roadmap, o.roadmap_id)),
+        edit=lambda u, o: _roadmap_edit(u, _get(Roadmap, o.roadmap_id)),
         clause=_item_clause,
         create=lambda u, rm: rm is not None and _roadmap_edit(u, rm),
     ),
     ItemReport: Rule(
-        view=lambda u, o: can_view(u, db.session.get(RoadmapItem, o.item_id)),
+        view=lambda u, o: can_view(u, _get(RoadmapItem, o.item_id)),
         edit=lambda u, o: o.author_id == u.id or can_edit(
-            u, db.session.get(RoadmapItem, o.item_id)),
+            u, _get(RoadmapItem, o.item_id)),
         clause=lambda u: ItemReport.item_id.in_(
             select(RoadmapItem.id).where(_item_clause(u))),
         create=lambda u, item: item is not None and can_report_on_item(u, item),
@@ -340,7 +354,7 @@ def can_set_item_status(user: User, item: RoadmapItem, roadmap: Roadmap | None =
     """Status is set by whoever edits the roadmap (a school only on its own roadmap)."""
     if not getattr(user, "is_authenticated", False) or user.role == Role.VIEWER:
         return False
-    roadmap = roadmap or db.session.get(Roadmap, item.roadmap_id)
+    roadmap = roadmap or _get(Roadmap, item.roadmap_id)
     return roadmap is not None and _roadmap_edit(user, roadmap)
 
 
@@ -350,7 +364,7 @@ def can_report_on_item(user: User, item: RoadmapItem, roadmap: Roadmap | None = 
         return False
     if item.deleted_at is not None:
         return False
-    roadmap = roadmap or db.session.get(Roadmap, item.roadmap_id)
+    roadmap = roadmap or _get(Roadmap, item.roadmap_id)
     if roadmap is None:
         return False
     if _roadmap_edit(user, roadmap):
@@ -372,7 +386,7 @@ def _rec_source(rec: Recommendation):
     source = rec_svc.SOURCES.get(rec.source_type)
     if source is None:
         return None, None
-    return source, db.session.get(source.model, rec.source_id)
+    return source, _get(source.model, rec.source_id)
 
 
 def _rec_view(user: User, rec: Recommendation) -> bool:
@@ -531,7 +545,7 @@ def _series_clause(user: User):
 
 
 def _meeting_of(obj):
-    return db.session.get(Meeting, obj.meeting_id)
+    return _get(Meeting, obj.meeting_id)
 
 
 RULES.update({
@@ -543,8 +557,8 @@ RULES.update({
         create=lambda u, authority: manages_authority(u, authority),
     ),
     CommissionMember: Rule(
-        view=lambda u, o: can_view(u, db.session.get(InterviewSeries, o.series_id)),
-        edit=lambda u, o: can_edit(u, db.session.get(InterviewSeries, o.series_id)),
+        view=lambda u, o: can_view(u, _get(InterviewSeries, o.series_id)),
+        edit=lambda u, o: can_edit(u, _get(InterviewSeries, o.series_id)),
         clause=lambda u: CommissionMember.series_id.in_(
             scope_query(u, InterviewSeries, select(InterviewSeries.id))),
     ),
@@ -634,7 +648,7 @@ def _partnership_clause(user: User):
 
 
 def _event_partnership(ev: JointEvent) -> Partnership | None:
-    p = db.session.get(Partnership, ev.partnership_id)
+    p = _get(Partnership, ev.partnership_id)
     return p if p is not None and p.deleted_at is None else None
 
 
@@ -711,7 +725,7 @@ from .models import (  # noqa: E402
 
 
 def _org_of(obj) -> Organization | None:
-    return db.session.get(Organization, obj.organization_id)
+    return _get(Organization, obj.organization_id)
 
 
 def _school_risk_edit(user: User, risk) -> bool:
@@ -726,7 +740,7 @@ def _approval_view(user: User, approval) -> bool:
     if approval.municipality_id is None:
         return user.role in (Role.REGION, Role.VIEWER) and not user.municipality_id \
             and approval.region_id == user.effective_region_id
-    muni = db.session.get(Municipality, approval.municipality_id)
+    muni = _get(Municipality, approval.municipality_id)
     return muni is not None and user.role not in (Role.TUTOR, Role.SCHOOL) \
         and _municipality_view(user, muni)
 
@@ -758,9 +772,9 @@ RULES.update({
             u.role == Role.SCHOOL and org.id == u.organization_id)),
     ),
     Indicator: Rule(
-        view=lambda u, o: _municipality_view(u, db.session.get(Municipality, o.municipality_id)),
+        view=lambda u, o: _municipality_view(u, _get(Municipality, o.municipality_id)),
         edit=lambda u, o: manages_municipality(
-            u, o.municipality_id, db.session.get(Municipality, o.municipality_id).region_id),
+            u, o.municipality_id, _get(Municipality, o.municipality_id).region_id),
         clause=lambda u: Indicator.municipality_id.in_(
             select(Municipality.id).where(_municipality_clause(u))),
         create=lambda u, muni: muni is not None and manages_municipality(
@@ -883,7 +897,7 @@ def _pair_clause(user: User):
 
 
 def _pair_of(step: MentoringStep) -> MentoringPair | None:
-    pair = db.session.get(MentoringPair, step.pair_id)
+    pair = _get(MentoringPair, step.pair_id)
     return pair if pair is not None and pair.deleted_at is None else None
 
 
@@ -1020,7 +1034,7 @@ def _course_clause(user: User):
 
 
 def _plan_of(obj) -> DevelopmentPlan | None:
-    return db.session.get(DevelopmentPlan, obj.plan_id)
+    return _get(DevelopmentPlan, obj.plan_id)
 
 
 def _plan_child_clause(model):
@@ -1157,7 +1171,7 @@ def scope_query(user: User, model: type, stmt=None):
 
 
 def get_or_404(user: User, model: type, obj_id: int):
-    obj = db.session.get(model, obj_id)
+    obj = _get(model, obj_id)
     if obj is None or not can_view(user, obj):
         abort(404)
     return obj
@@ -1200,7 +1214,7 @@ ATTACHMENT_OWNERS.update({"mentoring_pairs": MentoringPair, "visits": Visit})
 
 def attachment_owner(att: Attachment):
     model = ATTACHMENT_OWNERS.get(att.object_type)
-    return db.session.get(model, att.object_id) if model else None
+    return _get(model, att.object_id) if model else None
 
 
 # Every record whose history can be shown, by its table name.

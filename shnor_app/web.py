@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import math
+import secrets
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Callable
 
 from flask import current_app, g, make_response, render_template, request, url_for
 from markupsafe import Markup, escape
@@ -13,7 +16,6 @@ from .extensions import db
 from .services.formatting import (  # noqa: F401 - re-exported for views
     count_words, fmt_date, fmt_date_long, fmt_datetime, plural, today,
 )
-
 
 
 def wants_fragment() -> bool:
@@ -84,39 +86,99 @@ def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page
 _ID_SENTINEL = 987_654_321_012_345
 
 
-def row_url(endpoint: str, **values) -> str:
-    """``url_for`` for rows of long tables: the same URL, built once per request and endpoint.
+class RowUrls:
+    """``url_for`` for rows of long tables: the same URL, built once per render and endpoint.
 
     The integer arguments (the row's ids) are put into a URL built with placeholders, so a
     table of 120 rows with a dozen links each costs a dozen ``url_for`` calls, not 1 440 (at
     about 13 µs each, a third of the roadmap page's own time). Other arguments (``ctx="mine"``)
-    are part of the cache key.
+    are part of the cache key. One instance per template render (a context processor makes
+    it), so the cache needs no lookup through ``flask.g`` on every call.
     """
-    try:
-        cache = g._row_urls
-    except AttributeError:
-        cache = g._row_urls = {}
-    key = (endpoint, *[(k, v) if v.__class__ is not int else k for k, v in values.items()])
-    entry = cache.get(key)
-    if entry is None:
-        ints = [k for k, v in values.items() if v.__class__ is int]
-        marked = {k: _ID_SENTINEL + i for i, k in enumerate(ints)}
-        entry = cache[key] = (url_for(endpoint, **{**values, **marked}),
-                              [(str(_ID_SENTINEL + i), k) for i, k in enumerate(ints)])
-    url, marks = entry
-    for mark, k in marks:
-        url = url.replace(mark, str(values[k]))
-    return url
+
+    __slots__ = ("cache",)
+
+    def __init__(self):
+        self.cache: dict = {}
+
+    def __call__(self, endpoint: str, **values) -> str:
+        key = (endpoint, *[(k, v) if v.__class__ is not int else k for k, v in values.items()])
+        entry = self.cache.get(key)
+        if entry is None:
+            ints = [k for k, v in values.items() if v.__class__ is int]
+            marked = {k: _ID_SENTINEL + i for i, k in enumerate(ints)}
+            entry = self.cache[key] = (url_for(endpoint, **{**values, **marked}),
+                                       [(str(_ID_SENTINEL + i), k) for i, k in enumerate(ints)])
+        url, marks = entry
+        for mark, k in marks:
+            url = url.replace(mark, str(values[k]))
+        return url
+
+
+def row_url(endpoint: str, **values) -> str:
+    """One-off use of :class:`RowUrls` outside a template render (same URL as ``url_for``)."""
+    return RowUrls()(endpoint, **values)
 
 
 @lru_cache(maxsize=256)
+@cache
 def enum_options(selected) -> Markup:
     """``<option>``s of every member of ``selected``'s enum (value: name, text: label), with
-    ``selected`` selected — built once per member, not in a template loop in every row."""
+    ``selected`` selected — built once per member and process (labels are constants), not in a
+    template loop in every row."""
     # bandit B704: the only dynamic text, the label, is escaped; names are Python identifiers
     return Markup("".join(  # nosec B704
         f'<option value="{m.name}"{" selected" if m is selected else ""}>{escape(m.label)}'
         "</option>" for m in type(selected)))
+
+
+class FragmentCache:
+    """Rendered fragments of long tables (roadmap rows), memoised per application and process.
+
+    The key of an entry is *everything the fragment shows* (the caller builds it next to the
+    template), so an entry cannot go stale: a changed record gives a new key, and the old entry
+    ages out of the LRU. The one per-session value inside a fragment, the CSRF token, is rendered
+    as a random marker and put back into the cached text on every use — a row rendered for one
+    user never carries that user's token to another.
+    """
+
+    def __init__(self, maxsize: int):
+        from cachetools import LRUCache
+
+        self.marker = "csrf-" + secrets.token_hex(16)
+        self._lru = LRUCache(maxsize=max(1, maxsize))
+        self._lock = threading.Lock()
+        self.enabled = maxsize > 0
+
+    def render(self, key, render: Callable[[Callable[[], str]], str]) -> Markup:
+        """``render(csrf_token)`` makes the fragment's HTML on a miss."""
+        token = _cached_csrf_token()
+        if not self.enabled:
+            # bandit B704: the text is a rendered template (autoescaped), not user input
+            return Markup(render(lambda: token))  # nosec B704
+        with self._lock:
+            html = self._lru.get(key)
+        if html is None:
+            html = render(lambda: self.marker)
+            with self._lock:
+                self._lru[key] = html
+        # bandit B704: as above; the token is URL-safe base64 from Flask-WTF
+        return Markup(html.replace(self.marker, token))  # nosec B704
+
+    def clear(self) -> None:
+        with self._lock:
+            self._lru.clear()
+
+
+def fragment_cache(name: str) -> FragmentCache:
+    """The application's cache of one kind of fragment (``FRAGMENT_CACHE_SIZE`` entries; 0
+    turns caching off)."""
+    caches = current_app.extensions.setdefault("shnor_fragment_caches", {})
+    cache = caches.get(name)
+    if cache is None:
+        cache = caches.setdefault(name, FragmentCache(
+            current_app.config.get("FRAGMENT_CACHE_SIZE", 3000)))
+    return cache
 
 
 def _cached_csrf_token() -> str:
@@ -157,8 +219,9 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["plural"] = plural
     app.jinja_env.globals["count_words"] = count_words
     app.jinja_env.globals["current_year"] = current_year
-    app.jinja_env.globals["row_url"] = row_url
     app.jinja_env.globals["enum_options"] = enum_options
-    app.jinja_env.globals["csrf_token"] = _cached_csrf_token
+    # Flask-WTF puts its own csrf_token() into every render through a context processor; ours
+    # comes later, so it wins: one token per request instead of one signature per table row.
+    app.context_processor(lambda: {"csrf_token": _cached_csrf_token, "row_url": RowUrls()})
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

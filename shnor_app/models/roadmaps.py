@@ -133,7 +133,7 @@ class RoadmapItem(TimestampMixin, SoftDeleteMixin, db.Model):
     roadmap: Mapped[Roadmap] = relationship(lazy="raise_on_sql")
     section: Mapped[RoadmapSection] = relationship(lazy="raise_on_sql")
     executor_links: Mapped[list["ItemExecutor"]] = relationship(
-        back_populates="item", lazy="selectin", cascade="all, delete-orphan")
+        back_populates="item", cascade="all, delete-orphan")  # tables: preload_executors
     __audit__ = True
     __audit_exclude__ = {"status_changed_at", "status_changed_by_id", "position"}
 
@@ -142,8 +142,22 @@ class RoadmapItem(TimestampMixin, SoftDeleteMixin, db.Model):
         return (prefix + (self.text or ""))[:200]
 
     @property
+    def executor_orgs(self) -> list[tuple[int, str]]:
+        """(organisation id, short name) of the resolved executors.
+
+        Long tables fill these for all their rows in one query
+        (``services.roadmaps.preload_executors``) instead of loading an ``ItemExecutor`` and an
+        ``Organization`` object for every link; otherwise they come from ``executor_links``.
+        """
+        preset = self.__dict__.get("_executor_orgs")
+        if preset is not None:
+            return preset
+        return [(link.organization_id, link.organization.short_name)
+                for link in self.executor_links]
+
+    @property
     def executor_org_ids(self) -> set[int]:
-        return {link.organization_id for link in self.executor_links}
+        return {org_id for org_id, _ in self.executor_orgs}
 
     def is_overdue(self, today: date) -> bool:
         return bool(self.period_end and self.period_end < today and not self.status.closed)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..extensions import db
 from ..models import (
@@ -123,6 +124,7 @@ def split_executors(text: str) -> list[str]:
 
 
 def _set_executor_links(item: RoadmapItem, org_ids: list[int]) -> None:
+    item.__dict__.pop("_executor_orgs", None)  # a preloaded copy would now be stale
     wanted = list(dict.fromkeys(org_ids))
     for link in list(item.executor_links):
         if link.organization_id not in wanted:
@@ -563,6 +565,7 @@ def roadmap_table(rm: Roadmap, filters: Filters | None = None, *, user: User | N
                                      RoadmapItem.deleted_at.is_(None))
     stmt = filter_items(stmt, filters, user=user, today=today)
     items = db.session.scalars(stmt.order_by(RoadmapItem.position, RoadmapItem.id)).all()
+    preload_executors(items)
     by_section: dict[int, list[RoadmapItem]] = {}
     for item in items:
         by_section.setdefault(item.section_id, []).append(item)
@@ -575,6 +578,22 @@ def roadmap_table(rm: Roadmap, filters: Filters | None = None, *, user: User | N
     return out
 
 
+def preload_executors(items) -> None:
+    """Fill ``item.executor_orgs`` of many items in one query of (item, organisation, name)
+    rows (``executor_links`` themselves are loaded only when something touches them)."""
+    items = list(items)
+    found: dict[int, list[tuple[int, str]]] = {i.id: [] for i in items}
+    if items:
+        rows = db.session.execute(
+            select(ItemExecutor.item_id, Organization.id, Organization.short_name)
+            .join(Organization, Organization.id == ItemExecutor.organization_id)
+            .where(ItemExecutor.item_id.in_(list(found))).order_by(ItemExecutor.id))
+        for item_id, org_id, name in rows:
+            found[item_id].append((org_id, name))
+    for item in items:
+        item._executor_orgs = found[item.id]
+
+
 def last_reports(item_ids) -> dict[int, ItemReport]:
     """The latest live report of each item, in one query."""
     item_ids = list(item_ids)
@@ -583,7 +602,12 @@ def last_reports(item_ids) -> dict[int, ItemReport]:
     latest = (select(func.max(ItemReport.id)).where(ItemReport.item_id.in_(item_ids),
                                                    ItemReport.deleted_at.is_(None))
               .group_by(ItemReport.item_id))
-    rows = db.session.scalars(select(ItemReport).where(ItemReport.id.in_(latest))).all()
+    # Tables show the date, the text and the organisation's short name: the author and the
+    # organisation's own joined relations are not loaded for every row.
+    rows = db.session.scalars(select(ItemReport).options(
+        lazyload(ItemReport.author),
+        joinedload(ItemReport.organization).load_only(Organization.short_name).lazyload("*"))
+        .where(ItemReport.id.in_(latest))).all()
     return {r.item_id: r for r in rows}
 
 
@@ -597,13 +621,14 @@ def report_counts(item_ids) -> dict[int, int]:
         .group_by(ItemReport.item_id)).all())
 
 
-def executor_orgs(rm: Roadmap) -> list[Organization]:
-    """Organisations that execute items of the roadmap (for the executor filter)."""
-    return db.session.scalars(select(Organization).where(Organization.id.in_(
-        select(ItemExecutor.organization_id).join(
-            RoadmapItem, RoadmapItem.id == ItemExecutor.item_id).where(
-            RoadmapItem.roadmap_id == rm.id, RoadmapItem.deleted_at.is_(None))))
-        .order_by(Organization.short_name)).all()
+def executor_orgs(rm: Roadmap):
+    """(id, short_name) of the organisations that execute items of the roadmap (for the
+    executor filter)."""
+    executing = select(ItemExecutor.organization_id).join(
+        RoadmapItem, RoadmapItem.id == ItemExecutor.item_id).where(
+        RoadmapItem.roadmap_id == rm.id, RoadmapItem.deleted_at.is_(None))
+    return db.session.execute(select(Organization.id, Organization.short_name).where(
+        Organization.id.in_(executing)).order_by(Organization.short_name)).all()
 
 
 # --------------------------------------------------------------------------- monitoring

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, request, url_for
+from jinja2 import pass_context
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -27,7 +28,7 @@ from ...services import roadmaps as svc
 from ...services.formatting import today
 from ...services.periods import describe, parse_period
 from ...services.roadmap_import import RoadmapImportError, parse_upload
-from ...web import render_fragment, render_view
+from ...web import fragment_cache, render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
@@ -35,7 +36,7 @@ from .forms import (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Perm:
     edit: bool
     status: bool
@@ -326,6 +327,40 @@ def _perms(user, items, roadmaps: dict[int, Roadmap]) -> dict[int, Perm]:
     return out
 
 
+def _row_key(ctx, item: RoadmapItem) -> tuple:
+    """Everything ``roadmaps/_item_row.html`` shows of ``item`` in this render: the row's cache
+    key. A field the row template starts to show must be added here (test_roadmap_row_cache
+    renders rows with and without the cache and compares them)."""
+    last = ctx["reports"].get(item.id)
+    show_roadmap = ctx.get("show_roadmap")
+    if show_roadmap:
+        roadmaps = ctx.get("roadmaps")
+        title = (roadmaps[item.roadmap_id] if roadmaps else ctx["rm"]).title
+    else:
+        title = None
+    return (
+        item.id, item.roadmap_id, item.section_id, item.number, item.text, item.period_text,
+        item.period_end, item.period_understood, item.executors, tuple(item.executor_orgs),
+        item.expected_result, item.indicator, item.status, item.actual_result,
+        (last.id, last.report_date, last.text,
+         last.organization.short_name if last.organization else None) if last else None,
+        ctx["nreports"].get(item.id, 0), ctx["perms"][item.id], ctx["today"], title,
+        bool(ctx["filters"].active), request.script_root,
+    )
+
+
+@bp.app_template_global()
+@pass_context
+def roadmap_row(ctx, item: RoadmapItem):
+    """One row of a long roadmap table, from the row cache when the same row was shown before
+    (a 120-item roadmap page re-renders 120 rows that mostly did not change)."""
+    template = ctx.environment.get_template("roadmaps/_item_row.html")
+    return fragment_cache("roadmap-rows").render(
+        _row_key(ctx, item),
+        lambda csrf_token: template.render({**ctx.get_all(), "item": item,
+                                            "csrf_token": csrf_token}))
+
+
 def _table_context(user, rm: Roadmap, filters: svc.Filters) -> dict:
     table = svc.roadmap_table(rm, filters, user=user)
     items = [i for _, rows in table for i in rows]
@@ -367,8 +402,9 @@ def _section_fragment(user, section: RoadmapSection, status: int = 200, trigger=
                            status=status, trigger=trigger, **ctx)
 
 
-def _row_context(user, item: RoadmapItem, **extra) -> dict:
-    rm = db.session.get(Roadmap, item.roadmap_id)
+def _row_context(user, item: RoadmapItem, rm: Roadmap | None = None, **extra) -> dict:
+    rm = rm or db.session.get(Roadmap, item.roadmap_id)
+    svc.preload_executors([item])
     return {
         "item": item, "rm": rm, "today": today(), "statuses": ItemStatus,
         "reports": svc.last_reports([item.id]), "nreports": svc.report_counts([item.id]),
@@ -377,9 +413,9 @@ def _row_context(user, item: RoadmapItem, **extra) -> dict:
     }
 
 
-def _row(user, item, status=200, trigger=None):
+def _row(user, item, status=200, trigger=None, rm: Roadmap | None = None):
     return render_fragment("roadmaps/_item_row.html", status=status, trigger=trigger,
-                           **_row_context(user, item))
+                           **_row_context(user, item, rm))
 
 
 def _item_form(item: RoadmapItem | None = None, formdata=True) -> ItemForm:
@@ -484,7 +520,8 @@ def item_edit(item_id: int):
 def item_status(item_id: int):
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require(policy.can_set_item_status(user, item))
+    rm = db.session.get(Roadmap, item.roadmap_id)
+    policy.require(policy.can_set_item_status(user, item, rm))
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -503,7 +540,7 @@ def item_status(item_id: int):
         form_full.actual_result.errors = [str(err)]
         return _form_row(user, item, form_full, status=422)
     if request.htmx:
-        return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}})
+        return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}}, rm=rm)
     flash(f"Статус пункта: {status.label}.", "success")
     return redirect(url_for("roadmaps.item", item_id=item.id))
 
@@ -667,6 +704,7 @@ def my_items():
         Roadmap.deleted_at.is_(None))))
     items = db.session.scalars(stmt.order_by(RoadmapItem.roadmap_id, RoadmapItem.position,
                                              RoadmapItem.id)).all()
+    svc.preload_executors(items)
     roadmaps = {r.id: r for r in db.session.scalars(select(Roadmap).where(
         Roadmap.id.in_({i.roadmap_id for i in items} or {-1})))}
     groups: dict[int, list] = {}

@@ -3,9 +3,10 @@
 * **Coverage** (:func:`coverage_report`): at region level one row per municipality, at
   municipality level one row per school, for one school its teachers — the share of teachers
   with a completed course in the last 3 years (indicator 2.1 with its points) and the share with
-  a course on work with low-achieving pupils (indicator 3.2). Computed with
-  :func:`services.coverage.coverage_by_school` — a constant number of queries whatever the
-  number of teachers.
+  a course on work with low-achieving pupils (indicator 3.2). Computed in SQL with
+  :func:`services.coverage.coverage_by_school` (the region level with
+  :func:`~services.coverage.coverage_by_municipality`, without loading its schools) — a
+  constant number of queries whatever the number of schools, teachers and enrollments.
 * **No course in 3 years** (:func:`untrained_report`): the list a director needs.
 * **Список обученных** (:func:`trained_report`): who completed a course, with certificates.
 * **ИОМ** (:func:`plan_pdf`): a development plan on one A4 page.

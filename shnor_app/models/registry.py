@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -148,9 +148,15 @@ class StaffMember(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     """A teacher or other employee of an organisation. Not necessarily a user."""
 
     __tablename__ = "staff_members"
+    __table_args__ = (
+        # The staff of a school and who is employed on a date (services/coverage.py), read
+        # from the index alone.
+        Index("ix_staff_members_employed", "organization_id", "deleted_at", "hired_on",
+              "left_on", "id"),
+    )
     __search_fields__ = ("full_name", "position", "subjects")
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     full_name: Mapped[str] = mapped_column(String(200))
     position: Mapped[str] = mapped_column(String(200), default="Учитель")
     subjects: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -3,9 +3,10 @@
 * **Coverage** (:func:`coverage_report`): at region level one row per municipality, at
   municipality level one row per school, for one school its teachers — the share of teachers
   with a completed course in the last 3 years (indicator 2.1 with its points) and the share with
-  a course on work with low-achieving pupils (indicator 3.2). Computed with
-  :func:`services.coverage.coverage_by_school` — a constant number of queries whatever the
-  number of teachers.
+  a course on work with low-achieving pupils (indicator 3.2). Computed in SQL with
+  :func:`services.coverage.coverage_by_school` (the region level with
+  :func:`~services.coverage.coverage_by_municipality`, without loading its schools) — a
+  constant number of queries whatever the number of schools, teachers and enrollments.
 * **No course in 3 years** (:func:`untrained_report`): the list a director needs.
 * **Список обученных** (:func:`trained_report`): who completed a course, with certificates.
 * **ИОМ** (:func:`plan_pdf`): a development plan on one A4 page.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from .. import policy
 from ..extensions import db
@@ -27,7 +28,9 @@ from ..models import (
     Course, Enrollment, EnrollmentStatus, Municipality, OrgKind, Organization, Region, Role,
     StaffMember,
 )
-from .coverage import Coverage, TeacherLine, coverage_by_school, teacher_lines, total
+from .coverage import (
+    Coverage, TeacherLine, coverage_by_municipality, coverage_by_school, teacher_lines, total,
+)
 from .formatting import fmt_date, fmt_date_long, today
 
 
@@ -36,11 +39,30 @@ from .formatting import fmt_date, fmt_date_long, today
 
 @dataclass
 class Scope:
+    """What a report covers. ``schools_stmt`` selects its schools (ordered); ``schools`` loads
+    them on first use — the region-level coverage never does, it aggregates from the SELECT."""
     level: str                          # "region" | "municipality" | "school"
     title: str
-    schools: list[Organization]
+    schools_stmt: Select
     municipality: Municipality | None = None
     school: Organization | None = None
+    _schools: list[Organization] | None = field(default=None, repr=False)
+
+    @property
+    def schools(self) -> list[Organization]:
+        if self._schools is None:
+            self._schools = list(db.session.scalars(self.schools_stmt))
+        return self._schools
+
+    def school_ids(self) -> Select:
+        return self.schools_stmt.with_only_columns(Organization.id).order_by(None)
+
+    def school_choices(self) -> list:
+        """(id, short_name) of the scope's schools, for a filter — without loading them."""
+        if self._schools is not None:
+            return self._schools
+        return list(db.session.execute(self.schools_stmt.with_only_columns(
+            Organization.id, Organization.short_name)))
 
     @property
     def args(self) -> dict:
@@ -61,28 +83,29 @@ def resolve_scope(user, municipality_id: int | None = None, school_id: int | Non
 
     A school or municipality outside the user's scope answers 404.
     """
+    schools_stmt = _schools_stmt(user)
     if school_id:
         school = policy.get_or_404(user, Organization, school_id)
         if not school.is_school:
             abort(404)
-        return Scope("school", school.short_name, [school], school.municipality, school)
-    schools_stmt = _schools_stmt(user)
+        return Scope("school", school.short_name, schools_stmt.where(Organization.id == school.id),
+                     school.municipality, school, [school])
     muni_id = municipality_id
     if not muni_id and user.role in (Role.METHODIST, Role.VIEWER) and user.municipality_id:
         muni_id = user.municipality_id
     if muni_id:
         muni = policy.get_or_404(user, Municipality, muni_id)
-        schools = list(db.session.scalars(schools_stmt.where(
-            Organization.municipality_id == muni.id)))
-        return Scope("municipality", muni.name, schools, muni)
-    schools = list(db.session.scalars(schools_stmt))
+        return Scope("municipality", muni.name,
+                     schools_stmt.where(Organization.municipality_id == muni.id), muni)
     if user.role in (Role.SCHOOL, Role.TUTOR):
+        schools = list(db.session.scalars(schools_stmt))
         if len(schools) == 1:
-            return Scope("school", schools[0].short_name, schools, schools[0].municipality,
-                         schools[0])
-        return Scope("municipality", "Школы моей организации и сопровождаемые", schools)
+            return Scope("school", schools[0].short_name, schools_stmt, schools[0].municipality,
+                         schools[0], schools)
+        return Scope("municipality", "Школы моей организации и сопровождаемые", schools_stmt,
+                     _schools=schools)
     region = db.session.get(Region, user.effective_region_id) if user.effective_region_id else None
-    return Scope("region", region.name if region else "Все регионы", schools)
+    return Scope("region", region.name if region else "Все регионы", schools_stmt)
 
 
 # --------------------------------------------------------------------------- coverage
@@ -107,25 +130,31 @@ class CoverageReport:
 
 
 def coverage_report(scope: Scope, on: date, *, lowest_first: bool = False) -> CoverageReport:
-    ids = [s.id for s in scope.schools]
-    by_school = coverage_by_school(ids, on)
+    """The coverage table of a scope — the page, its .xlsx and PDF and the start-page panel all
+    come from here. A constant number of queries: at region level one aggregate grouped by
+    municipality (plus the municipalities' names), below it one aggregate grouped by school."""
     rows: list[CoverageRow] = []
+    teachers: list[TeacherLine] = []
     if scope.level == "region":
-        munis: dict[int | None, list[Organization]] = {}
-        for s in scope.schools:
-            munis.setdefault(s.municipality_id, []).append(s)
-        for schools in munis.values():
-            muni = schools[0].municipality
-            rows.append(CoverageRow(muni.name if muni else "Без муниципалитета",
-                                    total(by_school[s.id] for s in schools), len(schools),
+        by_muni = coverage_by_municipality(scope.school_ids(), on)
+        munis = {m.id: m for m in db.session.scalars(
+            select(Municipality).where(Municipality.id.in_([k for k in by_muni if k])))}
+        for muni_id, (n_schools, c) in by_muni.items():
+            muni = munis.get(muni_id)
+            rows.append(CoverageRow(muni.name if muni else "Без муниципалитета", c, n_schools,
                                     municipality=muni))
         rows.sort(key=lambda r: r.label)
+        grand = total(r.coverage for r in rows)
     else:
+        ids = [s.id for s in scope.schools]
+        by_school = coverage_by_school(ids, on)
         rows = [CoverageRow(s.short_name, by_school[s.id], school=s) for s in scope.schools]
+        grand = total(by_school.values())
+        if scope.level == "school":
+            teachers = teacher_lines(ids, on)
     if lowest_first:
         rows.sort(key=lambda r: (r.coverage.share is None, r.coverage.share or 0, r.label))
-    teachers = teacher_lines(ids, on) if scope.level == "school" else []
-    return CoverageReport(scope, on, rows, total(by_school.values()), teachers)
+    return CoverageReport(scope, on, rows, grand, teachers)
 
 
 def fmt_share(value: float | None) -> str:

@@ -20,7 +20,15 @@ number of teachers) — the reports, the start-page panel and the monitoring ind
     coverage_by_school(org_ids: Iterable[int], on_date: date) -> dict[int, Coverage]
 
 Every requested id is in the answer (a school without teachers has ``teachers == 0`` and
-``share is None``).
+``share is None``). :func:`coverage_by_municipality` does the same grouped by municipality
+(the region level), from a SELECT of the school ids, so no school is loaded into Python.
+
+Both join the teachers employed on the date to their counted enrollments and count distinct
+teachers (no grouped subquery over every enrollment of the region): SQLite probes
+``ix_enrollments_staff_coverage`` per teacher, PostgreSQL picks index probes or a hash join by
+size; the index holds every column read, as ``ix_staff_members_employed`` does for the teachers.
+(Correlated EXISTS per teacher would be as fast on SQLite but makes PostgreSQL plan a subplan
+per teacher — and JIT-compile it — at region size.)
 """
 from __future__ import annotations
 
@@ -28,7 +36,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 
@@ -157,40 +166,76 @@ def employed_clause(on_date: date):
                 or_(StaffMember.left_on.is_(None), StaffMember.left_on > on_date))
 
 
-def trained_subquery(on_date: date):
-    """Staff ids with a counted course in the window, and whether one was on low achievers."""
-    from ..models import Course, CourseTopic, Enrollment, EnrollmentStatus
+def counted_enrollment_join(on_date: date, *, up_to_window: bool = True):
+    """ON clause joining a ``StaffMember`` to its enrollments that count on ``on_date``
+    (``up_to_window=False``: every completion up to the date, however old)."""
+    from ..models import Enrollment, EnrollmentStatus, StaffMember
 
-    return (select(Enrollment.staff_member_id.label("staff_id"),
-                   func.max(case((CourseTopic.low_achievers.is_(True), 1), else_=0)).label("low"),
-                   func.max(Enrollment.completed_on).label("last_on"))
-            .join(Course, Course.id == Enrollment.course_id)
-            .join(CourseTopic, CourseTopic.id == Course.topic_id)
-            .where(Enrollment.deleted_at.is_(None),
-                   Enrollment.status == EnrollmentStatus.COMPLETED,
-                   Enrollment.completed_on >= window_start(on_date),
-                   Enrollment.completed_on <= on_date)
-            .group_by(Enrollment.staff_member_id)
-            .subquery("trained"))
+    cond = [Enrollment.staff_member_id == StaffMember.id, Enrollment.deleted_at.is_(None),
+            Enrollment.status == EnrollmentStatus.COMPLETED, Enrollment.completed_on <= on_date]
+    if up_to_window:
+        cond.append(Enrollment.completed_on >= window_start(on_date))
+    return and_(*cond)
+
+
+def _low_achievers_courses():
+    from ..models import Course, CourseTopic
+
+    return (select(Course.id).join(CourseTopic, CourseTopic.id == Course.topic_id)
+            .where(CourseTopic.low_achievers.is_(True)))
+
+
+def _coverage_counts():
+    """Teachers, trained, trained on low achievers — over ``StaffMember`` LEFT JOIN its counted
+    enrollments (:func:`counted_enrollment_join`); a teacher with several courses counts once."""
+    from ..models import Enrollment, StaffMember
+
+    return (func.count(distinct(StaffMember.id)),
+            func.count(distinct(Enrollment.staff_member_id)),
+            func.count(distinct(case((Enrollment.course_id.in_(_low_achievers_courses()),
+                                      Enrollment.staff_member_id)))))
 
 
 def coverage_by_school(org_ids: Iterable[int], on_date: date) -> dict[int, Coverage]:
     """Coverage of each school in ``org_ids`` on ``on_date`` — one SQL query."""
-    from ..models import StaffMember
+    from ..models import Enrollment, StaffMember
 
     ids = list(dict.fromkeys(org_ids))
     out = {oid: Coverage(oid, 0, 0, 0) for oid in ids}
     if not ids:
         return out
-    trained = trained_subquery(on_date)
-    stmt = (select(StaffMember.organization_id, func.count(StaffMember.id),
-                   func.count(trained.c.staff_id), func.coalesce(func.sum(trained.c.low), 0))
+    stmt = (select(StaffMember.organization_id, *_coverage_counts())
             .select_from(StaffMember)
-            .outerjoin(trained, trained.c.staff_id == StaffMember.id)
+            .outerjoin(Enrollment, counted_enrollment_join(on_date))
             .where(StaffMember.organization_id.in_(ids), employed_clause(on_date))
             .group_by(StaffMember.organization_id))
     for org_id, teachers, n_trained, n_low in db.session.execute(stmt):
-        out[org_id] = Coverage(org_id, int(teachers), int(n_trained), int(n_low or 0))
+        out[org_id] = Coverage(org_id, int(teachers), int(n_trained), int(n_low))
+    return out
+
+
+def coverage_by_municipality(school_ids, on_date: date) -> dict[int | None, tuple[int, Coverage]]:
+    """Coverage of the schools ``school_ids`` (ids, or a SELECT of ids) grouped by their
+    municipality: ``{municipality_id: (number of schools, Coverage)}`` — one SQL query, and
+    no school loaded as an object, however many the region has. A school without teachers
+    still counts among the schools.
+
+    SQL groups by school (a distinct count over a whole municipality costs more than adding up
+    its schools' rows here)."""
+    from ..models import Enrollment, Organization, StaffMember
+
+    school = aliased(Organization, name="school")
+    stmt = (select(school.municipality_id, *_coverage_counts())
+            .select_from(school)
+            .outerjoin(StaffMember, and_(StaffMember.organization_id == school.id,
+                                         employed_clause(on_date)))
+            .outerjoin(Enrollment, counted_enrollment_join(on_date))
+            .where(school.id.in_(school_ids))
+            .group_by(school.municipality_id, school.id))
+    out: dict[int | None, tuple[int, Coverage]] = {}
+    for muni_id, teachers, n_trained, n_low in db.session.execute(stmt):
+        schools, c = out.get(muni_id, (0, Coverage(0, 0, 0, 0)))
+        out[muni_id] = (schools + 1, c + Coverage(0, int(teachers), int(n_trained), int(n_low)))
     return out
 
 
@@ -211,27 +256,29 @@ class TeacherLine:
 
 def teacher_lines(org_ids: Iterable[int], on_date: date, *, untrained_only: bool = False,
                   limit: int | None = None) -> list[TeacherLine]:
-    """Teachers employed on ``on_date`` with their last course dates — one query."""
-    from ..models import Enrollment, EnrollmentStatus, StaffMember
+    """Teachers employed on ``on_date`` with their last course dates — one query.
+
+    The last completion within the window is the last completion up to the date when that one
+    is in the window, so one ``max`` per teacher gives both dates."""
+    from ..models import Enrollment, StaffMember
 
     ids = list(dict.fromkeys(org_ids))
     if not ids:
         return []
-    trained = trained_subquery(on_date)
-    ever = (select(Enrollment.staff_member_id.label("staff_id"),
-                   func.max(Enrollment.completed_on).label("ever_on"))
-            .where(Enrollment.deleted_at.is_(None),
-                   Enrollment.status == EnrollmentStatus.COMPLETED,
-                   Enrollment.completed_on <= on_date)
-            .group_by(Enrollment.staff_member_id).subquery("ever"))
+    start = window_start(on_date)
+    ever = func.max(Enrollment.completed_on)
     stmt = (select(StaffMember.id, StaffMember.organization_id, StaffMember.full_name,
-                   StaffMember.position, trained.c.last_on, ever.c.ever_on)
-            .outerjoin(trained, trained.c.staff_id == StaffMember.id)
-            .outerjoin(ever, ever.c.staff_id == StaffMember.id)
-            .where(StaffMember.organization_id.in_(ids), employed_clause(on_date)))
+                   StaffMember.position, ever)
+            .select_from(StaffMember)
+            .outerjoin(Enrollment, counted_enrollment_join(on_date, up_to_window=False))
+            .where(StaffMember.organization_id.in_(ids), employed_clause(on_date))
+            .group_by(StaffMember.id, StaffMember.organization_id, StaffMember.full_name,
+                      StaffMember.position))
     if untrained_only:
-        stmt = stmt.where(trained.c.staff_id.is_(None))
+        stmt = stmt.having(or_(ever.is_(None), ever < start))
     stmt = stmt.order_by(StaffMember.organization_id, StaffMember.full_name, StaffMember.id)
     if limit:
         stmt = stmt.limit(limit)
-    return [TeacherLine(*row) for row in db.session.execute(stmt)]
+    return [TeacherLine(sid, oid, name, position,
+                        ever_on if ever_on is not None and ever_on >= start else None, ever_on)
+            for sid, oid, name, position, ever_on in db.session.execute(stmt)]

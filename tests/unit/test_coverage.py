@@ -129,6 +129,23 @@ def test_teacher_lines_list_who_has_no_course():
     assert all(not t.trained for t in untrained)
 
 
+def test_sql_coverage_by_municipality_adds_up_the_same_known_answers():
+    """The region level: the three schools above in one municipality, counted from a SELECT of
+    their ids; a school without teachers still counts among the schools."""
+    from sqlalchemy import select
+
+    from shnor_app.models import Organization
+
+    schools = _build_db_fixture()
+    other = make_org(make_municipality(make_region()))
+    ids = select(Organization.id).where(Organization.id.in_([s.id for s in schools] + [other.id]))
+    result = cov.coverage_by_municipality(ids, ON)
+    n, c = result[schools[0].municipality_id]
+    assert (n, c.teachers, c.trained, c.trained_low) == (3, 10, 5, 2)
+    n, c = result[other.municipality_id]
+    assert (n, c.teachers, c.share) == (1, 0, None)
+
+
 def _grow(schools, teachers_per_school, enrollments_per_teacher, course):
     rows = []
     for s in schools:

@@ -201,6 +201,46 @@ def test_coverage_report_levels_and_query_count(login_as, setup, world):
     assert world.muni.name in region_html and world.muni2.name in region_html
 
 
+def test_coverage_report_query_count_does_not_grow_with_schools_or_enrollments(
+        login_as, setup, world):
+    """Every level of the report, its exports and the start-page panel: the same number of
+    queries with 2 or 14 schools per municipality and 0 or 40 enrollments."""
+    on = today()
+    pages = {role: login_as(role) for role in ("region", "methodist")}
+    urls = [("region", "/courses/reports/coverage"),
+            ("region", f"/courses/reports/coverage?municipality={world.muni.id}"),
+            ("region", f"/courses/reports/coverage?school={world.school_a.id}"),
+            ("region", "/courses/reports/coverage/export.xlsx"),
+            ("region", "/"),
+            ("methodist", "/courses/reports/coverage"),
+            ("methodist", "/courses/reports/coverage/export.pdf"),
+            ("methodist", "/")]
+
+    def counts():
+        out = []
+        for role, url in urls:
+            with count_queries() as q:
+                assert pages[role].get(url).status_code == 200
+            out.append(q["n"])
+        return out
+
+    small = counts()
+    course = make_course(world.region, start=on - timedelta(days=400))
+    for i in range(12):
+        school = make_org(world.muni if i % 2 else world.muni2)
+        for k in range(2):
+            make_enrollment(course, make_staff(school), completed_on=on - timedelta(days=i + k))
+    for m in (setup["a1"], setup["a2"]):
+        for k in range(8):
+            make_enrollment(make_course(world.region), m, completed_on=on - timedelta(days=k))
+    big = counts()
+    assert big == small, list(zip(urls, small, big))
+    html = pages["region"].get("/courses/reports/coverage").get_data(as_text=True)
+    row = "".join(html.split(f">{world.muni.name}</a></th>")[1].split("</tr>")[0].split())
+    # 2 + 6 schools; a1, a2, a3 and two teachers in each new school, all trained but a3
+    assert row.startswith('<tdclass="num">8</td><tdclass="num">15</td><tdclass="num">14</td>')
+
+
 def test_coverage_exports_carry_the_table(login_as, setup, world):
     make_enrollment(setup["course"], setup["a1"], completed_on=today() - timedelta(days=1))
     c = login_as("methodist")

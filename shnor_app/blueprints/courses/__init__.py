@@ -10,15 +10,15 @@ from . import cli, routes  # noqa: E402,F401
 
 def _home_coverage(user, today):
     """Start page: course coverage of the user's scope (a school: its share and the teachers
-    without a course; a methodist: per-school shares, lowest first) — two cheap queries."""
+    without a course; a methodist: per-school shares, lowest first; the region: per
+    municipality, aggregated in SQL without loading its schools) — a few queries."""
     from ...services import course_reports as reports
 
-    scope = reports.resolve_scope(user)
-    if not scope.schools:
+    report = reports.coverage_report(reports.resolve_scope(user), today, lowest_first=True)
+    if not report.rows:
         return None
-    report = reports.coverage_report(scope, today, lowest_first=True)
     untrained = []
-    if scope.level == "school":
+    if report.scope.level == "school":
         untrained = [t for t in report.teachers if not t.trained]
     return {"report": report, "rows": report.rows[:8], "more": max(0, len(report.rows) - 8),
             "untrained": untrained[:12], "untrained_more": max(0, len(untrained) - 12),

@@ -536,10 +536,20 @@ def _report_scope(user):
     return reports.resolve_scope(user, _int_arg("municipality"), _int_arg("school"))
 
 
+def _school_choices(user, municipality_id: int | None = None) -> list:
+    """(id, short_name) of the schools the user sees, for the school filter of a report."""
+    stmt = policy.scope_query(user, Organization, select(Organization.id, Organization.short_name))
+    stmt = stmt.where(Organization.kind == OrgKind.SCHOOL)
+    if municipality_id is not None:
+        stmt = stmt.where(Organization.municipality_id == municipality_id)
+    return list(db.session.execute(stmt.order_by(Organization.short_name)))
+
+
 def _report_filters(user, scope, on) -> dict:
-    schools = scope.schools if scope.level != "school" else _visible_schools(user)
-    if scope.municipality is not None and scope.level == "school":
-        schools = [s for s in _visible_schools(user) if s.municipality_id == scope.municipality.id]
+    if scope.level != "school":
+        schools = scope.school_choices()
+    else:
+        schools = _school_choices(user, scope.municipality.id if scope.municipality else None)
     return {"on": on, "scope": scope, "municipalities": _municipalities(user),
             "schools": schools}
 
@@ -550,8 +560,9 @@ def _report_view(page: str, fragment: str, title: str, build):
     user = _user()
     on = _date_arg()
     scope = _report_scope(user)
+    context = build(scope, on)
     return render_view(page, fragment, title=title, args={**scope.args, "on": on.isoformat()},
-                       **_report_filters(user, scope, on), **build(scope, on))
+                       **_report_filters(user, scope, on), **context)
 
 
 def _report_download(fmt: str, stem: str, table):

@@ -14,7 +14,7 @@ from shnor_app.models import (
 )
 from shnor_app.services import risks
 
-from tests.conftest import count_queries, hx_get, make_org, post
+from tests.conftest import count_queries, hx_get, make_org, post, start_page
 from tests.monitoring_data import add_result, flag
 
 HEADER = "Школа;Год;Процедура;Предмет;Класс;Участников;Доля «2», %;Доля «5», %;Средний балл\n"
@@ -299,10 +299,10 @@ def test_school_card_on_the_registry_page(world, login_as):
 def test_start_page_panel_for_methodist_not_for_school(world, login_as):
     flag(world.school_a, 2025)
     add_result(world.school_a, 2024, "VPR", "Математика", 5, 20.0)
-    html = _html(login_as("methodist").get("/"))
+    html = start_page(login_as("methodist"))
     assert 'id="monitoring-panel"' in html and 'id="home-share2-chart"' in html
     assert "к ШНОР относятся" in html and "<svg" in html
-    assert 'id="monitoring-panel"' not in _html(login_as("school").get("/"))
+    assert 'id="monitoring-panel"' not in start_page(login_as("school"))
 
 
 def _schools_with_results(world, n):

@@ -7,6 +7,14 @@ user). The start page renders the panels in ``order``; the home blueprint knows 
     home_panels.add("roadmap-due", "roadmaps/_home_due.html", roadmap_due_context, order=20)
 
 Inside the panel template the computed context is available as ``panel`` (a dict).
+
+A panel whose figures cover the user's whole territory (a region user sees 900 schools) is
+registered ``lazy=True``: the start page then draws only a placeholder that htmx replaces with
+the panel as soon as the page has loaded (``home.panel``, one request per panel), so the page
+itself does not wait for the heaviest figure. Without JavaScript the placeholder is a link to
+the same panel as a page. ``shown_to`` answers cheaply — without computing the panel — whether
+the panel concerns the user at all (no placeholder for a panel that would stay empty by role);
+``policy.can_see_home_panel`` asks it for the fragment's own URL.
 """
 from __future__ import annotations
 
@@ -20,23 +28,51 @@ class Panel:
     template: str
     context: Callable  # (user, today) -> dict | None
     order: int = 100
+    lazy: bool = False
+    title: str = ""
+    shown_to: Callable | None = None  # (user) -> bool; None: everybody
+
+    def concerns(self, user) -> bool:
+        return self.shown_to is None or bool(self.shown_to(user))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A panel on a user's start page: drawn now (``context``) or loaded by htmx (``lazy``)."""
+    panel: Panel
+    context: dict | None = None
+
+    @property
+    def lazy(self) -> bool:
+        return self.panel.lazy
 
 
 PANELS: list[Panel] = []
 
 
-def add(name: str, template: str, context: Callable, order: int = 100) -> None:
+def add(name: str, template: str, context: Callable, order: int = 100, *, lazy: bool = False,
+        title: str = "", shown_to: Callable | None = None) -> None:
     """Register a start-page panel once (re-registering a name replaces it)."""
     PANELS[:] = [p for p in PANELS if p.name != name]
-    PANELS.append(Panel(name, template, context, order))
+    PANELS.append(Panel(name, template, context, order, lazy, title or name, shown_to))
     PANELS.sort(key=lambda p: (p.order, p.name))
 
 
-def render_for(user, today) -> list[tuple[str, dict]]:
-    """(template, context) of every panel that has something for ``user``."""
+def get(name: str) -> Panel | None:
+    return next((p for p in PANELS if p.name == name), None)
+
+
+def render_for(user, today) -> list[Slot]:
+    """The start page's panels for ``user``: lazy ones as placeholders, the others computed
+    (and left out when they have nothing for the user)."""
     out = []
     for panel in PANELS:
+        if not panel.concerns(user):
+            continue
+        if panel.lazy:
+            out.append(Slot(panel))
+            continue
         ctx = panel.context(user, today)
         if ctx:
-            out.append((panel.template, ctx))
+            out.append(Slot(panel, ctx))
     return out

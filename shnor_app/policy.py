@@ -1150,6 +1150,12 @@ def can_attach(user: User, owner) -> bool:
         and isinstance(owner, Organization)
 
 
+def can_see_home_panel(user: User, panel) -> bool:
+    """A start-page panel on its own (``home.panel``): whoever it concerns. What the panel
+    shows is scoped by the panel itself (``scope_query``), like the start page."""
+    return getattr(user, "is_authenticated", False) and panel.concerns(user)
+
+
 def can_see_audit_log(user: User) -> bool:
     return user.role == Role.ADMIN
 

@@ -284,6 +284,26 @@ def hx_get(client, url, **kw):
     return client.get(url, headers={"HX-Request": "true"}, **kw)
 
 
+_PANEL_SLOT_RE = re.compile(
+    r'<section class="card panel-slot" id="panel-slot-[^"]+"[^>]* hx-get="([^"]+)"'
+    r' hx-trigger="load"[^>]*>.*?</section>', re.S)
+
+
+def start_page(client) -> str:
+    """The start page as the browser shows it: each lazy panel's placeholder replaced by what
+    its ``hx-get`` answers (as htmx does on load)."""
+    resp = client.get("/")
+    assert resp.status_code == 200, resp.status_code
+    html = resp.get_data(as_text=True)
+
+    def _load(m):
+        frag = hx_get(client, m.group(1).replace("&amp;", "&"))
+        assert frag.status_code == 200, (m.group(1), frag.status_code)
+        return frag.get_data(as_text=True)
+
+    return _PANEL_SLOT_RE.sub(_load, html)
+
+
 @pytest.fixture
 def login_as(app, world):
     """login_as("methodist") → a test client logged in as that user of the world."""

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import (
@@ -33,7 +33,9 @@ from ..models import (
 )
 from . import audit as audit_service
 from .formatting import count_words
-from .identification import ProcedureResult, Verdict, identify
+from .identification import (
+    MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
+)
 from .text import normalize_name
 
 audit_service.FIELD_LABELS.update({
@@ -578,40 +580,120 @@ TEMPLATE_HELP = [
 class SchoolVerdict:
     org: Organization
     verdict: Verdict
-    results: list[AssessmentResult]
     has_status: bool = False        # already ШНОР in the status year
 
 
-def results_by_school(org_ids, years) -> dict[int, list[AssessmentResult]]:
-    """Results of many schools for some years, in one query."""
-    out: dict[int, list[AssessmentResult]] = {}
+@dataclass
+class FlaggedSchool:
+    """A school on the rule's list, as the approval form shows it."""
+    org: Organization
+    has_status: bool = False
+
+
+_LABELS = {p: p.label for p in Procedure}
+
+
+def procedure_results(org_ids, year: int) -> dict[int, list[ProcedureResult]]:
+    """The results of some schools in a year as plain values (no ORM objects), one query."""
+    out: dict[int, list[ProcedureResult]] = {}
     if not org_ids:
         return out
-    stmt = select(AssessmentResult).where(AssessmentResult.organization_id.in_(list(org_ids)),
-                                          AssessmentResult.year.in_(list(years)))
-    for r in db.session.scalars(stmt.order_by(AssessmentResult.procedure,
-                                              AssessmentResult.grade, AssessmentResult.subject)):
-        out.setdefault(r.organization_id, []).append(r)
+    ar = AssessmentResult
+    rows = db.session.execute(
+        select(ar.organization_id, ar.procedure, ar.subject, ar.grade, ar.share_2,
+               ar.participants)
+        .where(ar.organization_id.in_(list(org_ids)), ar.year == year)
+        .order_by(ar.procedure, ar.grade, ar.subject))
+    for org_id, proc, subject, grade, share_2, participants in rows:
+        out.setdefault(org_id, []).append(
+            ProcedureResult(_LABELS[proc], subject, grade, share_2, participants))
     return out
 
 
-def to_procedure_result(r: AssessmentResult) -> ProcedureResult:
-    return ProcedureResult(r.procedure.label, r.subject, r.grade, r.share_2, r.participants)
+def approved_school_ids(org_ids, year: int) -> set[int]:
+    """Schools (of ``org_ids``: ids or a select) that already carry the ШНОР status for the
+    year after ``year`` — the status an approval of ``year``'s list gives."""
+    if isinstance(org_ids, (list, set, tuple)):
+        org_ids = list(org_ids) or [-1]
+    return set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
+        SchoolStatusRecord.organization_id.in_(org_ids),
+        SchoolStatusRecord.year == year + 1, SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
+        SchoolStatusRecord.deleted_at.is_(None))))
 
 
 def identification(schools: list[Organization], year: int) -> list[SchoolVerdict]:
     """The rule applied to every school given (two queries whatever their number)."""
-    results = results_by_school([s.id for s in schools], [year])
-    with_status = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
-        SchoolStatusRecord.organization_id.in_([s.id for s in schools] or [-1]),
-        SchoolStatusRecord.year == year + 1, SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
-        SchoolStatusRecord.deleted_at.is_(None))))
-    out = []
-    for s in schools:
-        mine = results.get(s.id, [])
-        out.append(SchoolVerdict(s, identify(to_procedure_result(r) for r in mine), mine,
-                                 s.id in with_status))
-    return out
+    ids = [s.id for s in schools]
+    results = procedure_results(ids, year)
+    with_status = approved_school_ids(ids, year)
+    return [SchoolVerdict(s, identify(results.get(s.id, [])), s.id in with_status)
+            for s in schools]
+
+
+def flagged_school_ids(org_ids_stmt, year: int) -> set[int]:
+    """The schools (of a select of ids) the rule puts on the list, without loading their
+    results: SQL returns only the results at the threshold or over it (a few per school), and
+    the rule's key «процедура + предмет + класс» is normalised here exactly as
+    :func:`services.identification.identify` does (Python's ``lower()`` knows Cyrillic, SQLite's
+    does not). A key counts when any counted result of it is over the threshold — what
+    ``identify`` decides by keeping the worse share.
+    """
+    ar = AssessmentResult
+    rows = db.session.execute(
+        select(ar.organization_id, ar.procedure, ar.subject, ar.grade, ar.share_2)
+        .where(ar.organization_id.in_(org_ids_stmt), ar.year == year,
+               ar.share_2 >= THRESHOLD - 0.001,  # superset; is_over_threshold decides below
+               or_(ar.participants.is_(None), ar.participants != 0)))
+    keys: dict[int, set] = {}
+    for org_id, proc, subject, grade, share_2 in rows:
+        if is_over_threshold(share_2):
+            keys.setdefault(org_id, set()).add((proc, subject.strip().lower(), grade))
+    return {org_id for org_id, k in keys.items() if len(k) >= MIN_PROCEDURES}
+
+
+def identification_xlsx(schools_stmt, year: int, *, title: str, chunk: int = 200) -> bytes:
+    """The identification of every school of ``schools_stmt`` (a select of organisations, in
+    order) as a workbook: the rule is applied ``chunk`` schools at a time and each row written
+    at once, so a region's list never sits in memory as objects."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from .identification import fmt_share
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Выявление ШНОР")
+    ws.column_dimensions["A"].width = 45
+    ws.column_dimensions["B"].width = 25
+    ws.column_dimensions["F"].width = 60
+    ws.column_dimensions["H"].width = 80
+    head = WriteOnlyCell(ws, title)
+    head.font = Font(bold=True, size=13)
+    ws.append([head])
+    ws.append([WriteOnlyCell(ws, h) for h in (
+        "Школа", "Муниципалитет", "Процедур с данными",
+        f"Процедур с долей «2» {fmt_share(THRESHOLD)} и более",
+        "Итог по правилу", "Почему", f"Статус ШНОР на {year + 1} год утверждён",
+        "Процедуры (доля «2» / не преодолевших порог)")])
+    ids = list(db.session.scalars(schools_stmt.with_only_columns(Organization.id)))
+    for i in range(0, len(ids), chunk):
+        part = ids[i:i + chunk]
+        orgs = {o.id: o for o in db.session.scalars(
+            select(Organization).where(Organization.id.in_(part)))}
+        results = procedure_results(part, year)
+        approved = approved_school_ids(part, year)
+        for org_id in part:
+            org, verdict = orgs[org_id], identify(results.get(org_id, []))
+            ws.append([
+                org.short_name, org.municipality.name if org.municipality else "",
+                verdict.counted, len(verdict.over),
+                "относится к ШНОР" if verdict.flagged else "не относится", verdict.reason,
+                "да" if org_id in approved else "",
+                "; ".join(f"{p.label} — {fmt_share(p.share_2) if p.counted else 'нет данных'}"
+                          for p in verdict.procedures)])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def years_with_results(org_ids_stmt) -> list[int]:

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import case, func, select, union
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from ..extensions import db
 from ..models import (
@@ -743,44 +743,81 @@ def monitoring(roadmaps: list[Roadmap], today: date | None = None) -> Monitoring
 # --------------------------------------------------------------------------- start page
 
 
-def due_items(user: User, today: date, days: int = 14, limit: int = 30):
-    """(overdue, due within ``days``) items the user answers for.
+def _owned_roadmaps(user: User):
+    """Ids of the roadmaps whose deadlines ``user`` answers for as the owner's people (a
+    select), or None: a school's own, its municipality's for a methodist, the regional ones
+    for a region user."""
+    from ..models import Role
+
+    owned = select(Roadmap.id).join(Organization, Organization.id == Roadmap.owner_id)
+    if user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id:
+        return owned.where(Roadmap.owner_id == user.organization_id)
+    if user.role == Role.METHODIST and user.municipality_id:
+        return owned.where(Organization.municipality_id == user.municipality_id)
+    if user.role == Role.REGION and user.effective_region_id:
+        return owned.where(Organization.region_id == user.effective_region_id,
+                           Organization.municipality_id.is_(None))
+    return None
+
+
+def answers_for_deadlines(user: User) -> bool:
+    """Whether :func:`due_items` can find anything for ``user`` at all (no item query)."""
+    from ..policy import responsible_org_ids
+
+    return _owned_roadmaps(user) is not None or bool(responsible_org_ids(user))
+
+
+@dataclass
+class DueItems:
+    """The start page's roadmap deadlines: exact counts, the first ``limit`` of each list."""
+    overdue: list[tuple[Roadmap, RoadmapItem]]
+    soon: list[tuple[Roadmap, RoadmapItem]]
+    n_overdue: int
+    n_soon: int
+
+    def __bool__(self) -> bool:
+        return bool(self.n_overdue or self.n_soon)
+
+
+def due_items(user: User, today: date, days: int = 14, limit: int = 10) -> DueItems:
+    """Items the user answers for: overdue, and due within ``days`` — counted in SQL, the
+    earliest ``limit`` of each listed (three queries whatever the number of items).
 
     Responsible are the users of an item's executor organisations and the owner's people:
     a school for its own roadmap, methodists for the roadmaps owned in their municipality,
     region users for the regional roadmaps of their region.
     """
-    from ..models import Role
     from ..policy import responsible_org_ids, scope_query
 
     mine = responsible_org_ids(user)
-    conds = []
+    parts = []
     if mine:
-        conds.append(RoadmapItem.id.in_(select(ItemExecutor.item_id).where(
-            ItemExecutor.organization_id.in_(mine))))
-    owned = select(Roadmap.id).join(Organization, Organization.id == Roadmap.owner_id)
-    if user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id:
-        conds.append(RoadmapItem.roadmap_id.in_(
-            owned.where(Roadmap.owner_id == user.organization_id)))
-    elif user.role == Role.METHODIST and user.municipality_id:
-        conds.append(RoadmapItem.roadmap_id.in_(
-            owned.where(Organization.municipality_id == user.municipality_id)))
-    elif user.role == Role.REGION and user.effective_region_id:
-        conds.append(RoadmapItem.roadmap_id.in_(
-            owned.where(Organization.region_id == user.effective_region_id,
-                        Organization.municipality_id.is_(None))))
-    if not conds:
-        return [], []
+        parts.append(select(ItemExecutor.item_id).where(ItemExecutor.organization_id.in_(mine)))
+    owned = _owned_roadmaps(user)
+    if owned is not None:
+        parts.append(select(RoadmapItem.id).where(RoadmapItem.roadmap_id.in_(owned)))
+    if not parts:
+        return DueItems([], [], 0, 0)
+    # One «id IN (… UNION …)» of the user's own items, and the roadmap joined: the planner then
+    # starts from those few items instead of walking every item the user may see.
+    answerable = parts[0] if len(parts) == 1 else union(*parts)
     stmt = (scope_query(user, RoadmapItem)
-            .where(or_(*conds), RoadmapItem.period_end.is_not(None),
+            .join(Roadmap, Roadmap.id == RoadmapItem.roadmap_id)
+            .where(RoadmapItem.id.in_(answerable), Roadmap.deleted_at.is_(None),
+                   RoadmapItem.period_end.is_not(None),
                    RoadmapItem.period_end <= today + timedelta(days=days),
-                   RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]),
-                   RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
-                       Roadmap.deleted_at.is_(None))))
-            .order_by(RoadmapItem.period_end, RoadmapItem.id).limit(limit * 2))
-    items = db.session.scalars(stmt).all()
-    roadmaps = {r.id: r for r in db.session.scalars(select(Roadmap).where(
-        Roadmap.id.in_({i.roadmap_id for i in items} or {-1})))}
-    overdue = [(roadmaps[i.roadmap_id], i) for i in items if i.period_end < today][:limit]
-    soon = [(roadmaps[i.roadmap_id], i) for i in items if i.period_end >= today][:limit]
-    return overdue, soon
+                   RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED])))
+    late = RoadmapItem.period_end < today
+    n_overdue, n_soon = db.session.execute(stmt.with_only_columns(
+        func.count(case((late, 1))), func.count(case((~late, 1))))).one()
+
+    def first(cond):
+        rows = db.session.scalars(
+            stmt.where(cond).options(
+                contains_eager(RoadmapItem.roadmap).lazyload(Roadmap.owner),
+                lazyload(RoadmapItem.executor_links))
+            .order_by(RoadmapItem.period_end, RoadmapItem.id).limit(limit)).all()
+        return [(i.roadmap, i) for i in rows]
+
+    return DueItems(first(late) if n_overdue else [], first(~late) if n_soon else [],
+                    n_overdue or 0, n_soon or 0)

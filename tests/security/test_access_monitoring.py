@@ -74,6 +74,8 @@ CASES = [
     Case("monitoring.identification", "GET",
          lambda w, e: "/monitoring/identification?year=2024&only=flagged", ALL, htmx=True,
          label="htmx"),
+    Case("monitoring.identification_export", "GET",
+         lambda w, e: "/monitoring/identification/export.xlsx?year=2024&only=flagged", ALL),
     Case("monitoring.approve", "POST", lambda w, e: "/monitoring/identification/approve?year=2024",
          {"admin": 302, "region": 302, "methodist": 302, "tutor": 403, "school": 403,
           "viewer": 403}, data={**APPROVE, "org_id": "SCHOOL_A"}),
@@ -141,6 +143,7 @@ def test_monitoring_out_of_scope_answer_404(app, world, extra, role):
 
 def test_region_user_cannot_pick_another_regions_municipality(app, world, extra):
     for url in (f"/monitoring/identification?municipality={world.muni_far.id}",
+                f"/monitoring/identification/export.xlsx?municipality={world.muni_far.id}",
                 f"/monitoring/indicators?municipality={world.muni_far.id}",
                 f"/monitoring/?municipality={world.muni_far.id}"):
         case = Case("x", "GET", lambda w, e, u=url: u, {}, default=404)
@@ -169,3 +172,17 @@ def test_lists_are_scoped(app, world, extra):
     region = login(app.test_client(), world.users["region"]).get(
         "/monitoring/identification?year=2024").get_data(as_text=True)
     assert world.school_b.short_name in region and world.school_far.short_name not in region
+    xlsx = login(app.test_client(), world.users["methodist"]).get(
+        "/monitoring/identification/export.xlsx?year=2024").data
+    names = _xlsx_names(xlsx)
+    assert world.school_a.short_name in names and world.school_far.short_name not in names
+    assert world.school_b.short_name not in names
+
+
+def _xlsx_names(data: bytes) -> set[str]:
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(data), read_only=True).active
+    return {row[0] for row in ws.iter_rows(min_row=3, values_only=True)}

@@ -43,6 +43,19 @@ A = lambda w, e: w.school_a.id  # noqa: E731
 
 CASES = [
     Case("home.index", "GET", lambda w, e: "/", ALL),
+    # lazy start-page panels: whoever the panel concerns (the content is scoped by the panel)
+    Case("home.panel", "GET", lambda w, e: "/panels/monitoring",
+         {"admin": 200, "region": 200, "methodist": 200, "viewer": 200}, default=403,
+         label="monitoring"),
+    Case("home.panel", "GET", lambda w, e: "/panels/monitoring",
+         {"anon": 401, "admin": 200, "region": 200, "methodist": 200, "viewer": 200},
+         default=403, htmx=True, label="monitoring-htmx"),
+    Case("home.panel", "GET", lambda w, e: "/panels/recommendations", ALL, label="recommendations"),
+    Case("home.panel", "GET", lambda w, e: "/panels/roadmap-due",
+         {"region": 200, "methodist": 200, "tutor": 200, "school": 200}, default=403,
+         label="roadmap-due"),
+    Case("home.panel", "GET", lambda w, e: "/panels/no-such-panel", {}, default=404,
+         label="unknown"),
     Case("auth.login", "GET", lambda w, e: "/login", {"anon": 200}, default=302),
     Case("auth.logout", "POST", lambda w, e: "/logout", {}, default=302),
     Case("auth.change_password", "GET", lambda w, e: "/account/password", ALL),

@@ -145,10 +145,10 @@ def test_lists_are_scoped(app, world, extra):
 
 
 def test_start_pages_show_the_visit_recommendations_on_both_sides(app, world, extra):
-    from tests.conftest import login
+    from tests.conftest import login, start_page
 
     for role in ("tutor", "school", "methodist"):
-        html = login(app.test_client(), world.users[role]).get("/").get_data(as_text=True)
+        html = start_page(login(app.test_client(), world.users[role]))
         assert "Открытая" in html, role
-    html = login(app.test_client(), world.users["tutor"]).get("/").get_data(as_text=True)
+    html = start_page(login(app.test_client(), world.users["tutor"]))
     assert "Ждут вашей проверки" in html and "Отвеченная" in html

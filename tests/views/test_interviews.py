@@ -16,7 +16,7 @@ from shnor_app.services import interviews as svc
 from shnor_app.services import recommendations as rec_svc
 from shnor_app.services.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_org, post
+from tests.conftest import count_queries, hx_get, make_org, post, start_page
 from tests.interview_data import fill, held, make_authority, make_series, plan
 
 PDF_MAGIC = b"%PDF-"
@@ -359,7 +359,7 @@ def test_recommendations_of_a_protocol_print_and_reach_the_school(world, login_a
     rec = db.session.scalar(select(Recommendation))
     # the text is locked with the protocol
     assert post(c, f"/recommendations/{rec.id}/edit", {"text": "x"}, htmx=True).status_code == 403
-    home = _html(login_as("school").get("/"))
+    home = start_page(login_as("school"))
     assert "Провести пробный ОГЭ по математике" in home
 
 

@@ -14,7 +14,7 @@ from shnor_app.models import (
 )
 from shnor_app.services import risks
 
-from tests.conftest import count_queries, hx_get, make_org, post
+from tests.conftest import count_queries, hx_get, make_org, post, start_page
 from tests.monitoring_data import add_result, flag
 
 HEADER = "Школа;Год;Процедура;Предмет;Класс;Участников;Доля «2», %;Доля «5», %;Средний балл\n"
@@ -105,6 +105,69 @@ def test_identification_page_highlights_and_explains(world, login_as):
     frag = hx_get(c, "/monitoring/identification?year=2024&only=flagged")
     assert "<html" not in _html(frag) and 'id="identification-body"' in _html(frag)
     assert world.tutor_school.short_name not in _html(frag)
+
+
+def _many_schools(world, n, flag_every=3):
+    """``n`` schools of municipality 1 with 2024 results; every ``flag_every``-th flagged."""
+    orgs = []
+    for i in range(n):
+        org = make_org(world.muni, short_name=f"Школа {i:03d}")
+        if i % flag_every == 0:
+            flag(org, 2024)
+        else:
+            add_result(org, 2024, "VPR", "Математика", 5, 12.0)
+        orgs.append(org)
+    return orgs
+
+
+def test_identification_is_paged_with_counts_over_the_whole_scope(world, login_as):
+    orgs = _many_schools(world, 60)  # 20 flagged; with school_a and tutor_school: 62 schools
+    c = login_as("methodist")
+    html = _html(c.get("/monitoring/identification?year=2024"))
+    assert "62 школы, из них по правилу к ШНОР относятся <strong>20</strong>" in html
+    assert 'id="count-flagged">20<' in html and 'id="count-other">42<' in html
+    assert html.count('<tr class="') == 50 and "Страница 1 из 2" in html
+    # the approval form offers every flagged school, not only those of the page
+    form = html.split('id="approve"')[1]
+    assert all(f'value="{o.id}"' in form for o in orgs[::3])
+    second = _html(hx_get(c, "/monitoring/identification?year=2024&page=2"))
+    assert "<html" not in second and second.count('<tr class="') == 12
+    flagged = _html(hx_get(c, "/monitoring/identification?year=2024&only=flagged"))
+    assert flagged.count('class="row-flagged"') == 20 and flagged.count('<tr class="') == 20
+    other = _html(hx_get(c, "/monitoring/identification?year=2024&only=other"))
+    assert other.count('<tr class="') == 42 and 'class="row-flagged"' not in other
+
+
+def test_identification_page_queries_do_not_grow_with_schools(world, login_as):
+    c = login_as("methodist")
+    _many_schools(world, 5)
+    with count_queries() as few:
+        c.get("/monitoring/identification?year=2024")
+    _many_schools(world, 60)
+    with count_queries() as many:
+        c.get("/monitoring/identification?year=2024")
+    assert many["n"] == few["n"], many["sql"]
+
+
+def test_identification_export_has_every_row_of_the_filter(world, login_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    _many_schools(world, 60)
+    c = login_as("methodist")
+    resp = c.get("/monitoring/identification/export.xlsx?year=2024")
+    assert resp.status_code == 200 and "identification-2024.xlsx" in resp.headers[
+        "Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(resp.data), read_only=True).active.iter_rows(
+        min_row=3, values_only=True))
+    assert len(rows) == 62
+    row = next(r for r in rows if r[0] == "Школа 000")
+    assert row[4] == "относится к ШНОР" and row[3] == 2 and "ВПР · Математика" not in row[7]
+    assert "ВПР Математика, 5 кл. — 35%" in row[7]
+    flagged = c.get("/monitoring/identification/export.xlsx?year=2024&only=flagged")
+    assert len(list(load_workbook(io.BytesIO(flagged.data), read_only=True).active.iter_rows(
+        min_row=3))) == 20
 
 
 def _approve(client, world, number="79", orgs=None):
@@ -299,10 +362,10 @@ def test_school_card_on_the_registry_page(world, login_as):
 def test_start_page_panel_for_methodist_not_for_school(world, login_as):
     flag(world.school_a, 2025)
     add_result(world.school_a, 2024, "VPR", "Математика", 5, 20.0)
-    html = _html(login_as("methodist").get("/"))
+    html = start_page(login_as("methodist"))
     assert 'id="monitoring-panel"' in html and 'id="home-share2-chart"' in html
     assert "к ШНОР относятся" in html and "<svg" in html
-    assert 'id="monitoring-panel"' not in _html(login_as("school").get("/"))
+    assert 'id="monitoring-panel"' not in start_page(login_as("school"))
 
 
 def _schools_with_results(world, n):

@@ -9,7 +9,7 @@ from shnor_app.models import Recommendation, RecommendationStatus as S
 from shnor_app.services import recommendations as svc
 from shnor_app.services.formatting import today
 
-from tests.conftest import count_queries, hx_get, login, make_school_roadmap, post
+from tests.conftest import count_queries, hx_get, login, make_school_roadmap, post, start_page
 from tests.recsource import give, rec_source  # noqa: F401
 
 
@@ -119,14 +119,14 @@ def test_start_page_shows_open_overdue_and_waiting_for_review(app, world, rec_so
     db.session.commit()
     reported = give(world.school_a, "Отчитались", due=today() + timedelta(days=10))
     svc.report(reported, text="Сделано", by=world.users["school"])
-    school = login_as("school").get("/").get_data(as_text=True)
+    school = start_page(login_as("school"))
     assert 'id="recs-open-count">1<' in school and 'id="recs-overdue-count">1<' in school
     assert 'id="recs-reported-count">1<' in school and "Давняя рекомендация" in school
     assert "Ждут вашей проверки" not in school  # the school reviews nothing
-    methodist = login_as("methodist").get("/").get_data(as_text=True)
+    methodist = start_page(login_as("methodist"))
     assert 'id="recs-to-review"' in methodist and "Отчитались" in methodist
     # nothing open in scope: no panel
-    far = login(app.test_client(), world.users["tutor"]).get("/").get_data(as_text=True)
+    far = start_page(login(app.test_client(), world.users["tutor"]))
     assert "recommendations-panel" not in far
 
 

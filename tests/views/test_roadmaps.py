@@ -18,7 +18,7 @@ from shnor_app.models import (
 from shnor_app.services import roadmaps as svc
 from shnor_app.services.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_org, post
+from tests.conftest import count_queries, hx_get, make_org, post, start_page
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PASTED = (
@@ -323,14 +323,14 @@ def test_overdue_item_appears_on_responsible_start_page(world, login_as):
     done = svc.add_item(section, {"text": "Уже выполнено", "period_text": past,
                                   "executors": "МКОУ СОШ с. Заозёрное"})
     svc.set_status(done, ItemStatus.DONE, actual_result="Да")
-    school = _html(login_as("school").get("/"))
+    school = start_page(login_as("school"))
     assert 'id="roadmap-overdue"' in school and "Просроченный пункт школы" in school
     assert 'id="roadmap-due-soon"' in school and "Скоро срок у школы" in school
     assert "Не скоро" not in school and "Уже выполнено" not in school
-    methodist = _html(login_as("methodist").get("/"))  # the owner's methodist
+    methodist = start_page(login_as("methodist"))  # the owner's methodist
     assert "Просроченный пункт школы" in methodist
     for role in ("tutor", "viewer"):
-        assert "Просроченный пункт школы" not in _html(login_as(role).get("/"))
+        assert "Просроченный пункт школы" not in start_page(login_as(role))
 
 
 # --------------------------------------------------------------------------- monitoring, exports

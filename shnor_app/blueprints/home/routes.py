@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -9,7 +9,7 @@ from ...models import (
     StaffMember, User,
 )
 from ...services.registry import statuses_for
-from ...web import current_year, today
+from ...web import current_year, render_view, today
 from . import bp
 
 
@@ -80,3 +80,17 @@ def index():
             "regions": db.session.scalar(select(func.count()).select_from(Region)),
         }
     return render_template("home/index.html", **ctx)
+
+
+@bp.get("/panels/<name>")
+@login_required
+def panel(name: str):
+    """One start-page panel: the fragment htmx puts in place of its placeholder (nothing when
+    the panel has nothing for the user), or a page of its own for a plain request."""
+    found = home_panels.get(name)
+    if found is None:
+        abort(404)
+    policy.require(policy.can_see_home_panel(current_user, found))
+    ctx = found.context(current_user, today())
+    return render_view("home/panel.html", "home/_panel.html", title=found.title,
+                       slot=home_panels.Slot(found, ctx), panel=ctx)

@@ -6,8 +6,13 @@ from ...models import Role, SchoolStatus
 from ...services import dashboards
 
 
+def sees_territory_panel(user) -> bool:
+    return user.role in (Role.ADMIN, Role.REGION, Role.METHODIST, Role.VIEWER)
+
+
 def home_panel(user, today):
-    if user.role not in (Role.ADMIN, Role.REGION, Role.METHODIST, Role.VIEWER):
+    """Figures over the user's whole territory (a region: every school): loaded lazily."""
+    if not sees_territory_panel(user):
         return None
     ids = dashboards.school_ids(user)
     year = today.year

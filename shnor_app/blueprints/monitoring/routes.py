@@ -13,23 +13,34 @@ import binascii
 from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, request, url_for
+from markupsafe import Markup, escape
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ... import policy
 from ...extensions import db
 from ...models import (
-    AssessmentResult, Indicator, Municipality, OrderKind, OrgKind, Organization, RiskFactor, RiskLevel, Role,
+    Indicator, Municipality, OrderKind, OrgKind, Organization, RiskFactor, RiskLevel, Role,
     SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
 from ...services import assessments as svc
 from ...services import dashboards, risks
 from ...services import indicators as ind_svc
 from ...services.formatting import today
-from ...web import current_year, render_fragment, render_view
+from ...services.identification import fmt_share
+from ...web import current_year, paginate, render_fragment, render_view
 from ...web import acting_user as _user, int_arg
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm
+
+
+@bp.app_template_filter("share")
+def share_filter(value) -> Markup:
+    """34.5 → «34,5%», None → a muted dash: the ``share`` macro of monitoring/_charts.html as a
+    filter, for tables with a share in every cell (a macro call costs ~25 µs each)."""
+    if value is None:
+        return Markup('<span class="muted">—</span>')
+    return escape(fmt_share(value))
 
 
 def _int_arg(name: str) -> int | None:
@@ -105,10 +116,11 @@ def index():
     scope = _scope(user)
     ids = _school_ids(user, scope)
     year = _year(ids)
-    schools = db.session.scalars(_school_stmt(user, scope).where(Organization.id.in_(
-        select(AssessmentResult.organization_id).where(AssessmentResult.year == year)))
-        .order_by(Organization.short_name)).all()
-    candidates = [v for v in svc.identification(schools, year) if v.verdict.flagged]
+    flagged_ids = svc.flagged_school_ids(ids, year)
+    schools = db.session.scalars(_school_stmt(user, scope).where(
+        Organization.id.in_(flagged_ids)).order_by(Organization.short_name)).all() \
+        if flagged_ids else []
+    candidates = svc.identification(schools, year)
     candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.short_name))
     return render_view(
         "monitoring/index.html", "monitoring/_index_body.html",
@@ -195,13 +207,42 @@ def import_():
 # --------------------------------------------------------------------------- identification
 
 
-def _identification_context(user, scope: Scope) -> dict:
-    schools = db.session.scalars(_school_stmt(user, scope).order_by(
-        Organization.short_name)).all()
-    year = _year([s.id for s in schools] or [-1])
-    verdicts = svc.identification(schools, year)
+IDENTIFICATION_PAGE_SIZE = 50
+IDENTIFICATION_FILTERS = ("flagged", "other", "approved")  # «only»: the verdict, or the status
+
+
+def _only() -> str:
     only = request.args.get("only", "")
-    shown = [v for v in verdicts if v.verdict.flagged] if only == "flagged" else verdicts
+    return only if only in IDENTIFICATION_FILTERS else ""
+
+
+def _identified_stmt(user, scope: Scope, only: str, flagged_ids: set[int],
+                     approved_ids: set[int]):
+    stmt = _school_stmt(user, scope)
+    if only == "flagged":
+        stmt = stmt.where(Organization.id.in_(flagged_ids or [-1]))
+    elif only == "other":
+        stmt = stmt.where(Organization.id.not_in(flagged_ids or [-1]))
+    elif only == "approved":
+        stmt = stmt.where(Organization.id.in_(approved_ids or [-1]))
+    return stmt.order_by(Organization.short_name, Organization.id)
+
+
+def _identification_context(user, scope: Scope) -> dict:
+    """Counts over the whole scope (which schools the rule flags is decided in SQL from the
+    results over the threshold), the verdicts of one page of schools, and every flagged
+    school for the approval form."""
+    ids = _school_ids(user, scope)
+    year = _year(ids)
+    flagged_ids = svc.flagged_school_ids(ids, year)
+    approved_ids = svc.approved_school_ids(ids, year)
+    all_count = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    only = _only()
+    page = paginate(_identified_stmt(user, scope, only, flagged_ids, approved_ids),
+                    per_page=IDENTIFICATION_PAGE_SIZE)
+    flagged_orgs = db.session.scalars(
+        _identified_stmt(user, scope, "flagged", flagged_ids, approved_ids)).all() \
+        if flagged_ids else []
     can_approve = user.role != Role.VIEWER and policy.can_manage_monitoring(
         user, scope.municipality, scope.region_id) and user.role in (
         Role.ADMIN, Role.REGION, Role.METHODIST)
@@ -211,9 +252,12 @@ def _identification_context(user, scope: Scope) -> dict:
     if scope.municipality is not None:
         approvals = [a for a in approvals if a.municipality_id in (None, scope.municipality.id)]
     return {
-        "scope": scope, "year": year, "verdicts": shown, "all_count": len(verdicts),
-        "flagged": [v for v in verdicts if v.verdict.flagged], "only": only,
-        "years": svc.years_with_results(_school_ids(user, scope)),
+        "scope": scope, "year": year, "page": page,
+        "verdicts": svc.identification(page.items, year), "all_count": all_count,
+        "flagged": [svc.FlaggedSchool(o, o.id in approved_ids) for o in flagged_orgs],
+        "approved_count": len(approved_ids), "only": only,
+        "args": {"year": year, **scope.args, **({"only": only} if only else {})},
+        "years": svc.years_with_results(ids),
         "can_approve": can_approve, "approvals": approvals,
         "describe_approval": svc.describe_approval,
     }
@@ -228,6 +272,27 @@ def identification():
     form = ApproveForm(formdata=None, order_date=today())
     return render_view("monitoring/identification.html", "monitoring/_identification_body.html",
                        title="Выявление ШНОР", form=form, **ctx)
+
+
+@bp.get("/identification/export.xlsx")
+@login_required
+def identification_export():
+    """Every school of the page's filter (not one page): the verdicts computed a chunk of
+    schools at a time, rows written as they come."""
+    user = _user()
+    scope = _scope(user)
+    ids = _school_ids(user, scope)
+    year = _year(ids)
+    only = _only()
+    flagged_ids = svc.flagged_school_ids(ids, year)
+    approved_ids = svc.approved_school_ids(ids, year)
+    stmt = _identified_stmt(user, scope, only, flagged_ids, approved_ids)
+    title = f"Выявление ШНОР: {scope.label}, результаты {year} года"
+    data = svc.identification_xlsx(stmt, year, title=title)
+    resp = Response(data, mimetype=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    resp.headers["Content-Disposition"] = f"attachment; filename=identification-{year}.xlsx"
+    return resp
 
 
 @bp.post("/identification/approve")

@@ -15,4 +15,5 @@ navigation.add("Рекомендации", "recommendations.index", _any_source,
 
 from . import routes  # noqa: E402,F401
 
-home_panels.add("recommendations", "recommendations/_home.html", routes.home_panel, order=30)
+home_panels.add("recommendations", "recommendations/_home.html", routes.home_panel, order=30,
+                lazy=True, title="Рекомендации школам", shown_to=_any_source)

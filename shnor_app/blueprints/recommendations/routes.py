@@ -326,29 +326,33 @@ def home_panel(user, now):
     """Open and overdue recommendations for the start page, or None when there are none.
 
     «Open» is what the school still has to do (new or returned); a reported one waits for the
-    reviewer and is listed for those who may accept it.
+    reviewer and is listed for those who may accept it. Counted in one GROUP BY; the lists are
+    the first ten of each, their sources loaded in one query per kind before the review check
+    (which then finds them in the session instead of fetching each).
     """
     if not svc.SOURCES:
         return None
-    base = policy.scope_query(user, Recommendation)
-    sub = base.where(Recommendation.status.in_(NOT_CLOSED_STATUSES)).subquery()
-    row = db.session.execute(select(
-        func.sum(case((sub.c.status.in_([s.name for s in OPEN_STATUSES]), 1), else_=0)),
-        func.sum(case((sub.c.due_date < now, 1), else_=0)),
-        func.sum(case((sub.c.status == RecommendationStatus.REPORTED.name, 1), else_=0)),
-    )).one()
-    n_open, n_overdue, n_reported = (int(v or 0) for v in row)
+    counts = {status: (int(n or 0), int(late or 0)) for status, n, late in db.session.execute(
+        policy.scope_query(user, Recommendation, select(
+            Recommendation.status, func.count(),
+            func.count(case((Recommendation.due_date < now, 1)))))
+        .where(Recommendation.status.in_(NOT_CLOSED_STATUSES))
+        .group_by(Recommendation.status))}
+    n_open = sum(counts.get(s, (0, 0))[0] for s in OPEN_STATUSES)
+    n_reported = counts.get(RecommendationStatus.REPORTED, (0, 0))[0]
+    n_overdue = sum(late for _, late in counts.values())
     if not (n_open or n_reported):
         return None
+    base = policy.scope_query(user, Recommendation)
     open_recs = db.session.scalars(
         base.where(Recommendation.status.in_(OPEN_STATUSES))
         .order_by(Recommendation.due_date.is_(None), Recommendation.due_date,
-                  Recommendation.id).limit(10)).all()
+                  Recommendation.id).limit(10)).all() if n_open else []
     reported = db.session.scalars(
         base.where(Recommendation.status == RecommendationStatus.REPORTED)
-        .order_by(Recommendation.reported_at).limit(10)).all()
+        .order_by(Recommendation.reported_at).limit(10)).all() if n_reported else []
+    objs = svc.source_objects(list(open_recs) + list(reported))
     to_review = [r for r in reported if policy.can_review_recommendation(user, r)]
-    objs = svc.source_objects(list(open_recs) + to_review)
     return {"open": open_recs, "to_review": to_review, "n_open": n_open,
             "n_overdue": n_overdue, "n_reported": n_reported, "today": now,
             "sources": svc.SOURCES, "objs": objs}

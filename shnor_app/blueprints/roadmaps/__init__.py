@@ -11,8 +11,15 @@ from . import cli, routes  # noqa: E402,F401
 def _home_due(user, today):
     from ...services.roadmaps import due_items
 
-    overdue, soon = due_items(user, today)
-    return {"overdue": overdue, "soon": soon} if overdue or soon else None
+    due = due_items(user, today)
+    return {"due": due} if due else None
 
 
-home_panels.add("roadmap-due", "roadmaps/_home_due.html", _home_due, order=20)
+def _answers_for_deadlines(user):
+    from ...services.roadmaps import answers_for_deadlines
+
+    return answers_for_deadlines(user)
+
+
+home_panels.add("roadmap-due", "roadmaps/_home_due.html", _home_due, order=20, lazy=True,
+                title="Сроки по дорожным картам", shown_to=_answers_for_deadlines)

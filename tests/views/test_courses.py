@@ -13,7 +13,7 @@ from shnor_app.models import (
 )
 from shnor_app.services.formatting import today
 
-from tests.conftest import count_queries, hx_get, login, make_org, make_staff, post
+from tests.conftest import count_queries, hx_get, login, make_org, make_staff, post, start_page
 from tests.courses_factories import make_course, make_enrollment, topic
 
 
@@ -411,12 +411,12 @@ def test_plan_pdf_stays_on_one_page_with_many_rows(login_as, setup, world):
 
 def test_start_page_panel_for_a_school_and_a_methodist(login_as, setup, world):
     make_enrollment(setup["course"], setup["a1"], completed_on=today() - timedelta(days=3))
-    html = login_as("school").get("/").get_data(as_text=True)
+    html = start_page(login_as("school"))
     assert 'id="course-coverage"' in html and "33,3%" in html
     assert "Борисов Олег Петрович" in html and "Васильева Ёлка Сергеевна" in html
     panel = html.split('id="home-kpk-untrained"')[1].split("</ul>")[0]
     assert "Алексеева" not in panel
     make_staff(world.tutor_school, "Тьюторова Анна")
-    html = login_as("methodist").get("/").get_data(as_text=True)
+    html = start_page(login_as("methodist"))
     table = html.split('id="home-kpk-table"')[1].split("</table>")[0]
     assert table.index(world.tutor_school.short_name) < table.index(world.school_a.short_name)

@@ -236,12 +236,11 @@ def db_version(url: str) -> str:
 
 def run_target(target: Target, args, out=print) -> None:
     out(f"\n=== {target.label} ===")
-    target.db_version = db_version(target.url) if not target.url.startswith("sqlite") else \
-        f"SQLite {sqlite3.sqlite_version}"
-    if not args.no_generate:
+    if not args.no_generate:  # first: it creates a PostgreSQL database that is missing
         res = build(target.url, args.scale, reset=True, out=out)
         target.gen_seconds, target.gen_rows = res.seconds, sum(res.counts.values())
         target.gen_skipped = res.skipped
+    target.db_version = db_version(target.url)
     plans, target.skipped = make_plans(target.url, max(args.levels), out=out, only=args.only)
     log = Path(tempfile.gettempdir()) / f"shnor-bench-gunicorn-{target.label.lower()}.log"
     server = Server(target.url, args.workers, args.threads, log)

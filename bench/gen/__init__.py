@@ -79,11 +79,27 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
+def _create_postgres_database(url: str) -> None:
+    """A PostgreSQL bench database that does not exist yet is created (on a fresh machine
+    ``make bench`` should not stop at «database "test_bench" does not exist»)."""
+    u = make_url(url)
+    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                               {"n": u.database}):
+                conn.execute(text(f'CREATE DATABASE "{u.database}"'))
+    finally:
+        admin.dispose()
+
+
 def _has_data(url: str) -> bool:
     u = make_url(url)
     if u.get_backend_name() == "sqlite" and not (u.database and __import__("os").path.exists(
             u.database)):
         return False
+    if u.get_backend_name() == "postgresql":
+        _create_postgres_database(url)
     engine = create_engine(url)
     try:
         with engine.connect() as conn:

@@ -115,10 +115,6 @@ class RowUrls:
         return url
 
 
-def row_url(endpoint: str, **values) -> str:
-    """One-off use of :class:`RowUrls` outside a template render (same URL as ``url_for``)."""
-    return RowUrls()(endpoint, **values)
-
 
 @lru_cache(maxsize=256)
 @cache

@@ -402,8 +402,8 @@ def _section_fragment(user, section: RoadmapSection, status: int = 200, trigger=
                            status=status, trigger=trigger, **ctx)
 
 
-def _row_context(user, item: RoadmapItem, rm: Roadmap | None = None, **extra) -> dict:
-    rm = rm or db.session.get(Roadmap, item.roadmap_id)
+def _row_context(user, item: RoadmapItem, **extra) -> dict:
+    rm = db.session.get(Roadmap, item.roadmap_id)
     svc.preload_executors([item])
     return {
         "item": item, "rm": rm, "today": today(), "statuses": ItemStatus,
@@ -413,9 +413,9 @@ def _row_context(user, item: RoadmapItem, rm: Roadmap | None = None, **extra) ->
     }
 
 
-def _row(user, item, status=200, trigger=None, rm: Roadmap | None = None):
+def _row(user, item, status=200, trigger=None):
     return render_fragment("roadmaps/_item_row.html", status=status, trigger=trigger,
-                           **_row_context(user, item, rm))
+                           **_row_context(user, item))
 
 
 def _item_form(item: RoadmapItem | None = None, formdata=True) -> ItemForm:
@@ -520,8 +520,7 @@ def item_edit(item_id: int):
 def item_status(item_id: int):
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
-    rm = db.session.get(Roadmap, item.roadmap_id)
-    policy.require(policy.can_set_item_status(user, item, rm))
+    policy.require(policy.can_set_item_status(user, item))
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -540,7 +539,7 @@ def item_status(item_id: int):
         form_full.actual_result.errors = [str(err)]
         return _form_row(user, item, form_full, status=422)
     if request.htmx:
-        return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}}, rm=rm)
+        return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}})
     flash(f"Статус пункта: {status.label}.", "success")
     return redirect(url_for("roadmaps.item", item_id=item.id))
 

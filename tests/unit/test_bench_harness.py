@@ -176,3 +176,25 @@ def test_courses_visits_and_interviews_have_their_shape(bench_db):
         for got in numbers.values():
             assert got == list(range(1, len(got) + 1))
         db.session.remove()
+
+
+def test_a_judged_phase_runs_until_it_has_enough_answers(monkeypatch):
+    """A budget is judged on enough answers: the phase goes past its duration until
+    ``min_answers`` are in, and stops at ``max_duration`` even if they are not."""
+    import asyncio
+
+    from bench import driver
+
+    async def fake_send(vu, req):
+        await asyncio.sleep(0.005)
+        return 0.005, True, 200
+
+    monkeypatch.setattr(driver, "send", fake_send)
+    users = [object(), object()]
+    plans = [["req"], ["req"]]
+    plain = asyncio.run(driver.phase(users, plans, 0.02))
+    judged = asyncio.run(driver.phase(users, plans, 0.02, min_answers=60, max_duration=5))
+    capped = asyncio.run(driver.phase(users, plans, 0.02, min_answers=10_000,
+                                      max_duration=0.1))
+    assert plain.count < 60 <= judged.count < 70
+    assert capped.count < 10_000 and capped.elapsed < 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
@@ -594,31 +595,31 @@ def preload_executors(items) -> None:
         item._executor_orgs = found[item.id]
 
 
-def last_reports(item_ids) -> dict[int, ItemReport]:
-    """The latest live report of each item, in one query."""
+class LastReport(NamedTuple):
+    """What tables show of an item's reports: the latest live one and how many there are."""
+    id: int
+    report_date: date
+    text: str
+    org_name: str | None
+    count: int
+
+
+def last_reports(item_ids) -> dict[int, LastReport]:
+    """The latest live report of each item with the number of live reports, in one query
+    (tables show the date, the text and the organisation's short name: no report objects)."""
     item_ids = list(item_ids)
     if not item_ids:
         return {}
-    latest = (select(func.max(ItemReport.id)).where(ItemReport.item_id.in_(item_ids),
-                                                   ItemReport.deleted_at.is_(None))
-              .group_by(ItemReport.item_id))
-    # Tables show the date, the text and the organisation's short name: the author and the
-    # organisation's own joined relations are not loaded for every row.
-    rows = db.session.scalars(select(ItemReport).options(
-        lazyload(ItemReport.author),
-        joinedload(ItemReport.organization).load_only(Organization.short_name).lazyload("*"))
-        .where(ItemReport.id.in_(latest))).all()
-    return {r.item_id: r for r in rows}
-
-
-def report_counts(item_ids) -> dict[int, int]:
-    item_ids = list(item_ids)
-    if not item_ids:
-        return {}
-    return dict(db.session.execute(
-        select(ItemReport.item_id, func.count()).where(ItemReport.item_id.in_(item_ids),
-                                                       ItemReport.deleted_at.is_(None))
-        .group_by(ItemReport.item_id)).all())
+    latest = (select(ItemReport.item_id.label("item_id"), func.max(ItemReport.id).label("last_id"),
+                     func.count().label("n"))
+              .where(ItemReport.item_id.in_(item_ids), ItemReport.deleted_at.is_(None))
+              .group_by(ItemReport.item_id).subquery())
+    rows = db.session.execute(
+        select(latest.c.item_id, ItemReport.id, ItemReport.report_date, ItemReport.text,
+               Organization.short_name, latest.c.n)
+        .join(ItemReport, ItemReport.id == latest.c.last_id)
+        .outerjoin(Organization, Organization.id == ItemReport.organization_id))
+    return {item_id: LastReport(*rest) for item_id, *rest in rows}
 
 
 def executor_orgs(rm: Roadmap):

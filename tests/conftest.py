@@ -20,6 +20,8 @@ from sqlalchemy import event, select, text
 from shnor_app import create_app
 from shnor_app.config import TestConfig, normalise_database_url
 from shnor_app.extensions import db
+from tests import snapshots
+from tests.snapshots import snapshotted
 from shnor_app.models import (
     Municipality, OrgKind, Organization, Region, Role, SchoolStatus, SchoolStatusRecord,
     StaffMember, User,
@@ -62,6 +64,8 @@ def app(tmp_path_factory):
         db.drop_all()
         _drop_leftovers()
         db.create_all()
+        snapshots.watch(db.engine)
+        snapshots.tables_emptied()
     yield app
     with app.app_context():
         db.session.remove()
@@ -124,6 +128,7 @@ def _app_context(app):
         yield
         db.session.remove()
         _empty_all_tables()
+        snapshots.tables_emptied()
 
 
 @pytest.fixture
@@ -224,6 +229,7 @@ class World:
 
 
 @pytest.fixture
+@snapshotted
 def world() -> World:
     region, region2 = make_region("Энская область"), make_region("Дальняя область")
     muni, muni2 = make_municipality(region, "Приречный район"), make_municipality(region, "Заречный район")

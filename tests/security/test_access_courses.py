@@ -22,6 +22,7 @@ from shnor_app.services import courses as svc
 
 from tests.conftest import make_staff
 from tests.courses_factories import make_course, make_enrollment
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -55,6 +56,7 @@ def _plan(org, member):
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     course_reg = make_course(world.region, title="Региональный курс")
     course_muni = make_course(world.region, title="Муниципальный курс", municipality=world.muni)

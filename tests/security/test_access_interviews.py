@@ -17,6 +17,7 @@ from shnor_app.services.formatting import today
 
 from tests.conftest import make_org
 from tests.interview_data import fill, held, make_authority, make_series, plan
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
@@ -33,6 +34,7 @@ def redirect(expect: dict) -> dict:
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     authority = make_authority(world)
     series = make_series(authority)

@@ -7,6 +7,7 @@ region is 404 for everyone but the admin. Objects: tests/security/_visits_world.
 import pytest
 
 from tests.security._visits_world import build
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 SEE = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -20,6 +21,7 @@ def redirect(expect: dict) -> dict:
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     return build(world)
 

@@ -15,6 +15,7 @@ from shnor_app.models import (
 from shnor_app.services import risks
 
 from tests.monitoring_data import flag
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -40,6 +41,7 @@ def _indicator(muni, code="1.10"):
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     risks.ensure_federal_factors()
     flag(world.school_a, 2024)

@@ -18,6 +18,7 @@ from shnor_app.services.formatting import today
 
 from tests.conftest import login, make_org, make_user
 from tests.factories_partnerships import make_event, make_partnership, make_practice
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 ROLES6 = ["admin", "region", "methodist", "tutor", "school", "viewer"]
@@ -38,6 +39,7 @@ def redirect(expect: dict) -> dict:
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     other_tutor = make_org(world.muni, short_name="МБОУ «Лицей № 4»", statuses=["TUTOR"])
     partner_b = make_org(world.muni2, short_name="МБОУ СОШ № 2 г. Зареченска")

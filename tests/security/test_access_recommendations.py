@@ -8,6 +8,7 @@ import pytest
 from shnor_app.services import recommendations as svc
 
 from tests.recsource import give, rec_source  # noqa: F401
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
@@ -17,6 +18,7 @@ ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "view
 
 
 @pytest.fixture
+@snapshotted
 def extra(world, rec_source):
     rec = give(world.school_a)
     reported = give(world.school_a, "Отчитались")

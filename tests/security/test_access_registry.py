@@ -7,6 +7,7 @@ from shnor_app.services import files as file_service
 from sqlalchemy import select
 
 from tests.conftest import make_staff
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -22,6 +23,7 @@ def redirect(expect: dict) -> dict:
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     """Records hanging on school_a (in scope) and school_far (out of everyone's but admin's)."""
     out = {}

@@ -15,6 +15,7 @@ from shnor_app.models import OrgKind, Roadmap, RoadmapItem, RoadmapLevel, Roadma
 from shnor_app.services import roadmaps as svc
 
 from tests.conftest import make_org
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
@@ -40,6 +41,7 @@ def _roadmap(owner, title, executors="РУО"):
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     authority = make_org(world.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО Приречного района")
     out = {"authority": authority.id}

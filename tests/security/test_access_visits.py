@@ -8,6 +8,7 @@ the admin. Objects: tests/security/_visits_world.py.
 import pytest
 
 from tests.security._visits_world import build
+from tests.snapshots import snapshotted
 from tests.security.access import Case, expand, ids, run_case
 
 SEE = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -23,6 +24,7 @@ def redirect(expect: dict) -> dict:
 
 
 @pytest.fixture
+@snapshotted
 def extra(world):
     return build(world)
 

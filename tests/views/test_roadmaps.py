@@ -195,9 +195,14 @@ def test_executor_school_reports_in_place_with_evidence_but_cannot_set_status(wo
     page = _html(c.get(f"/roadmaps/items/{items[0].id}"))
     assert "Провели педсовет" in page and "протокол.pdf" in page
     # the methodist reviews and sets the status: the report counts as the result
-    resp = post(login_as("methodist"), f"/roadmaps/items/{items[0].id}/status", {"status": "DONE"},
-                htmx=True)
+    methodist = login_as("methodist")
+    resp = post(methodist, f"/roadmaps/items/{items[0].id}/status", {"status": "DONE"}, htmx=True)
     assert resp.status_code == 200
+    # the table shows the latest report with its organisation, and how many there are
+    assert "Провели педсовет" in _html(resp) and "· МКОУ СОШ с. Заозёрное" in _html(resp)
+    post(c, f"/roadmaps/items/{items[0].id}/reports/new", {"text": "Второй отчёт"}, htmx=True)
+    row = _html(methodist.get(f"/roadmaps/{rm.id}"))
+    assert "Второй отчёт" in row and "все отчёты (2)" in row and "Провели педсовет" not in row
 
 
 def test_report_with_a_bad_link_is_refused_with_the_form(world, login_as):

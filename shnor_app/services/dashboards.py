@@ -102,18 +102,16 @@ def share_2_chart(org_ids_stmt):
 
 
 def over_threshold_counts(org_ids_stmt, year: int) -> dict:
-    """Schools with results in ``year`` and how many have ≥ 2 procedures over 30%."""
-    from .identification import MIN_PROCEDURES, THRESHOLD
+    """Schools with results in ``year`` and how many of them the federal rule puts on the list
+    — decided by :func:`services.assessments.flagged_school_ids`, with the rule's own key
+    («процедура + предмет + класс», the subject's case and spaces ignored) and threshold, so
+    the dashboard and the identification page never disagree."""
+    from .assessments import flagged_school_ids
 
-    per_school = (select(AssessmentResult.organization_id,
-                         func.sum(case((and_(_counted(), AssessmentResult.share_2 >= THRESHOLD),
-                                        1), else_=0)).label("over"))
-                  .where(AssessmentResult.organization_id.in_(org_ids_stmt),
-                         AssessmentResult.year == year)
-                  .group_by(AssessmentResult.organization_id).subquery())
-    row = db.session.execute(select(
-        func.count(), func.sum(case((per_school.c.over >= MIN_PROCEDURES, 1), else_=0)))).one()
-    return {"schools": int(row[0] or 0), "flagged": int(row[1] or 0)}
+    schools = db.session.scalar(
+        select(func.count(func.distinct(AssessmentResult.organization_id)))
+        .where(AssessmentResult.organization_id.in_(org_ids_stmt), AssessmentResult.year == year))
+    return {"schools": int(schools or 0), "flagged": len(flagged_school_ids(org_ids_stmt, year))}
 
 
 def latest_year(org_ids_stmt) -> int | None:

@@ -102,3 +102,21 @@ def test_identify_plain_output(app, muni):
     flag(db.session.scalar(select(Organization)), 2024)
     res = _run(app, "schools", "identify", "--year", "2024")
     assert res.exit_code == 0 and "ШНОР" in res.output and "МБОУ СОШ № 3" in res.output
+
+
+def test_dashboard_count_and_identification_agree_on_the_rule_key(world):
+    """«Математика» and «математика » of the same procedure and grade are one procedure for the
+    rule: two results over 30 % of it do not flag a school — on the dashboard either."""
+    from sqlalchemy import select
+
+    from shnor_app.models import Organization
+    from shnor_app.services import assessments, dashboards
+    from tests.monitoring_data import add_result, flag
+
+    add_result(world.school_a, 2026, "VPR", "Математика", 5, 40.0)
+    add_result(world.school_a, 2026, "VPR", "математика ", 5, 45.0)
+    flag(world.school_b, 2026)
+    ids = select(Organization.id).where(Organization.id.in_(
+        [world.school_a.id, world.school_b.id, world.tutor_school.id]))
+    assert assessments.flagged_school_ids(ids, 2026) == {world.school_b.id}
+    assert dashboards.over_threshold_counts(ids, 2026) == {"schools": 2, "flagged": 1}

@@ -72,15 +72,28 @@ class Page:
         return self.page < self.pages
 
 
+def _page_number(page: int | None) -> int:
+    try:
+        return max(1, int(page or request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
 def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page:
     per_page = per_page or current_app.config.get("PAGE_SIZE", 25)
-    try:
-        page = max(1, int(page or request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = _page_number(page)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(list(items), page, per_page, total or 0)
+
+
+def page_of(items: list, per_page: int, page: int | None = None) -> Page:
+    """One page of rows a report has already computed over its whole scope (a page number past
+    the end shows the last page)."""
+    pages = max(1, math.ceil(len(items) / per_page))
+    page = min(_page_number(page), pages)
+    start = (page - 1) * per_page
+    return Page(items[start:start + per_page], page, per_page, len(items))
 
 
 _ID_SENTINEL = 987_654_321_012_345

@@ -420,3 +420,23 @@ def test_start_page_panel_for_a_school_and_a_methodist(login_as, setup, world):
     html = start_page(login_as("methodist"))
     table = html.split('id="home-kpk-table"')[1].split("</table>")[0]
     assert table.index(world.tutor_school.short_name) < table.index(world.school_a.short_name)
+
+
+def test_untrained_report_is_paged_and_the_export_has_everyone(world, login_as, monkeypatch):
+    from shnor_app.blueprints.courses import routes
+
+    monkeypatch.setattr(routes, "UNTRAINED_PAGE_SIZE", 3)
+    for i in range(7):
+        make_staff(world.school_a, f"Учитель {chr(0x410 + i)}ов")  # Аов, Бов, … Жов
+    c = login_as("methodist")
+    first = c.get("/courses/reports/untrained").get_data(as_text=True)
+    assert "7 педагогов" in first and "на странице 1–3" in first
+    assert "Учитель Аов" in first and "Учитель Гов" not in first
+    nxt = hx_get(c, "/courses/reports/untrained?page=3&on=" + today().isoformat())
+    html = nxt.get_data(as_text=True)
+    assert nxt.status_code == 200 and html.lstrip().startswith('<div id="untrained-body">')
+    assert '<td class="num">7</td>' in html and "Учитель Жов" in html and "Учитель Аов" not in html
+    assert "Страница 3 из 3" in html and 'rel="prev"' in html and 'rel="next"' not in html
+    assert "Учитель Жов" in c.get("/courses/reports/untrained?page=99").get_data(as_text=True)
+    everyone = xlsx_text(c.get("/courses/reports/untrained/export.xlsx").data)
+    assert all(f"Учитель {chr(0x410 + i)}ов" in everyone for i in range(7))

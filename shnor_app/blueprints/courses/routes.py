@@ -28,12 +28,16 @@ from ...services.coverage import window_start
 from ...services.formatting import today
 from ...services.roadmap_export import FORMATS, filename
 from ...services.text import normalize_name
-from ...web import paginate, render_fragment, render_view
+from ...web import page_of, paginate, render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
     ActivityForm, CourseForm, DeficitForm, EnrollmentForm, ImportForm, PlanForm, TopicForm,
 )
+
+# Teachers without a course on one page of the report (a region has thousands; the
+# .xlsx / PDF export has them all).
+UNTRAINED_PAGE_SIZE = 100
 
 
 def _date_arg(name: str = "on") -> date:
@@ -592,7 +596,8 @@ def coverage_export(fmt: str):
 def untrained():
     return _report_view("courses/untrained.html", "courses/_untrained_body.html",
                         "Педагоги без курсов за 3 года",
-                        lambda scope, on: {"rows": reports.untrained_report(scope, on)})
+                        lambda scope, on: {"page": page_of(reports.untrained_report(scope, on),
+                                                           UNTRAINED_PAGE_SIZE)})
 
 
 @bp.get("/reports/untrained/export.<fmt>")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -108,8 +108,13 @@ class RoadmapSection(TimestampMixin, db.Model):
 
 class RoadmapItem(TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "roadmap_items"
+    __table_args__ = (
+        # The execution counts of many roadmaps (dashboards.roadmap_execution) read the index
+        # alone; its prefix serves every lookup by roadmap.
+        Index("ix_roadmap_items_execution", "roadmap_id", "deleted_at", "status", "period_end"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id"), index=True)
+    roadmap_id: Mapped[int] = mapped_column(ForeignKey("roadmaps.id"))
     section_id: Mapped[int] = mapped_column(ForeignKey("roadmap_sections.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     number: Mapped[str | None] = mapped_column(String(30), nullable=True)

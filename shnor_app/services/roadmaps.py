@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import case, func, select, union
-from sqlalchemy.orm import contains_eager, joinedload, lazyload
+from sqlalchemy.orm import contains_eager, lazyload
 
 from ..extensions import db
 from ..models import (

@@ -415,7 +415,8 @@ def _row_context(user, item: RoadmapItem, **extra) -> dict:
     svc.preload_executors([item])
     return {
         "item": item, "rm": rm, "today": today(), "statuses": ItemStatus,
-        "reports": svc.last_reports([item.id]), "perms": _perms(user, [item], {rm.id: rm}), "filters": svc.Filters(),
+        "reports": svc.last_reports([item.id]), "perms": _perms(user, [item], {rm.id: rm}),
+        "filters": svc.Filters(),
         "show_roadmap": request.values.get("ctx") == "mine", **extra,
     }
 

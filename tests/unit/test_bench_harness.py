@@ -189,12 +189,19 @@ def test_a_judged_phase_runs_until_it_has_enough_answers(monkeypatch):
         await asyncio.sleep(0.005)
         return 0.005, True, 200
 
+    def run(coro):
+        # In a thread of its own: Playwright's sync API (the e2e tests) may have left an event
+        # loop running in this one.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coro).result()
+
     monkeypatch.setattr(driver, "send", fake_send)
     users = [object(), object()]
     plans = [["req"], ["req"]]
-    plain = asyncio.run(driver.phase(users, plans, 0.02))
-    judged = asyncio.run(driver.phase(users, plans, 0.02, min_answers=60, max_duration=5))
-    capped = asyncio.run(driver.phase(users, plans, 0.02, min_answers=10_000,
-                                      max_duration=0.1))
+    plain = run(driver.phase(users, plans, 0.02))
+    judged = run(driver.phase(users, plans, 0.02, min_answers=60, max_duration=5))
+    capped = run(driver.phase(users, plans, 0.02, min_answers=10_000, max_duration=0.1))
     assert plain.count < 60 <= judged.count < 70
     assert capped.count < 10_000 and capped.elapsed < 1

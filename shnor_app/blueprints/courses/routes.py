@@ -358,7 +358,8 @@ def enroll(course_id: int):
     if request.method == "POST":
         checked = {int(v) for v in request.form.getlist("staff") if v.isdigit()}
         members = [m for m in db.session.scalars(select(StaffMember).where(
-            StaffMember.id.in_(checked or {-1}), StaffMember.deleted_at.is_(None)))]
+            StaffMember.id.in_(checked or {-1}), StaffMember.deleted_at.is_(None))
+            .order_by(StaffMember.full_name, StaffMember.id))]  # as the staff list shows them
         if school is None or any(m.organization_id != school.id for m in members) \
                 or len(members) != len(checked):
             abort(404)

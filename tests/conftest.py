@@ -99,27 +99,10 @@ def _drop_leftovers():
 
 
 def _empty_all_tables():
-    tables = [t.name for t in db.metadata.sorted_tables]
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            # DELETE is far cheaper than TRUNCATE for a few rows; FK triggers are suspended for
-            # the transaction so that the users ↔ organisations cycle does not matter.
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            for t in reversed(tables):
-                conn.execute(text(f'DELETE FROM "{t}"'))
-            return
-    # SQLite: PRAGMA foreign_keys is ignored inside a transaction, so switch it around one.
-    raw = db.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("PRAGMA foreign_keys=OFF")
-        for t in reversed(tables):
-            cur.execute(f'DELETE FROM "{t}"')
-        raw.commit()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
-    finally:
-        raw.close()
+    # DELETE is far cheaper than TRUNCATE for a few rows.
+    with snapshots.foreign_keys_off() as conn:
+        for t in reversed(db.metadata.sorted_tables):
+            conn.execute(t.delete())
 
 
 @pytest.fixture(autouse=True)

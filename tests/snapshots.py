@@ -17,6 +17,7 @@ then simply runs its factories again.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 from pathlib import Path
@@ -34,6 +35,7 @@ _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
 class _Snapshot:
     parent: str                     # the database state it was taken on
     tables: dict                    # table name -> list of row dicts (non-empty tables only)
+    changed: list                   # the tables whose rows differ from the parent's
     files: dict                     # path relative to UPLOAD_DIR -> bytes
     value: object                   # the fixture's value, ORM objects as _Ref
 
@@ -99,6 +101,22 @@ def snapshotted(fn):
 # --------------------------------------------------------------------------- take / restore
 
 
+@contextlib.contextmanager
+def foreign_keys_off():
+    """A connection that writes with foreign keys unchecked (users ↔ organisations is a cycle)
+    and commits at the end: on PostgreSQL for its transaction, on SQLite around it (SQLite
+    ignores the PRAGMA inside a transaction)."""
+    with db.engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica" if postgres
+                             else "PRAGMA foreign_keys=OFF")
+        yield conn
+        conn.commit()
+        if not postgres:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+
+
 def _upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
@@ -112,32 +130,28 @@ def _take(parent: str, value) -> _Snapshot:
     root = _upload_dir()
     files = ({str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
              if root.exists() else {})
-    return _Snapshot(parent, tables, files, _freeze(value))
+    parent_tables = _tables_of(parent)
+    changed = [t for t in db.metadata.sorted_tables
+               if tables.get(t.name) != parent_tables.get(t.name)]
+    return _Snapshot(parent, tables, changed, files, _freeze(value))
+
+
+def _tables_of(key: str) -> dict:
+    snap = _State.snapshots.get(key)
+    return snap.tables if snap is not None else {}  # EMPTY
 
 
 def _restore(snap: _Snapshot):
-    parent = _State.snapshots.get(snap.parent)
-    parent_tables = parent.tables if parent is not None else {}
-    changed = [t for t in db.metadata.sorted_tables
-               if snap.tables.get(t.name) != parent_tables.get(t.name)]
+    parent_tables = _tables_of(snap.parent)
     _State.quiet = True
     try:
-        with db.engine.connect() as conn:
-            postgres = conn.dialect.name == "postgresql"
-            # Foreign keys are off while the rows go in (users ↔ organisations is a cycle):
-            # on PostgreSQL for this transaction, on SQLite before it (ignored inside one).
-            conn.exec_driver_sql("SET LOCAL session_replication_role = replica" if postgres
-                                 else "PRAGMA foreign_keys=OFF")
-            for table in changed:
+        with foreign_keys_off() as conn:
+            for table in snap.changed:
                 if table.name in parent_tables:
                     conn.execute(table.delete())
                 rows = snap.tables.get(table.name)
                 if rows:
                     conn.execute(table.insert(), rows)
-            conn.commit()
-            if not postgres:
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
     finally:
         _State.quiet = False
     root = _upload_dir()

@@ -64,6 +64,11 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
     @property
+    def offset(self) -> int:
+        """How many rows come before this page (row numbers continue from it)."""
+        return (self.page - 1) * self.per_page
+
+    @property
     def has_prev(self) -> bool:
         return self.page > 1
 

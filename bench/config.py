@@ -42,6 +42,6 @@ def make_app(url: str):
 
 
 def bench_year() -> int:
-    from shnor_app.services.formatting import today
+    from shnor_app.formatting import today
 
     return today().year

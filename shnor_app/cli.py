@@ -30,7 +30,7 @@ def users_create(login, role, org_id, municipality_id, region_id, full_name, ema
                  password_stdin):
     """Создать пользователя. Без --password-stdin пароль создаётся и печатается один раз."""
     from .models import Role, User
-    from .services import accounts
+    from .services.auth import accounts
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from .extensions import db
-from .services.formatting import (  # noqa: F401 - re-exported for views
+from .formatting import (  # noqa: F401 - re-exported for views
     count_words, fmt_date, fmt_date_long, fmt_datetime, plural, today,
 )
 

@@ -85,8 +85,8 @@ def _visits_in_year(org_ids, year: int) -> dict[int, float]:
 
 def _coverage(field: str):
     def compute(org_ids, year: int) -> dict[int, float | None]:
-        from .services.coverage import coverage_by_school
-        from .services.indicators import year_end
+        from .services.courses.coverage import coverage_by_school
+        from .services.monitoring.indicators import year_end
 
         return {oid: getattr(c, field) for oid, c in
                 coverage_by_school(org_ids, year_end(year)).items()}
@@ -95,7 +95,7 @@ def _coverage(field: str):
 
 def init() -> None:
     from .services import partnerships
-    from .services.indicators import IndicatorSource, register
+    from .services.monitoring.indicators import IndicatorSource, register
 
     partnerships.register_quarter_counter("visits", "Посещений партнёром за квартал",
                                           _visits_by_pair)

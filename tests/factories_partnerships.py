@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from shnor_app.models import EventKind, EventVenue, JointEvent, Partnership, Practice, PracticeProblem
 from shnor_app.services import partnerships as svc
 from shnor_app.services import practices as practice_service
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 
 def make_partnership(school, partner, *, start=None, end=None, status=None, subject=None,

@@ -7,7 +7,7 @@ from datetime import date, time
 
 from shnor_app.models import CommissionRole, OrgKind
 from shnor_app.services import interviews as svc
-from shnor_app.services import protocols
+from shnor_app.services.interviews import protocols
 
 from tests.conftest import make_org
 

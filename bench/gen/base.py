@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from shnor_app.services.text import normalize_name
+from shnor_app.text import normalize_name
 
 # The password of every generated user (bench/README: `make bench`). Its hash is made with a
 # cheap scrypt setting (as the test suite does) so that 200 logins cost nothing; a real

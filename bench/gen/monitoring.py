@@ -33,7 +33,7 @@ from shnor_app.models import (
     AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure,
     RiskFactor, RiskLevel, SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
-from shnor_app.services.identification import THRESHOLD
+from shnor_app.services.monitoring.identification import THRESHOLD
 
 NEEDS = ("AssessmentResult", "IdentificationApproval", "Indicator", "RiskFactor", "SchoolRisk")
 

@@ -23,7 +23,7 @@ from shnor_app.models import (
     AuditAction, AuditEntry, ItemExecutor, ItemReport, ItemStatus, OrderKind, Roadmap,
     RoadmapItem, RoadmapLevel, RoadmapSection,
 )
-from shnor_app.services.periods import parse_period
+from shnor_app.services.roadmaps.periods import parse_period
 
 NEEDS = ("Roadmap", "RoadmapSection", "RoadmapItem", "ItemExecutor", "ItemReport")
 

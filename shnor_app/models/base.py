@@ -68,7 +68,7 @@ class SearchableMixin:
     search_text: Mapped[str] = mapped_column(Text, default="")
 
     def refresh_search_text(self) -> None:
-        from ..services.text import normalize_name
+        from ..text import normalize_name
 
         self.search_text = " | ".join(
             normalize_name(str(getattr(self, f) or "")) for f in self.__search_fields__)

@@ -117,13 +117,13 @@ class Course(TimestampMixin, SoftDeleteMixin, db.Model):
         """Who issues the certificates: the organisation if known, else the name as written."""
         if self.provider_org_id:
             return f"org:{self.provider_org_id}"
-        from ..services.text import normalize_name
+        from ..text import normalize_name
 
         return "name:" + normalize_name(self.provider_name)[:180]
 
     @property
     def dates_label(self) -> str:
-        from ..services.formatting import fmt_date
+        from ..formatting import fmt_date
 
         if self.start_date and self.end_date:
             return f"{fmt_date(self.start_date)} – {fmt_date(self.end_date)}"

@@ -101,7 +101,7 @@ class IdentificationApproval(TimestampMixin, db.Model):
 
     @property
     def basis(self) -> str:
-        from ..services.formatting import fmt_order
+        from ..formatting import fmt_order
 
         return fmt_order(self.order_kind, self.order_number, self.order_date)
 

@@ -93,7 +93,7 @@ class Partnership(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def agreement(self) -> str:
         """«Соглашение № 12 от 01.09.2025» (or an empty string)."""
-        from ..services.formatting import fmt_date
+        from ..formatting import fmt_date
 
         parts = []
         if self.agreement_number:

@@ -136,7 +136,7 @@ class SchoolStatusRecord(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def basis(self) -> str:
         """The order as people write it: «Приказ № 79 от 19.01.2023»."""
-        from ..services.formatting import fmt_order
+        from ..formatting import fmt_order
 
         return fmt_order(self.order_kind, self.order_number, self.order_date)
 

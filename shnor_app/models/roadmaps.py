@@ -87,7 +87,7 @@ class Roadmap(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def approved_by(self) -> str:
         """«Приказ № 192 от 27.02.2023»."""
-        from ..services.formatting import fmt_order
+        from ..formatting import fmt_order
 
         return fmt_order(self.order_kind, self.order_number, self.order_date)
 

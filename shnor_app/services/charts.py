@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .identification import fmt_share
+from .monitoring.identification import fmt_share
 
 
 @dataclass

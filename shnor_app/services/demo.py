@@ -16,8 +16,8 @@ from ..models import (
     Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region, Role,
     SchoolStatus, SchoolStatusRecord, StaffMember, User, utcnow,
 )
-from . import accounts
-from .formatting import today
+from .auth import accounts
+from ..formatting import today
 
 SURNAMES_M = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов",
               "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев",
@@ -193,7 +193,7 @@ def load_roadmaps() -> None:
 
     from ..models import ItemReport, ItemStatus, RoadmapItem
     from . import roadmaps as roadmap_service
-    from .roadmap_import import parse_text
+    from .roadmaps.imports import parse_text
 
     db.session.flush()
     year = today().year
@@ -514,7 +514,7 @@ def load_monitoring() -> None:
     from ..models import (
         AssessmentResult, Indicator, IndicatorScoring, Procedure, RiskLevel, SchoolRisk,
     )
-    from . import risks
+    from .monitoring import risks
 
     # bandit B311: repeatable demo data, not security
     rng = random.Random(500)  # nosec B311
@@ -605,7 +605,7 @@ def load_interviews() -> None:
         ParticipantRole,
     )
     from . import interviews as svc
-    from . import protocols
+    from .interviews import protocols
     from . import recommendations as rec_svc
 
     db.session.flush()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from shnor_app.services.formatting import fmt_date, today
+from shnor_app.formatting import fmt_date, today
 
 from tests.conftest import make_staff
 from tests.courses_factories import make_course

@@ -8,7 +8,7 @@ import pytest
 
 from shnor_app.models import CommissionRole
 from shnor_app.services import interviews as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.interview_data import make_authority
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from shnor_app.services.formatting import today
-from shnor_app.services.quarters import CALENDAR, quarter_of
+from shnor_app.formatting import today
+from shnor_app.services.partnerships.quarters import CALENDAR, quarter_of
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ import pytest
 
 from shnor_app.models import PairKind
 from shnor_app.services import mentoring as msvc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import make_staff
 

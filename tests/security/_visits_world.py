@@ -14,7 +14,7 @@ from shnor_app.models import OrgKind, PairKind, Visit, VisitKind, VisitVisitor
 from shnor_app.extensions import db
 from shnor_app.services import mentoring as msvc
 from shnor_app.services import recommendations as rsvc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import make_org
 

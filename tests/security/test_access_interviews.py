@@ -13,7 +13,7 @@ import pytest
 
 from shnor_app.models import MeetingKind, OrgKind
 from shnor_app.services import interviews as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import make_org
 from tests.interview_data import fill, held, make_authority, make_series, plan

@@ -12,7 +12,7 @@ from shnor_app.extensions import db
 from shnor_app.models import (
     IdentificationApproval, Indicator, IndicatorScoring, OrderKind, RiskLevel,
 )
-from shnor_app.services import risks
+from shnor_app.services.monitoring import risks
 
 from tests.monitoring_data import flag
 from tests.snapshots import snapshotted

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 from shnor_app.services import practices as practice_service
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import login, make_org, make_user
 from tests.factories_partnerships import make_event, make_partnership, make_practice

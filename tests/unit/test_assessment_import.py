@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Organization, Procedure
-from shnor_app.services import assessments as svc
+from shnor_app.services.monitoring import assessments as svc
 
 from tests.conftest import make_municipality, make_org, make_region
 from tests.monitoring_data import add_result, csv_bytes, xlsx_bytes

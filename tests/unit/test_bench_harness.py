@@ -111,7 +111,7 @@ def test_scenarios_of_missing_areas_are_reported_not_passed(bench_db):
 
 def test_monitoring_results_give_back_the_statuses_under_the_federal_rule(bench_db):
     """Last year's results flag exactly this year's ШНОР; this year's flag new candidates too."""
-    from shnor_app.services.assessments import identification
+    from shnor_app.services.monitoring.assessments import identification
 
     _, result, app = bench_db
     if "monitoring" in result.skipped:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from shnor_app.extensions import db
 from shnor_app.models import Enrollment, EnrollmentStatus
-from shnor_app.services import course_import as imp
+from shnor_app.services.courses import imports as imp
 from shnor_app.services.courses import CourseError
 
 from tests.conftest import make_municipality, make_org, make_region, make_staff

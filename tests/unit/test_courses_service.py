@@ -11,7 +11,7 @@ from shnor_app.models import (
     PlanKind,
 )
 from shnor_app.services import courses as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import make_municipality, make_org, make_region, make_staff
 from tests.courses_factories import make_course, make_enrollment, topic

@@ -22,7 +22,7 @@ import pytest
 
 from shnor_app.extensions import db
 from shnor_app.models import StaffMember, utcnow
-from shnor_app.services import coverage as cov
+from shnor_app.services.courses import coverage as cov
 
 from tests.conftest import ON_POSTGRES, count_queries, make_municipality, make_org, make_region, make_staff
 from tests.courses_factories import make_course, make_enrollment
@@ -187,7 +187,7 @@ def test_query_count_does_not_depend_on_the_number_of_teachers():
 def test_municipality_report_budget_40_schools_1500_teachers_6000_enrollments():
     """≤ 100 ms p95 for the municipality coverage report (scope + aggregate query)."""
     from shnor_app.models import Enrollment, EnrollmentStatus, Role, User
-    from shnor_app.services import course_reports as reports
+    from shnor_app.services.courses import reports
 
     region = make_region()
     muni = make_municipality(region)

@@ -1,6 +1,6 @@
 """The federal rule at its edges: ≥ 30% in at least 2 procedures (procedure + subject + grade)."""
-from shnor_app.services.identification import ProcedureResult as P
-from shnor_app.services.identification import fmt_share, identify, is_over_threshold
+from shnor_app.services.monitoring.identification import ProcedureResult as P
+from shnor_app.services.monitoring.identification import fmt_share, identify, is_over_threshold
 
 
 def test_exactly_30_percent_is_over_the_threshold():

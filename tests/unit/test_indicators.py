@@ -2,7 +2,7 @@
 import pytest
 
 from shnor_app.models import Indicator, IndicatorScoring
-from shnor_app.services import indicators as ind
+from shnor_app.services.monitoring import indicators as ind
 
 from tests.conftest import make_municipality, make_org, make_region
 from tests.monitoring_data import add_result

@@ -12,7 +12,7 @@ from shnor_app.models import (
     CommissionRole, Meeting, MeetingKind, MeetingStatus, ParticipantRole, ProtocolCounter,
 )
 from shnor_app.services import interviews as svc
-from shnor_app.services import protocols
+from shnor_app.services.interviews import protocols
 
 from tests.conftest import ON_POSTGRES, make_org
 from tests.interview_data import fill, held, make_authority, make_series, plan

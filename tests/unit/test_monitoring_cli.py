@@ -110,7 +110,8 @@ def test_dashboard_count_and_identification_agree_on_the_rule_key(world):
     from sqlalchemy import select
 
     from shnor_app.models import Organization
-    from shnor_app.services import assessments, dashboards
+    from shnor_app.services.monitoring import assessments
+    from shnor_app.services.monitoring import dashboards
     from tests.monitoring_data import add_result, flag
 
     add_result(world.school_a, 2026, "VPR", "Математика", 5, 40.0)

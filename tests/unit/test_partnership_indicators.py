@@ -2,8 +2,8 @@
 from datetime import date
 
 from shnor_app.models import EventKind as K, EventVenue as V, OrgKind, PartnerKind as P, PartnershipStatus
-from shnor_app.services import partnership_indicators as ind
-from shnor_app.services import quarters as q
+from shnor_app.services.partnerships import indicators as ind
+from shnor_app.services.partnerships import quarters as q
 
 from tests.conftest import make_org
 from tests.factories_partnerships import make_event, make_partnership

@@ -1,4 +1,4 @@
-"""Tests for shnor_app.services.periods (free-text roadmap deadlines)."""
+"""Tests for shnor_app.services.roadmaps.periods (free-text roadmap deadlines)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shnor_app.services.periods import Period, Recurrence, describe, parse_period
+from shnor_app.services.roadmaps.periods import Period, Recurrence, describe, parse_period
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from shnor_app.services import quarters as q
+from shnor_app.services.partnerships import quarters as q
 
 TERMS_2025 = [(date(2025, 9, 1), date(2025, 10, 24)), (date(2025, 11, 5), date(2025, 12, 28)),
               (date(2026, 1, 12), date(2026, 3, 20)), (date(2026, 3, 30), date(2026, 5, 26))]

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from shnor_app.services.roadmap_import import (
+from shnor_app.services.roadmaps.imports import (
     ApprovedBy,
     ParsedRoadmap,
     RoadmapImportError,

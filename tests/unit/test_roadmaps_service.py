@@ -12,7 +12,7 @@ from shnor_app.models import (
     Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )
 from shnor_app.services import roadmaps as svc
-from shnor_app.services.roadmap_import import RoadmapImportError, parse_upload
+from shnor_app.services.roadmaps.imports import RoadmapImportError, parse_upload
 
 from tests.conftest import make_org
 

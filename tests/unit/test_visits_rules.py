@@ -9,7 +9,7 @@ from shnor_app import policy
 from shnor_app.models import PairKind, PairStatus
 from shnor_app.services import mentoring as msvc
 from shnor_app.services import visits as svc
-from shnor_app.services.visit_report import short_name
+from shnor_app.services.visits.report import short_name
 
 from tests.conftest import make_staff
 

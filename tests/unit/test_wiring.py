@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from shnor_app.extensions import db
 from shnor_app.models import PartnershipStatus, Visit, VisitKind, VisitVisitor
-from shnor_app.services import indicators, partnerships
-from shnor_app.services.formatting import today
+from shnor_app.services import partnerships
+from shnor_app.services.monitoring import indicators
+from shnor_app.formatting import today
 
 from tests.conftest import make_org, make_staff
 from tests.courses_factories import make_course, make_enrollment

@@ -166,7 +166,7 @@ def test_user_with_a_temporary_password_must_change_it_first(app, world):
 def test_unknown_login_costs_a_password_check_like_a_known_one(client, world, monkeypatch):
     """No user enumeration by timing of the obvious kind: an unknown login is checked against
     a dummy hash, so both paths do the same expensive work."""
-    from shnor_app.services import accounts
+    from shnor_app.services.auth import accounts
 
     calls = []
     real = accounts.check_password_hash

@@ -11,7 +11,7 @@ from shnor_app.extensions import db
 from shnor_app.models import (
     Course, CourseTopic, DevelopmentPlan, Enrollment, EnrollmentStatus, PlanActivity,
 )
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, login, make_org, make_staff, post, start_page
 from tests.courses_factories import make_course, make_enrollment, topic

@@ -14,7 +14,7 @@ from shnor_app.models import (
 )
 from shnor_app.services import interviews as svc
 from shnor_app.services import recommendations as rec_svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, make_org, post, start_page
 from tests.interview_data import fill, held, make_authority, make_series, plan
@@ -242,7 +242,7 @@ def test_protocol_pdf_has_the_requisites_in_order_and_the_russian_decisions(worl
 def test_long_protocol_numbers_pages_from_the_second_only(world, series):
     from pypdf import PdfReader
 
-    from shnor_app.services.interview_export import protocol_pdf
+    from shnor_app.services.interviews.export import protocol_pdf
 
     m = plan(series, world.school_a)
     items = svc.load_record(m)[1]
@@ -257,7 +257,7 @@ def test_long_protocol_numbers_pages_from_the_second_only(world, series):
 
 
 def test_user_text_is_escaped_in_the_pdf(world, series):
-    from shnor_app.services.interview_export import protocol_pdf
+    from shnor_app.services.interviews.export import protocol_pdf
 
     m = plan(series, world.school_a)
     item = svc.load_record(m)[1][0]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from shnor_app.extensions import db
 from shnor_app.models import MentoringPair, MentoringStep, PairKind, PairStatus
 from shnor_app.services import mentoring as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, make_staff, post
 

@@ -12,7 +12,7 @@ from shnor_app.models import (
     AssessmentResult, AuditEntry, IdentificationApproval, Indicator, Roadmap, RoadmapLevel,
     SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
-from shnor_app.services import risks
+from shnor_app.services.monitoring import risks
 
 from tests.conftest import count_queries, hx_get, make_org, post, start_page
 from tests.monitoring_data import add_result, flag

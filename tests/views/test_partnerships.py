@@ -14,7 +14,7 @@ from shnor_app.models import (
     Practice,
 )
 from shnor_app.services import partnerships as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, make_org, make_staff, post
 from tests.factories_partnerships import make_event, make_partnership, make_practice

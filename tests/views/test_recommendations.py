@@ -7,7 +7,7 @@ from flask import render_template
 from shnor_app.extensions import db
 from shnor_app.models import Recommendation, RecommendationStatus as S
 from shnor_app.services import recommendations as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, login, make_school_roadmap, post, start_page
 from tests.recsource import give, rec_source  # noqa: F401

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from shnor_app.extensions import db
 from shnor_app.models import ItemReport, ItemStatus, OrgKind
 from shnor_app.services import roadmaps as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import login, make_org, make_user, post
 from tests.views.test_roadmaps import make_roadmap

@@ -16,7 +16,7 @@ from shnor_app.models import (
     RoadmapSection,
 )
 from shnor_app.services import roadmaps as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, make_org, post, start_page
 

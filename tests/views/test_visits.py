@@ -14,7 +14,7 @@ from shnor_app.models import (
 )
 from shnor_app.services import mentoring as mentoring_svc
 from shnor_app.services import visits as svc
-from shnor_app.services.formatting import today
+from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, make_staff, post
 
@@ -160,7 +160,7 @@ def test_print_pdf_has_the_report_in_russian_and_records_printing(app, world):
     for expected in ("СПРАВКА ПО ИТОГАМ ПОСЕЩЕНИЯ", "Средняя школа", "Низкая мотивация",
                      "Работа со слабыми", "М.А. Борисова", "Справку составили"):
         assert expected in text, expected
-    from shnor_app.services.formatting import fmt_date_long
+    from shnor_app.formatting import fmt_date_long
     assert fmt_date_long(visit.visit_date) in text
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).printed_at is not None

@@ -10,9 +10,9 @@ from ...extensions import db
 from ...models import (
     AuditAction, AuditEntry, Municipality, Organization, Region, Role, User,
 )
-from ...services import accounts
+from ...services.auth import accounts
 from ...services.audit import field_label
-from ...services.text import normalize_name
+from ...text import normalize_name
 from ...web import paginate, render_view
 from . import bp
 from .forms import UserForm

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ...services import accounts
+from ...services.auth import accounts
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
 

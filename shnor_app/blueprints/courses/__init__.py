@@ -12,7 +12,7 @@ def _home_coverage(user, today):
     """Start page: course coverage of the user's scope (a school: its share and the teachers
     without a course; a methodist: per-school shares, lowest first; the region: per
     municipality, aggregated in SQL without loading its schools) — a few queries."""
-    from ...services import course_reports as reports
+    from ...services.courses import reports
 
     report = reports.coverage_report(reports.resolve_scope(user), today, lowest_first=True)
     if not report.rows:

@@ -30,7 +30,7 @@ bp.cli.help = "Курсы повышения квалификации: импо�
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат одним объектом JSON.")
 def import_command(path, dry_run, as_json):
     """Импортировать результаты курсов (ФИО, школа, курс, часы, дата окончания, № удостоверения)."""
-    from ...services import course_import
+    from ...services.courses import imports as course_import
 
     try:
         result = course_import.check_file(path.name, path.read_bytes(), None)

@@ -21,13 +21,13 @@ from ...models import (
     EnrollmentStatus, Municipality, OrgKind, Organization, PlanActivity, PlanDeficit, PlanKind,
     Region, Role, StaffMember,
 )
-from ...services import course_import
-from ...services import course_reports as reports
+from ...services.courses import imports as course_import
+from ...services.courses import reports
 from ...services import courses as svc
-from ...services.coverage import window_start
-from ...services.formatting import today
-from ...services.roadmap_export import FORMATS, filename
-from ...services.text import normalize_name
+from ...services.courses.coverage import window_start
+from ...formatting import today
+from ...services.roadmaps.export import FORMATS, filename
+from ...text import normalize_name
 from ...web import page_of, paginate, render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp

@@ -32,7 +32,7 @@ def _register_recommendation_source():
     from ... import policy
     from ...models import Meeting
     from ...services import recommendations as rec_svc
-    from ...services.formatting import fmt_date
+    from ...formatting import fmt_date
 
     def label(m: Meeting) -> str:  # the school is shown next to it by the shared pages
         if m.is_held:

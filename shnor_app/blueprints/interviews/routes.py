@@ -19,10 +19,10 @@ from ...models import (
     AgendaItem, CommissionMember, CommissionRole, InterviewSeries, Meeting, MeetingKind,
     MeetingStatus, Organization, ParticipantRole, Role, User,
 )
-from ...services import interview_export as export
+from ...services.interviews import export
 from ...services import interviews as svc
-from ...services import protocols
-from ...services.formatting import today
+from ...services.interviews import protocols
+from ...formatting import today
 from ...web import render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
 from ..recommendations.routes import block_context

@@ -3,7 +3,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...models import PairKind, PairStatus
-from ...services.formatting import today
+from ...formatting import today
 
 
 class PairForm(FlaskForm):

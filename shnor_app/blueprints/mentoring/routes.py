@@ -18,7 +18,7 @@ from ...models import (
     StaffMember, User, Visit,
 )
 from ...services import mentoring as svc
-from ...services.formatting import today
+from ...formatting import today
 from ...web import paginate, render_fragment, render_view
 from ...web import acting_user as _user
 from . import bp

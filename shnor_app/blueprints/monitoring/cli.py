@@ -31,7 +31,7 @@ def register(state) -> None:
 
 def _municipality(name: str | None):
     from ...models import Municipality
-    from ...services.text import normalize_name
+    from ...text import normalize_name
 
     if not name:
         return None
@@ -53,7 +53,7 @@ def _municipality(name: str | None):
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат одним объектом JSON.")
 def import_command(path, municipality_name, create_missing, as_json):
     """Импортировать результаты из .xlsx или .csv: всё или ничего."""
-    from ...services import assessments as svc
+    from ...services.monitoring import assessments as svc
 
     muni = _municipality(municipality_name)
     if create_missing and muni is None:
@@ -89,7 +89,7 @@ def import_command(path, municipality_name, create_missing, as_json):
 def identify_command(year, municipality_name, as_json):
     """Применить федеральное правило к школам с результатами за год."""
     from ...models import AssessmentResult, Organization
-    from ...services import assessments as svc
+    from ...services.monitoring import assessments as svc
 
     muni = _municipality(municipality_name)
     stmt = select(Organization).where(Organization.deleted_at.is_(None), Organization.id.in_(

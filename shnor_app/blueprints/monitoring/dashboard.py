@@ -3,7 +3,7 @@ roadmap execution, share of «2» per procedure over the years for the scope."""
 from __future__ import annotations
 
 from ...models import Role, SchoolStatus
-from ...services import dashboards
+from ...services.monitoring import dashboards
 
 
 def sees_territory_panel(user) -> bool:

@@ -23,11 +23,12 @@ from ...models import (
     Indicator, Municipality, OrderKind, OrgKind, Organization, RiskFactor, RiskLevel, Role,
     SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
-from ...services import assessments as svc
-from ...services import dashboards, risks
-from ...services import indicators as ind_svc
-from ...services.formatting import today
-from ...services.identification import fmt_share
+from ...services.monitoring import assessments as svc
+from ...services.monitoring import dashboards
+from ...services.monitoring import risks
+from ...services.monitoring import indicators as ind_svc
+from ...formatting import today
+from ...services.monitoring.identification import fmt_share
 from ...web import current_year, paginate, render_fragment, render_view
 from ...web import acting_user as _user, int_arg
 from . import bp

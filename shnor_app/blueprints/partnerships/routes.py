@@ -17,11 +17,11 @@ from ...models import (
     Attachment, EventKind, EventVenue, JointEvent, Municipality, Organization, PartnerKind,
     Partnership, PartnershipSide, PartnershipStatus, Practice, Region, Role,
 )
-from ...services import partnership_indicators as indicators
+from ...services.partnerships import indicators
 from ...services import partnerships as svc
 from ...services import practices as practice_service
-from ...services import quarters
-from ...services.formatting import today
+from ...services.partnerships import quarters
+from ...formatting import today
 from ...web import paginate, render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
@@ -580,7 +580,7 @@ def indicators_page():
 def indicators_export():
     user = _user()
     report, muni, _, mode, year = _indicator_report(user)
-    from ...services.roadmap_export import filename
+    from ...services.roadmaps.export import filename
 
     resp = Response(indicators.report_xlsx(report), mimetype=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))

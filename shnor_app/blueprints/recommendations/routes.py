@@ -16,8 +16,8 @@ from ...models import (
     NOT_CLOSED_STATUSES, OPEN_STATUSES, Organization, Recommendation, RecommendationStatus,
 )
 from ...services import recommendations as svc
-from ...services.formatting import today
-from ...services.text import normalize_name
+from ...formatting import today
+from ...text import normalize_name
 from ...web import paginate, render_fragment, render_view
 from ...web import acting_user as _user
 from . import bp

@@ -10,7 +10,7 @@ from ...models import (
     SchoolStatus, SchoolStatusRecord, StaffMember,
 )
 from ...services import registry as reg
-from ...services.text import normalize_name
+from ...text import normalize_name
 from ...web import current_year, paginate, render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp

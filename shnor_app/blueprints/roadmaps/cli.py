@@ -32,7 +32,7 @@ def import_command(path, owner_id, level, title, year, dry_run, as_json):
     """Импортировать дорожную карту из .docx или текстового файла (таблица с табуляциями)."""
     from ...models import Organization, RoadmapLevel
     from ...services import roadmaps as svc
-    from ...services.roadmap_import import RoadmapImportError, parse_upload
+    from ...services.roadmaps.imports import RoadmapImportError, parse_upload
 
     owner = None
     if owner_id is not None:
@@ -70,7 +70,7 @@ def import_command(path, owner_id, level, title, year, dry_run, as_json):
 def export_command(roadmap_id, fmt, output):
     """Выгрузить дорожную карту в JSON, Excel, PDF или Word."""
     from ...models import Roadmap
-    from ...services import roadmap_export as export
+    from ...services.roadmaps import export
 
     rm = db.session.get(Roadmap, roadmap_id)
     if rm is None or rm.deleted_at is not None:

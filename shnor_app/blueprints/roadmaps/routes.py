@@ -24,11 +24,11 @@ from ...models import (
     RoadmapItem, RoadmapLevel, RoadmapSection,
 )
 from ...services import recommendations
-from ...services import roadmap_export as export
+from ...services.roadmaps import export
 from ...services import roadmaps as svc
-from ...services.formatting import today
-from ...services.periods import describe, parse_period
-from ...services.roadmap_import import RoadmapImportError, parse_upload
+from ...formatting import today
+from ...services.roadmaps.periods import describe, parse_period
+from ...services.roadmaps.imports import RoadmapImportError, parse_upload
 from ...web import fragment_cache, render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
@@ -299,7 +299,7 @@ def import_():
 
 
 def _plural(n, one, few, many):
-    from ...services.formatting import plural
+    from ...formatting import plural
 
     return plural(n, one, few, many)
 

@@ -3,7 +3,7 @@ from flask import Blueprint, url_for
 from ... import navigation, policy
 from ...models import Visit
 from ...services import recommendations
-from ...services.formatting import fmt_date
+from ...formatting import fmt_date
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 navigation.add("Посещения", "visits.index", lambda u: True, "/visits")

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from ... import policy
 from ...extensions import db
 from ...models import MentoringPair, OrgKind, Organization, Role, Visit, VisitKind
-from ...services import visit_report
+from ...services.visits import report as visit_report
 from ...services import visits as svc
-from ...services.formatting import today
+from ...formatting import today
 from ...web import paginate, render_fragment, render_view
 from ...web import acting_user as _user
 from ..recommendations.routes import block_context

@@ -27,14 +27,14 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     AuditAction, AuditEntry, MentoringPair, Organization, StaffMember, User, Visit, VisitKind,
     VisitLesson, VisitVisitor, utcnow,
 )
-from . import audit as audit_service
-from .formatting import fmt_date, fmt_datetime, today
-from .text import normalize_name
+from .. import audit as audit_service
+from ...formatting import fmt_date, fmt_datetime, today
+from ...text import normalize_name
 
 audit_service.FIELD_LABELS.update({
     "visit_date": "Дата посещения", "school_id": "Школа", "visiting_org_id": "Посещающая организация",
@@ -187,7 +187,7 @@ def refill_locked(form: VisitForm, visit: Visit | None) -> None:
 
 def locked(rec) -> bool:
     """The school has answered it: its text and date stay as they were (see the card)."""
-    from ..models import RecommendationStatus
+    from ...models import RecommendationStatus
 
     return rec.status is not RecommendationStatus.OPEN or bool(rec.report_text)
 
@@ -390,7 +390,7 @@ SOURCE = "visit"  # the key visits are registered under in services.recommendati
 
 def recommendations_of(visit: Visit):
     """The visit's recommendations, in their order."""
-    from . import recommendations
+    from .. import recommendations
 
     return recommendations.for_source(SOURCE, visit.id)
 
@@ -401,7 +401,7 @@ def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> Non
     A recommendation the school has answered is left as it is; one whose row was emptied or
     removed is deleted (the shared rules refuse that once the school has reported).
     """
-    from . import recommendations
+    from .. import recommendations
 
     existing = {r.id: r for r in recommendations_of(visit)} if visit.id else {}
     seen: set[int] = set()
@@ -492,7 +492,7 @@ REC_FILTERS = {
 
 def recommendation_filter(kind: str, day: date):
     """Ids of visits with recommendations of the kind (see ``REC_FILTERS``), as a subquery."""
-    from ..models import NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, \
+    from ...models import NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, \
         RecommendationStatus
 
     R = Recommendation
@@ -504,7 +504,7 @@ def recommendation_filter(kind: str, day: date):
 
 def open_counts(visit_ids, day: date | None = None):
     """Per visit: open / overdue / reported / accepted recommendations, in one query."""
-    from . import recommendations
+    from .. import recommendations
 
     return recommendations.counts_by_source(SOURCE, visit_ids, day or today())
 

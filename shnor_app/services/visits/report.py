@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from .formatting import fmt_date, fmt_date_long
+from ...formatting import fmt_date, fmt_date_long
 
 FORMATS = {
     "pdf": ("application/pdf", "pdf"),
@@ -101,7 +101,7 @@ def report_pdf(report: Report) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import HRFlowable, KeepTogether, Spacer, Table, TableStyle
 
-    from . import pdf
+    from .. import pdf
 
     st = pdf.styles(font=pdf.SERIF, size=11)
     centre = ParagraphStyle("centre", parent=st["base"], alignment=TA_CENTER)
@@ -147,7 +147,7 @@ def report_pdf(report: Report) -> bytes:
 def _signature_table(signers, st, width):
     from reportlab.platypus import Table, TableStyle
 
-    from . import pdf
+    from .. import pdf
 
     rows = [[pdf.para(position, st["base"]), pdf.para("_______________", st["base"]),
              pdf.para(name, st["base"])] for position, name in signers]

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User, utcnow
-from . import audit as audit_service
-from .text import normalize_name
+from ...extensions import db
+from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User, utcnow
+from .. import audit as audit_service
+from ...text import normalize_name
 
 audit_service.FIELD_LABELS.update({
     "author_org_id": "Организация-автор", "authors": "Авторы", "problem": "Проблема",

@@ -22,16 +22,16 @@ from datetime import date
 from flask import abort
 from sqlalchemy import Select, select
 
-from .. import policy
-from ..extensions import db
-from ..models import (
+from ... import policy
+from ...extensions import db
+from ...models import (
     Course, Enrollment, EnrollmentStatus, Municipality, OrgKind, Organization, Region, Role,
     StaffMember,
 )
 from .coverage import (
     Coverage, TeacherLine, coverage_by_municipality, coverage_by_school, teacher_lines, total,
 )
-from .formatting import fmt_date, fmt_date_long, today
+from ...formatting import fmt_date, fmt_date_long, today
 
 
 # --------------------------------------------------------------------------- scope
@@ -281,7 +281,7 @@ def table_xlsx(t: ReportTable) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .roadmap_export import _xlsx_sheet_setup
+    from ..roadmaps.export import _xlsx_sheet_setup
 
     wb = Workbook()
     ws = wb.active
@@ -319,7 +319,7 @@ def table_xlsx(t: ReportTable) -> bytes:
 def table_pdf(t: ReportTable) -> bytes:
     from reportlab.platypus import Spacer
 
-    from . import pdf
+    from .. import pdf
 
     st = pdf.styles(size=9)
     width = pdf.usable_width()
@@ -367,7 +367,7 @@ def plan_pdf(plan, deficits, activities, on: date | None = None) -> bytes:
 def _plan_pdf(plan, deficits, activities, on, size, max_def, max_act, def_chars, act_chars) -> bytes:
     from reportlab.platypus import Spacer
 
-    from . import pdf
+    from .. import pdf
 
     st = pdf.styles(font=pdf.SERIF, size=size)
     margins = (25, 10, 15, 15)

@@ -25,12 +25,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     EventKind, EventVenue, JointEvent, PartnerKind, Partnership, PartnershipStatus,
     SchoolStatus, SchoolStatusRecord,
 )
-from .formatting import fmt_date, today
+from ...formatting import fmt_date, today
 from .quarters import Quarter
 
 TARGET_STATUSES = (SchoolStatus.LOW_RESULTS, SchoolStatus.RISK_ZONE)
@@ -111,7 +111,7 @@ class Report:
 def build_report(school_stmt, quarters: list[Quarter], *, title: str, year_label: str) -> Report:
     """Load the facts for the schools selected by ``school_stmt`` (a ``select(Organization.id)``
     already scoped and filtered) and compute the indicators. Four queries."""
-    from ..models import Organization
+    from ...models import Organization
 
     years = sorted({q.start.year for q in quarters})
     first, last = quarters[0].start, quarters[-1].end

@@ -26,17 +26,17 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     AssessmentResult, IdentificationApproval, Municipality, OrderKind, OrgKind, Organization,
     Procedure, SchoolStatus, SchoolStatusRecord, User,
 )
-from . import audit as audit_service
-from .formatting import count_words
+from .. import audit as audit_service
+from ...formatting import count_words
 from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
-from .text import normalize_name
+from ...text import normalize_name
 
 audit_service.FIELD_LABELS.update({
     "procedure": "Процедура", "subject": "Предмет", "grade": "Класс",

@@ -28,14 +28,14 @@ from typing import Any, Callable
 
 from sqlalchemy import and_, case, false, func, or_, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     NOT_CLOSED_STATUSES, OPEN_STATUSES, Organization, OrgKind, Recommendation,
     RecommendationStatus, Roadmap, RoadmapItem, User,
 )
-from ..models.base import utcnow
-from . import audit as audit_service
-from .formatting import fmt_date
+from ...models.base import utcnow
+from .. import audit as audit_service
+from ...formatting import fmt_date
 
 audit_service.FIELD_LABELS.update({
     "text": "Текст", "responsible": "Ответственный", "due_date": "Срок",

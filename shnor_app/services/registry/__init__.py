@@ -9,12 +9,12 @@ import re
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Attachment, Municipality, Organization, Region, SchoolStatus, SchoolStatusRecord,
     StaffMember, User, utcnow,
 )
-from .formatting import plural
+from ...formatting import plural
 
 
 class RegistryError(ValueError):

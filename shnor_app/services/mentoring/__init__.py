@@ -20,12 +20,12 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     MentoringPair, MentoringStep, Organization, PairKind, PairStatus, StaffMember, User, utcnow,
 )
-from . import audit as audit_service
-from .formatting import fmt_date, today
+from .. import audit as audit_service
+from ...formatting import fmt_date, today
 
 audit_service.FIELD_LABELS.update({
     "mentor_org_id": "Организация наставника", "mentee_org_id": "Школа наставляемого",

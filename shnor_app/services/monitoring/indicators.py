@@ -14,7 +14,7 @@ Scores are computed when asked (never stored), so editing a band recomputes the 
 
 The registry lets every module contribute figures without this module knowing it::
 
-    from shnor_app.services.indicators import IndicatorSource, register
+    from shnor_app.services.monitoring.indicators import IndicatorSource, register
     register("courses.coverage", IndicatorSource(
         "Доля педагогов, прошедших КПК за 3 года", "%",
         lambda org_ids, year: coverage_by_school(org_ids, year_end(year))))
@@ -33,13 +33,13 @@ from typing import Callable
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     AssessmentResult, Indicator, IndicatorScoring, ItemStatus, Procedure,
     Roadmap, RoadmapItem, RoadmapLevel, RiskLevel, SchoolRisk, User,
 )
-from . import audit as audit_service
-from .formatting import today
+from .. import audit as audit_service
+from ...formatting import today
 
 audit_service.FIELD_LABELS.update({
     "source": "Источник", "params": "Параметры", "scoring": "Способ начисления баллов",
@@ -387,7 +387,7 @@ def save_indicator(ind: Indicator, data: dict, *, is_new: bool = False,
 
 
 def delete_indicator(ind: Indicator) -> None:
-    from ..models import utcnow
+    from ...models import utcnow
 
     ind.deleted_at = utcnow()
     db.session.commit()

@@ -12,8 +12,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Organization, RiskFactor, RiskLevel, Roadmap, RoadmapLevel, RoadmapSection, SchoolRisk, User,
     utcnow,
 )

@@ -26,9 +26,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import Meeting, MeetingStatus, ParticipantRole, ProtocolCounter, utcnow
-from .formatting import fmt_date, today as local_today
+from ...extensions import db
+from ...models import Meeting, MeetingStatus, ParticipantRole, ProtocolCounter, utcnow
+from ...formatting import fmt_date, today as local_today
 
 
 class ProtocolError(ValueError):
@@ -89,7 +89,7 @@ def hold_problems(meeting: Meeting, participants, items, today: date | None = No
 
 def hold(meeting: Meeting, *, by, today: date | None = None) -> Meeting:
     """Mark the meeting held: number it, lock its text, commit. Raises :class:`ProtocolError`."""
-    from .interviews import load_record
+    from . import load_record
 
     meeting_id = meeting.id
     participants, items = load_record(meeting)

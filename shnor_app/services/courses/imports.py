@@ -36,10 +36,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Course, Enrollment, EnrollmentStatus, OrgKind, Organization, StaffMember
-from .formatting import fmt_date, today
-from .text import normalize_name
+from ...extensions import db
+from ...models import Course, Enrollment, EnrollmentStatus, OrgKind, Organization, StaffMember
+from ...formatting import fmt_date, today
+from ...text import normalize_name
 
 FIELDS = {
     "full_name": ("фио", "ф и о", "фамилия имя отчество", "фамилия имя отчество педагога",
@@ -331,7 +331,7 @@ def check_rows(table: ParsedTable, schools: list[Organization], courses: list[Co
 
 
 def _check_row(r: RowResult, v: dict, index: _Index, on: date) -> None:
-    from .courses import certificate_holder, validate_result
+    from . import certificate_holder, validate_result
 
     if not r.full_name:
         r.errors.append("не указаны ФИО")
@@ -412,7 +412,7 @@ def _check_duplicates(r: RowResult, certificates: dict, pairs: dict) -> None:
 
 def importable_schools(user) -> list[Organization]:
     """Schools whose teachers' results ``user`` may import (``None``: the CLI, every school)."""
-    from .. import policy
+    from ... import policy
 
     stmt = select(Organization).where(Organization.kind == OrgKind.SCHOOL,
                                       Organization.deleted_at.is_(None))
@@ -425,7 +425,7 @@ def importable_schools(user) -> list[Organization]:
 
 
 def visible_courses(user) -> list[Course]:
-    from .. import policy
+    from ... import policy
 
     stmt = select(Course).where(Course.deleted_at.is_(None)) if user is None \
         else policy.scope_query(user, Course)
@@ -439,7 +439,7 @@ def check_file(filename: str, data: bytes, user, *, on: date | None = None) -> C
 
 def apply(result: CheckResult, *, by=None) -> CheckResult:
     """Save every row of a clean check in one transaction; refuse when any row has an error."""
-    from .courses import CourseError, _commit, close_matching_activities
+    from . import CourseError, _commit, close_matching_activities
 
     if not result.ok:
         raise CourseError("В файле есть ошибки — ничего не сохранено. Исправьте их и загрузите "

@@ -167,8 +167,8 @@ def load_terms(region_id: int | None) -> dict[int, list[tuple[date, date]]]:
         return {}
     from sqlalchemy import select
 
-    from ..extensions import db
-    from ..models import SchoolTerm
+    from ...extensions import db
+    from ...models import SchoolTerm
 
     rows = db.session.scalars(select(SchoolTerm).where(SchoolTerm.region_id == region_id)
                               .order_by(SchoolTerm.academic_year, SchoolTerm.number)).all()
@@ -182,8 +182,8 @@ def save_terms(region_id: int, academic_year: int, terms: Sequence[tuple[date, d
     """Validate and store the four «четверти» of a region's academic year (one transaction)."""
     from sqlalchemy import select
 
-    from ..extensions import db
-    from ..models import SchoolTerm
+    from ...extensions import db
+    from ...models import SchoolTerm
 
     validate_terms(academic_year, terms)
     existing = {t.number: t for t in db.session.scalars(select(SchoolTerm).where(

@@ -39,7 +39,7 @@ from typing import Iterable
 from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
+from ...extensions import db
 
 YEARS = 3
 FULL_POINTS = 3
@@ -159,7 +159,7 @@ def compute(staff: Iterable[StaffFact], enrollments: Iterable[EnrollmentFact],
 
 
 def employed_clause(on_date: date):
-    from ..models import StaffMember
+    from ...models import StaffMember
 
     return and_(StaffMember.deleted_at.is_(None),
                 or_(StaffMember.hired_on.is_(None), StaffMember.hired_on <= on_date),
@@ -169,7 +169,7 @@ def employed_clause(on_date: date):
 def counted_enrollment_join(on_date: date, *, up_to_window: bool = True):
     """ON clause joining a ``StaffMember`` to its enrollments that count on ``on_date``
     (``up_to_window=False``: every completion up to the date, however old)."""
-    from ..models import Enrollment, EnrollmentStatus, StaffMember
+    from ...models import Enrollment, EnrollmentStatus, StaffMember
 
     cond = [Enrollment.staff_member_id == StaffMember.id, Enrollment.deleted_at.is_(None),
             Enrollment.status == EnrollmentStatus.COMPLETED, Enrollment.completed_on <= on_date]
@@ -179,7 +179,7 @@ def counted_enrollment_join(on_date: date, *, up_to_window: bool = True):
 
 
 def _low_achievers_courses():
-    from ..models import Course, CourseTopic
+    from ...models import Course, CourseTopic
 
     return (select(Course.id).join(CourseTopic, CourseTopic.id == Course.topic_id)
             .where(CourseTopic.low_achievers.is_(True)))
@@ -188,7 +188,7 @@ def _low_achievers_courses():
 def _coverage_counts():
     """Teachers, trained, trained on low achievers — over ``StaffMember`` LEFT JOIN its counted
     enrollments (:func:`counted_enrollment_join`); a teacher with several courses counts once."""
-    from ..models import Enrollment, StaffMember
+    from ...models import Enrollment, StaffMember
 
     return (func.count(distinct(StaffMember.id)),
             func.count(distinct(Enrollment.staff_member_id)),
@@ -198,7 +198,7 @@ def _coverage_counts():
 
 def coverage_by_school(org_ids: Iterable[int], on_date: date) -> dict[int, Coverage]:
     """Coverage of each school in ``org_ids`` on ``on_date`` — one SQL query."""
-    from ..models import Enrollment, StaffMember
+    from ...models import Enrollment, StaffMember
 
     ids = list(dict.fromkeys(org_ids))
     out = {oid: Coverage(oid, 0, 0, 0) for oid in ids}
@@ -222,7 +222,7 @@ def coverage_by_municipality(school_ids, on_date: date) -> dict[int | None, tupl
 
     SQL groups by school (a distinct count over a whole municipality costs more than adding up
     its schools' rows here)."""
-    from ..models import Enrollment, Organization, StaffMember
+    from ...models import Enrollment, Organization, StaffMember
 
     school = aliased(Organization, name="school")
     stmt = (select(school.municipality_id, *_coverage_counts())
@@ -260,7 +260,7 @@ def teacher_lines(org_ids: Iterable[int], on_date: date, *, untrained_only: bool
 
     The last completion within the window is the last completion up to the date when that one
     is in the window, so one ``max`` per teacher gives both dates."""
-    from ..models import Enrollment, StaffMember
+    from ...models import Enrollment, StaffMember
 
     ids = list(dict.fromkeys(org_ids))
     if not ids:

@@ -26,15 +26,15 @@ from typing import NamedTuple
 from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import contains_eager, lazyload
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     ItemExecutor, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap,
     RoadmapItem, RoadmapLevel, RoadmapSection, User, utcnow,
 )
-from . import audit as audit_service
+from .. import audit as audit_service
 from .periods import parse_period
-from .roadmap_import import ParsedRoadmap
-from .text import normalize_name
+from .imports import ParsedRoadmap
+from ...text import normalize_name
 
 audit_service.FIELD_LABELS.update({
     "title": "Наименование", "level": "Уровень", "owner_id": "Организация-владелец",
@@ -150,7 +150,7 @@ def apply_period(item: RoadmapItem, text: str | None, year: int | None) -> None:
 
 
 def _roadmap_year(roadmap: Roadmap) -> int:
-    from .formatting import today
+    from ...formatting import today
 
     return roadmap.year or (roadmap.period_start.year if roadmap.period_start else today().year)
 
@@ -475,8 +475,8 @@ def add_report(item: RoadmapItem, *, text: str, report_date: date | None, by: Us
                link: str | None = None, file_name: str | None = None,
                file_data: bytes | None = None) -> ItemReport:
     """Add a progress report with optional evidence (a link and/or one file)."""
-    from . import files
-    from .formatting import today
+    from .. import files
+    from ...formatting import today
 
     text = _clean(text)
     if not text:
@@ -544,7 +544,7 @@ def filter_items(stmt, filters: Filters, *, user: User | None, today: date):
         stmt = stmt.where(RoadmapItem.period_end < today,
                           RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]))
     if filters.mine and user is not None:
-        from ..policy import responsible_org_ids
+        from ...policy import responsible_org_ids
 
         mine = responsible_org_ids(user)
         stmt = stmt.where(RoadmapItem.id.in_(select(ItemExecutor.item_id).where(
@@ -555,7 +555,7 @@ def filter_items(stmt, filters: Filters, *, user: User | None, today: date):
 def roadmap_table(rm: Roadmap, filters: Filters | None = None, *, user: User | None = None,
                   today: date | None = None) -> list[tuple[RoadmapSection, list[RoadmapItem]]]:
     """Sections with their (filtered) items, in two queries whatever the number of items."""
-    from .formatting import today as _today
+    from ...formatting import today as _today
 
     today = today or _today()
     filters = filters or Filters()
@@ -708,7 +708,7 @@ class MonitoringReport:
 
 def monitoring(roadmaps: list[Roadmap], today: date | None = None) -> MonitoringReport:
     """Per roadmap and section: how many items are in each status, overdue, percent done."""
-    from .formatting import today as _today
+    from ...formatting import today as _today
 
     today = today or _today()
     ids = [r.id for r in roadmaps]
@@ -748,7 +748,7 @@ def _owned_roadmaps(user: User):
     """Ids of the roadmaps whose deadlines ``user`` answers for as the owner's people (a
     select), or None: a school's own, its municipality's for a methodist, the regional ones
     for a region user."""
-    from ..models import Role
+    from ...models import Role
 
     owned = select(Roadmap.id).join(Organization, Organization.id == Roadmap.owner_id)
     if user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id:
@@ -763,7 +763,7 @@ def _owned_roadmaps(user: User):
 
 def answers_for_deadlines(user: User) -> bool:
     """Whether :func:`due_items` can find anything for ``user`` at all (no item query)."""
-    from ..policy import responsible_org_ids
+    from ...policy import responsible_org_ids
 
     return _owned_roadmaps(user) is not None or bool(responsible_org_ids(user))
 
@@ -788,7 +788,7 @@ def due_items(user: User, today: date, days: int = 14, limit: int = 10) -> DueIt
     a school for its own roadmap, methodists for the roadmaps owned in their municipality,
     region users for the regional roadmaps of their region.
     """
-    from ..policy import responsible_org_ids, scope_query
+    from ...policy import responsible_org_ids, scope_query
 
     mine = responsible_org_ids(user)
     parts = []

@@ -27,13 +27,13 @@ from datetime import date
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     ActivityKind, Course, CourseTopic, DevelopmentPlan, Enrollment, EnrollmentStatus,
     Organization, PlanActivity, PlanDeficit, PlanKind, StaffMember, User, utcnow,
 )
-from . import audit as audit_service
-from .formatting import fmt_date, today
+from .. import audit as audit_service
+from ...formatting import fmt_date, today
 
 audit_service.FIELD_LABELS.update({
     "title": "Наименование", "provider_kind": "Вид организатора", "provider_name": "Организатор",

@@ -10,17 +10,17 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     AssessmentResult, ItemStatus, OrgKind, Organization, Procedure, Roadmap, RoadmapItem,
     SchoolStatus, SchoolStatusRecord, User,
 )
-from .charts import Series, line_chart
+from ..charts import Series, line_chart
 
 
 def school_ids(user: User):
     """A subquery: ids of the schools the user sees."""
-    from .. import policy
+    from ... import policy
 
     return policy.scope_query(user, Organization, select(Organization.id)) \
         .where(Organization.kind == OrgKind.SCHOOL)
@@ -54,7 +54,7 @@ class Execution:
 
 def roadmap_execution(user: User, today: date) -> Execution:
     """Items of the roadmaps the user sees: done / in progress / overdue, in one query."""
-    from .. import policy
+    from ... import policy
 
     visible = policy.scope_query(user, Roadmap, select(Roadmap.id))
     overdue = and_(RoadmapItem.period_end < today,

@@ -13,9 +13,9 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import AuditAction, LoginAttempt, Role, User, utcnow
-from .audit import log_event
+from ...extensions import db
+from ...models import AuditAction, LoginAttempt, Role, User, utcnow
+from ..audit import log_event
 
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORDS = {

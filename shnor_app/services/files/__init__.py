@@ -17,8 +17,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..extensions import db
-from ..models import Attachment, utcnow
+from ...extensions import db
+from ...models import Attachment, utcnow
 
 
 class UploadError(ValueError):

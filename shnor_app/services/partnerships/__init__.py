@@ -33,14 +33,14 @@ from typing import Callable
 
 from sqlalchemy import func, or_, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     JointEvent, JointEventParticipant, OrgKind, Organization,
     PartnerKind, Partnership, PartnershipPerson, PartnershipSide, PartnershipStatus,
     SchoolStatus, SchoolStatusRecord, StaffMember, User,
 )
-from . import audit as audit_service
-from .formatting import today as local_today
+from .. import audit as audit_service
+from ...formatting import today as local_today
 
 audit_service.TABLE_FIELD_LABELS["partnerships"] = {
     "start_date": "Начало срока", "end_date": "Окончание срока"}
@@ -217,7 +217,7 @@ def set_status(p: Partnership, status: PartnershipStatus, *, end_date: date | No
 
 
 def delete_partnership(p: Partnership) -> None:
-    from ..models import utcnow
+    from ...models import utcnow
 
     p.deleted_at = utcnow()
     db.session.commit()
@@ -241,7 +241,7 @@ class Filters:
 
 
 def filter_partnerships(stmt, f: Filters):
-    from .text import normalize_name
+    from ...text import normalize_name
 
     school = db.aliased(Organization)
     if f.q:
@@ -389,7 +389,7 @@ def save_event(ev: JointEvent, p: Partnership, staff_ids: list[int] | None = Non
 
 
 def delete_event(ev: JointEvent) -> None:
-    from ..models import utcnow
+    from ...models import utcnow
 
     ev.deleted_at = utcnow()
     db.session.commit()

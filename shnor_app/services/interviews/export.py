@@ -14,9 +14,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from ..models import InterviewSeries, Meeting, ParticipantRole
-from .formatting import fmt_date, fmt_date_long
-from .interviews import (
+from ...models import InterviewSeries, Meeting, ParticipantRole
+from ...formatting import fmt_date, fmt_date_long
+from . import (
     RECOMMENDATION_SOURCE, amendments_of, initials_first, load_record, series_meetings,
     surname_initials,
 )
@@ -82,7 +82,7 @@ def _nbsp(text: str) -> str:
 def _append_recommendations(meeting: Meeting, items: list[ItemText]) -> None:
     """Recommendations to the school (tracked by the shared module) close the last item's
     «РЕШИЛИ», numbered on from its decisions."""
-    from .recommendations import for_source
+    from ..recommendations import for_source
 
     recs = for_source(RECOMMENDATION_SOURCE, meeting.id)
     if not recs or not items:
@@ -151,8 +151,8 @@ def protocol_pdf(meeting: Meeting) -> bytes:
     from reportlab.lib import colors
     from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-    from . import pdf
-    from .pdf import official
+    from .. import pdf
+    from ..pdf import official
 
     doc = protocol_text(meeting)
     st = official.styles()
@@ -367,7 +367,7 @@ def schedule_title(series: InterviewSeries) -> str:
 def schedule_pdf(series: InterviewSeries) -> bytes:
     from reportlab.platypus import Spacer
 
-    from . import pdf
+    from .. import pdf
 
     st = pdf.styles(size=9.5)
     width = pdf.usable_width(landscape_mode=True)
@@ -388,7 +388,7 @@ def schedule_xlsx(series: InterviewSeries) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .roadmap_export import _xlsx_sheet_setup
+    from ..roadmaps.export import _xlsx_sheet_setup
 
     wb = Workbook()
     ws = wb.active

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .formatting import count_words
+from ...formatting import count_words
 
 THRESHOLD = 30.0
 MIN_PROCEDURES = 2

@@ -28,15 +28,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
     Meeting, MeetingKind, MeetingParticipant, MeetingStatus, OrgKind, Organization,
     ParticipantRole, ProtocolAmendment, Role, User, utcnow,
 )
-from . import audit as audit_service
-from .formatting import fmt_date, today as local_today
-from .text import normalize_name
+from .. import audit as audit_service
+from ...formatting import fmt_date, today as local_today
+from ...text import normalize_name
 
 audit_service.FIELD_LABELS.update({
     "topic": "Тема", "agenda_template": "Повестка (шаблон)", "default_place": "Место",
@@ -100,7 +100,7 @@ def surname_initials(full_name: str | None) -> str:
 
 def authority_choices(user) -> list[Organization]:
     """Authorities a user plans interviews and meetings for."""
-    from .. import policy
+    from ... import policy
 
     stmt = policy.scope_query(user, Organization).where(Organization.kind.in_([
         OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY, OrgKind.INSTITUTE]))
@@ -465,7 +465,7 @@ def delete_meeting(meeting: Meeting) -> None:
     if meeting.is_held:
         raise InterviewError("Проведённое собеседование или совещание с оформленным протоколом "
                              "удалить нельзя.")
-    from .recommendations import delete as delete_recommendation, for_source
+    from ..recommendations import delete as delete_recommendation, for_source
 
     for rec in for_source(RECOMMENDATION_SOURCE, meeting.id):
         delete_recommendation(rec, commit=False)

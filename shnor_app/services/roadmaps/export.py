@@ -16,8 +16,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from .formatting import fmt_date, today
-from .roadmaps import MonitoringReport, last_reports, roadmap_table
+from ...formatting import fmt_date, today
+from . import MonitoringReport, last_reports, roadmap_table
 
 COLUMNS = ["№", "Мероприятие", "Срок", "Исполнители", "Ожидаемый результат / показатель",
            "Статус", "Фактический результат / отчёт"]
@@ -320,7 +320,7 @@ def monitoring_docx(report: MonitoringReport, title: str) -> bytes:
 
 
 def roadmap_pdf(rm) -> bytes:
-    from . import pdf
+    from .. import pdf
     from reportlab.platypus import Paragraph, Spacer
 
     st = pdf.styles(size=8.5)
@@ -353,7 +353,7 @@ def roadmap_pdf(rm) -> bytes:
 
 
 def monitoring_pdf(report: MonitoringReport, title: str) -> bytes:
-    from . import pdf
+    from .. import pdf
     from reportlab.platypus import Spacer
 
     st = pdf.styles(size=8.5)

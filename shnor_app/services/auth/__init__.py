@@ -1,0 +1,1 @@
+"""Accounts: logins, passwords, sessions and the users an admin manages."""

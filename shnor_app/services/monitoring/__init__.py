@@ -1,0 +1,1 @@
+"""Monitoring: assessment results, the identification of ШНОР, indicator systems, risk profiles, dashboards."""

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ...extensions import db
 from ...models import AuditAction, LoginAttempt, Role, User, utcnow
 from ..audit import log_event
+from ..errors import ServiceError
 
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORDS = {
@@ -28,7 +29,7 @@ COMMON_PASSWORDS = {
 _DUMMY_HASH = generate_password_hash("dummy-password-for-timing", method="scrypt")
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """A rule about accounts was broken; the message is Russian and shown to the user."""
 
 

@@ -34,6 +34,7 @@ from ...models import (
 )
 from .. import audit as audit_service
 from ...formatting import fmt_date, today
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "title": "Наименование", "provider_kind": "Вид организатора", "provider_name": "Организатор",
@@ -48,7 +49,7 @@ audit_service.FIELD_LABELS.update({
 })
 
 
-class CourseError(ValueError):
+class CourseError(ServiceError):
     """A course rule was broken; the message is Russian and shown to the user."""
 
 

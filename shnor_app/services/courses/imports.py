@@ -40,6 +40,7 @@ from ...extensions import db
 from ...models import Course, Enrollment, EnrollmentStatus, OrgKind, Organization, StaffMember
 from ...formatting import fmt_date, today
 from ...text import normalize_name
+from ..errors import ServiceError
 
 FIELDS = {
     "full_name": ("фио", "ф и о", "фамилия имя отчество", "фамилия имя отчество педагога",
@@ -64,7 +65,7 @@ _HEADER_SCAN_ROWS = 15
 _MAX_ROWS = 5000
 
 
-class ImportFileError(ValueError):
+class ImportFileError(ServiceError):
     """The file cannot be read as a table of results; the message is Russian."""
 
 

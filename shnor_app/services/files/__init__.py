@@ -19,9 +19,10 @@ from flask import current_app
 
 from ...extensions import db
 from ...models import Attachment, utcnow
+from ..errors import ServiceError
 
 
-class UploadError(ValueError):
+class UploadError(ServiceError):
     """The file was refused; the message is Russian and shown to the user."""
 
 

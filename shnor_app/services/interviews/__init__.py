@@ -37,6 +37,7 @@ from ...models import (
 from .. import audit as audit_service
 from ...formatting import fmt_date, today as local_today
 from ...text import normalize_name
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "topic": "Тема", "agenda_template": "Повестка (шаблон)", "default_place": "Место",
@@ -53,7 +54,7 @@ audit_service.FIELD_LABELS.update({
 })
 
 
-class InterviewError(ValueError):
+class InterviewError(ServiceError):
     """A rule was broken; the message is Russian and shown to the user."""
 
 

@@ -29,9 +29,10 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ...models import Meeting, MeetingStatus, ParticipantRole, ProtocolCounter, utcnow
 from ...formatting import fmt_date, today as local_today
+from ..errors import ServiceError
 
 
-class ProtocolError(ValueError):
+class ProtocolError(ServiceError):
     """The protocol cannot be held or changed; the message is Russian and shown to the user."""
 
 

@@ -26,6 +26,7 @@ from ...models import (
 )
 from .. import audit as audit_service
 from ...formatting import fmt_date, today
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "mentor_org_id": "Организация наставника", "mentee_org_id": "Школа наставляемого",
@@ -35,7 +36,7 @@ audit_service.FIELD_LABELS.update({
 })
 
 
-class MentoringError(ValueError):
+class MentoringError(ServiceError):
     """A mentoring rule was broken; the message is Russian and shown to the user."""
 
 

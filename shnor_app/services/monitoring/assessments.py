@@ -37,6 +37,7 @@ from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
 from ...text import normalize_name
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "procedure": "Процедура", "subject": "Предмет", "grade": "Класс",
@@ -46,7 +47,7 @@ audit_service.FIELD_LABELS.update({
 })
 
 
-class AssessmentError(ValueError):
+class AssessmentError(ServiceError):
     """The file cannot be read at all (not a row problem); the message is Russian."""
 
 

@@ -40,6 +40,7 @@ from ...models import (
 )
 from .. import audit as audit_service
 from ...formatting import today
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "source": "Источник", "params": "Параметры", "scoring": "Способ начисления баллов",
@@ -48,7 +49,7 @@ audit_service.FIELD_LABELS.update({
 })
 
 
-class IndicatorError(ValueError):
+class IndicatorError(ServiceError):
     """A rule of an indicator was broken; the message is Russian."""
 
 

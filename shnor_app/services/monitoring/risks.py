@@ -17,6 +17,7 @@ from ...models import (
     Organization, RiskFactor, RiskLevel, Roadmap, RoadmapLevel, RoadmapSection, SchoolRisk, User,
     utcnow,
 )
+from ..errors import ServiceError
 
 FEDERAL_RISK_FACTORS = [  # the same list is seeded by the monitoring migration
     ("R01", "Низкий уровень оснащения школы"),
@@ -32,7 +33,7 @@ FEDERAL_RISK_FACTORS = [  # the same list is seeded by the monitoring migration
 ]
 
 
-class RiskError(ValueError):
+class RiskError(ServiceError):
     """A rule of the risk profile was broken; the message is Russian."""
 
 

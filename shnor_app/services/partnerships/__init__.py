@@ -41,6 +41,7 @@ from ...models import (
 )
 from .. import audit as audit_service
 from ...formatting import today as local_today
+from ..errors import ServiceError
 
 audit_service.TABLE_FIELD_LABELS["partnerships"] = {
     "start_date": "Начало срока", "end_date": "Окончание срока"}
@@ -58,7 +59,7 @@ audit_service.FIELD_LABELS.update({
 SUPPORTED_STATUSES = (SchoolStatus.LOW_RESULTS, SchoolStatus.SOCIAL_RISK, SchoolStatus.RISK_ZONE)
 
 
-class PartnershipError(ValueError):
+class PartnershipError(ServiceError):
     """A partnership rule was broken; the message is Russian and shown to the user."""
 
 

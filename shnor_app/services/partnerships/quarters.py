@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Mapping, Sequence
+from ..errors import ServiceError
 
 CALENDAR = "calendar"
 ACADEMIC = "academic"
@@ -36,7 +37,7 @@ DEFAULT_TERMS = [((9, 1), (10, 26)), ((11, 5), (12, 28)), ((1, 9), (3, 22)), ((3
 TermSettings = Mapping[int, Sequence[tuple[date, date]]]
 
 
-class QuarterError(ValueError):
+class QuarterError(ServiceError):
     """Wrong settings or an unknown quarter key; the message is Russian."""
 
 

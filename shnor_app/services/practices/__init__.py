@@ -21,6 +21,7 @@ from ...extensions import db
 from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User, utcnow
 from .. import audit as audit_service
 from ...text import normalize_name
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "author_org_id": "Организация-автор", "authors": "Авторы", "problem": "Проблема",
@@ -39,7 +40,7 @@ def register_linkable(object_type: str, model: type) -> None:
 register_linkable("partnerships", Partnership)
 
 
-class PracticeError(ValueError):
+class PracticeError(ServiceError):
     """A practice-bank rule was broken; the message is Russian."""
 
 

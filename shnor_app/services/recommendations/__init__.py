@@ -36,6 +36,7 @@ from ...models import (
 from ...models.base import utcnow
 from .. import audit as audit_service
 from ...formatting import fmt_date
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "text": "Текст", "responsible": "Ответственный", "due_date": "Срок",
@@ -47,12 +48,11 @@ TEXT_MAX = 4000
 REPORT_MAX = 8000
 
 
-class RecommendationError(ValueError):
+class RecommendationError(ServiceError):
     """A change refused by the rules; the message is for the user (Russian)."""
 
     def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
+        super().__init__(message, errors)
 
 
 # --------------------------------------------------------------------------- sources

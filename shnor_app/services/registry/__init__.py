@@ -15,9 +15,10 @@ from ...models import (
     StaffMember, User, utcnow,
 )
 from ...formatting import plural
+from ..errors import ServiceError
 
 
-class RegistryError(ValueError):
+class RegistryError(ServiceError):
     """A registry rule was broken; the message is Russian and shown to the user."""
 
 

@@ -35,6 +35,7 @@ from .. import audit as audit_service
 from .periods import parse_period
 from .imports import ParsedRoadmap
 from ...text import normalize_name
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "title": "Наименование", "level": "Уровень", "owner_id": "Организация-владелец",
@@ -48,7 +49,7 @@ audit_service.FIELD_LABELS.update({
 })
 
 
-class RoadmapError(ValueError):
+class RoadmapError(ServiceError):
     """A roadmap rule was broken; the message is Russian and shown to the user."""
 
 

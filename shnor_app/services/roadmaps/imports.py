@@ -89,6 +89,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, Iterable
+from ..errors import ServiceError
 
 __all__ = [
     "ApprovedBy",
@@ -107,12 +108,8 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
-class RoadmapImportError(Exception):
+class RoadmapImportError(ServiceError):
     """The input cannot be imported; ``message`` is Russian and shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

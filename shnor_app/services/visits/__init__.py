@@ -35,6 +35,7 @@ from ...models import (
 from .. import audit as audit_service
 from ...formatting import fmt_date, fmt_datetime, today
 from ...text import normalize_name
+from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
     "visit_date": "Дата посещения", "school_id": "Школа", "visiting_org_id": "Посещающая организация",
@@ -55,7 +56,7 @@ LIMITS = {"full_name": 200, "job_title": 200, "teacher": 200, "subject": 200, "g
           "responsible": 300}
 
 
-class VisitError(ValueError):
+class VisitError(ServiceError):
     """A visit rule was broken; the message is Russian and shown to the user."""
 
 

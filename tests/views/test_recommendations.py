@@ -155,3 +155,44 @@ def test_a_recommendation_links_to_a_roadmap_item_of_the_school(app, world, rec_
     assert resp.status_code == 200 and "Педагогический совет по ВПР" in resp.get_data(as_text=True)
     page = login_as("school").get(f"/roadmaps/items/{item.id}").get_data(as_text=True)
     assert "Связанные рекомендации (1)" in page and rec.text in page
+
+
+def test_a_foreign_roadmap_item_id_in_the_form_is_refused_and_nothing_is_stored(
+        app, world, rec_source, login_as):
+    """The item a recommendation links to arrives in a form field: an item of another region
+    (or an id that names nothing, or text) is a form error — never stored, never shown."""
+    _, (foreign_item,) = make_school_roadmap(world.school_far,
+                                             items=("Секретный пункт другого региона",))
+    _, (own_item,) = make_school_roadmap(world.school_a, items=("Свой пункт школы",))
+    c = login_as("methodist")
+    url = f"/recommendations/new/test_school/{world.school_a.id}"
+    for bad in (str(foreign_item.id), "999999", "abc"):
+        resp = post(c, url, {"text": "Проверка связи", "due_date": "2026-05-05",
+                             "roadmap_item_id": bad}, htmx=True)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 422, bad
+        assert "Секретный пункт" not in html and "Проверка связи" in html
+        assert db.session.query(Recommendation).count() == 0
+    ok = post(c, url, {"text": "Проверка связи", "due_date": "2026-05-05",
+                       "roadmap_item_id": str(own_item.id)}, htmx=True)
+    assert ok.status_code == 200 and "Свой пункт школы" in ok.get_data(as_text=True)
+    rec = db.session.query(Recommendation).one()
+    assert rec.roadmap_item_id == own_item.id
+    edit = post(c, f"/recommendations/{rec.id}/edit",
+                {"text": "Проверка связи", "due_date": "2026-05-05",
+                 "roadmap_item_id": str(foreign_item.id)}, htmx=True)
+    assert edit.status_code == 422 and "Секретный пункт" not in edit.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Recommendation, rec.id).roadmap_item_id == own_item.id
+
+
+def test_the_service_refuses_an_item_outside_the_schools_roadmaps(app, world, rec_source):
+    """Every way in (a visit's form, a protocol, an import) goes through the same check."""
+    _, (item,) = make_school_roadmap(world.school_far, items=("Чужой пункт",))
+    try:
+        give(world.school_a, roadmap_item_id=item.id)
+    except svc.RecommendationError as err:
+        assert "roadmap_item_id" in err.fields
+    else:
+        raise AssertionError("a foreign item was linked")
+    assert db.session.query(Recommendation).count() == 0

@@ -14,8 +14,7 @@ class RecommendationForm(FlaskForm):
         description="ФИО и должность, например: Иванова А. П., заместитель директора по УВР")
     due_date = DateField("Срок", validators=[Optional()],
                          description="Пусто — срок не установлен")
-    roadmap_item_id = SelectField("Пункт дорожной карты", coerce=str, validators=[Optional()],
-                                  validate_choice=False)
+    roadmap_item_id = SelectField("Пункт дорожной карты", coerce=str, validators=[Optional()])
 
 
 class ReportForm(FlaskForm):

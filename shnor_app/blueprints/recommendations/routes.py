@@ -80,9 +80,12 @@ def _item_choices(org: Organization | None) -> list[tuple[str, str]]:
     return choices
 
 
+def _school_of(source_key: str, source_obj) -> Organization | None:
+    return db.session.get(Organization, svc.source_for(source_key).school_of(source_obj) or 0)
+
+
 def _form_row(user, *, form, rec=None, source_key=None, source_obj=None, status=200):
-    org = rec.organization if rec is not None else db.session.get(
-        Organization, svc.source_for(source_key).school_of(source_obj) or 0)
+    org = rec.organization if rec is not None else _school_of(source_key, source_obj)
     form.roadmap_item_id.choices = _item_choices(org)
     return render_view("recommendations/row_page.html", "recommendations/_row_form.html",
                        fragment="recommendations/_row_form.html", status=status, form=form,
@@ -171,7 +174,7 @@ def new(source_key: str, source_id: int):
         return _form_row(user, form=RecommendationForm(formdata=None), source_key=source_key,
                          source_obj=obj)
     form = RecommendationForm()
-    form.roadmap_item_id.choices = []
+    form.roadmap_item_id.choices = _item_choices(_school_of(source_key, obj))
     if form.validate_on_submit():
         try:
             rec = svc.add(source_key, obj, _data(form), by=user)
@@ -197,7 +200,7 @@ def edit(rec_id: int):
         form.roadmap_item_id.data = str(rec.roadmap_item_id or "")
         return _form_row(user, form=form, rec=rec)
     form = RecommendationForm()
-    form.roadmap_item_id.choices = []
+    form.roadmap_item_id.choices = _item_choices(rec.organization)
     if form.validate_on_submit():
         try:
             svc.update(rec, _data(form), by=user)

@@ -154,13 +154,40 @@ def _check(data: dict, not_before: date | None) -> None:
         raise RecommendationError(" ".join(errors.values()), errors)
 
 
+ITEM_NOT_LINKABLE = ("Этот пункт нельзя связать с рекомендацией: выберите пункт дорожной карты "
+                     "школы или её муниципалитета из списка.")
+
+
+def _linked_item_id(org_id: int, raw) -> int | None:
+    """The roadmap item ``raw`` names, if a recommendation to ``org_id`` may be linked to it.
+
+    The id comes from a form field: anything but an item of :func:`linkable_items` — another
+    region's item, a deleted one, a number that names nothing, text — is refused here, so no
+    way into a recommendation can store (and then show) an item its author may not see.
+    """
+    if raw in (None, ""):
+        return None
+    try:
+        item_id = int(raw)
+    except (TypeError, ValueError):
+        raise RecommendationError(ITEM_NOT_LINKABLE, {"roadmap_item_id": ITEM_NOT_LINKABLE}) \
+            from None
+    org = db.session.get(Organization, org_id)
+    ok = org is not None and db.session.scalar(
+        select(RoadmapItem.id).join(Roadmap, Roadmap.id == RoadmapItem.roadmap_id)
+        .where(RoadmapItem.id == item_id, RoadmapItem.deleted_at.is_(None),
+               Roadmap.deleted_at.is_(None), Roadmap.owner_id.in_(_linkable_owners(org))))
+    if not ok:
+        raise RecommendationError(ITEM_NOT_LINKABLE, {"roadmap_item_id": ITEM_NOT_LINKABLE})
+    return item_id
+
+
 def _apply(rec: Recommendation, data: dict) -> None:
     rec.text = _clean(data.get("text"))
     rec.responsible = _clean(data.get("responsible")) or None
     rec.due_date = data.get("due_date")
     if "roadmap_item_id" in data:
-        item_id = data.get("roadmap_item_id") or None
-        rec.roadmap_item_id = int(item_id) if item_id else None
+        rec.roadmap_item_id = _linked_item_id(rec.organization_id, data.get("roadmap_item_id"))
 
 
 # --------------------------------------------------------------------------- writes
@@ -321,14 +348,20 @@ def open_counts_by_school(org_ids, today: date) -> dict[int, Counts]:
                                        R.source_type.in_(list(SOURCES) or [""])], today)
 
 
-def linkable_items(org: Organization, limit: int = 400) -> list[tuple[Roadmap, RoadmapItem]]:
-    """Roadmap items a recommendation to ``org`` may be linked to: the school's own roadmaps
-    and the municipal ones of its municipality."""
-    owners = select(Organization.id).where(
+def _linkable_owners(org: Organization):
+    """Owners of the roadmaps a recommendation to ``org`` may point into: the school itself and
+    its municipality's authority."""
+    return select(Organization.id).where(
         Organization.deleted_at.is_(None),
         or_(Organization.id == org.id,
             and_(Organization.municipality_id == org.municipality_id,
                  Organization.kind == OrgKind.MUNICIPAL_AUTHORITY)))
+
+
+def linkable_items(org: Organization, limit: int = 400) -> list[tuple[Roadmap, RoadmapItem]]:
+    """Roadmap items a recommendation to ``org`` may be linked to: the school's own roadmaps
+    and the municipal ones of its municipality."""
+    owners = _linkable_owners(org)
     rows = db.session.execute(
         select(Roadmap, RoadmapItem).join(RoadmapItem, RoadmapItem.roadmap_id == Roadmap.id)
         .where(Roadmap.owner_id.in_(owners), Roadmap.deleted_at.is_(None),

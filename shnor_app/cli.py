@@ -1,64 +1,15 @@
-"""Command-line interface: ``flask --app wsgi users …``, ``flask --app wsgi demo load``.
+"""Command-line interface: ``flask --app wsgi demo load`` and every area's own commands
+(``areas.contribute(cli=[…])``: ``users``, ``roadmaps``, ``courses``, ``assessments`` …).
 
 ``db upgrade`` and the other migration commands come from Flask-Migrate.
 """
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from .extensions import db
 
-users_cli = AppGroup("users", help="Учётные записи пользователей.")
 demo_cli = AppGroup("demo", help="Демонстрационные данные.")
-
-
-@users_cli.command("create")
-@click.option("--login", required=True, help="Логин (латиница, цифры, . _ - @).")
-@click.option("--role", required=True, type=click.Choice(
-    ["admin", "region", "methodist", "tutor", "school", "viewer"], case_sensitive=False))
-@click.option("--org", "org_id", type=int, help="Организация (для ролей tutor, school).")
-@click.option("--municipality", "municipality_id", type=int, help="Муниципалитет (methodist, viewer).")
-@click.option("--region", "region_id", type=int, help="Регион (region, viewer).")
-@click.option("--full-name", default=None, help="ФИО; по умолчанию — логин.")
-@click.option("--email", default=None)
-@click.option("--password-stdin", is_flag=True, help="Прочитать пароль из стандартного ввода.")
-def users_create(login, role, org_id, municipality_id, region_id, full_name, email,
-                 password_stdin):
-    """Создать пользователя. Без --password-stdin пароль создаётся и печатается один раз."""
-    from .models import Role, User
-    from .services.auth import accounts
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        generated = False
-    else:
-        password = accounts.generate_password()
-        generated = True
-    user = User(login=login, full_name=full_name or login, email=email, role=Role[role.upper()],
-                organization_id=org_id, municipality_id=municipality_id, region_id=region_id,
-                must_change_password=generated)
-    try:
-        accounts.save_user(user, password=password, is_new=True)
-    except accounts.AccountError as err:
-        db.session.rollback()
-        raise click.ClickException(str(err)) from None
-    click.echo(f"Создан пользователь {user.login} (id {user.id}, роль {user.role.label}).")
-    if generated:
-        click.echo(f"Пароль (показан один раз, сменить при первом входе): {password}")
-
-
-@users_cli.command("list")
-def users_list():
-    """Список пользователей."""
-    from .models import User
-
-    for u in db.session.scalars(select(User).order_by(User.login)):
-        state = "" if u.active else " [отключён]"
-        click.echo(f"{u.id}\t{u.login}\t{u.role.name.lower()}\t{u.full_name}{state}")
 
 
 @demo_cli.command("load")
@@ -82,5 +33,8 @@ def demo_load(if_empty):
 
 
 def register_cli(app) -> None:
-    app.cli.add_command(users_cli)
+    from . import areas
+
     app.cli.add_command(demo_cli)
+    for group in areas.cli_groups():
+        app.cli.add_command(group)

@@ -1,10 +1,11 @@
 """Blocks of the start page, contributed by each area.
 
-An area registers a panel with the template that draws it and a function that computes its
-context for the current user (or returns ``None`` when the panel has nothing to say to that
-user). The start page renders the panels in ``order``; the home blueprint knows none of them.
+An area contributes a panel (``areas.contribute(panels=[Panel(…)])``) with the template that
+draws it and a function that computes its context for the current user (or returns ``None``
+when the panel has nothing to say to that user). The start page renders the panels in
+``order``; the home blueprint knows none of them.
 
-    home_panels.add("roadmap-due", "roadmaps/_home_due.html", roadmap_due_context, order=20)
+    Panel("roadmap-due", "roadmaps/_home_due.html", roadmap_due_context, order=20)
 
 Inside the panel template the computed context is available as ``panel`` (a dict).
 
@@ -14,12 +15,14 @@ the panel as soon as the page has loaded (``home.panel``, one request per panel)
 itself does not wait for the heaviest figure. Without JavaScript the placeholder is a link to
 the same panel as a page. ``shown_to`` answers cheaply — without computing the panel — whether
 the panel concerns the user at all (no placeholder for a panel that would stay empty by role);
-``policy.can_see_home_panel`` asks it for the fragment's own URL.
+``policy.can_see_panel`` asks it for the fragment's own URL.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+
+from . import areas
 
 
 @dataclass(frozen=True)
@@ -47,26 +50,15 @@ class Slot:
         return self.panel.lazy
 
 
-PANELS: list[Panel] = []
-
-
-def add(name: str, template: str, context: Callable, order: int = 100, *, lazy: bool = False,
-        title: str = "", shown_to: Callable | None = None) -> None:
-    """Register a start-page panel once (re-registering a name replaces it)."""
-    PANELS[:] = [p for p in PANELS if p.name != name]
-    PANELS.append(Panel(name, template, context, order, lazy, title or name, shown_to))
-    PANELS.sort(key=lambda p: (p.order, p.name))
-
-
 def get(name: str) -> Panel | None:
-    return next((p for p in PANELS if p.name == name), None)
+    return next((p for p in areas.panels() if p.name == name), None)
 
 
 def render_for(user, today) -> list[Slot]:
     """The start page's panels for ``user``: lazy ones as placeholders, the others computed
     (and left out when they have nothing for the user)."""
     out = []
-    for panel in PANELS:
+    for panel in areas.panels():
         if not panel.concerns(user):
             continue
         if panel.lazy:

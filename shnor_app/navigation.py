@@ -1,27 +1,11 @@
-"""The main navigation: each area adds its entry with the question that decides who sees it."""
+"""The main navigation: the entries the areas contribute (``areas.contribute(menu=…)``),
+each shown to the users its question lets see it."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable
 
 from flask import request, url_for
 from flask_login import current_user
 
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    endpoint: str
-    visible: Callable
-    prefix: str  # URL prefix that marks the entry as current
-
-
-NAV: list[NavItem] = []
-
-
-def add(label: str, endpoint: str, visible: Callable, prefix: str) -> None:
-    if all(item.endpoint != endpoint for item in NAV):
-        NAV.append(NavItem(label, endpoint, visible, prefix))
+from . import areas
 
 
 def items() -> list[dict]:
@@ -29,7 +13,7 @@ def items() -> list[dict]:
         return []
     path = request.path
     out = []
-    for item in NAV:
+    for item in areas.menu():
         if item.visible(current_user):
             active = path == "/" if item.prefix == "/" else path.startswith(item.prefix)
             out.append({"label": item.label, "url": url_for(item.endpoint), "active": active})

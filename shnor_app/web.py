@@ -1,4 +1,26 @@
-"""Helpers every view uses: page-or-fragment rendering, pagination, Russian formatting."""
+"""Helpers every view uses: page-or-fragment rendering, the form round trip, pagination.
+
+The shape of a route that changes something (plain data → validate → save), written once here
+so that a route is a few lines and never handles a failed write itself::
+
+    @bp.route("/<int:rec_id>/edit", methods=["GET", "POST"])
+    @login_required
+    def edit(rec_id):
+        user = acting_user()
+        rec = policy.get_or_404(user, Recommendation, rec_id)
+        policy.require(user, "change_text", rec)
+        form = RecommendationForm(obj=rec)
+        return submit(form, lambda: svc.update(rec, form.data, by=user),
+                      done=lambda rec: answer("Рекомендация сохранена.", row(rec), back(rec)),
+                      again=lambda status: render_view(..., form=form, status=status))
+
+- :func:`submit` — GET shows the form; POST validates it and calls the service; a
+  ``ServiceError`` (the service has rolled back already) puts its messages beside the fields it
+  names and shows the form again with what the user typed, status 422;
+- :func:`answer` — after a change: the changed fragment for htmx (with the notice as an
+  ``HX-Trigger`` event), or a flash message and a redirect for a plain form;
+- :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
+"""
 from __future__ import annotations
 
 import math
@@ -50,6 +72,62 @@ def render_fragment(fragment: str, /, *, status: int = 200, trigger=None, **ctx)
 
         resp.headers["HX-Trigger"] = trigger if isinstance(trigger, str) else json.dumps(trigger)
     return resp
+
+
+def form_errors(form, err) -> None:
+    """Put a ``ServiceError``'s messages on ``form``: each beside the field it names, the rest
+    (or the whole message when it names no field) above the form."""
+    fields = getattr(err, "fields", {}) or {}
+    placed = False
+    for name, message in fields.items():
+        if name in form._fields:
+            form[name].errors = list(form[name].errors or []) + [message]
+            placed = True
+        else:
+            form.form_errors.append(message)
+            placed = True
+    if not placed:
+        form.form_errors.append(str(err))
+
+
+def submit(form, save: Callable, *, done: Callable, again: Callable):
+    """The form round trip: ``again(200)`` on GET; on POST ``save()`` when the form is valid,
+    then ``done(result)``; otherwise — invalid, or refused by the service — ``again(422)`` with
+    the messages on the form and what the user typed kept."""
+    from .services.errors import ServiceError
+
+    if request.method == "GET":
+        return again(200)
+    if form.validate_on_submit():
+        try:
+            result = save()
+        except ServiceError as err:
+            form_errors(form, err)
+        else:
+            return done(result)
+    return again(422)
+
+
+def answer(notice: str | None, fragment: Callable | None, redirect_to: str | None, *,
+           trigger: dict | None = None, category: str = "success"):
+    """After a change: for htmx, ``fragment()`` (a response) with ``notice`` as the ``notice``
+    event of ``HX-Trigger`` (plus ``trigger``'s events); for a plain form, ``notice`` flashed
+    and a redirect to ``redirect_to``."""
+    from flask import flash, redirect
+
+    if fragment is not None and request.htmx:
+        resp = fragment()
+        events = dict(trigger or {})
+        if notice:
+            events["notice"] = {"text": notice}
+        if events:
+            import json
+
+            resp.headers["HX-Trigger"] = json.dumps(events)
+        return resp
+    if notice:
+        flash(notice, category)
+    return redirect(redirect_to or request.referrer or url_for("home.index"))
 
 
 @dataclass

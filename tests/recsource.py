@@ -1,6 +1,6 @@
 """A recommendation source for tests of the shared recommendations module.
 
-Real sources (visits, protocols) live in their own modules; here the school itself is the
+Real sources (visits, protocols) are contributed by their areas; here the school itself is the
 source: its managers (admin, region, the municipality's methodist) give and review
 recommendations, the school reports on them.
 """
@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from flask import url_for
 
-from shnor_app import policy
+from shnor_app import areas
 from shnor_app.models import Organization
 from shnor_app.services import recommendations as rec_svc
 
@@ -20,14 +20,15 @@ SOURCE_DATE = date(2026, 3, 10)
 
 @pytest.fixture
 def rec_source():
-    source = rec_svc.register_source(
+    source = areas.RecommendationSource(
         "test_school", Organization, kind_label="Проверка",
         label=lambda o: f"Проверка {o.short_name}",
         url=lambda o: url_for("registry.organization", org_id=o.id),
-        can_edit=policy.manages_org, can_review=policy.manages_org,
+        edit_action="manage", review_action="manage",
         date_of=lambda o: SOURCE_DATE, school_of=lambda o: o.id)
+    areas.add_recommendation_source(source)
     yield source
-    rec_svc.unregister_source("test_school")
+    areas.remove_recommendation_source("test_school")
 
 
 def give(org, text="Провести педсовет по итогам ВПР", due=date(2026, 4, 1), **kw):

@@ -1,7 +1,8 @@
 """Blueprints, one per area of the application.
 
-Each area's package adds its menu entry when imported, so the order here is the order of the
-main navigation.
+Each area's package registers its blueprint here and, in its own ``__init__.py``, contributes
+what it adds to the others (``areas.contribute``: menu entries, start-page panels, sources of
+recommendations and indicator figures, …). The order here is the order of the main navigation.
 """
 from __future__ import annotations
 
@@ -17,6 +18,3 @@ AREAS = (
 def register_blueprints(app) -> None:
     for name in AREAS:
         app.register_blueprint(import_module(f"{__name__}.{name}").bp)
-    from .. import wiring
-
-    wiring.init()

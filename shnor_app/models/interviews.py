@@ -178,6 +178,11 @@ class Meeting(TimestampMixin, SoftDeleteMixin, db.Model):
     def is_held(self) -> bool:
         return self.status == MeetingStatus.HELD
 
+    def uploads_open_on(self, day) -> bool:
+        """May the school still upload its report and documents to this appointment on
+        ``day``? Until the end of the interview's day, while it is not held."""
+        return self.status == MeetingStatus.PLANNED and self.meeting_date >= day
+
     @property
     def number_label(self) -> str:
         return str(self.protocol_number) if self.protocol_number else ""

@@ -20,6 +20,7 @@ from flask import has_request_context, request
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from .. import areas
 from ..models.audit import AuditAction, AuditEntry
 from ..models.base import utcnow
 
@@ -189,11 +190,8 @@ def log_event(action: AuditAction, *, user=None, message: str | None = None,
     db.session.commit()
 
 
-# Labels that differ by table (``start_date`` is «Начало срока» of an agreement but «Начало» of a
-# course): one global dict, updated by several areas, would let the last import win.
-TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {}
-
-
 def field_label(key: str, table: str | None = None) -> str:
-    own = TABLE_FIELD_LABELS.get(table or "", {})
-    return own.get(key) or FIELD_LABELS.get(key, key)
+    """The Russian name of a field: the areas' own (``areas.contribute(audit_labels=…)``, a
+    table's own first — ``start_date`` is «Начало срока» of an agreement but «Начало» of a
+    course), else the common ones above."""
+    return areas.audit_label(table, key) or FIELD_LABELS.get(key, key)

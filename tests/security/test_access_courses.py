@@ -1,6 +1,6 @@
 """Role × object × action for courses and ИОМ, in scope and out of it.
 
-Access decided for this area (see policy.py, «# --- courses»):
+Access decided for this area (see shnor_app/policy/courses.py):
 - catalogue: everyone of the region reads it; regional courses are edited by region users
   (and the admin), municipal ones also by the methodists of that municipality; create: admin,
   region, methodist; topic areas: admin only;

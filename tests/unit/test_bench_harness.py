@@ -166,7 +166,7 @@ def test_courses_visits_and_interviews_have_their_shape(bench_db):
             TINY.enrollments
         sources = set(db.session.scalars(select(Recommendation.source_type).distinct()))
         assert sources == {"visit", "protocol"}
-        assert sources <= set(rec_svc.SOURCES)
+        assert sources <= set(rec_svc.sources())
         numbers: dict = {}
         for auth, year, number in db.session.execute(select(
                 Meeting.authority_id, Meeting.protocol_year, Meeting.protocol_number).where(

@@ -1,6 +1,8 @@
 """Indicator systems as data: bands and dynamics scored on fixtures with known answers."""
 import pytest
 
+from shnor_app import areas
+
 from shnor_app.models import Indicator, IndicatorScoring
 from shnor_app.services.monitoring import indicators as ind
 
@@ -145,8 +147,10 @@ def test_sources_registry_accepts_other_modules():
         calls.append((tuple(org_ids), year))
         return {org_id: 100.0 for org_id in org_ids}
 
-    ind.register("test.coverage", ind.IndicatorSource("Охват КПК", "%", coverage))
+    areas.contribute("test-area", indicator_sources={
+        "test.coverage": areas.IndicatorSource("Охват КПК", "%", coverage)})
     try:
-        assert ind.SOURCES["test.coverage"].compute([1, 2], 2024) == {1: 100.0, 2: 100.0}
+        assert ind.sources()["test.coverage"].compute([1, 2], 2024) == {1: 100.0, 2: 100.0}
     finally:
-        ind.SOURCES.pop("test.coverage")
+        areas.withdraw("test-area")
+    assert "test.coverage" not in ind.sources()

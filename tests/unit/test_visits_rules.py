@@ -125,12 +125,12 @@ def test_steps_progress_in_one_query(world):
 
 def test_a_tutor_sees_the_schools_its_open_pairs_mentor(world):
     tutor = world.users["tutor"]
-    assert not policy.org_visible(tutor, world.school_a)
+    assert not policy.can(tutor, "view", world.school_a)
     pair = msvc.save_pair(None, _pair(world), by=None)
-    assert policy.org_visible(tutor, world.school_a)
-    assert not policy.org_visible(tutor, world.school_b)
+    assert policy.can(tutor, "view", world.school_a)
+    assert not policy.can(tutor, "view", world.school_b)
     pair.status, pair.result = PairStatus.COMPLETED, "Итог"
     from shnor_app.extensions import db
     db.session.commit()
-    assert not policy.org_visible(tutor, world.school_a)  # closed pairs no longer open the school
+    assert not policy.can(tutor, "view", world.school_a)  # closed pairs no longer open the school
     assert policy.can_view(tutor, pair)                  # but the tutor keeps its own pair

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from shnor_app.extensions import db
 from shnor_app.models import PartnershipStatus, Visit, VisitKind, VisitVisitor
-from shnor_app.services import partnerships
+from shnor_app import areas
 from shnor_app.services.monitoring import indicators
 from shnor_app.formatting import today
 
@@ -28,7 +28,7 @@ def test_partnership_map_counts_visits_of_the_partner_in_the_quarter(world):
     _visit(school, tutor, date(2026, 3, 31))
     _visit(school, tutor, date(2026, 4, 1))       # next quarter
     _visit(school, other, date(2026, 2, 11))      # not this partner
-    counter = partnerships.QUARTER_COUNTERS["visits"]
+    counter = next(c for c in areas.map_counters("pair") if c.key == "visits")
     got = counter.fn([(school.id, tutor.id), (school.id, world.school_b.id)],
                      date(2026, 1, 1), date(2026, 3, 31))
     assert got == {(school.id, tutor.id): 2}
@@ -44,11 +44,11 @@ def test_indicator_sources_of_partnerships_events_and_visits(world):
     make_event(p, day=date(year - 1, 10, 1))      # last year
     _visit(school, tutor, today() - timedelta(days=2))
     ids = [school.id, world.school_b.id]
-    assert indicators.SOURCES["partnerships.count"].compute(ids, year) == {
+    assert indicators.sources()["partnerships.count"].compute(ids, year) == {
         school.id: 1.0, world.school_b.id: 0.0}
-    assert indicators.SOURCES["partnerships.events"].compute(ids, year)[school.id] == 1.0
-    assert indicators.SOURCES["partnerships.events"].compute(ids, year - 1)[school.id] == 1.0
-    assert indicators.SOURCES["visits.count"].compute(ids, year) == {
+    assert indicators.sources()["partnerships.events"].compute(ids, year)[school.id] == 1.0
+    assert indicators.sources()["partnerships.events"].compute(ids, year - 1)[school.id] == 1.0
+    assert indicators.sources()["visits.count"].compute(ids, year) == {
         school.id: 1.0, world.school_b.id: 0.0}
 
 
@@ -57,9 +57,9 @@ def test_indicator_sources_of_course_coverage(world):
     a, b = make_staff(world.school_a, "Иванова А. А."), make_staff(world.school_a, "Петров Б. Б.")
     course = make_course(world.region, low=True, start=date(year - 1, 1, 10))
     make_enrollment(course, a, completed_on=date(year - 1, 2, 1), certificate="001")
-    cov = indicators.SOURCES["courses.coverage"].compute([world.school_a.id], year)
-    low = indicators.SOURCES["courses.coverage_low"].compute([world.school_a.id], year)
+    cov = indicators.sources()["courses.coverage"].compute([world.school_a.id], year)
+    low = indicators.sources()["courses.coverage_low"].compute([world.school_a.id], year)
     assert cov == {world.school_a.id: 50.0} and low == {world.school_a.id: 50.0}
     assert b.id  # the second teacher has no course
     empty = make_org(world.muni)
-    assert indicators.SOURCES["courses.coverage"].compute([empty.id], year) == {empty.id: None}
+    assert indicators.sources()["courses.coverage"].compute([empty.id], year) == {empty.id: None}

@@ -8,6 +8,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from shnor_app import areas
 from shnor_app.extensions import db
 from shnor_app.models import (
     EventKind, EventVenue, JointEvent, OrgKind, Partnership, PartnershipSide, PartnershipStatus,
@@ -201,15 +202,16 @@ def test_map_shows_quarter_counts_and_registered_counters_in_constant_queries(wo
         make_event(p, day=in_quarter)
         make_event(p, day=in_quarter)
     calls = []
-    svc.register_quarter_counter("visits", "Выездов за квартал", lambda pairs, s, e: (
-        calls.append((len(pairs), s, e)) or {pairs[0]: 7}))
-    svc.register_school_counter("recs", "Открытых рекомендаций", lambda ids, d: {ids[0]: 3})
+    areas.contribute("test-map", map_counters=[
+        areas.MapCounter("test-visits", "Выездов за квартал", "pair", lambda pairs, s, e: (
+            calls.append((len(pairs), s, e)) or {pairs[0]: 7})),
+        areas.MapCounter("test-recs", "Открытых рекомендаций", "school",
+                         lambda ids, d: {ids[0]: 3})])
     try:
         with count_queries() as many:
             html = client.get("/partnerships/map").get_data(as_text=True)
     finally:
-        svc.QUARTER_COUNTERS.pop("visits")
-        svc.SCHOOL_COUNTERS.pop("recs")
+        areas.withdraw("test-map")
     assert many["n"] <= few["n"], (few["n"], many["n"])
     assert "Выездов за квартал" in html and "Открытых рекомендаций" in html
     assert calls and calls[0][0] == 12

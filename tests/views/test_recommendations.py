@@ -131,7 +131,7 @@ def test_start_page_shows_open_overdue_and_waiting_for_review(app, world, rec_so
 
 
 def test_block_renders_for_a_source_page(app, world, rec_source):
-    from shnor_app.blueprints.recommendations.routes import block_context
+    from shnor_app.services.recommendations import block_context
 
     give(world.school_a, "Рекомендация в блоке")
     with app.test_request_context("/"):

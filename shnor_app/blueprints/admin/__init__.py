@@ -1,9 +1,18 @@
+"""Administration: user accounts and the audit journal."""
 from flask import Blueprint
 
-from ... import navigation, policy
+from ... import areas, policy
+from ...models import AuditEntry, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-navigation.add("Пользователи", "admin.users", policy.can_manage_users, "/admin/users")
-navigation.add("Журнал", "admin.audit_log", policy.can_see_audit_log, "/admin/audit")
 
-from . import routes  # noqa: E402,F401
+from . import cli, routes  # noqa: E402,F401
+
+areas.contribute(
+    "admin",
+    menu=[areas.MenuEntry("Пользователи", "admin.users",
+                          lambda u: policy.can(u, "manage", User), "/admin/users"),
+          areas.MenuEntry("Журнал", "admin.audit_log",
+                          lambda u: policy.can(u, "read_journal", AuditEntry), "/admin/audit")],
+    cli=[cli.users_cli],
+)

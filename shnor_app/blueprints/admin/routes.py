@@ -21,7 +21,7 @@ from .forms import UserForm
 @bp.before_request
 @login_required
 def _admins_only():
-    policy.require(policy.can_manage_users(current_user))
+    policy.require(policy.can(current_user, "manage", User))
 
 
 def _user_form(user: User | None = None) -> UserForm:
@@ -158,5 +158,5 @@ def audit_log():
                "since": args.get("since", ""), "until": args.get("until", "")}
     return render_view("admin/audit.html", "admin/_audit_table.html", title="Журнал изменений",
                        page=page, filters=filters, actions=AuditAction,
-                       object_types=sorted(policy.RECORD_TYPES), field_label=field_label,
+                       object_types=policy.record_tables(), field_label=field_label,
                        args={k: v for k, v in filters.items() if v})

@@ -18,13 +18,13 @@ import sys
 from pathlib import Path
 
 import click
-
-from . import bp
-
-bp.cli.help = "Курсы повышения квалификации: импорт результатов."
+from flask.cli import AppGroup
 
 
-@bp.cli.command("import")
+cli = AppGroup("courses", help="Курсы повышения квалификации: импорт результатов.")
+
+
+@cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Только проверить файл, ничего не сохранять.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат одним объектом JSON.")

@@ -129,7 +129,7 @@ def index():
         page=page, filters=f, counts=svc.enrollment_counts(c.id for c in page.items),
         topics=svc.topics(), formats=CourseFormat,
         args={k: v for k, v in f.items() if v},
-        can_create=policy.can_create(user, Course), can_import=policy.can_manage_enrollments(user))
+        can_create=policy.can_create(user, Course), can_import=policy.can(user, "manage", Enrollment))
 
 
 def _course_form(user, course: Course | None) -> CourseForm:
@@ -307,7 +307,7 @@ def enrollments():
         "courses/enrollments.html", "courses/_enrollments_list.html", title="Записи на курсы",
         page=page, filters=f, statuses=EnrollmentStatus, schools=_visible_schools(user),
         courses=courses, perms=_row_perms(user, page.items), show_course=True,
-        args={k: v for k, v in f.items() if v}, can_import=policy.can_manage_enrollments(user))
+        args={k: v for k, v in f.items() if v}, can_import=policy.can(user, "manage", Enrollment))
 
 
 @bp.get("/<int:course_id>")
@@ -499,7 +499,7 @@ def import_():
     """Step 1: upload; step 2: preview with every row's problems (nothing saved);
     step 3: confirm → all rows saved in one transaction, or none."""
     user = _user()
-    policy.require(policy.can_manage_enrollments(user))
+    policy.require(policy.can(user, "manage", Enrollment))
     form = ImportForm()
     if request.method == "GET":
         return render_view("courses/import.html", form=form, title="Импорт результатов курсов")
@@ -648,7 +648,7 @@ def topics():
     form = TopicForm()
     status = 200
     if request.method == "POST":
-        policy.require(policy.can_edit_topics(user))
+        policy.require(policy.can(user, "create", CourseTopic))
         status = 422
         if form.validate_on_submit():
             topic = CourseTopic(name=form.name.data, low_achievers=form.low_achievers.data,
@@ -664,7 +664,7 @@ def topics():
     elif request.method == "GET":
         form = TopicForm(formdata=None)
     return render_view("courses/topics.html", form=form, topics=svc.topics(), status=status,
-                       can_edit=policy.can_edit_topics(user), title="Направления курсов")
+                       can_edit=policy.can(user, "create", CourseTopic), title="Направления курсов")
 
 
 @bp.post("/topics/<int:topic_id>")

@@ -1,6 +1,6 @@
 """Attached files of any record: list, upload, download, soft-delete.
 
-The record that owns a file is found through ``policy.ATTACHMENT_OWNERS``; whoever may see the
+The record that owns a file is found by its table (``policy.model_for_table``); whoever may see the
 record may see and download its files, whoever may attach to it may upload.
 """
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
@@ -16,8 +16,8 @@ from . import bp
 
 
 def _owner_or_404(object_type: str, object_id: int):
-    model = policy.ATTACHMENT_OWNERS.get(object_type)
-    if model is None:
+    model = policy.model_for_table(object_type)
+    if model is None or not policy.can_carry_files(model):
         abort(404)
     return policy.get_or_404(current_user, model, object_id)
 
@@ -28,7 +28,7 @@ def _list_context(object_type: str, owner, error: str | None = None) -> dict:
         Attachment.deleted_at.is_(None)).order_by(Attachment.created_at.desc())).all()
     return {
         "object_type": object_type, "owner": owner, "items": items, "error": error,
-        "can_upload": policy.can_attach(current_user, owner),
+        "can_upload": policy.can(current_user, "attach", owner),
         "can_delete": {a.id: policy.can_edit(current_user, a) for a in items},
         "human_size": file_service.human_size, "allowed": file_service.ALLOWED_LABEL,
         "max_mb": current_app.config["UPLOAD_MAX_MB"],
@@ -47,7 +47,7 @@ def list_for(object_type: str, object_id: int):
 @login_required
 def upload(object_type: str, object_id: int):
     owner = _owner_or_404(object_type, object_id)
-    policy.require(policy.can_attach(current_user, owner))
+    policy.require(policy.can(current_user, "attach", owner))
     uploaded = request.files.get("file")
     error = None
     if uploaded is None or not uploaded.filename:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
-from ...models import AuditEntry, Role
+from ...models import AuditEntry
 from ...services.audit import field_label
 from ...web import render_view
 from . import bp
@@ -14,12 +14,12 @@ from . import bp
 @bp.get("/<object_type>/<int:object_id>")
 @login_required
 def object_history(object_type: str, object_id: int):
-    model = policy.RECORD_TYPES.get(object_type)
+    model = policy.model_for_table(object_type)
     if model is None:
         abort(404)
     obj = db.session.get(model, object_id)
-    # Admins also see the history of deleted records; others only of what they can see.
-    if obj is None or not (current_user.role == Role.ADMIN or policy.can_view(current_user, obj)):
+    # Whoever sees the record (the admin also a deleted one) sees its history.
+    if obj is None or not policy.can_view(current_user, obj):
         abort(404)
     entries = db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)

@@ -90,7 +90,7 @@ def panel(name: str):
     found = home_panels.get(name)
     if found is None:
         abort(404)
-    policy.require(policy.can_see_home_panel(current_user, found))
+    policy.require(policy.can_see_panel(current_user, found))
     ctx = found.context(current_user, today())
     return render_view("home/panel.html", "home/_panel.html", title=found.title,
                        slot=home_panels.Slot(found, ctx), panel=ctx)

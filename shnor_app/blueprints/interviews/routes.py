@@ -20,12 +20,12 @@ from ...models import (
     MeetingStatus, Organization, ParticipantRole, Role, User,
 )
 from ...services.interviews import export
+from ...services import recommendations as rec_svc
 from ...services import interviews as svc
 from ...services.interviews import protocols
 from ...formatting import today
 from ...web import render_fragment, render_view
 from ...web import acting_user as _user, int_arg as _int_arg
-from ..recommendations.routes import block_context
 from . import bp
 from .forms import AmendmentForm, MeetingForm, MemberForm, RequisitesForm, SeriesForm, SlotForm
 
@@ -199,7 +199,7 @@ def _series_context(user, series, **extra) -> dict:
     return {
         "series": series, "meetings": meetings, "today": today(),
         "can_edit": policy.can_edit(user, series),
-        "plan": {m.id: policy.can_plan(user, m) for m in meetings},
+        "plan": {m.id: policy.can(user, "plan", m) for m in meetings},
         "member_form": extra.pop("member_form", None) or _member_form(series, formdata=False),
         **extra,
     }
@@ -286,7 +286,7 @@ def _slot(form: SlotForm) -> svc.SlotData:
 
 def _schedule_row(user, meeting, status=200, trigger=None):
     return render_fragment("interviews/_schedule_row.html", m=meeting, today=today(),
-                           plan={meeting.id: policy.can_plan(user, meeting)}, status=status,
+                           plan={meeting.id: policy.can(user, "plan", meeting)}, status=status,
                            trigger=trigger)
 
 
@@ -337,7 +337,7 @@ def slot_row(meeting_id: int):
 def slot_edit(meeting_id: int):
     user = _user()
     meeting = policy.get_or_404(user, Meeting, meeting_id)
-    policy.require(meeting.series_id is not None and policy.can_plan(user, meeting))
+    policy.require(meeting.series_id is not None and policy.can(user, "plan", meeting))
     series = db.session.get(InterviewSeries, meeting.series_id)
     form = _slot_form(series, meeting)
     if request.method == "POST":
@@ -365,7 +365,7 @@ def slot_edit(meeting_id: int):
 def meeting_delete(meeting_id: int):
     user = _user()
     meeting = policy.get_or_404(user, Meeting, meeting_id)
-    policy.require(policy.can_plan(user, meeting))
+    policy.require(policy.can(user, "plan", meeting))
     series_id = meeting.series_id
     svc.delete_meeting(meeting)
     if request.htmx:
@@ -435,13 +435,13 @@ def _record_context(user, meeting, **extra) -> dict:
     series = db.session.get(InterviewSeries, meeting.series_id) if meeting.series_id else None
     return {
         "m": meeting, "series": series, "participants": participants, "items": items,
-        "can_record": policy.can_record(user, meeting), "can_plan": policy.can_plan(user, meeting),
-        "can_amend": policy.can_amend(user, meeting),
-        "can_read_draft": policy.can_read_draft(user, meeting),
+        "can_record": policy.can(user, "record", meeting), "can_plan": policy.can(user, "plan", meeting),
+        "can_amend": policy.can(user, "amend", meeting),
+        "can_read_draft": policy.can(user, "read_draft", meeting),
         "can_view_series": series is not None and policy.can_view(user, series),
         "amendments": svc.amendments_of(meeting) if meeting.is_held else [],
         "uploads_open": svc.uploads_open(meeting), "today": today(),
-        **(block_context(user, svc.RECOMMENDATION_SOURCE, meeting)
+        **(rec_svc.block_context(user, svc.RECOMMENDATION_SOURCE, meeting)
            if meeting.organization_id else {"rec_block": None}),
         "roles": ParticipantRole, "secretary": db.session.get(User, meeting.secretary_user_id)
         if meeting.secretary_user_id else None,
@@ -471,7 +471,7 @@ def _meeting_title(meeting: Meeting) -> str:
 
 def _require_record(user, meeting) -> None:
     """403 for a visible record the user may not change (a held one: for everybody)."""
-    policy.require(policy.can_record(user, meeting))
+    policy.require(policy.can(user, "record", meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/requisites", methods=["GET", "POST"])
@@ -720,7 +720,7 @@ def hold(meeting_id: int):
 def amendment_add(meeting_id: int):
     user = _user()
     meeting = policy.get_or_404(user, Meeting, meeting_id)
-    policy.require(policy.can_amend(user, meeting))
+    policy.require(policy.can(user, "amend", meeting))
     form = AmendmentForm()
     status = 200
     if form.validate_on_submit():
@@ -753,7 +753,7 @@ def protocol(meeting_id: int, fmt: str):
     meeting = policy.get_or_404(user, Meeting, meeting_id)
     if fmt not in ("pdf", "docx"):
         abort(404)
-    policy.require(meeting.is_held or policy.can_read_draft(user, meeting))
+    policy.require(meeting.is_held or policy.can(user, "read_draft", meeting))
     data = export.protocol_pdf(meeting) if fmt == "pdf" else export.protocol_docx(meeting)
     stem = f"protokol-{meeting.protocol_number}-{meeting.protocol_year}" if meeting.is_held \
         else f"proekt-protokola-{meeting.id}"

@@ -24,11 +24,6 @@ assessments_cli = AppGroup("assessments", help="Результаты оцено�
 schools_cli = AppGroup("schools", help="Школы: выявление ШНОР.")
 
 
-def register(state) -> None:
-    state.app.cli.add_command(assessments_cli)
-    state.app.cli.add_command(schools_cli)
-
-
 def _municipality(name: str | None):
     from ...models import Municipality
     from ...text import normalize_name

@@ -4,7 +4,7 @@ municipal indicator system with its scores, the frequency of risks among ШНО�
 
 Every list is built from ``policy.scope_query``; a school, risk or indicator by id comes through
 ``policy.get_or_404``. Imports, approvals and indicator edits ask
-``policy.can_manage_monitoring`` for the municipality (or region) they touch.
+the policy's ``manage`` of the municipality (or region) they touch.
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from ... import policy
 from ...extensions import db
 from ...models import (
-    Indicator, Municipality, OrderKind, OrgKind, Organization, RiskFactor, RiskLevel, Role,
+    AssessmentResult, Indicator, Municipality, OrderKind, OrgKind, Organization, Region,
+    RiskFactor, RiskLevel, Role,
     SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
 from ...services.monitoring import assessments as svc
@@ -89,6 +90,13 @@ def _scope(user, *, need_municipality: bool = False) -> Scope:
     return Scope(muni, region_id, choices)
 
 
+def _territory(scope: Scope):
+    """The municipality shown, or the region when the page covers a whole region."""
+    if scope.municipality is not None:
+        return scope.municipality
+    return db.session.get(Region, scope.region_id) if scope.region_id else None
+
+
 def _school_stmt(user, scope: Scope):
     stmt = policy.scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL)
     if scope.municipality is not None:
@@ -129,7 +137,8 @@ def index():
         years=svc.years_with_results(ids), chart=dashboards.share_2_chart(ids),
         counts=dashboards.over_threshold_counts(ids, year),
         statuses=dashboards.status_counts(user, [year, year + 1]),
-        can_import=policy.can_import_results(user), all_statuses=list(SchoolStatus))
+        can_import=policy.can(user, "import_results", AssessmentResult),
+        all_statuses=list(SchoolStatus))
 
 
 # --------------------------------------------------------------------------- import
@@ -138,7 +147,7 @@ def index():
 def _import_choices(user) -> list[tuple[str, str]]:
     munis = db.session.scalars(policy.scope_query(user, Municipality)
                                .order_by(Municipality.name)).all()
-    return [(str(m.id), m.name) for m in munis if policy.can_manage_monitoring(user, m)]
+    return [(str(m.id), m.name) for m in munis if policy.can(user, "manage", m)]
 
 
 @bp.get("/import/template.xlsx")
@@ -159,7 +168,7 @@ def import_():
     """Step 1: choose the municipality and the file; step 2: preview with row errors (nothing
     saved); step 3: confirm → everything is saved, or nothing."""
     user = _user()
-    policy.require(policy.can_import_results(user))
+    policy.require(policy.can(user, "import_results", AssessmentResult))
     form = ImportForm()
     form.municipality_id.choices = _import_choices(user)
     policy.require(bool(form.municipality_id.choices))
@@ -170,7 +179,7 @@ def import_():
         return render_view("monitoring/import.html", form=form, status=status,
                            title="Импорт результатов")
     muni = db.session.get(Municipality, int(form.municipality_id.data))
-    policy.require(policy.can_manage_monitoring(user, muni))
+    policy.require(user, "manage", muni)
     payload, filename = request.form.get("payload", ""), request.form.get("filename", "")
     data = None
     if payload:
@@ -244,9 +253,7 @@ def _identification_context(user, scope: Scope) -> dict:
     flagged_orgs = db.session.scalars(
         _identified_stmt(user, scope, "flagged", flagged_ids, approved_ids)).all() \
         if flagged_ids else []
-    can_approve = user.role != Role.VIEWER and policy.can_manage_monitoring(
-        user, scope.municipality, scope.region_id) and user.role in (
-        Role.ADMIN, Role.REGION, Role.METHODIST)
+    can_approve = policy.can(user, "create", svc.IdentificationApproval, _territory(scope))
     approvals = db.session.scalars(policy.scope_query(user, svc.IdentificationApproval).where(
         svc.IdentificationApproval.year == year).order_by(
         svc.IdentificationApproval.id.desc())).all()
@@ -301,8 +308,7 @@ def identification_export():
 def approve():
     user = _user()
     scope = _scope(user)
-    policy.require(user.role in (Role.ADMIN, Role.REGION, Role.METHODIST)
-                   and policy.can_manage_monitoring(user, scope.municipality, scope.region_id))
+    policy.require(user, "create", svc.IdentificationApproval, _territory(scope))
     ctx = _identification_context(user, scope)
     flagged = {v.org.id: v.org for v in ctx["flagged"]}
     chosen = []
@@ -490,7 +496,7 @@ def _scores_context(user, scope: Scope) -> dict:
     return {"scope": scope, "muni": muni, "indicators": indicators, "rows": rows, "year": year,
             "sort": sort, "desc": desc, "schools_filter": status_filter,
             "max_total": sum(ind_svc.max_points(i) for i in indicators),
-            "sources": ind_svc.SOURCES, "describe_scoring": ind_svc.describe_scoring,
+            "sources": ind_svc.sources(), "describe_scoring": ind_svc.describe_scoring,
             "describe_params": ind_svc.describe_params, "fmt_number": ind_svc.fmt_number,
             "can_edit": muni is not None and policy.can_create(user, Indicator, muni)}
 
@@ -519,7 +525,7 @@ def indicators_export():
 
 def _indicator_form(ind: Indicator | None = None) -> IndicatorForm:
     form = IndicatorForm() if request.method == "POST" else IndicatorForm(formdata=None)
-    form.source.choices = [(k, s.label) for k, s in ind_svc.SOURCES.items()]
+    form.source.choices = [(k, s.label) for k, s in ind_svc.sources().items()]
     if ind is not None and request.method == "GET":
         form.code.data, form.name.data, form.source.data = ind.code, ind.name, ind.source
         params = ind.params or {}
@@ -550,7 +556,7 @@ def _indicator_save(form: IndicatorForm, ind: Indicator, *, is_new: bool, muni: 
                 args = {"municipality": muni.id} if _user().role != Role.METHODIST else {}
                 return redirect(url_for("monitoring.indicators", **args))
     return render_view("monitoring/indicator_form.html", form=form, ind=None if is_new else ind,
-                       muni=muni, status=status, sources=ind_svc.SOURCES,
+                       muni=muni, status=status, sources=ind_svc.sources(),
                        title="Новый показатель" if is_new else f"Показатель {ind.code}")
 
 

@@ -72,7 +72,7 @@ def index():
             user.role == Role.VIEWER and not user.municipality_id) else [],
         all_statuses=PartnershipStatus, kinds=PartnerKind, school=school,
         can_create=policy.can_create(user, Partnership),
-        can_reports=policy.can_see_partnership_reports(user))
+        can_reports=policy.can(user, "see_reports", Partnership))
 
 
 # --------------------------------------------------------------------------- create / edit
@@ -219,7 +219,7 @@ def edit(partnership_id: int):
     user = _user()
     p = policy.get_or_404(user, Partnership, partnership_id)
     policy.require_edit(user, p)
-    can_manage = policy.can_manage_partnership(user, p)
+    can_manage = policy.can(user, "manage", p)
     form = _form(user, p, can_manage)
     if request.method == "POST":
         if form.validate_on_submit():
@@ -262,7 +262,7 @@ def people_fields():
 def set_status(partnership_id: int):
     user = _user()
     p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require(policy.can_manage_partnership(user, p))
+    policy.require(policy.can(user, "manage", p))
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -281,7 +281,7 @@ def set_status(partnership_id: int):
 def delete(partnership_id: int):
     user = _user()
     p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require(policy.can_manage_partnership(user, p))
+    policy.require(policy.can(user, "manage", p))
     svc.delete_partnership(p)
     flash("Партнёрство удалено (запись сохранена в истории).", "success")
     return redirect(url_for("partnerships.index"))
@@ -305,7 +305,7 @@ def show(partnership_id: int):
     p = policy.get_or_404(user, Partnership, partnership_id)
     events = svc.events_of(p)
     can_edit = policy.can_edit(user, p)
-    can_manage = policy.can_manage_partnership(user, p)
+    can_manage = policy.can(user, "manage", p)
     linked = practice_service.linked_practices(p)
     link_form = None
     if can_edit:
@@ -475,7 +475,7 @@ def practice_unlink(partnership_id: int, practice_id: int):
 
 def _report_scope(user):
     """(municipality or None, region_id or None, title) chosen for the map / indicators."""
-    policy.require(policy.can_see_partnership_reports(user))
+    policy.require(policy.can(user, "see_reports", Partnership))
     muni_id = user.municipality_id or _int_arg("municipality")
     muni = policy.get_or_404(user, Municipality, muni_id) if muni_id else None
     region_id = muni.region_id if muni else user.effective_region_id
@@ -572,7 +572,7 @@ def indicators_page():
         modes=quarters.MODES, year=year, muni=muni, region=region, args=args,
         municipalities=[] if user.municipality_id else _municipalities(user),
         regions=_regions_for(user),
-        can_terms=region is not None and policy.can_manage_terms(user, region.id))
+        can_terms=policy.can(user, "manage", region))
 
 
 @bp.get("/indicators/export.xlsx")
@@ -602,10 +602,10 @@ def terms():
     if user.role == Role.ADMIN and region_id is None:
         first = db.session.scalar(select(Region).order_by(Region.name))
         region_id = first.id if first else None
-    policy.require(policy.can_manage_terms(user, region_id))
-    region = db.session.get(Region, region_id)
+    region = db.session.get(Region, region_id) if region_id else None
     if region is None:
         abort(404)
+    policy.require(user, "manage", region)
     year = _int_arg("year", request.values) or quarters.academic_year_of(today())
     if not 2000 <= year <= 2100:
         abort(400)

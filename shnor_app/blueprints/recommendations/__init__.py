@@ -1,19 +1,26 @@
+"""Recommendations to schools, whatever gave them: the list, the row actions, the start page."""
 from flask import Blueprint
 
-from ... import home_panels, navigation
+from ... import areas
+from ...home_panels import Panel
+from ...services import recommendations as service
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
 
 def _any_source(user) -> bool:
-    from ...services.recommendations import SOURCES
-
-    return bool(SOURCES)
+    return bool(service.sources())
 
 
-navigation.add("Рекомендации", "recommendations.index", _any_source, "/recommendations")
+from . import routes  # noqa: E402
 
-from . import routes  # noqa: E402,F401
-
-home_panels.add("recommendations", "recommendations/_home.html", routes.home_panel, order=30,
-                lazy=True, title="Рекомендации школам", shown_to=_any_source)
+areas.contribute(
+    "recommendations",
+    menu=[areas.MenuEntry("Рекомендации", "recommendations.index", _any_source,
+                          "/recommendations")],
+    panels=[Panel("recommendations", "recommendations/_home.html", routes.home_panel, order=30,
+                  lazy=True, title="Рекомендации школам", shown_to=_any_source)],
+    map_counters=[areas.MapCounter("recommendations", "Открытых рекомендаций", "school",
+                                   service.open_by_school)],
+    audit_labels=service.AUDIT_LABELS,
+)

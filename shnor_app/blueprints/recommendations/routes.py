@@ -18,7 +18,7 @@ from ...models import (
 from ...services import recommendations as svc
 from ...formatting import today
 from ...text import normalize_name
-from ...web import paginate, render_fragment, render_view
+from ...web import answer, form_errors, paginate, render_fragment, render_view, submit
 from ...web import acting_user as _user
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
@@ -27,17 +27,10 @@ from .forms import RecommendationForm, ReportForm, ReviewForm
 # --------------------------------------------------------------------------- context
 
 
-def perms_for(user, rec: Recommendation) -> dict:
-    return {"edit": policy.can_edit(user, rec) and rec.status is RecommendationStatus.OPEN
-            and not rec.report_text,
-            "report": policy.can_report_recommendation(user, rec),
-            "review": policy.can_review_recommendation(user, rec)}
-
-
 def _row_ctx(user, rec: Recommendation, *, listing: bool, source_obj=None, **extra) -> dict:
-    source = svc.SOURCES.get(rec.source_type)
+    source = svc.sources().get(rec.source_type)
     obj = source_obj if source_obj is not None else svc.source_object(rec)
-    return {"rec": rec, "perms": perms_for(user, rec), "today": today(), "listing": listing,
+    return {"rec": rec, "perms": svc.permissions(user, rec), "today": today(), "listing": listing,
             "source": source, "source_obj": obj, **extra}
 
 
@@ -50,23 +43,18 @@ def _row(user, rec, *, status=200, trigger=None):
                            **_row_ctx(user, rec, listing=_listing()))
 
 
-def _back(rec: Recommendation):
+def _back_url(rec: Recommendation) -> str:
+    """Where a plain form goes after a change: the list, or the source's page."""
     if _listing():
-        return redirect(url_for("recommendations.index"))
-    source = svc.SOURCES.get(rec.source_type)
+        return url_for("recommendations.index")
+    source = svc.sources().get(rec.source_type)
     obj = svc.source_object(rec)
-    return redirect(source.url(obj) if source and obj is not None
-                    else url_for("recommendations.show", rec_id=rec.id))
+    return source.url(obj) if source and obj is not None \
+        else url_for("recommendations.show", rec_id=rec.id)
 
 
-def block_context(user, source_key: str, source_obj) -> dict:
-    """What ``recommendations/_block.html`` needs on a source's page (a few queries)."""
-    recs = svc.for_source(source_key, source_obj.id)
-    return {"rec_block": {
-        "source_key": source_key, "source_obj": source_obj, "recs": recs,
-        "perms": {r.id: perms_for(user, r) for r in recs},
-        "can_add": policy.can_create(user, Recommendation, source_obj),
-        "today": today()}}
+def _back(rec: Recommendation):
+    return redirect(_back_url(rec))
 
 
 def _item_choices(org: Organization | None) -> list[tuple[str, str]]:
@@ -99,14 +87,6 @@ def _data(form: RecommendationForm) -> dict:
             "due_date": form.due_date.data, "roadmap_item_id": form.roadmap_item_id.data}
 
 
-def _apply_errors(form, err: svc.RecommendationError) -> None:
-    for name, message in err.errors.items():
-        if name in form._fields:
-            form[name].errors = list(form[name].errors or []) + [message]
-    if not err.errors:
-        form.form_errors.append(str(err))
-
-
 # --------------------------------------------------------------------------- list
 
 
@@ -131,7 +111,7 @@ def index():
                           Recommendation.due_date < now)
     elif f["status"] in RecommendationStatus.__members__:
         stmt = stmt.where(Recommendation.status == RecommendationStatus[f["status"]])
-    if f["kind"] in svc.SOURCES:
+    if f["kind"] in svc.sources():
         stmt = stmt.where(Recommendation.source_type == f["kind"])
     if f["q"]:
         like = f"%{normalize_name(f['q'])}%"
@@ -146,7 +126,7 @@ def index():
     args = {k: v for k, v in f.items() if v}
     return render_view("recommendations/index.html", "recommendations/_table.html",
                        title="Рекомендации школам", rows=rows, page=page, filters=f, args=args,
-                       sources=svc.SOURCES, statuses=list(RecommendationStatus))
+                       sources=svc.sources(), statuses=list(RecommendationStatus))
 
 
 @bp.get("/<int:rec_id>")
@@ -163,30 +143,30 @@ def show(rec_id: int):
 # --------------------------------------------------------------------------- text
 
 
+def _form(org, rec=None) -> RecommendationForm:
+    """The form with the roadmap items the school's recommendations may link to (the same list
+    on GET and POST: an id outside it is refused)."""
+    form = RecommendationForm(obj=rec) if request.method == "POST" else \
+        RecommendationForm(formdata=None, obj=rec)
+    form.roadmap_item_id.choices = _item_choices(org)
+    if rec is not None and request.method == "GET":
+        form.roadmap_item_id.data = str(rec.roadmap_item_id or "")
+    return form
+
+
 @bp.route("/new/<source_key>/<int:source_id>", methods=["GET", "POST"])
 @login_required
 def new(source_key: str, source_id: int):
     user = _user()
-    source = svc.SOURCES.get(source_key) or abort(404)
+    source = svc.sources().get(source_key) or abort(404)
     obj = policy.get_or_404(user, source.model, source_id)
     policy.require_create(user, Recommendation, obj)
-    if request.method == "GET":
-        return _form_row(user, form=RecommendationForm(formdata=None), source_key=source_key,
-                         source_obj=obj)
-    form = RecommendationForm()
-    form.roadmap_item_id.choices = _item_choices(_school_of(source_key, obj))
-    if form.validate_on_submit():
-        try:
-            rec = svc.add(source_key, obj, _data(form), by=user)
-        except svc.RecommendationError as err:
-            db.session.rollback()
-            _apply_errors(form, err)
-        else:
-            if request.htmx:
-                return _row(user, rec, trigger={"notice": {"text": "Рекомендация добавлена."}})
-            flash("Рекомендация добавлена.", "success")
-            return redirect(source.url(obj))
-    return _form_row(user, form=form, source_key=source_key, source_obj=obj, status=422)
+    form = _form(_school_of(source_key, obj))
+    return submit(form, lambda: svc.add(source_key, obj, _data(form), by=user),
+                  done=lambda rec: answer("Рекомендация добавлена.", lambda: _row(user, rec),
+                                          source.url(obj)),
+                  again=lambda status: _form_row(user, form=form, source_key=source_key,
+                                                 source_obj=obj, status=status))
 
 
 @bp.route("/<int:rec_id>/edit", methods=["GET", "POST"])
@@ -194,26 +174,12 @@ def new(source_key: str, source_id: int):
 def edit(rec_id: int):
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(perms_for(user, rec)["edit"])
-    if request.method == "GET":
-        form = RecommendationForm(formdata=None, obj=rec)
-        form.roadmap_item_id.data = str(rec.roadmap_item_id or "")
-        return _form_row(user, form=form, rec=rec)
-    form = RecommendationForm()
-    form.roadmap_item_id.choices = _item_choices(rec.organization)
-    if form.validate_on_submit():
-        try:
-            svc.update(rec, _data(form), by=user)
-        except svc.RecommendationError as err:
-            db.session.rollback()
-            rec = db.session.get(Recommendation, rec_id)
-            _apply_errors(form, err)
-        else:
-            if request.htmx:
-                return _row(user, rec, trigger={"notice": {"text": "Рекомендация сохранена."}})
-            flash("Рекомендация сохранена.", "success")
-            return _back(rec)
-    return _form_row(user, form=form, rec=rec, status=422)
+    policy.require(user, "change_text", rec)
+    form = _form(rec.organization, rec)
+    return submit(form, lambda: svc.update(rec, _data(form), by=user),
+                  done=lambda rec: answer("Рекомендация сохранена.", lambda: _row(user, rec),
+                                          _back_url(rec)),
+                  again=lambda status: _form_row(user, form=form, rec=rec, status=status))
 
 
 @bp.post("/<int:rec_id>/delete")
@@ -221,7 +187,7 @@ def edit(rec_id: int):
 def delete(rec_id: int):
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(perms_for(user, rec)["edit"])
+    policy.require(user, "change_text", rec)
     back = _back(rec)
     try:
         svc.delete(rec, by=user)
@@ -250,12 +216,13 @@ def _action_row(user, rec, *, action: str, form, status=200):
                        **_row_ctx(user, rec, listing=_listing()))
 
 
-def _form_action(rec_id: int, *, action: str, allowed, form_cls, initial: dict, apply,
+def _form_action(rec_id: int, *, action: str, allowed: str, form_cls, initial: dict, apply,
                  done: str, done_page: str):
-    """GET: the form in place of the row. POST: apply it; the row, or the form with errors."""
+    """GET: the form in place of the row. POST: apply it; the row, or the form with errors.
+    ``allowed``: the policy's action on the recommendation."""
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(allowed(user, rec))
+    policy.require(user, allowed, rec)
     if request.method == "GET":
         return _action_row(user, rec, action=action, form=form_cls(formdata=None, **initial(rec)))
     form = form_cls()
@@ -265,7 +232,7 @@ def _form_action(rec_id: int, *, action: str, allowed, form_cls, initial: dict, 
         except svc.RecommendationError as err:
             db.session.rollback()
             rec = db.session.get(Recommendation, rec_id)
-            _apply_errors(form, err)
+            form_errors(form, err)
         else:
             if request.htmx:
                 return _row(user, rec, trigger={"notice": {"text": done},
@@ -279,7 +246,7 @@ def _form_action(rec_id: int, *, action: str, allowed, form_cls, initial: dict, 
 @login_required
 def report(rec_id: int):
     return _form_action(
-        rec_id, action="report", allowed=policy.can_report_recommendation, form_cls=ReportForm,
+        rec_id, action="report", allowed="report", form_cls=ReportForm,
         initial=lambda rec: {"report_text": rec.report_text},
         apply=lambda rec, form, user: svc.report(rec, text=form.report_text.data, by=user),
         done="Отчёт отправлен на проверку.",
@@ -290,7 +257,7 @@ def report(rec_id: int):
 @login_required
 def return_(rec_id: int):
     return _form_action(
-        rec_id, action="return", allowed=policy.can_review_recommendation, form_cls=ReviewForm,
+        rec_id, action="return", allowed="review", form_cls=ReviewForm,
         initial=lambda rec: {},
         apply=lambda rec, form, user: svc.return_(rec, by=user, comment=form.comment.data),
         done="Рекомендация возвращена школе.",
@@ -302,7 +269,7 @@ def return_(rec_id: int):
 def accept(rec_id: int):
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(policy.can_review_recommendation(user, rec))
+    policy.require(policy.can(user, "review", rec))
     form = ReviewForm()
     if not form.validate_on_submit():
         return _action_row(user, rec, action="return", form=form, status=422)
@@ -333,7 +300,7 @@ def home_panel(user, now):
     the first ten of each, their sources loaded in one query per kind before the review check
     (which then finds them in the session instead of fetching each).
     """
-    if not svc.SOURCES:
+    if not svc.sources():
         return None
     counts = {status: (int(n or 0), int(late or 0)) for status, n, late in db.session.execute(
         policy.scope_query(user, Recommendation, select(
@@ -355,7 +322,7 @@ def home_panel(user, now):
         base.where(Recommendation.status == RecommendationStatus.REPORTED)
         .order_by(Recommendation.reported_at).limit(10)).all() if n_reported else []
     objs = svc.source_objects(list(open_recs) + list(reported))
-    to_review = [r for r in reported if policy.can_review_recommendation(user, r)]
+    to_review = [r for r in reported if policy.can(user, "review", r)]
     return {"open": open_recs, "to_review": to_review, "n_open": n_open,
             "n_overdue": n_overdue, "n_reported": n_reported, "today": now,
-            "sources": svc.SOURCES, "objs": objs}
+            "sources": svc.sources(), "objs": objs}

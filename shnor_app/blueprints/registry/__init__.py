@@ -1,9 +1,13 @@
+"""Registry: regions, municipalities, organisations, their statuses and staff."""
 from flask import Blueprint
 
-from ... import navigation
-from ...models import Role
+from ... import areas
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
-navigation.add("Реестр", "registry.organizations", lambda u: True, "/registry")
 
 from . import routes  # noqa: E402,F401
+
+areas.contribute(
+    "registry",
+    menu=[areas.MenuEntry("Реестр", "registry.organizations", lambda u: True, "/registry")],
+)

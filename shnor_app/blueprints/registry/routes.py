@@ -71,7 +71,7 @@ def _org_form(org: Organization | None = None) -> OrganizationForm:
     user = _user()
     form = OrganizationForm(obj=org)
     munis = [m for m in _visible_municipalities()
-             if policy.manages_municipality(user, m.id, m.region_id)]
+             if policy.can(user, "manage", m)]
     choices = [(str(m.id), m.name) for m in munis]
     if user.role in (Role.ADMIN, Role.REGION):
         choices = [("", "— региональная организация (без муниципалитета) —")] + choices
@@ -158,8 +158,8 @@ def organization_edit(org_id: int):
     status = 200
     if form.validate_on_submit():
         _fill_org(org, form)
-        if org.municipality_id and not policy.manages_municipality(
-                user, org.municipality_id, db.session.get(Municipality, org.municipality_id).region_id):
+        if org.municipality_id and not policy.can(
+                user, "manage", db.session.get(Municipality, org.municipality_id)):
             db.session.rollback()
             policy.require(False)
         try:

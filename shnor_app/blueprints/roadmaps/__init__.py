@@ -1,25 +1,25 @@
+"""Roadmaps (дорожные карты): plans of measures, tracked live, imported from real documents."""
 from flask import Blueprint
 
-from ... import home_panels, navigation
+from ... import areas
+from ...home_panels import Panel
+from ...services import roadmaps as service
 
 bp = Blueprint("roadmaps", __name__, url_prefix="/roadmaps")
-navigation.add("Дорожные карты", "roadmaps.index", lambda u: True, "/roadmaps")
 
 from . import cli, routes  # noqa: E402,F401
 
 
 def _home_due(user, today):
-    from ...services.roadmaps import due_items
-
-    due = due_items(user, today)
+    due = service.due_items(user, today)
     return {"due": due} if due else None
 
 
-def _answers_for_deadlines(user):
-    from ...services.roadmaps import answers_for_deadlines
-
-    return answers_for_deadlines(user)
-
-
-home_panels.add("roadmap-due", "roadmaps/_home_due.html", _home_due, order=20, lazy=True,
-                title="Сроки по дорожным картам", shown_to=_answers_for_deadlines)
+areas.contribute(
+    "roadmaps",
+    menu=[areas.MenuEntry("Дорожные карты", "roadmaps.index", lambda u: True, "/roadmaps")],
+    panels=[Panel("roadmap-due", "roadmaps/_home_due.html", _home_due, order=20, lazy=True,
+                  title="Сроки по дорожным картам", shown_to=service.answers_for_deadlines)],
+    audit_labels=service.AUDIT_LABELS,
+    cli=[cli.cli],
+)

@@ -8,18 +8,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from ...extensions import db
-from . import bp
 
-bp.cli.help = "Дорожные карты: импорт и выгрузка."
+cli = AppGroup("roadmaps", help="Дорожные карты: импорт и выгрузка.")
 
 
-@bp.cli.command("import")
+@cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--owner", "owner_id", type=int, help="Организация-владелец (id).")
 @click.option("--level", type=click.Choice(["regional", "municipal", "school"]),
@@ -61,7 +60,7 @@ def import_command(path, owner_id, level, title, year, dry_run, as_json):
         click.echo(f"  ! {warning}")
 
 
-@bp.cli.command("export")
+@cli.command("export")
 @click.argument("roadmap_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json", "xlsx", "pdf", "docx"]),
               default="json", show_default=True)

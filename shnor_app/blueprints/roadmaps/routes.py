@@ -322,9 +322,9 @@ def _perms(user, items, roadmaps: dict[int, Roadmap]) -> dict[int, Perm]:
         rm = roadmaps[item.roadmap_id]
         if rm.id not in cache:
             cache[rm.id] = (policy.can_edit(user, rm) and user.role != Role.VIEWER,
-                            policy.can_set_item_status(user, item, rm))
+                            policy.can(user, "set_status", item))
         edit, status = cache[rm.id]
-        out[item.id] = Perm(edit, status, edit or policy.can_report_on_item(user, item, rm))
+        out[item.id] = Perm(edit, status, edit or policy.can(user, "report", item))
     return out
 
 
@@ -438,7 +438,7 @@ def _form_row(user, item, form, section=None, status=200):
         "item": None, "rm": db.session.get(Roadmap, section.roadmap_id), "today": today(),
         "perms": {}, "statuses": ItemStatus}
     rm = ctx["rm"]
-    can_status = policy.can_set_item_status(user, item, rm) if item is not None else \
+    can_status = policy.can(user, "set_status", item) if item is not None else \
         policy.can_edit(user, rm)
     return render_view("roadmaps/row_page.html", "roadmaps/_item_row_form.html",
                        status=status, form=form, section=section, can_status=can_status,
@@ -503,7 +503,7 @@ def item_edit(item_id: int):
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
     policy.require_edit(user, item)
-    can_status = policy.can_set_item_status(user, item)
+    can_status = policy.can(user, "set_status", item)
     form = _item_form(item)
     if request.method == "POST":
         if form.validate_on_submit():
@@ -528,7 +528,7 @@ def item_edit(item_id: int):
 def item_status(item_id: int):
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require(policy.can_set_item_status(user, item))
+    policy.require(policy.can(user, "set_status", item))
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)

@@ -16,11 +16,11 @@ from ... import policy
 from ...extensions import db
 from ...models import MentoringPair, OrgKind, Organization, Role, Visit, VisitKind
 from ...services.visits import report as visit_report
+from ...services import recommendations as rec_svc
 from ...services import visits as svc
 from ...formatting import today
 from ...web import paginate, render_fragment, render_view
 from ...web import acting_user as _user
-from ..recommendations.routes import block_context
 from . import bp
 
 
@@ -183,7 +183,7 @@ def row(section: str):
     """An empty row of the visit form (htmx appends it to its table)."""
     if section not in svc.SECTIONS:
         abort(404)
-    policy.require(policy.can_log_visits(_user()))
+    policy.require(policy.can(_user(), "log", Visit))
     form = svc.VisitForm()
     new_row = form.add_row(section)
     return render_fragment(f"visits/_{section}_row.html", row=new_row, form=form, autofocus=True)
@@ -194,7 +194,7 @@ def row(section: str):
 def school_context():
     """The chosen school's staff (for the lists offered while typing) and mentoring pairs."""
     user = _user()
-    policy.require(policy.can_log_visits(user))
+    policy.require(policy.can(user, "log", Visit))
     school_id = _int(request.args.get("school_id"))
     if school_id:
         policy.get_or_404(user, Organization, school_id)
@@ -216,7 +216,7 @@ def show(visit_id: int):
     return render_view("visits/show.html", title=str(visit), visit=visit,
                        pair=pair if pair is not None and policy.can_view(user, pair) else None,
                        can_edit=policy.can_edit(user, visit),
-                       **block_context(user, svc.SOURCE, visit))
+                       **rec_svc.block_context(user, svc.SOURCE, visit))
 
 
 @bp.post("/<int:visit_id>/delete")

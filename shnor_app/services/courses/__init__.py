@@ -32,11 +32,10 @@ from ...models import (
     ActivityKind, Course, CourseTopic, DevelopmentPlan, Enrollment, EnrollmentStatus,
     Organization, PlanActivity, PlanDeficit, PlanKind, StaffMember, User, utcnow,
 )
-from .. import audit as audit_service
 from ...formatting import fmt_date, today
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "provider_kind": "Вид организатора", "provider_name": "Организатор",
     "provider_org_id": "Организатор (из реестра)", "hours": "Часы", "topic_id": "Направление",
     "format": "Форма обучения", "start_date": "Начало", "end_date": "Окончание",
@@ -46,7 +45,7 @@ audit_service.FIELD_LABELS.update({
     "low_achievers": "Работа со слабоуспевающими", "goal": "Цель",
     "due_date": "Срок", "done_on": "Выполнено", "result": "Результат",
     "closed_by_enrollment_id": "Закрыто записью на курс", "plan_id": "ИОМ",
-})
+}
 
 
 class CourseError(ServiceError):

@@ -40,6 +40,7 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
+from ...formatting import today as local_today
 
 YEARS = 3
 FULL_POINTS = 3
@@ -282,3 +283,19 @@ def teacher_lines(org_ids: Iterable[int], on_date: date, *, untrained_only: bool
     return [TeacherLine(sid, oid, name, position,
                         ever_on if ever_on is not None and ever_on >= start else None, ever_on)
             for sid, oid, name, position, ever_on in db.session.execute(stmt)]
+
+
+# --------------------------------------------------------------------------- for indicators
+
+
+def _share_in_year(field: str):
+    def compute(org_ids, year: int) -> dict[int, float | None]:
+        on = min(date(year, 12, 31), local_today())  # a year's figure, or today's this year
+        return {oid: getattr(c, field) for oid, c in coverage_by_school(org_ids, on).items()}
+    return compute
+
+
+# Indicators 2.1 and 3.2 of a municipal system: the shares of a school's teachers with a
+# course in 3 years (any course; a course on work with low-achieving pupils).
+share_in_year = _share_in_year("share")
+share_low_in_year = _share_in_year("share_low")

@@ -34,12 +34,11 @@ from ...models import (
     Meeting, MeetingKind, MeetingParticipant, MeetingStatus, OrgKind, Organization,
     ParticipantRole, ProtocolAmendment, Role, User, utcnow,
 )
-from .. import audit as audit_service
 from ...formatting import fmt_date, today as local_today
 from ...text import normalize_name
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "topic": "Тема", "agenda_template": "Повестка (шаблон)", "default_place": "Место",
     "default_link": "Ссылка на видеоконференцию", "slot_minutes": "Длительность, мин",
     "authority_id": "Орган управления", "series_id": "Серия собеседований",
@@ -51,7 +50,7 @@ audit_service.FIELD_LABELS.update({
     "heard_who": "СЛУШАЛИ: кого", "heard_summary": "СЛУШАЛИ: содержание", "who": "Кто выступил",
     "summary": "Содержание", "responsible": "Ответственный", "due_date": "Срок",
     "meeting_id": "Протокол", "amended_on": "Дата изменения",
-})
+}
 
 
 class InterviewError(ServiceError):
@@ -106,7 +105,7 @@ def authority_choices(user) -> list[Organization]:
     stmt = policy.scope_query(user, Organization).where(Organization.kind.in_([
         OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY, OrgKind.INSTITUTE]))
     orgs = db.session.scalars(stmt.order_by(Organization.kind, Organization.short_name)).all()
-    return [o for o in orgs if policy.manages_authority(user, o)]
+    return [o for o in orgs if policy.can(user, "plan_meetings", o)]
 
 
 def schools_of(authority: Organization) -> list[Organization]:
@@ -671,8 +670,7 @@ def amendments_of(meeting: Meeting) -> list[ProtocolAmendment]:
 
 def uploads_open(meeting: Meeting, today: date | None = None) -> bool:
     """May the school still upload its report and documents to this appointment?"""
-    today = today or local_today()
-    return meeting.status == MeetingStatus.PLANNED and meeting.meeting_date >= today
+    return meeting.uploads_open_on(today or local_today())
 
 
 def upcoming_for_school(org_id: int, today: date) -> list[Meeting]:

@@ -22,18 +22,18 @@ from sqlalchemy import case, func, select
 
 from ...extensions import db
 from ...models import (
-    MentoringPair, MentoringStep, Organization, PairKind, PairStatus, StaffMember, User, utcnow,
+    MentoringPair, MentoringStep, Organization, PairKind, PairStatus, Role, StaffMember, User,
+    utcnow,
 )
-from .. import audit as audit_service
 from ...formatting import fmt_date, today
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "mentor_org_id": "Организация наставника", "mentee_org_id": "Школа наставляемого",
     "mentor_staff_id": "Наставник", "mentee_staff_id": "Наставляемый", "curator_id": "Куратор",
     "goals": "Цели", "start_date": "Начало", "end_date": "Окончание", "result": "Итог",
     "due_date": "Срок", "done_on": "Выполнено", "pair_id": "Пара наставничества",
-})
+}
 
 
 class MentoringError(ServiceError):
@@ -205,3 +205,14 @@ def plan_progress(pair_ids, day: date | None = None) -> dict[int, PlanProgress]:
 def period_label(pair: MentoringPair) -> str:
     end = fmt_date(pair.end_date) if pair.end_date else "…"
     return f"{fmt_date(pair.start_date)} – {end}"
+
+
+def mentored_school_ids(user: User) -> set[int]:
+    """Schools mentored by the user's organisation in pairs that are not closed: a tutor sees
+    them (the area's related organisations)."""
+    if user.role != Role.TUTOR or not user.organization_id:
+        return set()
+    return set(db.session.scalars(select(MentoringPair.mentee_org_id).where(
+        MentoringPair.mentor_org_id == user.organization_id,
+        MentoringPair.deleted_at.is_(None),
+        MentoringPair.status.not_in([PairStatus.COMPLETED, PairStatus.TERMINATED]))))

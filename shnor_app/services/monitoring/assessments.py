@@ -31,7 +31,6 @@ from ...models import (
     AssessmentResult, IdentificationApproval, Municipality, OrderKind, OrgKind, Organization,
     Procedure, SchoolStatus, SchoolStatusRecord, User,
 )
-from .. import audit as audit_service
 from ...formatting import count_words
 from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
@@ -39,12 +38,12 @@ from .identification import (
 from ...text import normalize_name
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "procedure": "Процедура", "subject": "Предмет", "grade": "Класс",
     "participants": "Участников", "share_2": "Доля «2», %", "share_5": "Доля «5», %",
     "mean_score": "Средний балл", "status_year": "Год статуса", "org_ids": "Школы",
     "approved_by_id": "Утвердил",
-})
+}
 
 
 class AssessmentError(ServiceError):

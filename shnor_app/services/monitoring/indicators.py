@@ -1,7 +1,7 @@
 """Municipal indicator systems: indicators are data, their figures come from a registry.
 
 A municipality describes its system (the Slavyansky sample, §4) as :class:`Indicator` rows:
-code «1.10», name, a *source* — a key of :data:`SOURCES` with its parameters (procedure,
+code «1.10», name, a *source* — a key of :func:`sources` with its parameters (procedure,
 subject, grade for the assessment figures) — and the scoring:
 
 * **bands** over the value, written as people write them: «до 5 — 3; 6–30 — 1; более 30 — 0».
@@ -12,12 +12,12 @@ subject, grade for the assessment figures) — and the scoring:
 
 Scores are computed when asked (never stored), so editing a band recomputes the table.
 
-The registry lets every module contribute figures without this module knowing it::
+Every area contributes the figures it knows without this module knowing it (the monitoring
+area's own are :data:`OWN_SOURCES`)::
 
-    from shnor_app.services.monitoring.indicators import IndicatorSource, register
-    register("courses.coverage", IndicatorSource(
+    areas.contribute("courses", indicator_sources={"courses.coverage": IndicatorSource(
         "Доля педагогов, прошедших КПК за 3 года", "%",
-        lambda org_ids, year: coverage_by_school(org_ids, year_end(year))))
+        lambda org_ids, year: coverage_by_school(org_ids, year_end(year)))})
 
 ``compute(org_ids, year, **params)`` returns ``{org_id: float | None}`` for the schools asked
 (a school without data may be missing or None) in a number of queries that does not depend on
@@ -29,45 +29,32 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import func, select
 
+from ... import areas
+from ...areas import IndicatorSource
 from ...extensions import db
 from ...models import (
     AssessmentResult, Indicator, IndicatorScoring, ItemStatus, Procedure,
     Roadmap, RoadmapItem, RoadmapLevel, RiskLevel, SchoolRisk, User,
 )
-from .. import audit as audit_service
 from ...formatting import today
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "source": "Источник", "params": "Параметры", "scoring": "Способ начисления баллов",
     "bands": "Диапазоны", "dynamics": "Баллы за динамику", "level": "Уровень",
     "risk_factor_id": "Фактор риска", "roadmap_id": "Антирисковая программа",
-})
+}
 
 
 class IndicatorError(ServiceError):
     """A rule of an indicator was broken; the message is Russian."""
 
 
-@dataclass(frozen=True)
-class IndicatorSource:
-    label: str
-    unit: str
-    compute: Callable  # (org_ids, year, **params) -> {org_id: float | None}
-    params: tuple[str, ...] = ()
-    description: str = ""
-
-
-SOURCES: dict[str, IndicatorSource] = {}
-
-
-def register(key: str, source: IndicatorSource) -> None:
-    """Add (or replace) a source of figures; other modules call this at import time."""
-    SOURCES[key] = source
+# Every figure an indicator may score, by its key: contributed by the areas.
+sources = areas.indicator_sources
 
 
 def year_end(year: int) -> date:
@@ -185,28 +172,30 @@ def high_risks(org_ids, year):
 
 
 _ASSESSMENT = ("procedure", "subject", "grade")
-register("assessment.share_2", IndicatorSource(
-    "Доля «2» / не преодолевших минимальный порог", "%", share_2, _ASSESSMENT,
-    "Средняя по участникам доля «2» (ВПР) или не преодолевших порог (ОГЭ, ЕГЭ)."))
-register("assessment.share_5", IndicatorSource(
-    "Доля «5»", "%", share_5, _ASSESSMENT, "Средняя по участникам доля отметок «5»."))
-register("assessment.mean_score", IndicatorSource(
-    "Средний балл", "балл", mean_score, _ASSESSMENT, "Средний по участникам балл."))
-register("assessment.ratio_5_2", IndicatorSource(
-    "Отношение доли «5» к доле «2»", "", ratio_5_2, _ASSESSMENT,
-    "Доля «5» / доля «2»; если доля «2» равна 0, она принимается за 1."))
-register("assessment.procedures_over", IndicatorSource(
-    "Число процедур с долей «2» 30% и более", "шт.", procedures_over_threshold, _ASSESSMENT,
-    "Процедуры (процедура + предмет + класс) с долей «2» / не преодолевших порог ≥ 30%."))
-register("roadmaps.done_percent", IndicatorSource(
-    "Исполнение дорожной карты школы", "%", roadmap_done_percent, (),
-    "Доля выполненных пунктов школьных дорожных карт года (без отменённых)."))
-register("roadmaps.overdue", IndicatorSource(
-    "Просроченные пункты дорожной карты школы", "шт.", roadmap_overdue_count, (),
-    "Пункты школьных дорожных карт года, срок которых прошёл, а они не выполнены."))
-register("risks.high", IndicatorSource(
-    "Число факторов риска высокого уровня", "шт.", high_risks, (),
-    "Из рискового профиля школы за год."))
+OWN_SOURCES = {  # the monitoring area contributes these
+    "assessment.share_2": IndicatorSource(
+        "Доля «2» / не преодолевших минимальный порог", "%", share_2, _ASSESSMENT,
+        "Средняя по участникам доля «2» (ВПР) или не преодолевших порог (ОГЭ, ЕГЭ)."),
+    "assessment.share_5": IndicatorSource(
+        "Доля «5»", "%", share_5, _ASSESSMENT, "Средняя по участникам доля отметок «5»."),
+    "assessment.mean_score": IndicatorSource(
+        "Средний балл", "балл", mean_score, _ASSESSMENT, "Средний по участникам балл."),
+    "assessment.ratio_5_2": IndicatorSource(
+        "Отношение доли «5» к доле «2»", "", ratio_5_2, _ASSESSMENT,
+        "Доля «5» / доля «2»; если доля «2» равна 0, она принимается за 1."),
+    "assessment.procedures_over": IndicatorSource(
+        "Число процедур с долей «2» 30% и более", "шт.", procedures_over_threshold, _ASSESSMENT,
+        "Процедуры (процедура + предмет + класс) с долей «2» / не преодолевших порог ≥ 30%."),
+    "roadmaps.done_percent": IndicatorSource(
+        "Исполнение дорожной карты школы", "%", roadmap_done_percent, (),
+        "Доля выполненных пунктов школьных дорожных карт года (без отменённых)."),
+    "roadmaps.overdue": IndicatorSource(
+        "Просроченные пункты дорожной карты школы", "шт.", roadmap_overdue_count, (),
+        "Пункты школьных дорожных карт года, срок которых прошёл, а они не выполнены."),
+    "risks.high": IndicatorSource(
+        "Число факторов риска высокого уровня", "шт.", high_risks, (),
+        "Из рискового профиля школы за год."),
+}
 
 
 # --------------------------------------------------------------------------- bands
@@ -358,7 +347,7 @@ def save_indicator(ind: Indicator, data: dict, *, is_new: bool = False,
     name = " ".join((data.get("name") or "").split())
     if not code or not name:
         raise IndicatorError("Укажите код и наименование показателя.")
-    source = SOURCES.get(data.get("source") or "")
+    source = sources().get(data.get("source") or "")
     if source is None:
         raise IndicatorError("Выберите источник значения показателя.")
     scoring = IndicatorScoring.coerce(data.get("scoring") or "BANDS")
@@ -426,7 +415,7 @@ def score_table(indicators: list[Indicator], schools: list, year: int) -> list[S
     org_ids = [s.id for s in schools]
     columns: dict[int, tuple[dict, dict]] = {}
     for ind in indicators:
-        source = SOURCES.get(ind.source)
+        source = sources().get(ind.source)
         if source is None or not org_ids:
             columns[ind.id] = ({}, {})
             continue

@@ -14,38 +14,36 @@ Rules worth knowing:
 * A joint event cannot be dated in the future nor before the partnership started; named
   participants must be staff of one of the two sides.
 
-Hooks for other modules (the visits module registers into them, the map shows a column only
-when something is registered):
+Columns of the map that other areas contribute (``areas.MapCounter``; the map shows a column
+only when some area contributes it):
 
-* :data:`QUARTER_COUNTERS` — per-pair counters for a quarter: ``fn(pairs, start, end)`` gets
-  a list of ``(school_id, partner_id)`` and returns ``{(school_id, partner_id): count}``
-  (missing pairs count 0). Register with :func:`register_quarter_counter`. One query per
-  counter, whatever the number of rows.
-* :data:`SCHOOL_COUNTERS` — counters of the present moment per school (e.g. open
-  recommendations): ``fn(school_ids, today)`` → ``{school_id: count}``;
-  :func:`register_school_counter`.
+* per pair, for a quarter (``per="pair"``): ``fn(pairs, start, end)`` gets a list of
+  ``(school_id, partner_id)`` and returns ``{(school_id, partner_id): count}`` (missing pairs
+  count 0) — the visits area counts the partner's visits to the school. One query per counter,
+  whatever the number of rows;
+* per school, at the present moment (``per="school"``): ``fn(school_ids, today)`` →
+  ``{school_id: count}`` — the recommendations area counts open recommendations.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
+from ... import areas
 from ...extensions import db
 from ...models import (
     JointEvent, JointEventParticipant, OrgKind, Organization,
     PartnerKind, Partnership, PartnershipPerson, PartnershipSide, PartnershipStatus,
     SchoolStatus, SchoolStatusRecord, StaffMember, User,
 )
-from .. import audit as audit_service
 from ...formatting import today as local_today
 from ..errors import ServiceError
 
-audit_service.TABLE_FIELD_LABELS["partnerships"] = {
-    "start_date": "Начало срока", "end_date": "Окончание срока"}
-audit_service.FIELD_LABELS.update({
+TABLE_AUDIT_LABELS = {"partnerships": {
+    "start_date": "Начало срока", "end_date": "Окончание срока"}}
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "school_id": "Школа", "partner_id": "Партнёр", "partner_kind": "Вид партнёра",
     "agreement_number": "Номер соглашения", "agreement_date": "Дата соглашения",
     "subject": "Предмет соглашения",
@@ -54,7 +52,7 @@ audit_service.FIELD_LABELS.update({
     "event_date": "Дата", "kind": "Вид", "venue": "Место проведения", "topic": "Тема",
     "school_participants": "Участников от школы", "partner_participants": "Участников от партнёра",
     "result": "Результат",
-})
+}
 
 SUPPORTED_STATUSES = (SchoolStatus.LOW_RESULTS, SchoolStatus.SOCIAL_RISK, SchoolStatus.RISK_ZONE)
 
@@ -63,35 +61,12 @@ class PartnershipError(ServiceError):
     """A partnership rule was broken; the message is Russian and shown to the user."""
 
 
-# --------------------------------------------------------------------------- hooks
-
-
-@dataclass(frozen=True)
-class Counter:
-    key: str
-    label: str
-    fn: Callable
-
-
-QUARTER_COUNTERS: dict[str, Counter] = {}
-SCHOOL_COUNTERS: dict[str, Counter] = {}
-
-
-def register_quarter_counter(key: str, label: str, fn: Callable) -> None:
-    """``fn(pairs: list[(school_id, partner_id)], start: date, end: date) → {pair: int}``."""
-    QUARTER_COUNTERS[key] = Counter(key, label, fn)
-
-
-def register_school_counter(key: str, label: str, fn: Callable) -> None:
-    """``fn(school_ids: list[int], today: date) → {school_id: int}``."""
-    SCHOOL_COUNTERS[key] = Counter(key, label, fn)
-
-
 # --------------------------------------------------------------------------- access helper
 
 
 def partner_school_ids(user: User) -> set[int]:
-    """Schools in active partnerships with the user's organisation (policy provider)."""
+    """Schools in active partnerships with the user's organisation: a tutor sees them (the
+    area's related organisations)."""
     if not getattr(user, "organization_id", None):
         return set()
     return set(db.session.scalars(select(Partnership.school_id).where(
@@ -413,7 +388,8 @@ class MapRow:
     counters: dict = field(default_factory=dict)
 
 
-def partnership_map(stmt, quarter, *, year: int, today: date | None = None) -> tuple[list[MapRow], list[Counter]]:
+def partnership_map(stmt, quarter, *, year: int, today: date | None = None
+                    ) -> tuple[list[MapRow], list[areas.MapCounter]]:
     """Rows of the map: every partnership of ``stmt`` with this quarter's counts.
 
     A constant number of queries whatever the number of rows: the partnerships (with both
@@ -429,21 +405,59 @@ def partnership_map(stmt, quarter, *, year: int, today: date | None = None) -> t
             JointEvent.event_date >= quarter.start, JointEvent.event_date <= quarter.end)
             .group_by(JointEvent.partnership_id)).all())
     statuses = statuses_by_org([p.school_id for p in partnerships], year)
-    columns = list(QUARTER_COUNTERS.values()) + list(SCHOOL_COUNTERS.values())
+    per_pair, per_school = areas.map_counters("pair"), areas.map_counters("school")
+    columns = per_pair + per_school
     values: dict[str, dict] = {}
     pairs = [(p.school_id, p.partner_id) for p in partnerships]
-    for c in QUARTER_COUNTERS.values():
+    for c in per_pair:
         values[c.key] = c.fn(pairs, quarter.start, quarter.end) if pairs else {}
-    for c in SCHOOL_COUNTERS.values():
+    for c in per_school:
         values[c.key] = c.fn(sorted({p.school_id for p in partnerships}), today) \
             if partnerships else {}
     rows = []
     for p in partnerships:
         counters = {}
-        for c in QUARTER_COUNTERS.values():
+        for c in per_pair:
             counters[c.key] = values[c.key].get((p.school_id, p.partner_id), 0)
-        for c in SCHOOL_COUNTERS.values():
+        for c in per_school:
             counters[c.key] = values[c.key].get(p.school_id, 0)
         rows.append(MapRow(p, statuses.get(p.school_id, []), events.get(p.id, 0), counters))
     return rows, columns
 
+
+
+# --------------------------------------------------------------------------- for indicators
+
+
+def _year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def partnerships_in_year(org_ids, year: int) -> dict[int, float]:
+    """Partnerships of each supported school that ran in the year (not suspended)."""
+    start, end = _year_range(year)
+    ids = list(org_ids)
+    rows = db.session.execute(
+        select(Partnership.school_id, func.count()).where(
+            Partnership.school_id.in_(ids), Partnership.deleted_at.is_(None),
+            Partnership.status != PartnershipStatus.SUSPENDED,
+            Partnership.start_date <= end,
+            or_(Partnership.end_date.is_(None), Partnership.end_date >= start))
+        .group_by(Partnership.school_id))
+    found = dict(rows.all())
+    return {oid: float(found.get(oid, 0)) for oid in ids}
+
+
+def events_in_year(org_ids, year: int) -> dict[int, float]:
+    """Joint events of all partnerships of each school in the calendar year."""
+    start, end = _year_range(year)
+    ids = list(org_ids)
+    rows = db.session.execute(
+        select(Partnership.school_id, func.count(JointEvent.id))
+        .join(JointEvent, and_(JointEvent.partnership_id == Partnership.id,
+                               JointEvent.deleted_at.is_(None)))
+        .where(Partnership.school_id.in_(ids), Partnership.deleted_at.is_(None),
+               JointEvent.event_date >= start, JointEvent.event_date <= end)
+        .group_by(Partnership.school_id))
+    found = dict(rows.all())
+    return {oid: float(found.get(oid, 0)) for oid in ids}

@@ -19,15 +19,14 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User, utcnow
-from .. import audit as audit_service
 from ...text import normalize_name
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "author_org_id": "Организация-автор", "authors": "Авторы", "problem": "Проблема",
     "description": "Описание", "results": "Результаты", "practice_id": "Практика",
     "object_type": "Вид записи", "object_id": "Запись",
-})
+}
 
 LINKABLE: dict[str, type] = {}
 

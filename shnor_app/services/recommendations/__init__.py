@@ -1,16 +1,16 @@
 """Recommendations to schools: the rules of their life cycle, shared by every source.
 
-A part of the application that gives recommendations (visits, interview protocols, meetings)
-registers itself as a *source*::
+An area that gives recommendations (visits, interview protocols, meetings) contributes a
+*source* (``areas.RecommendationSource``) from its own module::
 
-    recommendations.register_source(
+    areas.contribute("visits", recommendation_sources=[RecommendationSource(
         "visit", Visit, kind_label="Посещение",
         label=lambda v: f"Посещение {v.school.short_name} {fmt_date(v.visit_date)}",
         url=lambda v: url_for("visits.show", visit_id=v.id),
-        can_edit=policy.can_edit_visit_recommendations,  # add, change, delete the text
-        can_review=policy.can_review_visit,               # accept or return a school's report
-        date_of=lambda v: v.visit_date,                   # a due date cannot precede it
-        school_of=lambda v: v.school_id)                  # whom they are addressed to
+        edit_action="edit",                 # who adds, changes, deletes the text (policy)
+        review_action="review",             # who accepts or returns a school's report
+        date_of=lambda v: v.visit_date,     # a due date cannot precede it
+        school_of=lambda v: v.school_id)])  # whom they are addressed to
 
 and then uses the functions below (or the shared block ``recommendations/_block.html`` with
 :func:`block_context`). Every write validates, changes and commits; the audit listener keeps
@@ -22,27 +22,28 @@ Life cycle: ``OPEN`` → (school reports) ``REPORTED`` → (reviewer) ``ACCEPTED
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
+from ... import areas
+from ...areas import RecommendationSource
 from ...extensions import db
 from ...models import (
     NOT_CLOSED_STATUSES, OPEN_STATUSES, Organization, OrgKind, Recommendation,
     RecommendationStatus, Roadmap, RoadmapItem, User,
 )
 from ...models.base import utcnow
-from .. import audit as audit_service
-from ...formatting import fmt_date
-from ..errors import ServiceError
+from ...formatting import fmt_date, today as local_today
+from ..errors import ServiceError, transactional
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "text": "Текст", "responsible": "Ответственный", "due_date": "Срок",
     "report_text": "Отчёт школы", "review_comment": "Замечание проверяющего",
     "roadmap_item_id": "Пункт дорожной карты",
-})
+}
 
 TEXT_MAX = 4000
 REPORT_MAX = 8000
@@ -58,43 +59,19 @@ class RecommendationError(ServiceError):
 # --------------------------------------------------------------------------- sources
 
 
-@dataclass(frozen=True)
-class Source:
-    key: str
-    model: type
-    kind_label: str
-    label: Callable[[Any], str]
-    url: Callable[[Any], str]
-    can_edit: Callable[[User, Any], bool]
-    can_review: Callable[[User, Any], bool]
-    date_of: Callable[[Any], date | None] = field(default=lambda obj: None)
-    school_of: Callable[[Any], int | None] = field(default=lambda obj: None)
+# Every kind of record that gives recommendations, by its key (contributed by the areas).
+sources = areas.recommendation_sources
 
 
-SOURCES: dict[str, Source] = {}
-
-
-def register_source(key: str, model: type, *, kind_label: str, label, url, can_edit,
-                    can_review, date_of=None, school_of=None) -> Source:
-    source = Source(key, model, kind_label, label, url, can_edit, can_review,
-                    date_of or (lambda obj: None), school_of or (lambda obj: None))
-    SOURCES[key] = source
-    return source
-
-
-def unregister_source(key: str) -> None:
-    SOURCES.pop(key, None)
-
-
-def source_for(key: str) -> Source:
+def source_for(key: str) -> RecommendationSource:
     try:
-        return SOURCES[key]
+        return sources()[key]
     except KeyError:
         raise LookupError(f"unknown recommendation source {key!r}") from None
 
 
 def source_object(rec: Recommendation):
-    source = SOURCES.get(rec.source_type)
+    source = sources().get(rec.source_type)
     return db.session.get(source.model, rec.source_id) if source else None
 
 
@@ -105,21 +82,12 @@ def source_objects(recs) -> dict[tuple[str, int], Any]:
         wanted.setdefault(rec.source_type, set()).add(rec.source_id)
     out = {}
     for key, ids in wanted.items():
-        source = SOURCES.get(key)
+        source = sources().get(key)
         if source is None:
             continue
         for obj in db.session.scalars(select(source.model).where(source.model.id.in_(ids))):
             out[(key, obj.id)] = obj
     return out
-
-
-def visible_clause(user: User, scope_query):
-    """Recommendations whose source ``user`` may see (SQL), whatever kind the source is."""
-    conds = []
-    for key, source in SOURCES.items():
-        ids = scope_query(user, source.model, select(source.model.id))
-        conds.append(and_(Recommendation.source_type == key, Recommendation.source_id.in_(ids)))
-    return or_(*conds) if conds else false()
 
 
 # --------------------------------------------------------------------------- validation
@@ -193,6 +161,7 @@ def _apply(rec: Recommendation, data: dict) -> None:
 # --------------------------------------------------------------------------- writes
 
 
+@transactional
 def add(source_key: str, source_obj, data: dict, *, by: User | None = None,
         organization_id: int | None = None, commit: bool = True) -> Recommendation:
     """A new recommendation of ``source_obj``, addressed to its school (or ``organization_id``).
@@ -220,6 +189,7 @@ def add(source_key: str, source_obj, data: dict, *, by: User | None = None,
     return rec
 
 
+@transactional
 def update(rec: Recommendation, data: dict, *, by: User | None = None,
            commit: bool = True) -> Recommendation:
     source = source_for(rec.source_type)
@@ -345,7 +315,7 @@ def open_counts_by_school(org_ids, today: date) -> dict[int, Counts]:
         return {}
     R = Recommendation
     return _counts(R.organization_id, [R.organization_id.in_(ids),
-                                       R.source_type.in_(list(SOURCES) or [""])], today)
+                                       R.source_type.in_(list(sources()) or [""])], today)
 
 
 def _linkable_owners(org: Organization):
@@ -374,5 +344,34 @@ def linked_to_item(item_id: int) -> list[Recommendation]:
     return list(db.session.scalars(
         select(Recommendation).where(Recommendation.roadmap_item_id == item_id,
                                      Recommendation.deleted_at.is_(None),
-                                     Recommendation.source_type.in_(list(SOURCES) or [""]))
+                                     Recommendation.source_type.in_(list(sources()) or [""]))
         .order_by(Recommendation.due_date, Recommendation.id)))
+
+
+def open_by_school(school_ids, today: date) -> dict[int, int]:
+    """Open recommendations per school (a column of the partnership map)."""
+    return {sid: c.open for sid, c in open_counts_by_school(school_ids, today).items()}
+
+
+# --------------------------------------------------------------------------- on a source's page
+
+
+def permissions(user, rec: Recommendation) -> dict[str, bool]:
+    """What the row of ``rec`` offers ``user``: change the text, report, review."""
+    from ... import policy
+
+    return {"edit": policy.can(user, "change_text", rec), "report": policy.can(user, "report", rec),
+            "review": policy.can(user, "review", rec)}
+
+
+def block_context(user, source_key: str, source_obj) -> dict:
+    """What the shared block ``recommendations/_block.html`` needs on a source's page (a visit,
+    a protocol): its recommendations with what the user may do with each (a few queries)."""
+    from ... import policy
+
+    recs = for_source(source_key, source_obj.id)
+    return {"rec_block": {
+        "source_key": source_key, "source_obj": source_obj, "recs": recs,
+        "perms": {r.id: permissions(user, r) for r in recs},
+        "can_add": policy.can(user, "create", Recommendation, source_obj),
+        "today": local_today()}}

@@ -31,13 +31,12 @@ from ...models import (
     ItemExecutor, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap,
     RoadmapItem, RoadmapLevel, RoadmapSection, User, utcnow,
 )
-from .. import audit as audit_service
 from .periods import parse_period
 from .imports import ParsedRoadmap
 from ...text import normalize_name
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "level": "Уровень", "owner_id": "Организация-владелец",
     "period_start": "Начало периода", "period_end": "Окончание периода",
     "source_name": "Файл импорта", "roadmap_id": "Дорожная карта", "section_id": "Раздел",
@@ -46,7 +45,7 @@ audit_service.FIELD_LABELS.update({
     "expected_result": "Ожидаемый результат", "indicator": "Показатель реализации",
     "actual_result": "Фактический результат", "item_id": "Пункт", "report_date": "Дата отчёта",
     "author_id": "Автор", "link": "Ссылка",
-})
+}
 
 
 class RoadmapError(ServiceError):

@@ -37,13 +37,13 @@ from ...formatting import fmt_date, fmt_datetime, today
 from ...text import normalize_name
 from ..errors import ServiceError
 
-audit_service.FIELD_LABELS.update({
+AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "visit_date": "Дата посещения", "school_id": "Школа", "visiting_org_id": "Посещающая организация",
     "purpose": "Цель посещения", "consultations": "Консультации", "findings": "Выводы",
     "documents_reviewed": "Изучены документы", "printed_at": "Справка напечатана",
     "visitors": "Участники посещения", "lessons": "Посещённые уроки",
     "recommendations": "Рекомендации", "school": "Школа", "visiting_org": "Посещающая организация",
-})
+}
 
 SECTIONS = ("visitors", "lessons", "recs")
 ROW_FIELDS = {
@@ -551,3 +551,29 @@ def org_names(ids) -> dict[int, str]:
         return {}
     return dict(db.session.execute(select(Organization.id, Organization.short_name).where(
         Organization.id.in_(ids))).all())
+
+
+# --------------------------------------------------------------------------- for other areas
+
+
+def visits_by_pair(pairs, start: date, end: date) -> dict[tuple[int, int], int]:
+    """Visits a partner made to a school in a period, per (school, partner) pair (a column of
+    the partnership map)."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    schools, partners = {s for s, _ in pairs}, {p for _, p in pairs}
+    rows = db.session.execute(
+        select(Visit.school_id, Visit.visiting_org_id, func.count())
+        .where(Visit.school_id.in_(schools), Visit.visiting_org_id.in_(partners),
+               Visit.deleted_at.is_(None), Visit.visit_date >= start, Visit.visit_date <= end)
+        .group_by(Visit.school_id, Visit.visiting_org_id))
+    wanted = set(pairs)
+    return {(s, p): n for s, p, n in rows if (s, p) in wanted}
+
+
+def visits_in_year(org_ids, year: int) -> dict[int, float]:
+    """Visits to each school in a calendar year (a figure indicators can score)."""
+    ids = list(org_ids)
+    found = visit_counts(ids, date(year, 1, 1), date(year, 12, 31))
+    return {oid: float(found.get(oid, 0)) for oid in ids}

@@ -1,0 +1,283 @@
+"""Who may see and do what — the one place that says it.
+
+Each area has a module here with its rules as a table read top to bottom
+(``policy/roadmaps.py``, ``policy/visits.py`` …), written in the small language of
+``policy/core.py`` so that one rule gives both the check of one object and the SQL of a list.
+Routes and services ask only the questions below:
+
+- :func:`can` — ``can(user, "edit", item)``, ``can(user, "report", rec)``,
+  ``can(user, "create", Visit, school)``: the action names are the ones the area's table
+  declares;
+- :func:`scope_query` — every list: ``select(Model)`` filtered to what the user sees;
+- :func:`get_or_404` — every id in a URL: an object outside the user's scope answers 404, as if
+  it did not exist; :func:`require` answers 403 for a visible object the user may not change;
+- :func:`pick` — every id in a form field: the record, or a form error (never a foreign one);
+- :func:`territory` — the region / municipality / school a report or dashboard covers.
+
+General rules, for every model: nobody unauthenticated may do anything; a soft-deleted record
+is seen by the admin only; an observer (``viewer``) only reads — ``view`` and the actions named
+``read_…`` or ``see_…``; every action but ``view`` and ``create`` needs ``view`` first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Attachment, Municipality, OrgKind, Organization, Region, Role
+from .core import RULES, Rule, get, rule_for  # noqa: F401 - the language's entry points
+
+_READING = ("read_", "see_")  # actions that only read: an observer may do them
+
+
+def can(user, action: str, obj, parent=None) -> bool:
+    """May ``user`` do ``action`` with ``obj``?
+
+    ``obj`` is a record, or a model for the actions on the model itself — ``create`` (asked with
+    the ``parent`` record the new one goes into, or None for "may create these at all"), and
+    questions such as ``can(user, "import", AssessmentResult)``.
+    """
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    if isinstance(obj, type):
+        if action == "create" and user.role == Role.VIEWER:
+            return False
+        pred = rule_for(obj).actions.get(action)
+        if pred is None:
+            if action == "create":
+                return False  # records nobody creates by hand (an approval, an amendment…)
+            raise LookupError(f"policy: {obj.__name__} has no action «{action}»")
+        return pred.check(user, parent)
+    if getattr(obj, "deleted_at", None) is not None and user.role != Role.ADMIN:
+        return False
+    rule = rule_for(obj)
+    if not rule.actions["view"].check(user, obj):
+        return False
+    if action == "view":
+        return True
+    if user.role == Role.VIEWER and not action.startswith(_READING):
+        return False
+    if action == "attach" and "attach" not in rule.actions:
+        return False  # the record carries no documents
+    return rule.pred(action).check(user, obj)
+
+
+def can_view(user, obj) -> bool:
+    return can(user, "view", obj)
+
+
+def can_edit(user, obj) -> bool:
+    return can(user, "edit", obj)
+
+
+def can_create(user, model: type, parent=None) -> bool:
+    return can(user, "create", model, parent)
+
+
+def require(user_or_condition, action: str | None = None, obj=None, parent=None) -> None:
+    """403 unless allowed: ``require(user, "edit", item)`` or ``require(condition)``."""
+    allowed = user_or_condition if action is None else can(user_or_condition, action, obj, parent)
+    if not allowed:
+        abort(403)
+
+
+def require_edit(user, obj) -> None:
+    require(user, "edit", obj)
+
+
+def require_create(user, model: type, parent=None) -> None:
+    require(user, "create", model, parent)
+
+
+def scope_query(user, model: type, stmt=None, *, action: str = "view", columns=None):
+    """``select(model)`` (or ``stmt``, or ``select(*columns)``) filtered to the records ``user``
+    may ``action``; soft-deleted rows left out."""
+    rule = rule_for(model)
+    if stmt is None:
+        stmt = select(*columns) if columns else select(model)
+    if rule.join is not None:
+        stmt = rule.join(stmt)
+    stmt = stmt.where(rule.pred(action).clause(user))
+    if hasattr(model, "deleted_at"):
+        stmt = stmt.where(model.deleted_at.is_(None))
+    return stmt
+
+
+def get_or_404(user, model: type, obj_id):
+    obj = get(model, obj_id)
+    if obj is None or not can(user, "view", obj):
+        abort(404)
+    return obj
+
+
+class NotAllowed(ValueError):
+    """A form field named a record the user may not choose; the message is Russian."""
+
+
+def pick(user, model: type, raw_id, action: str = "view", *, message: str | None = None):
+    """The ``model`` record a form field names (``raw_id`` as it came), or None when empty.
+
+    Whatever else arrives — text, a number that names nothing, a record outside the user's
+    scope — raises :class:`NotAllowed`, which forms show beside the field: a foreign id is a
+    form error, and never reaches a service.
+    """
+    if raw_id in (None, "", "None"):
+        return None
+    try:
+        ident = int(raw_id)
+    except (TypeError, ValueError):
+        ident = None
+    obj = get(model, ident) if ident is not None else None
+    if obj is None or not can(user, action, obj):
+        raise NotAllowed(message or "Выберите значение из списка.")
+    return obj
+
+
+# --------------------------------------------------------------------------- territory
+
+
+@dataclass
+class Territory:
+    """What a report, a map or a dashboard covers: one school, one municipality or a region.
+
+    ``choices`` are the municipalities the user may switch between (empty for a user bound to
+    one municipality or school); ``args`` are the query arguments that reproduce the choice.
+    """
+    region: Region | None
+    municipality: Municipality | None = None
+    school: Organization | None = None
+    choices: list[Municipality] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        if self.school is not None:
+            return "school"
+        return "municipality" if self.municipality is not None else "region"
+
+    @property
+    def region_id(self) -> int | None:
+        return self.region.id if self.region is not None else None
+
+    @property
+    def title(self) -> str:
+        if self.school is not None:
+            return self.school.short_name
+        if self.municipality is not None:
+            return self.municipality.name
+        return self.region.name if self.region is not None else "Все регионы"
+
+    @property
+    def args(self) -> dict:
+        if self.school is not None:
+            return {"school": self.school.id}
+        if self.municipality is not None and self.choices:
+            return {"municipality": self.municipality.id}
+        return {}
+
+    def schools(self, user):
+        """SELECT of the territory's schools the user sees (ordered by name)."""
+        stmt = scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL)
+        if self.school is not None:
+            stmt = stmt.where(Organization.id == self.school.id)
+        elif self.municipality is not None:
+            stmt = stmt.where(Organization.municipality_id == self.municipality.id)
+        elif self.region is not None:
+            stmt = stmt.where(Organization.region_id == self.region.id)
+        return stmt.order_by(Organization.short_name, Organization.id)
+
+
+def bound_municipality_id(user) -> int | None:
+    """The municipality a user is bound to (a methodist's, a municipal viewer's, a school's or
+    tutor's own), or None for users who see a region or everything."""
+    if user.role in (Role.TUTOR, Role.SCHOOL) or user.municipality_id:
+        return user.effective_municipality_id
+    return None
+
+
+def territory(user, *, municipality_id: int | None = None, region_id: int | None = None,
+              school_id: int | None = None, default_municipality: bool = False) -> Territory:
+    """The territory asked for (ids from the query string), within what ``user`` may see.
+
+    A user bound to a municipality always gets it (asked ids of other municipalities answer
+    404 like any foreign id); a region user picks a municipality of its region or none (the
+    whole region); the admin also picks the region. ``default_municipality`` takes the first
+    municipality of the choices when none is asked for (pages that show one at a time).
+    """
+    if school_id:
+        school = get_or_404(user, Organization, school_id)
+        if school.kind != OrgKind.SCHOOL:
+            abort(404)
+        return Territory(get(Region, school.region_id), get(Municipality, school.municipality_id),
+                         school)
+    bound = bound_municipality_id(user)
+    if bound is not None:
+        if municipality_id and municipality_id != bound:
+            abort(404)
+        muni = get(Municipality, bound)
+        return Territory(get(Region, muni.region_id) if muni else get(Region, user.effective_region_id),
+                         muni)
+    choices = list(db.session.scalars(scope_query(user, Municipality)
+                                      .order_by(Municipality.name)))
+    muni = None
+    if municipality_id:
+        muni = next((m for m in choices if m.id == municipality_id), None)
+        if muni is None:
+            abort(404)
+    elif default_municipality and choices:
+        muni = choices[0]
+    if muni is not None:
+        return Territory(get(Region, muni.region_id), muni, choices=choices)
+    if user.role == Role.ADMIN:
+        region = get_or_404(user, Region, region_id) if region_id else \
+            get(Region, user.effective_region_id) if user.effective_region_id else None
+    else:
+        region = get(Region, user.effective_region_id)
+    if region is not None and user.role == Role.ADMIN:
+        choices = [m for m in choices if m.region_id == region.id]
+    return Territory(region, None, choices=choices)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def model_for_table(table: str) -> type | None:
+    """The model whose records are kept in ``table`` (attachments and history name them so)."""
+    for model in RULES:
+        if getattr(model, "__tablename__", None) == table:
+            return model
+    return None
+
+
+def record_tables() -> list[str]:
+    """Tables whose records have a history (audited models), for the journal's filter."""
+    return sorted(m.__tablename__ for m in RULES if getattr(m, "__audit__", False))
+
+
+def attachment_owner(att: Attachment):
+    model = model_for_table(att.object_type)
+    return get(model, att.object_id) if model is not None and can_carry_files(model) else None
+
+
+def can_carry_files(model: type) -> bool:
+    """Records of ``model`` carry documents when its rule says who attaches them."""
+    rule = RULES.get(model)
+    return rule is not None and "attach" in rule.actions
+
+
+from . import (  # noqa: E402,F401 - each module declares its area's rules
+    registry, roadmaps, recommendations, interviews, partnerships, monitoring, mentoring,
+    visits, courses, files, admin,
+)
+from .admin import can_see_panel  # noqa: E402,F401
+from .registry import (  # noqa: E402,F401 - territory questions other areas ask
+    related_org_ids, responsible_org_ids, visible_org_ids,
+)
+from .visits import visiting_org_ids  # noqa: E402,F401
+
+__all__ = [
+    "NotAllowed", "Territory", "attachment_owner", "can", "can_create", "can_edit", "can_view",
+    "get_or_404", "model_for_table", "pick", "require", "require_create", "require_edit",
+    "scope_query", "territory",
+]

@@ -1,0 +1,59 @@
+"""Mentoring pairs and the steps of their plans.
+
+A pair is seen by the mentor's side (a tutor: the pairs its organisation mentors), by the schools
+on either end, by the curator, and by the authorities and observers whose territory holds the
+mentee school; it is changed by the mentor's organisation (a tutor), the curator and the
+authority managing the mentee school — never by a school. A tutor sees the schools its open
+pairs mentor (the mentoring area registers them as related organisations). Steps follow their
+pair.
+"""
+from __future__ import annotations
+
+from ..models import MentoringPair, MentoringStep, Role
+from .core import ADMIN, MY_ID, MY_ORG, role, rules, same, test, within
+from .registry import ORG_MEMBER, manages, sees_org
+
+TUTOR = role(Role.TUTOR)
+SCHOOL = role(Role.SCHOOL)
+CURATOR = same(MentoringPair.curator_id, MY_ID)
+
+
+def _creates_pair_for(user, school) -> bool:
+    """``school``: the mentee school, or None for "may create pairs at all"."""
+    from . import can
+
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.TUTOR:
+        if school is None:
+            return bool(user.organization_id)
+        return school.id != user.organization_id and can(user, "view", school)
+    if user.role in (Role.METHODIST, Role.REGION):
+        return school is None or can(user, "manage", school)
+    return False
+
+
+rules(MentoringPair,
+      view=ADMIN
+      | (TUTOR & same(MentoringPair.mentor_org_id, MY_ORG))
+      | (SCHOOL & (same(MentoringPair.mentee_org_id, MY_ORG)
+                   | same(MentoringPair.mentor_org_id, MY_ORG)))
+      | (~ORG_MEMBER & (CURATOR | sees_org(MentoringPair.mentee_org_id))),
+      edit=ADMIN
+      | (TUTOR & same(MentoringPair.mentor_org_id, MY_ORG))
+      | (~ORG_MEMBER & (CURATOR | manages(MentoringPair.mentee_org_id))),
+      attach=ADMIN
+      | (TUTOR & same(MentoringPair.mentor_org_id, MY_ORG))
+      | (~ORG_MEMBER & (CURATOR | manages(MentoringPair.mentee_org_id))),
+      create=test(_creates_pair_for, "mentors or manages the school"))
+
+rules(MentoringStep,
+      view=within(MentoringStep.pair_id, MentoringPair),
+      edit=within(MentoringStep.pair_id, MentoringPair, "edit"),
+      create=test(lambda u, pair: pair is not None and _can_edit(u, pair), "edits the pair"))
+
+
+def _can_edit(user, pair) -> bool:
+    from . import can
+
+    return can(user, "edit", pair)

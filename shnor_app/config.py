@@ -55,6 +55,8 @@ class Config:
     UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "20"))
     # Slightly above the file limit so that the form around the file still fits.
     MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB + 1) * 1024 * 1024
+    # An import file waits this long between its preview and its confirmation (services/uploads).
+    STAGED_UPLOAD_HOURS = int(os.environ.get("STAGED_UPLOAD_HOURS", "6"))
 
     # Sessions (see SECURITY.md): idle and absolute timeouts, strong protection, no remember-me.
     HTTPS = _bool("SHNOR_HTTPS")

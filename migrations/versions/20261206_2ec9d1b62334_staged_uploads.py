@@ -1,0 +1,47 @@
+"""staged uploads: an import file waits on the server between its preview and confirmation
+
+Revision ID: 2ec9d1b62334
+Revises: c7d1e9f2a350
+Create Date: 2026-12-06 03:46:31.395272
+
+The preview → confirm round trip posted the whole file back as base64 (an import over ~15 MB
+could not be confirmed); the file is now kept in ``staged_uploads`` for its user, expiring.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '2ec9d1b62334'
+down_revision = 'c7d1e9f2a350'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('staged_uploads',
+    sa.Column('id', sa.String(length=43), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_staged_uploads_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staged_uploads'))
+    )
+    with op.batch_alter_table('staged_uploads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staged_uploads_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staged_uploads_user_id'), ['user_id'], unique=False)
+
+
+
+def downgrade():
+    with op.batch_alter_table('staged_uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staged_uploads_user_id'))
+        batch_op.drop_index(batch_op.f('ix_staged_uploads_expires_at'))
+
+    op.drop_table('staged_uploads')

@@ -1,0 +1,86 @@
+"""Staged uploads: an import file kept on the server between its preview and its confirmation.
+
+Every import (roadmaps, course results, assessment results, the registry, staff lists) runs in
+two steps: the user uploads a file and sees a preview with the errors of each row; then confirms,
+and everything is saved or nothing. Between the two the file waits here, in the database — tied
+to the user who uploaded it, with the options chosen for it (``params``: the municipality, the
+year…), and expiring after ``STAGED_UPLOAD_HOURS`` (6 by default). The confirmation names it by
+its random id: nothing is posted twice, the size of a file does not matter to the round trip,
+and any server sharing the database finds it.
+
+A staged file that is not the user's own, not of the expected kind, or expired is "not found"
+(:class:`StagedUploadGone`, a Russian message asking to upload the file again).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import StagedUpload, utcnow
+from .errors import ServiceError
+
+GONE = "Файл для импорта не найден или устарел — загрузите его ещё раз."
+
+
+class StagedUploadGone(ServiceError):
+    """The staged file is not there (expired, confirmed already, or someone else's)."""
+
+
+def _hours() -> int:
+    return int(current_app.config.get("STAGED_UPLOAD_HOURS", 6))
+
+
+def stage(user, kind: str, filename: str, data: bytes, params: dict | None = None
+          ) -> StagedUpload:
+    """Keep ``data`` for ``user``'s import of ``kind``; expired files of everyone go first."""
+    purge_expired()
+    now = utcnow()
+    staged = StagedUpload(
+        id=secrets.token_urlsafe(32), user_id=user.id, kind=kind, filename=filename[:255],
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), params=dict(params or {}),
+        data=data, created_at=now, expires_at=now + timedelta(hours=_hours()))
+    db.session.add(staged)
+    db.session.commit()
+    return staged
+
+
+def get_staged(user, upload_id: str | None, kind: str) -> StagedUpload:
+    """The user's staged file of ``kind``, or :class:`StagedUploadGone`."""
+    staged = db.session.get(StagedUpload, upload_id) if upload_id else None
+    if staged is None or staged.user_id != user.id or staged.kind != kind \
+            or _aware(staged.expires_at) <= utcnow():
+        raise StagedUploadGone(GONE)
+    return staged
+
+
+def discard(staged: StagedUpload) -> None:
+    """Forget a staged file (after its import was saved, or when the user starts over)."""
+    db.session.execute(delete(StagedUpload).where(StagedUpload.id == staged.id))
+    db.session.commit()
+
+
+def purge_expired() -> int:
+    """Delete every expired staged file; returns how many went."""
+    result = db.session.execute(
+        delete(StagedUpload).where(StagedUpload.expires_at <= utcnow()),
+        execution_options={"synchronize_session": "fetch"})  # SQLite's datetimes are naive
+    return result.rowcount or 0
+
+
+def staged_ids(user, kind: str) -> list[str]:
+    """Ids of the user's staged files of ``kind`` that have not expired (newest first)."""
+    return list(db.session.scalars(select(StagedUpload.id).where(
+        StagedUpload.user_id == user.id, StagedUpload.kind == kind,
+        StagedUpload.expires_at > utcnow()).order_by(StagedUpload.created_at.desc())))
+
+
+def _aware(moment):
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    from datetime import timezone
+
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

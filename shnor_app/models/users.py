@@ -1,11 +1,20 @@
-"""Accounts, roles and login attempts."""
+"""Accounts, roles and login attempts.
+
+Sessions end when access changes. A Flask-Login id carries ``User.session_version``; every
+session whose version is older than the user's is refused. The version is bumped by a mapper
+hook (:func:`_end_sessions_when_access_changes`) whenever a flush writes a change of any of
+:data:`SESSION_BOUND_FIELDS` — role, scope, password, deactivation, second factor. The hook runs
+inside the flush, where the change is still visible: a service that compared the attribute
+history itself would miss a change that an earlier query had already autoflushed (the history
+is empty after a flush), and sessions would survive a role change.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -114,6 +123,20 @@ class User(UserMixin, TimestampMixin, db.Model):
         if self.region is not None:
             return self.region.name
         return "не задана"
+
+
+# A flushed change of any of these ends every open session of the user.
+SESSION_BOUND_FIELDS = ("role", "organization_id", "municipality_id", "region_id", "active",
+                        "password_hash")
+
+
+@event.listens_for(User, "before_update")
+def _end_sessions_when_access_changes(_mapper, _connection, user: User) -> None:
+    state = inspect(user)
+    if state.attrs.session_version.history.has_changes():
+        return  # ended explicitly in this flush already
+    if any(state.attrs[key].history.has_changes() for key in SESSION_BOUND_FIELDS):
+        user.end_sessions()
 
 
 class LoginAttempt(db.Model):

@@ -53,6 +53,37 @@ def test_role_change_ends_the_users_sessions(app, login_as, world):
     assert victim.get("/").status_code == 302
 
 
+def test_role_change_within_the_same_scope_ends_the_users_sessions(app, login_as, world):
+    """The login-clash query autoflushes the new role before the service looks at it."""
+    target = world.users["viewer"]
+    victim = login(app.test_client(), target)
+    resp = post(login_as("admin"), f"/admin/users/{target.id}/edit", {
+        "login": "viewer", "full_name": target.full_name, "role": "METHODIST",
+        "municipality_id": str(world.muni.id)})
+    assert resp.status_code == 302
+    assert victim.get("/").status_code == 302
+
+
+def test_municipality_change_ends_the_users_sessions(app, login_as, world):
+    target = world.users["methodist"]
+    victim = login(app.test_client(), target)
+    resp = post(login_as("admin"), f"/admin/users/{target.id}/edit", {
+        "login": "methodist", "full_name": target.full_name, "role": "METHODIST",
+        "municipality_id": str(world.muni2.id)})
+    assert resp.status_code == 302
+    assert victim.get("/").status_code == 302
+
+
+def test_editing_a_users_name_keeps_their_sessions(app, login_as, world):
+    target = world.users["methodist"]
+    victim = login(app.test_client(), target)
+    resp = post(login_as("admin"), f"/admin/users/{target.id}/edit", {
+        "login": "methodist", "full_name": "Новое Имя Методиста", "role": "METHODIST",
+        "municipality_id": str(world.muni.id)})
+    assert resp.status_code == 302
+    assert victim.get("/").status_code == 200
+
+
 def test_reset_password_shows_a_new_one_and_ends_sessions(app, login_as, world):
     target = world.users["school"]
     victim = login(app.test_client(), target)

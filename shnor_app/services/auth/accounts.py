@@ -165,12 +165,8 @@ def save_user(user: User, *, password: str | None = None, by: User | None = None
     if is_new:
         user.created_by_id = getattr(by, "id", None)
         db.session.add(user)
-    else:
-        state = db.inspect(user)
-        changed = {a.key for a in state.attrs if a.history.has_changes()}
-        if changed & {"role", "organization_id", "municipality_id", "region_id", "active",
-                      "password_hash"}:
-            user.end_sessions()
+    # A changed role, scope or password ends the user's sessions when it is flushed
+    # (models/users.py), however many queries ran in between.
     db.session.commit()
     return user
 

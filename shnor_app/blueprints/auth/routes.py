@@ -1,3 +1,4 @@
+import re
 import secrets
 import time
 from urllib.parse import urlsplit
@@ -10,11 +11,20 @@ from . import bp
 from .forms import ChangePasswordForm, LoginForm
 
 
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
+
+
 def _safe_next(target: str | None) -> str:
-    if target:
+    """Where to go after login: a local path of this site, else the start page.
+
+    Refused: another host (``//host``, ``/\\host``, which browsers read as ``//host``, or any
+    scheme), control characters and spaces (a CR/LF would split the ``Location`` header),
+    backslashes, and anything longer than a URL this application makes.
+    """
+    if target and len(target) <= 2000 and target.startswith("/") \
+            and not _UNSAFE_IN_NEXT.search(target) and not target.startswith("//"):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for("home.index")
 

@@ -43,6 +43,7 @@ def login():
             form.password.errors = [refused.message]
             status = 429 if refused.locked else 401
         else:
+            accounts.complete_login(user)
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a new session at login: nothing from before survives
             login_user(user)

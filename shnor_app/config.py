@@ -56,7 +56,8 @@ class Config:
     # Slightly above the file limit so that the form around the file still fits.
     MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB + 1) * 1024 * 1024
 
-    # Sessions (see SECURITY.md): idle and absolute timeouts, strong protection, no remember-me.
+    # Sessions (security.py): idle and absolute timeouts, bound to the browser's User-Agent and
+    # address, no remember-me.
     HTTPS = _bool("SHNOR_HTTPS")
     SESSION_COOKIE_NAME = "shnor_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -69,6 +70,8 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    # Off where clients' addresses change during a session (several proxies, mobile networks).
+    SESSION_BIND_ADDRESS = _bool("SHNOR_SESSION_BIND_ADDRESS", True)
 
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "60"))

@@ -1,11 +1,11 @@
 import re
-import secrets
 import time
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ... import security
 from ...services.auth import accounts
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
@@ -45,11 +45,7 @@ def login():
         else:
             accounts.complete_login(user)
             next_url = _safe_next(request.args.get("next"))
-            session.clear()  # a new session at login: nothing from before survives
-            login_user(user)
-            session.permanent = True
-            session["started"] = session["seen"] = time.time()
-            session["sid"] = secrets.token_hex(16)
+            security.begin_session(user)
             if user.must_change_password:
                 flash("Задайте новый пароль, чтобы продолжить.", "info")
                 return redirect(url_for("auth.change_password"))

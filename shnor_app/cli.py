@@ -51,6 +51,23 @@ def users_create(login, role, org_id, municipality_id, region_id, full_name, ema
         click.echo(f"Пароль (показан один раз, сменить при первом входе): {password}")
 
 
+@users_cli.command("reset-2fa")
+@click.option("--login", required=True, help="Логин пользователя.")
+def users_reset_two_factor(login):
+    """Сбросить второй фактор (потерян телефон): сеансы пользователя завершаются, при следующем
+    входе он подключит второй фактор заново (администраторы и региональные — обязательно)."""
+    from sqlalchemy import func
+
+    from .models import User
+    from .services.auth import second_factor
+
+    user = db.session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Пользователя с логином «{login}» нет.")
+    second_factor.reset(user, by=None)
+    click.echo(f"Второй фактор пользователя {user.login} сброшен; его сеансы завершены.")
+
+
 @users_cli.command("list")
 def users_list():
     """Список пользователей."""

@@ -111,6 +111,38 @@ def begin_session(user) -> None:
     session["client"] = client_fingerprint()
 
 
+PENDING_LOGIN_SECONDS = 600
+
+
+def begin_pending_login(user, next_url: str) -> None:
+    """Half logged in: the password was right, the second factor is still to come.
+
+    The session holds only whom a code is expected from, for this browser, for a few minutes;
+    the user is not logged in, so every page but the code step (and the set-up of a required
+    second factor) refuses the session as anonymous.
+    """
+    session.clear()
+    session["pending"] = {"uid": user.id, "v": user.session_version, "at": time.time(),
+                          "client": client_fingerprint(), "next": next_url}
+
+
+def pending_login():
+    """(user, next_url) of a half-finished login of this browser, or (None, None)."""
+    from .models import User
+
+    pending = session.get("pending")
+    if not isinstance(pending, dict):
+        return None, None
+    user = None
+    if time.time() - pending.get("at", 0) <= PENDING_LOGIN_SECONDS \
+            and pending.get("client") == client_fingerprint():
+        user = db.session.get(User, int(pending.get("uid") or 0))
+    if user is None or not user.active or user.session_version != pending.get("v"):
+        session.pop("pending", None)
+        return None, None
+    return user, pending.get("next")
+
+
 def _end_session() -> None:
     session.clear()
     logout_user()  # after clear(): it asks for a remember-me cookie, if any, to be deleted
@@ -140,11 +172,25 @@ def _check_session_age():
         _end_session()
         return _unauthorized()
     session["seen"] = now
-    if current_user.must_change_password and request.endpoint not in (
-        "auth.change_password", "auth.logout", "static",
-    ):
-        return redirect(url_for("auth.change_password"))
+    from .services.auth import second_factor
+
+    # First the second factor a role requires, then a temporary password: nothing else before.
+    if second_factor.needs_enrolment(current_user):
+        return _only("auth.two_factor_setup")
+    if current_user.must_change_password:
+        return _only("auth.change_password")
     return None
+
+
+def _only(endpoint: str):
+    """Send every request but ``endpoint`` (and logout, static files) to ``endpoint``."""
+    if request.endpoint in (endpoint, "auth.logout", "static"):
+        return None
+    if request.htmx:
+        resp = make_response("", 204)
+        resp.headers["HX-Redirect"] = url_for(endpoint)
+        return resp
+    return redirect(url_for(endpoint))
 
 
 def _security_headers(resp):

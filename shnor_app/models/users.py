@@ -60,6 +60,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The second factor (services/auth/second_factor.py): the TOTP secret, encrypted; when it
+    # was set up; the time step of the last code accepted (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     organization: Mapped[Organization | None] = relationship(
         lazy="joined", foreign_keys=[organization_id])
@@ -67,9 +73,10 @@ class User(UserMixin, TimestampMixin, db.Model):
         lazy="joined", foreign_keys=[municipality_id])
     region: Mapped[Region | None] = relationship(lazy="joined", foreign_keys=[region_id])
 
-    # password_hash is never written to the audit log (see services/audit.py).
+    # Neither password_hash nor the TOTP secret is ever written to the audit log.
     __audit__ = True
-    __audit_exclude__ = {"password_hash", "session_version", "last_login_at"}
+    __audit_exclude__ = {"password_hash", "session_version", "last_login_at", "totp_secret",
+                         "totp_last_step"}
 
     def __str__(self) -> str:
         return self.full_name
@@ -127,7 +134,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 # A flushed change of any of these ends every open session of the user.
 SESSION_BOUND_FIELDS = ("role", "organization_id", "municipality_id", "region_id", "active",
-                        "password_hash")
+                        "password_hash", "totp_secret")
 
 
 @event.listens_for(User, "before_update")
@@ -137,6 +144,17 @@ def _end_sessions_when_access_changes(_mapper, _connection, user: User) -> None:
         return  # ended explicitly in this flush already
     if any(state.attrs[key].history.has_changes() for key in SESSION_BOUND_FIELDS):
         user.end_sessions()
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code of the second factor, stored hashed like a password."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class LoginAttempt(db.Model):

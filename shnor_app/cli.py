@@ -30,7 +30,7 @@ def users_create(login, role, org_id, municipality_id, region_id, full_name, ema
                  password_stdin):
     """Создать пользователя. Без --password-stdin пароль создаётся и печатается один раз."""
     from .models import Role, User
-    from .services.auth import accounts
+    from .services.auth import accounts, second_factor
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -47,6 +47,8 @@ def users_create(login, role, org_id, municipality_id, region_id, full_name, ema
         db.session.rollback()
         raise click.ClickException(str(err)) from None
     click.echo(f"Создан пользователь {user.login} (id {user.id}, роль {user.role.label}).")
+    if second_factor.second_factor_required(user):
+        click.echo("При первом входе он подключит второй фактор (приложение-аутентификатор).")
     if generated:
         click.echo(f"Пароль (показан один раз, сменить при первом входе): {password}")
 
@@ -96,6 +98,8 @@ def demo_load(if_empty):
     click.echo("Учётные записи (пароли показаны один раз):")
     for role_label, login, password in accounts:
         click.echo(f"  {role_label:<32} логин: {login:<12} пароль: {password}")
+    click.echo("Администратор и региональный специалист при первом входе подключат второй фактор "
+               "(приложение-аутентификатор на телефоне).")
 
 
 def register_cli(app) -> None:

@@ -64,6 +64,15 @@ def _logged_in(user, next_url: str):
     return redirect(next_url)
 
 
+def _pending_login(ready):
+    """(user, next URL) of this browser's half-finished login when ``ready(user)``, else
+    (None, None) — and the caller answers with :func:`_start_again`."""
+    user, next_url = security.pending_login()
+    if user is None or not ready(user):
+        return None, None
+    return user, next_url or url_for("home.index")
+
+
 def _start_again():
     flash("Время на ввод кода вышло или вход начат в другом окне. Войдите снова.", "info")
     return redirect(url_for("auth.login"))
@@ -72,8 +81,8 @@ def _start_again():
 @bp.route("/login/code", methods=["GET", "POST"])
 def login_code():
     """The second step of a login with a second factor: a code from the app or a recovery code."""
-    user, next_url = security.pending_login()
-    if user is None or not second_factor.has_second_factor(user):
+    user, next_url = _pending_login(second_factor.has_second_factor)
+    if user is None:
         return _start_again()
     form = CodeForm()
     status = 200
@@ -85,7 +94,7 @@ def login_code():
             form.code.errors = [refused.message]
             status = 429 if refused.locked else 401
         else:
-            response = _logged_in(user, next_url or url_for("home.index"))
+            response = _logged_in(user, next_url)
             if kind == "recovery":  # (after the new session: it starts empty)
                 left = second_factor.recovery_codes_left(user)
                 flash(f"Вы вошли по резервному коду; он больше не действует. Осталось кодов: "
@@ -127,15 +136,15 @@ def _enrol(user, form: SetupForm, secret: str):
 @bp.route("/login/setup", methods=["GET", "POST"])
 def login_setup():
     """A role that requires the second factor sets it up at its first login, before anything."""
-    user, next_url = security.pending_login()
-    if user is None or not second_factor.needs_enrolment(user):
+    user, next_url = _pending_login(second_factor.needs_enrolment)
+    if user is None:
         return _start_again()
     form = SetupForm()
     secret = _candidate_secret()
     if form.validate_on_submit():
         codes = _enrol(user, form, secret)
         if codes is not None:
-            response = _logged_in(user, next_url or url_for("home.index"))
+            response = _logged_in(user, next_url)
             return render_template("auth/recovery_codes.html", codes=codes,
                                    next_url=response.location), 200
     status = 422 if request.method == "POST" else 200

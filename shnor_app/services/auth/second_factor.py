@@ -46,6 +46,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
 from ...models import AuditAction, RecoveryCode, Role, User, utcnow
+from .. import audit
 from ..audit import log_event
 from ..errors import ServiceError, transactional
 from . import accounts
@@ -55,6 +56,9 @@ STEP_SECONDS = 30
 RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 _RECOVERY_LENGTH = 10
+
+
+audit.TABLE_FIELD_LABELS.setdefault("users", {})["totp_enabled_at"] = "Второй фактор подключён"
 
 
 class SecondFactorError(ServiceError):
@@ -251,9 +255,12 @@ def enrol(user: User, secret: str, code: str) -> list[str]:
     return codes
 
 
+_NOT_MATCHING = "Пароль указан неверно."
+
+
 def _check_own_password(user: User, password: str) -> None:
     if not user.check_password(password or ""):
-        raise SecondFactorError(fields={"password": "Пароль указан неверно."})
+        raise SecondFactorError(fields={"password": _NOT_MATCHING})
 
 
 @transactional

@@ -58,7 +58,7 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 _RECOVERY_LENGTH = 10
 
 
-audit.TABLE_FIELD_LABELS.setdefault("users", {})["totp_enabled_at"] = "Второй фактор подключён"
+audit.FIELD_LABELS["totp_enabled_at"] = "Второй фактор подключён"
 
 
 class SecondFactorError(ServiceError):

@@ -6,7 +6,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean audit bench bench-quick
+.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean audit bench bench-quick lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,5 +70,14 @@ bench: $(BENCH_STAMP)
 bench-quick: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --scale quick --duration 2 $(BENCH_ARGS)
 
+# requirements.lock: what production installs (README), every package pinned with its hashes,
+# the test extras left out. Remake it after a change of pyproject.toml's dependencies.
+TOOLS := .venv-tools
+
+lock:
+	@[ -x $(TOOLS)/bin/pip-compile ] || ($(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet pip-tools)
+	$(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --build-deps-for=wheel \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache

@@ -1,8 +1,9 @@
 """The load driver: virtual users with their own sessions, each repeating one action.
 
 Every virtual user is an ``httpx.AsyncClient`` with its own cookie jar, logged in through the
-real login form (GET the form, POST login, password and its CSRF token, follow the redirect to
-the start page and read the CSRF token htmx sends from ``<body hx-headers>``). A *phase* runs N
+real login form (GET the form, POST login, password and its CSRF token, and for admin and region
+the code of their second factor; follow the redirect to the start page and read the CSRF token
+htmx sends from ``<body hx-headers>``). Virtual users of one account share its session. A *phase* runs N
 virtual users of a role that all repeat one scenario's requests as fast as answers come back
 for a fixed time, after one untimed warm-up request each; it records every answer's time and
 whether it was the expected one. Between two actions a user *thinks* — pauses a random time
@@ -49,6 +50,10 @@ async def log_in(base_url: str, login: str, password: str) -> VirtualUser:
     token = _VALUE.search(tag.group(0)).group(1)
     resp = await client.post("/login", data={"login": login, "password": password,
                                              "csrf_token": token})
+    if resp.status_code == 302 and resp.headers["location"].endswith("/login/code"):
+        step = await client.get("/login/code")  # admin and region: the second factor
+        token = _VALUE.search(_HIDDEN_CSRF.search(step.text).group(0)).group(1)
+        resp = await client.post("/login/code", data={"code": totp_code(), "csrf_token": token})
     if resp.status_code != 302:
         raise LoginFailed(f"{login}: вход не удался ({resp.status_code})")
     home = await client.get(resp.headers["location"])
@@ -56,6 +61,25 @@ async def log_in(base_url: str, login: str, password: str) -> VirtualUser:
     if home.status_code != 200 or not found:
         raise LoginFailed(f"{login}: после входа нет стартовой страницы ({home.status_code})")
     return VirtualUser(login, client, found.group(1))
+
+
+def totp_code() -> str:
+    """The current code of the bench users' second factor (bench/gen/base.py)."""
+    import pyotp
+
+    from shnor_app.services.auth import second_factor
+
+    from .gen import BENCH_TOTP_SECRET
+
+    return pyotp.TOTP(BENCH_TOTP_SECRET).at(second_factor.now())
+
+
+def same_session(vu: VirtualUser) -> VirtualUser:
+    """Another virtual user in ``vu``'s session (its cookie copied): a code of the second factor
+    is accepted once, so a login is not repeated for every virtual user of one account."""
+    client = httpx.AsyncClient(base_url=vu.client.base_url, timeout=120, follow_redirects=False,
+                               headers={"User-Agent": "shnor-bench/1"}, cookies=vu.client.cookies)
+    return VirtualUser(vu.login, client, vu.csrf)
 
 
 async def send(vu: VirtualUser, req) -> tuple[float, bool, int]:

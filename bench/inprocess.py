@@ -25,16 +25,36 @@ def first_user_plan(app, scenario):
     return login, plan
 
 
+# (app, login) → session cookie: an account logs in once (a second-factor code works once).
+_SESSIONS: dict[tuple[int, str], str] = {}
+
+
 class InProcessUser:
     def __init__(self, app, login: str):
         self.client = app.test_client()
-        form = self.client.get("/login").get_data(as_text=True)
-        token = _VALUE.search(_HIDDEN_CSRF.search(form).group(0)).group(1)
+        cookie = _SESSIONS.get((id(app), login))
+        if cookie is not None:
+            self.client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        else:
+            self._log_in(login)
+            _SESSIONS[(id(app), login)] = self.client.get_cookie(
+                app.config["SESSION_COOKIE_NAME"]).value
+        self.csrf = _HX_CSRF.search(self.client.get("/").get_data(as_text=True)).group(1)
+
+    def _log_in(self, login: str) -> None:
+        from .driver import totp_code
+
         resp = self.client.post("/login", data={"login": login, "password": BENCH_PASSWORD,
-                                                "csrf_token": token})
+                                                "csrf_token": self._token("/login")})
+        if resp.status_code == 302 and resp.headers["Location"].endswith("/login/code"):
+            resp = self.client.post("/login/code", data={"code": totp_code(),
+                                                         "csrf_token": self._token("/login/code")})
         if resp.status_code != 302:
             raise RuntimeError(f"{login}: вход не удался ({resp.status_code})")
-        self.csrf = _HX_CSRF.search(self.client.get("/").get_data(as_text=True)).group(1)
+
+    def _token(self, url: str) -> str:
+        form = self.client.get(url).get_data(as_text=True)
+        return _VALUE.search(_HIDDEN_CSRF.search(form).group(0)).group(1)
 
     def send(self, req):
         headers = {"HX-Request": "true"} if req.htmx else {}

@@ -180,11 +180,17 @@ async def measure(target: Target, base: str, plans: dict, levels: list[int], dur
     sessions: dict[str, driver.VirtualUser] = {}
     sem = asyncio.Semaphore(8)
 
+    by_login: dict[str, driver.VirtualUser] = {}
+
     async def session(key: str, login: str) -> driver.VirtualUser:
         if key not in sessions:
             async with sem:
                 if key not in sessions:
-                    sessions[key] = await driver.log_in(base, login, BENCH_PASSWORD)
+                    if login in by_login:
+                        sessions[key] = driver.same_session(by_login[login])
+                    else:
+                        sessions[key] = by_login[login] = await driver.log_in(
+                            base, login, BENCH_PASSWORD)
         return sessions[key]
 
     async def users_for(sc_key: str, n: int):

@@ -58,7 +58,8 @@ class Config:
     # An import file waits this long between its preview and its confirmation (services/uploads).
     STAGED_UPLOAD_HOURS = int(os.environ.get("STAGED_UPLOAD_HOURS", "6"))
 
-    # Sessions (see SECURITY.md): idle and absolute timeouts, strong protection, no remember-me.
+    # Sessions (security.py): idle and absolute timeouts, bound to the browser's User-Agent and
+    # address, no remember-me.
     HTTPS = _bool("SHNOR_HTTPS")
     SESSION_COOKIE_NAME = "shnor_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -71,6 +72,8 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    # Off where clients' addresses change during a session (several proxies, mobile networks).
+    SESSION_BIND_ADDRESS = _bool("SHNOR_SESSION_BIND_ADDRESS", True)
 
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "60"))

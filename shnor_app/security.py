@@ -1,21 +1,33 @@
-"""Sessions, headers, error pages and database connection settings (see SECURITY.md).
+"""Sessions, headers, error pages and database connection settings.
 
 - Flask-Login ids carry ``User.session_version``; bumping it (logout, password or role change,
   deactivation) ends every session that user had, including copied cookies.
 - Sessions end after ``SESSION_IDLE_MINUTES`` of inactivity and ``SESSION_ABSOLUTE_HOURS``
   after login.
+- A session is bound to the browser that logged in: :func:`begin_session` stores a digest of
+  the client's User-Agent and address (``SESSION_BIND_ADDRESS``; the address is the socket's,
+  or the one the trusted proxy reports under ``SHNOR_TRUST_PROXY``). A request whose digest
+  differs — a cookie replayed from another browser or address — ends the session: it is
+  emptied, the event is audited, and the user logs in again. Flask-Login's own protection is
+  off: with a permanent session (needed for the cookie to expire with the absolute timeout) its
+  "strong" mode only marks the session non-fresh, and its identifier trusts any
+  ``X-Forwarded-For`` a client sends. A session that did not start at this application's login
+  form (a remember-me cookie: the application never issues one) has no digest and is ended the
+  same way.
 - htmx requests whose session has expired get ``HX-Redirect`` to the login page instead of a
   login form swapped into a table cell.
 - Every response carries the security headers, including fragments, errors and downloads.
 """
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 
 from flask import (
-    flash, g, jsonify, make_response, redirect, render_template, request, session, url_for,
+    flash, jsonify, make_response, redirect, render_template, request, session, url_for,
 )
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
@@ -69,14 +81,71 @@ def _load_user(user_id: str):
     return user
 
 
-def _unauthorized():
+def _unauthorized(message: str = "Войдите в систему, чтобы продолжить."):
     login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
     if request.htmx:
         resp = make_response("", 401)
         resp.headers["HX-Redirect"] = url_for("auth.login")
         return resp
-    flash("Войдите в систему, чтобы продолжить.", "info")
+    flash(message, "info")
     return redirect(login_url)
+
+
+def client_fingerprint() -> str:
+    """A digest of what identifies the browser: its User-Agent and (by default) its address."""
+    from flask import current_app
+
+    address = request.remote_addr or "" if current_app.config.get("SESSION_BIND_ADDRESS", True) \
+        else ""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha256(f"{address}|{agent}".encode("utf-8", "replace")).hexdigest()[:32]
+
+
+def begin_session(user) -> None:
+    """A new session for ``user``, bound to this browser: nothing from before survives."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session["started"] = session["seen"] = time.time()
+    session["sid"] = secrets.token_hex(16)
+    session["client"] = client_fingerprint()
+
+
+PENDING_LOGIN_SECONDS = 600
+
+
+def begin_pending_login(user, next_url: str) -> None:
+    """Half logged in: the password was right, the second factor is still to come.
+
+    The session holds only whom a code is expected from, for this browser, for a few minutes;
+    the user is not logged in, so every page but the code step (and the set-up of a required
+    second factor) refuses the session as anonymous.
+    """
+    session.clear()
+    session["pending"] = {"uid": user.id, "v": user.session_version, "at": time.time(),
+                          "client": client_fingerprint(), "next": next_url}
+
+
+def pending_login():
+    """(user, next_url) of a half-finished login of this browser, or (None, None)."""
+    from .models import User
+
+    pending = session.get("pending")
+    if not isinstance(pending, dict):
+        return None, None
+    user = None
+    if time.time() - pending.get("at", 0) <= PENDING_LOGIN_SECONDS \
+            and pending.get("client") == client_fingerprint():
+        user = db.session.get(User, int(pending.get("uid") or 0))
+    if user is None or not user.active or user.session_version != pending.get("v"):
+        session.pop("pending", None)
+        return None, None
+    return user, pending.get("next")
+
+
+def _end_session() -> None:
+    session.clear()
+    logout_user()  # after clear(): it asks for a remember-me cookie, if any, to be deleted
 
 
 def _check_session_age():
@@ -84,21 +153,44 @@ def _check_session_age():
         return None
     from flask import current_app
 
+    if session.get("client") != client_fingerprint():
+        from .models import AuditAction
+        from .services.audit import log_event
+
+        user = current_user._get_current_object()
+        _end_session()
+        log_event(AuditAction.SESSION_ENDED, user=user,
+                  message="сеанс продолжен из другого браузера или с другого адреса")
+        return _unauthorized("Сеанс завершён: он был открыт в другом браузере или с другого "
+                             "адреса. Войдите снова.")
     now = time.time()
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     last_seen = session.get("seen", now)
     started = session.get("started", now)
     if now - last_seen > idle or now - started > absolute:
-        logout_user()
-        session.clear()
+        _end_session()
         return _unauthorized()
     session["seen"] = now
-    if current_user.must_change_password and request.endpoint not in (
-        "auth.change_password", "auth.logout", "static",
-    ):
-        return redirect(url_for("auth.change_password"))
+    from .services.auth import second_factor
+
+    # First the second factor a role requires, then a temporary password: nothing else before.
+    if second_factor.needs_enrolment(current_user):
+        return _only("auth.two_factor_setup")
+    if current_user.must_change_password:
+        return _only("auth.change_password")
     return None
+
+
+def _only(endpoint: str):
+    """Send every request but ``endpoint`` (and logout, static files) to ``endpoint``."""
+    if request.endpoint in (endpoint, "auth.logout", "static"):
+        return None
+    if request.htmx:
+        resp = make_response("", 204)
+        resp.headers["HX-Redirect"] = url_for(endpoint)
+        return resp
+    return redirect(url_for(endpoint))
 
 
 def _security_headers(resp):
@@ -145,7 +237,7 @@ def _log_refusal(status: int) -> None:
 
 def init_app(app) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = None  # bound by _check_session_age (see above)
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
 

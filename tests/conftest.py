@@ -11,8 +11,10 @@ import contextvars
 import itertools
 import os
 import re
+import time
 from dataclasses import dataclass
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
@@ -24,11 +26,41 @@ from tests import snapshots
 from tests.snapshots import snapshotted
 from shnor_app.models import (
     Municipality, OrgKind, Organization, Region, Role, SchoolStatus, SchoolStatusRecord,
-    StaffMember, User,
+    StaffMember, User, utcnow,
 )
+from shnor_app.services.auth import second_factor
 
 PASSWORD = "correct-horse-battery"
+# The TOTP secret of every user a factory gives a second factor (admin and region by default).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+class CodeClock:
+    """The clock of the second factor in tests: real time, moved one 30-second step on for
+    every code a test asks for. A TOTP code is accepted only once, so without it a test could
+    log the same user in only once or twice in half a minute; with it, as often as it likes.
+    """
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def next_code(self, secret: str = TOTP_SECRET) -> str:
+        self.offset += second_factor.STEP_SECONDS
+        return pyotp.TOTP(secret).at(self())
+
+
+CODE_CLOCK = CodeClock()
+
+
+@pytest.fixture(autouse=True)
+def code_clock(monkeypatch):
+    CODE_CLOCK.offset = 0.0
+    monkeypatch.setattr(second_factor, "now", CODE_CLOCK)
+    return CODE_CLOCK
 
 
 class IsolatedClient(FlaskClient):
@@ -178,11 +210,17 @@ def make_school_roadmap(org, items=("Педагогический совет п�
     return rm, made
 
 
-def make_user(role: Role | str, *, login=None, password=PASSWORD, **scope) -> User:
+def make_user(role: Role | str, *, login=None, password=PASSWORD, totp: bool | None = None,
+              **scope) -> User:
+    """A user; ``totp`` gives it the second factor with ``TOTP_SECRET`` — by default where the
+    role requires one (admin, region), as after their first login."""
     role = Role[role.upper()] if isinstance(role, str) else role
     u = User(login=login or f"{role.name.lower()}{next(_seq)}", full_name=f"Пользователь {role.label}",
              role=role, **scope)
     u.set_password(password)
+    if totp if totp is not None else second_factor.second_factor_required(u):
+        u.totp_secret = second_factor.encrypt_secret(TOTP_SECRET)
+        u.totp_enabled_at = utcnow()
     db.session.add(u)
     db.session.commit()
     return u
@@ -248,13 +286,24 @@ def csrf_token(client, url="/login") -> str:
 
 
 def login(client, user_or_login, password=PASSWORD):
+    """Log in through the form; a user with a second factor gets its code step too."""
     login_name = getattr(user_or_login, "login", user_or_login)
     token = csrf_token(client, "/login")
     resp = client.post("/login", data={"login": login_name, "password": password,
                                        "csrf_token": token})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    if resp.headers["Location"].endswith("/login/code"):
+        resp = enter_code(client)
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
     client.csrf = csrf_token(client, "/")
     return client
+
+
+def enter_code(client, code=None):
+    """The code step of a login (the next TOTP code of ``TOTP_SECRET`` unless ``code``)."""
+    token = csrf_token(client, "/login/code")
+    return client.post("/login/code", data={"code": code or CODE_CLOCK.next_code(),
+                                            "csrf_token": token})
 
 
 def post(client, url, data=None, *, htmx=False, **kw):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from .base import BENCH_PASSWORD, SCALES, Context, Scale, Timer  # noqa: F401
+from .base import BENCH_PASSWORD, BENCH_TOTP_SECRET, SCALES, Context, Scale, Timer  # noqa: F401
 
 # Order matters: later areas read the ids earlier ones leave in ``ctx.ids``.
 AREAS = ["registry", "users", "roadmaps", "partnerships", "courses", "visits", "interviews",

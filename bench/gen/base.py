@@ -25,6 +25,9 @@ from shnor_app.text import normalize_name
 # it as it checks any other.
 BENCH_PASSWORD = "bench-password-2026"
 BENCH_HASH_METHOD = "scrypt:1024:8:1"
+# The TOTP secret of the users whose role requires a second factor (admin, region): the
+# driver computes their codes from it (bench/driver.py, bench/inprocess.py).
+BENCH_TOTP_SECRET = "KRUGS4ZANBSW22DFNZRWQZLDNNZW4ZLT"
 
 
 @dataclass(frozen=True)

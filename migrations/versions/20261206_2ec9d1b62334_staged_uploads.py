@@ -1,7 +1,7 @@
 """staged uploads: an import file waits on the server between its preview and confirmation
 
 Revision ID: 2ec9d1b62334
-Revises: c7d1e9f2a350
+Revises: 6b9c5dc4baba
 Create Date: 2026-12-06 03:46:31.395272
 
 The preview → confirm round trip posted the whole file back as base64 (an import over ~15 MB
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2ec9d1b62334'
-down_revision = 'c7d1e9f2a350'
+down_revision = '6b9c5dc4baba'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ from .registry import (  # noqa: F401
     Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region,
     SchoolStatus, SchoolStatusRecord, StaffMember,
 )
-from .users import LoginAttempt, Role, User  # noqa: F401
+from .users import LoginAttempt, RecoveryCode, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
 )

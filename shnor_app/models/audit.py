@@ -19,6 +19,8 @@ class AuditAction(LabelledEnum):
     LOGOUT = "Выход"
     ACCESS_DENIED = "Отказ в доступе"
     DOWNLOAD = "Скачивание"
+    SESSION_ENDED = "Сеанс завершён"
+    SECOND_FACTOR = "Второй фактор"
 
 
 class AuditEntry(db.Model):

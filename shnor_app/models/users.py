@@ -1,11 +1,20 @@
-"""Accounts, roles and login attempts."""
+"""Accounts, roles and login attempts.
+
+Sessions end when access changes. A Flask-Login id carries ``User.session_version``; every
+session whose version is older than the user's is refused. The version is bumped by a mapper
+hook (:func:`_end_sessions_when_access_changes`) whenever a flush writes a change of any of
+:data:`SESSION_BOUND_FIELDS` — role, scope, password, deactivation, second factor. The hook runs
+inside the flush, where the change is still visible: a service that compared the attribute
+history itself would miss a change that an earlier query had already autoflushed (the history
+is empty after a flush), and sessions would survive a role change.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,6 +60,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The second factor (services/auth/second_factor.py): the TOTP secret, encrypted; when it
+    # was set up; the time step of the last code accepted (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     organization: Mapped[Organization | None] = relationship(
         lazy="joined", foreign_keys=[organization_id])
@@ -58,9 +73,10 @@ class User(UserMixin, TimestampMixin, db.Model):
         lazy="joined", foreign_keys=[municipality_id])
     region: Mapped[Region | None] = relationship(lazy="joined", foreign_keys=[region_id])
 
-    # password_hash is never written to the audit log (see services/audit.py).
+    # Neither password_hash nor the TOTP secret is ever written to the audit log.
     __audit__ = True
-    __audit_exclude__ = {"password_hash", "session_version", "last_login_at"}
+    __audit_exclude__ = {"password_hash", "session_version", "last_login_at", "totp_secret",
+                         "totp_last_step"}
 
     def __str__(self) -> str:
         return self.full_name
@@ -114,6 +130,31 @@ class User(UserMixin, TimestampMixin, db.Model):
         if self.region is not None:
             return self.region.name
         return "не задана"
+
+
+# A flushed change of any of these ends every open session of the user.
+SESSION_BOUND_FIELDS = ("role", "organization_id", "municipality_id", "region_id", "active",
+                        "password_hash", "totp_secret")
+
+
+@event.listens_for(User, "before_update")
+def _end_sessions_when_access_changes(_mapper, _connection, user: User) -> None:
+    state = inspect(user)
+    if state.attrs.session_version.history.has_changes():
+        return  # ended explicitly in this flush already
+    if any(state.attrs[key].history.has_changes() for key in SESSION_BOUND_FIELDS):
+        user.end_sessions()
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code of the second factor, stored hashed like a password."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class LoginAttempt(db.Model):

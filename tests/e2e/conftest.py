@@ -1,7 +1,8 @@
 """End-to-end fixtures: a real server on a free loopback port and Debian's Chromium.
 
 ``live_server`` serves the session's app (same database as the test) from a werkzeug server in
-a thread; ``browser_page(role)`` returns a Playwright page logged in as that user of ``world``.
+a thread; ``browser_page(role)`` returns a Playwright page logged in as that user of ``world``
+(with the code step for admin and region, from the test's code clock: same process).
 When /usr/bin/chromium is missing the tests are skipped with a loud message — ``make test``
 installs it, so CI runs them.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import CODE_CLOCK, PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -67,6 +68,10 @@ def browser_page(_browser, live_server, world, request):
         page.fill("#password", PASSWORD)
         page.get_by_role("button", name="Войти").click()
         page.wait_for_url(f"{live_server}/**")
+        if "/login/code" in page.url:  # admin and region have a second factor
+            page.fill("#code", CODE_CLOCK.next_code())
+            page.get_by_role("button", name="Войти").click()
+            page.wait_for_url(lambda url: "/login" not in url)
         assert "/login" not in page.url, "login failed"
         return page
 

@@ -1,6 +1,8 @@
 """Login, logout, lockout, sessions that end when they should, password change."""
 import time
 
+import pytest
+
 from shnor_app.extensions import db
 from shnor_app.models import AuditAction, AuditEntry, LoginAttempt
 from sqlalchemy import func, select
@@ -127,6 +129,30 @@ def test_next_parameter_cannot_redirect_to_another_site(client, world):
     resp = client.post("/login?next=//evil.example/x", data={
         "login": "methodist", "password": PASSWORD, "csrf_token": token})
     assert resp.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", [
+    "/%0d%0aSet-Cookie:x=1", "/%0aLocation:%20http://evil.example", "//evil.example/x",
+    "/\\evil.example", "\\\\evil.example", "http://evil.example/", "https:evil.example",
+    "/%09/evil.example", "javascript:alert(1)", "/%00", " //evil.example",
+])
+def test_next_parameter_keeps_to_local_paths_without_control_characters(client, world, target):
+    assert client.get(f"/login?next={target}").status_code == 200
+    token = csrf_token(client, "/login")
+    resp = client.post(f"/login?next={target}", data={
+        "login": "methodist", "password": PASSWORD, "csrf_token": token})
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == "/"
+    assert "x=1" not in str(resp.headers)
+
+
+def test_next_parameter_leads_back_to_the_page_asked_for(client, world):
+    resp = client.get("/registry/organizations?q=%D1%88%D0%BA")
+    assert resp.status_code == 302
+    token = csrf_token(client, "/login")
+    resp = client.post(resp.headers["Location"], data={
+        "login": "methodist", "password": PASSWORD, "csrf_token": token})
+    assert resp.headers["Location"] == "/registry/organizations?q=%D1%88%D0%BA"
 
 
 def test_change_password_ends_other_sessions_and_keeps_this_one(app, world):

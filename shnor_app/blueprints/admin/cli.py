@@ -27,7 +27,7 @@ def users_create(login, role, org_id, municipality_id, region_id, full_name, ema
                  password_stdin):
     """Создать пользователя. Без --password-stdin пароль создаётся и печатается один раз."""
     from ...models import Role, User
-    from ...services.auth import accounts
+    from ...services.auth import accounts, second_factor
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -44,8 +44,27 @@ def users_create(login, role, org_id, municipality_id, region_id, full_name, ema
         db.session.rollback()
         raise click.ClickException(str(err)) from None
     click.echo(f"Создан пользователь {user.login} (id {user.id}, роль {user.role.label}).")
+    if second_factor.second_factor_required(user):
+        click.echo("При первом входе он подключит второй фактор (приложение-аутентификатор).")
     if generated:
         click.echo(f"Пароль (показан один раз, сменить при первом входе): {password}")
+
+
+@users_cli.command("reset-2fa")
+@click.option("--login", required=True, help="Логин пользователя.")
+def users_reset_two_factor(login):
+    """Сбросить второй фактор (потерян телефон): сеансы пользователя завершаются, при следующем
+    входе он подключит второй фактор заново (администраторы и региональные — обязательно)."""
+    from sqlalchemy import func
+
+    from ...models import User
+    from ...services.auth import second_factor
+
+    user = db.session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Пользователя с логином «{login}» нет.")
+    second_factor.reset(user, by=None)
+    click.echo(f"Второй фактор пользователя {user.login} сброшен; его сеансы завершены.")
 
 
 @users_cli.command("list")

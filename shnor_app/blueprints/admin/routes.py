@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import (
     AuditAction, AuditEntry, Municipality, Organization, Region, Role, User,
 )
-from ...services.auth import accounts
+from ...services.auth import accounts, second_factor
 from ...services.audit import field_label
 from ...text import normalize_name
 from ...web import paginate, render_view
@@ -104,7 +104,8 @@ def user_form(user_id: int | None = None):
     elif request.method == "POST":
         status = 422
     return render_view("admin/user_form.html", form=form, user=user, status=status,
-                       title=f"Пользователь {user.login}" if user else "Новый пользователь")
+                       title=f"Пользователь {user.login}" if user else "Новый пользователь",
+                       has_second_factor=bool(user) and second_factor.has_second_factor(user))
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -113,6 +114,15 @@ def user_reset_password(user_id: int):
     password = accounts.reset_password(user)
     return render_template("admin/password_shown.html", user=user, password=password,
                            title="Пароль сброшен")
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+def user_reset_two_factor(user_id: int):
+    user = policy.get_or_404(current_user, User, user_id)
+    second_factor.reset(user, by=current_user._get_current_object())
+    flash(f"Второй фактор пользователя {user.login} сброшен, его сеансы завершены. "
+          "При следующем входе он подключит второй фактор заново.", "success")
+    return redirect(url_for("admin.user_form", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/active")

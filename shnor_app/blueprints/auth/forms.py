@@ -17,3 +17,25 @@ class ChangePasswordForm(FlaskForm):
                                     "несколько слов подряд.")
     repeat = PasswordField("Новый пароль ещё раз", validators=[
         DataRequired("Повторите новый пароль."), EqualTo("new", "Пароли не совпадают.")])
+
+
+class CodeForm(FlaskForm):
+    """The code step of a login: a TOTP code or a recovery code."""
+    code = StringField("Код подтверждения", validators=[
+        DataRequired("Введите код."), Length(max=32, message="Слишком длинный код.")],
+        description="6 цифр из приложения-аутентификатора или один из резервных кодов.",
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
+                   "spellcheck": "false"})
+
+
+class SetupForm(FlaskForm):
+    """Setting up the second factor: the first code the app shows proves it is set up."""
+    code = StringField("Код из приложения", validators=[
+        DataRequired("Введите код из приложения."), Length(max=16, message="Слишком длинный код.")],
+        description="6 цифр, которые приложение показывает для «ШНОР».",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField("Ваш пароль", validators=[DataRequired("Введите пароль.")],
+                             render_kw={"autocomplete": "current-password"})

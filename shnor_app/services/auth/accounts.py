@@ -3,6 +3,15 @@
 Failed logins are counted in the database (per login and per address) so that every worker of
 a multi-process server sees the same counts. An unknown login and a wrong password give the
 same message, and both spend the time of one password check.
+
+Lockout under concurrency. Every attempt — a password, or a second-factor code — is first
+written as a failure and committed (:func:`begin_attempt`), and only then are the failures of
+the window counted, its own included; the secret is checked only when that count is within the
+limit, and a success turns the attempt's row into a success afterwards. Of N attempts sent at
+once the one committed k-th counts at least k failures (every row committed before its count
+began is visible, on PostgreSQL as on SQLite), so no more than ``LOGIN_MAX_FAILURES`` secrets
+are ever checked in a window, however many requests race: counting and checking cannot
+interleave. Refused attempts count too, so a login under attack stays locked while it lasts.
 """
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
@@ -48,17 +57,6 @@ def generate_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(14))
 
 
-def _too_many_failures(login: str, address: str) -> bool:
-    window = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    since = utcnow() - timedelta(seconds=window)
-    base = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.at >= since, LoginAttempt.success.is_(False))
-    by_login = db.session.scalar(base.where(LoginAttempt.login == login))
-    by_address = db.session.scalar(base.where(LoginAttempt.address == address))
-    return (by_login or 0) >= limit or (by_address or 0) >= limit * 4
-
-
 class LoginRefused(Exception):
     def __init__(self, message: str, locked: bool = False):
         super().__init__(message)
@@ -66,14 +64,57 @@ class LoginRefused(Exception):
         self.locked = locked
 
 
+LOCKED_MESSAGE = "Слишком много неудачных попыток входа. Подождите минуту и попробуйте снова."
+
+
+def clean_login(login: str | None) -> str:
+    return (login or "").strip().lower()[:80]
+
+
+def begin_attempt(login: str, address: str) -> int:
+    """Record an attempt for ``login`` as a failure, then count: the attempt's id, or
+    ``LoginRefused(locked=True)`` when the window already holds too many failures."""
+    attempt = LoginAttempt(login=login, address=address, success=False)
+    db.session.add(attempt)
+    db.session.flush()
+    attempt_id = attempt.id
+    old = utcnow() - timedelta(days=30)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < old))
+    db.session.commit()  # visible to every attempt that counts after this one
+    window = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    base = select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.at >= utcnow() - timedelta(seconds=window),
+        LoginAttempt.success.is_(False))
+    by_login = db.session.scalar(base.where(LoginAttempt.login == login)) or 0
+    by_address = db.session.scalar(base.where(LoginAttempt.address == address)) or 0
+    if by_login > limit or by_address > limit * 4:
+        log_event(AuditAction.LOGIN_FAILED,
+                  message=f"логин «{login}»: заблокировано: слишком много попыток")
+        raise LoginRefused(LOCKED_MESSAGE, locked=True)
+    return attempt_id
+
+
+def attempt_failed(login: str, reason: str, user: User | None = None) -> None:
+    """The attempt stays a failure; the audit log says why."""
+    log_event(AuditAction.LOGIN_FAILED, user=user, message=f"логин «{login}»: {reason}")
+
+
+def attempt_succeeded(attempt_id: int) -> None:
+    db.session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id)
+                       .values(success=True).execution_options(synchronize_session=False))
+    db.session.flush()
+
+
 def authenticate(login: str, password: str, address: str) -> User:
-    """Return the user or raise ``LoginRefused`` with the message to show."""
-    login = (login or "").strip().lower()[:80]
+    """The password step: the user, or ``LoginRefused`` with the message to show.
+
+    The login is not complete yet: the caller asks for the second factor when the user has one
+    (``second_factor``), then calls :func:`complete_login`.
+    """
+    login = clean_login(login)
     address = (address or "unknown")[:64]
-    if _too_many_failures(login, address):
-        _record_attempt(login, address, False, "заблокировано: слишком много попыток")
-        raise LoginRefused("Слишком много неудачных попыток входа. Подождите минуту и "
-                           "попробуйте снова.", locked=True)
+    attempt_id = begin_attempt(login, address)
     user = db.session.scalar(select(User).where(func.lower(User.login) == login))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
@@ -81,21 +122,17 @@ def authenticate(login: str, password: str, address: str) -> User:
     else:
         ok = user.check_password(password or "") and user.active
     if not ok:
-        _record_attempt(login, address, False, "неверный логин или пароль")
+        attempt_failed(login, "неверный логин или пароль")
         raise LoginRefused("Неверный логин или пароль.")
-    user.last_login_at = utcnow()
-    _record_attempt(login, address, True, None, user=user)
+    attempt_succeeded(attempt_id)
+    db.session.commit()
     return user
 
 
-def _record_attempt(login: str, address: str, success: bool, reason: str | None,
-                    user: User | None = None) -> None:
-    db.session.add(LoginAttempt(login=login, address=address, success=success))
-    old = utcnow() - timedelta(days=30)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < old))
-    db.session.flush()
-    action = AuditAction.LOGIN if success else AuditAction.LOGIN_FAILED
-    log_event(action, user=user, message=None if success else f"логин «{login}»: {reason}")
+def complete_login(user: User) -> None:
+    """Every step passed: note the time and write the login into the audit log."""
+    user.last_login_at = utcnow()
+    log_event(AuditAction.LOGIN, user=user)
 
 
 def logout(user: User) -> None:
@@ -165,12 +202,8 @@ def save_user(user: User, *, password: str | None = None, by: User | None = None
     if is_new:
         user.created_by_id = getattr(by, "id", None)
         db.session.add(user)
-    else:
-        state = db.inspect(user)
-        changed = {a.key for a in state.attrs if a.history.has_changes()}
-        if changed & {"role", "organization_id", "municipality_id", "region_id", "active",
-                      "password_hash"}:
-            user.end_sessions()
+    # A changed role, scope or password ends the user's sessions when it is flushed
+    # (models/users.py), however many queries ran in between.
     db.session.commit()
     return user
 

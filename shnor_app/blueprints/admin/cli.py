@@ -71,7 +71,8 @@ def users_reset_two_factor(login):
 def users_list():
     """Список пользователей."""
     from ...models import User
+    from ...services.auth import accounts
 
     for u in db.session.scalars(select(User).order_by(User.login)):
         state = "" if u.active else " [отключён]"
-        click.echo(f"{u.id}\t{u.login}\t{u.role.name.lower()}\t{u.full_name}{state}")
+        click.echo(f"{u.id}\t{u.login}\t{accounts.role_key(u)}\t{u.full_name}{state}")

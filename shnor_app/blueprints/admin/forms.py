@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from ...models import Role
+from ...services.auth.accounts import DEFAULT_ROLE, ROLE_CHOICES
 
 
 class UserForm(FlaskForm):
@@ -13,7 +13,8 @@ class UserForm(FlaskForm):
     position = StringField("Должность", validators=[Optional(), Length(max=200)])
     email = StringField("Эл. почта", validators=[Optional(), Email("Неверный адрес почты."),
                                                  Length(max=200)])
-    role = SelectField("Роль", choices=Role.choices())
+    role = SelectField("Роль", choices=ROLE_CHOICES, default=DEFAULT_ROLE,
+                       coerce=lambda v: getattr(v, "name", v))  # the user's role by its name
     organization_id = SelectField("Организация", validators=[Optional()],
                                   description="Для ролей «школа» и «школа-тьютор».")
     municipality_id = SelectField("Муниципалитет", validators=[Optional()],

@@ -8,12 +8,12 @@ from sqlalchemy import or_, select
 from ... import policy
 from ...extensions import db
 from ...models import (
-    AuditAction, AuditEntry, Municipality, Organization, Region, Role, User,
+    AuditAction, AuditEntry, Municipality, Organization, Region, User,
 )
 from ...services.auth import accounts, second_factor
 from ...services.audit import field_label
 from ...text import normalize_name
-from ...web import paginate, render_view
+from ...web import paginate, render_view, submit
 from . import bp
 from .forms import UserForm
 
@@ -36,15 +36,10 @@ def _user_form(user: User | None = None) -> UserForm:
     form.municipality_id.choices = [("", "—")] + [(str(m.id), m.name) for m in munis]
     form.region_id.choices = [("", "—")] + [(str(r.id), r.name) for r in regions]
     if user is not None and request.method == "GET":
-        form.role.data = user.role.name
         form.organization_id.data = str(user.organization_id or "")
         form.municipality_id.data = str(user.municipality_id or "")
         form.region_id.data = str(user.region_id or "")
     return form
-
-
-def _int_or_none(value):
-    return int(value) if value else None
 
 
 @bp.get("/users")
@@ -52,8 +47,7 @@ def users():
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
     stmt = policy.scope_query(current_user, User).order_by(User.active.desc(), User.full_name)
-    if role in Role.__members__:
-        stmt = stmt.where(User.role == Role[role])
+    stmt = accounts.users_with_role(stmt, role)
     page = paginate(stmt if not q else stmt.where(or_(
         User.login.contains(q.lower(), autoescape=True),
         User.full_name.contains(q, autoescape=True))))
@@ -64,7 +58,7 @@ def users():
         page.items, page.total = matched[:page.per_page], len(matched)
     args = {k: v for k, v in {"q": q, "role": role}.items() if v}
     return render_view("admin/users.html", "admin/_users_table.html", title="Пользователи",
-                       page=page, q=q, role=role, roles=Role, args=args)
+                       page=page, q=q, role=role, roles=accounts.ROLE_CHOICES, args=args)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -72,40 +66,24 @@ def users():
 def user_form(user_id: int | None = None):
     user = policy.get_or_404(current_user, User, user_id) if user_id else None
     form = _user_form(user)
-    status = 200
-    if form.validate_on_submit():
-        target = user or User()
-        target.login = form.login.data
-        target.full_name = form.full_name.data.strip()
-        target.position = (form.position.data or "").strip() or None
-        target.email = (form.email.data or "").strip() or None
-        target.role = Role[form.role.data]
-        target.organization_id = _int_or_none(form.organization_id.data)
-        target.municipality_id = _int_or_none(form.municipality_id.data)
-        target.region_id = _int_or_none(form.region_id.data)
-        target.must_change_password = bool(form.must_change_password.data)
-        password = form.password.data or None
-        generated = None
-        if user is None and not password:
-            password = generated = accounts.generate_password()
-        try:
-            accounts.save_user(target, password=password, by=current_user,
-                               is_new=user is None)
-        except accounts.AccountError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            if generated:
-                return render_template("admin/password_shown.html", user=target,
-                                       password=generated, title="Пароль создан")
-            flash(f"Пользователь {target.login} сохранён.", "success")
-            return redirect(url_for("admin.users"))
-    elif request.method == "POST":
-        status = 422
-    return render_view("admin/user_form.html", form=form, user=user, status=status,
-                       title=f"Пользователь {user.login}" if user else "Новый пользователь",
-                       has_second_factor=bool(user) and second_factor.has_second_factor(user))
+    # A new account without a typed password gets one made and shown once.
+    password = form.password.data or (None if user else accounts.generate_password())
+    return submit(
+        form, lambda: accounts.save_user_from(user, form.data, password=password,
+                                              by=current_user._get_current_object()),
+        done=lambda saved: _saved(saved, None if form.password.data or user else password),
+        again=lambda status: render_view(
+            "admin/user_form.html", form=form, user=user, status=status,
+            title=f"Пользователь {user.login}" if user else "Новый пользователь",
+            has_second_factor=bool(user) and second_factor.has_second_factor(user)))
+
+
+def _saved(user: User, generated: str | None):
+    if generated:
+        return render_template("admin/password_shown.html", user=user, password=generated,
+                               title="Пароль создан")
+    flash(f"Пользователь {user.login} сохранён.", "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/reset-password")

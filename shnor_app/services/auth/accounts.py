@@ -25,7 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ...extensions import db
 from ...models import AuditAction, LoginAttempt, Role, User, utcnow
 from ..audit import log_event
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORDS = {
@@ -166,6 +166,45 @@ def validate_scope(role: Role, organization_id, municipality_id, region_id) -> s
     return None
 
 
+# The roles as the user form offers them, the least privileged first (a new account starts as an
+# observer until the admin chooses otherwise).
+ROLE_CHOICES = [(r.name, r.label) for r in reversed(Role)]
+DEFAULT_ROLE = Role.VIEWER.name
+
+
+def role_key(user: User) -> str:
+    """The role as scripts name it (``users create --role methodist``)."""
+    return user.role.name.lower()
+
+
+def users_with_role(stmt, role_name: str):
+    """``stmt`` (a SELECT of users) narrowed to the role named ``role_name`` (ignored when it
+    names no role)."""
+    return stmt.where(User.role == Role[role_name]) if role_name in Role.__members__ else stmt
+
+
+@transactional
+def save_user_from(user: User | None, data: dict, *, password: str | None = None,
+                   by: User | None = None) -> User:
+    """Create (``user`` None) or change a user from the admin's form: ``data`` holds its fields
+    as the form gives them (ids as text, the role by name)."""
+    def _id(value):
+        return int(value) if value else None
+
+    target = user or User()
+    target.login = data["login"]
+    target.full_name = (data.get("full_name") or "").strip()
+    target.position = (data.get("position") or "").strip() or None
+    target.email = (data.get("email") or "").strip() or None
+    target.role = Role[data["role"]]
+    target.organization_id = _id(data.get("organization_id"))
+    target.municipality_id = _id(data.get("municipality_id"))
+    target.region_id = _id(data.get("region_id"))
+    target.must_change_password = bool(data.get("must_change_password"))
+    return save_user(target, password=password, by=by, is_new=user is None)
+
+
+@transactional
 def save_user(user: User, *, password: str | None = None, by: User | None = None,
               is_new: bool = False) -> User:
     """Validate and store a user created or edited by an administrator."""
@@ -217,6 +256,7 @@ def reset_password(user: User) -> str:
     return password
 
 
+@transactional
 def set_active(user: User, active: bool, *, by: User) -> None:
     if user.id == by.id and not active:
         raise AccountError("Нельзя отключить собственную учётную запись.")

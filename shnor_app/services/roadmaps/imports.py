@@ -3,15 +3,23 @@
 No database and no Flask here: the input is a ``.docx`` file or text pasted from Word/Excel
 (heading lines, then tab-separated table rows), the output is a plain :class:`ParsedRoadmap`.
 
+Bounds: a parse takes time proportional to its input, and :class:`ImportLimits` (settings
+``ROADMAP_IMPORT_MAX_PARAGRAPHS``, ``…_ROWS``, ``…_CELLS``, ``…_CHARS``, ``…_SECONDS``) stop it
+at the first bound crossed with a Russian message naming it. Paragraphs, rows, cells and
+characters are counted as they are read, so an oversized document stops early; the time is
+checked in every loop. A .docx is checked as a zip before it is opened
+(:mod:`shnor_app.services.files.archives`).
+
 Pipeline
 --------
 1. **Blocks.** The input becomes a list of paragraphs and tables in document order.
    Text: each line is split on tabs (Excel-style quoted cells ``"…""…"`` may hold tabs and line
    breaks); a line with a tab is a table row, a line without one is a paragraph; blank lines
    between rows do not end a table — they mark a page break (the next row gets
-   ``after_break``). A paragraph ends a table. Docx: paragraphs and tables of the body;
-   a cell merged across columns keeps its text in its first column only; a cell merged down
-   from the row above is flagged as *inherited*.
+   ``after_break``). A paragraph ends a table. Docx: paragraphs and tables of the body, read
+   as a stream (:class:`_DocxReader`); a cell merged across columns keeps its text in its
+   first column only; a cell merged down from the row above is flagged as *inherited*; a
+   table nested in a cell is kept as lines of that cell's text and named in a warning.
 2. **Header detection.** A row is the header of a measures table when its cells name a
    measure («Мероприятие», «Содержание деятельности» …) AND a deadline («Срок», «Дата» …),
    no cell is a number and all cells are short. A table whose rows switch to another header

@@ -7,14 +7,17 @@ it reads against named settings (``config.Config``: ``ZIP_MAX_*``, ``ROADMAP_IMP
 what was too large. A :class:`Deadline` stops a parse that runs too long whatever the cause; it
 is checked cooperatively inside the parsing loops (no signals: gunicorn threads share them).
 
-The parsers stay free of Flask: they take their limits as plain values, and
-``*.from_settings()`` reads them from the running application or, without one, from the
-defaults in ``config.Config`` (:func:`shnor_app.config.setting`).
+The parsers stay free of Flask: they take their limits as plain values (a frozen dataclass
+based on :class:`Limits`), and ``from_settings()`` reads them from the running application or,
+without one, from the defaults in ``config.Config`` (:func:`shnor_app.config.setting`).
 """
 from __future__ import annotations
 
+import dataclasses
 import time
-from typing import Callable
+from typing import Callable, ClassVar
+
+from ..config import setting
 
 _clock = time.monotonic  # tests replace it to make a parse "take" any time they need
 
@@ -35,3 +38,15 @@ class Deadline:
     def check(self) -> None:
         if _clock() > self._end:
             raise self._error(self._message)
+
+
+class Limits:
+    """Base of the frozen dataclasses of limits: field ``f`` is the setting ``PREFIX + "F"``
+    (``SheetLimits.rows`` is ``SPREADSHEET_MAX_ROWS``)."""
+
+    PREFIX: ClassVar[str]
+
+    @classmethod
+    def from_settings(cls):
+        return cls(**{f.name: setting(cls.PREFIX + f.name.upper())
+                      for f in dataclasses.fields(cls)})

@@ -25,8 +25,9 @@ staff lists, ФИС ФРДО certificates and ФИС ОКО downloads) reads its
 * Bounds (:class:`SheetLimits`, settings ``SPREADSHEET_MAX_ROWS``, ``…_COLUMNS``, ``…_CELLS``,
   ``…_CELL_CHARS``, ``…_SECONDS``): a file over one is refused with a message naming it.
 
-Every failure is a :class:`SpreadsheetError` with a Russian message; importers re-raise it as
-their own error. No Flask and no database here.
+Every failure is a Russian message raised as the importer's own error (``error=``, a
+:class:`ServiceError`; :class:`SpreadsheetError` by default) — a file without the header or
+without a required column too. No Flask and no database here.
 """
 from __future__ import annotations
 
@@ -39,10 +40,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping
 
-from ..config import setting
 from .errors import ServiceError
 from .files.archives import ArchiveDamaged, ArchiveError, check_archive, is_zip
-from .limits import Deadline, fmt_count
+from .limits import Deadline, Limits, fmt_count
 
 __all__ = [
     "Header", "HeaderSpec", "Row", "SheetLimits", "SpreadsheetError", "Table", "alias_key",
@@ -68,20 +68,13 @@ class SpreadsheetError(ServiceError):
 
 
 @dataclass(frozen=True)
-class SheetLimits:
+class SheetLimits(Limits):
+    PREFIX = "SPREADSHEET_MAX_"
     rows: int
     columns: int
     cells: int
     cell_chars: int
     seconds: float
-
-    @classmethod
-    def from_settings(cls) -> "SheetLimits":
-        return cls(rows=setting("SPREADSHEET_MAX_ROWS"),
-                   columns=setting("SPREADSHEET_MAX_COLUMNS"),
-                   cells=setting("SPREADSHEET_MAX_CELLS"),
-                   cell_chars=setting("SPREADSHEET_MAX_CELL_CHARS"),
-                   seconds=setting("SPREADSHEET_MAX_SECONDS"))
 
 
 @dataclass
@@ -111,17 +104,25 @@ def _three_or_more(columns: Mapping[str, int]) -> bool:
     return len(columns) >= 3
 
 
+def _missing_columns(labels: list[str]) -> str:
+    return "В таблице нет столбцов: " + ", ".join(labels) + "."
+
+
 @dataclass(frozen=True)
 class HeaderSpec:
-    """How an importer recognises its header row.
+    """How an importer recognises its header row, and what it cannot do without.
 
     ``key`` maps a header cell's folded text to a column key (or None); ``accept`` says whether
     the keys found in a row make it the header; only the first ``scan`` non-empty rows are
-    looked at.
+    looked at. When no row is accepted the file is refused with ``not_found``; when the header
+    lacks some of the ``required`` keys (key → label), with ``missing(labels)``.
     """
     key: Callable[[str], str | None]
     accept: Callable[[Mapping[str, int]], bool] = _three_or_more
     scan: int = 15
+    not_found: str = "Не найдена строка заголовков."
+    required: Mapping[str, str] = field(default_factory=dict)
+    missing: Callable[[list[str]], str] = _missing_columns
 
 
 def alias_key(aliases: Mapping[str, Iterable[str]],
@@ -164,13 +165,34 @@ def find_header(rows: list[Row], spec: HeaderSpec) -> Header | None:
 
 
 def read_table(filename: str, data: bytes, *, header: HeaderSpec | None = None,
-               percent_as_shown: bool = False, limits: SheetLimits | None = None) -> Table:
-    """The rows of an .xlsx or .csv file, with its header when ``header`` is given and found.
+               percent_as_shown: bool = False, limits: SheetLimits | None = None,
+               error: Callable[[str], Exception] = SpreadsheetError) -> Table:
+    """The rows of an .xlsx or .csv file and, when ``header`` is given, its header (required).
 
     ``percent_as_shown``: a number formatted as a percentage in Excel (0.345 shown «34,5%») is
-    read as shown (34.5). Raises :class:`SpreadsheetError`.
+    read as shown (34.5). Every failure is raised as ``error(message)`` — the importer's own
+    error class (a :class:`ServiceError`), :class:`SpreadsheetError` by default.
     """
-    limits = limits or SheetLimits.from_settings()
+    try:
+        table = _read(filename, data, percent_as_shown, limits or SheetLimits.from_settings(),
+                      header)
+        if header is not None:
+            table.header = find_header(table.rows, header)
+            if table.header is None:
+                raise SpreadsheetError(header.not_found)
+            missing = [label for key, label in header.required.items()
+                       if key not in table.header.columns]
+            if missing:
+                raise SpreadsheetError(header.missing(missing))
+    except SpreadsheetError as err:
+        if error is SpreadsheetError:
+            raise
+        raise error(err.message) from None
+    return table
+
+
+def _read(filename: str, data: bytes, percent_as_shown: bool, limits: SheetLimits,
+          header: HeaderSpec | None) -> Table:
     if not data:
         raise SpreadsheetError(EMPTY)
     name = (filename or "").lower()
@@ -184,8 +206,6 @@ def read_table(filename: str, data: bytes, *, header: HeaderSpec | None = None,
         table = reader.csv(data, header)
     else:
         raise SpreadsheetError(WRONG_TYPE)
-    if header is not None:
-        table.header = find_header(table.rows, header)
     return table
 
 

@@ -12,7 +12,7 @@ from shnor_app.services.files import archives
 from shnor_app.services.files.archives import ArchiveDamaged, ArchiveError, ZipLimits
 
 MB = 1024 * 1024
-LIMITS = ZipLimits(members=100, unpacked_bytes=20 * MB, ratio=100)
+LIMITS = ZipLimits(members=100, unpacked_mb=20, ratio=100)
 
 
 def zip_bytes(members: dict[str, bytes | int], *, prefix: bytes = b"") -> bytes:
@@ -61,10 +61,10 @@ def test_a_small_member_is_not_judged_by_its_ratio():
 def test_the_unpacked_total_is_bounded():
     noise = random.Random(15).randbytes(3 * MB)  # incompressible: the ratio stays about 1
     data = zip_bytes({"a.bin": noise, "b.bin": noise})
-    limits = ZipLimits(members=100, unpacked_bytes=5 * MB, ratio=100)
+    limits = ZipLimits(members=100, unpacked_mb=5, ratio=100)
     with pytest.raises(ArchiveError, match="больше чем в 5 МБ"):
         archives.check_archive(data, limits)
-    archives.check_archive(data, ZipLimits(members=100, unpacked_bytes=7 * MB, ratio=100))
+    archives.check_archive(data, ZipLimits(members=100, unpacked_mb=7, ratio=100))
 
 
 def test_too_many_members_are_refused_from_the_end_record_before_zipfile_reads_them(monkeypatch):
@@ -88,7 +88,7 @@ def test_a_damaged_archive_is_told_apart(data):
 
 def test_read_member_inflates_no_more_than_asked():
     data = zip_bytes({"mimetype": 48 * MB}, prefix=b"application/vnd.oasis.opendocument.text")
-    relaxed = ZipLimits(members=100, unpacked_bytes=100 * MB, ratio=10**6)
+    relaxed = ZipLimits(members=100, unpacked_mb=100, ratio=10**6)
 
     def read():
         with archives.open_archive(data, relaxed) as archive:
@@ -103,4 +103,4 @@ def test_limits_come_from_the_settings(app, monkeypatch):
     monkeypatch.setitem(app.config, "ZIP_MAX_UNPACKED_MB", 3)
     monkeypatch.setitem(app.config, "ZIP_MAX_RATIO", 7)
     monkeypatch.setitem(app.config, "ZIP_MAX_MEMBERS", 9)
-    assert ZipLimits.from_settings() == ZipLimits(members=9, unpacked_bytes=3 * MB, ratio=7)
+    assert ZipLimits.from_settings() == ZipLimits(members=9, unpacked_mb=3, ratio=7)

@@ -233,3 +233,21 @@ def test_an_xlsx_bomb_is_refused_before_openpyxl_opens_it(monkeypatch):
                       "xl/sharedStrings.xml": 32 * MB})
     with pytest.raises(SpreadsheetError, match="zip-бомб"):
         sheets.read_table("итоги.xlsx", bomb, limits=ROOMY)
+
+
+def test_a_missing_header_or_required_column_is_raised_as_the_importers_own_error():
+    from dataclasses import replace
+
+    from shnor_app.services.errors import ServiceError
+
+    class OwnError(ServiceError):
+        pass
+
+    spec = replace(SPEC, required={"name": "ФИО", "date": "дата окончания"},
+                   not_found="Нет заголовков.")
+    with pytest.raises(OwnError, match="^Нет заголовков.$"):
+        sheets.read_table("a.csv", "a;b;c\n1;2;3\n".encode(), header=spec, error=OwnError)
+    with pytest.raises(OwnError, match="^В таблице нет столбцов: дата окончания.$"):
+        sheets.read_table("a.csv", "ФИО;Школа;Курс\n".encode(), header=spec, error=OwnError)
+    with pytest.raises(OwnError, match="^Файл пустой.$"):
+        sheets.read_table("a.csv", b"", header=spec, error=OwnError)

@@ -87,24 +87,17 @@ def _header_key(value) -> str:
     return " ".join(text.split())
 
 
-HEADER = spreadsheets.HeaderSpec(key=spreadsheets.alias_key(FIELDS, normalise=_header_key))
+HEADER = spreadsheets.HeaderSpec(
+    key=spreadsheets.alias_key(FIELDS, normalise=_header_key), required=REQUIRED,
+    not_found="Не найдена строка заголовков. Нужны столбцы: ФИО, школа, курс, дата окончания "
+              "(и по возможности часы и номер удостоверения).")
 
 
 def parse_table(filename: str, data: bytes) -> ParsedTable:
     """The rows under the header, or :class:`ImportFileError` for a file that cannot be read
     (see :mod:`shnor_app.services.spreadsheets` for the formats and the bounds)."""
-    try:
-        table = spreadsheets.read_table(filename, data, header=HEADER)
-    except spreadsheets.SpreadsheetError as err:
-        raise ImportFileError(err.message) from None
+    table = spreadsheets.read_table(filename, data, header=HEADER, error=ImportFileError)
     header = table.header
-    if header is None:
-        raise ImportFileError(
-            "Не найдена строка заголовков. Нужны столбцы: ФИО, школа, курс, дата окончания "
-            "(и по возможности часы и номер удостоверения).")
-    missing = [label for key, label in REQUIRED.items() if key not in header.columns]
-    if missing:
-        raise ImportFileError("В таблице нет столбцов: " + ", ".join(missing) + ".")
     out = []
     for row in table.below_header():
         values = {f: (row.cells[i] if i < len(row.cells) else None)

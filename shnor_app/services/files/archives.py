@@ -24,9 +24,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from ...config import setting
 from ..errors import ServiceError
-from ..limits import fmt_count
+from ..limits import Limits, fmt_count
 
 _RATIO_FLOOR = 1 << 20  # members smaller than this once unpacked are not judged by their ratio
 _EOCD = b"PK\x05\x06"  # end of central directory record
@@ -51,16 +50,11 @@ class ArchiveDamaged(ArchiveError):
 
 
 @dataclass(frozen=True)
-class ZipLimits:
+class ZipLimits(Limits):
+    PREFIX = "ZIP_MAX_"
     members: int
-    unpacked_bytes: int
+    unpacked_mb: int
     ratio: int
-
-    @classmethod
-    def from_settings(cls) -> "ZipLimits":
-        return cls(members=setting("ZIP_MAX_MEMBERS"),
-                   unpacked_bytes=setting("ZIP_MAX_UNPACKED_MB") * 1024 * 1024,
-                   ratio=setting("ZIP_MAX_RATIO"))
 
 
 def is_zip(data: bytes) -> bool:
@@ -115,10 +109,10 @@ def open_archive(data: bytes, limits: ZipLimits | None = None) -> zipfile.ZipFil
                     f"{info.file_size // max(info.compress_size, 1)} раз — так сжимают "
                     "«zip-бомбы», а не документы. Файл не принят.")
             total += info.file_size
-            if total > limits.unpacked_bytes:
+            if total > limits.unpacked_mb * 1024 * 1024:
                 raise ArchiveError(
-                    f"Файл-архив распаковывается больше чем в "
-                    f"{fmt_count(limits.unpacked_bytes // (1024 * 1024))} МБ — файл не принят.")
+                    f"Файл-архив распаковывается больше чем в {fmt_count(limits.unpacked_mb)} "
+                    "МБ — файл не принят.")
     except ArchiveError:
         archive.close()
         raise

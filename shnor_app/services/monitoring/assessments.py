@@ -112,26 +112,21 @@ def _is_header(columns) -> bool:
     return len(columns) >= 3 and ("school" in columns or "code" in columns)
 
 
-HEADER = spreadsheets.HeaderSpec(key=header_key, accept=_is_header)
+HEADER = spreadsheets.HeaderSpec(
+    key=header_key, accept=_is_header, required={k: COLUMNS[k] for k in REQUIRED},
+    not_found="Не найдена строка заголовков: нужны столбцы «Школа» (или «Код»), «Год», "
+              "«Процедура», «Предмет», «Класс», «Доля «2», %». Скачайте шаблон и заполните его.",
+    missing=lambda labels: ("В таблице нет обязательных столбцов: "
+                            + ", ".join(f"«{m}»" for m in labels)
+                            + ". Скачайте шаблон, чтобы увидеть нужные заголовки."))
 
 
 def parse_file(filename: str, data: bytes) -> RawTable:
     """The rows under the header (see :mod:`shnor_app.services.spreadsheets` for the formats
     and the bounds); :class:`AssessmentError` for a file that cannot be read."""
-    try:
-        table = spreadsheets.read_table(filename, data, header=HEADER, percent_as_shown=True)
-    except spreadsheets.SpreadsheetError as err:
-        raise AssessmentError(err.message) from None
+    table = spreadsheets.read_table(filename, data, header=HEADER, percent_as_shown=True,
+                                    error=AssessmentError)
     header = table.header
-    if header is None:
-        raise AssessmentError(
-            "Не найдена строка заголовков: нужны столбцы «Школа» (или «Код»), «Год», "
-            "«Процедура», «Предмет», «Класс», «Доля «2», %». Скачайте шаблон и заполните его.")
-    missing = [COLUMNS[k] for k in REQUIRED if k not in header.columns]
-    if missing:
-        raise AssessmentError(
-            "В таблице нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing)
-            + ". Скачайте шаблон, чтобы увидеть нужные заголовки.")
     return RawTable(header.columns, [(row.number, row.cells) for row in table.below_header()],
                     header.ignored)
 

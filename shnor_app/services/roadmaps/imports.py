@@ -96,10 +96,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, Iterable, Iterator
 
-from ...config import setting
 from ..errors import ServiceError
 from ..files.archives import ArchiveDamaged, ArchiveError, open_archive
-from ..limits import Deadline, fmt_count
+from ..limits import Deadline, Limits, fmt_count
 
 __all__ = [
     "ApprovedBy",
@@ -124,21 +123,14 @@ class RoadmapImportError(ServiceError):
 
 
 @dataclass(frozen=True)
-class ImportLimits:
+class ImportLimits(Limits):
     """How much one document may hold (settings ``ROADMAP_IMPORT_MAX_*``)."""
+    PREFIX = "ROADMAP_IMPORT_MAX_"
     paragraphs: int
     rows: int
     cells: int
     chars: int
     seconds: float
-
-    @classmethod
-    def from_settings(cls) -> "ImportLimits":
-        return cls(paragraphs=setting("ROADMAP_IMPORT_MAX_PARAGRAPHS"),
-                   rows=setting("ROADMAP_IMPORT_MAX_ROWS"),
-                   cells=setting("ROADMAP_IMPORT_MAX_CELLS"),
-                   chars=setting("ROADMAP_IMPORT_MAX_CHARS"),
-                   seconds=setting("ROADMAP_IMPORT_MAX_SECONDS"))
 
 
 class _Budget:

@@ -219,6 +219,7 @@ class _Reader:
             f"Файл читается дольше {fmt_count(int(limits.seconds))} с — он слишком велик или "
             "устроен необычно. Разделите таблицу на части.")
         self.cells = 0
+        self.widths: dict[str, int | None] = {}  # sheet → how wide its rows are read
 
     # -- the bounds --
 
@@ -288,16 +289,19 @@ class _Reader:
         """The rows of a sheet, read up to the row limit + 1 (the row over the limit is how a
         file over it is told).
 
-        The sheet's declared size only decides how wide rows are read: within the column
-        limit, up to the limit + 1 (a cell beyond the declared size is still seen, the first
-        one beyond the limit too); declaring more or nothing, as wide as each row really is —
-        so a claim of «A1:XFD1048576» pads nothing, and a truly wide row is refused, not cut."""
-        declared = sheet.max_column
-        sheet.reset_dimensions()  # else every row is padded to the declared size
-        width = self.limits.columns + 1 if declared and declared <= self.limits.columns else None
+        The sheet's declared size only decides how wide rows are read. Declared within the
+        column limit: up to the limit + 1 (a slightly wrong declaration loses nothing, a row
+        reaching past the limit is refused; a lone cell far past both is not seen). Declared
+        wider, or not at all: as wide as each row really is — so a claim of «A1:XFD1048576»
+        pads nothing, and a truly wide row is refused, not cut."""
+        if sheet.title not in self.widths:  # the declared size is forgotten once read
+            declared = sheet.max_column
+            sheet.reset_dimensions()  # else every row is padded to the declared size
+            self.widths[sheet.title] = self.limits.columns + 1 \
+                if declared and declared <= self.limits.columns else None
         rows: list[Row] = []
-        source = sheet.iter_rows(min_row=1, max_row=self.limits.rows + 1, max_col=width,
-                                 values_only=not percent)
+        source = sheet.iter_rows(min_row=1, max_row=self.limits.rows + 1,
+                                 max_col=self.widths[sheet.title], values_only=not percent)
         for number, values in enumerate(source, start=1):
             if percent:
                 values = _shown_values(values)

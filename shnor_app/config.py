@@ -45,6 +45,16 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "да"}
 
 
+def setting(name: str):
+    """A setting of the running application, or its default from :class:`Config` when no
+    application runs (a parser called from a script or a plain unit test)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.config.get(name, getattr(Config, name))
+    return getattr(Config, name)
+
+
 class Config:
     INSTANCE_DIR = INSTANCE_DIR
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -85,6 +95,25 @@ class Config:
     # Rendered rows of long tables kept per worker (web.FragmentCache; ~4 KB each); 0 = off.
     FRAGMENT_CACHE_SIZE = int(os.environ.get("SHNOR_FRAGMENT_CACHE_SIZE", "3000"))
     TRUST_PROXY = _bool("SHNOR_TRUST_PROXY")
+
+    # Bounds on what one uploaded file may cost (README, «Безопасность»). A file over a bound
+    # is refused with a Russian message naming it; real files stay far below every one.
+    # Zip-based files (docx, xlsx, pptx, odt, ods, odp, zip): checked before anything unpacks.
+    ZIP_MAX_MEMBERS = int(os.environ.get("ZIP_MAX_MEMBERS", "10000"))
+    ZIP_MAX_UNPACKED_MB = int(os.environ.get("ZIP_MAX_UNPACKED_MB", "100"))  # all members
+    ZIP_MAX_RATIO = int(os.environ.get("ZIP_MAX_RATIO", "100"))  # unpacked / packed, per member
+    # Roadmap import (.docx or pasted text).
+    ROADMAP_IMPORT_MAX_PARAGRAPHS = int(os.environ.get("ROADMAP_IMPORT_MAX_PARAGRAPHS", "50000"))
+    ROADMAP_IMPORT_MAX_ROWS = int(os.environ.get("ROADMAP_IMPORT_MAX_ROWS", "5000"))
+    ROADMAP_IMPORT_MAX_CELLS = int(os.environ.get("ROADMAP_IMPORT_MAX_CELLS", "50000"))
+    ROADMAP_IMPORT_MAX_CHARS = int(os.environ.get("ROADMAP_IMPORT_MAX_CHARS", "2000000"))
+    ROADMAP_IMPORT_MAX_SECONDS = int(os.environ.get("ROADMAP_IMPORT_MAX_SECONDS", "10"))
+    # Every .xlsx / .csv import (course results, assessment results …).
+    SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "100000"))
+    SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "200"))
+    SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "2000000"))  # not empty
+    SPREADSHEET_MAX_CELL_CHARS = int(os.environ.get("SPREADSHEET_MAX_CELL_CHARS", "10000"))
+    SPREADSHEET_MAX_SECONDS = int(os.environ.get("SPREADSHEET_MAX_SECONDS", "30"))
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)

@@ -100,3 +100,84 @@ def test_deleted_file_is_soft_deleted(login_as, world):
     db.session.expire_all()
     assert db.session.get(Attachment, att.id).deleted_at is not None
     assert c.get(f"/files/download/{att.id}").status_code == 404
+
+
+# --------------------------------------------------------------------------- zip-based files
+
+ODT = "application/vnd.oasis.opendocument.text"
+
+
+def test_odt_whose_mimetype_member_is_a_bomb_is_refused_in_bounded_memory(login_as, world):
+    from shnor_app.services.files import UploadError, check_upload
+    from tests.unit.test_archives import MB, peak_memory, zip_bytes
+
+    bomb = zip_bytes({"mimetype": 48 * MB}, prefix=ODT.encode())  # ~50 KB → 48 MB
+    peak, outcome = peak_memory(lambda: check_upload("отчёт.odt", bomb))
+    assert isinstance(outcome, UploadError) and "zip-бомб" in outcome.message
+    assert peak < 4 * MB
+    resp = _upload(login_as("methodist"), world.school_a, "отчёт.odt", bomb)
+    assert resp.status_code == 422 and "zip-бомб" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(Attachment)) is None
+
+
+def test_only_the_start_of_the_mimetype_member_is_ever_inflated(app, monkeypatch):
+    from shnor_app.services.files import UploadError, check_upload
+    from tests.unit.test_archives import MB, peak_memory, zip_bytes
+
+    monkeypatch.setitem(app.config, "ZIP_MAX_RATIO", 10**6)  # let the bomb past the first check
+    bomb = zip_bytes({"mimetype": 48 * MB}, prefix=ODT.encode())
+    peak, outcome = peak_memory(lambda: check_upload("отчёт.odt", bomb))
+    assert isinstance(outcome, UploadError) and "не похоже на .odt" in outcome.message
+    assert peak < 4 * MB
+
+
+@pytest.mark.parametrize("name,parts", [
+    ("план.docx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+    ("итоги.xlsx", {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+    ("слайды.pptx", {"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p/>"}),
+    ("текст.odt", {"mimetype": ODT.encode()}),
+    ("таблица.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
+    ("слайды.odp", {"mimetype": b"application/vnd.oasis.opendocument.presentation"}),
+    ("архив.zip", {"readme.txt": b"hello"}),
+])
+def test_every_zip_based_type_is_accepted_whole_and_refused_as_a_bomb(login_as, world, name, parts):
+    from tests.unit.test_archives import MB, zip_bytes
+
+    c = login_as("methodist")
+    assert _upload(c, world.school_a, name, zip_bytes(parts)).status_code == 200
+    resp = _upload(c, world.school_a, "бомба-" + name, zip_bytes({**parts, "media/x.bin": 16 * MB}))
+    assert resp.status_code == 422 and "zip-бомб" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(Attachment.original_name).where(
+        Attachment.original_name.like("бомба-%"))) is None
+
+
+def test_an_odt_whose_mimetype_names_another_type_is_refused(login_as, world):
+    from tests.unit.test_archives import zip_bytes
+
+    data = zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})
+    resp = _upload(login_as("methodist"), world.school_a, "текст.odt", data)
+    assert resp.status_code == 422 and "не похоже на .odt" in resp.get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- names and types
+
+
+def test_a_name_over_200_characters_is_shortened_keeping_its_extension(login_as, world):
+    name = "Приказ " + "об утверждении плана мероприятий " * 10 + "№ 79.pdf"
+    assert len(name) > 300
+    resp = _upload(login_as("methodist"), world.school_a, name, b"%PDF-1.4 body")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    att = db.session.scalar(select(Attachment))
+    assert len(att.original_name) <= 200 and att.original_name.endswith(".pdf")
+    assert att.original_name.startswith("Приказ об утверждении плана")
+    assert att.content_type == "application/pdf"
+
+
+@pytest.mark.parametrize("encoding,charset", [("utf-8", "utf-8"), ("cp1251", "windows-1251")])
+def test_a_csv_download_names_its_charset_once(login_as, world, encoding, charset):
+    c = login_as("methodist")
+    _upload(c, world.school_a, "список.csv", "ФИО;школа\nИванов;СОШ № 1\n".encode(encoding))
+    att = db.session.scalar(select(Attachment))
+    resp = c.get(f"/files/download/{att.id}")
+    assert resp.status_code == 200
+    assert resp.headers.getlist("Content-Type") == [f"text/csv; charset={charset}"]

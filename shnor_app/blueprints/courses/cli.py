@@ -31,6 +31,7 @@ cli = AppGroup("courses", help="Курсы повышения квалифика
 def import_command(path, dry_run, as_json):
     """Импортировать результаты курсов (ФИО, школа, курс, часы, дата окончания, № удостоверения)."""
     from ...services.courses import imports as course_import
+    from ...services.errors import ServiceError
 
     try:
         result = course_import.check_file(path.name, path.read_bytes(), None)
@@ -43,7 +44,10 @@ def import_command(path, dry_run, as_json):
         raise click.ClickException(str(err)) from None
     saved = False
     if result.ok and not dry_run:
-        course_import.apply(result)
+        try:
+            course_import.apply(result)
+        except ServiceError as err:  # a certificate stored meanwhile by someone else
+            raise click.ClickException(err.message) from None
         saved = True
     if as_json:
         click.echo(json.dumps({

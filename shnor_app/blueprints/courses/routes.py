@@ -525,7 +525,12 @@ def import_():
         return render_view("courses/import.html", form=form, status=422,
                            title="Импорт результатов курсов")
     if request.form.get("confirm") == "1" and result.ok:
-        course_import.apply(result, by=user)
+        try:
+            course_import.apply(result, by=user)
+        except svc.CourseError as err:  # a certificate stored meanwhile by someone else
+            form.form_errors.append(err.message)
+            return render_view("courses/import.html", form=form, status=422,
+                               title="Импорт результатов курсов")
         flash(f"Результаты сохранены: новых записей {result.created}, обновлено {result.updated}.",
               "success")
         return redirect(url_for("courses.enrollments", status="COMPLETED"))

@@ -72,8 +72,10 @@ def download(file_id: int):
     path = file_service.path_of(att)
     if not path.exists():
         abort(404)
-    resp = send_file(path, mimetype=att.content_type, as_attachment=True,
-                     download_name=att.original_name, max_age=0)
+    resp = send_file(path, as_attachment=True, download_name=att.original_name, max_age=0)
+    # The stored type is complete («text/csv; charset=windows-1251»): passed as a mimetype,
+    # werkzeug would append its own «; charset=utf-8» to it.
+    resp.headers["Content-Type"] = att.content_type
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
 

@@ -1,9 +1,10 @@
 """Import of course results from .xlsx or .csv — parse, check every row, then save all or none.
 
 Files come from institutes and schools as they are: Russian headers in any column order (a
-title or empty rows above the header are skipped), CSV with commas or semicolons, in UTF-8
-with or without BOM or in Windows-1251. Recognised columns (by their header, case and «ё»
-insensitive):
+title or empty rows above the header are skipped), CSV with commas, semicolons or tabs, in UTF-8
+with or without BOM or in Windows-1251 — read by :mod:`shnor_app.services.spreadsheets`, which
+also bounds the file (rows, columns, cell length, time). Recognised columns (by their header,
+case and «ё» insensitive):
 
 =====================  ==========================================================
 ФИО (required)         «ФИО», «Ф.И.О.», «Фамилия, имя, отчество», «Педагог», «Слушатель»
@@ -27,9 +28,6 @@ course becomes «завершил» with the date and certificate, otherwise a n
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -40,6 +38,7 @@ from ...extensions import db
 from ...models import Course, Enrollment, EnrollmentStatus, OrgKind, Organization, StaffMember
 from ...formatting import fmt_date, today
 from ...text import normalize_name
+from .. import spreadsheets
 from ..errors import ServiceError
 
 FIELDS = {
@@ -61,7 +60,6 @@ FIELDS = {
 }
 REQUIRED = {"full_name": "ФИО", "school": "школа", "course": "курс",
             "completed_on": "дата окончания"}
-_HEADER_SCAN_ROWS = 15
 _MAX_ROWS = 5000
 
 
@@ -89,102 +87,29 @@ def _header_key(value) -> str:
     return " ".join(text.split())
 
 
-_LOOKUP = {_header_key(alias): name for name, aliases in FIELDS.items() for alias in aliases}
-
-
-def _match_header(cells) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        name = _LOOKUP.get(_header_key(cell))
-        if name and name not in found.values():
-            found[i] = name
-    return found
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or, failing that, Windows-1251."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = decode_text(data)
-    except UnicodeDecodeError:
-        raise ImportFileError("Не удалось прочитать файл: кодировка не UTF-8 и не Windows-1251.") \
-            from None
-    lines = [ln for ln in text.splitlines() if ln.strip()][:_HEADER_SCAN_ROWS]
-    sample = "\n".join(lines)
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    if "\t" in sample and sample.count("\t") > sample.count(delimiter):
-        delimiter = "\t"
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure means "not a readable workbook"
-        raise ImportFileError("Файл не читается как книга Excel (.xlsx).") from None
-    try:
-        for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            head = rows[:_HEADER_SCAN_ROWS]
-            if any(len(_match_header(r)) >= 3 for r in head):
-                return rows
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)] if wb.worksheets else []
-    finally:
-        wb.close()
+HEADER = spreadsheets.HeaderSpec(
+    key=spreadsheets.alias_key(FIELDS, normalise=_header_key), required=REQUIRED,
+    not_found="Не найдена строка заголовков. Нужны столбцы: ФИО, школа, курс, дата окончания "
+              "(и по возможности часы и номер удостоверения).")
 
 
 def parse_table(filename: str, data: bytes) -> ParsedTable:
-    name = (filename or "").lower()
-    if not data:
-        raise ImportFileError("Файл пустой.")
-    if name.endswith(".xlsx"):
-        rows = _xlsx_rows(data)
-    elif name.endswith((".csv", ".txt")):
-        if data.startswith(b"PK\x03\x04"):
-            raise ImportFileError("Это не текстовый CSV-файл. Сохраните таблицу как .xlsx или .csv.")
-        rows = _csv_rows(data)
-    elif name.endswith(".xls"):
-        raise ImportFileError("Старый формат .xls не поддерживается: сохраните файл как .xlsx.")
-    else:
-        raise ImportFileError("Загрузите файл .xlsx или .csv.")
-    header_at, mapping = None, {}
-    for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        found = _match_header(row)
-        if len(found) >= 3:
-            header_at, mapping = i, found
-            break
-    if header_at is None:
-        raise ImportFileError(
-            "Не найдена строка заголовков. Нужны столбцы: ФИО, школа, курс, дата окончания "
-            "(и по возможности часы и номер удостоверения).")
-    missing = [label for key, label in REQUIRED.items() if key not in mapping.values()]
-    if missing:
-        raise ImportFileError("В таблице нет столбцов: " + ", ".join(missing) + ".")
-    header = rows[header_at]
-    columns = {f: str(header[i]).strip() for i, f in mapping.items()}
-    ignored = [str(c).strip() for i, c in enumerate(header)
-               if i not in mapping and str(c or "").strip()]
+    """The rows under the header, or :class:`ImportFileError` for a file that cannot be read
+    (see :mod:`shnor_app.services.spreadsheets` for the formats and the bounds)."""
+    table = spreadsheets.read_table(filename, data, header=HEADER, error=ImportFileError)
+    header = table.header
     out = []
-    for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        values = {f: (row[i] if i < len(row) else None) for i, f in mapping.items()}
+    for row in table.below_header():
+        values = {f: (row.cells[i] if i < len(row.cells) else None)
+                  for f, i in header.columns.items()}
         if all(_text(v) == "" for v in values.values()):
             continue
-        out.append(ParsedRow(offset, values))
+        out.append(ParsedRow(row.number, values))
     if not out:
         raise ImportFileError("В таблице нет строк с данными.")
     if len(out) > _MAX_ROWS:
         raise ImportFileError(f"Слишком много строк ({len(out)}): не более {_MAX_ROWS} за раз.")
-    return ParsedTable(out, columns, ignored)
+    return ParsedTable(out, dict(header.labels), header.ignored)
 
 
 # --------------------------------------------------------------------------- values

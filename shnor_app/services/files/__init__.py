@@ -1,18 +1,21 @@
 """Attached files: one component for every record that can carry documents.
 
 A file is accepted when its extension is on the allowed list AND its content looks like that
-kind of file (magic bytes; for Office Open XML the zip must contain the matching part). HTML,
-SVG, scripts and executables are refused whatever they are called. Files are stored under
-``UPLOAD_DIR`` with a random name; the original name is kept only as data and sent back in
-``Content-Disposition: attachment``.
+kind of file (magic bytes; for Office Open XML the zip must contain the matching part, for
+OpenDocument its ``mimetype`` member must name the type). Zip-based files are checked by
+:mod:`.archives` before anything is inflated (member count, unpacked size, compression ratio),
+and of a member only the first bytes needed are ever unpacked. HTML, SVG, scripts and
+executables are refused whatever they are called. Files are stored under ``UPLOAD_DIR`` with a
+random name; the original name is kept only as data (shortened to 200 characters, keeping its
+extension) and sent back in ``Content-Disposition: attachment``. A text file's content type
+carries the charset it was found in (UTF-8 or Windows-1251), and the download sends that
+content type as it is.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from flask import current_app
@@ -20,6 +23,7 @@ from flask import current_app
 from ...extensions import db
 from ...models import Attachment, utcnow
 from ..errors import ServiceError
+from .archives import ArchiveDamaged, ArchiveError, is_zip, open_archive, read_member
 
 
 class UploadError(ServiceError):
@@ -37,9 +41,10 @@ ALLOWED = {
     "ppt": ("application/vnd.ms-powerpoint", "ole"),
     "odt": ("application/vnd.oasis.opendocument.text", "odf"),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", "odf"),
+    "odp": ("application/vnd.oasis.opendocument.presentation", "odf"),
     "rtf": ("application/rtf", "rtf"),
-    "txt": ("text/plain; charset=utf-8", "text"),
-    "csv": ("text/csv; charset=utf-8", "text"),
+    "txt": ("text/plain", "text"),  # "; charset=…" is added as found (see _text_charset)
+    "csv": ("text/csv", "text"),
     "jpg": ("image/jpeg", "jpeg"),
     "jpeg": ("image/jpeg", "jpeg"),
     "png": ("image/png", "png"),
@@ -48,15 +53,24 @@ ALLOWED = {
 ALLOWED_LABEL = "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, TXT, CSV, JPEG, PNG, ZIP"
 
 _DANGEROUS_PREFIXES = (b"MZ", b"\x7fELF", b"#!", b"<?php", b"\xca\xfe\xba\xbe")
+MAX_NAME = 200
+_MAX_EXTENSION = 10
 
 
 def safe_name(name: str) -> str:
-    """The user's file name without path parts, control characters or NUL bytes."""
+    """The user's file name without path parts, control characters or NUL bytes, at most
+    :data:`MAX_NAME` characters — a longer one is shortened before its extension."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").split("/")[-1]
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*\x00')
     name = name.strip(" .")
-    return name[:200] or "файл"
+    if len(name) > MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        if dot and stem and len(ext) <= _MAX_EXTENSION:
+            name = stem[:MAX_NAME - len(ext) - 1].rstrip(" .") + "." + ext
+        else:
+            name = name[:MAX_NAME]
+    return name or "файл"
 
 
 def _looks_like_markup(head: bytes) -> bool:
@@ -65,7 +79,7 @@ def _looks_like_markup(head: bytes) -> bool:
         b"<script" in sample or b"<svg" in sample
 
 
-def _content_ok(check: str, data: bytes) -> bool:
+def _content_ok(check: str, content_type: str, data: bytes) -> bool:
     head = data[:8]
     if check == "pdf":
         return data[:1024].lstrip().startswith(b"%PDF-")
@@ -78,31 +92,43 @@ def _content_ok(check: str, data: bytes) -> bool:
     if check == "png":
         return data.startswith(b"\x89PNG\r\n\x1a\n")
     if check in ("zip", "odf") or check.startswith("ooxml:"):
-        if not data.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = zf.namelist()
-                if check == "zip":
-                    return True
-                if check == "odf":
-                    return "mimetype" in names and zf.read("mimetype").startswith(
-                        b"application/vnd.oasis.opendocument")
-                prefix = check.split(":", 1)[1]
-                return "[Content_Types].xml" in names and any(n.startswith(prefix) for n in names)
-        except zipfile.BadZipFile:
-            return False
+        return _archive_ok(check, content_type, data)
     if check == "text":
-        if b"\x00" in data[:8192] or _looks_like_markup(data):
-            return False
-        for enc in ("utf-8", "cp1251"):
-            try:
-                data[:65536].decode(enc)
-                return True
-            except UnicodeDecodeError:
-                continue
-        return False
+        return _text_charset(data) is not None
     return False
+
+
+def _archive_ok(check: str, content_type: str, data: bytes) -> bool:
+    """Does the zip hold the parts of its type? Raises ``ArchiveError`` for a bomb."""
+    if not is_zip(data):
+        return False
+    try:
+        with open_archive(data) as archive:
+            names = archive.namelist()
+            if check == "zip":
+                return True
+            if check == "odf":  # the first bytes of «mimetype» name the type; read no more
+                return "mimetype" in names and read_member(
+                    archive, "mimetype", len(content_type) + 1).strip() == content_type.encode()
+            prefix = check.split(":", 1)[1]
+            return "[Content_Types].xml" in names and any(n.startswith(prefix) for n in names)
+    except ArchiveDamaged:
+        return False
+
+
+def _text_charset(data: bytes) -> str | None:
+    """"utf-8" or "windows-1251" when ``data`` reads as text, else None."""
+    if b"\x00" in data[:8192] or _looks_like_markup(data):
+        return None
+    for encoding, charset in (("utf-8", "utf-8"), ("cp1251", "windows-1251")):
+        try:
+            data[:65536].decode(encoding)
+        except UnicodeDecodeError as err:
+            if encoding == "utf-8" and err.start >= 65536 - 3:  # a letter cut at the sample's end
+                return charset
+            continue
+        return charset
+    return None
 
 
 def check_upload(filename: str, data: bytes) -> tuple[str, str]:
@@ -119,8 +145,14 @@ def check_upload(filename: str, data: bytes) -> tuple[str, str]:
     if data.startswith(_DANGEROUS_PREFIXES) or (ext != "txt" and _looks_like_markup(data)):
         raise UploadError("Содержимое файла не соответствует его типу. Файл не принят.")
     content_type, check = ALLOWED[ext]
-    if not _content_ok(check, data):
+    try:
+        content_ok = _content_ok(check, content_type, data)
+    except ArchiveError as err:
+        raise UploadError(err.message) from None
+    if not content_ok:
         raise UploadError(f"Содержимое файла не похоже на .{ext}. Файл не принят.")
+    if check == "text":
+        content_type += f"; charset={_text_charset(data)}"
     return name, content_type
 
 

@@ -4,8 +4,10 @@ the database, and the approval of the identified list as next year's ШНОР st
 Import (:func:`parse_file` → :func:`match_rows` → :func:`save_rows`, or :func:`import_file`
 for all three):
 
-* .xlsx (first sheet) or .csv in UTF-8 (with or without BOM) or Windows-1251, separated by
-  semicolons, commas or tabs; the header row may sit below a title and is found by its names;
+* .xlsx (the first sheet with the header) or .csv in UTF-8 (with or without BOM) or
+  Windows-1251, separated by semicolons, commas or tabs, read and bounded by
+  :mod:`shnor_app.services.spreadsheets`; the header row may sit below a title and is found by
+  its names;
 * Russian headers in any order, recognised by their words («Школа», «Код», «Год»,
   «Процедура», «Предмет», «Класс», «Участников», «Доля «2», %», «Доля «5», %», «Средний
   балл»); unknown columns are reported and skipped;
@@ -18,7 +20,6 @@ for all three):
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
 from ...text import normalize_name
+from .. import spreadsheets
 from ..errors import ServiceError
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -105,92 +107,27 @@ class RawTable:
     ignored: list[str] = field(default_factory=list)
 
 
-def _find_header(rows: list[tuple[int, list]]) -> RawTable:
-    for pos, (_, cells) in enumerate(rows[:15]):
-        columns: dict[str, int] = {}
-        ignored = []
-        for i, cell in enumerate(cells):
-            key = header_key(cell)
-            if key and key not in columns:
-                columns[key] = i
-            elif str(cell or "").strip():
-                ignored.append(str(cell).strip())
-        if len(columns) >= 3 and ("school" in columns or "code" in columns):
-            missing = [COLUMNS[k] for k in REQUIRED if k not in columns]
-            if missing:
-                raise AssessmentError(
-                    "В таблице нет обязательных столбцов: " + ", ".join(f"«{m}»" for m in missing)
-                    + ". Скачайте шаблон, чтобы увидеть нужные заголовки.")
-            return RawTable(columns, rows[pos + 1:], ignored)
-    raise AssessmentError(
-        "Не найдена строка заголовков: нужны столбцы «Школа» (или «Код»), «Год», «Процедура», "
-        "«Предмет», «Класс», «Доля «2», %». Скачайте шаблон и заполните его.")
+def _is_header(columns) -> bool:
+    return len(columns) >= 3 and ("school" in columns or "code" in columns)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
-
-
-def _header_score(rows: list[tuple[int, list]]) -> int:
-    return max((len({header_key(c) for c in cells} - {None}) for _, cells in rows[:15]),
-               default=0)
-
-
-def read_csv(data: bytes) -> list[tuple[int, list]]:
-    """Rows of a CSV file; the separator is the one that makes the most headers recognisable."""
-    text = _decode(data)
-    best: list[tuple[int, list]] = []
-    best_score = -1
-    for delimiter in (";", "\t", ","):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [(n, row) for n, row in enumerate(reader, start=1)]
-        score = _header_score(rows)
-        if score > best_score:
-            best, best_score = rows, score
-    return best
-
-
-def read_xlsx(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise AssessmentError("Файл Excel не читается: он повреждён или это не .xlsx.") from err
-    ws = wb.worksheets[0]
-    out = []
-    for n, row in enumerate(ws.iter_rows(), start=1):
-        cells = []
-        for cell in row:
-            value = cell.value
-            fmt = getattr(cell, "number_format", "") or ""
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in fmt:
-                value = value * 100
-            cells.append(value)
-        out.append((n, cells))
-    wb.close()
-    return out
+HEADER = spreadsheets.HeaderSpec(
+    key=header_key, accept=_is_header, required={k: COLUMNS[k] for k in REQUIRED},
+    not_found="Не найдена строка заголовков: нужны столбцы «Школа» (или «Код»), «Год», "
+              "«Процедура», «Предмет», «Класс», «Доля «2», %». Скачайте шаблон и заполните его.",
+    missing=lambda labels: ("В таблице нет обязательных столбцов: "
+                            + ", ".join(f"«{m}»" for m in labels)
+                            + ". Скачайте шаблон, чтобы увидеть нужные заголовки."))
 
 
 def parse_file(filename: str, data: bytes) -> RawTable:
-    name = (filename or "").lower()
-    if not data:
-        raise AssessmentError("Файл пуст.")
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        rows = read_xlsx(data)
-    elif name.endswith((".csv", ".txt")) or not name:
-        rows = read_csv(data)
-    elif name.endswith(".xls"):
-        raise AssessmentError("Старый формат .xls не поддерживается: сохраните файл как .xlsx "
-                              "или .csv.")
-    else:
-        raise AssessmentError("Загрузите файл .xlsx или .csv.")
-    return _find_header(rows)
+    """The rows under the header (see :mod:`shnor_app.services.spreadsheets` for the formats
+    and the bounds); :class:`AssessmentError` for a file that cannot be read."""
+    table = spreadsheets.read_table(filename, data, header=HEADER, percent_as_shown=True,
+                                    error=AssessmentError)
+    header = table.header
+    return RawTable(header.columns, [(row.number, row.cells) for row in table.below_header()],
+                    header.ignored)
 
 
 # --------------------------------------------------------------------------- values

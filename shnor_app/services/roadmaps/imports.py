@@ -3,15 +3,23 @@
 No database and no Flask here: the input is a ``.docx`` file or text pasted from Word/Excel
 (heading lines, then tab-separated table rows), the output is a plain :class:`ParsedRoadmap`.
 
+Bounds: a parse takes time proportional to its input, and :class:`ImportLimits` (settings
+``ROADMAP_IMPORT_MAX_PARAGRAPHS``, ``…_ROWS``, ``…_CELLS``, ``…_CHARS``, ``…_SECONDS``) stop it
+at the first bound crossed with a Russian message naming it. Paragraphs, rows, cells and
+characters are counted as they are read, so an oversized document stops early; the time is
+checked in every loop. A .docx is checked as a zip before it is opened
+(:mod:`shnor_app.services.files.archives`).
+
 Pipeline
 --------
 1. **Blocks.** The input becomes a list of paragraphs and tables in document order.
    Text: each line is split on tabs (Excel-style quoted cells ``"…""…"`` may hold tabs and line
    breaks); a line with a tab is a table row, a line without one is a paragraph; blank lines
    between rows do not end a table — they mark a page break (the next row gets
-   ``after_break``). A paragraph ends a table. Docx: paragraphs and tables of the body;
-   a cell merged across columns keeps its text in its first column only; a cell merged down
-   from the row above is flagged as *inherited*.
+   ``after_break``). A paragraph ends a table. Docx: paragraphs and tables of the body, read
+   as a stream (:class:`_DocxReader`); a cell merged across columns keeps its text in its
+   first column only; a cell merged down from the row above is flagged as *inherited*; a
+   table nested in a cell is kept as lines of that cell's text and named in a warning.
 2. **Header detection.** A row is the header of a measures table when its cells name a
    measure («Мероприятие», «Содержание деятельности» …) AND a deadline («Срок», «Дата» …),
    no cell is a number and all cells are short. A table whose rows switch to another header
@@ -82,17 +90,19 @@ merely cited in the text («На основании приказа минист�
 from __future__ import annotations
 
 import html
-import io
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Iterable, Iterator
+
 from ..errors import ServiceError
+from ..files.archives import ArchiveDamaged, ArchiveError, open_archive
+from ..limits import Deadline, Limits, fmt_count
 
 __all__ = [
     "ApprovedBy",
+    "ImportLimits",
     "ParsedItem",
     "ParsedRoadmap",
     "ParsedSection",
@@ -110,6 +120,54 @@ __all__ = [
 
 class RoadmapImportError(ServiceError):
     """The input cannot be imported; ``message`` is Russian and shown to the user."""
+
+
+@dataclass(frozen=True)
+class ImportLimits(Limits):
+    """How much one document may hold (settings ``ROADMAP_IMPORT_MAX_*``)."""
+    PREFIX = "ROADMAP_IMPORT_MAX_"
+    paragraphs: int
+    rows: int
+    cells: int
+    chars: int
+    seconds: float
+
+
+class _Budget:
+    """What one parse has read so far, against :class:`ImportLimits`: the first bound crossed
+    stops it with a message naming what was too large."""
+
+    def __init__(self, limits: ImportLimits | None, subject: str, where: str, advice: str):
+        self.limits = limits = limits or ImportLimits.from_settings()
+        self.where = where  # «документе» / «тексте»
+        self.advice = advice
+        self.deadline = Deadline(
+            limits.seconds, RoadmapImportError,
+            f"{subject} разбирается дольше {fmt_count(int(limits.seconds))} с — он слишком "
+            f"велик или устроен необычно. {advice}")
+        self.counts = Counter()
+
+    def _add(self, what: str, n: int, limit: int, words: str) -> None:
+        self.counts[what] += n
+        if self.counts[what] > limit:
+            raise RoadmapImportError(
+                f"В {self.where} больше {fmt_count(limit)} {words} — столько в плане "
+                f"мероприятий не бывает. {self.advice}")
+
+    def tick(self) -> None:
+        self.deadline.check()
+
+    def paragraph(self) -> None:
+        self._add("paragraphs", 1, self.limits.paragraphs, "абзацев")
+
+    def row(self) -> None:
+        self._add("rows", 1, self.limits.rows, "строк таблиц")
+
+    def cells(self, n: int) -> None:
+        self._add("cells", n, self.limits.cells, "ячеек таблиц")
+
+    def chars(self, n: int) -> None:
+        self._add("chars", n, self.limits.chars, "знаков текста")
 
 
 @dataclass
@@ -154,6 +212,7 @@ class ParsedRoadmap:
 NO_TABLE_TEXT = "В тексте не найдена таблица мероприятий: нет столбцов «Мероприятие» и «Срок»"
 NO_TABLE_DOCX = "В документе не найдена таблица мероприятий: нет столбцов «Мероприятие» и «Срок»"
 NOT_DOCX = "Файл не является документом Word (.docx)"
+DAMAGED_DOCX = "Не удалось прочитать документ Word: файл повреждён"
 OLD_DOC = ("Файл в старом формате Word (.doc). Сохраните его как .docx или вставьте таблицу "
            "текстом")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls of Office 97–2003
@@ -187,12 +246,13 @@ _NUMBER_HEADER_RE = re.compile(r"^(?:№|n|no|номер)?(?:п/?п|пп)?(?:№
 
 _HTML_BREAK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4",
                     "h5", "h6"}
-_HTML_TAG_RE = re.compile(
-    r"<\s*/?\s*(p|br|ul|ol|li|div|span|b|strong|i|em|u|s|font|table|tbody|thead|tr|td|th|sup|"
+_HTML_TAG_RE = re.compile(  # «\s*(?:/\s*)?», not «\s*/?\s*»: the latter backtracks quadratically
+    r"<\s*(?:/\s*)?(p|br|ul|ol|li|div|span|b|strong|i|em|u|s|font|table|tbody|thead|tr|td|th|sup|"
     r"sub|a|h[1-6])\b[^<>]*>",
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")  # \t \n \v \f handled above
 _NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:[.,]\d{1,3})*[.)]?|[IVXLCХІ]{1,6}[.)]?)$")  # Х, І: Cyrillic
 _ROMAN_RE = re.compile(r"^[IVXLCХІ]{1,6}[.)]?$")
 _LEADING_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
@@ -211,9 +271,11 @@ def _clean_html(value: str) -> str:
 
 
 def _clean_cell(value: str) -> str:
-    """Plain text of a cell: HTML removed, spaces collapsed, one line per paragraph/list item."""
+    """Plain text of a cell: HTML removed, spaces collapsed, one line per paragraph/list item,
+    no control characters."""
     value = _clean_html(value.replace("\r\n", "\n").replace("\r", "\n"))
     value = value.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    value = _CONTROL_RE.sub("", value)
     lines = (_SPACES_RE.sub(" ", line).strip() for line in value.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -296,6 +358,7 @@ class _Row:
     after_break: bool = False
     inherited: frozenset[int] = frozenset()  # docx: columns merged down from the row above
     forced_section: bool = False  # a caption between two parts of one table
+    nested: frozenset[int] = frozenset()  # docx: columns whose cell held a table (kept as text)
 
     def own(self, index: int | None) -> str:
         """Cell text unless it is merely merged down from the row above."""
@@ -350,9 +413,8 @@ def _read_quoted(text: str, start: int) -> tuple[str, int] | None:
     return None
 
 
-def _split_records(text: str) -> list[tuple[int, list[str]]]:
+def _split_records(text: str) -> Iterator[tuple[int, list[str]]]:
     """Tab-separated records with the 1-based line each starts on; quoted cells may span lines."""
-    records: list[tuple[int, list[str]]] = []
     i, line, n = 0, 1, len(text)
     while i <= n:
         start_line = line
@@ -382,18 +444,23 @@ def _split_records(text: str) -> list[tuple[int, list[str]]]:
                 i += 1
                 continue
             break
-        records.append((start_line, cells))
+        yield start_line, cells
         line += 1
         i += 1  # past the newline (or beyond the end)
-    return records
 
 
-def _text_blocks(text: str) -> list[_Block]:
+def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     blocks: list[_Block] = []
     table: _Table | None = None
     page_break = False
     for line, raw_cells in _split_records(text):
+        budget.tick()
+        if len(raw_cells) > 1:
+            budget.row()
+            budget.cells(len(raw_cells))
+        elif raw_cells[0].strip():
+            budget.paragraph()
         cells = [_clean_cell(cell) for cell in raw_cells]
         if len(raw_cells) > 1:
             if table is None:
@@ -414,7 +481,19 @@ def _text_blocks(text: str) -> list[_Block]:
 # ---- docx ----------------------------------------------------------------------------------
 
 
-def _docx_blocks(data: bytes | BinaryIO) -> list[_Block]:
+DOCUMENT_PART = "word/document.xml"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BODY, _P, _TBL, _TR, _TC, _R, _T, _BR = (
+    _W + name for name in ("body", "p", "tbl", "tr", "tc", "r", "t", "br"))
+_RUN_CHARS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+#: Elements around runs whose text Word shows (links, tracked insertions, fields, controls).
+_INLINE_WRAPPERS = frozenset(_W + name for name in (
+    "hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent"))
+#: Elements around paragraphs, tables, rows and cells (content controls, custom XML).
+_BLOCK_WRAPPERS = frozenset(_W + name for name in ("sdt", "sdtContent", "customXml"))
+
+
+def _docx_blocks(data: bytes | BinaryIO, budget: "_Budget") -> list[_Block]:
     raw = data if isinstance(data, (bytes, bytearray)) else data.read()
     raw = bytes(raw)
     if not _is_docx_zip(raw):
@@ -422,60 +501,234 @@ def _docx_blocks(data: bytes | BinaryIO) -> list[_Block]:
             raise RoadmapImportError(OLD_DOC)
         raise RoadmapImportError(NOT_DOCX)
     try:
-        import docx  # python-docx
-        from docx.table import Table as DocxTable
+        with open_archive(raw) as archive, archive.open(DOCUMENT_PART) as part:
+            return _DocxReader(budget).read(part)
+    except ArchiveDamaged as exc:
+        raise RoadmapImportError(DAMAGED_DOCX) from exc
+    except RoadmapImportError:
+        raise
+    except ArchiveError as exc:
+        raise RoadmapImportError(exc.message) from None
+    except Exception as exc:  # noqa: BLE001 - corrupt XML, a damaged member, odd tables …
+        raise RoadmapImportError(DAMAGED_DOCX) from exc
 
-        document = docx.Document(io.BytesIO(raw))
+
+class _DocxReader:
+    """The paragraphs and tables of a document's body, in one pass over its XML.
+
+    The XML is read as a stream (``iterparse``); each paragraph or table of the body is turned
+    into a block as soon as it ends and then dropped, so memory holds one block at a time.
+    Every paragraph, row, cell and character is counted against the limits the moment the
+    parser meets it, so an oversized document stops early. Word's text is read as python-docx
+    reads it — runs (also inside links, tracked insertions, fields and content controls), tabs,
+    line breaks — and merged cells the same way: a cell merged across columns is repeated in
+    every column it spans, a cell merged down («vMerge continue») is the cell above it, found
+    through a map of the previous row's cells by grid column (python-docx walks the rows above
+    for every such cell, which grows with the cube of the table). A table nested in a cell
+    becomes lines of that cell's text («a; b» per row) and the row is flagged for a warning.
+    """
+
+    def __init__(self, budget: "_Budget"):
+        self.budget = budget
+
+    def read(self, stream) -> list[_Block]:
+        from lxml import etree
+
         blocks: list[_Block] = []
-        paragraph_index = 0
-        table_number = 0
-        for element in document.iter_inner_content():
-            if isinstance(element, DocxTable):
+        paragraph_index = table_number = 0
+        budget = self.budget
+        events = etree.iterparse(
+            stream, events=("start", "end"), tag=(_P, _TBL, _TR, _TC, _T),
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        for event, element in events:
+            budget.tick()
+            tag = element.tag
+            if event == "start":
+                if tag == _P:
+                    budget.paragraph()
+                elif tag == _TR:
+                    budget.row()
+                continue
+            if tag == _T:
+                budget.chars(len(element.text or ""))
+                continue
+            if tag == _TC:
+                budget.cells(_grid_span(element))
+                continue
+            if tag == _TR or not _in_body(element):
+                continue
+            if tag == _P:
+                paragraph_index += 1
+                text = _clean_cell(_paragraph_text(element))
+                if text:
+                    blocks.append(_Paragraph(text, paragraph_index))
+            else:
                 table_number += 1
                 rows = _docx_table_rows(element, table_number)
                 if rows:
                     blocks.append(_Table(rows=rows, docx_number=table_number))
-            else:
-                paragraph_index += 1
-                text = _clean_cell(element.text)
-                if text:
-                    blocks.append(_Paragraph(text, paragraph_index))
+            _release(element)
         return blocks
-    except RoadmapImportError:
-        raise
-    except Exception as exc:  # corrupt XML, broken relationships, odd tables …
-        raise RoadmapImportError("Не удалось прочитать документ Word: файл повреждён") from exc
+
+
+def _in_body(element) -> bool:
+    """Is the element a paragraph or table of the body (perhaps inside a content control)?"""
+    parent = element.getparent()
+    while parent is not None and parent.tag in _BLOCK_WRAPPERS:
+        parent = parent.getparent()
+    return parent is not None and parent.tag == _BODY
+
+
+def _release(element) -> None:
+    """Drop a body-level block and everything before it: it has been read."""
+    element.clear(keep_tail=True)
+    top = element
+    while top.getparent() is not None and top.getparent().tag != _BODY:
+        top = top.getparent()
+    body = top.getparent()
+    if body is not None:
+        while top.getprevious() is not None:
+            del body[0]
+
+
+def _children(element, *tags: str):
+    """Direct children with one of ``tags``, looking through content controls and custom XML."""
+    for child in element:
+        if child.tag in tags:
+            yield child
+        elif child.tag in _BLOCK_WRAPPERS:
+            yield from _children(child, *tags)
+
+
+def _property(element, container: str, name: str) -> str | None:
+    """``w:val`` of ``element/w:{container}/w:{name}`` ("" when the property has no value)."""
+    props = element.find(_W + container)
+    if props is None:
+        return None
+    prop = props.find(_W + name)
+    if prop is None:
+        return None
+    return prop.get(_W + "val", "")
+
+
+def _int_property(element, container: str, name: str, default: int) -> int:
+    value = _property(element, container, name)
+    try:
+        return max(int(value), 0) if value else default
+    except ValueError:
+        return default
+
+
+def _grid_span(tc) -> int:
+    return max(_int_property(tc, "tcPr", "gridSpan", 1), 1)
+
+
+def _merged_down(tc) -> bool:
+    """A cell continuing a vertical merge (``w:vMerge`` without ``restart``)."""
+    value = _property(tc, "tcPr", "vMerge")
+    return value is not None and value != "restart"
+
+
+def _paragraph_text(paragraph) -> str:
+    parts: list[str] = []
+    _inline_text(paragraph, parts)
+    return "".join(parts)
+
+
+def _inline_text(element, parts: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag == _R:
+            for piece in child:
+                if piece.tag == _T:
+                    parts.append(piece.text or "")
+                elif piece.tag == _BR:
+                    if piece.get(_W + "type") in (None, "textWrapping"):
+                        parts.append("\n")
+                elif piece.tag in _RUN_CHARS:
+                    parts.append(_RUN_CHARS[piece.tag])
+        elif tag in _INLINE_WRAPPERS:
+            _inline_text(child, parts)
+
+
+def _cell_text(tc) -> tuple[str, bool]:
+    """The text of a cell (its paragraphs, one per line) and whether it holds a table."""
+    lines: list[str] = []
+    nested = False
+    for child in _children(tc, _P, _TBL):
+        if child.tag == _P:
+            lines.append(_paragraph_text(child))
+        else:
+            nested = True
+            lines.extend(_nested_table_lines(child))
+    return "\n".join(lines), nested
+
+
+def _nested_table_lines(table) -> list[str]:
+    """A table inside a cell as lines of text: one per row, its cells joined with «; »."""
+    lines = []
+    for tr in _children(table, _TR):
+        cells = []
+        for tc in _children(tr, _TC):
+            if _merged_down(tc):
+                continue  # its text is in the row above
+            text = _one_line(_clean_cell(_cell_text(tc)[0])).rstrip(";")
+            if text:
+                cells.append(text)
+        if cells:
+            lines.append("; ".join(cells))
+    return lines
 
 
 def _docx_table_rows(table, table_number: int) -> list[_Row]:
     rows: list[_Row] = []
-    above: list = []
-    for index, row in enumerate(table.rows, start=1):
-        cells = list(row.cells)
-        tcs = [cell._tc for cell in cells]
+    above: list = []  # the cell (its first w:tc) of each column in the row above
+    above_at: dict[int, object] = {}  # grid column where a w:tc starts → its first w:tc
+    texts_of: dict[object, tuple[str, bool]] = {}  # a cell merged down is read once
+    for index, tr in enumerate(_children(table, _TR), start=1):
+        grid = _int_property(tr, "trPr", "gridBefore", 0)
+        cells: list = []
+        starts: dict[int, object] = {}
+        for tc in _children(tr, _TC):
+            first = above_at.get(grid, tc) if _merged_down(tc) else tc
+            starts[grid] = first
+            cells.extend([first] * _grid_span(first))
+            grid += _grid_span(tc)
         texts: list[str] = []
         inherited: set[int] = set()
+        nested: set[int] = set()
         for column, cell in enumerate(cells):
-            if column and tcs[column] is tcs[column - 1]:
+            if column and cell is cells[column - 1]:
                 texts.append("")  # merged across columns: the text stays in the first one
                 continue
-            if column < len(above) and above[column] is tcs[column]:
+            if column < len(above) and above[column] is cell:
                 inherited.add(column)
-            texts.append(_clean_cell(cell.text))
-        above = tcs
+            if cell not in texts_of:
+                text, has_table = _cell_text(cell)
+                texts_of[cell] = (_clean_cell(text), has_table)
+            text, has_table = texts_of[cell]
+            texts.append(text)
+            if has_table and column not in inherited:
+                nested.add(column)
+        above, above_at = cells, starts
         rows.append(_Row(texts, index, f"Таблица {table_number}, строка {index}",
-                         inherited=frozenset(inherited)))
+                         inherited=frozenset(inherited), nested=frozenset(nested)))
     return rows
 
 
-def _is_docx_zip(raw: bytes) -> bool:
-    if raw[:2] != b"PK":
-        return False
+def _zip_names(raw: bytes) -> list[str] | None:
+    """The members of a zip (checked against bombs first), or None when it is not one."""
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
+        with open_archive(raw) as archive:
+            return archive.namelist()
+    except ArchiveDamaged:
+        return None
+    except ArchiveError as exc:
+        raise RoadmapImportError(exc.message) from None
+
+
+def _is_docx_zip(raw: bytes) -> bool:
+    return raw[:2] == b"PK" and DOCUMENT_PART in (_zip_names(raw) or ())
 
 
 # --------------------------------------------------------------------------------------------
@@ -535,7 +788,7 @@ def _same_cells(a: list[str], b: list[str]) -> bool:
     return strip(a) == strip(b)
 
 
-def _split_tables(blocks: list[_Block]) -> list[_Block]:
+def _split_tables(blocks: list[_Block], budget: _Budget) -> list[_Block]:
     """Split a table where its rows switch to another table's header."""
     result: list[_Block] = []
     for block in blocks:
@@ -545,6 +798,7 @@ def _split_tables(blocks: list[_Block]) -> list[_Block]:
         segment: list[_Row] = []
         roles: dict[str, int] | None = None
         for row in block.rows:
+            budget.tick()
             row_roles = _header_roles(row.cells)
             starts_new = False
             if row_roles is not None:
@@ -689,7 +943,8 @@ def _is_child_number(parent: str, child: str) -> bool:
 class _TableParser:
     """Walks the rows of one measures table (see the module docstring for the rules)."""
 
-    def __init__(self, table: _Table, header_index: int):
+    def __init__(self, table: _Table, header_index: int, budget: _Budget):
+        self.budget = budget
         self.table = table
         self.header_index = header_index
         header = table.rows[header_index].cells
@@ -741,6 +996,7 @@ class _TableParser:
         self._warn_unknown_columns()
         page_break = False
         for position, row in enumerate(self.data):
+            self.budget.tick()
             cells = row.cells
             if not any(cells):
                 continue
@@ -750,6 +1006,11 @@ class _TableParser:
                 continue
             after_break = row.after_break or page_break
             page_break = False
+            for column in sorted(row.nested):
+                name = _one_line(self.header[column]) if column < self.width else ""
+                self.warnings.append(
+                    f"{row.label}: в ячейке{f' «{name}»' if name else ''} была вложенная "
+                    "таблица — её текст добавлен в ячейку построчно, проверьте его")
             extra = [cell for cell in cells[self.width:] if cell]
             if extra:
                 self.warnings.append(
@@ -773,12 +1034,15 @@ class _TableParser:
 
     def _warn_unknown_columns(self) -> None:
         known = set(self.columns.values())
+        if len(known) >= self.width:
+            return
+        content = [row for row in self.data  # judged once per row, not once per column
+                   if _header_roles(row.cells) is None and not _same_cells(row.cells, self.header)
+                   and not _is_numbers_row(row.cells)]
         for index in range(self.width):
             if index in known:
                 continue
-            if any(row.own(index) for row in self.data
-                   if _header_roles(row.cells) is None and not _same_cells(row.cells, self.header)
-                   and not _is_numbers_row(row.cells)):
+            if any(row.own(index) for row in content):
                 name = _one_line(self.header[index]) or f"№ {index + 1}"
                 self.warnings.append(
                     f"{self.table.rows[self.header_index].label}: столбец «{name}» не распознан, "
@@ -941,10 +1205,19 @@ _DATE_WORDS_RE = re.compile(
     r"июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])\s+(\d{4})",
     re.IGNORECASE,
 )
-_AMENDMENT_RE = re.compile(
-    r"\([^()]*(?:изменени|редакци|ред\.)[^()]*\)|(?:с\s+изменениями|в\s+редакции|в\s+ред\.).*$",
-    re.IGNORECASE,
-)
+_AMENDMENT_WORD_RE = re.compile(r"изменени|редакци|ред\.", re.IGNORECASE)
+_AMENDMENT_TAIL_RE = re.compile(r"(?:с\s+изменениями|в\s+редакции|в\s+ред\.).*$",
+                                re.IGNORECASE)
+_BRACKETS_RE = re.compile(r"\([^()]*\)")
+
+
+def _cut_amendments(text: str) -> str:
+    """Without «(с изменениями от …)», «(в ред. …)» and a trailing «в редакции …»: the original
+    order is the one wanted. (Brackets are found first and their words checked after: one
+    pattern doing both backtracks quadratically on a long bracket full of «ред.».)"""
+    text = _BRACKETS_RE.sub(
+        lambda match: " " if _AMENDMENT_WORD_RE.search(match.group()) else match.group(), text)
+    return _AMENDMENT_TAIL_RE.sub(" ", text)
 
 
 def _heading_text(line: str) -> str:
@@ -1019,7 +1292,7 @@ def _parse_order_number(text: str) -> str | None:
 
 def _requisites(text: str) -> ApprovedBy:
     """Kind, number and date read from a piece of text (a stamp or a requisites line)."""
-    text = _AMENDMENT_RE.sub(" ", text)
+    text = _cut_amendments(text)
     text = re.sub(r"(?i)приложени[ея]\s*(?:№|N)?\s*\d+[\w.]*", " ", text)
     kind_match = _KIND_RE.search(text)
     kind = _KINDS[kind_match.group(1).lower()] if kind_match else None
@@ -1040,7 +1313,7 @@ def _approval_from_stamp(lines: list[str]) -> ApprovedBy | None:
             another_stamp = line.lower().lstrip("* ").startswith("утвержд")
             if collected and (len(line) > 200 or _is_title_start(line) or another_stamp):
                 break
-            collected.append(_AMENDMENT_RE.sub(" ", line))
+            collected.append(_cut_amendments(line))
             result = _requisites(" ".join(collected))
             if result.number and result.date:
                 break
@@ -1063,7 +1336,7 @@ def _approval_from_requisites(lines: list[str]) -> ApprovedBy | None:
         number: str | None = None
         found: date | None = None
         for i in window:
-            candidate = _AMENDMENT_RE.sub(" ", lines[i])
+            candidate = _cut_amendments(lines[i])
             if len(candidate) > 80:
                 continue
             if number is None:
@@ -1095,14 +1368,14 @@ def _lines_of(block: _Block) -> list[str]:
     return lines
 
 
-def _parse_blocks(blocks: list[_Block], no_table_message: str) -> ParsedRoadmap:
-    blocks = _join_split_tables(_split_tables(blocks))
+def _parse_blocks(blocks: list[_Block], no_table_message: str, budget: _Budget) -> ParsedRoadmap:
+    blocks = _join_split_tables(_split_tables(blocks, budget))
     results: list[tuple[int, _TableResult]] = []
     for position, block in enumerate(blocks):
         if isinstance(block, _Table):
             header_index = _measures_header_index(block)
             if header_index is not None:
-                results.append((position, _TableParser(block, header_index).run()))
+                results.append((position, _TableParser(block, header_index, budget).run()))
     if not results:
         raise RoadmapImportError(no_table_message)
     position, chosen = max(results, key=lambda pair: (pair[1].item_count, -pair[0]))
@@ -1115,11 +1388,8 @@ def _parse_blocks(blocks: list[_Block], no_table_message: str) -> ParsedRoadmap:
             len(block.rows) <= 6 and not _is_other_header(block.rows[0].cells)
         ):
             heading_lines.extend(_lines_of(block))
-    zone: list[str] = []
-    for block in reversed(before):
-        if not isinstance(block, _Paragraph):
-            break
-        zone[:0] = _lines_of(block)
+    zone = [line for block in _preceding_paragraphs(blocks, position)
+            for line in _lines_of(block)]
     for row in caption_rows:
         zone.extend(_lines_of(_Table(rows=[row])))
     first_table = next((i for i, b in enumerate(blocks) if isinstance(b, _Table)), len(blocks))
@@ -1161,12 +1431,11 @@ def _parse_blocks(blocks: list[_Block], no_table_message: str) -> ParsedRoadmap:
 
 
 def _preceding_paragraphs(blocks: list[_Block], position: int) -> list[_Paragraph]:
-    paragraphs: list[_Paragraph] = []
-    for block in reversed(blocks[:position]):
-        if not isinstance(block, _Paragraph):
-            break
-        paragraphs.insert(0, block)
-    return paragraphs
+    """The paragraphs right above ``blocks[position]`` (up to the previous table)."""
+    start = position
+    while start > 0 and isinstance(blocks[start - 1], _Paragraph):
+        start -= 1
+    return blocks[start:position]  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1174,19 +1443,26 @@ def _preceding_paragraphs(blocks: list[_Block], position: int) -> list[_Paragrap
 # --------------------------------------------------------------------------------------------
 
 
-def parse_text(text: str) -> ParsedRoadmap:
-    """Parse text pasted from Word/Excel: heading lines, then tab-separated table rows."""
+def parse_text(text: str, limits: ImportLimits | None = None) -> ParsedRoadmap:
+    """Parse text pasted from Word/Excel: heading lines, then tab-separated table rows.
+
+    ``limits`` bound the work (default: the settings); see :class:`ImportLimits`."""
     if not text or not text.strip():
         raise RoadmapImportError("Текст пуст: вставьте таблицу мероприятий из Word или Excel")
-    return _parse_blocks(_text_blocks(text), NO_TABLE_TEXT)
+    budget = _Budget(limits, "Текст", "тексте", "Вставьте только таблицу плана мероприятий.")
+    budget.chars(len(text))
+    return _parse_blocks(_text_blocks(text, budget), NO_TABLE_TEXT, budget)
 
 
-def parse_docx(data: bytes | BinaryIO) -> ParsedRoadmap:
-    """Parse a Word .docx file; raises :class:`RoadmapImportError` for a non-docx/corrupt file."""
-    blocks = _docx_blocks(data)
+def parse_docx(data: bytes | BinaryIO, limits: ImportLimits | None = None) -> ParsedRoadmap:
+    """Parse a Word .docx file; raises :class:`RoadmapImportError` for a non-docx/corrupt file
+    or one over ``limits`` (default: the settings)."""
+    budget = _Budget(limits, "Документ", "документе", "Оставьте в файле только план "
+                     "мероприятий или вставьте его таблицу текстом.")
+    blocks = _docx_blocks(data, budget)
     if not any(isinstance(block, _Table) for block in blocks):
         raise RoadmapImportError("В документе нет таблиц: план мероприятий должен быть таблицей")
-    return _parse_blocks(blocks, NO_TABLE_DOCX)
+    return _parse_blocks(blocks, NO_TABLE_DOCX, budget)
 
 
 def _decode_text(data: bytes) -> str | None:
@@ -1208,19 +1484,15 @@ def _decode_text(data: bytes) -> str | None:
     return None if controls > 3 else text
 
 
-def parse_upload(filename: str, data: bytes) -> ParsedRoadmap:
+def parse_upload(filename: str, data: bytes, limits: ImportLimits | None = None) -> ParsedRoadmap:
     """Parse an uploaded file, judged by its content (the name is used in messages only)."""
     if not data:
         raise RoadmapImportError("Файл пуст")
     if data[:2] == b"PK":
-        if _is_docx_zip(data):
-            return parse_docx(data)
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                is_xlsx = "xl/workbook.xml" in archive.namelist()
-        except (zipfile.BadZipFile, ValueError, OSError):
-            is_xlsx = False
-        if is_xlsx:
+        names = _zip_names(data) or []
+        if DOCUMENT_PART in names:
+            return parse_docx(data, limits)
+        if "xl/workbook.xml" in names:
             raise RoadmapImportError(
                 "Файл — таблица Excel (.xlsx). Скопируйте таблицу из Excel и вставьте её текстом "
                 "или сохраните план как документ Word (.docx)")
@@ -1236,4 +1508,4 @@ def parse_upload(filename: str, data: bytes) -> ParsedRoadmap:
         name = f"«{filename}» " if filename else ""
         raise RoadmapImportError(
             f"Файл {name}не является ни документом Word (.docx), ни текстом")
-    return parse_text(text)
+    return parse_text(text, limits)

@@ -47,6 +47,7 @@ rules(CourseTopic,
       edit=ADMIN,
       create=ADMIN)
 
+
 def _keeps_courses_in(user, place) -> bool:
     """``place``: the region of a regional course or the municipality of a municipal one, or
     None for "may create courses at all"."""

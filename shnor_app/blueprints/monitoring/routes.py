@@ -337,6 +337,13 @@ def _risk_line(org, year, factor):
     return next(x for x in risks.profile(org, year) if x.factor.id == factor.id)
 
 
+def _programme_id(user, raw) -> int | None:
+    """The roadmap a row names as its programme: one the user sees (the service checks that it
+    is a school roadmap of the school)."""
+    roadmap = policy.pick(user, Roadmap, raw, message=risks.PROGRAMME_ONLY)
+    return roadmap.id if roadmap is not None else None
+
+
 @bp.get("/schools/<int:org_id>/risks")
 @login_required
 def risk_profile(org_id: int):
@@ -357,9 +364,7 @@ def risk_set(org_id: int, factor_id: int):
     form = RiskForm()
     return submit(form, lambda: risks.set_risk(
         org, year, factor, RiskLevel.coerce(form.level.data),
-        roadmap_id=getattr(policy.pick(user, Roadmap, form.roadmap_id.data,
-                                       message=risks.PROGRAMME_ONLY), "id", None),
-        note=form.note.data, by=user),
+        roadmap_id=_programme_id(user, form.roadmap_id.data), note=form.note.data, by=user),
         done=lambda _: answer(f"Рисковый профиль сохранён: {factor.name}.", lambda: render_fragment(
             "monitoring/_risk_row.html", **_risk_context(
                 user, org, year, line=_risk_line(org, year, factor))),

@@ -16,9 +16,12 @@ so that a route is a few lines and never handles a failed write itself::
 
 - :func:`submit` — GET shows the form; POST validates it and calls the service; a
   ``ServiceError`` (the service has rolled back already) puts its messages beside the fields it
-  names and shows the form again with what the user typed, status 422;
+  names and shows the form again with what the user typed, status 422 — so does a record a
+  form field names that the user may not choose (``policy.pick`` inside ``save``);
 - :func:`answer` — after a change: the changed fragment for htmx (with the notice as an
   ``HX-Trigger`` event), or a flash message and a redirect for a plain form;
+- :func:`refuse` — the ``again`` of a form posted from another page (a button in a list, a row
+  of a table) that has no page of its own: its messages flashed, back to that page;
 - :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
 """
 from __future__ import annotations
@@ -92,8 +95,10 @@ def form_errors(form, err) -> None:
 
 def submit(form, save: Callable, *, done: Callable, again: Callable):
     """The form round trip: ``again(200)`` on GET; on POST ``save()`` when the form is valid,
-    then ``done(result)``; otherwise — invalid, or refused by the service — ``again(422)`` with
-    the messages on the form and what the user typed kept."""
+    then ``done(result)``; otherwise — invalid, refused by the service, or naming a record the
+    user may not choose — ``again(422)`` with the messages on the form and what the user typed
+    kept."""
+    from .policy import NotAllowed
     from .services.errors import ServiceError
 
     if request.method == "GET":
@@ -101,7 +106,7 @@ def submit(form, save: Callable, *, done: Callable, again: Callable):
     if form.validate_on_submit():
         try:
             result = save()
-        except ServiceError as err:
+        except (ServiceError, NotAllowed) as err:
             form_errors(form, err)
         else:
             return done(result)
@@ -128,6 +133,22 @@ def answer(notice: str | None, fragment: Callable | None, redirect_to: str | Non
     if notice:
         flash(notice, category)
     return redirect(redirect_to or request.referrer or url_for("home.index"))
+
+
+def form_messages(form) -> list[str]:
+    """Every message of ``form``: those above it, then each field's."""
+    return [*form.form_errors, *(m for f in form for m in f.errors)]
+
+
+def refuse(form, redirect_to: str):
+    """``again`` of a form posted from another page (a button in a list, a row of a table) that
+    has no page of its own to show again: its messages flashed as errors, back to
+    ``redirect_to``."""
+    from flask import flash, redirect
+
+    for message in form_messages(form):
+        flash(message, "error")
+    return redirect(redirect_to)
 
 
 @dataclass

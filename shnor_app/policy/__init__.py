@@ -140,52 +140,105 @@ def pick(user, model: type, raw_id, action: str = "view", *, message: str | None
 
 @dataclass
 class Territory:
-    """What a report, a map or a dashboard covers: one school, one municipality or a region.
+    """What a report, a map or a dashboard covers: one school, one municipality or a region —
+    or, for a school's or a tutor's user, its own organisations (``own``).
 
     ``choices`` are the municipalities the user may switch between (empty for a user bound to
     one municipality or school); ``args`` are the query arguments that reproduce the choice.
+    The schools are those of the territory that ``user`` sees: :meth:`schools` (a SELECT),
+    :meth:`school_ids` (a sub-select for ``IN``), :meth:`school_list` (loaded once),
+    :meth:`school_choices` (id and name, for a filter). The region and the choices are read
+    when first asked for (a start-page panel needs neither).
     """
-    region: Region | None
+    region_id: int | None
     municipality: Municipality | None = None
     school: Organization | None = None
-    choices: list[Municipality] = field(default_factory=list)
+    user: object = field(default=None, repr=False, compare=False)
+    own: bool = False  # the user's own organisation(s), not a place the user picked
+    _choices: list | None = field(default=None, repr=False, compare=False)
+    _choices_stmt: object = field(default=None, repr=False, compare=False)  # when not read yet
+    _schools: list | None = field(default=None, repr=False, compare=False)
+
+    OWN_TITLE = "Школы моей организации и сопровождаемые"
+
+    @property
+    def region(self) -> Region | None:
+        return get(Region, self.region_id)
+
+    @property
+    def choices(self) -> list[Municipality]:
+        if self._choices is None:
+            self._choices = [] if self._choices_stmt is None else \
+                list(db.session.scalars(self._choices_stmt))
+        return self._choices
 
     @property
     def level(self) -> str:
         if self.school is not None:
             return "school"
-        return "municipality" if self.municipality is not None else "region"
+        return "municipality" if self.municipality is not None or self.own else "region"
 
     @property
-    def region_id(self) -> int | None:
-        return self.region.id if self.region is not None else None
+    def place(self) -> Municipality | Region | None:
+        """The municipality, or the region of a region-wide page: what a list approved for the
+        territory belongs to."""
+        return self.municipality if self.municipality is not None else self.region
 
     @property
     def title(self) -> str:
         if self.school is not None:
             return self.school.short_name
+        if self.own:
+            return self.OWN_TITLE
         if self.municipality is not None:
             return self.municipality.name
-        return self.region.name if self.region is not None else "Все регионы"
+        region = self.region
+        return region.name if region is not None else "Все регионы"
 
     @property
     def args(self) -> dict:
+        if self.own:
+            return {}
         if self.school is not None:
             return {"school": self.school.id}
         if self.municipality is not None and self.choices:
             return {"municipality": self.municipality.id}
         return {}
 
-    def schools(self, user):
+    def schools(self, user=None):
         """SELECT of the territory's schools the user sees (ordered by name)."""
-        stmt = scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL)
+        stmt = scope_query(user or self.user, Organization) \
+            .where(Organization.kind == OrgKind.SCHOOL)
         if self.school is not None:
             stmt = stmt.where(Organization.id == self.school.id)
+        elif self.own:
+            pass  # what the user sees is its own organisation and those it works with
         elif self.municipality is not None:
             stmt = stmt.where(Organization.municipality_id == self.municipality.id)
-        elif self.region is not None:
-            stmt = stmt.where(Organization.region_id == self.region.id)
+        elif self.region_id is not None:
+            stmt = stmt.where(Organization.region_id == self.region_id)
         return stmt.order_by(Organization.short_name, Organization.id)
+
+    def school_ids(self):
+        """Sub-select of the schools' ids (for ``IN``; unordered, never correlated with a query
+        that joins the organisations itself)."""
+        return self.schools().with_only_columns(Organization.id).order_by(None).correlate(None)
+
+    def school_list(self) -> list[Organization]:
+        if self._schools is None:
+            self._schools = list(db.session.scalars(self.schools()))
+        return self._schools
+
+    def school_choices(self) -> list:
+        """(id, short_name) of the schools a filter offers: the territory's — for one school
+        the schools of its municipality — without loading them."""
+        if self._schools is not None and self.school is None:
+            return self._schools
+        stmt = self.schools()
+        if self.school is not None and not self.own:
+            stmt = Territory(self.region_id, self.municipality, user=self.user).schools()
+        return list(db.session.execute(stmt.with_only_columns(Organization.id,
+                                                              Organization.short_name)))
 
 
 def bound_municipality_id(user) -> int | None:
@@ -196,47 +249,60 @@ def bound_municipality_id(user) -> int | None:
     return None
 
 
+def _municipality_choices(user):
+    return scope_query(user, Municipality).order_by(Municipality.name)
+
+
 def territory(user, *, municipality_id: int | None = None, region_id: int | None = None,
               school_id: int | None = None, default_municipality: bool = False) -> Territory:
     """The territory asked for (ids from the query string), within what ``user`` may see.
 
-    A user bound to a municipality always gets it (asked ids of other municipalities answer
-    404 like any foreign id); a region user picks a municipality of its region or none (the
-    whole region); the admin also picks the region. ``default_municipality`` takes the first
-    municipality of the choices when none is asked for (pages that show one at a time).
+    A school asked for is one the user sees (else 404); a school's or a tutor's user otherwise
+    gets its own organisations — one school, or its own and those it works with. A user bound
+    to a municipality always gets it (asked ids of other municipalities answer 404 like any
+    foreign id); a region user picks a municipality of its region or none (the whole region);
+    the admin also picks the region. ``default_municipality`` takes the first municipality of
+    the choices when none is asked for (pages that show one at a time).
     """
+    bound = bound_municipality_id(user)
     if school_id:
         school = get_or_404(user, Organization, school_id)
         if school.kind != OrgKind.SCHOOL:
             abort(404)
-        return Territory(get(Region, school.region_id), get(Municipality, school.municipality_id),
-                         school)
-    bound = bound_municipality_id(user)
+        return Territory(school.region_id, get(Municipality, school.municipality_id), school,
+                         user=user, _schools=[school] if school.deleted_at is None else [],
+                         _choices_stmt=None if bound is not None else _municipality_choices(user))
+    member = user.role in (Role.TUTOR, Role.SCHOOL)
+    if municipality_id and (bound is not None or member) and municipality_id != bound:
+        abort(404)
+    if member:
+        own = Territory(user.effective_region_id, get(Municipality, bound), user=user, own=True)
+        schools = list(db.session.scalars(own.schools().limit(2)))
+        if len(schools) == 1:
+            school = schools[0]
+            return Territory(school.region_id, get(Municipality, school.municipality_id), school,
+                             user=user, own=True, _schools=schools)
+        return own
     if bound is not None:
-        if municipality_id and municipality_id != bound:
-            abort(404)
         muni = get(Municipality, bound)
-        return Territory(get(Region, muni.region_id) if muni else get(Region, user.effective_region_id),
-                         muni)
-    choices = list(db.session.scalars(scope_query(user, Municipality)
-                                      .order_by(Municipality.name)))
-    muni = None
-    if municipality_id:
-        muni = next((m for m in choices if m.id == municipality_id), None)
-        if muni is None:
+        return Territory(muni.region_id if muni else user.effective_region_id, muni, user=user)
+    stmt = _municipality_choices(user)
+    if municipality_id or default_municipality:
+        choices = list(db.session.scalars(stmt))
+        muni = next((m for m in choices if m.id == municipality_id), None) if municipality_id \
+            else choices[0] if choices else None
+        if muni is None and municipality_id:
             abort(404)
-    elif default_municipality and choices:
-        muni = choices[0]
-    if muni is not None:
-        return Territory(get(Region, muni.region_id), muni, choices=choices)
+        if muni is not None:
+            return Territory(muni.region_id, muni, user=user, _choices=choices)
     if user.role == Role.ADMIN:
-        region = get_or_404(user, Region, region_id) if region_id else \
-            get(Region, user.effective_region_id) if user.effective_region_id else None
+        region_id = get_or_404(user, Region, region_id).id if region_id else \
+            user.effective_region_id
+        if region_id is not None:
+            stmt = stmt.where(Municipality.region_id == region_id)
     else:
-        region = get(Region, user.effective_region_id)
-    if region is not None and user.role == Role.ADMIN:
-        choices = [m for m in choices if m.region_id == region.id]
-    return Territory(region, None, choices=choices)
+        region_id = user.effective_region_id
+    return Territory(region_id, None, user=user, _choices_stmt=stmt)
 
 
 # --------------------------------------------------------------------------- records

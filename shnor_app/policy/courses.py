@@ -2,8 +2,9 @@
 
 A course is seen by every user of its region (the admin: all). A regional course (no
 municipality) is kept by the region's users; a methodist creates courses of its own municipality
-and keeps those, not the regional ones. Topic areas are reference data: everybody reads them,
-the admin extends them.
+and keeps those, not the regional ones: a course is created in a region or a municipality the
+user manages (``can(user, "create", Course, region_or_municipality)``). Topic areas are
+reference data: everybody reads them, the admin extends them.
 
 Enrollments and development plans belong to the teacher's school: seen by whoever sees the
 school (a tutor: its own and the supported schools), changed by whoever manages the school
@@ -46,12 +47,26 @@ rules(CourseTopic,
       edit=ADMIN,
       create=ADMIN)
 
+
+def _keeps_courses_in(user, place) -> bool:
+    """``place``: the region of a regional course or the municipality of a municipal one, or
+    None for "may create courses at all"."""
+    from . import can
+
+    return user.role in AUTHORITIES if place is None else can(user, "manage", place)
+
+
+# has some school whose teachers the user enrolls and plans for (shows the actions, the import)
+KEEPS_SOME_TEACHERS = user_is(lambda u: u.role in AUTHORITIES or (
+    u.role in (Role.SCHOOL, Role.TUTOR) and u.organization_id is not None),
+    "keeps some school's teachers")
+
 rules(Course,
       view=ADMIN | same(Course.region_id, MY_REGION),
       edit=ADMIN
       | (role(Role.REGION) & same(Course.region_id, MY_REGION))
       | (role(Role.METHODIST) & same(Course.municipality_id, MY_MUNICIPALITY)),
-      create=user_is(lambda u: u.role in AUTHORITIES, "an authority"))
+      create=test(_keeps_courses_in, "manages the course's region or municipality"))
 
 _ENROLLMENT_EDIT = keeps_teachers(Enrollment.organization_id)
 rules(Enrollment, join=_join_org(Enrollment),
@@ -59,17 +74,15 @@ rules(Enrollment, join=_join_org(Enrollment),
       edit=_ENROLLMENT_EDIT,
       attach=_ENROLLMENT_EDIT,  # the certificate
       create=test(_keeps_teachers_of, "keeps the school's teachers"),
-      # has some school whose teachers the user enrolls (decides whether to show the actions)
-      manage=user_is(lambda u: u.role in AUTHORITIES or (
-          u.role in (Role.SCHOOL, Role.TUTOR) and u.organization_id is not None),
-          "keeps some school's teachers"))
+      manage=KEEPS_SOME_TEACHERS)
 
 _PLAN_EDIT = keeps_teachers(DevelopmentPlan.organization_id)
 rules(DevelopmentPlan, join=_join_org(DevelopmentPlan),
       view=sees_org(DevelopmentPlan.organization_id, joined=True),
       edit=_PLAN_EDIT,
       attach=_PLAN_EDIT,
-      create=test(_keeps_teachers_of, "keeps the school's teachers"))
+      create=test(_keeps_teachers_of, "keeps the school's teachers"),
+      manage=KEEPS_SOME_TEACHERS)
 
 for _child in (PlanDeficit, PlanActivity):
     rules(_child,

@@ -5,7 +5,8 @@ own, a tutor its own and the schools it supports, read-only). Results are import
 approved and indicator systems edited by a methodist for its municipality, a region user for
 the region's municipalities, and the admin — the ``manage`` action of the municipality (or, for
 the whole region, of the region). A school also keeps its own risk profile. The approval of an
-identified list is a legal record: nobody edits it; the order behind it stays attached.
+identified list is a legal record: nobody edits it; the order behind it stays attached. The
+figures of a whole territory are for the authorities and observers, not for a school or tutor.
 """
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ rules(AssessmentResult, join=_join_org(AssessmentResult),
       create=test(_manages, "manages the school"),
       # may import results at all (then only for the municipalities it manages)
       import_results=user_is(lambda u: u.role in (Role.ADMIN, Role.REGION, Role.METHODIST),
-                      "an authority"))
+                      "an authority"),
+      # the figures of a whole territory (the start page's panel): not a school's or tutor's
+      see_territory=~ORG_MEMBER)
 
 rules(SchoolRisk, join=_join_org(SchoolRisk),
       view=sees_org(SchoolRisk.organization_id, joined=True),

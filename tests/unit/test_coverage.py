@@ -187,6 +187,7 @@ def test_query_count_does_not_depend_on_the_number_of_teachers():
 def test_municipality_report_budget_40_schools_1500_teachers_6000_enrollments():
     """≤ 100 ms p95 for the municipality coverage report (scope + aggregate query)."""
     from shnor_app.models import Enrollment, EnrollmentStatus, Role, User
+    from shnor_app import policy
     from shnor_app.services.courses import reports
 
     region = make_region()
@@ -213,7 +214,7 @@ def test_municipality_report_budget_40_schools_1500_teachers_6000_enrollments():
     for _ in range(25):
         db.session.expire_all()
         t0 = time.perf_counter()
-        report = reports.coverage_report(reports.resolve_scope(user), ON)
+        report = reports.coverage_report(policy.territory(user), ON)
         timings.append(time.perf_counter() - t0)
     assert report.total.teachers == 1470 and len(report.rows) == 40
     timings.sort()

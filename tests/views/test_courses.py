@@ -84,6 +84,16 @@ def test_methodist_creates_a_municipal_course_with_errors_kept(login_as, world):
     assert course.municipality_id == world.muni.id
 
 
+def test_a_course_without_an_owner_is_refused_with_a_message(login_as, world):
+    c = login_as("methodist")
+    resp = post(c, "/courses/new", {"title": "Школа молодого педагога", "provider_kind": "OTHER",
+                                    "provider_name": "УО", "hours": "16",
+                                    "topic_id": str(topic().id), "format": "IN_PERSON",
+                                    "municipality_id": ""})
+    assert resp.status_code == 422 and "Выберите, чей это курс." in resp.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
 def test_admin_creates_a_regional_course_for_a_chosen_region(login_as, world):
     c = login_as("admin")
     assert f"Региональный: {world.region2.name}" in c.get("/courses/new").get_data(as_text=True)
@@ -442,3 +452,22 @@ def test_untrained_report_is_paged_and_the_export_has_everyone(world, login_as, 
     assert "Учитель Жов" in c.get("/courses/reports/untrained?page=99").get_data(as_text=True)
     everyone = xlsx_text(c.get("/courses/reports/untrained/export.xlsx").data)
     assert all(f"Учитель {chr(0x410 + i)}ов" in everyone for i in range(7))
+
+
+def test_reports_of_a_region_user_and_of_a_tutor(login_as, setup, world):
+    """A region user who picks a school keeps the municipality filter (with the school's
+    municipality chosen); a tutor's report covers its own school and those it supports."""
+    from tests.factories_partnerships import make_partnership
+
+    html = login_as("region").get(
+        f"/courses/reports/coverage?school={world.school_a.id}").get_data(as_text=True)
+    munis = html.split('id="r-muni"')[1].split("</select>")[0]
+    assert f'<option value="{world.muni.id}" selected>' in munis and world.muni2.name in munis
+    assert f'<option value="{world.school_a.id}" selected>' in html
+    make_staff(world.school_b, "Зареченская Ирина")
+    make_partnership(world.school_b, world.tutor_school)
+    html = login_as("tutor").get("/courses/reports/coverage").get_data(as_text=True)
+    assert "Школы моей организации и сопровождаемые" in html
+    table = html.split('id="coverage-table"')[1]
+    assert world.school_b.short_name in table and world.tutor_school.short_name in table
+    assert world.school_a.short_name not in table

@@ -386,3 +386,72 @@ def test_dashboard_query_counts_do_not_grow_with_schools(world, login_as, url):
     with count_queries() as big:
         assert c.get(url).status_code == 200
     assert small["n"] == big["n"], (small["n"], big["n"])
+
+
+def test_risk_row_refused_without_javascript_shows_the_profile_with_the_message(world, login_as):
+    """A plain form post that the service refuses answers with the profile page (422), the
+    message in the row that was posted — not a redirect that drops what happened."""
+    risks.ensure_federal_factors()
+    factor = risks.factors()[1]
+    other = Roadmap(owner_id=world.school_b.id, title="Программа другой школы", year=2026,
+                    level=RoadmapLevel.SCHOOL)
+    db.session.add(other)
+    db.session.commit()
+    c = login_as("school")
+    resp = post(c, f"/monitoring/schools/{world.school_a.id}/risks/{factor.id}?year=2026",
+                {"level": "HIGH", "roadmap_id": str(other.id)})
+    html = _html(resp)
+    assert resp.status_code == 422 and "<html" in html and 'id="risk-table"' in html
+    row = html[html.index(f'id="risk-{factor.id}"'):].split("</tr>")[0]
+    assert "только школьная дорожная карта этой школы" in row
+    assert html.count("только школьная дорожная карта этой школы") == 1
+    assert db.session.scalar(select(func.count()).select_from(SchoolRisk)) == 0
+
+
+def test_territory_is_the_users_own_or_the_one_picked(app, world):
+    """policy.territory: a school's user gets its school, a tutor its own and the schools it
+    supports (wherever they are), a methodist its municipality, a region user the region or
+    the municipality or school it picks — a foreign id answers 404."""
+    from werkzeug.exceptions import NotFound
+
+    from shnor_app import policy
+    from tests.factories_partnerships import make_partnership
+
+    make_partnership(world.school_b, world.tutor_school)  # school_b is in municipality 2
+    users = world.users
+    with app.test_request_context():
+        school = policy.territory(users["school"])
+        assert (school.level, school.school, school.args, school.choices) == (
+            "school", world.school_a, {}, [])
+        tutor = policy.territory(users["tutor"])
+        assert tutor.level == "municipality" and tutor.title == policy.Territory.OWN_TITLE
+        assert {s.id for s in tutor.school_list()} == {world.tutor_school.id, world.school_b.id}
+        methodist = policy.territory(users["methodist"])
+        assert (methodist.municipality, methodist.args, methodist.choices) == (world.muni, {}, [])
+        region = policy.territory(users["region"])
+        assert (region.level, region.region, region.args) == ("region", world.region, {})
+        assert region.choices == sorted([world.muni, world.muni2], key=lambda m: m.name)
+        picked = policy.territory(users["region"], municipality_id=world.muni2.id)
+        assert picked.args == {"municipality": world.muni2.id}
+        assert [s.id for s in picked.school_list()] == [world.school_b.id]
+        one = policy.territory(users["region"], school_id=world.school_a.id)
+        assert one.level == "school" and one.args == {"school": world.school_a.id}
+        assert one.municipality == world.muni and len(one.choices) == 2
+        assert {s.id for s in one.school_choices()} == {world.school_a.id, world.tutor_school.id}
+        for user, kwargs in ((users["methodist"], {"municipality_id": world.muni2.id}),
+                             (users["school"], {"municipality_id": world.muni2.id}),
+                             (users["region"], {"municipality_id": world.muni_far.id}),
+                             (users["region"], {"school_id": world.school_far.id}),
+                             (users["methodist"], {"school_id": world.institute.id})):
+            with pytest.raises(NotFound):
+                policy.territory(user, **kwargs)
+
+
+def test_tutor_sees_the_results_of_the_schools_it_supports_in_another_municipality(
+        world, login_as):
+    from tests.factories_partnerships import make_partnership
+
+    make_partnership(world.school_b, world.tutor_school)
+    flag(world.school_b, 2024)
+    html = _html(login_as("tutor").get("/monitoring/identification?year=2024"))
+    assert world.school_b.short_name in html and world.school_a.short_name not in html

@@ -1,7 +1,7 @@
 """Courses (КПК): the catalogue, enrollments and certificates, coverage reports, ИОМ."""
 from flask import Blueprint
 
-from ... import areas
+from ... import areas, policy
 from ...home_panels import Panel
 from ...services import courses as service
 from ...services.courses import coverage, reports
@@ -15,7 +15,7 @@ def _home_coverage(user, today):
     """Start page: course coverage of the user's scope (a school: its share and the teachers
     without a course; a methodist: per-school shares, lowest first; the region: per
     municipality, aggregated in SQL without loading its schools) — a few queries."""
-    report = reports.coverage_report(reports.resolve_scope(user), today, lowest_first=True)
+    report = reports.coverage_report(policy.territory(user), today, lowest_first=True)
     if not report.rows:
         return None
     untrained = []

@@ -29,7 +29,8 @@ class CourseForm(FlaskForm):
     end_date = DateField("Окончание", validators=[Optional()])
     capacity = IntegerField("Мест", validators=[Optional(), NumberRange(1, 100000, POSITIVE)],
                             description="Пусто — без ограничения.")
-    municipality_id = SelectField("Чей курс", coerce=str, validators=[Optional()])
+    municipality_id = SelectField("Чей курс", coerce=str,
+                                  validators=[DataRequired("Выберите, чей это курс.")])
     description = TextAreaField("Описание", validators=[Optional(), Length(max=5000)])
 
 
@@ -38,6 +39,11 @@ class EnrollmentForm(FlaskForm):
     completed_on = DateField("Дата окончания", validators=[Optional()])
     certificate_number = StringField("№ удостоверения", validators=[Optional(), Length(max=60)])
     note = StringField("Примечание", validators=[Optional(), Length(max=500)])
+
+
+class TeacherEnrollForm(FlaskForm):
+    course_id = SelectField("Записать на курс", coerce=str,
+                            validators=[DataRequired("Выберите курс.")])
 
 
 class ImportForm(FlaskForm):

@@ -2,7 +2,10 @@
 of results (preview → save all or nothing), reports with exports, topic areas, and ИОМ.
 
 Lists and reports answer with the page, or with their table to htmx (``render_view``) so that
-filters update the table in place; row actions always answer with their row.
+filters update the table in place; a report covers ``policy.territory`` (the user's own, or the
+municipality or school picked). Changes go through ``web.submit`` (the form again, 422, with the
+service's messages when it refuses) and ``web.answer`` (the row for htmx, a notice and a redirect
+otherwise).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 
 from ... import policy
@@ -19,7 +23,7 @@ from ...extensions import db
 from ...models import (
     ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
     EnrollmentStatus, Municipality, OrgKind, Organization, PlanActivity, PlanDeficit, PlanKind,
-    Region, Role, StaffMember,
+    ProviderKind, Region, StaffMember,
 )
 from ...services.courses import imports as course_import
 from ...services.courses import reports
@@ -28,11 +32,12 @@ from ...services.courses.coverage import window_start
 from ...formatting import today
 from ...services.roadmaps.export import FORMATS, filename
 from ...text import normalize_name
-from ...web import page_of, paginate, render_fragment, render_view
+from ...web import answer, page_of, paginate, refuse, render_fragment, render_view, submit
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
-    ActivityForm, CourseForm, DeficitForm, EnrollmentForm, ImportForm, PlanForm, TopicForm,
+    ActivityForm, CourseForm, DeficitForm, EnrollmentForm, ImportForm, PlanForm,
+    TeacherEnrollForm, TopicForm,
 )
 
 # Teachers without a course on one page of the report (a region has thousands; the
@@ -55,9 +60,10 @@ def _download(data: bytes, fmt: str, stem: str):
     return resp
 
 
-def _go(url: str):
-    """After a successful form post: a redirect, or for htmx a full navigation (HX-Redirect)
-    rather than swapping the next page into the form's place."""
+def _go(notice: str, url: str):
+    """After a form that leads to another page: the notice flashed, and a redirect — for htmx a
+    full navigation (HX-Redirect) rather than swapping the next page into the form's place."""
+    flash(notice, "success")
     if request.htmx:
         resp = Response(status=204)
         resp.headers["HX-Redirect"] = url
@@ -81,13 +87,6 @@ def _schools_for_enrollment(user) -> list[Organization]:
 def _visible_schools(user) -> list[Organization]:
     return list(db.session.scalars(policy.scope_query(user, Organization).where(
         Organization.kind == OrgKind.SCHOOL).order_by(Organization.short_name)))
-
-
-def _municipalities(user) -> list[Municipality]:
-    if user.role in (Role.SCHOOL, Role.TUTOR):
-        return []
-    return list(db.session.scalars(policy.scope_query(user, Municipality).order_by(
-        Municipality.name)))
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -132,7 +131,21 @@ def index():
         can_create=policy.can_create(user, Course), can_import=policy.can(user, "manage", Enrollment))
 
 
-def _course_form(user, course: Course | None) -> CourseForm:
+def _course_owners(user) -> dict[str, tuple[str, dict]]:
+    """Where the user keeps courses (``create`` of Course in a region or a municipality): the
+    choices of «Чей курс», value → (label, the columns the choice sets)."""
+    regions = db.session.scalars(policy.scope_query(user, Region).order_by(Region.name))
+    munis = db.session.scalars(policy.scope_query(user, Municipality).order_by(Municipality.name))
+    owners = {f"r{r.id}": (f"Региональный: {r.name} (виден всем муниципалитетам)",
+                           {"region_id": r.id, "municipality_id": None})
+              for r in regions if policy.can(user, "create", Course, r)}
+    owners.update({f"m{m.id}": (f"Муниципальный: {m.name}",
+                                {"region_id": m.region_id, "municipality_id": m.id})
+                   for m in munis if policy.can(user, "create", Course, m)})
+    return owners
+
+
+def _course_form(user, course: Course | None, owners: dict) -> CourseForm:
     form = CourseForm(obj=course)
     topics = svc.topics(active_only=course is None)
     if course is not None and course.topic_id not in {t.id for t in topics}:
@@ -144,14 +157,7 @@ def _course_form(user, course: Course | None) -> CourseForm:
         .order_by(Organization.short_name)).all()
     form.provider_org_id.choices = [("", "— нет в реестре —")] + [
         (str(o.id), o.short_name) for o in providers]
-    owners = []
-    if user.role in (Role.ADMIN, Role.REGION):
-        for r in db.session.scalars(policy.scope_query(user, Region).order_by(Region.name)):
-            owners.append((f"r{r.id}", f"Региональный: {r.name} (виден всем муниципалитетам)"))
-    for m in _municipalities(user):
-        if user.role != Role.METHODIST or m.id == user.municipality_id:
-            owners.append((f"m{m.id}", f"Муниципальный: {m.name}"))
-    form.municipality_id.choices = owners
+    form.municipality_id.choices = [(value, label) for value, (label, _) in owners.items()]
     if request.method == "GET" and course is not None:
         form.topic_id.data = str(course.topic_id)
         form.provider_kind.data = course.provider_kind.name
@@ -162,58 +168,31 @@ def _course_form(user, course: Course | None) -> CourseForm:
     return form
 
 
-def _fill_course(user, course: Course, form: CourseForm) -> None:
-    from ...models import ProviderKind
-
-    course.title = form.title.data
-    course.provider_kind = ProviderKind[form.provider_kind.data]
-    org_id = int(form.provider_org_id.data) if form.provider_org_id.data else None
-    if org_id is not None:
-        org = policy.get_or_404(user, Organization, org_id)
-        course.provider_org_id = org.id
-        course.provider_name = (form.provider_name.data or "").strip() or org.short_name
-    else:
-        course.provider_org_id = None
-        course.provider_name = form.provider_name.data or ""
-    course.hours = form.hours.data
-    course.topic_id = int(form.topic_id.data)
-    course.format = CourseFormat[form.format.data]
-    course.start_date, course.end_date = form.start_date.data, form.end_date.data
-    course.capacity = form.capacity.data
-    course.description = (form.description.data or "").strip() or None
-    owner = form.municipality_id.data or ""
-    if not owner[1:].isdigit():
-        abort(400)
-    if owner.startswith("m"):
-        muni = policy.get_or_404(user, Municipality, int(owner[1:]))
-        policy.require(user.role != Role.METHODIST or muni.id == user.municipality_id)
-        course.municipality_id, course.region_id = muni.id, muni.region_id
-    else:
-        region = policy.get_or_404(user, Region, int(owner[1:]))
-        policy.require(user.role in (Role.ADMIN, Role.REGION))
-        course.municipality_id, course.region_id = None, region.id
+def _course_data(form: CourseForm, owners: dict) -> dict:
+    """The course's values from the form (every id among the form's choices)."""
+    provider = form.provider_org_id.data
+    return {"title": form.title.data, "provider_kind": ProviderKind[form.provider_kind.data],
+            "provider_org_id": int(provider) if provider else None,
+            "provider_name": form.provider_name.data or "", "hours": form.hours.data,
+            "topic_id": int(form.topic_id.data), "format": CourseFormat[form.format.data],
+            "start_date": form.start_date.data, "end_date": form.end_date.data,
+            "capacity": form.capacity.data,
+            "description": (form.description.data or "").strip() or None,
+            **owners[form.municipality_id.data][1]}
 
 
-def _save_course_view(user, course: Course | None):
-    is_new = course is None
-    form = _course_form(user, course)
-    status = 200
-    if form.validate_on_submit():
-        target = course or Course(created_by_id=user.id)
-        _fill_course(user, target, form)
-        try:
-            svc.save_course(target, is_new=is_new)
-        except svc.CourseError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Курс добавлен в каталог." if is_new else "Курс сохранён.", "success")
-            return redirect(url_for("courses.show", course_id=target.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("courses/form.html", form=form, course=course, status=status,
-                       title="Новый курс" if is_new else "Курс: изменение")
+def _course_view(user, course: Course | None):
+    owners = _course_owners(user)
+    form = _course_form(user, course, owners)
+    return submit(form, lambda: svc.save_course(course or Course(created_by_id=user.id),
+                                                is_new=course is None,
+                                                **_course_data(form, owners)),
+                  done=lambda saved: answer(
+                      "Курс сохранён." if course else "Курс добавлен в каталог.", None,
+                      url_for("courses.show", course_id=saved.id)),
+                  again=lambda status: render_view(
+                      "courses/form.html", form=form, course=course, status=status,
+                      title="Курс: изменение" if course else "Новый курс"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -221,7 +200,7 @@ def _save_course_view(user, course: Course | None):
 def new():
     user = _user()
     policy.require_create(user, Course)
-    return _save_course_view(user, None)
+    return _course_view(user, None)
 
 
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
@@ -230,7 +209,7 @@ def edit(course_id: int):
     user = _user()
     course = policy.get_or_404(user, Course, course_id)
     policy.require_edit(user, course)
-    return _save_course_view(user, course)
+    return _course_view(user, course)
 
 
 @bp.post("/<int:course_id>/archive")
@@ -241,9 +220,9 @@ def archive(course_id: int):
     policy.require_edit(user, course)
     archived = request.form.get("archived", "1") == "1"
     svc.set_archived(course, archived)
-    flash("Курс отправлен в архив: новых записей на него не будет." if archived
-          else "Курс возвращён из архива.", "success")
-    return redirect(url_for("courses.show", course_id=course.id))
+    return answer("Курс отправлен в архив: новых записей на него не будет." if archived
+                  else "Курс возвращён из архива.", None,
+                  url_for("courses.show", course_id=course.id))
 
 
 @bp.post("/<int:course_id>/delete")
@@ -252,13 +231,10 @@ def delete(course_id: int):
     user = _user()
     course = policy.get_or_404(user, Course, course_id)
     policy.require_edit(user, course)
-    try:
-        svc.delete_course(course)
-    except svc.CourseError as err:
-        flash(str(err), "error")
-        return redirect(url_for("courses.show", course_id=course.id))
-    flash("Курс удалён из каталога.", "success")
-    return redirect(url_for("courses.index"))
+    form, back = FlaskForm(), url_for("courses.show", course_id=course.id)
+    return submit(form, lambda: svc.delete_course(course),
+                  done=lambda _: answer("Курс удалён из каталога.", None, url_for("courses.index")),
+                  again=lambda status: refuse(form, back))
 
 
 # --------------------------------------------------------------------------- enrollments
@@ -325,7 +301,7 @@ def show(course_id: int):
         course=course, items=items, filters=f, statuses=EnrollmentStatus, counts=counts,
         schools=_visible_schools(user), perms=_row_perms(user, items), show_course=False,
         can_edit=policy.can_edit(user, course),
-        can_enroll=not course.archived and bool(_schools_for_enrollment(user)))
+        can_enroll=not course.archived and policy.can(user, "manage", Enrollment))
 
 
 def _checklist_context(user, course: Course, school: Organization | None) -> dict:
@@ -341,6 +317,27 @@ def _checklist_context(user, course: Course, school: Organization | None) -> dic
             "today": today()}
 
 
+def _enroll_school(user, schools: list[Organization]) -> Organization | None:
+    """The school whose staff list is shown (the only one, or the one picked)."""
+    school_id = _int_arg("school", request.values) or (schools[0].id if len(schools) == 1 else None)
+    if not school_id:
+        return None
+    school = policy.get_or_404(user, Organization, school_id)
+    policy.require_create(user, Enrollment, school)
+    return school
+
+
+def _ticked(school: Organization | None, checked: set[int]) -> list[StaffMember]:
+    """The ticked teachers, in the staff list's order; one of another school answers 404."""
+    members = db.session.scalars(select(StaffMember).where(
+        StaffMember.id.in_(checked or {-1}), StaffMember.deleted_at.is_(None))
+        .order_by(StaffMember.full_name, StaffMember.id)).all()
+    if school is None or len(members) != len(checked) \
+            or any(m.organization_id != school.id for m in members):
+        abort(404)
+    return members
+
+
 @bp.route("/<int:course_id>/enroll", methods=["GET", "POST"])
 @login_required
 def enroll(course_id: int):
@@ -349,39 +346,25 @@ def enroll(course_id: int):
     course = policy.get_or_404(user, Course, course_id)
     schools = _schools_for_enrollment(user)
     policy.require(bool(schools))
-    school_id = _int_arg("school", request.values) or (schools[0].id if len(schools) == 1 else None)
-    school = None
-    if school_id:
-        school = policy.get_or_404(user, Organization, school_id)
-        policy.require_create(user, Enrollment, school)
-    status, error, checked = 200, None, set()
-    if request.method == "POST":
-        checked = {int(v) for v in request.form.getlist("staff") if v.isdigit()}
-        members = [m for m in db.session.scalars(select(StaffMember).where(
-            StaffMember.id.in_(checked or {-1}), StaffMember.deleted_at.is_(None))
-            .order_by(StaffMember.full_name, StaffMember.id))]  # as the staff list shows them
-        if school is None or any(m.organization_id != school.id for m in members) \
-                or len(members) != len(checked):
-            abort(404)
-        try:
-            done = svc.enroll(course, members, by=user)
-        except svc.CourseError as err:
-            db.session.rollback()
-            error, status = str(err), 422
-        else:
-            flash(f"Записано на курс: {len(done)} чел. ({school.short_name}).", "success")
-            return _go(url_for("courses.show", course_id=course.id))
-    ctx = _checklist_context(user, course, school)
-    return render_view("courses/enroll.html", "courses/_staff_checklist.html", status=status,
-                       title="Запись на курс", schools=schools, error=error, checked=checked,
-                       **ctx)
+    school = _enroll_school(user, schools)
+    form, checked = FlaskForm(), {int(v) for v in request.form.getlist("staff") if v.isdigit()}
+    return submit(form, lambda: svc.enroll(course, _ticked(school, checked), by=user),
+                  done=lambda done: _go(
+                      f"Записано на курс: {len(done)} чел. ({school.short_name}).",
+                      url_for("courses.show", course_id=course.id)),
+                  again=lambda status: render_view(
+                      "courses/enroll.html", "courses/_staff_checklist.html", status=status,
+                      title="Запись на курс", schools=schools, form=form, checked=checked,
+                      **_checklist_context(user, course, school)))
 
 
-def _row(user, e: Enrollment, status=200, trigger=None, show_course=None):
-    if show_course is None:
-        show_course = request.values.get("ctx") == "list"
-    return render_fragment("courses/_enrollment_row.html", e=e, status=status, trigger=trigger,
-                           perms={e.id: policy.can_edit(user, e)}, show_course=show_course)
+def _row_context(user, e: Enrollment) -> dict:
+    return {"e": e, "perms": {e.id: policy.can_edit(user, e)},
+            "show_course": request.values.get("ctx") == "list"}
+
+
+def _row(user, e: Enrollment):
+    return render_fragment("courses/_enrollment_row.html", **_row_context(user, e))
 
 
 @bp.get("/enrollments/<int:enrollment_id>")
@@ -389,12 +372,10 @@ def _row(user, e: Enrollment, status=200, trigger=None, show_course=None):
 def enrollment(enrollment_id: int):
     user = _user()
     e = policy.get_or_404(user, Enrollment, enrollment_id)
-    if request.htmx and not request.htmx.boosted:
-        return _row(user, e)
     closes = db.session.scalars(select(PlanActivity).where(
         PlanActivity.closed_by_enrollment_id == e.id)).all()
-    return render_view("courses/enrollment.html", title=str(e), e=e, closes=closes,
-                       can_edit=policy.can_edit(user, e))
+    return render_view("courses/enrollment.html", "courses/_enrollment_row.html", title=str(e),
+                       closes=closes, can_edit=policy.can_edit(user, e), **_row_context(user, e))
 
 
 @bp.route("/enrollments/<int:enrollment_id>/edit", methods=["GET", "POST"])
@@ -406,27 +387,15 @@ def enrollment_edit(enrollment_id: int):
     form = EnrollmentForm(obj=e)
     if request.method == "GET":
         form.status.data = e.status.name
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                svc.update_enrollment(e, status=EnrollmentStatus[form.status.data],
-                                      completed_on=form.completed_on.data,
-                                      certificate_number=form.certificate_number.data,
-                                      note=form.note.data, by=user)
-            except svc.CourseError as err:
-                db.session.rollback()
-                e = db.session.get(Enrollment, enrollment_id)
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _row(user, e, trigger={"notice": {"text": f"Сохранено: {e.status.label}."}})
-                flash("Запись сохранена.", "success")
-                return redirect(url_for("courses.enrollment", enrollment_id=e.id))
-    return render_view("courses/enrollment_form_page.html", "courses/_enrollment_row_form.html",
-                       form=form, e=e, status=status, title="Запись на курс",
-                       show_course=request.values.get("ctx") == "list")
+    return submit(form, lambda: svc.update_enrollment(
+        e, status=EnrollmentStatus[form.status.data], completed_on=form.completed_on.data,
+        certificate_number=form.certificate_number.data, note=form.note.data, by=user),
+        done=lambda e: answer(f"Запись сохранена: {e.status.label}.", lambda: _row(user, e),
+                              url_for("courses.enrollment", enrollment_id=e.id)),
+        again=lambda status: render_view(
+            "courses/enrollment_form_page.html", "courses/_enrollment_row_form.html", form=form,
+            e=e, status=status, title="Запись на курс",
+            show_course=request.values.get("ctx") == "list"))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/delete")
@@ -435,13 +404,10 @@ def enrollment_delete(enrollment_id: int):
     user = _user()
     e = policy.get_or_404(user, Enrollment, enrollment_id)
     policy.require_edit(user, e)
-    course_id, name = e.course_id, e.staff_member.full_name
+    course_id, notice = e.course_id, f"Запись «{e.staff_member.full_name}» удалена."
     svc.delete_enrollment(e)
-    if request.htmx:
-        return render_fragment("courses/_row_removed.html", text=f"Запись «{name}» удалена.",
-                               trigger={"notice": {"text": f"Запись «{name}» удалена."}})
-    flash(f"Запись «{name}» удалена.", "success")
-    return redirect(url_for("courses.show", course_id=course_id))
+    return answer(notice, lambda: render_fragment("courses/_row_removed.html", text=notice),
+                  url_for("courses.show", course_id=course_id))
 
 
 def _open_courses(user) -> list[Course]:
@@ -475,19 +441,16 @@ def teacher_enroll(staff_id: int):
     user = _user()
     member = policy.get_or_404(user, StaffMember, staff_id)
     policy.require_create(user, Enrollment, member.organization)
-    course_id = _int_arg("course_id", request.form)
-    if not course_id:
-        flash("Выберите курс.", "error")
-        return redirect(url_for("courses.teacher", staff_id=member.id))
-    course = policy.get_or_404(user, Course, course_id)
-    try:
-        svc.enroll(course, [member], by=user)
-    except svc.CourseError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-    else:
-        flash(f"{member.full_name} записан(а) на курс «{course.title}».", "success")
-    return redirect(url_for("courses.teacher", staff_id=member.id))
+    form = TeacherEnrollForm()
+    form.course_id.choices = [("", "— выберите курс —")] + [
+        (str(c.id), c.title) for c in _open_courses(user)]
+    back = url_for("courses.teacher", staff_id=member.id)
+    return submit(form, lambda: svc.enroll(db.session.get(Course, int(form.course_id.data)),
+                                           [member], by=user),
+                  done=lambda _: answer(f"{member.full_name} записан(а) на курс "
+                                        f"«{dict(form.course_id.choices)[form.course_id.data]}».",
+                                        None, back),
+                  again=lambda status: refuse(form, back))
 
 
 # --------------------------------------------------------------------------- import
@@ -542,37 +505,20 @@ def import_():
 # --------------------------------------------------------------------------- reports
 
 
-def _report_scope(user):
-    return reports.resolve_scope(user, _int_arg("municipality"), _int_arg("school"))
-
-
-def _school_choices(user, municipality_id: int | None = None) -> list:
-    """(id, short_name) of the schools the user sees, for the school filter of a report."""
-    stmt = policy.scope_query(user, Organization, select(Organization.id, Organization.short_name))
-    stmt = stmt.where(Organization.kind == OrgKind.SCHOOL)
-    if municipality_id is not None:
-        stmt = stmt.where(Organization.municipality_id == municipality_id)
-    return list(db.session.execute(stmt.order_by(Organization.short_name)))
-
-
-def _report_filters(user, scope, on) -> dict:
-    if scope.level != "school":
-        schools = scope.school_choices()
-    else:
-        schools = _school_choices(user, scope.municipality.id if scope.municipality else None)
-    return {"on": on, "scope": scope, "municipalities": _municipalities(user),
-            "schools": schools}
+def _report_scope(user) -> policy.Territory:
+    return policy.territory(user, municipality_id=_int_arg("municipality"),
+                            school_id=_int_arg("school"))
 
 
 def _report_view(page: str, fragment: str, title: str, build):
-    """A report page: the filters (date, municipality, school) decide the scope; ``build``
-    (scope, on) → context of the table, which htmx swaps in place when a filter changes."""
-    user = _user()
+    """A report page: the filters (date, municipality, school) decide the territory; ``build``
+    (territory, on) → context of the table, which htmx swaps in place when a filter changes."""
     on = _date_arg()
-    scope = _report_scope(user)
-    context = build(scope, on)
+    scope = _report_scope(_user())
+    context = build(scope, on)  # first: a report that loads the schools spares the filter a query
     return render_view(page, fragment, title=title, args={**scope.args, "on": on.isoformat()},
-                       **_report_filters(user, scope, on), **context)
+                       on=on, scope=scope, municipalities=scope.choices,
+                       schools=scope.school_choices(), **context)
 
 
 def _report_download(fmt: str, stem: str, table):
@@ -613,7 +559,9 @@ def untrained_export(fmt: str):
         scope, on, reports.untrained_report(scope, on)))
 
 
-def _trained_scope(user):
+def _trained_scope(user) -> policy.Territory | None:
+    """The territory the list is narrowed to (a municipality, a school), or None: every
+    completion the user sees."""
     if _int_arg("municipality") or _int_arg("school"):
         return _report_scope(user)
     return None
@@ -629,7 +577,8 @@ def trained(course_id: int):
     return render_view("courses/trained.html", "courses/_trained_body.html",
                        title=f"Список обученных: {course.title[:100]}", course=course, items=items,
                        scope=scope, args=scope.args if scope else {},
-                       municipalities=_municipalities(user), schools=_visible_schools(user))
+                       municipalities=(scope or policy.territory(user)).choices,
+                       schools=_visible_schools(user))
 
 
 @bp.get("/<int:course_id>/trained/export.<fmt>")
@@ -650,26 +599,17 @@ def trained_export(course_id: int, fmt: str):
 @login_required
 def topics():
     user = _user()
-    form = TopicForm()
-    status = 200
     if request.method == "POST":
-        policy.require(policy.can(user, "create", CourseTopic))
-        status = 422
-        if form.validate_on_submit():
-            topic = CourseTopic(name=form.name.data, low_achievers=form.low_achievers.data,
-                                active=True, created_by_id=user.id)
-            try:
-                svc.save_topic(topic, is_new=True)
-            except svc.CourseError as err:
-                db.session.rollback()
-                form.name.errors = [str(err)]
-            else:
-                flash(f"Направление «{topic.name}» добавлено.", "success")
-                return redirect(url_for("courses.topics"))
-    elif request.method == "GET":
-        form = TopicForm(formdata=None)
-    return render_view("courses/topics.html", form=form, topics=svc.topics(), status=status,
-                       can_edit=policy.can(user, "create", CourseTopic), title="Направления курсов")
+        policy.require_create(user, CourseTopic)
+    form = TopicForm()
+    return submit(form, lambda: svc.save_topic(
+        CourseTopic(active=True, created_by_id=user.id), is_new=True, name=form.name.data,
+        low_achievers=form.low_achievers.data),
+        done=lambda topic: answer(f"Направление «{topic.name}» добавлено.", None,
+                                  url_for("courses.topics")),
+        again=lambda status: render_view(
+            "courses/topics.html", form=form, topics=svc.topics(), status=status,
+            can_edit=policy.can_create(user, CourseTopic), title="Направления курсов"))
 
 
 @bp.post("/topics/<int:topic_id>")
@@ -678,21 +618,12 @@ def topic_edit(topic_id: int):
     user = _user()
     topic = policy.get_or_404(user, CourseTopic, topic_id)
     policy.require_edit(user, topic)
-    form = TopicForm()
-    if form.validate_on_submit():
-        topic.name = form.name.data
-        topic.low_achievers = form.low_achievers.data
-        topic.active = form.active.data
-        try:
-            svc.save_topic(topic)
-        except svc.CourseError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            flash(f"Направление «{topic.name}» сохранено.", "success")
-    else:
-        flash("Укажите название направления.", "error")
-    return redirect(url_for("courses.topics"))
+    form, back = TopicForm(), url_for("courses.topics")
+    return submit(form, lambda: svc.save_topic(topic, name=form.name.data,
+                                               low_achievers=form.low_achievers.data,
+                                               active=form.active.data),
+                  done=lambda topic: answer(f"Направление «{topic.name}» сохранено.", None, back),
+                  again=lambda status: refuse(form, back))
 
 
 # --------------------------------------------------------------------------- plans (ИОМ)
@@ -715,7 +646,7 @@ def plans():
         page=page, progress=svc.plan_progress([p.id for p in page.items], today()),
         schools=_visible_schools(user), kinds=PlanKind, school=school_id or "", kind=kind,
         args={k: v for k, v in {"school": school_id, "kind": kind}.items() if v},
-        can_create=bool(_schools_for_enrollment(user)))
+        can_create=policy.can(user, "manage", DevelopmentPlan))
 
 
 def _plan_form(user, plan: DevelopmentPlan | None) -> PlanForm:
@@ -740,41 +671,40 @@ def _plan_form(user, plan: DevelopmentPlan | None) -> PlanForm:
     return form
 
 
-def _save_plan_view(user, plan: DevelopmentPlan | None):
-    is_new = plan is None
+def _plan_data(form: PlanForm) -> dict:
+    staff = form.staff_member_id.data or ""
+    return {"kind": PlanKind[form.kind.data],
+            "staff_member_id": int(staff) if staff.isdigit() else None,
+            "title": form.title.data or "", "period_start": form.period_start.data,
+            "period_end": form.period_end.data, "goal": (form.goal.data or "").strip() or None}
+
+
+def _plan_view(user, plan: DevelopmentPlan | None):
     form = _plan_form(user, plan)
-    status = 200
-    if request.method == "POST" and request.form.get("refresh") != "1":
-        status = 422
-        if form.validate_on_submit():
-            org = policy.get_or_404(user, Organization, int(form.organization_id.data))
-            policy.require_create(user, DevelopmentPlan, org)
-            target = plan or DevelopmentPlan(organization_id=org.id, created_by_id=user.id)
-            target.kind = PlanKind[form.kind.data]
-            target.staff_member_id = int(form.staff_member_id.data) \
-                if (form.staff_member_id.data or "").isdigit() else None
-            target.title = form.title.data or ""
-            target.period_start, target.period_end = form.period_start.data, form.period_end.data
-            target.goal = (form.goal.data or "").strip() or None
-            try:
-                svc.save_plan(target, is_new=is_new)
-            except svc.CourseError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                flash("ИОМ сохранён." if not is_new else "ИОМ создан. Добавьте дефициты и мероприятия.",
-                      "success")
-                return redirect(url_for("courses.plan", plan_id=target.id))
-    return render_view("courses/plan_form.html", "courses/_plan_form.html", form=form, plan=plan,
-                       status=status, title="Новый ИОМ" if is_new else "ИОМ: изменение")
+
+    def again(status: int):
+        return render_view("courses/plan_form.html", "courses/_plan_form.html", form=form,
+                           plan=plan, status=status,
+                           title="ИОМ: изменение" if plan else "Новый ИОМ")
+
+    if request.form.get("refresh") == "1":  # the school changed: the form again with its staff
+        return again(200)
+    return submit(form, lambda: svc.save_plan(
+        plan or DevelopmentPlan(organization_id=int(form.organization_id.data),
+                                created_by_id=user.id),
+        is_new=plan is None, **_plan_data(form)),
+        done=lambda saved: answer("ИОМ сохранён." if plan else
+                                  "ИОМ создан. Добавьте дефициты и мероприятия.", None,
+                                  url_for("courses.plan", plan_id=saved.id)),
+        again=again)
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
 @login_required
 def plan_new():
     user = _user()
-    policy.require(bool(_schools_for_enrollment(user)))
-    return _save_plan_view(user, None)
+    policy.require(user, "manage", DevelopmentPlan)
+    return _plan_view(user, None)
 
 
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -783,7 +713,7 @@ def plan_edit(plan_id: int):
     user = _user()
     plan = policy.get_or_404(user, DevelopmentPlan, plan_id)
     policy.require_edit(user, plan)
-    return _save_plan_view(user, plan)
+    return _plan_view(user, plan)
 
 
 def _plan_parts(plan: DevelopmentPlan):
@@ -843,8 +773,7 @@ def plan_delete(plan_id: int):
     p = policy.get_or_404(user, DevelopmentPlan, plan_id)
     policy.require_edit(user, p)
     svc.delete_plan(p)
-    flash("ИОМ удалён (запись сохранена в истории).", "success")
-    return redirect(url_for("courses.plans"))
+    return answer("ИОМ удалён (запись сохранена в истории).", None, url_for("courses.plans"))
 
 
 @bp.get("/plans/<int:plan_id>/export.pdf")
@@ -856,11 +785,11 @@ def plan_pdf(plan_id: int):
     return _download(reports.plan_pdf(p, deficits, activities), "pdf", f"iom-{p.id}")
 
 
-def _deficits_block(user, plan, status=200, form=None):
-    ctx = _plan_context(user, plan)
-    if form is not None:
-        ctx["deficit_form"] = form
-    return render_fragment("courses/_deficits.html", status=status, **ctx)
+def _plan_part(user, plan, part: str, *, status: int = 200, **forms):
+    """The plan's page, or (htmx) its block of ``part`` ("deficits", "activities") with the
+    form in it as posted."""
+    return render_view("courses/plan.html", f"courses/_{part}.html", status=status,
+                       title=plan.title, **_plan_context(user, plan, **forms))
 
 
 @bp.post("/plans/<int:plan_id>/deficits")
@@ -870,16 +799,13 @@ def deficit_add(plan_id: int):
     p = policy.get_or_404(user, DevelopmentPlan, plan_id)
     policy.require_create(user, PlanDeficit, p)
     form = DeficitForm(prefix="deficit")
-    if form.validate_on_submit():
-        svc.add_deficit(p, DeficitKind[form.kind.data], form.description.data)
-        if request.htmx:
-            return _deficits_block(user, p)
-        flash("Дефицит добавлен.", "success")
-    elif request.htmx:
-        return _deficits_block(user, p, 422, form)
-    else:
-        flash("Опишите дефицит.", "error")
-    return redirect(url_for("courses.plan", plan_id=p.id))
+    return submit(form, lambda: svc.add_deficit(p, DeficitKind[form.kind.data],
+                                                form.description.data),
+                  done=lambda _: answer("Дефицит добавлен.",
+                                        lambda: _plan_part(user, p, "deficits"),
+                                        url_for("courses.plan", plan_id=p.id)),
+                  again=lambda status: _plan_part(user, p, "deficits", status=status,
+                                                  deficit_form=form))
 
 
 @bp.post("/deficits/<int:deficit_id>/delete")
@@ -890,25 +816,24 @@ def deficit_delete(deficit_id: int):
     policy.require_edit(user, d)
     p = db.session.get(DevelopmentPlan, d.plan_id)
     svc.delete_deficit(d)
-    if request.htmx:
-        return _deficits_block(user, p)
-    return redirect(url_for("courses.plan", plan_id=p.id))
+    return answer("Дефицит удалён.", lambda: _plan_part(user, p, "deficits"),
+                  url_for("courses.plan", plan_id=p.id))
 
 
-def _fill_activity(act: PlanActivity, form: ActivityForm) -> None:
-    act.kind = ActivityKind[form.kind.data]
-    act.course_id = int(form.course_id.data) if (form.course_id.data or "").isdigit() else None
-    act.staff_member_id = int(form.staff_member_id.data) \
-        if (form.staff_member_id.data or "").isdigit() else None
-    act.title = form.title.data or ""
-    act.due_date, act.done_on = form.due_date.data, form.done_on.data
-    act.result = (form.result.data or "").strip() or None
+def _activity_data(form: ActivityForm) -> dict:
+    """The activity's values from the form (the course and the participant among its choices)."""
+    course, staff = form.course_id.data or "", form.staff_member_id.data or ""
+    return {"kind": ActivityKind[form.kind.data],
+            "course_id": int(course) if course.isdigit() else None,
+            "staff_member_id": int(staff) if staff.isdigit() else None,
+            "title": form.title.data or "", "due_date": form.due_date.data,
+            "done_on": form.done_on.data, "result": (form.result.data or "").strip() or None}
 
 
-def _activity_row(user, act, status=200, trigger=None):
+def _activity_row(user, act):
     plan = db.session.get(DevelopmentPlan, act.plan_id)
     return render_fragment("courses/_activity_row.html", a=act, plan=plan, today=today(),
-                           can_edit=policy.can_edit(user, plan), status=status, trigger=trigger)
+                           can_edit=policy.can_edit(user, plan))
 
 
 @bp.post("/plans/<int:plan_id>/activities")
@@ -918,27 +843,13 @@ def activity_add(plan_id: int):
     p = policy.get_or_404(user, DevelopmentPlan, plan_id)
     policy.require_create(user, PlanActivity, p)
     form = _activity_form(user, p)
-    error = None
-    if form.validate_on_submit():
-        act = PlanActivity(created_by_id=user.id)
-        _fill_activity(act, form)
-        if act.course_id:
-            policy.get_or_404(user, Course, act.course_id)
-        try:
-            svc.save_activity(act, p, is_new=True)
-        except svc.CourseError as err:
-            db.session.rollback()
-            error = str(err)
-    else:
-        error = "Проверьте поля мероприятия."
-    if request.htmx:
-        ctx = _plan_context(user, p)
-        if error:
-            form.form_errors.append(error)
-            ctx["activity_form"] = form
-        return render_fragment("courses/_activities.html", status=422 if error else 200, **ctx)
-    flash(error or "Мероприятие добавлено.", "error" if error else "success")
-    return redirect(url_for("courses.plan", plan_id=p.id))
+    return submit(form, lambda: svc.save_activity(PlanActivity(created_by_id=user.id), p,
+                                                  is_new=True, **_activity_data(form)),
+                  done=lambda _: answer("Мероприятие добавлено.",
+                                        lambda: _plan_part(user, p, "activities"),
+                                        url_for("courses.plan", plan_id=p.id)),
+                  again=lambda status: _plan_part(user, p, "activities", status=status,
+                                                  activity_form=form))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -949,25 +860,12 @@ def activity_edit(activity_id: int):
     policy.require_edit(user, act)
     p = db.session.get(DevelopmentPlan, act.plan_id)
     form = _activity_form(user, p, act)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            _fill_activity(act, form)
-            if act.course_id:
-                policy.get_or_404(user, Course, act.course_id)
-            try:
-                svc.save_activity(act, p)
-            except svc.CourseError as err:
-                db.session.rollback()
-                act = db.session.get(PlanActivity, activity_id)
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _activity_row(user, act)
-                return redirect(url_for("courses.plan", plan_id=p.id))
-    return render_view("courses/activity_form_page.html", "courses/_activity_row_form.html",
-                       form=form, a=act, plan=p, status=status, title="Мероприятие ИОМ")
+    return submit(form, lambda: svc.save_activity(act, p, **_activity_data(form)),
+                  done=lambda act: answer(None, lambda: _activity_row(user, act),
+                                          url_for("courses.plan", plan_id=p.id)),
+                  again=lambda status: render_view(
+                      "courses/activity_form_page.html", "courses/_activity_row_form.html",
+                      form=form, a=act, plan=p, status=status, title="Мероприятие ИОМ"))
 
 
 @bp.post("/activities/<int:activity_id>/done")
@@ -978,10 +876,8 @@ def activity_done(activity_id: int):
     policy.require_edit(user, act)
     done = request.form.get("done", "1") == "1"
     svc.set_activity_done(act, done)
-    if request.htmx:
-        return _activity_row(user, act, trigger={"notice": {
-            "text": "Отмечено как выполненное." if done else "Отметка о выполнении снята."}})
-    return redirect(url_for("courses.plan", plan_id=act.plan_id))
+    return answer("Отмечено как выполненное." if done else "Отметка о выполнении снята.",
+                  lambda: _activity_row(user, act), url_for("courses.plan", plan_id=act.plan_id))
 
 
 @bp.post("/activities/<int:activity_id>/delete")
@@ -992,10 +888,9 @@ def activity_delete(activity_id: int):
     policy.require_edit(user, act)
     plan_id = act.plan_id
     svc.delete_activity(act)
-    if request.htmx:
-        return render_fragment("courses/_row_removed.html", text="Мероприятие удалено.",
-                               trigger={"notice": {"text": "Мероприятие удалено."}})
-    return redirect(url_for("courses.plan", plan_id=plan_id))
+    return answer("Мероприятие удалено.",
+                  lambda: render_fragment("courses/_row_removed.html", text="Мероприятие удалено."),
+                  url_for("courses.plan", plan_id=plan_id))
 
 
 @bp.app_template_filter("share")

@@ -2,12 +2,13 @@
 roadmap execution, share of «2» per procedure over the years for the scope."""
 from __future__ import annotations
 
-from ...models import Role, SchoolStatus
+from ... import policy
+from ...models import AssessmentResult, SchoolStatus
 from ...services.monitoring import dashboards
 
 
 def sees_territory_panel(user) -> bool:
-    return user.role in (Role.ADMIN, Role.REGION, Role.METHODIST, Role.VIEWER)
+    return policy.can(user, "see_territory", AssessmentResult)
 
 
 def home_panel(user, today):

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ...models import IndicatorScoring, OrderKind, Procedure
+from ...models import IndicatorScoring, OrderKind, Procedure, RiskLevel
 
 
 class ImportForm(FlaskForm):
@@ -38,3 +38,10 @@ class IndicatorForm(FlaskForm):
     dyn_positive = DecimalField("Баллы за рост", validators=[Optional()], default=3, places=None)
     dyn_zero = DecimalField("Без изменений", validators=[Optional()], default=3, places=None)
     dyn_negative = DecimalField("За снижение", validators=[Optional()], default=0, places=None)
+
+
+class RiskForm(FlaskForm):
+    """One factor of a school's risk profile: each row of the profile posts its own."""
+    level = SelectField("Уровень риска", choices=[("", "— нет —")] + RiskLevel.choices())
+    roadmap_id = StringField("Антирисковая программа")  # an id: the view asks the policy
+    note = StringField("Примечание", validators=[Optional(), Length(max=2000)])

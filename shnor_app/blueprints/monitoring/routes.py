@@ -2,17 +2,19 @@
 of low-result schools and the approval of the list, a school's results and risk profile, the
 municipal indicator system with its scores, the frequency of risks among ШНОР.
 
-Every list is built from ``policy.scope_query``; a school, risk or indicator by id comes through
-``policy.get_or_404``. Imports, approvals and indicator edits ask
-the policy's ``manage`` of the municipality (or region) they touch.
+The territory a page shows is ``policy.territory`` (the user's own, or the municipality a
+region user picked); every list is built from its schools (``policy.scope_query``); a school,
+risk or indicator by id comes through ``policy.get_or_404``. Imports, approvals and indicator
+edits ask the policy's ``manage`` of the municipality (or region) they touch; changes go
+through ``web.submit`` / ``web.answer``.
 """
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, request, url_for
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from flask_login import login_required
 from sqlalchemy import func, select
@@ -20,9 +22,8 @@ from sqlalchemy import func, select
 from ... import policy
 from ...extensions import db
 from ...models import (
-    AssessmentResult, Indicator, Municipality, OrderKind, OrgKind, Organization, Region,
-    RiskFactor, RiskLevel, Role,
-    SchoolRisk, SchoolStatus, SchoolStatusRecord,
+    AssessmentResult, IdentificationApproval, Indicator, Municipality, OrderKind, Organization,
+    RiskFactor, RiskLevel, Roadmap, SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
 from ...services.monitoring import assessments as svc
 from ...services.monitoring import dashboards
@@ -30,10 +31,12 @@ from ...services.monitoring import risks
 from ...services.monitoring import indicators as ind_svc
 from ...formatting import today
 from ...services.monitoring.identification import fmt_share
-from ...web import current_year, paginate, render_fragment, render_view
+from ...web import (
+    answer, current_year, form_messages, paginate, refuse, render_fragment, render_view, submit,
+)
 from ...web import acting_user as _user, int_arg
 from . import bp
-from .forms import ApproveForm, ImportForm, IndicatorForm
+from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm
 
 
 @bp.app_template_filter("share")
@@ -49,63 +52,9 @@ def _int_arg(name: str) -> int | None:
     return int_arg(name, request.values)
 
 
-# --------------------------------------------------------------------------- scope
-
-
-@dataclass
-class Scope:
-    municipality: Municipality | None
-    region_id: int | None
-    choices: list[Municipality]       # municipalities the user may pick (region users, admin)
-
-    @property
-    def label(self) -> str:
-        if self.municipality is not None:
-            return self.municipality.name
-        return "все муниципалитеты" if self.choices else "область видимости"
-
-    @property
-    def args(self) -> dict:
-        return {"municipality": self.municipality.id} if self.municipality and self.choices \
-            else {}
-
-
-def _scope(user, *, need_municipality: bool = False) -> Scope:
-    """The territory a page shows: the user's municipality, or the one a region user picked."""
-    if user.role in (Role.TUTOR, Role.SCHOOL) or user.municipality_id:
-        mid = user.effective_municipality_id
-        muni = db.session.get(Municipality, mid) if mid else None
-        return Scope(muni, user.effective_region_id, [])
-    choices = db.session.scalars(policy.scope_query(user, Municipality)
-                                 .order_by(Municipality.name)).all()
-    wanted = _int_arg("municipality")
-    muni = None
-    if wanted:
-        muni = next((m for m in choices if m.id == wanted), None)
-        if muni is None:
-            abort(404)
-    elif need_municipality and choices:
-        muni = choices[0]
-    region_id = muni.region_id if muni else user.effective_region_id
-    return Scope(muni, region_id, choices)
-
-
-def _territory(scope: Scope):
-    """The municipality shown, or the region when the page covers a whole region."""
-    if scope.municipality is not None:
-        return scope.municipality
-    return db.session.get(Region, scope.region_id) if scope.region_id else None
-
-
-def _school_stmt(user, scope: Scope):
-    stmt = policy.scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL)
-    if scope.municipality is not None:
-        stmt = stmt.where(Organization.municipality_id == scope.municipality.id)
-    return stmt
-
-
-def _school_ids(user, scope: Scope):
-    return _school_stmt(user, scope).with_only_columns(Organization.id)
+def _territory(user, **kwargs) -> policy.Territory:
+    """The territory a page shows: the user's own, or the municipality a region user picked."""
+    return policy.territory(user, municipality_id=_int_arg("municipality"), **kwargs)
 
 
 def _year(scope_ids) -> int:
@@ -122,12 +71,11 @@ def _year(scope_ids) -> int:
 @login_required
 def index():
     user = _user()
-    scope = _scope(user)
-    ids = _school_ids(user, scope)
+    scope = _territory(user)
+    ids = scope.school_ids()
     year = _year(ids)
     flagged_ids = svc.flagged_school_ids(ids, year)
-    schools = db.session.scalars(_school_stmt(user, scope).where(
-        Organization.id.in_(flagged_ids)).order_by(Organization.short_name)).all() \
+    schools = db.session.scalars(scope.schools().where(Organization.id.in_(flagged_ids))).all() \
         if flagged_ids else []
     candidates = svc.identification(schools, year)
     candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.short_name))
@@ -145,9 +93,8 @@ def index():
 
 
 def _import_choices(user) -> list[tuple[str, str]]:
-    munis = db.session.scalars(policy.scope_query(user, Municipality)
-                               .order_by(Municipality.name)).all()
-    return [(str(m.id), m.name) for m in munis if policy.can(user, "manage", m)]
+    return [(str(m.id), m.name) for m in db.session.scalars(policy.scope_query(
+        user, Municipality, action="manage").order_by(Municipality.name))]
 
 
 @bp.get("/import/template.xlsx")
@@ -206,8 +153,7 @@ def import_():
         flash(f"Сохранено результатов: {result.imported} (новых {result.new_count}, "
               f"обновлено {result.update_count}).", "success")
         return redirect(url_for("monitoring.identification", year=max(
-            r.year for r in result.rows), **({"municipality": muni.id}
-                                              if user.role != Role.METHODIST else {})))
+            r.year for r in result.rows), **policy.territory(user, municipality_id=muni.id).args))
     return render_view(
         "monitoring/import_preview.html", form=form, result=result, muni=muni,
         filename=filename, payload=base64.b64encode(data).decode("ascii"),
@@ -226,37 +172,35 @@ def _only() -> str:
     return only if only in IDENTIFICATION_FILTERS else ""
 
 
-def _identified_stmt(user, scope: Scope, only: str, flagged_ids: set[int],
+def _identified_stmt(scope: policy.Territory, only: str, flagged_ids: set[int],
                      approved_ids: set[int]):
-    stmt = _school_stmt(user, scope)
+    stmt = scope.schools()
     if only == "flagged":
         stmt = stmt.where(Organization.id.in_(flagged_ids or [-1]))
     elif only == "other":
         stmt = stmt.where(Organization.id.not_in(flagged_ids or [-1]))
     elif only == "approved":
         stmt = stmt.where(Organization.id.in_(approved_ids or [-1]))
-    return stmt.order_by(Organization.short_name, Organization.id)
+    return stmt
 
 
-def _identification_context(user, scope: Scope) -> dict:
+def _identification_context(user, scope: policy.Territory) -> dict:
     """Counts over the whole scope (which schools the rule flags is decided in SQL from the
     results over the threshold), the verdicts of one page of schools, and every flagged
     school for the approval form."""
-    ids = _school_ids(user, scope)
+    ids = scope.school_ids()
     year = _year(ids)
     flagged_ids = svc.flagged_school_ids(ids, year)
     approved_ids = svc.approved_school_ids(ids, year)
     all_count = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     only = _only()
-    page = paginate(_identified_stmt(user, scope, only, flagged_ids, approved_ids),
+    page = paginate(_identified_stmt(scope, only, flagged_ids, approved_ids),
                     per_page=IDENTIFICATION_PAGE_SIZE)
     flagged_orgs = db.session.scalars(
-        _identified_stmt(user, scope, "flagged", flagged_ids, approved_ids)).all() \
+        _identified_stmt(scope, "flagged", flagged_ids, approved_ids)).all() \
         if flagged_ids else []
-    can_approve = policy.can(user, "create", svc.IdentificationApproval, _territory(scope))
-    approvals = db.session.scalars(policy.scope_query(user, svc.IdentificationApproval).where(
-        svc.IdentificationApproval.year == year).order_by(
-        svc.IdentificationApproval.id.desc())).all()
+    approvals = db.session.scalars(policy.scope_query(user, IdentificationApproval).where(
+        IdentificationApproval.year == year).order_by(IdentificationApproval.id.desc())).all()
     if scope.municipality is not None:
         approvals = [a for a in approvals if a.municipality_id in (None, scope.municipality.id)]
     return {
@@ -266,20 +210,22 @@ def _identification_context(user, scope: Scope) -> dict:
         "approved_count": len(approved_ids), "only": only,
         "args": {"year": year, **scope.args, **({"only": only} if only else {})},
         "years": svc.years_with_results(ids),
-        "can_approve": can_approve, "approvals": approvals,
-        "describe_approval": svc.describe_approval,
+        "can_approve": policy.can(user, "create", IdentificationApproval, scope.place),
+        "approvals": approvals, "describe_approval": svc.describe_approval,
     }
+
+
+def _identification_page(ctx: dict, form, *, status: int = 200, **extra):
+    return render_view("monitoring/identification.html", "monitoring/_identification_body.html",
+                       title="Выявление ШНОР", form=form, status=status, **ctx, **extra)
 
 
 @bp.get("/identification")
 @login_required
 def identification():
     user = _user()
-    scope = _scope(user)
-    ctx = _identification_context(user, scope)
-    form = ApproveForm(formdata=None, order_date=today())
-    return render_view("monitoring/identification.html", "monitoring/_identification_body.html",
-                       title="Выявление ШНОР", form=form, **ctx)
+    ctx = _identification_context(user, _territory(user))
+    return _identification_page(ctx, ApproveForm(formdata=None, order_date=today()))
 
 
 @bp.get("/identification/export.xlsx")
@@ -288,14 +234,14 @@ def identification_export():
     """Every school of the page's filter (not one page): the verdicts computed a chunk of
     schools at a time, rows written as they come."""
     user = _user()
-    scope = _scope(user)
-    ids = _school_ids(user, scope)
+    scope = _territory(user)
+    ids = scope.school_ids()
     year = _year(ids)
     only = _only()
     flagged_ids = svc.flagged_school_ids(ids, year)
     approved_ids = svc.approved_school_ids(ids, year)
-    stmt = _identified_stmt(user, scope, only, flagged_ids, approved_ids)
-    title = f"Выявление ШНОР: {scope.label}, результаты {year} года"
+    stmt = _identified_stmt(scope, only, flagged_ids, approved_ids)
+    title = f"Выявление ШНОР: {scope.title}, результаты {year} года"
     data = svc.identification_xlsx(stmt, year, title=title)
     resp = Response(data, mimetype=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
@@ -303,37 +249,33 @@ def identification_export():
     return resp
 
 
+def _chosen_schools(ctx: dict) -> list[Organization]:
+    """The ticked schools: only those the rule put on the scope's list can be approved."""
+    flagged = {v.org.id: v.org for v in ctx["flagged"]}
+    chosen = [flagged.get(int(v)) if v.isdigit() else None for v in request.form.getlist("org_id")]
+    if None in chosen:
+        abort(400)
+    return chosen
+
+
 @bp.post("/identification/approve")
 @login_required
 def approve():
     user = _user()
-    scope = _scope(user)
-    policy.require(user, "create", svc.IdentificationApproval, _territory(scope))
+    scope = _territory(user)
+    policy.require(user, "create", IdentificationApproval, scope.place)
     ctx = _identification_context(user, scope)
-    flagged = {v.org.id: v.org for v in ctx["flagged"]}
-    chosen = []
-    for value in request.form.getlist("org_id"):
-        try:
-            chosen.append(flagged[int(value)])
-        except (KeyError, ValueError):
-            abort(400)  # only schools the rule put on the list can be approved
-    form = ApproveForm()
-    if form.validate_on_submit():
-        try:
-            approval = svc.approve_list(
-                chosen, year=ctx["year"], order_kind=OrderKind[form.order_kind.data],
-                order_number=form.order_number.data, order_date=form.order_date.data, by=user,
-                municipality=scope.municipality, region_id=scope.region_id or (
-                    chosen[0].region_id if chosen else 0))
-        except svc.AssessmentError as err:
-            form.form_errors.append(str(err))
-        else:
-            flash(svc.describe_approval(approval) + ".", "success")
-            return redirect(url_for("monitoring.identification", year=ctx["year"], **scope.args))
-    ctx = _identification_context(user, scope)
-    return render_view("monitoring/identification.html", "monitoring/_identification_body.html",
-                       title="Выявление ШНОР", form=form, chosen={o.id for o in chosen},
-                       status=422, **ctx)
+    chosen, form = _chosen_schools(ctx), ApproveForm()
+    return submit(form, lambda: svc.approve_list(
+        chosen, year=ctx["year"], order_kind=OrderKind[form.order_kind.data],
+        order_number=form.order_number.data, order_date=form.order_date.data, by=user,
+        municipality=scope.municipality,
+        region_id=scope.region_id or (chosen[0].region_id if chosen else 0)),
+        done=lambda approval: answer(svc.describe_approval(approval) + ".", None, url_for(
+            "monitoring.identification", year=ctx["year"], **scope.args)),
+        again=lambda status: _identification_page(  # counted again: the refusal rolled back
+            _identification_context(user, scope), form, status=status,
+            chosen={o.id for o in chosen}))
 
 
 # --------------------------------------------------------------------------- a school
@@ -377,51 +319,59 @@ def school_card(org_id: int):
 # --------------------------------------------------------------------------- risk profile
 
 
-def _risk_row_ctx(user, org, year, line) -> dict:
-    return {"org": org, "year": year, "line": line, "levels": list(RiskLevel),
-            "roadmaps": risks.school_roadmaps(org),
-            "can_edit": policy.can_create(user, SchoolRisk, org)}
+def _risk_context(user, org, year, **extra) -> dict:
+    return {"org": org, "year": year, "levels": list(RiskLevel),
+            "roadmaps": risks.school_roadmaps(org), "errors": {},
+            "can_edit": policy.can_create(user, SchoolRisk, org), **extra}
+
+
+def _risk_page(user, org, year, *, status: int = 200, line=None, errors=None):
+    """The profile, or (htmx) the row of ``line``; ``errors``: factor id → message."""
+    return render_view("monitoring/risks.html", "monitoring/_risk_row.html", status=status,
+                       title=f"Рисковый профиль: {org.short_name}",
+                       **_risk_context(user, org, year, lines=risks.profile(org, year),
+                                       line=line, errors=errors or {}))
+
+
+def _risk_line(org, year, factor):
+    return next(x for x in risks.profile(org, year) if x.factor.id == factor.id)
+
+
+def _programme_id(user, raw) -> int | None:
+    """The roadmap a row names as its programme: one the user sees (the service checks that it
+    is a school roadmap of the school)."""
+    roadmap = policy.pick(user, Roadmap, raw, message=risks.PROGRAMME_ONLY)
+    return roadmap.id if roadmap is not None else None
 
 
 @bp.get("/schools/<int:org_id>/risks")
 @login_required
 def risk_profile(org_id: int):
-    user = _user()
     org = _school(org_id)
-    year = _int_arg("year") or current_year()
-    return render_view("monitoring/risks.html", title=f"Рисковый профиль: {org.short_name}",
-                       lines=risks.profile(org, year),
-                       **{k: v for k, v in _risk_row_ctx(user, org, year, None).items()
-                          if k != "line"})
+    return _risk_page(_user(), org, _int_arg("year") or current_year())
 
 
 @bp.post("/schools/<int:org_id>/risks/<int:factor_id>")
 @login_required
 def risk_set(org_id: int, factor_id: int):
+    """One row of the profile: the level (empty takes the factor out), the programme (a school
+    roadmap of the school), a note."""
     user = _user()
     org = _school(org_id)
     policy.require_create(user, SchoolRisk, org)
     factor = policy.get_or_404(user, RiskFactor, factor_id)
     year = _int_arg("year") or current_year()
-    raw_level = request.form.get("level", "")
-    if raw_level and raw_level not in RiskLevel.__members__:
-        abort(400)
-    level = RiskLevel.coerce(raw_level)  # empty: the factor is taken out of the profile
-    error = None
-    try:
-        risks.set_risk(org, year, factor, level, roadmap_id=_int_arg("roadmap_id"),
-                       note=request.form.get("note", "")[:2000], by=user)
-    except risks.RiskError as err:
-        db.session.rollback()
-        error = str(err)
-    line = next(x for x in risks.profile(org, year) if x.factor.id == factor.id)
-    if request.htmx:
-        return render_fragment("monitoring/_risk_row.html", status=422 if error else 200,
-                               error=error, trigger=None if error else {"notice": {
-                                   "text": f"Рисковый профиль сохранён: {factor.name}."}},
-                               **_risk_row_ctx(user, org, year, line))
-    flash(error or "Рисковый профиль сохранён.", "error" if error else "success")
-    return redirect(url_for("monitoring.risk_profile", org_id=org.id, year=year))
+    form = RiskForm()
+    return submit(form, lambda: risks.set_risk(
+        org, year, factor, RiskLevel.coerce(form.level.data),
+        roadmap_id=_programme_id(user, form.roadmap_id.data), note=form.note.data, by=user),
+        done=lambda _: answer(f"Рисковый профиль сохранён: {factor.name}.", lambda: render_fragment(
+            "monitoring/_risk_row.html", **_risk_context(
+                user, org, year, line=_risk_line(org, year, factor))),
+            url_for("monitoring.risk_profile", org_id=org.id, year=year)),
+        again=lambda status: _risk_page(user, org, year, status=status,
+                                        line=_risk_line(org, year, factor),
+                                        errors={factor.id: " ".join(form_messages(form))}))
 
 
 @bp.post("/risks/<int:risk_id>/programme")
@@ -430,17 +380,14 @@ def risk_programme(risk_id: int):
     user = _user()
     risk = policy.get_or_404(user, SchoolRisk, risk_id)
     policy.require_edit(user, risk)
-    from ...models import Roadmap
-
     org = db.session.get(Organization, risk.organization_id)
     policy.require_create(user, Roadmap, org)
-    try:
-        rm = risks.create_programme(risk, by=user)
-    except risks.RiskError as err:
-        flash(str(err), "error")
-        return redirect(url_for("monitoring.risk_profile", org_id=org.id, year=risk.year))
-    flash("Антирисковая программа создана: добавьте мероприятия.", "success")
-    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+    form = FlaskForm()
+    return submit(form, lambda: risks.create_programme(risk, by=user),
+                  done=lambda rm: answer("Антирисковая программа создана: добавьте мероприятия.",
+                                         None, url_for("roadmaps.show", roadmap_id=rm.id)),
+                  again=lambda status: refuse(form, url_for(
+                      "monitoring.risk_profile", org_id=org.id, year=risk.year)))
 
 
 @bp.get("/risks")
@@ -448,12 +395,12 @@ def risk_programme(risk_id: int):
 def risk_frequency():
     """Which risks are most frequent among the scope's ШНОР (by this year's status)."""
     user = _user()
-    scope = _scope(user)
+    scope = _territory(user)
     year = _int_arg("year") or current_year()
     low = select(SchoolStatusRecord.organization_id).where(
         SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
         SchoolStatusRecord.deleted_at.is_(None),
-        SchoolStatusRecord.organization_id.in_(_school_ids(user, scope)))
+        SchoolStatusRecord.organization_id.in_(scope.school_ids()))
     freq = risks.frequency(low, year)
     from ...services.charts import bar_chart
 
@@ -461,8 +408,7 @@ def risk_frequency():
                                         ("medium", f.by_level.get(RiskLevel.MEDIUM, 0)),
                                         ("low", f.by_level.get(RiskLevel.LOW, 0))])
                        for f in freq if f.schools], width=220)
-    schools = db.session.scalars(_school_stmt(user, scope).where(Organization.id.in_(low))
-                                 .order_by(Organization.short_name)).all()
+    schools = db.session.scalars(scope.schools().where(Organization.id.in_(low))).all()
     return render_view("monitoring/risk_frequency.html", "monitoring/_risk_frequency_body.html",
                        title="Риски ШНОР", scope=scope, year=year, freq=freq, chart=chart,
                        schools=schools, levels=list(RiskLevel))
@@ -474,11 +420,13 @@ def risk_frequency():
 _SORTS = ("name", "total")
 
 
-def _scores_context(user, scope: Scope) -> dict:
+def _scores_context(user, scope: policy.Territory) -> dict:
     muni = scope.municipality
     indicators = ind_svc.indicators_of(muni.id) if muni else []
-    schools = db.session.scalars(_school_stmt(user, scope).order_by(
-        Organization.short_name)).all()
+    stmt = scope.schools()
+    if muni is not None:  # an indicator system is a municipality's: its schools are scored
+        stmt = stmt.where(Organization.municipality_id == muni.id)
+    schools = db.session.scalars(stmt).all()
     year = _int_arg("year") or _year([s.id for s in schools] or [-1])
     status_filter = request.args.get("schools", "")
     if status_filter == "supported":
@@ -505,7 +453,7 @@ def _scores_context(user, scope: Scope) -> dict:
 @login_required
 def indicators():
     user = _user()
-    scope = _scope(user, need_municipality=True)
+    scope = _territory(user, default_municipality=True)
     return render_view("monitoring/indicators.html", "monitoring/_scores.html",
                        title="Показатели муниципальной системы", **_scores_context(user, scope))
 
@@ -514,9 +462,9 @@ def indicators():
 @login_required
 def indicators_export():
     user = _user()
-    scope = _scope(user, need_municipality=True)
+    scope = _territory(user, default_municipality=True)
     ctx = _scores_context(user, scope)
-    title = f"Баллы школ по показателям: {scope.label}, {ctx['year']} год"
+    title = f"Баллы школ по показателям: {scope.title}, {ctx['year']} год"
     resp = Response(ind_svc.scores_xlsx(ctx["indicators"], ctx["rows"], title=title),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp.headers["Content-Disposition"] = f"attachment; filename=scores-{ctx['year']}.xlsx"
@@ -526,52 +474,49 @@ def indicators_export():
 def _indicator_form(ind: Indicator | None = None) -> IndicatorForm:
     form = IndicatorForm() if request.method == "POST" else IndicatorForm(formdata=None)
     form.source.choices = [(k, s.label) for k, s in ind_svc.sources().items()]
-    if ind is not None and request.method == "GET":
-        form.code.data, form.name.data, form.source.data = ind.code, ind.name, ind.source
-        params = ind.params or {}
-        form.procedure.data = params.get("procedure", "")
-        form.subject.data = params.get("subject", "")
-        form.grade.data = params.get("grade")
-        form.scoring.data = ind.scoring.name
-        form.bands.data = ind_svc.format_bands(ind.bands or [])
-        dyn = {**ind_svc.DYNAMICS_DEFAULT, **(ind.dynamics or {})}
-        form.dyn_positive.data, form.dyn_zero.data, form.dyn_negative.data = (
-            dyn["positive"], dyn["zero"], dyn["negative"])
+    if request.method == "POST":
+        return form
+    if ind is None:
+        form.bands.data = "до 5 — 3; 6–30 — 1; более 30 — 0"
+        return form
+    form.code.data, form.name.data, form.source.data = ind.code, ind.name, ind.source
+    params = ind.params or {}
+    form.procedure.data = params.get("procedure", "")
+    form.subject.data = params.get("subject", "")
+    form.grade.data = params.get("grade")
+    form.scoring.data = ind.scoring.name
+    form.bands.data = ind_svc.format_bands(ind.bands or [])
+    dyn = {**ind_svc.DYNAMICS_DEFAULT, **(ind.dynamics or {})}
+    form.dyn_positive.data, form.dyn_zero.data, form.dyn_negative.data = (
+        dyn["positive"], dyn["zero"], dyn["negative"])
     return form
 
 
-def _indicator_save(form: IndicatorForm, ind: Indicator, *, is_new: bool, muni: Municipality):
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            data = dict(form.data)
-            try:
-                ind_svc.save_indicator(ind, data, is_new=is_new, by=_user())
-            except ind_svc.IndicatorError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                flash(f"Показатель {ind.code} сохранён, баллы пересчитаны.", "success")
-                args = {"municipality": muni.id} if _user().role != Role.METHODIST else {}
-                return redirect(url_for("monitoring.indicators", **args))
-    return render_view("monitoring/indicator_form.html", form=form, ind=None if is_new else ind,
-                       muni=muni, status=status, sources=ind_svc.sources(),
-                       title="Новый показатель" if is_new else f"Показатель {ind.code}")
+def _indicators_url(user, municipality_id: int) -> str:
+    return url_for("monitoring.indicators",
+                   **policy.territory(user, municipality_id=municipality_id).args)
+
+
+def _indicator_view(user, ind: Indicator, muni: Municipality, *, is_new: bool):
+    form = _indicator_form(None if is_new else ind)
+    return submit(form, lambda: ind_svc.save_indicator(ind, dict(form.data), is_new=is_new,
+                                                       by=user),
+                  done=lambda ind: answer(f"Показатель {ind.code} сохранён, баллы пересчитаны.",
+                                          None, _indicators_url(user, muni.id)),
+                  again=lambda status: render_view(
+                      "monitoring/indicator_form.html", form=form, ind=None if is_new else ind,
+                      muni=muni, status=status, sources=ind_svc.sources(),
+                      title="Новый показатель" if is_new else f"Показатель {ind.code}"))
 
 
 @bp.route("/indicators/new", methods=["GET", "POST"])
 @login_required
 def indicator_new():
     user = _user()
-    scope = _scope(user, need_municipality=True)
-    muni = scope.municipality
+    muni = _territory(user, default_municipality=True).municipality
     policy.require(muni is not None)
     policy.require_create(user, Indicator, muni)
-    form = _indicator_form()
-    if request.method == "GET":
-        form.bands.data = "до 5 — 3; 6–30 — 1; более 30 — 0"
-    return _indicator_save(form, Indicator(municipality_id=muni.id), is_new=True, muni=muni)
+    return _indicator_view(user, Indicator(municipality_id=muni.id), muni, is_new=True)
 
 
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
@@ -580,8 +525,8 @@ def indicator_edit(indicator_id: int):
     user = _user()
     ind = policy.get_or_404(user, Indicator, indicator_id)
     policy.require_edit(user, ind)
-    return _indicator_save(_indicator_form(ind), ind, is_new=False,
-                           muni=db.session.get(Municipality, ind.municipality_id))
+    return _indicator_view(user, ind, db.session.get(Municipality, ind.municipality_id),
+                           is_new=False)
 
 
 @bp.post("/indicators/<int:indicator_id>/delete")
@@ -591,7 +536,5 @@ def indicator_delete(indicator_id: int):
     ind = policy.get_or_404(user, Indicator, indicator_id)
     policy.require_edit(user, ind)
     ind_svc.delete_indicator(ind)
-    flash(f"Показатель {ind.code} удалён (запись сохранена в истории).", "success")
-    args = {"municipality": ind.municipality_id} if user.role != Role.METHODIST else {}
-    return redirect(url_for("monitoring.indicators", **args))
-
+    return answer(f"Показатель {ind.code} удалён (запись сохранена в истории).", None,
+                  _indicators_url(user, ind.municipality_id))

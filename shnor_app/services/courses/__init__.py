@@ -2,7 +2,10 @@
 
 Every write function validates, changes and commits (audit entries come from
 ``services.audit`` in the same transaction); a broken rule raises :class:`CourseError` with a
-Russian message and nothing is saved. Routes, the import, the CLI and the demo come here.
+Russian message, the session is rolled back (:func:`~services.errors.transactional`) and nothing
+is saved. The ``save_…`` functions take the record and, as keywords, the values a form gives
+(``save_course(course, title=…, hours=…)``): set, checked and written together. Routes, the
+import, the CLI and the demo come here.
 
 Rules (issue 5):
 
@@ -33,7 +36,7 @@ from ...models import (
     Organization, PlanActivity, PlanDeficit, PlanKind, StaffMember, User, utcnow,
 )
 from ...formatting import fmt_date, today
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "provider_kind": "Вид организатора", "provider_name": "Организатор",
@@ -63,6 +66,14 @@ DEFAULT_TOPICS = {
 }
 
 
+def _assign(record, values: dict) -> None:
+    """Set the values a form gives (column name → value) on ``record`` before it is checked."""
+    for name, value in values.items():
+        if not hasattr(type(record), name):
+            raise TypeError(f"{type(record).__name__} has no field «{name}»")
+        setattr(record, name, value)
+
+
 def ensure_default_topics(commit: bool = True) -> list[CourseTopic]:
     """The starting list of topic areas (the migration inserts it; tests and demo call this)."""
     have = {t.name for t in db.session.scalars(select(CourseTopic))}
@@ -83,16 +94,18 @@ def topics(active_only: bool = False) -> list[CourseTopic]:
     return list(db.session.scalars(stmt))
 
 
-def save_topic(topic: CourseTopic, *, is_new: bool = False) -> CourseTopic:
-    topic.name = " ".join((topic.name or "").split())
-    if not topic.name:
-        raise CourseError("Укажите название направления.")
-    # Compared in Python: SQLite's lower() does not fold Cyrillic, and the list is short.
+@transactional
+def save_topic(topic: CourseTopic, *, is_new: bool = False, **values) -> CourseTopic:
     with db.session.no_autoflush:
+        _assign(topic, values)
+        topic.name = " ".join((topic.name or "").split())
+        if not topic.name:
+            raise CourseError(fields={"name": "Укажите название направления."})
+        # Compared in Python: SQLite's lower() does not fold Cyrillic, and the list is short.
         clash = next((t for t in db.session.scalars(select(CourseTopic))
                       if t.name.casefold() == topic.name.casefold() and t.id != topic.id), None)
     if clash is not None:
-        raise CourseError(f"Направление «{clash.name}» уже есть.")
+        raise CourseError(fields={"name": f"Направление «{clash.name}» уже есть."})
     if is_new:
         if topic.position is None:
             topic.position = (db.session.scalar(select(func.max(CourseTopic.position))) or 0) + 10
@@ -149,10 +162,13 @@ def _validate_course(course: Course) -> None:
         raise CourseError("Выберите направление курса.")
 
 
-def save_course(course: Course, *, is_new: bool = False) -> Course:
-    _validate_course(course)
-    if not is_new:
-        _check_course_against_enrollments(course)
+@transactional
+def save_course(course: Course, *, is_new: bool = False, **values) -> Course:
+    with db.session.no_autoflush:
+        _assign(course, values)
+        _validate_course(course)
+        if not is_new:
+            _check_course_against_enrollments(course)
     if is_new:
         db.session.add(course)
     else:
@@ -176,12 +192,14 @@ def _check_course_against_enrollments(course: Course) -> None:
             raise CourseError(f"Уже записано {taken} — мест не может быть меньше.")
 
 
+@transactional
 def set_archived(course: Course, archived: bool) -> Course:
     course.archived = archived
     db.session.commit()
     return course
 
 
+@transactional
 def delete_course(course: Course) -> None:
     n = db.session.scalar(live_enrollments(course.id))
     if n:
@@ -246,6 +264,7 @@ def _check_certificate(provider_key: str, number: str | None, exclude_id: int | 
             f"{holder.staff_member.full_name} ({holder.organization.short_name}).")
 
 
+@transactional
 def update_enrollment(enrollment: Enrollment, *, status: EnrollmentStatus,
                       completed_on: date | None, certificate_number: str | None,
                       note: str | None = None, by: User | None = None) -> Enrollment:
@@ -290,6 +309,7 @@ def _check_can_enroll(course: Course, members: list[StaffMember], on: date) -> N
                               f"а отмечено {len(members)}. Никто не записан.")
 
 
+@transactional
 def enroll(course: Course, members: list[StaffMember], *, by: User | None = None,
            status: EnrollmentStatus = EnrollmentStatus.APPLIED) -> list[Enrollment]:
     """Enroll one or many teachers: all of them or, on any problem, none."""
@@ -305,6 +325,7 @@ def enroll(course: Course, members: list[StaffMember], *, by: User | None = None
     return out
 
 
+@transactional
 def delete_enrollment(enrollment: Enrollment) -> None:
     enrollment.deleted_at = utcnow()
     db.session.commit()
@@ -345,7 +366,9 @@ def _completed_enrollment_for(act: PlanActivity, plan: DevelopmentPlan) -> Enrol
         .order_by(Enrollment.completed_on.desc()).limit(1))
 
 
-def save_plan(plan: DevelopmentPlan, *, is_new: bool = False) -> DevelopmentPlan:
+@transactional
+def save_plan(plan: DevelopmentPlan, *, is_new: bool = False, **values) -> DevelopmentPlan:
+    _assign(plan, values)
     plan.title = " ".join((plan.title or "").split())
     if plan.kind == PlanKind.TEACHER:
         member = db.session.get(StaffMember, plan.staff_member_id) if plan.staff_member_id else None
@@ -366,11 +389,13 @@ def save_plan(plan: DevelopmentPlan, *, is_new: bool = False) -> DevelopmentPlan
     return plan
 
 
+@transactional
 def delete_plan(plan: DevelopmentPlan) -> None:
     plan.deleted_at = utcnow()
     db.session.commit()
 
 
+@transactional
 def add_deficit(plan: DevelopmentPlan, kind, description: str) -> PlanDeficit:
     description = (description or "").strip()
     if not description:
@@ -381,6 +406,7 @@ def add_deficit(plan: DevelopmentPlan, kind, description: str) -> PlanDeficit:
     return d
 
 
+@transactional
 def delete_deficit(deficit: PlanDeficit) -> None:
     db.session.delete(deficit)
     db.session.commit()
@@ -405,8 +431,12 @@ def _validate_activity(act: PlanActivity, plan: DevelopmentPlan) -> None:
         raise CourseError("Дата выполнения не может быть в будущем.")
 
 
-def save_activity(act: PlanActivity, plan: DevelopmentPlan, *, is_new: bool = False) -> PlanActivity:
-    _validate_activity(act, plan)
+@transactional
+def save_activity(act: PlanActivity, plan: DevelopmentPlan, *, is_new: bool = False,
+                  **values) -> PlanActivity:
+    with db.session.no_autoflush:
+        _assign(act, values)
+        _validate_activity(act, plan)
     if is_new:
         act.plan_id = plan.id
         db.session.add(act)
@@ -420,6 +450,7 @@ def save_activity(act: PlanActivity, plan: DevelopmentPlan, *, is_new: bool = Fa
     return act
 
 
+@transactional
 def set_activity_done(act: PlanActivity, done: bool, result: str | None = None) -> PlanActivity:
     act.done_on = today() if done else None
     if not done:
@@ -430,6 +461,7 @@ def set_activity_done(act: PlanActivity, done: bool, result: str | None = None) 
     return act
 
 
+@transactional
 def delete_activity(act: PlanActivity) -> None:
     db.session.delete(act)
     db.session.commit()

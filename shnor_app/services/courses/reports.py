@@ -11,101 +11,26 @@
 * **Список обученных** (:func:`trained_report`): who completed a course, with certificates.
 * **ИОМ** (:func:`plan_pdf`): a development plan on one A4 page.
 
-Every report is first a :class:`ReportTable` (title, lines under it, columns, rows, a total
-row), so one writer makes the .xlsx and one the PDF for all of them.
+Every report covers a :class:`~shnor_app.policy.Territory` (``policy.territory``: a region, a
+municipality, one school, or a school's or tutor's own organisations) and is first a
+:class:`ReportTable` (title, lines under it, columns, rows, a total row), so one writer makes the
+.xlsx and one the PDF for all of them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
-from ...models import (
-    Course, Enrollment, EnrollmentStatus, Municipality, OrgKind, Organization, Region, Role,
-    StaffMember,
-)
+from ...models import Course, Enrollment, EnrollmentStatus, Municipality, Organization, StaffMember
+from ...policy import Territory
 from .coverage import (
     Coverage, TeacherLine, coverage_by_municipality, coverage_by_school, teacher_lines, total,
 )
 from ...formatting import fmt_date, fmt_date_long, today
-
-
-# --------------------------------------------------------------------------- scope
-
-
-@dataclass
-class Scope:
-    """What a report covers. ``schools_stmt`` selects its schools (ordered); ``schools`` loads
-    them on first use — the region-level coverage never does, it aggregates from the SELECT."""
-    level: str                          # "region" | "municipality" | "school"
-    title: str
-    schools_stmt: Select
-    municipality: Municipality | None = None
-    school: Organization | None = None
-    _schools: list[Organization] | None = field(default=None, repr=False)
-
-    @property
-    def schools(self) -> list[Organization]:
-        if self._schools is None:
-            self._schools = list(db.session.scalars(self.schools_stmt))
-        return self._schools
-
-    def school_ids(self) -> Select:
-        return self.schools_stmt.with_only_columns(Organization.id).order_by(None)
-
-    def school_choices(self) -> list:
-        """(id, short_name) of the scope's schools, for a filter — without loading them."""
-        if self._schools is not None:
-            return self._schools
-        return list(db.session.execute(self.schools_stmt.with_only_columns(
-            Organization.id, Organization.short_name)))
-
-    @property
-    def args(self) -> dict:
-        if self.school is not None:
-            return {"school": self.school.id}
-        if self.municipality is not None:
-            return {"municipality": self.municipality.id}
-        return {}
-
-
-def _schools_stmt(user):
-    return policy.scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL) \
-        .order_by(Organization.short_name, Organization.id)
-
-
-def resolve_scope(user, municipality_id: int | None = None, school_id: int | None = None) -> Scope:
-    """What a report covers: one school, one municipality, or everything the user sees.
-
-    A school or municipality outside the user's scope answers 404.
-    """
-    schools_stmt = _schools_stmt(user)
-    if school_id:
-        school = policy.get_or_404(user, Organization, school_id)
-        if not school.is_school:
-            abort(404)
-        return Scope("school", school.short_name, schools_stmt.where(Organization.id == school.id),
-                     school.municipality, school, [school])
-    muni_id = municipality_id
-    if not muni_id and user.role in (Role.METHODIST, Role.VIEWER) and user.municipality_id:
-        muni_id = user.municipality_id
-    if muni_id:
-        muni = policy.get_or_404(user, Municipality, muni_id)
-        return Scope("municipality", muni.name,
-                     schools_stmt.where(Organization.municipality_id == muni.id), muni)
-    if user.role in (Role.SCHOOL, Role.TUTOR):
-        schools = list(db.session.scalars(schools_stmt))
-        if len(schools) == 1:
-            return Scope("school", schools[0].short_name, schools_stmt, schools[0].municipality,
-                         schools[0], schools)
-        return Scope("municipality", "Школы моей организации и сопровождаемые", schools_stmt,
-                     _schools=schools)
-    region = db.session.get(Region, user.effective_region_id) if user.effective_region_id else None
-    return Scope("region", region.name if region else "Все регионы", schools_stmt)
 
 
 # --------------------------------------------------------------------------- coverage
@@ -122,14 +47,14 @@ class CoverageRow:
 
 @dataclass
 class CoverageReport:
-    scope: Scope
+    scope: Territory
     on: date
     rows: list[CoverageRow]
     total: Coverage
     teachers: list[TeacherLine] = field(default_factory=list)
 
 
-def coverage_report(scope: Scope, on: date, *, lowest_first: bool = False) -> CoverageReport:
+def coverage_report(scope: Territory, on: date, *, lowest_first: bool = False) -> CoverageReport:
     """The coverage table of a scope — the page, its .xlsx and PDF and the start-page panel all
     come from here. A constant number of queries: at region level one aggregate grouped by
     municipality (plus the municipalities' names), below it one aggregate grouped by school."""
@@ -146,9 +71,10 @@ def coverage_report(scope: Scope, on: date, *, lowest_first: bool = False) -> Co
         rows.sort(key=lambda r: r.label)
         grand = total(r.coverage for r in rows)
     else:
-        ids = [s.id for s in scope.schools]
+        schools = scope.school_list()
+        ids = [s.id for s in schools]
         by_school = coverage_by_school(ids, on)
-        rows = [CoverageRow(s.short_name, by_school[s.id], school=s) for s in scope.schools]
+        rows = [CoverageRow(s.short_name, by_school[s.id], school=s) for s in schools]
         grand = total(by_school.values())
         if scope.level == "school":
             teachers = teacher_lines(ids, on)
@@ -161,7 +87,7 @@ def fmt_share(value: float | None) -> str:
     return "—" if value is None else f"{value:g}%".replace(".", ",")
 
 
-def _scope_line(scope: Scope, on: date) -> str:
+def _scope_line(scope: Territory, on: date) -> str:
     kind = {"region": "Регион", "municipality": "Муниципалитет", "school": "Школа"}[scope.level]
     return f"{kind}: {scope.title} · на {fmt_date_long(on)}"
 
@@ -225,15 +151,16 @@ def coverage_table(report: CoverageReport) -> ReportTable:
 # --------------------------------------------------------------------------- no course
 
 
-def untrained_report(scope: Scope, on: date) -> list[tuple[Organization, TeacherLine]]:
-    names = {s.id: s for s in scope.schools}
+def untrained_report(scope: Territory, on: date) -> list[tuple[Organization, TeacherLine]]:
+    schools = scope.school_list()
+    names = {s.id: s for s in schools}
     lines = teacher_lines(names, on, untrained_only=True)
-    order = {s.id: i for i, s in enumerate(scope.schools)}
+    order = {s.id: i for i, s in enumerate(schools)}
     lines.sort(key=lambda t: (order[t.org_id], t.full_name))
     return [(names[t.org_id], t) for t in lines]
 
 
-def untrained_table(scope: Scope, on: date, rows) -> ReportTable:
+def untrained_table(scope: Territory, on: date, rows) -> ReportTable:
     out = [[i, school.short_name, t.full_name, t.position,
             fmt_date(t.ever_on) if t.ever_on else "не проходил(а)"]
            for i, (school, t) in enumerate(rows, start=1)]
@@ -246,17 +173,19 @@ def untrained_table(scope: Scope, on: date, rows) -> ReportTable:
 # --------------------------------------------------------------------------- trained list
 
 
-def trained_enrollments(user, course: Course, scope: Scope | None = None) -> list[Enrollment]:
+def trained_enrollments(user, course: Course, scope: Territory | None = None) -> list[Enrollment]:
+    """Who completed ``course``, of the schools the user sees (``scope``: of those of a
+    municipality or one school only)."""
     stmt = policy.scope_query(user, Enrollment).where(
         Enrollment.course_id == course.id, Enrollment.status == EnrollmentStatus.COMPLETED)
     if scope is not None and scope.level != "region":
-        stmt = stmt.where(Enrollment.organization_id.in_([s.id for s in scope.schools] or [-1]))
+        stmt = stmt.where(Enrollment.organization_id.in_(scope.school_ids()))
     stmt = stmt.join(StaffMember, StaffMember.id == Enrollment.staff_member_id).order_by(
         Organization.short_name, StaffMember.full_name, Enrollment.id)
     return list(db.session.scalars(stmt).unique())
 
 
-def trained_table(course: Course, enrollments: list[Enrollment], scope: Scope | None) -> ReportTable:
+def trained_table(course: Course, enrollments: list[Enrollment], scope: Territory | None) -> ReportTable:
     lines = [f"{course.provider_name} · {course.hours} ч · {course.topic.name} · "
              f"{course.format.label} · {course.dates_label}"]
     if scope is not None and scope.level != "region":

@@ -38,7 +38,7 @@ from .identification import (
 )
 from ...text import normalize_name
 from .. import spreadsheets
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "procedure": "Процедура", "subject": "Предмет", "grade": "Класс",
@@ -642,6 +642,7 @@ def years_with_results(org_ids_stmt) -> list[int]:
 # --------------------------------------------------------------------------- approval
 
 
+@transactional
 def approve_list(orgs: list[Organization], *, year: int, order_kind: OrderKind,
                  order_number: str, order_date: date | None, by: User,
                  municipality: Municipality | None, region_id: int) -> IdentificationApproval:
@@ -679,11 +680,7 @@ def approve_list(orgs: list[Organization], *, year: int, order_kind: OrderKind,
             organization_id=org.id, year=status_year, status=SchoolStatus.LOW_RESULTS,
             order_kind=order_kind, order_number=order_number, order_date=order_date,
             note=note, created_by_id=by.id))
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    db.session.commit()
     return approval
 
 

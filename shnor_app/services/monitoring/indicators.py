@@ -40,7 +40,7 @@ from ...models import (
     Roadmap, RoadmapItem, RoadmapLevel, RiskLevel, SchoolRisk, User,
 )
 from ...formatting import today
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "source": "Источник", "params": "Параметры", "scoring": "Способ начисления баллов",
@@ -340,6 +340,7 @@ def _params_for(source: IndicatorSource, data: dict) -> dict:
     return params
 
 
+@transactional
 def save_indicator(ind: Indicator, data: dict, *, is_new: bool = False,
                    by: User | None = None) -> Indicator:
     """Validate and write one indicator; ``data`` holds the form's fields."""
@@ -349,7 +350,7 @@ def save_indicator(ind: Indicator, data: dict, *, is_new: bool = False,
         raise IndicatorError("Укажите код и наименование показателя.")
     source = sources().get(data.get("source") or "")
     if source is None:
-        raise IndicatorError("Выберите источник значения показателя.")
+        raise IndicatorError(fields={"source": "Выберите источник значения показателя."})
     scoring = IndicatorScoring.coerce(data.get("scoring") or "BANDS")
     bands = parse_bands(data.get("bands") or "") if scoring == IndicatorScoring.BANDS else []
     dynamics = {}
@@ -363,7 +364,7 @@ def save_indicator(ind: Indicator, data: dict, *, is_new: bool = False,
         Indicator.municipality_id == ind.municipality_id, Indicator.code == code,
         Indicator.id != (ind.id or 0), Indicator.deleted_at.is_(None)))
     if clash:
-        raise IndicatorError(f"Показатель с кодом «{code}» уже есть.")
+        raise IndicatorError(fields={"code": f"Показатель с кодом «{code}» уже есть."})
     ind.code, ind.name, ind.source = code, name, data["source"]
     ind.params = _params_for(source, data)
     ind.scoring, ind.bands, ind.dynamics = scoring, bands, dynamics
@@ -376,6 +377,7 @@ def save_indicator(ind: Indicator, data: dict, *, is_new: bool = False,
     return ind
 
 
+@transactional
 def delete_indicator(ind: Indicator) -> None:
     from ...models import utcnow
 

@@ -17,7 +17,7 @@ from ...models import (
     Organization, RiskFactor, RiskLevel, Roadmap, RoadmapLevel, RoadmapSection, SchoolRisk, User,
     utcnow,
 )
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 FEDERAL_RISK_FACTORS = [  # the same list is seeded by the monitoring migration
     ("R01", "Низкий уровень оснащения школы"),
@@ -35,6 +35,10 @@ FEDERAL_RISK_FACTORS = [  # the same list is seeded by the monitoring migration
 
 class RiskError(ServiceError):
     """A rule of the risk profile was broken; the message is Russian."""
+
+
+PROGRAMME_ONLY = ("Антирисковой программой может быть только школьная дорожная карта этой "
+                  "школы.")
 
 
 def ensure_federal_factors(commit: bool = True) -> None:
@@ -83,6 +87,7 @@ def school_roadmaps(org: Organization) -> list[Roadmap]:
         Roadmap.deleted_at.is_(None)).order_by(Roadmap.year.desc(), Roadmap.title)).all()
 
 
+@transactional
 def set_risk(org: Organization, year: int, factor: RiskFactor, level: RiskLevel | None, *,
              roadmap_id: int | None = None, note: str | None = None,
              by: User | None = None) -> SchoolRisk | None:
@@ -101,8 +106,7 @@ def set_risk(org: Organization, year: int, factor: RiskFactor, level: RiskLevel 
         rm = db.session.get(Roadmap, roadmap_id)
         if rm is None or rm.deleted_at is not None or rm.owner_id != org.id \
                 or rm.level != RoadmapLevel.SCHOOL:
-            raise RiskError("Антирисковой программой может быть только школьная дорожная "
-                            "карта этой школы.")
+            raise RiskError(fields={"roadmap_id": PROGRAMME_ONLY})
     if risk is None:
         risk = SchoolRisk(organization_id=org.id, year=year, risk_factor_id=factor.id,
                           created_by_id=getattr(by, "id", None))
@@ -115,6 +119,7 @@ def set_risk(org: Organization, year: int, factor: RiskFactor, level: RiskLevel 
     return risk
 
 
+@transactional
 def create_programme(risk: SchoolRisk, *, by: User | None = None, commit: bool = True) -> Roadmap:
     """Create the school's anti-risk programme for this risk (a school roadmap) and link it."""
     if risk.roadmap_id:

@@ -19,6 +19,8 @@ so that a route is a few lines and never handles a failed write itself::
   names and shows the form again with what the user typed, status 422;
 - :func:`answer` — after a change: the changed fragment for htmx (with the notice as an
   ``HX-Trigger`` event), or a flash message and a redirect for a plain form;
+- :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
+  service's refusal;
 - :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
 """
 from __future__ import annotations
@@ -76,8 +78,18 @@ def render_fragment(fragment: str, /, *, status: int = 200, trigger=None, **ctx)
 
 def form_errors(form, err) -> None:
     """Put a ``ServiceError``'s messages on ``form``: each beside the field it names, the rest
-    (or the whole message when it names no field) above the form."""
+    (or the whole message when it names no field) above the form.
+
+    ``form`` is a WTForms form, or a plain form of the area's own (rows posted as lists, the
+    visit form): an object with ``validate_on_submit()`` and ``errors``, a dict of messages
+    keyed by input name, ``"__all__"`` for the one above the form.
+    """
     fields = getattr(err, "fields", {}) or {}
+    if not hasattr(form, "_fields"):
+        form.errors.update(fields)
+        if not fields:
+            form.errors["__all__"] = str(err)
+        return
     placed = False
     for name, message in fields.items():
         if name in form._fields:
@@ -88,6 +100,15 @@ def form_errors(form, err) -> None:
             placed = True
     if not placed:
         form.form_errors.append(str(err))
+
+
+def form_message(form) -> str:
+    """Every message of ``form`` in one line (a form shown as a flash message, not again)."""
+    messages: list[str] = []
+    for errors in form.errors.values():  # WTForms puts the form's own errors under None
+        messages.extend(m for m in (errors if isinstance(errors, list) else [errors])
+                        if isinstance(m, str))
+    return " ".join(dict.fromkeys(messages)) or "Проверьте поля формы."
 
 
 def submit(form, save: Callable, *, done: Callable, again: Callable):
@@ -119,7 +140,8 @@ def answer(notice: str | None, fragment: Callable | None, redirect_to: str | Non
         resp = fragment()
         events = dict(trigger or {})
         if notice:
-            events["notice"] = {"text": notice}
+            events["notice"] = {"text": notice} if category == "success" else \
+                {"text": notice, "kind": category}
         if events:
             import json
 
@@ -128,6 +150,19 @@ def answer(notice: str | None, fragment: Callable | None, redirect_to: str | Non
     if notice:
         flash(notice, category)
     return redirect(redirect_to or request.referrer or url_for("home.index"))
+
+
+def act(change: Callable, *, done: Callable, refused: Callable):
+    """A change asked for by a button, with no form to show again (delete, hold, a status):
+    ``done(result)``; or, when the service refuses (it has rolled back already),
+    ``refused(message)`` — usually an :func:`answer` with ``category="error"``."""
+    from .services.errors import ServiceError
+
+    try:
+        result = change()
+    except ServiceError as err:
+        return refused(str(err))
+    return done(result)
 
 
 @dataclass

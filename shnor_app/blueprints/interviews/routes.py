@@ -146,8 +146,7 @@ def series_new():
 @login_required
 def series_edit(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
     form = SeriesForm(obj=series)
     form.authority_id.choices = [(str(series.authority_id), series.authority.short_name)]
     form.authority_id.data = str(series.authority_id)
@@ -163,8 +162,7 @@ def series_edit(series_id: int):
 @login_required
 def series_delete(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
     return act(lambda: svc.delete_series(series),
                done=lambda _: answer("Серия собеседований удалена (записи сохранены в истории).",
                                      None, url_for("interviews.index")),
@@ -214,8 +212,7 @@ def _commission(user, series):
 @login_required
 def member_add(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
     form = _member_form(series)  # a user is one of the offered candidates
     return submit(form, lambda: svc.add_member(
                       series, role=form.role.data, by=user,
@@ -232,8 +229,7 @@ def member_add(series_id: int):
 @login_required
 def member_delete(member_id: int):
     user = _user()
-    member = policy.get_or_404(user, CommissionMember, member_id)
-    policy.require_edit(user, member)
+    member = policy.get_or_404(user, CommissionMember, member_id, "edit")
     series = db.session.get(InterviewSeries, member.series_id)
     svc.remove_member(member)
     return answer("Состав комиссии обновлён.", lambda: _commission(user, series),
@@ -243,12 +239,13 @@ def member_delete(member_id: int):
 # --------------------------------------------------------------------------- schedule rows
 
 
-def _slot_form(series, meeting=None) -> SlotForm:
+def _slot_form(user, series, meeting=None) -> SlotForm:
     """The schedule row's form, offering the schools the authority interviews."""
     form = SlotForm(obj=meeting) if request.method == "POST" else \
         SlotForm(formdata=None, obj=meeting)
     form.organization_id.choices = [("", "— выберите школу —")] + [
-        (str(o.id), o.short_name) for o in svc.schools_of(series.authority)]
+        (str(o.id), o.short_name)
+        for o in svc.schools_of(series.authority, policy.scope_query(user, Organization))]
     if meeting is not None:
         form.organization_id.data = str(meeting.organization_id or "")
     return form
@@ -275,9 +272,8 @@ def _slot_form_row(series, form, meeting=None, status=200):
 @login_required
 def slot_new(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
-    form = _slot_form(series)
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    form = _slot_form(user, series)
     if request.method == "GET":
         form.place.data, form.video_link.data = series.default_place, series.default_link
     return submit(form, lambda: svc.add_interview(
@@ -303,7 +299,7 @@ def slot_edit(meeting_id: int):
     meeting = policy.get_or_404(user, Meeting, meeting_id)
     policy.require(meeting.series_id is not None and policy.can(user, "plan", meeting))
     series = db.session.get(InterviewSeries, meeting.series_id)
-    form = _slot_form(series, meeting)
+    form = _slot_form(user, series, meeting)
     if request.method == "GET" and meeting.start_time and meeting.end_time and svc.default_end(
             meeting.meeting_date, meeting.start_time, series.slot_minutes) == meeting.end_time:
         form.end_time.data = None  # moving the start moves the end with it
@@ -318,8 +314,7 @@ def slot_edit(meeting_id: int):
 @login_required
 def meeting_delete(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    policy.require(user, "plan", meeting)
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "plan")
     back = _series_url(meeting.series_id) if meeting.series_id else \
         url_for("interviews.meetings")
     svc.delete_meeting(meeting)
@@ -424,17 +419,11 @@ def meeting(meeting_id: int):
     return _meeting_page(user, policy.get_or_404(user, Meeting, meeting_id))
 
 
-def _require_record(user, meeting) -> None:
-    """403 for a visible record the user may not change (a held one: for everybody)."""
-    policy.require(user, "record", meeting)
-
-
 @bp.route("/meetings/<int:meeting_id>/requisites", methods=["GET", "POST"])
 @login_required
 def requisites(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    _require_record(user, meeting)
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
     if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
         return _meeting_page(user, meeting, "interviews/_requisites.html")
     form = RequisitesForm(obj=meeting)
@@ -460,7 +449,7 @@ def participants(meeting_id: int):
     meeting = policy.get_or_404(user, Meeting, meeting_id)
     if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
         return _meeting_page(user, meeting, "interviews/_participants.html")
-    _require_record(user, meeting)
+    policy.require(user, "record", meeting)  # a held record: nobody changes it
     form = ParticipantsForm()
     return submit(form, lambda: svc.save_participants(meeting, form.rows),
                   done=lambda _: answer("Список участников сохранён.", lambda: _block(
@@ -504,14 +493,18 @@ def _save_item(user, meeting, item: AgendaItem | None):
 @login_required
 def item_new(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    _require_record(user, meeting)
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
     return _save_item(user, meeting, None)
 
 
-def _item_and_meeting(user, item_id: int):
+def _item_and_meeting(user, item_id: int, action: str | None = "record"):
+    """The agenda item and its meeting; 403 unless the user may ``action`` the meeting (its
+    record, by default: a held one nobody changes)."""
     item = policy.get_or_404(user, AgendaItem, item_id)
-    return item, db.session.get(Meeting, item.meeting_id)
+    meeting = db.session.get(Meeting, item.meeting_id)
+    if action is not None:
+        policy.require(user, action, meeting)
+    return item, meeting
 
 
 @bp.get("/items/<int:item_id>")
@@ -519,7 +512,7 @@ def _item_and_meeting(user, item_id: int):
 def item(item_id: int):
     """An agenda item's block (htmx, e.g. «Отмена» of its form); the record page otherwise."""
     user = _user()
-    item, meeting = _item_and_meeting(user, item_id)
+    item, meeting = _item_and_meeting(user, item_id, None)
     if wants_fragment():
         return _item_block(user, meeting, item)
     return redirect(_meeting_url(meeting, f"#agenda-item-{item.id}"))
@@ -530,7 +523,6 @@ def item(item_id: int):
 def item_edit(item_id: int):
     user = _user()
     item, meeting = _item_and_meeting(user, item_id)
-    _require_record(user, meeting)
     return _save_item(user, meeting, item)
 
 
@@ -539,7 +531,6 @@ def item_edit(item_id: int):
 def item_delete(item_id: int):
     user = _user()
     item, meeting = _item_and_meeting(user, item_id)
-    _require_record(user, meeting)
     svc.delete_item(meeting, item)
     return answer("Вопрос удалён.", lambda: _block(user, meeting, "interviews/_agenda.html"),
                   _meeting_url(meeting))
@@ -550,7 +541,6 @@ def item_delete(item_id: int):
 def item_move(item_id: int):
     user = _user()
     item, meeting = _item_and_meeting(user, item_id)
-    _require_record(user, meeting)
     direction = request.form.get("direction", "up")
     if direction not in ("up", "down"):
         abort(400)
@@ -571,8 +561,7 @@ def _held(meeting: Meeting):
 @login_required
 def hold(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    _require_record(user, meeting)
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
     return act(lambda: protocols.hold(meeting, by=user), done=_held,
                refused=lambda problems: answer(problems, lambda: render_fragment(
                    "interviews/_hold.html", status=422, problems=problems,
@@ -583,8 +572,7 @@ def hold(meeting_id: int):
 @login_required
 def amendment_add(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    policy.require(user, "amend", meeting)
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "amend")
     form = AmendmentForm()
     return submit(form, lambda: svc.add_amendment(meeting, text=form.text.data,
                                                   amended_on=form.amended_on.data, by=user),

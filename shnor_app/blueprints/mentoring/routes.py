@@ -195,8 +195,7 @@ def new():
 @login_required
 def edit(pair_id: int):
     user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id)
-    policy.require_edit(user, pair)
+    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
     return _handle_form(user, pair)
 
 
@@ -204,8 +203,7 @@ def edit(pair_id: int):
 @login_required
 def delete(pair_id: int):
     user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id)
-    policy.require_edit(user, pair)
+    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
     svc.delete_pair(pair)
     return answer("Пара наставничества удалена (запись сохранена в истории).", None,
                   url_for("mentoring.index"))
@@ -244,10 +242,9 @@ def show(pair_id: int):
     return _card_page(user, policy.get_or_404(user, MentoringPair, pair_id))
 
 
-def _step_or_404(user, step_id: int, edit: bool = True) -> tuple[MentoringStep, MentoringPair]:
-    step = policy.get_or_404(user, MentoringStep, step_id)
-    if edit:
-        policy.require_edit(user, step)
+def _step_or_404(user, step_id: int, action: str | None = "edit"
+                 ) -> tuple[MentoringStep, MentoringPair]:
+    step = policy.get_or_404(user, MentoringStep, step_id, action)
     return step, db.session.get(MentoringPair, step.pair_id)
 
 
@@ -279,7 +276,7 @@ def step_add(pair_id: int):
 def step_row(step_id: int):
     """The step's row (htmx, e.g. «Отмена» of its form); the pair's card otherwise."""
     user = _user()
-    step, pair = _step_or_404(user, step_id, edit=False)
+    step, pair = _step_or_404(user, step_id, None)
     if wants_fragment():
         return _step_row(user, step, pair)
     return redirect(_card(pair, f"#step-{step.id}"))

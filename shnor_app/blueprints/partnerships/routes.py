@@ -201,8 +201,7 @@ def new():
 @login_required
 def edit(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require_edit(user, p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
     can_manage = policy.can(user, "manage", p)
     form = _form(user, p, can_manage)
     return submit(form, lambda: _save(user, form, p, can_manage),
@@ -230,8 +229,7 @@ def people_fields():
 @login_required
 def set_status(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require(user, "manage", p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "manage")
     form = StatusForm()
     return submit(form, lambda: svc.set_status(p, PartnershipStatus[form.status.data],
                                                end_date=form.end_date.data),
@@ -244,8 +242,7 @@ def set_status(partnership_id: int):
 @login_required
 def delete(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require(user, "manage", p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "manage")
     svc.delete_partnership(p)
     return answer("Партнёрство удалено (запись сохранена в истории).", None,
                   url_for("partnerships.index"))
@@ -362,8 +359,7 @@ def event_row(event_id: int):
 @login_required
 def event_edit(event_id: int):
     user = _user()
-    ev = policy.get_or_404(user, JointEvent, event_id)
-    policy.require_edit(user, ev)
+    ev = policy.get_or_404(user, JointEvent, event_id, "edit")
     p = db.session.get(Partnership, ev.partnership_id)
     return _save_event(user, p, _event_form(p, ev), ev)
 
@@ -372,8 +368,7 @@ def event_edit(event_id: int):
 @login_required
 def event_delete(event_id: int):
     user = _user()
-    ev = policy.get_or_404(user, JointEvent, event_id)
-    policy.require_edit(user, ev)
+    ev = policy.get_or_404(user, JointEvent, event_id, "edit")
     p = db.session.get(Partnership, ev.partnership_id)
     label = f"{ev.kind.label} {ev.event_date:%d.%m.%Y}"
     svc.delete_event(ev)
@@ -388,8 +383,7 @@ def event_delete(event_id: int):
 @login_required
 def practice_link(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require_edit(user, p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
     practice = policy.get_or_404(user, Practice, _int_arg("practice_id", request.form) or 0)
     back = _card(p, "#practices-h")
     return act(lambda: practice_service.link(practice, p, by=user),
@@ -402,8 +396,7 @@ def practice_link(partnership_id: int):
 @login_required
 def practice_unlink(partnership_id: int, practice_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require_edit(user, p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
     if not practice_service.unlink(practice_id, p):
         abort(404)
     return answer("Практика убрана из списка использованных.", None, _card(p, "#practices-h"))

@@ -105,8 +105,7 @@ def show(practice_id: int):
 @login_required
 def edit(practice_id: int):
     user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id)
-    policy.require_edit(user, pr)
+    pr = policy.get_or_404(user, Practice, practice_id, "edit")
     form = _form(user, pr)
     return submit(form, lambda: _save(user, form, pr, False),
                   done=lambda pr: answer("Изменения сохранены.", None, _card(pr)),
@@ -117,8 +116,7 @@ def edit(practice_id: int):
 @login_required
 def delete(practice_id: int):
     user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id)
-    policy.require_edit(user, pr)
+    pr = policy.get_or_404(user, Practice, practice_id, "edit")
     svc.delete_practice(pr)
     return answer("Практика удалена из банка (запись сохранена в истории).", None,
                   url_for("practices.index"))

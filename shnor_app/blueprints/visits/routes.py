@@ -139,8 +139,7 @@ def new():
 @login_required
 def edit(visit_id: int):
     user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id)
-    policy.require_edit(user, visit)
+    visit = policy.get_or_404(user, Visit, visit_id, "edit")
     if request.method == "POST":
         return _handle_post(user, visit)
     form = svc.form_from_visit(visit, svc.recommendations_of(visit))
@@ -196,8 +195,7 @@ def show(visit_id: int):
 @login_required
 def delete(visit_id: int):
     user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id)
-    policy.require_edit(user, visit)
+    visit = policy.get_or_404(user, Visit, visit_id, "edit")
     svc.delete_visit(visit)
     return answer("Посещение удалено (запись и напечатанные справки сохранены в истории).", None,
                   url_for("visits.index"))

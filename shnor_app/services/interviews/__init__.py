@@ -109,10 +109,11 @@ def authority_choices(user) -> list[Organization]:
     return [o for o in orgs if policy.can(user, "plan_meetings", o)]
 
 
-def schools_of(authority: Organization) -> list[Organization]:
-    """Schools an authority interviews: its municipality's, or its region's."""
-    stmt = select(Organization).where(Organization.kind == OrgKind.SCHOOL,
-                                      Organization.deleted_at.is_(None))
+def schools_of(authority: Organization, stmt=None) -> list[Organization]:
+    """Schools an authority interviews: its municipality's, or its region's (of ``stmt``, a
+    ``select(Organization)`` the caller has scoped to what its user sees)."""
+    stmt = (stmt if stmt is not None else select(Organization)).where(
+        Organization.kind == OrgKind.SCHOOL, Organization.deleted_at.is_(None))
     if authority.municipality_id:
         stmt = stmt.where(Organization.municipality_id == authority.municipality_id)
     else:

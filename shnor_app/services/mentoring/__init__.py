@@ -22,10 +22,11 @@ from sqlalchemy import case, func, select
 
 from ...extensions import db
 from ...models import (
-    MentoringPair, MentoringStep, Organization, PairKind, PairStatus, StaffMember, User, utcnow,
+    MentoringPair, MentoringStep, Organization, PairKind, PairStatus, StaffMember, User,
 )
 from ...formatting import fmt_date, today
 from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "mentor_org_id": "Организация наставника", "mentee_org_id": "Школа наставляемого",
@@ -114,10 +115,7 @@ def save_pair(pair: MentoringPair | None, data: PairData, *, by: User | None) ->
     return pair
 
 
-@transactional
-def delete_pair(pair: MentoringPair) -> None:
-    pair.deleted_at = utcnow()
-    db.session.commit()
+delete_pair = soft_delete
 
 
 # --------------------------------------------------------------------------- plan steps
@@ -163,10 +161,7 @@ def set_step_done(step: MentoringStep, done: bool) -> MentoringStep:
     return step
 
 
-@transactional
-def delete_step(step: MentoringStep) -> None:
-    step.deleted_at = utcnow()
-    db.session.commit()
+delete_step = soft_delete
 
 
 def steps_of(pair: MentoringPair) -> list[MentoringStep]:

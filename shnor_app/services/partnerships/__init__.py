@@ -40,6 +40,7 @@ from ...models import (
 )
 from ...formatting import today as local_today
 from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 TABLE_AUDIT_LABELS = {"partnerships": {
     "start_date": "Начало срока", "end_date": "Окончание срока"}}
@@ -193,12 +194,7 @@ def set_status(p: Partnership, status: PartnershipStatus, *, end_date: date | No
     db.session.commit()
 
 
-@transactional
-def delete_partnership(p: Partnership) -> None:
-    from ...models import utcnow
-
-    p.deleted_at = utcnow()
-    db.session.commit()
+delete_partnership = soft_delete
 
 
 # --------------------------------------------------------------------------- list and filters
@@ -362,12 +358,7 @@ def save_event(ev: JointEvent, p: Partnership, staff_ids: list[int] | None = Non
     return ev
 
 
-@transactional
-def delete_event(ev: JointEvent) -> None:
-    from ...models import utcnow
-
-    ev.deleted_at = utcnow()
-    db.session.commit()
+delete_event = soft_delete
 
 
 def events_of(p: Partnership) -> list[JointEvent]:

@@ -18,9 +18,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User, utcnow
+from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User
 from ...text import normalize_name
 from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "author_org_id": "Организация-автор", "authors": "Авторы", "problem": "Проблема",
@@ -79,10 +80,7 @@ def save_practice(pr: Practice, *, is_new: bool = False, by: User | None = None)
     return pr
 
 
-@transactional
-def delete_practice(pr: Practice) -> None:
-    pr.deleted_at = utcnow()
-    db.session.commit()
+delete_practice = soft_delete
 
 
 def search(stmt, q: str = "", problem: str = "", org: int | None = None):

@@ -36,6 +36,7 @@ from .. import audit as audit_service
 from ...formatting import fmt_date, fmt_datetime, today
 from ...text import normalize_name
 from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "visit_date": "Дата посещения", "school_id": "Школа", "visiting_org_id": "Посещающая организация",
@@ -439,11 +440,7 @@ def mark_printed(visit: Visit, fmt: str = "pdf") -> Visit:
     return visit
 
 
-@transactional
-def delete_visit(visit: Visit) -> None:
-    """Soft delete: the report may have been printed and signed."""
-    visit.deleted_at = utcnow()
-    db.session.commit()
+delete_visit = soft_delete  # the report may have been printed and signed
 
 
 # --------------------------------------------------------------------------- reading

@@ -149,10 +149,8 @@ def _form(user, p: Partnership | None, can_manage: bool) -> PartnershipForm:
 
 
 def _int_from(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    """An id as a form posts it, or None when it is not one."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _visible(user, org_id) -> bool:

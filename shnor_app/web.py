@@ -22,6 +22,8 @@ so that a route is a few lines and never handles a failed write itself::
   ``HX-Trigger`` event), or a flash message and a redirect for a plain form;
 - :func:`refuse` — the ``again`` of a form posted from another page (a button in a list, a row
   of a table) that has no page of its own: its messages flashed, back to that page;
+- :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
+  service's refusal;
 - :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
 """
 from __future__ import annotations
@@ -79,8 +81,18 @@ def render_fragment(fragment: str, /, *, status: int = 200, trigger=None, **ctx)
 
 def form_errors(form, err) -> None:
     """Put a ``ServiceError``'s messages on ``form``: each beside the field it names, the rest
-    (or the whole message when it names no field) above the form."""
+    (or the whole message when it names no field) above the form.
+
+    ``form`` is a WTForms form, or a plain form of the area's own (rows posted as lists, the
+    visit form): an object with ``validate_on_submit()`` and ``errors``, a dict of messages
+    keyed by input name, ``"__all__"`` for the one above the form.
+    """
     fields = getattr(err, "fields", {}) or {}
+    if not hasattr(form, "_fields"):
+        form.errors.update(fields)
+        if not fields:
+            form.errors["__all__"] = str(err)
+        return
     placed = False
     for name, message in fields.items():
         if name in form._fields:
@@ -91,6 +103,11 @@ def form_errors(form, err) -> None:
             placed = True
     if not placed:
         form.form_errors.append(str(err))
+
+
+def form_message(form) -> str:
+    """Every message of ``form`` in one line (a form shown as a flash message, not again)."""
+    return " ".join(dict.fromkeys(form_messages(form))) or "Проверьте поля формы."
 
 
 def submit(form, save: Callable, *, done: Callable, again: Callable):
@@ -124,7 +141,8 @@ def answer(notice: str | None, fragment: Callable | None, redirect_to: str | Non
         resp = fragment()
         events = dict(trigger or {})
         if notice:
-            events["notice"] = {"text": notice}
+            events["notice"] = {"text": notice} if category == "success" else \
+                {"text": notice, "kind": category}
         if events:
             import json
 
@@ -149,6 +167,19 @@ def refuse(form, redirect_to: str):
     for message in form_messages(form):
         flash(message, "error")
     return redirect(redirect_to)
+
+
+def act(change: Callable, *, done: Callable, refused: Callable):
+    """A change asked for by a button, with no form to show again (delete, hold, a status):
+    ``done(result)``; or, when the service refuses (it has rolled back already),
+    ``refused(message)`` — usually an :func:`answer` with ``category="error"``."""
+    from .services.errors import ServiceError
+
+    try:
+        result = change()
+    except ServiceError as err:
+        return refused(str(err))
+    return done(result)
 
 
 @dataclass

@@ -105,10 +105,15 @@ def scope_query(user, model: type, stmt=None, *, action: str = "view", columns=N
     return stmt
 
 
-def get_or_404(user, model: type, obj_id):
+def get_or_404(user, model: type, obj_id, action: str | None = None):
+    """The record an id in a URL names: 404 when the user does not see it; with ``action``,
+    403 when the user sees it but may not ``action`` it (``get_or_404(user, Visit, 7, "edit")``).
+    """
     obj = get(model, obj_id)
     if obj is None or not can(user, "view", obj):
         abort(404)
+    if action is not None and not can(user, action, obj):
+        abort(403)
     return obj
 
 

@@ -6,17 +6,18 @@ its municipality; for a regional authority the region's staff — and a record a
 secretary chosen for it. Everyone who sees the authority reads them (a viewer included); a
 school sees only its own appointments and protocols (the commission's notes only once the
 protocol is held); participants who are users see their meetings, commission members their
-series. A held protocol is locked: nobody edits it, corrections are amendments.
+series. A held protocol is locked: nobody edits it, corrections are amendments. Who may sit in
+an authority's commission, or be a meeting's secretary, is :func:`commission_candidates`.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..formatting import today
 from ..models import (
     AgendaItem, CommissionMember, InterviewSeries, Meeting, MeetingParticipant, MeetingStatus,
-    Organization, ProtocolAmendment, Role,
+    Organization, ProtocolAmendment, Role, User,
 )
 from .core import (
     ADMIN, HAS_ORG, MY_ID, NEVER, Pred, role, rules, same, test, via, within,
@@ -70,7 +71,9 @@ rules(InterviewSeries,
       | (~SCHOOL & ~TUTOR & sees_org(InterviewSeries.authority_id, joined=True))
       | _CommissionMember(),
       edit=manages_authority(InterviewSeries.authority_id),
-      create=test(_manages_authority, "manages the authority"))
+      create=test(_manages_authority, "manages the authority"),
+      # model-level: the series pages (a school is sent to its own appointments instead)
+      list=~SCHOOL)
 
 rules(CommissionMember,
       view=within(CommissionMember.series_id, InterviewSeries),
@@ -102,3 +105,14 @@ rules(ProtocolAmendment,
       view=within(ProtocolAmendment.meeting_id, Meeting),
       edit=NEVER)  # an amendment is itself part of the legal record
 
+
+def commission_candidates(authority):
+    """SELECT of the users who may sit in ``authority``'s commissions and keep the record of its
+    meetings as their secretary (which lets them write it): the authority's staff, the
+    methodists of its municipality, the staff of its region — active users, never a school,
+    by name."""
+    who = [User.organization_id == authority.id, User.region_id == authority.region_id]
+    if authority.municipality_id:
+        who.append(User.municipality_id == authority.municipality_id)
+    return select(User).where(or_(*who), User.active.is_(True), User.role != Role.SCHOOL) \
+        .order_by(User.full_name)

@@ -11,7 +11,8 @@ area registers them as related organisations). Joint events follow their partner
 The practice bank is region-wide: everyone of the region reads it; a tutor school or an
 authority publishes, the author (and whoever manages the author organisation) edits.
 
-The map of partnerships and the quarterly indicators are for the authorities and observers;
+The map of partnerships and the quarterly indicators are for the authorities and observers
+(users who see a whole region also filter the list of partnerships by municipality);
 the dates of the school «четверти» of a region are kept by the admin and the region's users
 (the region's ``manage``, in ``registry.py``).
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from ..models import JointEvent, Organization, Partnership, Practice, Role
 from .core import ADMIN, MY_ID, MY_ORG, MY_REGION, role, rules, same, test, user_is, via, within
-from .registry import ORG_MEMBER, manages, sees_org
+from .registry import ORG_MEMBER, REGIONAL, manages, sees_org
 
 PARTNER = role(Role.TUTOR) & same(Partnership.partner_id, MY_ORG)
 MANAGES_SCHOOL = manages(Partnership.school_id)
@@ -54,7 +55,9 @@ rules(Partnership,
       manage=MANAGES_SCHOOL,                 # set up, parties, status, delete
       create=test(_creates_partnership_for, "manages the school"),
       see_reports=user_is(lambda u: u.role in AUTHORITIES + (Role.VIEWER,),
-                          "authority or observer"))
+                          "authority or observer"),
+      # model-level: the list's filter by municipality, for users who see a whole region
+      see_all_municipalities=ADMIN | REGIONAL)
 
 rules(JointEvent,
       view=within(JointEvent.partnership_id, Partnership),

@@ -9,7 +9,7 @@ user) of its authority.
 """
 from __future__ import annotations
 
-from ..models import OrgKind, Role, Visit
+from ..models import OrgKind, Organization, Role, Visit
 from .core import ADMIN, MY_ORG, among, role, rules, same, test, user_is
 from .registry import ORG_MEMBER, manages, responsible_org_ids, sees_org
 
@@ -26,6 +26,17 @@ def visiting_org_ids(user) -> set[int]:
     if user.role in (Role.VIEWER, Role.SCHOOL):
         return set()
     return responsible_org_ids(user)
+
+
+def visiting_orgs(user):
+    """SELECT of the organisations ``user`` may log visits on behalf of, by name: its own or
+    its authority's (:func:`visiting_org_ids`); the admin's, any organisation."""
+    from . import scope_query
+
+    stmt = scope_query(user, Organization)
+    if user.role != Role.ADMIN:
+        stmt = stmt.where(Organization.id.in_(visiting_org_ids(user)))
+    return stmt.order_by(Organization.short_name)
 
 
 def _logs_visit_to(user, school) -> bool:

@@ -153,6 +153,43 @@ def test_item_with_responsible_but_no_text_is_refused_and_keeps_input(world, log
         "d_responsible": ["директор"], "d_due": [""]}, htmx=True)
     assert resp.status_code == 422 and "должен быть текст решения" in _html(resp)
     assert 'value="Иванову И.П."' in _html(resp)
+    # a due date that is not a date: refused, and every row stays as typed
+    resp = post(c, f"/interviews/items/{item.id}/edit", {
+        "title": item.title, "heard_who": "Иванову И.П.", "s_who": ["Кузнецова Е.П."],
+        "s_summary": ["о пробном ОГЭ"], "d_text": ["Организовать консультации"],
+        "d_responsible": ["зам. директора"], "d_due": ["15.04.2026"]}, htmx=True)
+    html = _html(resp)
+    assert resp.status_code == 422 and "Срок «15.04.2026» — не дата" in html
+    assert "о пробном ОГЭ" in html and "Организовать консультации" in html
+    assert 'value="зам. директора"' in html and 'value="15.04.2026"' in html
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).heard_who != "Иванову И.П."
+
+
+def test_participant_with_a_role_not_on_the_list_is_refused_with_a_message(world, login_as,
+                                                                            series):
+    m = plan(series, world.school_a)
+    c = login_as("methodist")
+    resp = post(c, f"/interviews/meetings/{m.id}/participants", {
+        "p_id": [""], "p_role": ["BOSS"], "p_name": ["Новиков Олег Юрьевич"], "p_title": [""]},
+        htmx=True)
+    assert resp.status_code == 422  # was a bare 400
+    assert "Выберите роль участника из списка." in _html(resp)
+    assert "Новиков Олег Юрьевич" in _html(resp)
+    assert "Новиков Олег Юрьевич" not in [p.full_name for p in svc.load_record(m)[0]]
+
+
+def test_commission_member_is_a_user_of_the_authority_or_refused_beside_the_field(
+        world, login_as, series):
+    c = login_as("methodist")
+    resp = post(c, f"/interviews/series/{series.id}/members",
+                {"role": "MEMBER", "user_id": world.users["school"].id, "job_title": "директор"})
+    html = _html(resp)
+    assert resp.status_code == 422 and "<html" in html and "Неверный вариант." in html
+    assert 'value="директор"' in html  # without JavaScript: the page again, as typed
+    page = _html(c.get(f"/interviews/series/{series.id}"))
+    assert f'value="{world.users["school"].id}"' not in page
+    assert f'value="{world.users["region"].id}"' in page
 
 
 def test_participants_marked_present_in_place(world, login_as, series):

@@ -70,6 +70,27 @@ def test_a_management_pair_names_a_curator_and_errors_keep_input(world, login_as
     assert pair.curator_id == world.users["methodist"].id
 
 
+def test_curators_are_the_schools_methodists_and_region_staff_and_nobody_else(world, login_as):
+    from tests.conftest import make_user
+
+    other = make_user("methodist", municipality_id=world.muni2.id)
+    other.full_name = "Методист Заречного района"
+    db.session.commit()
+    c = login_as("methodist")
+    html = _html(hx_get(c, f"/mentoring/new?kind=MANAGEMENT&mentee_org_id={world.school_a.id}"))
+    curators = re.search(r'<select[^>]*id="curator_id".*?</select>', html, re.S).group(0)
+    assert f'value="{world.users["methodist"].id}"' in curators
+    assert f'value="{world.users["region"].id}"' in curators
+    for name in ("viewer", "school", "admin", "tutor"):
+        assert f'value="{world.users[name].id}"' not in curators, name
+    assert f'value="{other.id}"' not in curators
+    resp = post(c, "/mentoring/new", {"kind": "MANAGEMENT", "mentee_org_id": world.school_a.id,
+                                      "curator_id": other.id, "goals": "ВСОКО",
+                                      "start_date": today().isoformat(), "status": "ACTIVE"})
+    assert resp.status_code == 422 and "Неверный вариант." in _html(resp)
+    assert db.session.scalar(select(db.func.count()).select_from(MentoringPair)) == 0
+
+
 def test_a_tutor_creates_pairs_only_with_its_own_organisation_as_mentor(world, app):
     from tests.conftest import login
 
@@ -117,6 +138,18 @@ def test_plan_steps_are_added_ticked_edited_and_deleted_in_place(world, login_as
     gone = post(c, f"/mentoring/steps/{step.id}/delete", htmx=True)
     assert gone.status_code == 200 and "удалён" in _html(gone)
     assert "Диагностика" not in _html(c.get(f"/mentoring/{pair.id}"))
+
+
+def test_a_step_added_without_javascript_keeps_what_was_typed_when_refused(world, login_as):
+    pair = make_pair(world)
+    c = login_as("methodist")
+    resp = post(c, f"/mentoring/{pair.id}/steps", {"text": "", "due_date": "2026-05-31"})
+    html = _html(resp)
+    assert resp.status_code == 422 and "<html" in html and "Опишите шаг плана." in html
+    assert 'value="2026-05-31"' in html and 'id="step-add"' in html
+    resp = post(c, f"/mentoring/{pair.id}/steps", {"text": "Диагностика", "due_date": ""})
+    assert resp.status_code == 302
+    assert "Шаг добавлен в план." in _html(c.get(resp.headers["Location"]))
 
 
 def test_pair_edit_and_delete(world, login_as):

@@ -69,6 +69,17 @@ def test_invalid_partnership_is_rerendered_with_what_was_typed(world, login_as):
     assert resp.status_code == 422 and "уже есть действующее партнёрство" in resp.get_data(as_text=True)
 
 
+def test_responsible_person_from_another_organisation_is_refused_beside_the_field(world, login_as):
+    stranger = make_staff(world.school_far, "Дальний Сотрудник", position="Директор")
+    client = login_as("methodist")
+    resp = post(client, "/partnerships/new", _form(world, **{
+        "school_people-0-staff_id": str(stranger.id), "school_people-1-staff_id": "abc"}))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and html.count("Неверный вариант.") == 2
+    assert 'value="Подготовка к ГИА по математике"' in html or "Подготовка к ГИА по математике" in html
+    assert db.session.scalar(select(db.func.count()).select_from(Partnership)) == 0
+
+
 def test_people_fields_follow_the_chosen_organisation(world, login_as):
     make_staff(world.tutor_school, "Кузнецова Людмила Петровна", position="Директор")
     html = hx_get(login_as("methodist"),
@@ -99,6 +110,31 @@ def test_list_filters_update_the_table_in_place(world, login_as):
     assert "2 партнёрства" in html
     page = client.get("/partnerships/?q=15").get_data(as_text=True)
     assert "<html" in page and 'value="15"' in page and "1 партнёрство" in page
+
+
+def test_municipality_filter_is_offered_to_those_who_see_the_whole_region(world, login_as):
+    region = login_as("region").get("/partnerships/").get_data(as_text=True)
+    assert 'id="f-municipality"' in region and world.muni2.name in region
+    methodist = login_as("methodist").get("/partnerships/").get_data(as_text=True)
+    assert 'id="f-municipality"' not in methodist
+
+
+def test_map_and_indicators_cover_the_territory_asked_for_within_the_users_own(world, login_as):
+    make_partnership(world.school_a, world.tutor_school)
+    make_partnership(world.school_b, world.tutor_school)
+    region = login_as("region")
+    html = region.get(f"/partnerships/map?municipality={world.muni2.id}").get_data(as_text=True)
+    assert world.muni2.name in html and "Зареченска" in html and "Заозёрное" not in html
+    assert region.get(f"/partnerships/map?municipality={world.muni_far.id}").status_code == 404
+    methodist = login_as("methodist")
+    html = methodist.get("/partnerships/map").get_data(as_text=True)
+    assert "Заозёрное" in html and "Зареченска" not in html and 'id="f-municipality"' not in html
+    # a methodist's territory is its municipality: another one is not found, as any foreign id
+    assert methodist.get(f"/partnerships/indicators?municipality={world.muni2.id}").status_code == 404
+    admin = login_as("admin")
+    page = admin.get("/partnerships/terms").get_data(as_text=True)
+    assert 'id="f-region"' in page and world.region.name in page
+    assert admin.get(f"/partnerships/map?region={world.region2.id}").status_code == 200
 
 
 def test_partner_logs_a_joint_event_in_place_and_edits_it(world, login_as):
@@ -169,6 +205,21 @@ def test_status_change_and_history(world, login_as):
     assert p.status == PartnershipStatus.FINISHED and p.end_date == date(2026, 5, 31)
     history = client.get(f"/history/partnerships/{p.id}").get_data(as_text=True)
     assert "завершено" in history and "Окончание срока" in history
+
+
+def test_status_change_refused_says_why_and_changes_nothing(world, login_as):
+    make_partnership(world.school_a, world.tutor_school)
+    old = make_partnership(world.school_a, world.tutor_school, status=PartnershipStatus.FINISHED)
+    client = login_as("methodist")
+    resp = post(client, f"/partnerships/{old.id}/status", {"status": "ACTIVE"},
+                follow_redirects=True)
+    assert "уже есть другое действующее партнёрство" in resp.get_data(as_text=True)
+    resp = post(client, f"/partnerships/{old.id}/status", {"status": "FINISHED",
+                                                             "end_date": "31.31.2026"})
+    assert resp.status_code == 302  # a date that is not a date: a message, not a 400
+    assert "flash-error" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Partnership, old.id).status == PartnershipStatus.FINISHED
 
 
 def test_practices_used_by_a_partnership(world, login_as):

@@ -343,3 +343,25 @@ def test_visit_list_filter_by_recommendations(app, world, login_as):
     html = _html(hx_get(c, "/visits/?recs=reported"))
     assert "С рекомендациями" in html and "Без рекомендаций" not in html
     assert "на проверке 2" in html
+
+
+def test_school_of_an_answered_visit_stays_and_the_refusal_is_shown_by_the_school(app, world,
+                                                                                  login_as):
+    from shnor_app.services import recommendations as rec_svc
+
+    tutor_pair(world)
+    _, visit = _make_visit(app, world, **with_recs(world))
+    rec_svc.report(_recs(visit)[0], text="Сделано", by=world.users["school"])
+    c = login_as("methodist")
+    form = svc.form_from_visit(visit, _recs(visit))
+    data = visit_post(world, school_id=str(world.tutor_school.id), purpose="Новая цель")
+    for row in form.recs:
+        data[f"recs-{row['key']}-id"] = row["id"]
+    resp = post(c, f"/visits/{visit.id}/edit", data)
+    html = _html(resp)
+    assert resp.status_code == 422 and 'id="school_id-err"' in html
+    assert "Школу изменить нельзя" in html and "Новая цель" in html
+    assert "Сделано" in html or "школа ответила" in html  # the answered one as it is
+    db.session.expire_all()
+    visit = db.session.get(Visit, visit.id)
+    assert visit.school_id == world.school_a.id and visit.purpose == "Посещение уроков математики"

@@ -1,8 +1,17 @@
+"""The forms of interviews and meetings.
+
+Most are WTForms forms. Two blocks of the record post rows of inputs instead — the participant
+list and an agenda item with its ВЫСТУПИЛИ and РЕШИЛИ — and are plain forms here: the service
+parses them (``parse_participants``, ``parse_item``) and refuses what breaks its rules;
+:func:`shnor_app.web.submit` takes them as it takes the others.
+"""
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ...models import CommissionRole, MeetingKind
+from ...models import CommissionRole as CommissionPlace, MeetingKind
+from ...services import interviews as svc
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
@@ -26,8 +35,8 @@ class SeriesForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    role = SelectField("Роль в комиссии", choices=CommissionRole.choices(),
-                       default=CommissionRole.MEMBER.name)
+    role = SelectField("Роль в комиссии", choices=CommissionPlace.choices(),
+                       default=CommissionPlace.MEMBER.name)
     user_id = SelectField("Пользователь системы", coerce=str, validators=[Optional()])
     full_name = StringField("…или ФИО", validators=[Optional(), Length(max=200)])
     job_title = StringField("Должность", validators=[Optional(), Length(max=300)])
@@ -79,3 +88,43 @@ class AmendmentForm(FlaskForm):
         DataRequired("Опишите изменение."), Length(max=20000)],
         description="Например: «В пункте 1.2 раздела „РЕШИЛИ“ срок „до 01.04.2026“ "
                     "читать „до 15.04.2026“».")
+
+
+class _RowsForm:
+    """A plain form: what was posted (or what is saved), and the messages by input name
+    (``"__all__"`` for the one above the form); the service does the validating."""
+
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+
+    @property
+    def error(self) -> str | None:
+        return self.errors.get("__all__")
+
+    def validate_on_submit(self) -> bool:
+        return request.method == "POST" and not self.errors
+
+
+class ParticipantsForm(_RowsForm):
+    """The participant list: ``rows`` as posted, or None to show the saved ones."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = svc.parse_participants(request.form) if request.method == "POST" else None
+
+
+class ItemForm(_RowsForm):
+    """An agenda item: ``typed`` holds the keywords of ``save_item`` — as posted, as saved in
+    ``item``, or empty for a new one."""
+
+    def __init__(self, item=None):
+        super().__init__()
+        if request.method == "POST":
+            self.typed = svc.parse_item(request.form)
+        elif item is not None:
+            self.typed = {"title": item.title, "heard_who": item.heard_who,
+                          "heard_summary": item.heard_summary, "speeches": item.speeches,
+                          "decisions": item.decisions}
+        else:
+            self.typed = {"title": "", "heard_who": "", "heard_summary": "", "speeches": [],
+                          "decisions": []}

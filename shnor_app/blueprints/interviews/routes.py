@@ -1,47 +1,50 @@
 """Interviews and meetings: series with commission and schedule, the record filled in place on
 one page, marking held (number + lock), amendments, the printable schedule and protocol.
 
-Row and block actions (schedule rows, participants, agenda items) answer htmx with their
-fragment; pages answer with the page, or with their fragment to htmx (``render_view``).
+Row and block actions (schedule rows, the commission, participants, agenda items) answer htmx
+with their fragment and a plain form with a redirect (``web.answer``); a refused form is shown
+again with what was typed (``web.submit``) — to htmx as its block, otherwise as its page.
 """
 from __future__ import annotations
 
 from datetime import date
-from itertools import zip_longest
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import login_required
+from htmx_flask import make_response
 from sqlalchemy import case, func, select
 
 from ... import policy
 from ...extensions import db
 from ...models import (
-    AgendaItem, CommissionMember, CommissionRole, InterviewSeries, Meeting, MeetingKind,
-    MeetingStatus, Organization, ParticipantRole, Role, User,
+    AgendaItem, CommissionMember, InterviewSeries, Meeting, MeetingKind, MeetingStatus,
+    Organization, ParticipantRole, User,
 )
 from ...services.interviews import export
 from ...services import recommendations as rec_svc
 from ...services import interviews as svc
 from ...services.interviews import protocols
 from ...formatting import today
-from ...web import render_fragment, render_view
+from ...web import act, answer, render_fragment, render_view, submit, wants_fragment
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
-from .forms import AmendmentForm, MeetingForm, MemberForm, RequisitesForm, SeriesForm, SlotForm
+from .forms import (
+    AmendmentForm, ItemForm, MeetingForm, MemberForm, ParticipantsForm, RequisitesForm,
+    SeriesForm, SlotForm,
+)
+
+DEFAULT_AGENDA = ("О готовности общеобразовательной организации к проведению государственной "
+                  "итоговой аттестации\n"
+                  "О результатах диагностических работ и мерах по повышению качества подготовки "
+                  "обучающихся")
 
 
-def _authority_from(user, value) -> Organization:
-    try:
-        org = db.session.get(Organization, int(value))
-    except (TypeError, ValueError):
-        abort(400)
-    if org is None or not policy.can_view(user, org):
-        abort(404)
-    return org
+def _series_url(series_id: int) -> str:
+    return url_for("interviews.series", series_id=series_id)
 
 
-def _notice(text: str) -> dict:
-    return {"notice": {"text": text}}
+def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
+    return url_for("interviews.meeting", meeting_id=meeting.id) + anchor
 
 
 # --------------------------------------------------------------------------- lists
@@ -52,7 +55,7 @@ def _notice(text: str) -> dict:
 def index():
     """Series of interviews (planners, viewers) or the school's own appointments."""
     user = _user()
-    if user.role == Role.SCHOOL:
+    if not policy.can(user, "list", InterviewSeries):
         return redirect(url_for("interviews.meetings"))
     year = _int_arg("year")
     stmt = policy.scope_query(user, InterviewSeries)
@@ -109,7 +112,16 @@ def _series_data(form: SeriesForm) -> svc.SeriesData:
 
 
 def _authority_select(form_field, user) -> None:
+    """The authorities the user plans for (the same on GET and POST); 403 when there are none."""
     form_field.choices = [(str(o.id), o.short_name) for o in svc.authority_choices(user)]
+    policy.require(bool(form_field.choices))
+
+
+def _authority(user, form, model: type) -> Organization:
+    """The authority the form chose (one of the offered), for a new ``model`` record."""
+    authority = policy.get_or_404(user, Organization, int(form.authority_id.data))
+    policy.require_create(user, model, authority)
+    return authority
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
@@ -118,79 +130,52 @@ def series_new():
     user = _user()
     form = SeriesForm()
     _authority_select(form.authority_id, user)
-    policy.require(bool(form.authority_id.choices))
-    status = 200
     if request.method == "GET":
-        form.agenda_template.data = ("О готовности общеобразовательной организации к проведению "
-                                     "государственной итоговой аттестации\n"
-                                     "О результатах диагностических работ и мерах по "
-                                     "повышению качества подготовки обучающихся")
-    if form.validate_on_submit():
-        authority = _authority_from(user, form.authority_id.data)
-        policy.require_create(user, InterviewSeries, authority)
-        try:
-            series = svc.create_series(authority, _series_data(form), by=user)
-        except svc.InterviewError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Серия собеседований создана. Укажите состав комиссии и составьте график.",
-                  "success")
-            return redirect(url_for("interviews.series", series_id=series.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("interviews/series_form.html", form=form, series=None, status=status,
-                       title="Новая серия собеседований")
+        form.agenda_template.data = DEFAULT_AGENDA
+    return submit(form, lambda: svc.create_series(_authority(user, form, InterviewSeries),
+                                                  _series_data(form), by=user),
+                  done=lambda series: answer("Серия собеседований создана. Укажите состав "
+                                             "комиссии и составьте график.", None,
+                                             _series_url(series.id)),
+                  again=lambda status: render_view(
+                      "interviews/series_form.html", form=form, series=None, status=status,
+                      title="Новая серия собеседований"))
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 @login_required
 def series_edit(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
     form = SeriesForm(obj=series)
     form.authority_id.choices = [(str(series.authority_id), series.authority.short_name)]
     form.authority_id.data = str(series.authority_id)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            svc.update_series(series, _series_data(form))
-        except svc.InterviewError as err:
-            db.session.rollback()
-            series = db.session.get(InterviewSeries, series_id)
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Серия собеседований сохранена.", "success")
-            return redirect(url_for("interviews.series", series_id=series.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("interviews/series_form.html", form=form, series=series, status=status,
-                       title="Серия собеседований")
+    return submit(form, lambda: svc.update_series(series, _series_data(form)),
+                  done=lambda _: answer("Серия собеседований сохранена.", None,
+                                        _series_url(series_id)),
+                  again=lambda status: render_view(
+                      "interviews/series_form.html", form=form, series=series, status=status,
+                      title="Серия собеседований"))
 
 
 @bp.post("/series/<int:series_id>/delete")
 @login_required
 def series_delete(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
-    try:
-        svc.delete_series(series)
-    except svc.InterviewError as err:
-        flash(str(err), "error")
-        return redirect(url_for("interviews.series", series_id=series_id))
-    flash("Серия собеседований удалена (записи сохранены в истории).", "success")
-    return redirect(url_for("interviews.index"))
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    return act(lambda: svc.delete_series(series),
+               done=lambda _: answer("Серия собеседований удалена (записи сохранены в истории).",
+                                     None, url_for("interviews.index")),
+               refused=lambda message: answer(message, None, _series_url(series_id),
+                                              category="error"))
 
 
 def _member_form(series, formdata=True) -> MemberForm:
+    """The commission form, offering the users who may sit in the authority's commissions."""
     form = MemberForm() if formdata else MemberForm(formdata=None)
     form.user_id.choices = [("", "— не пользователь системы —")] + [
         (str(u.id), f"{u.full_name}{' — ' + u.position if u.position else ''}")
-        for u in svc.users_of(series.authority)]
+        for u in db.session.scalars(policy.interviews.commission_candidates(series.authority))]
     return form
 
 
@@ -205,74 +190,62 @@ def _series_context(user, series, **extra) -> dict:
     }
 
 
+def _series_page(user, series, fragment: str = "interviews/_schedule.html", *, status=200,
+                 **extra):
+    """The series' page, or (to htmx) one of its blocks: the schedule, the commission."""
+    return render_view("interviews/series.html", fragment, title=series.topic[:120],
+                       status=status, **_series_context(user, series, **extra))
+
+
 @bp.get("/series/<int:series_id>")
 @login_required
 def series(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    return render_view("interviews/series.html", "interviews/_schedule.html",
-                       title=series.topic[:120], **_series_context(user, series))
+    return _series_page(user, policy.get_or_404(user, InterviewSeries, series_id))
+
+
+def _commission(user, series):
+    return render_fragment("interviews/_commission.html", **_series_context(user, series))
 
 
 @bp.post("/series/<int:series_id>/members")
 @login_required
 def member_add(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
-    form = _member_form(series)
-    status, error = 200, None
-    if form.validate_on_submit():
-        member_user = None
-        if form.user_id.data:
-            member_user = db.session.get(User, int(form.user_id.data))
-        try:
-            svc.add_member(series, role=CommissionRole[form.role.data], user=member_user,
-                           full_name=form.full_name.data or "", job_title=form.job_title.data or "",
-                           by=user)
-        except svc.InterviewError as err:
-            db.session.rollback()
-            series = db.session.get(InterviewSeries, series_id)
-            error, status = str(err), 422
-        else:
-            form = _member_form(series, formdata=False)
-    else:
-        error, status = "Проверьте поля формы.", 422
-    if request.htmx:
-        return render_fragment("interviews/_commission.html", status=status, error=error,
-                               trigger=None if error else _notice("Состав комиссии обновлён."),
-                               **_series_context(user, series, member_form=form))
-    flash(error or "Состав комиссии обновлён.", "error" if error else "success")
-    return redirect(url_for("interviews.series", series_id=series_id))
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    form = _member_form(series)  # a user is one of the offered candidates
+    return submit(form, lambda: svc.add_member(
+                      series, role=form.role.data, by=user,
+                      user=db.session.get(User, int(form.user_id.data)) if form.user_id.data
+                      else None, full_name=form.full_name.data or "",
+                      job_title=form.job_title.data or ""),
+                  done=lambda _: answer("Состав комиссии обновлён.",
+                                        lambda: _commission(user, series), _series_url(series_id)),
+                  again=lambda status: _series_page(user, series, "interviews/_commission.html",
+                                                    status=status, member_form=form))
 
 
 @bp.post("/members/<int:member_id>/delete")
 @login_required
 def member_delete(member_id: int):
     user = _user()
-    member = policy.get_or_404(user, CommissionMember, member_id)
-    policy.require_edit(user, member)
-    series_id = member.series_id
+    member = policy.get_or_404(user, CommissionMember, member_id, "edit")
+    series = db.session.get(InterviewSeries, member.series_id)
     svc.remove_member(member)
-    series = db.session.get(InterviewSeries, series_id)
-    if request.htmx:
-        return render_fragment("interviews/_commission.html", error=None,
-                               trigger=_notice("Состав комиссии обновлён."),
-                               **_series_context(user, series))
-    flash("Состав комиссии обновлён.", "success")
-    return redirect(url_for("interviews.series", series_id=series_id))
+    return answer("Состав комиссии обновлён.", lambda: _commission(user, series),
+                  _series_url(series.id))
 
 
 # --------------------------------------------------------------------------- schedule rows
 
 
-def _slot_form(series, meeting=None, formdata=True) -> SlotForm:
-    if formdata:
-        form = SlotForm(obj=meeting)
-    else:
-        form = SlotForm(formdata=None, obj=meeting)
+def _slot_form(user, series, meeting=None) -> SlotForm:
+    """The schedule row's form, offering the schools the authority interviews."""
+    form = SlotForm(obj=meeting) if request.method == "POST" else \
+        SlotForm(formdata=None, obj=meeting)
     form.organization_id.choices = [("", "— выберите школу —")] + [
-        (str(o.id), o.short_name) for o in svc.schools_of(series.authority)]
+        (str(o.id), o.short_name)
+        for o in svc.schools_of(series.authority, policy.scope_query(user, Organization))]
     if meeting is not None:
         form.organization_id.data = str(meeting.organization_id or "")
     return form
@@ -284,10 +257,9 @@ def _slot(form: SlotForm) -> svc.SlotData:
                         video_link=form.video_link.data)
 
 
-def _schedule_row(user, meeting, status=200, trigger=None):
+def _schedule_row(user, meeting):
     return render_fragment("interviews/_schedule_row.html", m=meeting, today=today(),
-                           plan={meeting.id: policy.can(user, "plan", meeting)}, status=status,
-                           trigger=trigger)
+                           plan={meeting.id: policy.can(user, "plan", meeting)})
 
 
 def _slot_form_row(series, form, meeting=None, status=200):
@@ -300,28 +272,16 @@ def _slot_form_row(series, form, meeting=None, status=200):
 @login_required
 def slot_new(series_id: int):
     user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
-    policy.require_edit(user, series)
-    form = _slot_form(series)
+    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    form = _slot_form(user, series)
     if request.method == "GET":
-        form = _slot_form(series, formdata=False)
         form.place.data, form.video_link.data = series.default_place, series.default_link
-        return _slot_form_row(series, form)
-    if form.validate_on_submit():
-        try:
-            meeting = svc.add_interview(series, organization_id=form.organization_id.data,
-                                        director_name=form.director_name.data,
-                                        slot=_slot(form), by=user)
-        except svc.InterviewError as err:
-            db.session.rollback()
-            series = db.session.get(InterviewSeries, series_id)
-            form.form_errors.append(str(err))
-        else:
-            if request.htmx:
-                return _schedule_row(user, meeting, trigger=_notice("Собеседование добавлено в график."))
-            flash("Собеседование добавлено в график.", "success")
-            return redirect(url_for("interviews.series", series_id=series_id))
-    return _slot_form_row(series, form, status=422)
+    return submit(form, lambda: svc.add_interview(
+                      series, organization_id=form.organization_id.data,
+                      director_name=form.director_name.data, slot=_slot(form), by=user),
+                  done=lambda m: answer("Собеседование добавлено в график.",
+                                        lambda: _schedule_row(user, m), _series_url(series_id)),
+                  again=lambda status: _slot_form_row(series, form, status=status))
 
 
 @bp.get("/meetings/<int:meeting_id>/row")
@@ -339,42 +299,27 @@ def slot_edit(meeting_id: int):
     meeting = policy.get_or_404(user, Meeting, meeting_id)
     policy.require(meeting.series_id is not None and policy.can(user, "plan", meeting))
     series = db.session.get(InterviewSeries, meeting.series_id)
-    form = _slot_form(series, meeting)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                svc.reschedule(meeting, _slot(form), director_name=form.director_name.data)
-            except svc.InterviewError as err:
-                db.session.rollback()
-                meeting = db.session.get(Meeting, meeting_id)
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _schedule_row(user, meeting, trigger=_notice("График изменён."))
-                flash("График изменён.", "success")
-                return redirect(url_for("interviews.series", series_id=series.id))
-        return _slot_form_row(series, form, meeting, status=422)
-    if meeting.start_time and meeting.end_time and svc.default_end(
+    form = _slot_form(user, series, meeting)
+    if request.method == "GET" and meeting.start_time and meeting.end_time and svc.default_end(
             meeting.meeting_date, meeting.start_time, series.slot_minutes) == meeting.end_time:
         form.end_time.data = None  # moving the start moves the end with it
-    return _slot_form_row(series, form, meeting)
+    return submit(form, lambda: svc.reschedule(meeting, _slot(form),
+                                               director_name=form.director_name.data),
+                  done=lambda m: answer("График изменён.", lambda: _schedule_row(user, m),
+                                        _series_url(series.id)),
+                  again=lambda status: _slot_form_row(series, form, meeting, status))
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")
 @login_required
 def meeting_delete(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    policy.require(policy.can(user, "plan", meeting))
-    series_id = meeting.series_id
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "plan")
+    back = _series_url(meeting.series_id) if meeting.series_id else \
+        url_for("interviews.meetings")
     svc.delete_meeting(meeting)
-    if request.htmx:
-        return render_fragment("interviews/_deleted_row.html",
-                               trigger=_notice("Запись удалена из графика."))
-    flash("Запись удалена (сохранена в истории).", "success")
-    if series_id:
-        return redirect(url_for("interviews.series", series_id=series_id))
-    return redirect(url_for("interviews.meetings"))
+    return answer("Запись удалена из графика (сохранена в истории).",
+                  lambda: render_fragment("interviews/_deleted_row.html"), back)
 
 
 @bp.get("/series/<int:series_id>/schedule.<fmt>")
@@ -397,37 +342,26 @@ def meeting_new():
     user = _user()
     form = MeetingForm()
     _authority_select(form.authority_id, user)
-    policy.require(bool(form.authority_id.choices))
-    users = {}
-    for org_id, _ in form.authority_id.choices:
-        for u in svc.users_of(db.session.get(Organization, int(org_id))):
-            users[u.id] = u
+    users = {u.id: u for org_id, _ in form.authority_id.choices
+             for u in db.session.scalars(policy.interviews.commission_candidates(
+                 db.session.get(Organization, int(org_id))))}
     form.secretary_id.choices = [("", "— выбрать позже —")] + [
         (str(u.id), u.full_name) for u in sorted(users.values(), key=lambda u: u.full_name)]
     if request.method == "GET" and user.id in users:
         form.secretary_id.data = str(user.id)
-    status = 200
-    if form.validate_on_submit():
-        authority = _authority_from(user, form.authority_id.data)
-        policy.require_create(user, Meeting, authority)
-        secretary = users.get(int(form.secretary_id.data)) if form.secretary_id.data else None
-        try:
-            meeting = svc.create_meeting(
-                authority, kind=MeetingKind[form.kind.data], heading=form.heading.data or "",
-                slot=svc.SlotData(form.meeting_date.data, form.start_time.data,
-                                  form.end_time.data, form.place.data, form.video_link.data),
-                secretary=secretary, agenda=form.agenda.data or "", by=user)
-        except svc.InterviewError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Совещание создано. Заполните участников и повестку.", "success")
-            return redirect(url_for("interviews.meeting", meeting_id=meeting.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("interviews/meeting_form.html", form=form, status=status,
-                       title="Новое совещание")
+    return submit(form, lambda: svc.create_meeting(
+                      _authority(user, form, Meeting), kind=MeetingKind[form.kind.data],
+                      heading=form.heading.data or "",
+                      slot=svc.SlotData(form.meeting_date.data, form.start_time.data,
+                                        form.end_time.data, form.place.data,
+                                        form.video_link.data),
+                      secretary=users.get(int(form.secretary_id.data))
+                      if form.secretary_id.data else None,
+                      agenda=form.agenda.data or "", by=user),
+                  done=lambda m: answer("Совещание создано. Заполните участников и повестку.",
+                                        None, _meeting_url(m)),
+                  again=lambda status: render_view("interviews/meeting_form.html", form=form,
+                                                   status=status, title="Новое совещание"))
 
 
 def _record_context(user, meeting, **extra) -> dict:
@@ -435,7 +369,8 @@ def _record_context(user, meeting, **extra) -> dict:
     series = db.session.get(InterviewSeries, meeting.series_id) if meeting.series_id else None
     return {
         "m": meeting, "series": series, "participants": participants, "items": items,
-        "can_record": policy.can(user, "record", meeting), "can_plan": policy.can(user, "plan", meeting),
+        "can_record": policy.can(user, "record", meeting),
+        "can_plan": policy.can(user, "plan", meeting),
         "can_amend": policy.can(user, "amend", meeting),
         "can_read_draft": policy.can(user, "read_draft", meeting),
         "can_view_series": series is not None and policy.can_view(user, series),
@@ -449,18 +384,6 @@ def _record_context(user, meeting, **extra) -> dict:
     }
 
 
-@bp.get("/meetings/<int:meeting_id>")
-@login_required
-def meeting(meeting_id: int):
-    """The record on one page: requisites, participants, agenda with СЛУШАЛИ/ВЫСТУПИЛИ/РЕШИЛИ."""
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    ctx = _record_context(user, meeting)
-    return render_view("interviews/meeting.html", "interviews/_record.html",
-                       title=_meeting_title(meeting), amendment_form=AmendmentForm(formdata=None),
-                       problems=[], **ctx)
-
-
 def _meeting_title(meeting: Meeting) -> str:
     if meeting.is_held:
         return f"Протокол № {meeting.protocol_number} от {meeting.meeting_date:%d.%m.%Y}"
@@ -469,61 +392,54 @@ def _meeting_title(meeting: Meeting) -> str:
     return meeting.kind.label
 
 
-def _require_record(user, meeting) -> None:
-    """403 for a visible record the user may not change (a held one: for everybody)."""
-    policy.require(policy.can(user, "record", meeting))
+def _meeting_page(user, meeting, fragment: str = "interviews/_record.html", *, status=200,
+                  amendment_form=None):
+    """The record's page, or (to htmx) one of its blocks as it is."""
+    return render_view("interviews/meeting.html", fragment, status=status,
+                       title=_meeting_title(meeting), problems=[],
+                       amendment_form=amendment_form or AmendmentForm(formdata=None),
+                       **_record_context(user, meeting))
+
+
+def _block(user, meeting, block: str):
+    return render_fragment(block, **_record_context(user, meeting))
+
+
+def _block_page(user, meeting, block: str, title: str, *, status=200, **extra):
+    """A block's form: to htmx in place of the block, otherwise on a page of its own."""
+    return render_view("interviews/block_page.html", block, block=block, title=title,
+                       status=status, **_record_context(user, meeting, **extra))
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@login_required
+def meeting(meeting_id: int):
+    """The record on one page: requisites, participants, agenda with СЛУШАЛИ/ВЫСТУПИЛИ/РЕШИЛИ."""
+    user = _user()
+    return _meeting_page(user, policy.get_or_404(user, Meeting, meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/requisites", methods=["GET", "POST"])
 @login_required
 def requisites(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    _require_record(user, meeting)
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
+        return _meeting_page(user, meeting, "interviews/_requisites.html")
     form = RequisitesForm(obj=meeting)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            slot = svc.SlotData(form.meeting_date.data, form.start_time.data, form.end_time.data,
-                                form.place.data, form.video_link.data)
-            try:
-                svc.update_requisites(meeting, heading=form.heading.data, slot=slot,
-                                      director_name=form.director_name.data
-                                      if meeting.kind == MeetingKind.INTERVIEW else None)
-            except svc.InterviewError as err:
-                db.session.rollback()
-                meeting = db.session.get(Meeting, meeting_id)
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return render_fragment("interviews/_requisites.html",
-                                           trigger=_notice("Реквизиты сохранены."),
-                                           **_record_context(user, meeting))
-                flash("Реквизиты сохранены.", "success")
-                return redirect(url_for("interviews.meeting", meeting_id=meeting_id))
-        return render_view("interviews/block_page.html", "interviews/_requisites_form.html",
-                           block="interviews/_requisites_form.html", form=form, status=422,
-                           title="Реквизиты", **_record_context(user, meeting))
-    if request.htmx and request.args.get("view") == "1":
-        return render_fragment("interviews/_requisites.html", **_record_context(user, meeting))
-    return render_view("interviews/block_page.html", "interviews/_requisites_form.html",
-                       block="interviews/_requisites_form.html", form=form, title="Реквизиты",
-                       **_record_context(user, meeting))
-
-
-def _participant_rows() -> list[svc.ParticipantRow]:
-    f = request.form
-    ids, roles, names = f.getlist("p_id"), f.getlist("p_role"), f.getlist("p_name")
-    titles, present = f.getlist("p_title"), set(f.getlist("p_present"))
-    rows = []
-    for i, name in enumerate(names):
-        role = roles[i] if i < len(roles) else "PARTICIPANT"
-        if role not in ParticipantRole.__members__:
-            abort(400)
-        pid = ids[i] if i < len(ids) else ""
-        rows.append(svc.ParticipantRow(
-            id=int(pid) if pid.isdigit() else None, role=ParticipantRole[role], full_name=name,
-            job_title=titles[i] if i < len(titles) else "", present=str(i) in present))
-    return rows
+    return submit(form, lambda: svc.update_requisites(
+                      meeting, heading=form.heading.data,
+                      slot=svc.SlotData(form.meeting_date.data, form.start_time.data,
+                                        form.end_time.data, form.place.data,
+                                        form.video_link.data),
+                      director_name=form.director_name.data
+                      if meeting.kind == MeetingKind.INTERVIEW else None),
+                  done=lambda m: answer("Реквизиты сохранены.",
+                                        lambda: _block(user, m, "interviews/_requisites.html"),
+                                        _meeting_url(m)),
+                  again=lambda status: _block_page(user, meeting,
+                                                   "interviews/_requisites_form.html",
+                                                   "Реквизиты", status=status, form=form))
 
 
 @bp.route("/meetings/<int:meeting_id>/participants", methods=["GET", "POST"])
@@ -531,100 +447,64 @@ def _participant_rows() -> list[svc.ParticipantRow]:
 def participants(meeting_id: int):
     user = _user()
     meeting = policy.get_or_404(user, Meeting, meeting_id)
-    if request.method == "GET" and request.args.get("view") == "1":
-        return render_fragment("interviews/_participants.html", **_record_context(user, meeting))
-    _require_record(user, meeting)
-    error, typed = None, None
-    if request.method == "POST":
-        typed = _participant_rows()
-        try:
-            svc.save_participants(meeting, typed)
-        except svc.InterviewError as err:
-            db.session.rollback()
-            meeting = db.session.get(Meeting, meeting_id)
-            error = str(err)
-        else:
-            if request.htmx:
-                return render_fragment("interviews/_participants.html",
-                                       trigger=_notice("Список участников сохранён."),
-                                       **_record_context(user, meeting))
-            flash("Список участников сохранён.", "success")
-            return redirect(url_for("interviews.meeting", meeting_id=meeting_id))
-    return render_view("interviews/block_page.html", "interviews/_participants_form.html",
-                       block="interviews/_participants_form.html", error=error, typed=typed,
-                       status=422 if error else 200, title="Участники",
-                       **_record_context(user, meeting))
+    if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
+        return _meeting_page(user, meeting, "interviews/_participants.html")
+    policy.require(user, "record", meeting)  # a held record: nobody changes it
+    form = ParticipantsForm()
+    return submit(form, lambda: svc.save_participants(meeting, form.rows),
+                  done=lambda _: answer("Список участников сохранён.", lambda: _block(
+                      user, meeting, "interviews/_participants.html"), _meeting_url(meeting)),
+                  again=lambda status: _block_page(
+                      user, meeting, "interviews/_participants_form.html", "Участники",
+                      status=status, typed=form.rows, error=form.error))
 
 
-def _item_payload():
-    f = request.form
-    speeches = [svc.SpeechRow(who, summary) for who, summary in
-                zip_longest(f.getlist("s_who"), f.getlist("s_summary"), fillvalue="")]
-    decisions = []
-    for text, responsible, due in zip_longest(f.getlist("d_text"), f.getlist("d_responsible"),
-                                              f.getlist("d_due"), fillvalue=""):
-        try:
-            due_date = date.fromisoformat(due) if due else None
-        except ValueError:
-            raise svc.InterviewError(f"Срок «{due}» — не дата. Укажите дату в календаре.") from None
-        decisions.append(svc.DecisionRow(text, responsible, due_date))
-    return {"title": f.get("title", ""), "heard_who": f.get("heard_who", ""),
-            "heard_summary": f.get("heard_summary", ""), "speeches": speeches,
-            "decisions": decisions}
+def _item_number(items, item) -> int:
+    return next((n for n, it in enumerate(items, start=1) if item and it.id == item.id),
+                len(items) + 1)
 
 
-def _typed_item(payload) -> dict:
-    return {"title": payload.get("title", ""), "heard_who": payload.get("heard_who", ""),
-            "heard_summary": payload.get("heard_summary", ""),
-            "speeches": payload.get("speeches", []), "decisions": payload.get("decisions", [])}
-
-
-def _item_form(user, meeting, item, typed=None, error=None, status=200):
+def _item_block(user, meeting, item):
     ctx = _record_context(user, meeting)
-    number = next((n for n, it in enumerate(ctx["items"], start=1) if item and it.id == item.id),
-                  len(ctx["items"]) + 1)
-    if typed is None:
-        typed = {"title": item.title, "heard_who": item.heard_who,
-                 "heard_summary": item.heard_summary, "speeches": item.speeches,
-                 "decisions": item.decisions} if item else _typed_item({})
-    return render_view("interviews/block_page.html", "interviews/_item_form.html",
-                       block="interviews/_item_form.html", item=item, number=number,
-                       typed=typed, error=error, status=status, title="Вопрос повестки дня",
-                       **ctx)
+    return render_fragment("interviews/_item.html", item=item,
+                           number=_item_number(ctx["items"], item), **ctx)
 
 
-def _item_block(user, meeting, item, trigger=None):
-    ctx = _record_context(user, meeting)
-    number = next(n for n, it in enumerate(ctx["items"], start=1) if it.id == item.id)
-    return render_fragment("interviews/_item.html", item=item, number=number, trigger=trigger,
-                           **ctx)
+def _save_item(user, meeting, item: AgendaItem | None):
+    """GET: the item's form; POST: the item saved — its block, or the form again as typed."""
+    form = ItemForm(item)
+
+    def again(status):
+        ctx = _record_context(user, meeting)
+        return render_view("interviews/block_page.html", "interviews/_item_form.html",
+                           block="interviews/_item_form.html", item=item,
+                           number=_item_number(ctx["items"], item), typed=form.typed,
+                           error=form.error, status=status, title="Вопрос повестки дня", **ctx)
+
+    return submit(form, lambda: svc.save_item(meeting, item, **form.typed, by=user),
+                  done=lambda saved: answer(
+                      "Вопрос сохранён." if item else "Вопрос добавлен.",
+                      lambda: _item_block(user, meeting, saved),
+                      _meeting_url(meeting, f"#agenda-item-{saved.id}")),
+                  again=again)
 
 
 @bp.route("/meetings/<int:meeting_id>/items/new", methods=["GET", "POST"])
 @login_required
 def item_new(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    _require_record(user, meeting)
-    if request.method == "GET":
-        return _item_form(user, meeting, None)
-    payload = {}
-    try:
-        payload = _item_payload()
-        item = svc.save_item(meeting, None, **payload, by=user)
-    except svc.InterviewError as err:
-        db.session.rollback()
-        meeting = db.session.get(Meeting, meeting_id)
-        return _item_form(user, meeting, None, _typed_item(payload or request.form), str(err), 422)
-    if request.htmx:
-        return _item_block(user, meeting, item, trigger=_notice("Вопрос добавлен."))
-    flash("Вопрос добавлен.", "success")
-    return redirect(url_for("interviews.meeting", meeting_id=meeting_id) + f"#agenda-item-{item.id}")
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    return _save_item(user, meeting, None)
 
 
-def _item_and_meeting(user, item_id: int):
+def _item_and_meeting(user, item_id: int, action: str | None = "record"):
+    """The agenda item and its meeting; 403 unless the user may ``action`` the meeting (its
+    record, by default: a held one nobody changes)."""
     item = policy.get_or_404(user, AgendaItem, item_id)
-    return item, db.session.get(Meeting, item.meeting_id)
+    meeting = db.session.get(Meeting, item.meeting_id)
+    if action is not None:
+        policy.require(user, action, meeting)
+    return item, meeting
 
 
 @bp.get("/items/<int:item_id>")
@@ -632,10 +512,10 @@ def _item_and_meeting(user, item_id: int):
 def item(item_id: int):
     """An agenda item's block (htmx, e.g. «Отмена» of its form); the record page otherwise."""
     user = _user()
-    item, meeting = _item_and_meeting(user, item_id)
-    if request.htmx and not request.htmx.boosted:
+    item, meeting = _item_and_meeting(user, item_id, None)
+    if wants_fragment():
         return _item_block(user, meeting, item)
-    return redirect(url_for("interviews.meeting", meeting_id=meeting.id) + f"#agenda-item-{item.id}")
+    return redirect(_meeting_url(meeting, f"#agenda-item-{item.id}"))
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -643,21 +523,7 @@ def item(item_id: int):
 def item_edit(item_id: int):
     user = _user()
     item, meeting = _item_and_meeting(user, item_id)
-    _require_record(user, meeting)
-    if request.method == "GET":
-        return _item_form(user, meeting, item)
-    payload = {}
-    try:
-        payload = _item_payload()
-        svc.save_item(meeting, item, **payload, by=user)
-    except svc.InterviewError as err:
-        db.session.rollback()
-        item, meeting = _item_and_meeting(user, item_id)
-        return _item_form(user, meeting, item, _typed_item(payload or request.form), str(err), 422)
-    if request.htmx:
-        return _item_block(user, meeting, item, trigger=_notice("Вопрос сохранён."))
-    flash("Вопрос сохранён.", "success")
-    return redirect(url_for("interviews.meeting", meeting_id=meeting.id) + f"#agenda-item-{item.id}")
+    return _save_item(user, meeting, item)
 
 
 @bp.post("/items/<int:item_id>/delete")
@@ -665,13 +531,9 @@ def item_edit(item_id: int):
 def item_delete(item_id: int):
     user = _user()
     item, meeting = _item_and_meeting(user, item_id)
-    _require_record(user, meeting)
     svc.delete_item(meeting, item)
-    if request.htmx:
-        return render_fragment("interviews/_agenda.html", trigger=_notice("Вопрос удалён."),
-                               **_record_context(user, meeting))
-    flash("Вопрос удалён.", "success")
-    return redirect(url_for("interviews.meeting", meeting_id=meeting.id))
+    return answer("Вопрос удалён.", lambda: _block(user, meeting, "interviews/_agenda.html"),
+                  _meeting_url(meeting))
 
 
 @bp.post("/items/<int:item_id>/move")
@@ -679,71 +541,46 @@ def item_delete(item_id: int):
 def item_move(item_id: int):
     user = _user()
     item, meeting = _item_and_meeting(user, item_id)
-    _require_record(user, meeting)
     direction = request.form.get("direction", "up")
     if direction not in ("up", "down"):
         abort(400)
     svc.move_item(meeting, item, direction)
-    if request.htmx:
-        return render_fragment("interviews/_agenda.html", **_record_context(user, meeting))
-    return redirect(url_for("interviews.meeting", meeting_id=meeting.id))
+    return answer(None, lambda: _block(user, meeting, "interviews/_agenda.html"),
+                  _meeting_url(meeting))
+
+
+def _held(meeting: Meeting):
+    """The locked record is a new page: htmx loads it whole (HX-Redirect), with the notice."""
+    flash(f"Протокол № {meeting.protocol_number} оформлен. Текст закрыт для изменений.",
+          "success")
+    url = _meeting_url(meeting)
+    return answer(None, lambda: make_response("", 204, redirect=url), url)
 
 
 @bp.post("/meetings/<int:meeting_id>/hold")
 @login_required
 def hold(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    _require_record(user, meeting)
-    try:
-        meeting = protocols.hold(meeting, by=user)
-    except protocols.ProtocolError as err:
-        db.session.rollback()
-        meeting = db.session.get(Meeting, meeting_id)
-        if request.htmx:
-            return render_fragment("interviews/_hold.html", status=422, problems=str(err),
-                                   **_record_context(user, meeting))
-        flash(str(err), "error")
-        return redirect(url_for("interviews.meeting", meeting_id=meeting_id))
-    flash(f"Протокол № {meeting.protocol_number} оформлен. Текст закрыт для изменений.",
-          "success")
-    url = url_for("interviews.meeting", meeting_id=meeting_id)
-    if request.htmx:
-        resp = Response("", 204)
-        resp.headers["HX-Redirect"] = url
-        return resp
-    return redirect(url)
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    return act(lambda: protocols.hold(meeting, by=user), done=_held,
+               refused=lambda problems: answer(problems, lambda: render_fragment(
+                   "interviews/_hold.html", status=422, problems=problems,
+                   **_record_context(user, meeting)), _meeting_url(meeting), category="error"))
 
 
 @bp.post("/meetings/<int:meeting_id>/amendments")
 @login_required
 def amendment_add(meeting_id: int):
     user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
-    policy.require(policy.can(user, "amend", meeting))
+    meeting = policy.get_or_404(user, Meeting, meeting_id, "amend")
     form = AmendmentForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            svc.add_amendment(meeting, text=form.text.data, amended_on=form.amended_on.data,
-                              by=user)
-        except svc.InterviewError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            form = AmendmentForm(formdata=None)
-    else:
-        status = 422
-    if request.htmx:
-        return render_fragment("interviews/_amendments.html", amendment_form=form, status=status,
-                               trigger=_notice("Изменение внесено.") if status == 200 else None,
-                               **_record_context(user, meeting))
-    if status == 200:
-        flash("Изменение внесено в протокол.", "success")
-    else:
-        flash(" ".join(form.form_errors) or "Опишите изменение.", "error")
-    return redirect(url_for("interviews.meeting", meeting_id=meeting_id))
+    return submit(form, lambda: svc.add_amendment(meeting, text=form.text.data,
+                                                  amended_on=form.amended_on.data, by=user),
+                  done=lambda _: answer("Изменение внесено в протокол.", lambda: render_fragment(
+                      "interviews/_amendments.html", amendment_form=AmendmentForm(formdata=None),
+                      **_record_context(user, meeting)), _meeting_url(meeting)),
+                  again=lambda status: _meeting_page(user, meeting, "interviews/_amendments.html",
+                                                     status=status, amendment_form=form))
 
 
 @bp.get("/meetings/<int:meeting_id>/protocol.<fmt>")

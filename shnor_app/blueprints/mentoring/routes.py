@@ -7,29 +7,22 @@ values typed so far and swaps the form; without JavaScript the POST re-renders i
 """
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_login import login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
 from ...models import (
-    MentoringPair, MentoringStep, OrgKind, Organization, PairKind, PairStatus, Role,
-    StaffMember, User, Visit,
+    MentoringPair, MentoringStep, OrgKind, Organization, PairKind, PairStatus, StaffMember, User,
+    Visit,
 )
 from ...services import mentoring as svc
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view
-from ...web import acting_user as _user
+from ...web import answer, paginate, render_fragment, render_view, submit, wants_fragment
+from ...web import acting_user as _user, int_arg
 from . import bp
 from .forms import PairForm, StepForm
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------- list
@@ -49,7 +42,7 @@ def index():
     user = _user()
     kind = request.args.get("kind", "")
     status = request.args.get("status", "")
-    school = _int(request.args.get("school"))
+    school = int_arg("school")
     stmt = policy.scope_query(user, MentoringPair)
     if kind in PairKind.__members__:
         stmt = stmt.where(MentoringPair.kind == PairKind[kind])
@@ -91,21 +84,13 @@ def _staff_choices(org_id) -> list[tuple[str, str]]:
 
 
 def _curator_choices(user, school: Organization | None) -> list[tuple[str, str]]:
-    conds = [User.id == user.id]
-    if school is not None:
-        conds.append((User.role == Role.METHODIST) & (User.municipality_id == school.municipality_id))
-        conds.append((User.role == Role.REGION) & (User.region_id == school.region_id))
-    users = db.session.scalars(select(User).where(or_(*conds), User.active.is_(True))
-                               .order_by(User.full_name)).all()
-    return [(str(u.id), f"{u.full_name} ({u.role.label.lower()})") for u in users
-            if u.role not in (Role.VIEWER, Role.SCHOOL)]
+    users = db.session.scalars(policy.mentoring.curators(user, school)).all()
+    return [(str(u.id), f"{u.full_name} ({u.role.label.lower()})") for u in users]
 
 
 def _kind_choices(user) -> list[tuple[str, str]]:
-    kinds = list(PairKind)
-    if user.role == Role.TUTOR:  # a tutor school mentors teachers and schools
-        kinds = [PairKind.TEACHER, PairKind.SCHOOL]
-    return [(k.name, k.label) for k in kinds]
+    curator = policy.can(user, "appoint_curator", MentoringPair)
+    return [(k.name, k.label) for k in PairKind if curator or k != PairKind.MANAGEMENT]
 
 
 def _setup_form(user, form: PairForm, pair: MentoringPair | None) -> None:
@@ -119,15 +104,15 @@ def _setup_form(user, form: PairForm, pair: MentoringPair | None) -> None:
     form.mentee_org_id.choices = blank + [(str(s.id), s.short_name) for s in schools]
     school = next((s for s in schools if str(s.id) == form.mentee_org_id.data), None)
     school_id = school.id if school else None
-    if user.role == Role.TUTOR:
+    if policy.can(user, "choose_mentor_org", MentoringPair):
+        form.mentor_org_id.choices = blank + _org_choices(user, exclude=school_id)
+    else:  # a tutor mentors in its own name
         own = user.organization
         form.mentor_org_id.choices = [(str(own.id), own.short_name)]
         form.mentor_org_id.data = str(own.id)
-    else:
-        form.mentor_org_id.choices = blank + _org_choices(user, exclude=school_id)
-    mentor_org_id = form.mentor_org_id.data if form.mentor_org_id.data in dict(
-        form.mentor_org_id.choices) else None  # a typed-in id never opens another org's staff
-    form.mentor_staff_id.choices = blank + _staff_choices(_int(mentor_org_id))
+    mentor_org_id = int(form.mentor_org_id.data) if form.mentor_org_id.data and \
+        form.mentor_org_id.data in dict(form.mentor_org_id.choices) else None  # never a typed-in id
+    form.mentor_staff_id.choices = blank + _staff_choices(mentor_org_id)
     form.mentee_staff_id.choices = blank + _staff_choices(school_id)
     form.curator_id.choices = blank + _curator_choices(user, school)
     if pair is not None and pair.curator_id and str(pair.curator_id) not in dict(form.curator_id.choices):
@@ -160,17 +145,14 @@ def _pair_data(user, form: PairForm) -> svc.PairData:
         result=form.result.data or "", note=form.note.data or "")
 
 
-def _form_page(form, pair, status=200):
-    title = "Изменить наставничество" if pair else "Новая пара наставничества"
-    return render_view("mentoring/form.html", "mentoring/_form.html", form=form, pair=pair,
-                       status=status, title=title, kinds=PairKind)
-
-
-def _handle_form(user, pair: MentoringPair | None):
-    if request.method == "GET":
-        # htmx asks again with what was typed so far (kind or school changed): no saving.
+def _pair_form(user, pair: MentoringPair | None) -> PairForm:
+    """The pair form with the choices the user has (the same on GET and POST): on POST what was
+    posted; on GET what htmx re-asks with (the kind or the school just changed), or the pair."""
+    if request.method == "POST":
+        form = PairForm()
+    else:
         form = PairForm(formdata=request.args if request.args else None, obj=pair)
-        if pair is None and not form.curator_id.data and user.role == Role.METHODIST:
+        if pair is None and not form.curator_id.data and policy.can(user, "curate", MentoringPair):
             form.curator_id.data = str(user.id)
         if pair is not None and not request.args:
             for name in ("mentee_org_id", "mentor_org_id", "mentor_staff_id", "mentee_staff_id",
@@ -179,21 +161,26 @@ def _handle_form(user, pair: MentoringPair | None):
                 getattr(form, name).data = str(value) if value else ""
             form.kind.data, form.status.data = pair.kind.name, pair.status.name
         form.mentee_org_id.data = form.mentee_org_id.data or request.args.get("school", "")
-        _setup_form(user, form, pair)
-        return _form_page(form, pair)
-    form = PairForm()
     _setup_form(user, form, pair)
-    if form.validate_on_submit():
-        data = _pair_data(user, form)  # only offered choices are taken: all are in scope
-        try:
-            saved = svc.save_pair(pair, data, by=user)
-        except svc.MentoringError as err:
-            form.form_errors.append(str(err))
-        else:
-            flash("Наставничество сохранено." if pair else
-                  "Пара наставничества создана. Добавьте шаги плана.", "success")
-            return redirect(url_for("mentoring.show", pair_id=saved.id))
-    return _form_page(form, pair, status=422)
+    return form
+
+
+def _handle_form(user, pair: MentoringPair | None):
+    """GET shows the form (htmx re-asks it as it is filled in: nothing is saved); POST saves
+    what was chosen — only offered choices are taken, so all are in scope."""
+    form = _pair_form(user, pair)
+    done = "Наставничество сохранено." if pair else \
+        "Пара наставничества создана. Добавьте шаги плана."
+    return submit(form, lambda: svc.save_pair(pair, _pair_data(user, form), by=user),
+                  done=lambda saved: answer(done, None, _card(saved)),
+                  again=lambda status: render_view(
+                      "mentoring/form.html", "mentoring/_form.html", form=form, pair=pair,
+                      status=status, kinds=PairKind,
+                      title="Изменить наставничество" if pair else "Новая пара наставничества"))
+
+
+def _card(pair: MentoringPair, anchor: str = "") -> str:
+    return url_for("mentoring.show", pair_id=pair.id) + anchor
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -208,8 +195,7 @@ def new():
 @login_required
 def edit(pair_id: int):
     user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id)
-    policy.require_edit(user, pair)
+    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
     return _handle_form(user, pair)
 
 
@@ -217,11 +203,10 @@ def edit(pair_id: int):
 @login_required
 def delete(pair_id: int):
     user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id)
-    policy.require_edit(user, pair)
+    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
     svc.delete_pair(pair)
-    flash("Пара наставничества удалена (запись сохранена в истории).", "success")
-    return redirect(url_for("mentoring.index"))
+    return answer("Пара наставничества удалена (запись сохранена в истории).", None,
+                  url_for("mentoring.index"))
 
 
 # --------------------------------------------------------------------------- the pair's card
@@ -231,11 +216,8 @@ def _step_ctx(user, pair, **extra) -> dict:
     return {"pair": pair, "today": today(), "can_edit": policy.can_edit(user, pair), **extra}
 
 
-@bp.get("/<int:pair_id>")
-@login_required
-def show(pair_id: int):
-    user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id)
+def _card_page(user, pair: MentoringPair, *, step_form=None, status=200):
+    """The pair's card; to htmx, the row that adds a step (its form, with errors at 422)."""
     steps = svc.steps_of(pair)
     visits = db.session.scalars(policy.scope_query(user, Visit).where(
         Visit.pair_id == pair.id).order_by(Visit.visit_date.desc())).all()
@@ -245,23 +227,34 @@ def show(pair_id: int):
             StaffMember.organization_id == pair.mentee_org_id, StaffMember.management.is_(True),
             StaffMember.deleted_at.is_(None)).order_by(StaffMember.full_name)).all()
     return render_view(
-        "mentoring/show.html", title=str(pair.kind.label), steps=steps, visits=visits, team=team,
+        "mentoring/show.html", "mentoring/_step_add_row.html", status=status,
+        title=str(pair.kind.label), steps=steps, visits=visits, team=team,
         progress=svc.plan_progress([pair.id]).get(pair.id, svc.PlanProgress()),
-        period=svc.period_label(pair), step_form=StepForm(formdata=None),
+        period=svc.period_label(pair), step_form=step_form or StepForm(formdata=None),
         can_log_visit=policy.can_create(user, Visit, pair.mentee_org),
         **_step_ctx(user, pair))
 
 
-def _step_or_404(user, step_id: int, edit: bool = True) -> tuple[MentoringStep, MentoringPair]:
-    step = policy.get_or_404(user, MentoringStep, step_id)
-    if edit:
-        policy.require_edit(user, step)
+@bp.get("/<int:pair_id>")
+@login_required
+def show(pair_id: int):
+    user = _user()
+    return _card_page(user, policy.get_or_404(user, MentoringPair, pair_id))
+
+
+def _step_or_404(user, step_id: int, action: str | None = "edit"
+                 ) -> tuple[MentoringStep, MentoringPair]:
+    step = policy.get_or_404(user, MentoringStep, step_id, action)
     return step, db.session.get(MentoringPair, step.pair_id)
 
 
-def _step_row(user, step, pair, status=200, trigger=None):
-    return render_fragment("mentoring/_step_row.html", step=step, status=status,
-                           trigger=trigger, **_step_ctx(user, pair))
+def _step_row(user, step, pair):
+    return render_fragment("mentoring/_step_row.html", step=step, **_step_ctx(user, pair))
+
+
+def _step_data(form: StepForm) -> dict:
+    return {"text": form.text.data, "due_date": form.due_date.data, "done_on": form.done_on.data,
+            "note": form.note.data}
 
 
 @bp.post("/<int:pair_id>/steps")
@@ -271,35 +264,22 @@ def step_add(pair_id: int):
     pair = policy.get_or_404(user, MentoringPair, pair_id)
     policy.require_create(user, MentoringStep, pair)
     form = StepForm()
-    step = None
-    if form.validate_on_submit():
-        try:
-            step = svc.add_step(pair, text=form.text.data, due_date=form.due_date.data,
-                                done_on=form.done_on.data, note=form.note.data, by=user)
-        except svc.MentoringError as err:
-            form.form_errors.append(str(err))
-    if not request.htmx:
-        flash("Шаг добавлен в план." if step else " ".join(
-            form.form_errors or [e for errs in form.errors.values() for e in errs]),
-            "success" if step else "error")
-        return redirect(url_for("mentoring.show", pair_id=pair.id))
-    if step is None:
-        return render_fragment("mentoring/_step_add_row.html", step_form=form, status=422,
-                               **_step_ctx(user, pair))
-    return render_fragment("mentoring/_step_added.html", step=step,
-                           step_form=StepForm(formdata=None),
-                           trigger={"notice": {"text": "Шаг добавлен в план."}},
-                           **_step_ctx(user, pair))
+    return submit(form, lambda: svc.add_step(pair, **_step_data(form), by=user),
+                  done=lambda step: answer("Шаг добавлен в план.", lambda: render_fragment(
+                      "mentoring/_step_added.html", step=step, step_form=StepForm(formdata=None),
+                      **_step_ctx(user, pair)), _card(pair)),
+                  again=lambda status: _card_page(user, pair, step_form=form, status=status))
 
 
 @bp.get("/steps/<int:step_id>")
 @login_required
 def step_row(step_id: int):
+    """The step's row (htmx, e.g. «Отмена» of its form); the pair's card otherwise."""
     user = _user()
-    step, pair = _step_or_404(user, step_id, edit=False)
-    if request.htmx and not request.htmx.boosted:
+    step, pair = _step_or_404(user, step_id, None)
+    if wants_fragment():
         return _step_row(user, step, pair)
-    return redirect(url_for("mentoring.show", pair_id=pair.id) + f"#step-{step.id}")
+    return redirect(_card(pair, f"#step-{step.id}"))
 
 
 @bp.route("/steps/<int:step_id>/edit", methods=["GET", "POST"])
@@ -308,25 +288,13 @@ def step_edit(step_id: int):
     user = _user()
     step, pair = _step_or_404(user, step_id)
     form = StepForm(obj=step) if request.method == "POST" else StepForm(formdata=None, obj=step)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                svc.update_step(step, text=form.text.data, due_date=form.due_date.data,
-                                done_on=form.done_on.data, note=form.note.data)
-            except svc.MentoringError as err:
-                db.session.rollback()
-                step = db.session.get(MentoringStep, step_id)
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _step_row(user, step, pair)
-                flash("Шаг плана сохранён.", "success")
-                return redirect(url_for("mentoring.show", pair_id=pair.id))
-    return render_view("mentoring/step_page.html", "mentoring/_step_row_form.html", step=step,
-                       form=form, status=status, title="Шаг плана наставничества",
-                       **_step_ctx(user, pair))
+    return submit(form, lambda: svc.update_step(step, **_step_data(form)),
+                  done=lambda step: answer("Шаг плана сохранён.",
+                                           lambda: _step_row(user, step, pair), _card(pair)),
+                  again=lambda status: render_view(
+                      "mentoring/step_page.html", "mentoring/_step_row_form.html", step=step,
+                      form=form, status=status, title="Шаг плана наставничества",
+                      **_step_ctx(user, pair)))
 
 
 @bp.post("/steps/<int:step_id>/done")
@@ -336,10 +304,8 @@ def step_done(step_id: int):
     step, pair = _step_or_404(user, step_id)
     done = request.form.get("done") == "1"
     svc.set_step_done(step, done)
-    if request.htmx:
-        return _step_row(user, step, pair, trigger={"notice": {
-            "text": "Шаг отмечен выполненным." if done else "Отметка о выполнении снята."}})
-    return redirect(url_for("mentoring.show", pair_id=pair.id))
+    return answer("Шаг отмечен выполненным." if done else "Отметка о выполнении снята.",
+                  lambda: _step_row(user, step, pair), _card(pair, f"#step-{step.id}"))
 
 
 @bp.post("/steps/<int:step_id>/delete")
@@ -348,8 +314,5 @@ def step_delete(step_id: int):
     user = _user()
     step, pair = _step_or_404(user, step_id)
     svc.delete_step(step)
-    if request.htmx:
-        return render_fragment("mentoring/_step_deleted.html",
-                               trigger={"notice": {"text": "Шаг удалён из плана."}})
-    flash("Шаг удалён из плана.", "success")
-    return redirect(url_for("mentoring.show", pair_id=pair.id))
+    return answer("Шаг удалён из плана.",
+                  lambda: render_fragment("mentoring/_step_deleted.html"), _card(pair))

@@ -1,17 +1,26 @@
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations
 from wtforms import (
     DateField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField,
     StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ...models import EventKind, EventVenue, PartnershipStatus
 
 
 class PersonForm(Form):
-    """One responsible person: a staff member of the side, or a name with a position."""
+    """One responsible person: a staff member of the side, or a name with a position.
 
-    staff_id = SelectField("Сотрудник", coerce=str, validate_choice=False)
+    ``staff_id`` offers the staff of the side's organisation (set by the view on GET and POST
+    alike): an id from elsewhere is refused beside the field.
+    """
+
+    class Meta:
+        def get_translations(self, form):  # the Russian messages of WTForms, as in FlaskForm
+            return translations
+
+    staff_id = SelectField("Сотрудник", coerce=str, default="")
     full_name = StringField("…или ФИО", validators=[Optional(), Length(max=200)])
     job_title = StringField("Должность", validators=[Optional(), Length(max=200)])
 
@@ -45,6 +54,16 @@ class StatusForm(FlaskForm):
     end_date = DateField("Дата окончания", validators=[Optional()])
 
 
+class StaffField(SelectMultipleField):
+    """Staff members chosen by name: the choices are the staff of both sides (set by the view on
+    GET and POST alike); anyone else is refused, in the words of the rule."""
+
+    def pre_validate(self, form):
+        offered = {value for value, _ in self.choices or ()}
+        if any(value not in offered for value in self.data or ()):
+            raise ValidationError("Участники должны быть сотрудниками школы или партнёра.")
+
+
 class EventForm(FlaskForm):
     event_date = DateField("Дата", validators=[DataRequired("Укажите дату мероприятия.")])
     kind = SelectField("Вид", choices=EventKind.choices(), default=EventKind.SEMINAR.name)
@@ -56,7 +75,7 @@ class EventForm(FlaskForm):
         Optional(), NumberRange(0, 10000, "От 0 до 10 000.")])
     partner_participants = IntegerField("Участников от партнёра", default=0, validators=[
         Optional(), NumberRange(0, 10000, "От 0 до 10 000.")])
-    participants = SelectMultipleField("Участники поимённо", coerce=int, validate_choice=False)
+    participants = StaffField("Участники поимённо", coerce=int)
     result = TextAreaField("Результат", validators=[Optional(), Length(max=5000)])
 
 

@@ -7,7 +7,7 @@ or with their fragment to htmx (``render_view``).
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
@@ -15,14 +15,14 @@ from ... import policy
 from ...extensions import db
 from ...models import (
     Attachment, EventKind, EventVenue, JointEvent, Municipality, Organization, PartnerKind,
-    Partnership, PartnershipSide, PartnershipStatus, Practice, Region, Role,
+    Partnership, PartnershipSide, PartnershipStatus, Practice, Region,
 )
 from ...services.partnerships import indicators
 from ...services import partnerships as svc
 from ...services import practices as practice_service
 from ...services.partnerships import quarters
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view
+from ...web import act, answer, form_message, paginate, render_fragment, render_view, submit
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
@@ -68,8 +68,8 @@ def index():
         "partnerships/index.html", "partnerships/_table.html", title="Сетевое партнёрство",
         page=page, filters=f, args=f.args(), events=_event_counts(ids),
         statuses=svc.statuses_by_org([p.school_id for p in page.items], today().year),
-        municipalities=_municipalities(user) if user.role in (Role.ADMIN, Role.REGION) or (
-            user.role == Role.VIEWER and not user.municipality_id) else [],
+        municipalities=_municipalities(user)
+        if policy.can(user, "see_all_municipalities", Partnership) else [],
         all_statuses=PartnershipStatus, kinds=PartnerKind, school=school,
         can_create=policy.can_create(user, Partnership),
         can_reports=policy.can(user, "see_reports", Partnership))
@@ -119,16 +119,6 @@ def _people_from(form: PartnershipForm) -> list[svc.Person]:
     return out
 
 
-def _org_or_404(user, value) -> Organization | None:
-    try:
-        org = db.session.get(Organization, int(value)) if value else None
-    except ValueError:
-        abort(400)
-    if value and (org is None or not policy.can_view(user, org)):
-        abort(404)
-    return org
-
-
 def _form(user, p: Partnership | None, can_manage: bool) -> PartnershipForm:
     form = PartnershipForm(obj=p)
     year = today().year
@@ -159,30 +149,36 @@ def _form(user, p: Partnership | None, can_manage: bool) -> PartnershipForm:
 
 
 def _int_from(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    """An id as a form posts it, or None when it is not one."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _visible(user, org_id) -> bool:
     return bool(org_id) and policy.can_view(user, db.session.get(Organization, org_id))
 
 
-def _fill(p: Partnership, form: PartnershipForm, can_manage: bool) -> None:
+def _save(user, form: PartnershipForm, p: Partnership | None, can_manage: bool) -> Partnership:
+    """The form into the partnership (the parties and the status only for whoever manages
+    it: both are among the offered choices, the school one the user manages), then saved."""
+    is_new = p is None
+    p = p or Partnership(created_by_id=user.id)
     if can_manage:
+        policy.require(user, "create", Partnership, policy.pick(
+            user, Organization, form.school_id.data))
         p.school_id = _int_from(form.school_id.data)
         p.partner_id = _int_from(form.partner_id.data)
         p.status = PartnershipStatus[form.status.data]
-    p.agreement_number = form.agreement_number.data
-    p.agreement_date = form.agreement_date.data
-    p.start_date = form.start_date.data
-    p.end_date = form.end_date.data
+    for name in ("agreement_number", "agreement_date", "start_date", "end_date", "plan"):
+        setattr(p, name, getattr(form, name).data)
     p.subject = form.subject.data or ""
-    p.plan = form.plan.data
+    return svc.save_partnership(p, _people_from(form), is_new=is_new, by=user)
 
 
-def _render_form(form, p, can_manage, status=200):
+def _card(p: Partnership, anchor: str = "") -> str:
+    return url_for("partnerships.show", partnership_id=p.id) + anchor
+
+
+def _form_page(form, p, can_manage, status):
     return render_view("partnerships/form.html", form=form, p=p, can_manage=can_manage,
                        status=status, title="Изменение партнёрства" if p else "Новое партнёрство")
 
@@ -193,52 +189,22 @@ def new():
     user = _user()
     policy.require_create(user, Partnership)
     form = _form(user, None, True)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            school = _org_or_404(user, form.school_id.data)
-            _org_or_404(user, form.partner_id.data)
-            policy.require_create(user, Partnership, school)
-            p = Partnership(created_by_id=user.id)
-            _fill(p, form, True)
-            try:
-                svc.save_partnership(p, _people_from(form), is_new=True, by=user)
-            except svc.PartnershipError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                flash("Партнёрство создано. Прикрепите скан соглашения и записывайте "
-                      "совместные мероприятия.", "success")
-                return redirect(url_for("partnerships.show", partnership_id=p.id))
-        return _render_form(form, None, True, status=422)
-    return _render_form(form, None, True)
+    return submit(form, lambda: _save(user, form, None, True),
+                  done=lambda p: answer("Партнёрство создано. Прикрепите скан соглашения и "
+                                        "записывайте совместные мероприятия.", None, _card(p)),
+                  again=lambda status: _form_page(form, None, True, status))
 
 
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require_edit(user, p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
     can_manage = policy.can(user, "manage", p)
     form = _form(user, p, can_manage)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            if can_manage:
-                _org_or_404(user, form.partner_id.data)
-                school = _org_or_404(user, form.school_id.data)
-                policy.require_create(user, Partnership, school)
-            _fill(p, form, can_manage)
-            try:
-                svc.save_partnership(p, _people_from(form))
-            except svc.PartnershipError as err:
-                db.session.rollback()
-                p = db.session.get(Partnership, partnership_id)
-                form.form_errors.append(str(err))
-            else:
-                flash("Изменения сохранены.", "success")
-                return redirect(url_for("partnerships.show", partnership_id=p.id))
-        return _render_form(form, p, can_manage, status=422)
-    return _render_form(form, p, can_manage)
+    return submit(form, lambda: _save(user, form, p, can_manage),
+                  done=lambda p: answer("Изменения сохранены.", None, _card(p)),
+                  again=lambda status: _form_page(form, p, can_manage, status))
 
 
 @bp.get("/people-fields")
@@ -261,30 +227,23 @@ def people_fields():
 @login_required
 def set_status(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require(policy.can(user, "manage", p))
+    p = policy.get_or_404(user, Partnership, partnership_id, "manage")
     form = StatusForm()
-    if not form.validate_on_submit():
-        abort(400)
-    status = PartnershipStatus[form.status.data]
-    try:
-        svc.set_status(p, status, end_date=form.end_date.data)
-    except svc.PartnershipError as err:
-        flash(str(err), "error")
-    else:
-        flash(f"Статус партнёрства: {status.label}.", "success")
-    return redirect(url_for("partnerships.show", partnership_id=partnership_id))
+    return submit(form, lambda: svc.set_status(p, PartnershipStatus[form.status.data],
+                                               end_date=form.end_date.data),
+                  done=lambda _: answer(f"Статус партнёрства: {p.status.label}.", None, _card(p)),
+                  again=lambda status: answer(form_message(form), None, _card(p),
+                                              category="error"))
 
 
 @bp.post("/<int:partnership_id>/delete")
 @login_required
 def delete(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require(policy.can(user, "manage", p))
+    p = policy.get_or_404(user, Partnership, partnership_id, "manage")
     svc.delete_partnership(p)
-    flash("Партнёрство удалено (запись сохранена в истории).", "success")
-    return redirect(url_for("partnerships.index"))
+    return answer("Партнёрство удалено (запись сохранена в истории).", None,
+                  url_for("partnerships.index"))
 
 
 # --------------------------------------------------------------------------- the card
@@ -343,46 +302,35 @@ def _event_form(p: Partnership, ev: JointEvent | None = None, formdata=True) -> 
     return form
 
 
-def _event_row(user, ev: JointEvent, p: Partnership, status=200, trigger=None):
-    return render_fragment("partnerships/_event_row.html", ev=ev, p=p, status=status,
-                           trigger=trigger, can_edit=policy.can_edit(user, ev),
-                           event_files=_files_count("joint_events", [ev.id]))
+def _event_ctx(user, ev: JointEvent, p: Partnership) -> dict:
+    return {"ev": ev, "p": p, "can_edit": policy.can_edit(user, ev),
+            "event_files": _files_count("joint_events", [ev.id])}
 
 
-def _event_form_row(user, p, form, ev=None, status=200):
+def _event_form_row(p, form, ev=None, status=200):
     return render_view("partnerships/event_page.html", "partnerships/_event_row_form.html",
                        form=form, ev=ev, p=p, status=status, title="Совместное мероприятие",
                        today_iso=today().isoformat())
 
 
-def _fill_event(ev: JointEvent, form: EventForm) -> None:
-    ev.event_date = form.event_date.data
-    ev.kind = EventKind[form.kind.data]
-    ev.venue = EventVenue[form.venue.data]
-    ev.topic = form.topic.data or ""
-    ev.school_participants = form.school_participants.data or 0
-    ev.partner_participants = form.partner_participants.data or 0
-    ev.result = form.result.data
+def _save_event(user, p: Partnership, form: EventForm, ev: JointEvent | None):
+    """The form into the event (a new one when ``ev`` is None) and the event saved; the row
+    for htmx, the card for a plain form."""
+    def save():
+        event = ev or JointEvent()
+        for name in ("event_date", "result"):
+            setattr(event, name, getattr(form, name).data)
+        event.kind, event.venue = EventKind[form.kind.data], EventVenue[form.venue.data]
+        event.topic = form.topic.data or ""
+        event.school_participants = form.school_participants.data or 0
+        event.partner_participants = form.partner_participants.data or 0
+        return svc.save_event(event, p, form.participants.data, is_new=ev is None, by=user)
 
-
-def _save_event_from_form(user, p, form, ev, is_new):
-    """Validate and save; answer the row (htmx) or redirect, or re-render the form with 422."""
-    if form.validate_on_submit():
-        if ev is None:
-            ev = JointEvent()
-        _fill_event(ev, form)
-        try:
-            svc.save_event(ev, p, form.participants.data, is_new=is_new, by=user)
-        except svc.PartnershipError as err:
-            form.form_errors.append(str(err))
-            ev = None if is_new else db.session.get(JointEvent, ev.id)
-        else:
-            text = "Мероприятие записано." if is_new else "Мероприятие сохранено."
-            if request.htmx:
-                return _event_row(user, ev, p, trigger={"notice": {"text": text}})
-            flash(text, "success")
-            return redirect(url_for("partnerships.show", partnership_id=p.id))
-    return _event_form_row(user, p, form, ev=None if is_new else ev, status=422)
+    text = "Мероприятие записано." if ev is None else "Мероприятие сохранено."
+    return submit(form, save,
+                  done=lambda event: answer(text, lambda: render_fragment(
+                      "partnerships/_event_row.html", **_event_ctx(user, event, p)), _card(p)),
+                  again=lambda status: _event_form_row(p, form, ev, status))
 
 
 @bp.route("/<int:partnership_id>/events/new", methods=["GET", "POST"])
@@ -391,10 +339,7 @@ def event_new(partnership_id: int):
     user = _user()
     p = policy.get_or_404(user, Partnership, partnership_id)
     policy.require_create(user, JointEvent, p)
-    form = _event_form(p)
-    if request.method == "POST":
-        return _save_event_from_form(user, p, form, None, True)
-    return _event_form_row(user, p, form)
+    return _save_event(user, p, _event_form(p), None)
 
 
 @bp.get("/events/<int:event_id>")
@@ -404,39 +349,29 @@ def event_row(event_id: int):
     user = _user()
     ev = policy.get_or_404(user, JointEvent, event_id)
     p = db.session.get(Partnership, ev.partnership_id)
-    if request.htmx and not request.htmx.boosted:
-        return _event_row(user, ev, p)
-    return render_view("partnerships/event.html", ev=ev, p=p, title=str(ev),
-                       can_edit=policy.can_edit(user, ev))
+    return render_view("partnerships/event.html", "partnerships/_event_row.html", title=str(ev),
+                       **_event_ctx(user, ev, p))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def event_edit(event_id: int):
     user = _user()
-    ev = policy.get_or_404(user, JointEvent, event_id)
-    policy.require_edit(user, ev)
+    ev = policy.get_or_404(user, JointEvent, event_id, "edit")
     p = db.session.get(Partnership, ev.partnership_id)
-    form = _event_form(p, ev)
-    if request.method == "POST":
-        return _save_event_from_form(user, p, form, ev, False)
-    return _event_form_row(user, p, form, ev=ev)
+    return _save_event(user, p, _event_form(p, ev), ev)
 
 
 @bp.post("/events/<int:event_id>/delete")
 @login_required
 def event_delete(event_id: int):
     user = _user()
-    ev = policy.get_or_404(user, JointEvent, event_id)
-    policy.require_edit(user, ev)
-    partnership_id = ev.partnership_id
+    ev = policy.get_or_404(user, JointEvent, event_id, "edit")
+    p = db.session.get(Partnership, ev.partnership_id)
     label = f"{ev.kind.label} {ev.event_date:%d.%m.%Y}"
     svc.delete_event(ev)
-    if request.htmx:
-        return render_fragment("partnerships/_event_deleted.html", label=label,
-                               trigger={"notice": {"text": f"Мероприятие удалено: {label}."}})
-    flash(f"Мероприятие удалено: {label}.", "success")
-    return redirect(url_for("partnerships.show", partnership_id=partnership_id))
+    return answer(f"Мероприятие удалено: {label}.", lambda: render_fragment(
+        "partnerships/_event_deleted.html", label=label), _card(p))
 
 
 # --------------------------------------------------------------------------- practices used
@@ -446,62 +381,53 @@ def event_delete(event_id: int):
 @login_required
 def practice_link(partnership_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require_edit(user, p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
     practice = policy.get_or_404(user, Practice, _int_arg("practice_id", request.form) or 0)
-    try:
-        practice_service.link(practice, p, by=user)
-    except practice_service.PracticeError as err:
-        flash(str(err), "error")
-    else:
-        flash(f"Практика «{practice.title}» отмечена как использованная.", "success")
-    return redirect(url_for("partnerships.show", partnership_id=p.id) + "#practices-h")
+    back = _card(p, "#practices-h")
+    return act(lambda: practice_service.link(practice, p, by=user),
+               done=lambda _: answer(f"Практика «{practice.title}» отмечена как использованная.",
+                                     None, back),
+               refused=lambda message: answer(message, None, back, category="error"))
 
 
 @bp.post("/<int:partnership_id>/practices/<int:practice_id>/delete")
 @login_required
 def practice_unlink(partnership_id: int, practice_id: int):
     user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require_edit(user, p)
+    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
     if not practice_service.unlink(practice_id, p):
         abort(404)
-    flash("Практика убрана из списка использованных.", "success")
-    return redirect(url_for("partnerships.show", partnership_id=p.id) + "#practices-h")
+    return answer("Практика убрана из списка использованных.", None, _card(p, "#practices-h"))
 
 
 # --------------------------------------------------------------------------- map and indicators
 
 
-def _report_scope(user):
-    """(municipality or None, region_id or None, title) chosen for the map / indicators."""
-    policy.require(policy.can(user, "see_reports", Partnership))
-    muni_id = user.municipality_id or _int_arg("municipality")
-    muni = policy.get_or_404(user, Municipality, muni_id) if muni_id else None
-    region_id = muni.region_id if muni else user.effective_region_id
-    if muni is None and user.role == Role.ADMIN:
-        region_id = _int_arg("region") or region_id
-        if region_id is None:
-            first = db.session.scalar(select(Region).order_by(Region.name))
-            region_id = first.id if first else None
-    region = db.session.get(Region, region_id) if region_id else None
-    title = muni.name if muni else (region.name if region else "—")
-    return muni, region, title
+def _territory(user, args=None):
+    """The territory the map, the indicators and the «четверти» are shown for, and the regions
+    the user switches between (only the admin sees more than one: its own region, or the first,
+    until it picks another)."""
+    args = args if args is not None else request.args
+    regions = db.session.scalars(policy.scope_query(user, Region).order_by(Region.name)).all()
+    region_id = _int_arg("region", args) or user.effective_region_id or (
+        regions[0].id if regions else None)
+    t = policy.territory(user, municipality_id=_int_arg("municipality", args), region_id=region_id)
+    return t, regions if len(regions) > 1 else []
 
 
-def _school_scope(user, muni, region):
-    stmt = policy.scope_query(user, Organization, select(Organization.id))
-    if muni is not None:
-        stmt = stmt.where(Organization.municipality_id == muni.id)
-    elif region is not None:
-        stmt = stmt.where(Organization.region_id == region.id)
-    return stmt
+def _report_territory(user):
+    policy.require(user, "see_reports", Partnership)
+    return _territory(user)
 
 
-def _mode_and_settings(region):
+def _schools(user, t: policy.Territory):
+    """The territory's schools as a sub-select of ids."""
+    return t.schools(user).with_only_columns(Organization.id).order_by(None)
+
+
+def _mode_and_settings(t: policy.Territory):
     mode = quarters.parse_mode(request.args.get("mode"))
-    settings = quarters.load_terms(region.id if region else None) if mode == quarters.ACADEMIC \
-        else {}
+    settings = quarters.load_terms(t.region_id) if mode == quarters.ACADEMIC else {}
     return mode, settings
 
 
@@ -510,18 +436,19 @@ def _year_arg(mode) -> int:
     return year if year and 2000 <= year <= 2100 else quarters.year_of(today(), mode)
 
 
-def _regions_for(user):
-    if user.role != Role.ADMIN:
-        return []
-    return db.session.scalars(select(Region).order_by(Region.name)).all()
+def _scope_args(t: policy.Territory, **more) -> dict:
+    """The query arguments of the chosen territory and filters (empty ones left out)."""
+    args = {"municipality": t.municipality.id if t.municipality else None,
+            **more, "region": t.region_id}
+    return {k: v for k, v in args.items() if v}
 
 
 @bp.get("/map")
 @login_required
 def partnership_map():
     user = _user()
-    muni, region, scope_title = _report_scope(user)
-    mode, settings = _mode_and_settings(region)
+    t, regions = _report_territory(user)
+    mode, settings = _mode_and_settings(t)
     current = quarters.quarter_of(today(), mode, settings)
     year = _year_arg(mode)
     qs = quarters.quarters_of_year(year, mode, settings)
@@ -530,56 +457,52 @@ def partnership_map():
         current if current.year == year else qs[0])
     status = request.args.get("status", "ACTIVE")
     stmt = policy.scope_query(user, Partnership).where(
-        Partnership.school_id.in_(_school_scope(user, muni, region)))
+        Partnership.school_id.in_(_schools(user, t)))
     if status in PartnershipStatus.__members__:
         stmt = stmt.where(Partnership.status == PartnershipStatus[status])
     stmt = stmt.order_by(Partnership.school_name, Partnership.partner_name)
     rows, columns = svc.partnership_map(stmt, quarter, year=quarter.start.year)
-    args = {"municipality": muni.id if muni else None, "mode": mode, "year": year,
-            "quarter": quarter.key, "status": status, "region": region.id if region else None}
     return render_view(
         "partnerships/map.html", "partnerships/_map_table.html",
-        title=f"Карта сетевого партнёрства: {scope_title}", rows=rows, columns=columns,
+        title=f"Карта сетевого партнёрства: {t.title}", rows=rows, columns=columns,
         quarter=quarter, quarters_list=qs, mode=mode, modes=quarters.MODES, year=year,
-        status_filter=status, all_statuses=PartnershipStatus, muni=muni, region=region,
-        scope_title=scope_title, args={k: v for k, v in args.items() if v},
-        indicator_args={k: v for k, v in args.items() if v and k not in ("quarter", "status")},
-        municipalities=[] if user.municipality_id else _municipalities(user),
-        regions=_regions_for(user), schools=len({r.partnership.school_id for r in rows}))
+        status_filter=status, all_statuses=PartnershipStatus, muni=t.municipality,
+        region=t.region, scope_title=t.title,
+        args=_scope_args(t, mode=mode, year=year, quarter=quarter.key, status=status),
+        indicator_args=_scope_args(t, mode=mode, year=year),
+        municipalities=t.choices, regions=regions,
+        schools=len({r.partnership.school_id for r in rows}))
 
 
 def _indicator_report(user):
-    muni, region, scope_title = _report_scope(user)
-    mode, settings = _mode_and_settings(region)
+    t, regions = _report_territory(user)
+    mode, settings = _mode_and_settings(t)
     year = _year_arg(mode)
     qs = quarters.quarters_of_year(year, mode, settings)
-    report = indicators.build_report(_school_scope(user, muni, region), qs, title=scope_title,
+    report = indicators.build_report(_schools(user, t), qs, title=t.title,
                                      year_label=quarters.year_label(year, mode))
-    return report, muni, region, mode, year
+    return report, t, regions, mode, year
 
 
 @bp.get("/indicators")
 @login_required
 def indicators_page():
     user = _user()
-    report, muni, region, mode, year = _indicator_report(user)
-    args = {k: v for k, v in {"municipality": muni.id if muni else None, "mode": mode,
-                              "year": year, "region": region.id if region else None}.items() if v}
+    report, t, regions, mode, year = _indicator_report(user)
     return render_view(
         "partnerships/indicators.html", "partnerships/_indicators_body.html",
         title=f"Показатели сетевого взаимодействия: {report.title}", report=report,
         indicators=indicators.INDICATORS, codes=indicators.CODES, mode=mode,
-        modes=quarters.MODES, year=year, muni=muni, region=region, args=args,
-        municipalities=[] if user.municipality_id else _municipalities(user),
-        regions=_regions_for(user),
-        can_terms=policy.can(user, "manage", region))
+        modes=quarters.MODES, year=year, muni=t.municipality, region=t.region,
+        args=_scope_args(t, mode=mode, year=year), municipalities=t.choices, regions=regions,
+        can_terms=policy.can(user, "manage", t.region))
 
 
 @bp.get("/indicators/export.xlsx")
 @login_required
 def indicators_export():
     user = _user()
-    report, muni, _, mode, year = _indicator_report(user)
+    report, _, _, mode, year = _indicator_report(user)
     from ...services.roadmaps.export import filename
 
     resp = Response(indicators.report_xlsx(report), mimetype=(
@@ -598,36 +521,22 @@ def indicators_export():
 def terms():
     """Dates of the school «четверти» per academic year, for a region."""
     user = _user()
-    region_id = _int_arg("region", request.values) or user.effective_region_id
-    if user.role == Role.ADMIN and region_id is None:
-        first = db.session.scalar(select(Region).order_by(Region.name))
-        region_id = first.id if first else None
-    region = db.session.get(Region, region_id) if region_id else None
-    if region is None:
-        abort(404)
+    t, regions = _territory(user, request.values)
+    region = t.region or abort(404)
     policy.require(user, "manage", region)
     year = _int_arg("year", request.values) or quarters.academic_year_of(today())
     if not 2000 <= year <= 2100:
         abort(400)
     configured = quarters.load_terms(region.id)
     form = TermsForm()
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            try:
-                quarters.save_terms(region.id, year, form.terms())
-            except quarters.QuarterError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                flash(f"Даты четвертей {year}/{year + 1} учебного года сохранены.", "success")
-                return redirect(url_for("partnerships.terms", region=region.id, year=year))
-    else:
+    if request.method == "GET":
         form.fill(quarters.terms_for(year, configured))
-    return render_view(
-        "partnerships/terms.html", form=form, region=region, year=year, status=status,
-        is_configured=year in configured, configured=sorted(configured),
-        counting=quarters.academic_quarters(year, configured) if year in configured else
-        quarters.academic_quarters(year, {}), regions=_regions_for(user),
-        title="Учебные четверти")
+    return submit(
+        form, lambda: quarters.save_terms(region.id, year, form.terms()),
+        done=lambda _: answer(f"Даты четвертей {year}/{year + 1} учебного года сохранены.", None,
+                              url_for("partnerships.terms", region=region.id, year=year)),
+        again=lambda status: render_view(
+            "partnerships/terms.html", form=form, region=region, year=year, status=status,
+            is_configured=year in configured, configured=sorted(configured),
+            counting=quarters.academic_quarters(year, configured if year in configured else {}),
+            regions=regions, title="Учебные четверти"))

@@ -1,7 +1,7 @@
 """The practice bank: search-as-you-type with filters, card, publish, edit, delete."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -9,7 +9,7 @@ from ... import policy
 from ...extensions import db
 from ...models import OrgKind, Organization, Practice, PracticeProblem
 from ...services import practices as svc
-from ...web import paginate, render_view
+from ...web import answer, paginate, render_view, submit
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import PracticeForm
@@ -45,6 +45,9 @@ def index():
 
 
 def _form(user, pr=None) -> PracticeForm:
+    """The form with the organisations the user may publish for (the same list on GET and
+    POST, so an id outside it is refused beside the field); an edited practice keeps its
+    author on offer."""
     form = PracticeForm(obj=pr)
     choices = _author_choices(user)
     if pr is not None and str(pr.author_org_id) not in {c[0] for c in choices}:
@@ -58,38 +61,21 @@ def _form(user, pr=None) -> PracticeForm:
     return form
 
 
-def _fill(pr: Practice, form: PracticeForm) -> None:
+def _save(user, form: PracticeForm, pr: Practice, is_new: bool) -> Practice:
+    pr.author_org_id = int(form.author_org_id.data)  # one of the offered choices
     for name in ("title", "authors", "topic", "description", "results"):
         setattr(pr, name, getattr(form, name).data or "")
     pr.problem = PracticeProblem.coerce(form.problem.data)
+    return svc.save_practice(pr, is_new=is_new, by=user)
 
 
-def _author_or_403(user, value, current=None):
-    org = db.session.get(Organization, int(value)) if value and value.isdigit() else None
-    if current is not None and org is not None and org.id == current:
-        return org
-    policy.require(org is not None and policy.can_view(user, org) and
-                   policy.can_create(user, Practice, org))
-    return org
+def _form_page(form, pr, status):
+    return render_view("practices/form.html", form=form, pr=pr, status=status,
+                       title="Изменение практики" if pr else "Новая практика")
 
 
-def _submit(user, form: PracticeForm, pr: Practice, is_new: bool):
-    """Save the posted form: a redirect to the card, or ``None`` with the errors on the form."""
-    if not form.validate_on_submit():
-        return None
-    org = _author_or_403(user, form.author_org_id.data,
-                         current=None if is_new else pr.author_org_id)
-    pr.author_org_id = org.id
-    _fill(pr, form)
-    try:
-        svc.save_practice(pr, is_new=is_new, by=user)
-    except svc.PracticeError as err:
-        db.session.rollback()
-        form.form_errors.append(str(err))
-        return None
-    flash("Практика опубликована в банке. Прикрепите материалы." if is_new
-          else "Изменения сохранены.", "success")
-    return redirect(url_for("practices.show", practice_id=pr.id))
+def _card(pr: Practice) -> str:
+    return url_for("practices.show", practice_id=pr.id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,12 +85,10 @@ def new():
     policy.require_create(user, Practice)
     form = _form(user)
     policy.require(bool(form.author_org_id.choices))
-    if request.method == "POST":
-        done = _submit(user, form, Practice(), True)
-        if done is not None:
-            return done
-    return render_view("practices/form.html", form=form, pr=None,
-                       status=422 if request.method == "POST" else 200, title="Новая практика")
+    return submit(form, lambda: _save(user, form, Practice(), True),
+                  done=lambda pr: answer("Практика опубликована в банке. Прикрепите материалы.",
+                                         None, _card(pr)),
+                  again=lambda status: _form_page(form, None, status))
 
 
 @bp.get("/<int:practice_id>")
@@ -121,24 +105,18 @@ def show(practice_id: int):
 @login_required
 def edit(practice_id: int):
     user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id)
-    policy.require_edit(user, pr)
+    pr = policy.get_or_404(user, Practice, practice_id, "edit")
     form = _form(user, pr)
-    if request.method == "POST":
-        done = _submit(user, form, pr, False)
-        if done is not None:
-            return done
-    return render_view("practices/form.html", form=form, pr=pr,
-                       status=422 if request.method == "POST" else 200,
-                       title="Изменение практики")
+    return submit(form, lambda: _save(user, form, pr, False),
+                  done=lambda pr: answer("Изменения сохранены.", None, _card(pr)),
+                  again=lambda status: _form_page(form, pr, status))
 
 
 @bp.post("/<int:practice_id>/delete")
 @login_required
 def delete(practice_id: int):
     user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id)
-    policy.require_edit(user, pr)
+    pr = policy.get_or_404(user, Practice, practice_id, "edit")
     svc.delete_practice(pr)
-    flash("Практика удалена из банка (запись сохранена в истории).", "success")
-    return redirect(url_for("practices.index"))
+    return answer("Практика удалена из банка (запись сохранена в истории).", None,
+                  url_for("practices.index"))

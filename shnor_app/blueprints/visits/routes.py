@@ -8,27 +8,21 @@ lists of its teachers and staff offered as you type.
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
-from ...models import MentoringPair, OrgKind, Organization, Role, Visit, VisitKind
+from ...models import MentoringPair, OrgKind, Organization, Visit, VisitKind
 from ...services.visits import report as visit_report
 from ...services import recommendations as rec_svc
 from ...services import visits as svc
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view
-from ...web import acting_user as _user
+from ...web import answer, paginate, render_fragment, render_view, submit
+from ...web import acting_user as _user, int_arg
 from . import bp
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .forms import Choices, PostedVisit
 
 
 # --------------------------------------------------------------------------- list
@@ -36,7 +30,7 @@ def _int(value) -> int | None:
 
 def _filters() -> svc.Filters:
     args = request.args
-    return svc.Filters(school=_int(args.get("school")), visiting_org=_int(args.get("visiting_org")),
+    return svc.Filters(school=int_arg("school"), visiting_org=int_arg("visiting_org"),
                        date_from=svc.parse_date(args.get("date_from")),
                        date_to=svc.parse_date(args.get("date_to")),
                        recs=args.get("recs", "") if args.get("recs") in svc.REC_FILTERS else "")
@@ -71,55 +65,47 @@ def index():
 # --------------------------------------------------------------------------- the form
 
 
-def _choices(user, visit: Visit | None):
-    """(schools, visiting organisations) the user may pick."""
+def _pairs(user, school_id) -> list[MentoringPair]:
+    return [p for p in svc.pairs_for_school(school_id) if policy.can_view(user, p)]
+
+
+def _choices(user, visit: Visit | None) -> Choices:
+    """The schools the user may visit and the organisations it logs visits for (an edited
+    visit keeps its own on offer)."""
     schools = [s for s in _visible_orgs(user, [OrgKind.SCHOOL])
                if policy.can_create(user, Visit, s)]
-    if user.role == Role.ADMIN:
-        visiting = _visible_orgs(user)
-    else:
-        ids = policy.visiting_org_ids(user)
-        visiting = list(db.session.scalars(select(Organization).where(
-            Organization.id.in_(ids), Organization.deleted_at.is_(None))
-            .order_by(Organization.short_name))) if ids else []
+    visiting = list(db.session.scalars(policy.visits.visiting_orgs(user)))
     if visit is not None:
         if visit.school_id not in {s.id for s in schools}:
             schools.insert(0, visit.school)
         if visit.visiting_org_id not in {o.id for o in visiting}:
             visiting.insert(0, visit.visiting_org)
-    return schools, visiting
+    return Choices(schools, visiting, lambda school_id: _pairs(user, school_id))
 
 
-def _pairs(user, school_id) -> list[MentoringPair]:
-    return [p for p in svc.pairs_for_school(school_id) if policy.can_view(user, p)]
-
-
-def _form_ctx(user, form: svc.VisitForm, visit: Visit | None) -> dict:
-    schools, visiting = _choices(user, visit)
-    if not form.school_id and len(schools) == 1:
-        form.school_id = str(schools[0].id)
+def _form_page(user, form: svc.VisitForm, visit: Visit | None, offered: Choices | None = None,
+               status: int = 200):
+    offered = offered or _choices(user, visit)
+    if not form.school_id and len(offered.schools) == 1:
+        form.school_id = str(offered.schools[0].id)
     # only a school on offer opens its staff list (a typed-in ?school= of another is ignored)
-    school_id = _int(form.school_id) if _int(form.school_id) in {s.id for s in schools} else None
-    if not form.visiting_org_id and len(visiting) == 1:
-        form.visiting_org_id = str(visiting[0].id)
-    return {"form": form, "visit": visit, "schools": schools, "visiting_orgs": visiting,
-            "kinds": VisitKind, "staff": svc.staff_choices(school_id),
-            "pairs": _pairs(user, school_id), "today": today(),
-            "title": "Изменить посещение" if visit else "Новое посещение школы"}
+    school_id = offered.school_id(form.school_id)
+    if not form.visiting_org_id and len(offered.visiting) == 1:
+        form.visiting_org_id = str(offered.visiting[0].id)
+    return render_view("visits/form.html", status=status, form=form, visit=visit,
+                       schools=offered.schools, visiting_orgs=offered.visiting, kinds=VisitKind,
+                       staff=svc.staff_choices(school_id), pairs=offered.pairs(school_id),
+                       today=today(),
+                       title="Изменить посещение" if visit else "Новое посещение школы")
 
 
-def _check_choices(user, form: svc.VisitForm, visit: Visit | None) -> None:
-    """Only what was offered may be saved: a typed-in id of another school is refused."""
-    schools, visiting = _choices(user, visit)
-    if form.school_id and _int(form.school_id) not in {s.id for s in schools}:
-        form.errors["school_id"] = "Эту школу вы выбрать не можете."
-    if form.visiting_org_id and _int(form.visiting_org_id) not in {o.id for o in visiting}:
-        form.errors["visiting_org_id"] = "От имени этой организации вы посещения не записываете."
-    if form.pair_id:
-        pair = next((p for p in _pairs(user, _int(form.school_id))
-                     if str(p.id) == form.pair_id), None)
-        if pair is None:
-            form.errors["pair_id"] = "Эта пара наставничества относится к другой школе."
+def _refused(user, form: svc.VisitForm, visit: Visit | None, offered: Choices, status: int):
+    """The form again, as typed: answered recommendations as they are, a row of each kind."""
+    svc.refill_locked(form, visit)
+    for section in svc.SECTIONS:
+        if section != "visitors" and not getattr(form, section):
+            form.add_row(section)
+    return _form_page(user, form, visit, offered, status)
 
 
 def _handle_post(user, visit: Visit | None):
@@ -127,25 +113,13 @@ def _handle_post(user, visit: Visit | None):
     add = request.form.get("add_row", "")
     if add in svc.SECTIONS:  # the no-JavaScript way to add a row: the same page, one row more
         form.add_row(add)
-        return render_view("visits/form.html", **_form_ctx(user, form, visit))
-    svc.validate(form)
-    _check_choices(user, form, visit)
-    if not form.errors:
-        try:
-            saved = svc.save_visit(visit, form, by=user)
-        except svc.VisitError as err:
-            form.errors["__all__"] = str(err)
-        else:
-            flash("Посещение сохранено." if visit else "Посещение записано.", "success")
-            return redirect(url_for("visits.show", visit_id=saved.id))
-    if visit is not None:
-        db.session.rollback()
-        visit = db.session.get(Visit, visit.id)
-        svc.refill_locked(form, visit)
-    for section in svc.SECTIONS:  # keep at least one row of each kind on the page
-        if section != "visitors" and not getattr(form, section):
-            form.add_row(section)
-    return render_view("visits/form.html", status=422, **_form_ctx(user, form, visit))
+        return _form_page(user, form, visit)
+    offered = _choices(user, visit)
+    return submit(PostedVisit(form, offered), lambda: svc.save_visit(visit, form, by=user),
+                  done=lambda saved: answer("Посещение сохранено." if visit else
+                                            "Посещение записано.", None,
+                                            url_for("visits.show", visit_id=saved.id)),
+                  again=lambda status: _refused(user, form, visit, offered, status))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -156,25 +130,23 @@ def new():
     if request.method == "POST":
         return _handle_post(user, None)
     ids = sorted(policy.visiting_org_ids(user))
-    form = svc.blank_form(user, ids[0] if len(ids) == 1 else None,
-                          _int(request.args.get("school")))
+    form = svc.blank_form(user, ids[0] if len(ids) == 1 else None, int_arg("school"))
     form.pair_id = request.args.get("pair", "")
-    return render_view("visits/form.html", **_form_ctx(user, form, None))
+    return _form_page(user, form, None)
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(visit_id: int):
     user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id)
-    policy.require_edit(user, visit)
+    visit = policy.get_or_404(user, Visit, visit_id, "edit")
     if request.method == "POST":
         return _handle_post(user, visit)
     form = svc.form_from_visit(visit, svc.recommendations_of(visit))
     for section in ("lessons", "recs"):
         if not getattr(form, section):
             form.add_row(section)
-    return render_view("visits/form.html", **_form_ctx(user, form, visit))
+    return _form_page(user, form, visit)
 
 
 @bp.get("/row/<section>")
@@ -195,7 +167,7 @@ def school_context():
     """The chosen school's staff (for the lists offered while typing) and mentoring pairs."""
     user = _user()
     policy.require(policy.can(user, "log", Visit))
-    school_id = _int(request.args.get("school_id"))
+    school_id = int_arg("school_id")
     if school_id:
         policy.get_or_404(user, Organization, school_id)
     form = svc.VisitForm(school_id=str(school_id or ""), pair_id=request.args.get("pair_id", ""))
@@ -223,11 +195,10 @@ def show(visit_id: int):
 @login_required
 def delete(visit_id: int):
     user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id)
-    policy.require_edit(user, visit)
+    visit = policy.get_or_404(user, Visit, visit_id, "edit")
     svc.delete_visit(visit)
-    flash("Посещение удалено (запись и напечатанные справки сохранены в истории).", "success")
-    return redirect(url_for("visits.index"))
+    return answer("Посещение удалено (запись и напечатанные справки сохранены в истории).", None,
+                  url_for("visits.index"))
 
 
 @bp.post("/<int:visit_id>/report.<fmt>")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import zip_longest
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -32,11 +33,11 @@ from ...extensions import db
 from ...models import (
     AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
     Meeting, MeetingKind, MeetingParticipant, MeetingStatus, OrgKind, Organization,
-    ParticipantRole, ProtocolAmendment, Role, User, utcnow,
+    ParticipantRole, ProtocolAmendment, User, utcnow,
 )
 from ...formatting import fmt_date, today as local_today
 from ...text import normalize_name
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "topic": "Тема", "agenda_template": "Повестка (шаблон)", "default_place": "Место",
@@ -108,27 +109,16 @@ def authority_choices(user) -> list[Organization]:
     return [o for o in orgs if policy.can(user, "plan_meetings", o)]
 
 
-def schools_of(authority: Organization) -> list[Organization]:
-    """Schools an authority interviews: its municipality's, or its region's."""
-    stmt = select(Organization).where(Organization.kind == OrgKind.SCHOOL,
-                                      Organization.deleted_at.is_(None))
+def schools_of(authority: Organization, stmt=None) -> list[Organization]:
+    """Schools an authority interviews: its municipality's, or its region's (of ``stmt``, a
+    ``select(Organization)`` the caller has scoped to what its user sees)."""
+    stmt = (stmt if stmt is not None else select(Organization)).where(
+        Organization.kind == OrgKind.SCHOOL, Organization.deleted_at.is_(None))
     if authority.municipality_id:
         stmt = stmt.where(Organization.municipality_id == authority.municipality_id)
     else:
         stmt = stmt.where(Organization.region_id == authority.region_id)
     return list(db.session.scalars(stmt.order_by(Organization.short_name)))
-
-
-def users_of(authority: Organization) -> list[User]:
-    """Users who can sit in the authority's commissions: its staff, methodists, region staff."""
-    conds = [User.organization_id == authority.id]
-    if authority.municipality_id:
-        conds.append(User.municipality_id == authority.municipality_id)
-    conds.append(User.region_id == authority.region_id)
-    return list(db.session.scalars(select(User).where(
-        or_(*conds), User.active.is_(True),
-        User.role.in_([Role.METHODIST, Role.REGION, Role.ADMIN, Role.VIEWER, Role.TUTOR])
-    ).order_by(User.full_name)))
 
 
 def _school_for(authority: Organization, org_id) -> Organization:
@@ -172,6 +162,7 @@ def _apply_series(series: InterviewSeries, data: SeriesData) -> None:
     series.note = _clean(data.note) or None
 
 
+@transactional
 def create_series(authority: Organization, data: SeriesData, *, by=None) -> InterviewSeries:
     series = InterviewSeries(authority_id=authority.id, created_by_id=getattr(by, "id", None))
     _apply_series(series, data)
@@ -180,12 +171,14 @@ def create_series(authority: Organization, data: SeriesData, *, by=None) -> Inte
     return series
 
 
+@transactional
 def update_series(series: InterviewSeries, data: SeriesData) -> InterviewSeries:
     _apply_series(series, data)
     db.session.commit()
     return series
 
 
+@transactional
 def delete_series(series: InterviewSeries) -> None:
     held = db.session.scalar(select(Meeting.id).where(
         Meeting.series_id == series.id, Meeting.status == MeetingStatus.HELD,
@@ -217,8 +210,11 @@ def _key(user_id, name, authority_id):
     return ("name", authority_id, normalize_name(name))
 
 
-def add_member(series: InterviewSeries, *, role: CommissionRole, user: User | None = None,
+@transactional
+def add_member(series: InterviewSeries, *, role: CommissionRole | str, user: User | None = None,
                full_name: str = "", job_title: str = "", by=None) -> CommissionMember:
+    """``role``: the member's place in the commission (or its name, as a form posts it)."""
+    role = CommissionRole.coerce(role) or CommissionRole.MEMBER
     if user is not None:
         full_name = full_name.strip() or user.full_name
         job_title = job_title.strip() or (user.position or "")
@@ -251,6 +247,7 @@ def add_member(series: InterviewSeries, *, role: CommissionRole, user: User | No
     return member
 
 
+@transactional
 def remove_member(member: CommissionMember) -> None:
     series = db.session.get(InterviewSeries, member.series_id)
     series.members.remove(member)
@@ -417,6 +414,7 @@ def interview_heading(series: InterviewSeries, school: Organization) -> str:
     return f"собеседования с руководителем {school.short_name} по теме «{series.topic}»"
 
 
+@transactional
 def add_interview(series: InterviewSeries, *, organization_id, director_name: str | None,
                   slot: SlotData, by=None) -> Meeting:
     authority = series.authority
@@ -445,6 +443,7 @@ def add_interview(series: InterviewSeries, *, organization_id, director_name: st
     return meeting
 
 
+@transactional
 def reschedule(meeting: Meeting, slot: SlotData, *, director_name: str | None = None) -> Meeting:
     _require_open(meeting)
     series = db.session.get(InterviewSeries, meeting.series_id) if meeting.series_id else None
@@ -453,14 +452,12 @@ def reschedule(meeting: Meeting, slot: SlotData, *, director_name: str | None = 
     if director_name is not None:
         meeting.director_name = _one_line(director_name, 200) or None
     people = _series_people(series) if series else _meeting_people(meeting)
-    problems = conflicts(meeting, people)
-    if problems:
-        db.session.rollback()
-        raise InterviewError(" ".join(problems))
+    _raise_conflicts(conflicts(meeting, people))
     db.session.commit()
     return meeting
 
 
+@transactional
 def delete_meeting(meeting: Meeting) -> None:
     if meeting.is_held:
         raise InterviewError("Проведённое собеседование или совещание с оформленным протоколом "
@@ -476,6 +473,7 @@ def delete_meeting(meeting: Meeting) -> None:
 # --------------------------------------------------------------------------- meetings
 
 
+@transactional
 def create_meeting(authority: Organization, *, kind: MeetingKind, heading: str, slot: SlotData,
                    secretary: User | None, agenda: str = "", by=None) -> Meeting:
     if kind == MeetingKind.INTERVIEW:
@@ -498,6 +496,7 @@ def create_meeting(authority: Organization, *, kind: MeetingKind, heading: str, 
     return meeting
 
 
+@transactional
 def update_requisites(meeting: Meeting, *, heading: str, slot: SlotData,
                       director_name: str | None = None) -> Meeting:
     _require_open(meeting)
@@ -529,16 +528,35 @@ def load_record(meeting: Meeting):
 @dataclass
 class ParticipantRow:
     id: int | None
-    role: ParticipantRole
+    role: ParticipantRole | None  # None: a role that is not on the list was posted
     full_name: str
     job_title: str = ""
     present: bool = True
 
 
+def parse_participants(formdata) -> list[ParticipantRow]:
+    """The participant list as the record's form posts it: per row ``p_id``, ``p_role``,
+    ``p_name`` and ``p_title``, and ``p_present`` holding the numbers of the ticked rows."""
+    ids, roles, names = (formdata.getlist(k) for k in ("p_id", "p_role", "p_name"))
+    titles, present = formdata.getlist("p_title"), set(formdata.getlist("p_present"))
+    rows = []
+    for i, name in enumerate(names):
+        pid = ids[i] if i < len(ids) else ""
+        role = roles[i] if i < len(roles) else ParticipantRole.PARTICIPANT.name
+        rows.append(ParticipantRow(
+            id=int(pid) if pid.isdigit() else None,
+            role=ParticipantRole.__members__.get(role), full_name=name,
+            job_title=titles[i] if i < len(titles) else "", present=str(i) in present))
+    return rows
+
+
+@transactional
 def save_participants(meeting: Meeting, rows: list[ParticipantRow]) -> None:
     """Replace the participant list with ``rows`` (existing rows keep their user link)."""
     _require_open(meeting)
     rows = [r for r in rows if _one_line(r.full_name)]
+    if any(r.role is None for r in rows):
+        raise InterviewError("Выберите роль участника из списка.")
     for role in (ParticipantRole.CHAIR, ParticipantRole.SECRETARY):
         named = [r.full_name for r in rows if r.role == role]
         if len(named) > 1:
@@ -568,10 +586,8 @@ def save_participants(meeting: Meeting, rows: list[ParticipantRow]) -> None:
         secretary = next((p for p in current if p.role == ParticipantRole.SECRETARY), None)
         if secretary is not None and secretary.user_id:
             meeting.secretary_user_id = secretary.user_id
-        problems = conflicts(meeting, _people(current, meeting.authority_id), check_school=False)
-        if problems:
-            db.session.rollback()
-            raise InterviewError(" ".join(problems))
+        _raise_conflicts(conflicts(meeting, _people(current, meeting.authority_id),
+                                   check_school=False))
     db.session.commit()
 
 
@@ -586,8 +602,37 @@ class DecisionRow:
     text: str
     responsible: str = ""
     due_date: date | None = None
+    typed_due: str = ""  # a due date as typed when it is not a date (refused on saving)
 
 
+def parse_item(formdata) -> dict:
+    """An agenda item as its form posts it — ``title``, ``heard_who``, ``heard_summary`` and
+    rows of ``s_who``/``s_summary`` (ВЫСТУПИЛИ) and ``d_text``/``d_responsible``/``d_due``
+    (РЕШИЛИ) — as the keywords of :func:`save_item`. Nothing typed is lost: a due date that
+    is not a date stays as typed, and :func:`save_item` refuses it."""
+    speeches = [SpeechRow(who, summary) for who, summary in
+                zip_longest(formdata.getlist("s_who"), formdata.getlist("s_summary"),
+                            fillvalue="")]
+    decisions = []
+    for text, responsible, due in zip_longest(formdata.getlist("d_text"),
+                                              formdata.getlist("d_responsible"),
+                                              formdata.getlist("d_due"), fillvalue=""):
+        due_date = _date_or_none(due)
+        decisions.append(DecisionRow(text, responsible, due_date,
+                                     typed_due=due if due and due_date is None else ""))
+    return {"title": formdata.get("title", ""), "heard_who": formdata.get("heard_who", ""),
+            "heard_summary": formdata.get("heard_summary", ""), "speeches": speeches,
+            "decisions": decisions}
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@transactional
 def save_item(meeting: Meeting, item: AgendaItem | None, *, title: str, heard_who: str = "",
               heard_summary: str = "", speeches: list[SpeechRow] = (),
               decisions: list[DecisionRow] = (), by=None) -> AgendaItem:
@@ -600,6 +645,8 @@ def save_item(meeting: Meeting, item: AgendaItem | None, *, title: str, heard_wh
         if _clean(s.summary) and not _clean(s.who):
             raise InterviewError("В «ВЫСТУПИЛИ» укажите, кто выступил.")
     for d in decisions:
+        if d.typed_due:
+            raise InterviewError(f"Срок «{d.typed_due}» — не дата. Укажите дату в календаре.")
         if (_clean(d.responsible) or d.due_date) and not _clean(d.text):
             raise InterviewError("В «РЕШИЛИ» у ответственного и срока должен быть текст решения.")
     if item is None:
@@ -622,12 +669,14 @@ def save_item(meeting: Meeting, item: AgendaItem | None, *, title: str, heard_wh
     return item
 
 
+@transactional
 def delete_item(meeting: Meeting, item: AgendaItem) -> None:
     _require_open(meeting)
     db.session.delete(item)
     db.session.commit()
 
 
+@transactional
 def move_item(meeting: Meeting, item: AgendaItem, direction: str) -> None:
     _require_open(meeting)
     _, items = load_record(meeting)
@@ -643,6 +692,7 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: str) -> None:
 # --------------------------------------------------------------------------- after the lock
 
 
+@transactional
 def add_amendment(meeting: Meeting, *, text: str, amended_on: date | None, by) -> ProtocolAmendment:
     if not meeting.is_held:
         raise InterviewError("Пока протокол не оформлен, исправляйте сам текст записи.")

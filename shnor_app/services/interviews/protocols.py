@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ...models import Meeting, MeetingStatus, ParticipantRole, ProtocolCounter, utcnow
 from ...formatting import fmt_date, today as local_today
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 
 class ProtocolError(ServiceError):
@@ -88,8 +88,10 @@ def hold_problems(meeting: Meeting, participants, items, today: date | None = No
     return problems
 
 
+@transactional
 def hold(meeting: Meeting, *, by, today: date | None = None) -> Meeting:
-    """Mark the meeting held: number it, lock its text, commit. Raises :class:`ProtocolError`."""
+    """Mark the meeting held: number it, lock its text, commit. Raises :class:`ProtocolError`
+    (and rolls back: the number is given back)."""
     from . import load_record
 
     meeting_id = meeting.id
@@ -114,9 +116,6 @@ def hold(meeting: Meeting, *, by, today: date | None = None) -> Meeting:
         meeting.held_at = utcnow()
         meeting.held_by_id = getattr(by, "id", None)
         db.session.commit()
-    except ProtocolError:
-        db.session.rollback()
-        raise
     except IntegrityError:
         db.session.rollback()
         raise ProtocolError("Не удалось присвоить номер протокола: номер уже занят. "

@@ -22,11 +22,11 @@ from sqlalchemy import case, func, select
 
 from ...extensions import db
 from ...models import (
-    MentoringPair, MentoringStep, Organization, PairKind, PairStatus, Role, StaffMember, User,
-    utcnow,
+    MentoringPair, MentoringStep, Organization, PairKind, PairStatus, StaffMember, User,
 )
 from ...formatting import fmt_date, today
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "mentor_org_id": "Организация наставника", "mentee_org_id": "Школа наставляемого",
@@ -62,14 +62,16 @@ class PairData:
 
 def _check(data: PairData) -> None:
     if data.mentee_org is None or not data.mentee_org.is_school:
-        raise MentoringError("Выберите школу, которую сопровождает наставник.")
+        raise MentoringError(fields={
+            "mentee_org_id": "Выберите школу, которую сопровождает наставник."})
     if data.kind == PairKind.TEACHER:
         if data.mentor_staff is None or data.mentee_staff is None:
             raise MentoringError("Выберите наставника и наставляемого педагога из реестра.")
         if data.mentor_staff.id == data.mentee_staff.id:
             raise MentoringError("Наставник и наставляемый — разные люди.")
         if data.mentee_staff.organization_id != data.mentee_org.id:
-            raise MentoringError("Наставляемый педагог должен работать в выбранной школе.")
+            raise MentoringError(fields={
+                "mentee_staff_id": "Наставляемый педагог должен работать в выбранной школе."})
         data.mentor_org = data.mentor_staff.organization
     elif data.kind == PairKind.SCHOOL:
         if data.mentor_org is None:
@@ -77,47 +79,43 @@ def _check(data: PairData) -> None:
         if data.mentor_org.id == data.mentee_org.id:
             raise MentoringError("Школа не может быть наставником самой себе.")
     elif data.curator is None:
-        raise MentoringError("Укажите куратора управленческой команды.")
+        raise MentoringError(fields={"curator_id": "Укажите куратора управленческой команды."})
     if not _clean(data.goals):
-        raise MentoringError("Сформулируйте цели наставничества.")
+        raise MentoringError(fields={"goals": "Сформулируйте цели наставничества."})
     if data.start_date is None:
-        raise MentoringError("Укажите дату начала.")
+        raise MentoringError(fields={"start_date": "Укажите дату начала."})
     if data.end_date is not None and data.end_date < data.start_date:
-        raise MentoringError("Окончание не может быть раньше начала.")
+        raise MentoringError(fields={"end_date": "Окончание не может быть раньше начала."})
     if data.status.closed and not _clean(data.result):
-        raise MentoringError("Закрывая наставничество, опишите итог (результат).")
+        raise MentoringError(fields={
+            "result": "Закрывая наставничество, опишите итог (результат)."})
 
 
+@transactional
 def save_pair(pair: MentoringPair | None, data: PairData, *, by: User | None) -> MentoringPair:
     """Create (``pair`` is None) or change a pair; all or nothing."""
     _check(data)
-    try:
-        with db.session.no_autoflush:
-            if pair is None:
-                pair = MentoringPair(created_by_id=getattr(by, "id", None))
-                db.session.add(pair)
-            pair.kind = data.kind
-            pair.mentee_org_id = data.mentee_org.id
-            pair.mentor_org_id = data.mentor_org.id if data.mentor_org else None
-            is_teacher = data.kind == PairKind.TEACHER
-            pair.mentor_staff_id = data.mentor_staff.id if is_teacher else None
-            pair.mentee_staff_id = data.mentee_staff.id if is_teacher else None
-            pair.curator_id = data.curator.id if data.kind == PairKind.MANAGEMENT else None
-            pair.goals = _clean(data.goals)
-            pair.start_date, pair.end_date = data.start_date, data.end_date
-            pair.status = data.status
-            pair.result = _clean(data.result) or None
-            pair.note = _clean(data.note)[:500] or None
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    with db.session.no_autoflush:
+        if pair is None:
+            pair = MentoringPair(created_by_id=getattr(by, "id", None))
+            db.session.add(pair)
+        pair.kind = data.kind
+        pair.mentee_org_id = data.mentee_org.id
+        pair.mentor_org_id = data.mentor_org.id if data.mentor_org else None
+        is_teacher = data.kind == PairKind.TEACHER
+        pair.mentor_staff_id = data.mentor_staff.id if is_teacher else None
+        pair.mentee_staff_id = data.mentee_staff.id if is_teacher else None
+        pair.curator_id = data.curator.id if data.kind == PairKind.MANAGEMENT else None
+        pair.goals = _clean(data.goals)
+        pair.start_date, pair.end_date = data.start_date, data.end_date
+        pair.status = data.status
+        pair.result = _clean(data.result) or None
+        pair.note = _clean(data.note)[:500] or None
+    db.session.commit()
     return pair
 
 
-def delete_pair(pair: MentoringPair) -> None:
-    pair.deleted_at = utcnow()
-    db.session.commit()
+delete_pair = soft_delete
 
 
 # --------------------------------------------------------------------------- plan steps
@@ -126,12 +124,13 @@ def delete_pair(pair: MentoringPair) -> None:
 def _step_values(text, due_date, done_on, note) -> tuple[str, date | None, date | None, str]:
     text = _clean(text)
     if not text:
-        raise MentoringError("Опишите шаг плана.")
+        raise MentoringError(fields={"text": "Опишите шаг плана."})
     if done_on is not None and done_on > today():
-        raise MentoringError("Дата выполнения не может быть позже сегодняшней.")
+        raise MentoringError(fields={"done_on": "Дата выполнения не может быть позже сегодняшней."})
     return text, due_date, done_on, _clean(note)
 
 
+@transactional
 def add_step(pair: MentoringPair, *, text: str, due_date: date | None = None,
              done_on: date | None = None, note: str | None = None,
              by: User | None = None) -> MentoringStep:
@@ -145,6 +144,7 @@ def add_step(pair: MentoringPair, *, text: str, due_date: date | None = None,
     return step
 
 
+@transactional
 def update_step(step: MentoringStep, *, text: str, due_date: date | None,
                 done_on: date | None, note: str | None) -> MentoringStep:
     text, due_date, done_on, note = _step_values(text, due_date, done_on, note)
@@ -153,6 +153,7 @@ def update_step(step: MentoringStep, *, text: str, due_date: date | None,
     return step
 
 
+@transactional
 def set_step_done(step: MentoringStep, done: bool) -> MentoringStep:
     """Tick (today) or untick a step."""
     step.done_on = today() if done else None
@@ -160,9 +161,7 @@ def set_step_done(step: MentoringStep, done: bool) -> MentoringStep:
     return step
 
 
-def delete_step(step: MentoringStep) -> None:
-    step.deleted_at = utcnow()
-    db.session.commit()
+delete_step = soft_delete
 
 
 def steps_of(pair: MentoringPair) -> list[MentoringStep]:
@@ -208,9 +207,9 @@ def period_label(pair: MentoringPair) -> str:
 
 
 def mentored_school_ids(user: User) -> set[int]:
-    """Schools mentored by the user's organisation in pairs that are not closed: a tutor sees
-    them (the area's related organisations)."""
-    if user.role != Role.TUTOR or not user.organization_id:
+    """Schools mentored by the user's organisation in pairs that are not closed (the area's
+    related organisations: the policy shows them to a tutor)."""
+    if not getattr(user, "organization_id", None):
         return set()
     return set(db.session.scalars(select(MentoringPair.mentee_org_id).where(
         MentoringPair.mentor_org_id == user.organization_id,

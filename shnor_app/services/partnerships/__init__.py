@@ -39,7 +39,8 @@ from ...models import (
     SchoolStatus, SchoolStatusRecord, StaffMember, User,
 )
 from ...formatting import today as local_today
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 TABLE_AUDIT_LABELS = {"partnerships": {
     "start_date": "Начало срока", "end_date": "Окончание срока"}}
@@ -162,6 +163,7 @@ def _apply_people(p: Partnership, people: list[Person]) -> None:
         row.full_name, row.job_title = name, title
 
 
+@transactional
 def save_partnership(p: Partnership, people: list[Person] | None = None, *,
                      is_new: bool = False, by: User | None = None) -> Partnership:
     if is_new:
@@ -177,6 +179,7 @@ def save_partnership(p: Partnership, people: list[Person] | None = None, *,
     return p
 
 
+@transactional
 def set_status(p: Partnership, status: PartnershipStatus, *, end_date: date | None = None) -> None:
     p.status = status
     if status == PartnershipStatus.FINISHED:
@@ -187,16 +190,11 @@ def set_status(p: Partnership, status: PartnershipStatus, *, end_date: date | No
             Partnership.status == PartnershipStatus.ACTIVE, Partnership.deleted_at.is_(None),
             Partnership.id != p.id))
         if clash is not None:
-            db.session.rollback()
             raise PartnershipError("У этой пары уже есть другое действующее партнёрство.")
     db.session.commit()
 
 
-def delete_partnership(p: Partnership) -> None:
-    from ...models import utcnow
-
-    p.deleted_at = utcnow()
-    db.session.commit()
+delete_partnership = soft_delete
 
 
 # --------------------------------------------------------------------------- list and filters
@@ -345,15 +343,11 @@ def _set_participants(ev: JointEvent, staff_ids: list[int]) -> None:
         ev.participants.append(JointEventParticipant(staff_member_id=sid))
 
 
+@transactional
 def save_event(ev: JointEvent, p: Partnership, staff_ids: list[int] | None = None, *,
                is_new: bool = False, by: User | None = None) -> JointEvent:
     staff_ids = [int(s) for s in (staff_ids or [])]
-    try:
-        _validate_event(ev, p, staff_ids)
-    except PartnershipError:
-        if not is_new:
-            db.session.rollback()
-        raise
+    _validate_event(ev, p, staff_ids)
     if is_new:
         ev.partnership_id = p.id
         if by is not None:
@@ -364,11 +358,7 @@ def save_event(ev: JointEvent, p: Partnership, staff_ids: list[int] | None = Non
     return ev
 
 
-def delete_event(ev: JointEvent) -> None:
-    from ...models import utcnow
-
-    ev.deleted_at = utcnow()
-    db.session.commit()
+delete_event = soft_delete
 
 
 def events_of(p: Partnership) -> list[JointEvent]:

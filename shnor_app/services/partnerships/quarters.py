@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Mapping, Sequence
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 CALENDAR = "calendar"
 ACADEMIC = "academic"
@@ -179,6 +179,7 @@ def load_terms(region_id: int | None) -> dict[int, list[tuple[date, date]]]:
     return {y: terms for y, terms in by_year.items() if len(terms) == 4}
 
 
+@transactional
 def save_terms(region_id: int, academic_year: int, terms: Sequence[tuple[date, date]]) -> None:
     """Validate and store the four «четверти» of a region's academic year (one transaction)."""
     from sqlalchemy import select

@@ -18,9 +18,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User, utcnow
+from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User
 from ...text import normalize_name
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "author_org_id": "Организация-автор", "authors": "Авторы", "problem": "Проблема",
@@ -53,6 +54,7 @@ def object_type_of(obj) -> str:
 # --------------------------------------------------------------------------- practices
 
 
+@transactional
 def save_practice(pr: Practice, *, is_new: bool = False, by: User | None = None) -> Practice:
     pr.title = (pr.title or "").strip()
     pr.description = (pr.description or "").strip()
@@ -60,14 +62,15 @@ def save_practice(pr: Practice, *, is_new: bool = False, by: User | None = None)
     pr.topic = (pr.topic or "").strip()
     pr.results = (pr.results or "").strip() or None
     if not pr.title:
-        raise PracticeError("Укажите название практики.")
+        raise PracticeError(fields={"title": "Укажите название практики."})
     if not pr.description:
-        raise PracticeError("Опишите практику: что и как делается.")
+        raise PracticeError(fields={"description": "Опишите практику: что и как делается."})
     if pr.problem is None:
-        raise PracticeError("Выберите проблему, на решение которой направлена практика.")
+        raise PracticeError(fields={
+            "problem": "Выберите проблему, на решение которой направлена практика."})
     org = db.session.get(Organization, pr.author_org_id) if pr.author_org_id else None
     if org is None or org.deleted_at is not None:
-        raise PracticeError("Выберите организацию-автора.")
+        raise PracticeError(fields={"author_org_id": "Выберите организацию-автора."})
     pr.org_name = org.short_name
     if is_new:
         if by is not None:
@@ -77,9 +80,7 @@ def save_practice(pr: Practice, *, is_new: bool = False, by: User | None = None)
     return pr
 
 
-def delete_practice(pr: Practice) -> None:
-    pr.deleted_at = utcnow()
-    db.session.commit()
+delete_practice = soft_delete
 
 
 def search(stmt, q: str = "", problem: str = "", org: int | None = None):
@@ -96,6 +97,7 @@ def search(stmt, q: str = "", problem: str = "", org: int | None = None):
 # --------------------------------------------------------------------------- links
 
 
+@transactional
 def link(practice: Practice, obj, *, by: User | None = None) -> PracticeLink:
     object_type = object_type_of(obj)
     if practice.deleted_at is not None:
@@ -112,6 +114,7 @@ def link(practice: Practice, obj, *, by: User | None = None) -> PracticeLink:
     return row
 
 
+@transactional
 def unlink(practice_id: int, obj) -> bool:
     row = db.session.scalar(select(PracticeLink).where(
         PracticeLink.practice_id == practice_id, PracticeLink.object_type == object_type_of(obj),

@@ -35,7 +35,8 @@ from ...models import (
 from .. import audit as audit_service
 from ...formatting import fmt_date, fmt_datetime, today
 from ...text import normalize_name
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "visit_date": "Дата посещения", "school_id": "Школа", "visiting_org_id": "Посещающая организация",
@@ -81,7 +82,8 @@ def parse_date(value) -> date | None:
     return None
 
 
-def _int(value) -> int | None:
+def to_int(value) -> int | None:
+    """An id as the form posts it (a string), or None when it is not a number."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -223,9 +225,9 @@ def validate(form: VisitForm, *, day: date | None = None) -> dict[str, str]:
                                 f"({fmt_date(day)}): посещение записывают после выезда.")
     if form.kind not in VisitKind.__members__:
         errors["kind"] = "Выберите вид посещения."
-    if not _int(form.school_id):
+    if not to_int(form.school_id):
         errors["school_id"] = "Выберите школу, которую посетили."
-    if not _int(form.visiting_org_id):
+    if not to_int(form.visiting_org_id):
         errors["visiting_org_id"] = "Выберите посещающую организацию."
     if not _clean(form.purpose):
         errors["purpose"] = "Укажите цель посещения."
@@ -275,7 +277,7 @@ def _colleagues(org_id: int) -> dict[str, int]:
 
 def _visitor_user_id(row: dict, by: User | None, colleagues: dict[str, int]) -> int | None:
     """A visitor row is linked to a user only when it is the author or a colleague."""
-    uid = _int(row.get("user_id"))
+    uid = to_int(row.get("user_id"))
     if by is not None and uid == by.id and normalize_name(row["full_name"]) == \
             normalize_name(by.full_name):
         return by.id
@@ -332,7 +334,7 @@ def _fill(visit: Visit, form: VisitForm, by: User | None) -> None:
     visit.visit_date = form.date
     visit.school_id = int(form.school_id)
     visit.visiting_org_id = int(form.visiting_org_id)
-    visit.pair_id = _int(form.pair_id)
+    visit.pair_id = to_int(form.pair_id)
     for name in ("purpose", "consultations", "documents_reviewed", "findings"):
         setattr(visit, name, _clean(getattr(form, name)))
     colleagues = _colleagues(visit.visiting_org_id)
@@ -348,41 +350,34 @@ def _fill(visit: Visit, form: VisitForm, by: User | None) -> None:
         for i, row in enumerate(form.lessons)]
 
 
-def check_pair(form: VisitForm, pair: MentoringPair | None) -> None:
-    if pair is not None and str(pair.mentee_org_id) != form.school_id:
-        form.errors["pair_id"] = "Эта пара наставничества относится к другой школе."
-
-
+@transactional
 def save_visit(visit: Visit | None, form: VisitForm, *, by: User | None) -> Visit:
     """Create (``visit`` is None) or change a visit with all its rows; all or nothing.
 
-    ``form`` must have passed :func:`validate` (and the caller's access checks).
+    ``form`` must have passed :func:`validate` (and the caller's access checks). A refusal
+    names the inputs it concerns (``recs-<key>-due_date``…) in :attr:`VisitError.fields`.
     """
     if form.errors:
         raise VisitError("Исправьте отмеченные поля.")
     if visit is not None and str(visit.school_id) != form.school_id and any(
             locked(r) for r in recommendations_of(visit)):
-        form.errors["school_id"] = ("Школу изменить нельзя: она уже отчиталась по рекомендациям "
-                                    "этого посещения.")
-        raise VisitError(form.errors["school_id"])
-    try:
-        with db.session.no_autoflush:
-            if visit is None:
-                visit = Visit(created_by_id=getattr(by, "id", None))
-                db.session.add(visit)
-                before = None
-            else:
-                before = snapshot(visit, recommendations_of(visit))
-            _fill(visit, form, by)
-        db.session.flush()
-        _save_recommendations(visit, form, by)
-        if before is not None:
-            db.session.refresh(visit, ["school", "visiting_org"])
-            _write_report_diff(visit, before, snapshot(visit, recommendations_of(visit)), visit.printed_at)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        raise VisitError(fields={"school_id": "Школу изменить нельзя: она уже отчиталась по "
+                                               "рекомендациям этого посещения."})
+    with db.session.no_autoflush:
+        if visit is None:
+            visit = Visit(created_by_id=getattr(by, "id", None))
+            db.session.add(visit)
+            before = None
+        else:
+            before = snapshot(visit, recommendations_of(visit))
+        _fill(visit, form, by)
+    db.session.flush()
+    _save_recommendations(visit, form, by)
+    if before is not None:
+        db.session.refresh(visit, ["school", "visiting_org"])
+        _write_report_diff(visit, before, snapshot(visit, recommendations_of(visit)),
+                           visit.printed_at)
+    db.session.commit()
     return visit
 
 
@@ -407,7 +402,7 @@ def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> Non
     existing = {r.id: r for r in recommendations_of(visit)} if visit.id else {}
     seen: set[int] = set()
     for position, row in enumerate(form.recs, start=1):
-        rec = existing.get(_int(row.get("id")))
+        rec = existing.get(to_int(row.get("id")))
         data = {"text": row["text"], "responsible": row["responsible"],
                 "due_date": parse_date(row["due_date"])}
         try:
@@ -421,9 +416,9 @@ def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> Non
                 rec.organization_id = visit.school_id
                 recommendations.update(rec, data, by=by, commit=False)
         except recommendations.RecommendationError as err:
-            for name, message in (err.errors or {"text": str(err)}).items():
-                form.errors[f"recs-{row['key']}-{name}"] = message
-            raise VisitError(str(err)) from None
+            raise VisitError(str(err), fields={
+                f"recs-{row['key']}-{name}": message
+                for name, message in (err.fields or {"text": str(err)}).items()}) from None
         rec.position = position
         seen.add(rec.id)
     for rec_id, rec in existing.items():
@@ -431,10 +426,10 @@ def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> Non
             try:
                 recommendations.delete(rec, by=by, commit=False)
             except recommendations.RecommendationError as err:
-                form.errors["__all__"] = str(err)
                 raise VisitError(str(err)) from None
 
 
+@transactional
 def mark_printed(visit: Visit, fmt: str = "pdf") -> Visit:
     """Record that the report was printed (the time of the latest print)."""
     before = visit.printed_at
@@ -445,10 +440,7 @@ def mark_printed(visit: Visit, fmt: str = "pdf") -> Visit:
     return visit
 
 
-def delete_visit(visit: Visit) -> None:
-    """Soft delete: the report may have been printed and signed."""
-    visit.deleted_at = utcnow()
-    db.session.commit()
+delete_visit = soft_delete  # the report may have been printed and signed
 
 
 # --------------------------------------------------------------------------- reading

@@ -26,9 +26,9 @@ from ...services.courses import reports
 from ...services import courses as svc
 from ...services.courses.coverage import window_start
 from ...formatting import today
-from ...services.roadmaps.export import FORMATS, filename
+from ...services.exports import filename
 from ...text import normalize_name
-from ...web import page_of, paginate, render_fragment, render_view
+from ...web import page_of, paginate, render_fragment, render_view, send_download
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
@@ -48,11 +48,7 @@ def _date_arg(name: str = "on") -> date:
 
 
 def _download(data: bytes, fmt: str, stem: str):
-    mimetype, ext = FORMATS[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f"attachment; filename={filename(stem, ext)}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, filename(stem, fmt), fmt)
 
 
 def _go(url: str):

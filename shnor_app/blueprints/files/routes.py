@@ -3,7 +3,7 @@
 The record that owns a file is found through ``policy.ATTACHMENT_OWNERS``; whoever may see the
 record may see and download its files, whoever may attach to it may upload.
 """
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from ... import policy
 from ...extensions import db
 from ...models import Attachment
 from ...services import files as file_service
-from ...web import render_fragment, render_view
+from ...web import render_fragment, render_view, send_download
 from . import bp
 
 
@@ -72,10 +72,7 @@ def download(file_id: int):
     path = file_service.path_of(att)
     if not path.exists():
         abort(404)
-    resp = send_file(path, mimetype=att.content_type, as_attachment=True,
-                     download_name=att.original_name, max_age=0)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(path, att.original_name, att.content_type)
 
 
 @bp.post("/delete/<int:file_id>")

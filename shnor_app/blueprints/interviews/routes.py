@@ -23,7 +23,7 @@ from ...services.interviews import export
 from ...services import interviews as svc
 from ...services.interviews import protocols
 from ...formatting import today
-from ...web import render_fragment, render_view
+from ...web import render_fragment, render_view, send_download
 from ...web import acting_user as _user, int_arg as _int_arg
 from ..recommendations.routes import block_context
 from . import bp
@@ -761,11 +761,4 @@ def protocol(meeting_id: int, fmt: str):
 
 
 def _download(data: bytes, fmt: str, stem: str):
-    mimetype = {"pdf": "application/pdf",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                }[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f"attachment; filename={stem}.{fmt}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, f"{stem}.{fmt}", fmt)

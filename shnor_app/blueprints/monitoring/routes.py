@@ -12,7 +12,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from markupsafe import Markup, escape
 from flask_login import login_required
 from sqlalchemy import func, select
@@ -29,7 +29,7 @@ from ...services.monitoring import risks
 from ...services.monitoring import indicators as ind_svc
 from ...formatting import today
 from ...services.monitoring.identification import fmt_share
-from ...web import current_year, paginate, render_fragment, render_view
+from ...web import current_year, paginate, render_fragment, render_view, send_download
 from ...web import acting_user as _user, int_arg
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm
@@ -144,13 +144,8 @@ def _import_choices(user) -> list[tuple[str, str]]:
 @bp.get("/import/template.xlsx")
 @login_required
 def template():
-    resp = Response(svc.template_xlsx(), mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    resp.headers["Content-Disposition"] = (
-        "attachment; filename=assessment-results-template.xlsx; "
-        "filename*=UTF-8''%D1%88%D0%B0%D0%B1%D0%BB%D0%BE%D0%BD-%D1%80%D0%B5%D0%B7%D1%83%D0%BB%D1%8C"
-        "%D1%82%D0%B0%D1%82%D1%8B.xlsx")
-    return resp
+    return send_download(svc.template_xlsx(), "шаблон-результаты.xlsx", "xlsx",
+                         fallback="assessment-results-template.xlsx")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -290,10 +285,7 @@ def identification_export():
     stmt = _identified_stmt(user, scope, only, flagged_ids, approved_ids)
     title = f"Выявление ШНОР: {scope.label}, результаты {year} года"
     data = svc.identification_xlsx(stmt, year, title=title)
-    resp = Response(data, mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    resp.headers["Content-Disposition"] = f"attachment; filename=identification-{year}.xlsx"
-    return resp
+    return send_download(data, f"identification-{year}.xlsx", "xlsx")
 
 
 @bp.post("/identification/approve")
@@ -511,10 +503,8 @@ def indicators_export():
     scope = _scope(user, need_municipality=True)
     ctx = _scores_context(user, scope)
     title = f"Баллы школ по показателям: {scope.label}, {ctx['year']} год"
-    resp = Response(ind_svc.scores_xlsx(ctx["indicators"], ctx["rows"], title=title),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp.headers["Content-Disposition"] = f"attachment; filename=scores-{ctx['year']}.xlsx"
-    return resp
+    return send_download(ind_svc.scores_xlsx(ctx["indicators"], ctx["rows"], title=title),
+                         f"scores-{ctx['year']}.xlsx", "xlsx")
 
 
 def _indicator_form(ind: Indicator | None = None) -> IndicatorForm:

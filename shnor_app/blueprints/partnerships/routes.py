@@ -7,7 +7,7 @@ or with their fragment to htmx (``render_view``).
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
@@ -17,12 +17,13 @@ from ...models import (
     Attachment, EventKind, EventVenue, JointEvent, Municipality, Organization, PartnerKind,
     Partnership, PartnershipSide, PartnershipStatus, Practice, Region, Role,
 )
+from ...services import exports
 from ...services.partnerships import indicators
 from ...services import partnerships as svc
 from ...services import practices as practice_service
 from ...services.partnerships import quarters
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view
+from ...web import paginate, render_fragment, render_view, send_download
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
@@ -580,14 +581,8 @@ def indicators_page():
 def indicators_export():
     user = _user()
     report, muni, _, mode, year = _indicator_report(user)
-    from ...services.roadmaps.export import filename
-
-    resp = Response(indicators.report_xlsx(report), mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     stem = f"network-indicators-{year}{'-academic' if mode == quarters.ACADEMIC else ''}"
-    resp.headers["Content-Disposition"] = f"attachment; filename={filename(stem, 'xlsx')}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(indicators.report_xlsx(report), exports.filename(stem, "xlsx"), "xlsx")
 
 
 # --------------------------------------------------------------------------- school terms

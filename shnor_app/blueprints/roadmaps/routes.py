@@ -12,7 +12,7 @@ import json
 import operator
 from dataclasses import dataclass
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from jinja2 import pass_context
 from flask_login import login_required
 from sqlalchemy import select
@@ -24,12 +24,13 @@ from ...models import (
     RoadmapItem, RoadmapLevel, RoadmapSection,
 )
 from ...services import recommendations
+from ...services import exports
 from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
-from ...web import fragment_cache, render_fragment, render_view
+from ...web import fragment_cache, render_fragment, render_view, send_download
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
@@ -777,18 +778,11 @@ def roadmap_export(roadmap_id: int, fmt: str):
     rm = policy.get_or_404(user, Roadmap, roadmap_id)
     if fmt == "json":
         body = json.dumps(export.roadmap_to_dict(rm), ensure_ascii=False, indent=2)
-        resp = Response(body, mimetype="application/json")
-        resp.headers["Content-Disposition"] = \
-            f"attachment; filename=roadmap-{rm.id}.json"
-        return resp
+        return send_download(body.encode(), f"roadmap-{rm.id}.json", "json")
     if fmt not in export.FORMATS:
         abort(404)
     return _download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")
 
 
 def _download(data: bytes, fmt: str, stem: str):
-    mimetype, ext = export.FORMATS[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f"attachment; filename={export.filename(stem, ext)}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, exports.filename(stem, fmt), fmt)

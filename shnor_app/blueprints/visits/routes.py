@@ -8,7 +8,7 @@ lists of its teachers and staff offered as you type.
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ from ...models import MentoringPair, OrgKind, Organization, Role, Visit, VisitKi
 from ...services.visits import report as visit_report
 from ...services import visits as svc
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view
+from ...web import paginate, render_fragment, render_view, send_download
 from ...web import acting_user as _user
 from ..recommendations.routes import block_context
 from . import bp
@@ -240,9 +240,4 @@ def report(visit_id: int, fmt: str):
     visit = policy.get_or_404(user, Visit, visit_id)
     data = visit_report.render(visit, svc.recommendations_of(visit), fmt)
     svc.mark_printed(visit, fmt)
-    mimetype, ext = visit_report.FORMATS[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = \
-        f"attachment; filename={visit_report.filename(visit, ext)}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, visit_report.filename(visit, fmt), fmt)

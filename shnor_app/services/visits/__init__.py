@@ -34,8 +34,10 @@ from ...models import (
 )
 from .. import audit as audit_service
 from ...formatting import fmt_date, fmt_datetime, today
-from ...text import normalize_name
+from ...forms import TEXT_MAX
+from ...text import clean_text, normalize_name
 from ..errors import ServiceError
+from ..recommendations import TEXT_MAX as REC_TEXT_MAX
 
 audit_service.FIELD_LABELS.update({
     "visit_date": "Дата посещения", "school_id": "Школа", "visiting_org_id": "Посещающая организация",
@@ -52,8 +54,11 @@ ROW_FIELDS = {
     "recs": ("id", "text", "responsible", "due_date"),
 }
 _ROW_RE = re.compile(r"^(visitors|lessons|recs)-([A-Za-z0-9]{1,16})-([a-z_]+)$")
+# The longest value of each field (rows and the visit's own texts), shown as maxlength.
 LIMITS = {"full_name": 200, "job_title": 200, "teacher": 200, "subject": 200, "grade": 30,
-          "responsible": 300}
+          "responsible": 300, "focus": 5000, "assessment": 5000, "text": REC_TEXT_MAX,
+          "purpose": TEXT_MAX, "consultations": TEXT_MAX, "documents_reviewed": TEXT_MAX,
+          "findings": TEXT_MAX}
 
 
 class VisitError(ServiceError):
@@ -65,7 +70,7 @@ def new_key() -> str:
 
 
 def _clean(value) -> str:
-    return (value or "").replace("\r\n", "\n").strip()
+    return clean_text(value or "").strip()
 
 
 def parse_date(value) -> date | None:
@@ -112,6 +117,11 @@ class VisitForm:
     @property
     def date(self) -> date | None:
         return parse_date(self.visit_date)
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """Field name → its longest value (the inputs' maxlength)."""
+        return LIMITS
 
     def add_row(self, section: str, **values) -> dict:
         row = {"key": new_key(), **{f: "" for f in ROW_FIELDS[section]}, **values}
@@ -231,6 +241,10 @@ def validate(form: VisitForm, *, day: date | None = None) -> dict[str, str]:
         errors["purpose"] = "Укажите цель посещения."
     if not form.visitors:
         errors["visitors"] = "Укажите хотя бы одного участника посещения."
+    for fname in VisitForm.FIELDS:
+        limit = LIMITS.get(fname)
+        if limit and len(getattr(form, fname)) > limit:
+            errors[fname] = f"Не длиннее {limit} знаков."
     for section in ("visitors", "lessons", "recs"):
         for row in getattr(form, section):
             for fname, limit in LIMITS.items():

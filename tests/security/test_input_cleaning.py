@@ -18,6 +18,7 @@ from shnor_app.models import RoadmapItem
 from shnor_app.text import clean_text
 
 from tests.conftest import login, post
+from tests.recsource import rec_source  # noqa: F401 - a recommendations source
 
 # What arrives over HTTP (a lone surrogate cannot: the request is decoded from UTF-8).
 DIRTY = "Первая строка\x0bвторая\r\nтретья\rчетвёртая\x00\x1f\x7f\x85\x9f\ufffe\uffff конец\tтаб"
@@ -103,3 +104,58 @@ def test_a_subform_cleans_its_fields_too(world, login_as):
 
     form = PersonForm(MultiDict({"full_name": "Иванова\x00 Анна\x0bПетровна"}))
     assert form.full_name.data == "Иванова Анна\nПетровна"
+
+
+
+# --------------------------------------------------------------------------- NUL (PostgreSQL)
+# PostgreSQL refuses NUL in text (a 500 before the rule); SQLite stored it.
+
+
+def test_nul_in_a_recommendation_is_dropped(world, rec_source, login_as):
+    from shnor_app.models import Recommendation
+
+    c = login_as("methodist")
+    resp = post(c, f"/recommendations/new/test_school/{world.school_a.id}",
+                {"text": "Провести\x00 педсовет", "responsible": "Петрова\x00",
+                 "due_date": "2026-05-05"}, htmx=True)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    rec = db.session.scalar(select(Recommendation))
+    assert rec.text == "Провести педсовет" and rec.responsible == "Петрова"
+
+
+def test_nul_in_the_login_field_is_an_ordinary_failed_login(app, world):
+    from tests.conftest import PASSWORD, csrf_token
+
+    c = app.test_client()
+    resp = c.post("/login", data={"login": "admin\x00", "password": PASSWORD,
+                                  "csrf_token": csrf_token(c, "/login")})
+    assert resp.status_code in (200, 302, 422)
+
+
+# Every list whose filters take text: a search with NUL (and every other control character)
+# answers as for the text without it.
+SEARCHES = [
+    ("/registry/organizations", "q"), ("/practices/", "q"), ("/recommendations/", "q"),
+    ("/partnerships/", "q"), ("/courses/", "q"), ("/courses/enrollments", "q"),
+    ("/admin/users", "q"), ("/admin/audit", "who"), ("/admin/audit", "object_type"),
+    ("/roadmaps/my-items", "executor"),
+]
+
+
+@pytest.mark.parametrize("url,arg", SEARCHES, ids=[f"{u}?{a}" for u, a in SEARCHES])
+def test_nul_in_a_search_answers_like_the_text_without_it(world, login_as, url, arg):
+    c = login_as("admin")
+    resp = c.get(url, query_string={arg: "Заоз\x00ёрное\x1f", "status": "\x00",
+                                    "kind": "\x00"})
+    assert resp.status_code == 200
+    assert "\x00" not in resp.get_data(as_text=True)
+
+
+def test_text_arguments_are_cleaned_stripped_and_cut(app):
+    from shnor_app.web import text_arg
+
+    with app.test_request_context(query_string={"q": "  Заоз\x00ёрное\x0bшкола  ",
+                                                "long": "я" * 500}):
+        assert text_arg("q") == "Заозёрное\nшкола"
+        assert text_arg("missing", "open") == "open"
+        assert len(text_arg("long")) == 200 and len(text_arg("long", max_length=50)) == 50

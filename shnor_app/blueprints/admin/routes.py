@@ -13,7 +13,7 @@ from ...models import (
 from ...services.auth import accounts
 from ...services.audit import field_label
 from ...text import normalize_name
-from ...web import paginate, render_view
+from ...web import paginate, render_view, text_arg
 from . import bp
 from .forms import UserForm
 
@@ -49,8 +49,8 @@ def _int_or_none(value):
 
 @bp.get("/users")
 def users():
-    q = request.args.get("q", "").strip()
-    role = request.args.get("role", "")
+    q = text_arg("q")
+    role = text_arg("role")
     stmt = policy.scope_query(current_user, User).order_by(User.active.desc(), User.full_name)
     if role in Role.__members__:
         stmt = stmt.where(User.role == Role[role])
@@ -139,9 +139,9 @@ def _parse_day(value: str | None):
 def audit_log():
     args = request.args
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    action = args.get("action", "")
-    object_type = args.get("object_type", "").strip()
-    who = args.get("who", "").strip()
+    action = text_arg("action")
+    object_type = text_arg("object_type")
+    who = text_arg("who")
     since, until = _parse_day(args.get("since")), _parse_day(args.get("until"))
     if action in AuditAction.__members__:
         stmt = stmt.where(AuditEntry.action == AuditAction[action])

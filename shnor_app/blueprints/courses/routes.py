@@ -28,7 +28,7 @@ from ...services.courses.coverage import window_start
 from ...formatting import today
 from ...services.exports import filename
 from ...text import normalize_name
-from ...web import page_of, paginate, render_fragment, render_view, send_download
+from ...web import page_of, paginate, render_fragment, render_view, send_download, text_arg
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
@@ -90,7 +90,7 @@ def _municipalities(user) -> list[Municipality]:
 
 
 def _catalogue_filters() -> dict:
-    return {"q": request.args.get("q", "").strip()[:100],
+    return {"q": text_arg("q", max_length=100),
             "topic": _int_arg("topic") or "",
             "format": request.args.get("format", "") if request.args.get("format", "")
             in CourseFormat.__members__ else "",
@@ -261,10 +261,10 @@ def delete(course_id: int):
 
 
 def _enrollment_filters() -> dict:
-    status = request.args.get("status", "")
+    status = text_arg("status")
     return {"status": status if status in EnrollmentStatus.__members__ else "",
             "school": _int_arg("school") or "", "course": _int_arg("course") or "",
-            "q": request.args.get("q", "").strip()[:100]}
+            "q": text_arg("q", max_length=100)}
 
 
 def _enrollment_query(user, f: dict):
@@ -694,7 +694,7 @@ def topic_edit(topic_id: int):
 def plans():
     user = _user()
     school_id = _int_arg("school")
-    kind = request.args.get("kind", "")
+    kind = text_arg("kind")
     stmt = policy.scope_query(user, DevelopmentPlan)
     if school_id:
         stmt = stmt.where(DevelopmentPlan.organization_id == school_id)
@@ -721,7 +721,7 @@ def _plan_form(user, plan: DevelopmentPlan | None) -> PlanForm:
             form.organization_id.data = str(_int_arg("school") or (schools[0].id if schools else ""))
             form.kind.data = request.args.get("kind", "TEACHER") \
                 if request.args.get("kind") in PlanKind.__members__ else "TEACHER"
-            form.staff_member_id.data = request.args.get("staff", "")
+            form.staff_member_id.data = text_arg("staff")
     org_id = int(form.organization_id.data) if (form.organization_id.data or "").isdigit() else None
     staff = db.session.scalars(select(StaffMember).where(
         StaffMember.organization_id == (org_id or -1), StaffMember.deleted_at.is_(None))

@@ -23,7 +23,7 @@ from ...services.interviews import export
 from ...services import interviews as svc
 from ...services.interviews import protocols
 from ...formatting import today
-from ...web import render_fragment, render_view, send_download
+from ...web import render_fragment, render_view, send_download, text_arg
 from ...web import acting_user as _user, int_arg as _int_arg
 from ..recommendations.routes import block_context
 from . import bp
@@ -80,8 +80,8 @@ def index():
 def meetings():
     """Every interview and meeting with its protocol, filtered; a school sees its own."""
     user = _user()
-    kind = request.args.get("kind", "")
-    status = request.args.get("status", "")
+    kind = text_arg("kind")
+    status = text_arg("status")
     year = _int_arg("year")
     stmt = policy.scope_query(user, Meeting)
     if kind in MeetingKind.__members__:

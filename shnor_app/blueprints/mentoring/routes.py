@@ -19,7 +19,7 @@ from ...models import (
 )
 from ...services import mentoring as svc
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view
+from ...web import paginate, render_fragment, render_view, text_arg
 from ...web import acting_user as _user
 from . import bp
 from .forms import PairForm, StepForm
@@ -47,8 +47,8 @@ def _school_options(user, creatable: bool = False) -> list[Organization]:
 @login_required
 def index():
     user = _user()
-    kind = request.args.get("kind", "")
-    status = request.args.get("status", "")
+    kind = text_arg("kind")
+    status = text_arg("status")
     school = _int(request.args.get("school"))
     stmt = policy.scope_query(user, MentoringPair)
     if kind in PairKind.__members__:
@@ -178,7 +178,7 @@ def _handle_form(user, pair: MentoringPair | None):
                 value = getattr(pair, name)
                 getattr(form, name).data = str(value) if value else ""
             form.kind.data, form.status.data = pair.kind.name, pair.status.name
-        form.mentee_org_id.data = form.mentee_org_id.data or request.args.get("school", "")
+        form.mentee_org_id.data = form.mentee_org_id.data or text_arg("school")
         _setup_form(user, form, pair)
         return _form_page(form, pair)
     form = PairForm()

@@ -29,7 +29,7 @@ from ...services.monitoring import risks
 from ...services.monitoring import indicators as ind_svc
 from ...formatting import today
 from ...services.monitoring.identification import fmt_share
-from ...web import current_year, paginate, render_fragment, render_view, send_download
+from ...web import current_year, paginate, render_fragment, render_view, send_download, text_arg
 from ...web import acting_user as _user, int_arg
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm
@@ -208,7 +208,7 @@ IDENTIFICATION_FILTERS = ("flagged", "other", "approved")  # «only»: the verdi
 
 
 def _only() -> str:
-    only = request.args.get("only", "")
+    only = text_arg("only")
     return only if only in IDENTIFICATION_FILTERS else ""
 
 
@@ -466,7 +466,7 @@ def _scores_context(user, scope: Scope) -> dict:
     schools = db.session.scalars(_school_stmt(user, scope).order_by(
         Organization.short_name)).all()
     year = _int_arg("year") or _year([s.id for s in schools] or [-1])
-    status_filter = request.args.get("schools", "")
+    status_filter = text_arg("schools")
     if status_filter == "supported":
         supported = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
             SchoolStatusRecord.organization_id.in_([s.id for s in schools] or [-1]),
@@ -474,7 +474,7 @@ def _scores_context(user, scope: Scope) -> dict:
             SchoolStatusRecord.status.in_([SchoolStatus.LOW_RESULTS, SchoolStatus.RISK_ZONE,
                                            SchoolStatus.SOCIAL_RISK]))))
         schools = [s for s in schools if s.id in supported]
-    sort = request.args.get("sort", "total")
+    sort = text_arg("sort", "total")
     if sort not in _SORTS and not (sort.isdigit() and any(str(i.id) == sort for i in indicators)):
         sort = "total"
     desc = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"

@@ -23,7 +23,7 @@ from ...services import partnerships as svc
 from ...services import practices as practice_service
 from ...services.partnerships import quarters
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view, send_download
+from ...web import paginate, render_fragment, render_view, send_download, text_arg
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
@@ -38,9 +38,9 @@ def _municipalities(user):
 
 
 def _filters() -> svc.Filters:
-    return svc.Filters(q=request.args.get("q", "").strip()[:100],
+    return svc.Filters(q=text_arg("q", max_length=100),
                        municipality=_int_arg("municipality"),
-                       status=request.args.get("status", ""), kind=request.args.get("kind", ""),
+                       status=text_arg("status"), kind=text_arg("kind"),
                        school=_int_arg("school"))
 
 
@@ -149,7 +149,7 @@ def _form(user, p: Partnership | None, can_manage: bool) -> PartnershipForm:
         form.school_id.data, form.partner_id.data = str(p.school_id), str(p.partner_id)
         form.status.data = p.status.name
     if p is None and request.method == "GET" and request.args.get("school"):
-        form.school_id.data = request.args.get("school")
+        form.school_id.data = text_arg("school")
     if p is not None and request.method == "GET":
         _fill_people_from(form, p)
     school_id = _int_from(form.school_id.data)
@@ -500,7 +500,7 @@ def _school_scope(user, muni, region):
 
 
 def _mode_and_settings(region):
-    mode = quarters.parse_mode(request.args.get("mode"))
+    mode = quarters.parse_mode(text_arg("mode"))
     settings = quarters.load_terms(region.id if region else None) if mode == quarters.ACADEMIC \
         else {}
     return mode, settings
@@ -526,10 +526,10 @@ def partnership_map():
     current = quarters.quarter_of(today(), mode, settings)
     year = _year_arg(mode)
     qs = quarters.quarters_of_year(year, mode, settings)
-    key = request.args.get("quarter", "")
+    key = text_arg("quarter")
     quarter = next((q for q in qs if q.key == key), None) or (
         current if current.year == year else qs[0])
-    status = request.args.get("status", "ACTIVE")
+    status = text_arg("status", "ACTIVE")
     stmt = policy.scope_query(user, Partnership).where(
         Partnership.school_id.in_(_school_scope(user, muni, region)))
     if status in PartnershipStatus.__members__:

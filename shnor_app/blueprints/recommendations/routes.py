@@ -18,7 +18,7 @@ from ...models import (
 from ...services import recommendations as svc
 from ...formatting import today
 from ...text import normalize_name
-from ...web import paginate, render_fragment, render_view
+from ...web import paginate, render_fragment, render_view, text_arg
 from ...web import acting_user as _user
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
@@ -108,9 +108,9 @@ def _apply_errors(form, err: svc.RecommendationError) -> None:
 
 
 def _filters() -> dict:
-    return {"status": request.args.get("status", "open"),
-            "q": (request.args.get("q") or "").strip(),
-            "kind": request.args.get("kind", "")}
+    return {"status": text_arg("status", "open"),
+            "q": text_arg("q"),
+            "kind": text_arg("kind")}
 
 
 @bp.get("/")

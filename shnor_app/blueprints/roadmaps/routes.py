@@ -30,7 +30,7 @@ from ...services import roadmaps as svc
 from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
-from ...web import fragment_cache, render_fragment, render_view, send_download
+from ...web import fragment_cache, render_fragment, render_view, send_download, text_arg
 from ...web import acting_user as _user, int_arg as _int_arg
 from . import bp
 from .forms import (
@@ -52,7 +52,7 @@ class Perm:
 @login_required
 def index():
     user = _user()
-    level = request.args.get("level", "")
+    level = text_arg("level")
     year = _int_arg("year")
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
@@ -312,7 +312,7 @@ def _filters() -> svc.Filters:
     return svc.Filters(
         status=request.args.get("status", "") if request.args.get("status", "")
         in ItemStatus.__members__ else "",
-        section=_int_arg("section"), executor=request.args.get("executor", "").strip()[:100],
+        section=_int_arg("section"), executor=text_arg("executor", max_length=100),
         overdue=request.args.get("overdue") == "1", mine=request.args.get("mine") == "1")
 
 
@@ -734,7 +734,7 @@ def _monitoring_scope(user):
     if roadmap_id:
         rm = policy.get_or_404(user, Roadmap, roadmap_id)
         return [rm], rm.title, {"roadmap": rm.id}
-    level = request.args.get("level", "")
+    level = text_arg("level")
     year = _int_arg("year")
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
@@ -755,7 +755,7 @@ def monitoring():
     return render_view("roadmaps/monitoring.html", "roadmaps/_monitoring_body.html",
                        title="Мониторинг исполнения дорожных карт", report=report,
                        scope_title=scope_title, args=args, levels=RoadmapLevel,
-                       level=request.args.get("level", ""), year=_int_arg("year") or "",
+                       level=text_arg("level"), year=_int_arg("year") or "",
                        statuses=ItemStatus)
 
 

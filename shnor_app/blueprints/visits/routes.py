@@ -18,7 +18,7 @@ from ...models import MentoringPair, OrgKind, Organization, Role, Visit, VisitKi
 from ...services.visits import report as visit_report
 from ...services import visits as svc
 from ...formatting import today
-from ...web import paginate, render_fragment, render_view, send_download
+from ...web import paginate, render_fragment, render_view, send_download, text_arg
 from ...web import acting_user as _user
 from ..recommendations.routes import block_context
 from . import bp
@@ -158,7 +158,7 @@ def new():
     ids = sorted(policy.visiting_org_ids(user))
     form = svc.blank_form(user, ids[0] if len(ids) == 1 else None,
                           _int(request.args.get("school")))
-    form.pair_id = request.args.get("pair", "")
+    form.pair_id = text_arg("pair")
     return render_view("visits/form.html", **_form_ctx(user, form, None))
 
 
@@ -198,7 +198,7 @@ def school_context():
     school_id = _int(request.args.get("school_id"))
     if school_id:
         policy.get_or_404(user, Organization, school_id)
-    form = svc.VisitForm(school_id=str(school_id or ""), pair_id=request.args.get("pair_id", ""))
+    form = svc.VisitForm(school_id=str(school_id or ""), pair_id=text_arg("pair_id"))
     return render_fragment("visits/_school_context.html", form=form,
                            staff=svc.staff_choices(school_id), pairs=_pairs(user, school_id),
                            oob=True)

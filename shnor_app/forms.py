@@ -22,7 +22,7 @@ from wtforms.fields import (
 )
 from wtforms.validators import Length
 
-from .text import clean_text
+from .text import clean_pasted_table, clean_text
 
 LINE_MAX = 500  # a one-line input without its own limit
 TEXT_MAX = 20_000  # a text area without its own limit
@@ -32,12 +32,20 @@ def too_long(limit: int) -> str:
     return f"Значение не должно содержать более {limit} символов."
 
 
+class PastedTableField(TextAreaField):
+    """A table pasted from Word or Excel for an import: cleaned by ``clean_pasted_table``, so
+    that a soft line break inside a cell does not split its row (the importer cleans each cell
+    with the common rule)."""
+
+
 class _CleanTextMeta:
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
         if isinstance(field, PasswordField):
             return field
-        if isinstance(field, (StringField, SelectFieldBase)):
+        if isinstance(field, PastedTableField):
+            field.filters = (clean_pasted_table, *field.filters)
+        elif isinstance(field, (StringField, SelectFieldBase)):
             field.filters = (clean_text, *field.filters)
         if isinstance(field, StringField) and not any(
                 isinstance(v, Length) and v.max != -1 for v in field.validators):

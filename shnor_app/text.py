@@ -34,6 +34,19 @@ def clean_text(value):
     return _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
 
 
+_ROW_BREAK = re.compile("\r\n?|[\x0c\x85]")
+
+
+def clean_pasted_table(value):
+    """A table pasted from Word or Excel (tab-separated, one row a line), cleaned as
+    ``clean_text`` does except for Word's soft line break: it stays inside its cell as U+2028,
+    which ``clean_text`` makes a newline once the importer has split the table into cells — as
+    a newline now, it would start a new row."""
+    if not isinstance(value, str) or not _UNCLEAN.search(value):
+        return value
+    return _CONTROL.sub("", _ROW_BREAK.sub("\n", value).replace("\x0b", "\u2028"))
+
+
 _QUOTES = re.compile(r"[\"'«»„“”‘’`]")
 _SPACES = re.compile(r"\s+")
 _NUMBER_SIGN = re.compile(r"№\s*")

@@ -80,10 +80,7 @@ class Page:
 
 
 def _page_number(page: int | None) -> int:
-    try:
-        return max(1, int(page or request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return max(1, parse_int(page or request.args.get("page", 1)) or 1)
 
 
 def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page:
@@ -218,10 +215,7 @@ def acting_user():
 def int_arg(name: str, source=None) -> int | None:
     """An integer from ``source`` (the query string when it is None or empty), or None when
     absent or not a number."""
-    try:
-        return int((source or request.args).get(name, ""))
-    except ValueError:
-        return None
+    return parse_int((source or request.args).get(name, ""))
 
 
 def current_year() -> int:
@@ -244,6 +238,30 @@ def register_template_helpers(app) -> None:
 
 
 # --------------------------------------------------------------------------- text and downloads
+
+INT_MAX = 2**31 - 1  # the database's INTEGER: ids, years, counts
+
+
+def parse_int(value) -> int | None:
+    """A whole number of the database's range from a request value; None when it is absent,
+    not a whole number, or too large for any id (it would overflow the query, not find
+    nothing)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -INT_MAX <= number <= INT_MAX else None
+
+
+YEARS = range(1900, 2101)  # a year a filter may ask for
+
+
+def year_arg(name: str = "year", source=None) -> int | None:
+    """A year of the query string (or of ``source``); None when absent or not a real year (a
+    date cannot be made of it)."""
+    year = int_arg(name, source)
+    return year if year in YEARS else None
+
 
 
 def text_arg(name: str, default: str = "", *, max_length: int = 200, source=None) -> str:

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 
-AREAS = ("registry", "roadmaps", "monitoring", "partnerships", "mentoring", "visits", "courses",
-         "interviews", "recommendations")
+import tests.security as _security
+
+AREAS = tuple(sorted(info.name.removeprefix("test_access_")
+                     for info in pkgutil.iter_modules(_security.__path__)
+                     if info.name.startswith("test_access_")
+                     and info.name != "test_access_coverage"))
 
 
 def module(area: str):

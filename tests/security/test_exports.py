@@ -126,8 +126,6 @@ def _download_rules(app):
 
 @pytest.fixture
 def every_area(request, world):
-    from tests.recsource import rec_source  # noqa: F401 - the recommendations' source
-
     extra = {}
     for area in _areas.AREAS:
         if area == "recommendations":
@@ -230,3 +228,80 @@ def test_a_stored_csv_is_downloaded_with_one_charset(world, login_as):
     assert resp.status_code == 200 and resp.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "filename*=UTF-8''%D1%81%D0%BF%D0%B8%D1%81%D0%BE%D0%BA.csv" in resp.headers[
         "Content-Disposition"]
+
+
+# --------------------------------------------------------------------------- imports
+
+
+def _workbook_with(rows) -> bytes:
+    """A workbook as Excel writes it: a text cell that begins with «=» (typed after an
+    apostrophe) is a string; a real formula has no value until Excel computes it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r, row in enumerate(rows, start=1):
+        for c, (value, kind) in enumerate(row, start=1):
+            cell = ws.cell(r, c, value)
+            cell.data_type = kind
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_spreadsheet_imports_read_values_keep_formula_text_as_text_and_clean_cells():
+    from shnor_app.services.courses import imports as course_imports
+    from shnor_app.services.monitoring import assessments
+
+    formula_text = "=HYPERLINK(\"http://example.invalid\";\"Жми\")"
+    courses = course_imports.parse_table("курсы.xlsx", _workbook_with([
+        [("ФИО", "s"), ("Школа", "s"), ("Курс", "s"), ("Дата окончания", "s"),
+         ("Номер удостоверения", "s")],
+        [("Иванова Анна", "s"), ("СОШ № 1", "s"), ("=1+1", "f"), ("01.03.2025", "s"),
+         (formula_text, "s")],
+    ]))
+    values = courses.rows[0].values
+    assert values["certificate"] == formula_text  # text stays text
+    assert values["course"] in (None, "")  # a formula is not read as its source
+    csv = course_imports.parse_table("курсы.csv", (
+        "ФИО;Школа;Курс;Дата окончания\nИванова\x0bАнна\x01;СОШ № 1;=1+1;01.03.2025\n").encode())
+    values = csv.rows[0].values
+    assert values["full_name"] == "Иванова\nАнна" and values["course"] == "=1+1"
+    results = assessments.parse_file("результаты.xlsx", _workbook_with([
+        [("Школа", "s"), ("Год", "s"), ("Процедура", "s"), ("Предмет", "s"), ("Класс", "s"),
+         ("Доля «2», %", "s")],
+        [(formula_text, "s"), ("2024", "s"), ("ВПР", "s"), ("=cmd|' /C calc'!A0", "f"),
+         ("5", "s"), ("10", "s")],
+    ]))
+    cells = results.rows[0][1]
+    assert cells[results.columns["school"]] == formula_text
+    assert cells[results.columns["subject"]] is None
+
+
+def test_a_pasted_roadmap_keeps_soft_line_breaks_in_their_cells_and_formulas_as_text(
+        world, login_as):
+    from sqlalchemy import select
+
+    pasted = ("План мероприятий на 2026 год\n"
+              "№\tМероприятие\tСрок\tИсполнители\n"
+              + "".join(f"{n}.\tСеминар\x0bдля учителей {n}\tмарт 2026\tУО\x0bшкола\x00\n"
+                        for n in range(1, 6))
+              + "6.\t=cmd|' /C calc'!A0\tапрель 2026\tУО\n")
+    c = login_as("admin")
+    preview = post(c, "/roadmaps/import", {"text": pasted, "owner_id": ""})
+    assert preview.status_code == 200, preview.get_data(as_text=True)[:500]
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "t.txt", "owner_id": "",
+                                        "confirm": "1"})
+    assert resp.status_code == 302
+    items = db.session.scalars(select(RoadmapItem).order_by(RoadmapItem.position)).all()
+    assert [i.text for i in items[:2]] == ["Семинар\nдля учителей 1", "Семинар\nдля учителей 2"]
+    assert items[0].executors == "УО\nшкола" and len(items) == 6
+    assert items[5].text == "=cmd|' /C calc'!A0"
+    rm_id = items[0].roadmap_id
+    from openpyxl import load_workbook
+
+    data = c.get(f"/roadmaps/{rm_id}/export.xlsx").data
+    cells = {c.value: c.data_type for row in load_workbook(io.BytesIO(data)).active.iter_rows()
+             for c in row if c.value}
+    assert cells["=cmd|' /C calc'!A0"] == "s"

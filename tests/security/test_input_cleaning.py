@@ -7,7 +7,6 @@ documents are written whatever text was stored before the rule.
 from __future__ import annotations
 
 import importlib
-import io
 import pkgutil
 
 import pytest
@@ -17,7 +16,7 @@ from shnor_app.extensions import db
 from shnor_app.models import RoadmapItem
 from shnor_app.text import clean_text
 
-from tests.conftest import login, post
+from tests.conftest import post
 from tests.recsource import rec_source  # noqa: F401 - a recommendations source
 
 # What arrives over HTTP (a lone surrogate cannot: the request is decoded from UTF-8).

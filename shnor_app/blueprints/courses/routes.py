@@ -29,7 +29,7 @@ from ...formatting import today
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import page_of, paginate, render_fragment, render_view, send_download, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import acting_user as _user, int_arg as _int_arg, parse_int, year_arg
 from . import bp
 from .forms import (
     ActivityForm, CourseForm, DeficitForm, EnrollmentForm, ImportForm, PlanForm, TopicForm,
@@ -94,7 +94,7 @@ def _catalogue_filters() -> dict:
             "topic": _int_arg("topic") or "",
             "format": request.args.get("format", "") if request.args.get("format", "")
             in CourseFormat.__members__ else "",
-            "year": _int_arg("year") or "",
+            "year": year_arg() or "",
             "archived": request.args.get("archived", "") if request.args.get("archived")
             in ("1", "all") else ""}
 
@@ -178,10 +178,11 @@ def _fill_course(user, course: Course, form: CourseForm) -> None:
     course.capacity = form.capacity.data
     course.description = (form.description.data or "").strip() or None
     owner = form.municipality_id.data or ""
-    if not owner[1:].isdigit():
+    owner_id = parse_int(owner[1:]) if owner[1:].isdigit() else None
+    if owner_id is None:
         abort(400)
     if owner.startswith("m"):
-        muni = policy.get_or_404(user, Municipality, int(owner[1:]))
+        muni = policy.get_or_404(user, Municipality, owner_id)
         policy.require(user.role != Role.METHODIST or muni.id == user.municipality_id)
         course.municipality_id, course.region_id = muni.id, muni.region_id
     else:
@@ -352,7 +353,7 @@ def enroll(course_id: int):
         policy.require_create(user, Enrollment, school)
     status, error, checked = 200, None, set()
     if request.method == "POST":
-        checked = {int(v) for v in request.form.getlist("staff") if v.isdigit()}
+        checked = {n for n in map(parse_int, request.form.getlist("staff")) if n}
         members = [m for m in db.session.scalars(select(StaffMember).where(
             StaffMember.id.in_(checked or {-1}), StaffMember.deleted_at.is_(None))
             .order_by(StaffMember.full_name, StaffMember.id))]  # as the staff list shows them
@@ -722,7 +723,7 @@ def _plan_form(user, plan: DevelopmentPlan | None) -> PlanForm:
             form.kind.data = request.args.get("kind", "TEACHER") \
                 if request.args.get("kind") in PlanKind.__members__ else "TEACHER"
             form.staff_member_id.data = text_arg("staff")
-    org_id = int(form.organization_id.data) if (form.organization_id.data or "").isdigit() else None
+    org_id = parse_int(form.organization_id.data)
     staff = db.session.scalars(select(StaffMember).where(
         StaffMember.organization_id == (org_id or -1), StaffMember.deleted_at.is_(None))
         .order_by(StaffMember.full_name)).all()
@@ -742,8 +743,7 @@ def _save_plan_view(user, plan: DevelopmentPlan | None):
             policy.require_create(user, DevelopmentPlan, org)
             target = plan or DevelopmentPlan(organization_id=org.id, created_by_id=user.id)
             target.kind = PlanKind[form.kind.data]
-            target.staff_member_id = int(form.staff_member_id.data) \
-                if (form.staff_member_id.data or "").isdigit() else None
+            target.staff_member_id = parse_int(form.staff_member_id.data)
             target.title = form.title.data or ""
             target.period_start, target.period_end = form.period_start.data, form.period_end.data
             target.goal = (form.goal.data or "").strip() or None
@@ -888,9 +888,8 @@ def deficit_delete(deficit_id: int):
 
 def _fill_activity(act: PlanActivity, form: ActivityForm) -> None:
     act.kind = ActivityKind[form.kind.data]
-    act.course_id = int(form.course_id.data) if (form.course_id.data or "").isdigit() else None
-    act.staff_member_id = int(form.staff_member_id.data) \
-        if (form.staff_member_id.data or "").isdigit() else None
+    act.course_id = parse_int(form.course_id.data)
+    act.staff_member_id = parse_int(form.staff_member_id.data)
     act.title = form.title.data or ""
     act.due_date, act.done_on = form.due_date.data, form.done_on.data
     act.result = (form.result.data or "").strip() or None

@@ -11,6 +11,7 @@ from ... import policy
 from ...extensions import db
 from ...models import Attachment
 from ...services import files as file_service
+from ...text import clean_text
 from ...web import render_fragment, render_view, send_download
 from . import bp
 
@@ -54,8 +55,9 @@ def upload(object_type: str, object_id: int):
         error = "Выберите файл."
     else:
         try:
-            file_service.store(owner, uploaded.filename, uploaded.read(), by=current_user,
-                               description=request.form.get("description"))
+            file_service.store(owner, clean_text(uploaded.filename), uploaded.read(),
+                               by=current_user,
+                               description=clean_text(request.form.get("description", ""))[:300])
         except file_service.UploadError as err:
             error = str(err)
     if request.htmx:

@@ -24,7 +24,7 @@ from ...services import interviews as svc
 from ...services.interviews import protocols
 from ...formatting import today
 from ...web import render_fragment, render_view, send_download, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import acting_user as _user, parse_int, year_arg
 from ..recommendations.routes import block_context
 from . import bp
 from .forms import AmendmentForm, MeetingForm, MemberForm, RequisitesForm, SeriesForm, SlotForm
@@ -54,7 +54,7 @@ def index():
     user = _user()
     if user.role == Role.SCHOOL:
         return redirect(url_for("interviews.meetings"))
-    year = _int_arg("year")
+    year = year_arg()
     stmt = policy.scope_query(user, InterviewSeries)
     series = db.session.scalars(stmt.order_by(InterviewSeries.id.desc())).all()
     stats = {}
@@ -82,7 +82,7 @@ def meetings():
     user = _user()
     kind = text_arg("kind")
     status = text_arg("status")
-    year = _int_arg("year")
+    year = year_arg()
     stmt = policy.scope_query(user, Meeting)
     if kind in MeetingKind.__members__:
         stmt = stmt.where(Meeting.kind == MeetingKind[kind])
@@ -521,7 +521,7 @@ def _participant_rows() -> list[svc.ParticipantRow]:
             abort(400)
         pid = ids[i] if i < len(ids) else ""
         rows.append(svc.ParticipantRow(
-            id=int(pid) if pid.isdigit() else None, role=ParticipantRole[role], full_name=name,
+            id=parse_int(pid), role=ParticipantRole[role], full_name=name,
             job_title=titles[i] if i < len(titles) else "", present=str(i) in present))
     return rows
 

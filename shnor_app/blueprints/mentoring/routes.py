@@ -20,16 +20,9 @@ from ...models import (
 from ...services import mentoring as svc
 from ...formatting import today
 from ...web import paginate, render_fragment, render_view, text_arg
-from ...web import acting_user as _user
+from ...web import acting_user as _user, parse_int as _int
 from . import bp
 from .forms import PairForm, StepForm
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------- list

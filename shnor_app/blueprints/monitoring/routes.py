@@ -29,8 +29,9 @@ from ...services.monitoring import risks
 from ...services.monitoring import indicators as ind_svc
 from ...formatting import today
 from ...services.monitoring.identification import fmt_share
+from ...text import clean_text
 from ...web import current_year, paginate, render_fragment, render_view, send_download, text_arg
-from ...web import acting_user as _user, int_arg
+from ...web import acting_user as _user, int_arg, year_arg
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm
 
@@ -101,7 +102,7 @@ def _school_ids(user, scope: Scope):
 
 
 def _year(scope_ids) -> int:
-    year = _int_arg("year")
+    year = year_arg()
     if year and 2000 <= year <= 2100:
         return year
     return dashboards.latest_year(scope_ids) or current_year() - 1
@@ -337,7 +338,7 @@ def _school(org_id: int) -> Organization:
 def school(org_id: int):
     user = _user()
     org = _school(org_id)
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
     lines = risks.profile(org, year)
     return render_view(
         "monitoring/school.html", title=f"Результаты: {org.short_name}", org=org,
@@ -374,7 +375,7 @@ def _risk_row_ctx(user, org, year, line) -> dict:
 def risk_profile(org_id: int):
     user = _user()
     org = _school(org_id)
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
     return render_view("monitoring/risks.html", title=f"Рисковый профиль: {org.short_name}",
                        lines=risks.profile(org, year),
                        **{k: v for k, v in _risk_row_ctx(user, org, year, None).items()
@@ -388,7 +389,7 @@ def risk_set(org_id: int, factor_id: int):
     org = _school(org_id)
     policy.require_create(user, SchoolRisk, org)
     factor = policy.get_or_404(user, RiskFactor, factor_id)
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
     raw_level = request.form.get("level", "")
     if raw_level and raw_level not in RiskLevel.__members__:
         abort(400)
@@ -396,7 +397,7 @@ def risk_set(org_id: int, factor_id: int):
     error = None
     try:
         risks.set_risk(org, year, factor, level, roadmap_id=_int_arg("roadmap_id"),
-                       note=request.form.get("note", "")[:2000], by=user)
+                       note=clean_text(request.form.get("note", ""))[:2000], by=user)
     except risks.RiskError as err:
         db.session.rollback()
         error = str(err)
@@ -435,7 +436,7 @@ def risk_frequency():
     """Which risks are most frequent among the scope's ШНОР (by this year's status)."""
     user = _user()
     scope = _scope(user)
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
     low = select(SchoolStatusRecord.organization_id).where(
         SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
         SchoolStatusRecord.deleted_at.is_(None),
@@ -465,7 +466,7 @@ def _scores_context(user, scope: Scope) -> dict:
     indicators = ind_svc.indicators_of(muni.id) if muni else []
     schools = db.session.scalars(_school_stmt(user, scope).order_by(
         Organization.short_name)).all()
-    year = _int_arg("year") or _year([s.id for s in schools] or [-1])
+    year = year_arg() or _year([s.id for s in schools] or [-1])
     status_filter = text_arg("schools")
     if status_filter == "supported":
         supported = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(

@@ -24,7 +24,7 @@ from ...services import practices as practice_service
 from ...services.partnerships import quarters
 from ...formatting import today
 from ...web import paginate, render_fragment, render_view, send_download, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import acting_user as _user, int_arg as _int_arg, parse_int, year_arg
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
 
@@ -113,18 +113,17 @@ def _people_from(form: PartnershipForm) -> list[svc.Person]:
     for side in PartnershipSide:
         for entry in _people_rows(form, side):
             staff = entry.form.staff_id.data
-            out.append(svc.Person(side=side, staff_member_id=int(staff) if staff and
-                                  staff.isdigit() else None,
+            out.append(svc.Person(side=side, staff_member_id=parse_int(staff),
                                   full_name=entry.form.full_name.data or "",
                                   job_title=entry.form.job_title.data or ""))
     return out
 
 
 def _org_or_404(user, value) -> Organization | None:
-    try:
-        org = db.session.get(Organization, int(value)) if value else None
-    except ValueError:
+    org_id = parse_int(value)
+    if value and org_id is None:
         abort(400)
+    org = db.session.get(Organization, org_id) if org_id else None
     if value and (org is None or not policy.can_view(user, org)):
         abort(404)
     return org
@@ -152,18 +151,11 @@ def _form(user, p: Partnership | None, can_manage: bool) -> PartnershipForm:
         form.school_id.data = text_arg("school")
     if p is not None and request.method == "GET":
         _fill_people_from(form, p)
-    school_id = _int_from(form.school_id.data)
-    partner_id = _int_from(form.partner_id.data)
+    school_id = parse_int(form.school_id.data)
+    partner_id = parse_int(form.partner_id.data)
     _set_people_choices(form, school_id if _visible(user, school_id) else None,
                         partner_id if _visible(user, partner_id) else None)
     return form
-
-
-def _int_from(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _visible(user, org_id) -> bool:
@@ -172,8 +164,8 @@ def _visible(user, org_id) -> bool:
 
 def _fill(p: Partnership, form: PartnershipForm, can_manage: bool) -> None:
     if can_manage:
-        p.school_id = _int_from(form.school_id.data)
-        p.partner_id = _int_from(form.partner_id.data)
+        p.school_id = parse_int(form.school_id.data)
+        p.partner_id = parse_int(form.partner_id.data)
         p.status = PartnershipStatus[form.status.data]
     p.agreement_number = form.agreement_number.data
     p.agreement_date = form.agreement_date.data
@@ -507,7 +499,7 @@ def _mode_and_settings(region):
 
 
 def _year_arg(mode) -> int:
-    year = _int_arg("year")
+    year = year_arg()
     return year if year and 2000 <= year <= 2100 else quarters.year_of(today(), mode)
 
 
@@ -601,7 +593,7 @@ def terms():
     region = db.session.get(Region, region_id)
     if region is None:
         abort(404)
-    year = _int_arg("year", request.values) or quarters.academic_year_of(today())
+    year = year_arg(source=request.values) or quarters.academic_year_of(today())
     if not 2000 <= year <= 2100:
         abort(400)
     configured = quarters.load_terms(region.id)

@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import OrgKind, Organization, Practice, PracticeProblem
 from ...services import practices as svc
 from ...web import paginate, render_view, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import acting_user as _user, int_arg as _int_arg, parse_int
 from . import bp
 from .forms import PracticeForm
 
@@ -65,7 +65,8 @@ def _fill(pr: Practice, form: PracticeForm) -> None:
 
 
 def _author_or_403(user, value, current=None):
-    org = db.session.get(Organization, int(value)) if value and value.isdigit() else None
+    org_id = parse_int(value)
+    org = db.session.get(Organization, org_id) if org_id else None
     if current is not None and org is not None and org.id == current:
         return org
     policy.require(org is not None and policy.can_view(user, org) and

@@ -12,7 +12,7 @@ from ...models import (
 from ...services import registry as reg
 from ...text import normalize_name
 from ...web import current_year, paginate, render_fragment, render_view, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import acting_user as _user, int_arg as _int_arg, year_arg
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
 
@@ -33,7 +33,7 @@ def organizations():
     kind = text_arg("kind")
     status = text_arg("status")
     municipality_id = _int_arg("municipality")
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
 
     stmt = policy.scope_query(user, Organization)
     if q:

@@ -2,7 +2,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ...forms import Form
+from ...forms import Form, PastedTableField
 from ...models import ItemStatus, OrderKind, RoadmapLevel
 
 
@@ -26,7 +26,7 @@ class RoadmapForm(Form):
 
 
 class ImportForm(Form):
-    text = TextAreaField("Таблица, скопированная из Word или Excel", validators=[
+    text = PastedTableField("Таблица, скопированная из Word или Excel", validators=[
         Optional(), Length(max=500_000)],
         description="Выделите в документе заголовок и таблицу мероприятий, скопируйте и вставьте сюда.")
     file = FileField("…или файл .docx (либо текстовый файл)")

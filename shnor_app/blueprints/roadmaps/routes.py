@@ -31,7 +31,7 @@ from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
 from ...web import fragment_cache, render_fragment, render_view, send_download, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import acting_user as _user, int_arg as _int_arg, parse_int, year_arg
 from . import bp
 from .forms import (
     ImportForm, ItemForm, OwnerForm, ReportForm, RoadmapForm, SectionForm, StatusForm,
@@ -53,7 +53,7 @@ class Perm:
 def index():
     user = _user()
     level = text_arg("level")
-    year = _int_arg("year")
+    year = year_arg()
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
@@ -89,10 +89,10 @@ def _owner_choices(user) -> list[tuple[str, str]]:
 def _owner_from_form(user, value) -> Organization | None:
     if not value:
         return None
-    try:
-        org = db.session.get(Organization, int(value))
-    except ValueError:
+    org_id = parse_int(value)
+    if org_id is None:
         abort(400)
+    org = db.session.get(Organization, org_id)
     if org is None or not policy.can_view(user, org):
         abort(404)
     policy.require_create(user, Roadmap, org)
@@ -735,7 +735,7 @@ def _monitoring_scope(user):
         rm = policy.get_or_404(user, Roadmap, roadmap_id)
         return [rm], rm.title, {"roadmap": rm.id}
     level = text_arg("level")
-    year = _int_arg("year")
+    year = year_arg()
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
@@ -755,7 +755,7 @@ def monitoring():
     return render_view("roadmaps/monitoring.html", "roadmaps/_monitoring_body.html",
                        title="Мониторинг исполнения дорожных карт", report=report,
                        scope_title=scope_title, args=args, levels=RoadmapLevel,
-                       level=text_arg("level"), year=_int_arg("year") or "",
+                       level=text_arg("level"), year=year_arg() or "",
                        statuses=ItemStatus)
 
 

@@ -19,16 +19,9 @@ from ...services.visits import report as visit_report
 from ...services import visits as svc
 from ...formatting import today
 from ...web import paginate, render_fragment, render_view, send_download, text_arg
-from ...web import acting_user as _user
+from ...web import acting_user as _user, parse_int as _int
 from ..recommendations.routes import block_context
 from . import bp
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------- list

@@ -39,7 +39,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Course, Enrollment, EnrollmentStatus, OrgKind, Organization, StaffMember
 from ...formatting import fmt_date, today
-from ...text import normalize_name
+from ...text import clean_text, normalize_name
 from ..errors import ServiceError
 
 FIELDS = {
@@ -157,6 +157,7 @@ def parse_table(filename: str, data: bytes) -> ParsedTable:
         raise ImportFileError("Старый формат .xls не поддерживается: сохраните файл как .xlsx.")
     else:
         raise ImportFileError("Загрузите файл .xlsx или .csv.")
+    rows = [[clean_text(c) for c in row] for row in rows]  # the input rule, for every cell
     header_at, mapping = None, {}
     for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         found = _match_header(row)

@@ -36,7 +36,7 @@ from ...models import (
 )
 from .. import audit as audit_service
 from ...formatting import fmt_date, today as local_today
-from ...text import normalize_name
+from ...text import clean_text, normalize_name
 from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
@@ -69,7 +69,7 @@ LOCKED = ("Протокол оформлен, его текст закрыт д�
 
 
 def _clean(value, limit: int | None = None) -> str:
-    text = (value or "").strip()
+    text = clean_text(value or "").strip()
     return text[:limit] if limit else text
 
 

@@ -36,7 +36,7 @@ from ...formatting import count_words
 from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
-from ...text import normalize_name
+from ...text import clean_text, normalize_name
 from ..errors import ServiceError
 
 audit_service.FIELD_LABELS.update({
@@ -191,6 +191,7 @@ def parse_file(filename: str, data: bytes) -> RawTable:
                               "или .csv.")
     else:
         raise AssessmentError("Загрузите файл .xlsx или .csv.")
+    rows = [(n, [clean_text(c) for c in cells]) for n, cells in rows]  # the input rule
     return _find_header(rows)
 
 

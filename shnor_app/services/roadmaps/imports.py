@@ -89,6 +89,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, Iterable
+
+from ...text import clean_text
 from ..errors import ServiceError
 
 __all__ = [
@@ -212,7 +214,7 @@ def _clean_html(value: str) -> str:
 
 def _clean_cell(value: str) -> str:
     """Plain text of a cell: HTML removed, spaces collapsed, one line per paragraph/list item."""
-    value = _clean_html(value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = clean_text(_clean_html(value))  # the input rule: line breaks, control characters
     value = value.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     lines = (_SPACES_RE.sub(" ", line).strip() for line in value.split("\n"))
     return "\n".join(line for line in lines if line)

@@ -87,10 +87,12 @@ def parse_date(value) -> date | None:
 
 
 def _int(value) -> int | None:
+    """An id typed into the form, or None (not a number, or beyond any id)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 @dataclass

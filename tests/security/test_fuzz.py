@@ -227,3 +227,42 @@ def test_no_input_gives_a_500(app, world, request, area):
         args = _blueprint_reads(app, case.endpoint, _ARG_READS) | {"page"}
         fuzz.get_target(_role_for(case), case.url(world, extra), args, case.htmx)
     assert not fuzz.failures, "\n".join(map(str, fuzz.failures))
+
+
+# --------------------------------------------------------------------------- what it found
+# Each of these gave a 500 (on SQLite, PostgreSQL or both) before its fix.
+
+FOUND_GET = [
+    "/registry/organizations?page=" + "9" * 30,  # a page number beyond the database's integer
+    "/roadmaps/my-items?executor=" + "9" * 30,  # an executor id beyond it
+    "/interviews/meetings?year=-1",  # a year no date can be made of
+    "/courses/?year=99999",
+    "/visits/?school=" + "9" * 30,
+]
+
+
+@pytest.mark.parametrize("url", FOUND_GET)
+def test_out_of_range_numbers_in_filters_are_ignored(world, login_as, url):
+    assert login_as("admin").get(url).status_code == 200
+
+
+def test_a_form_field_id_beyond_the_database_range_is_refused_not_a_500(world, login_as):
+    c = login_as("methodist")
+    resp = post(c, "/courses/plans/new", {"kind": "TEACHER", "organization_id": "9" * 30,
+                                          "staff_member_id": "9" * 30})
+    assert resp.status_code in (404, 422)
+
+
+def test_hand_parsed_texts_are_cleaned(app, world, login_as):
+    from shnor_app.extensions import db
+    from shnor_app.models import RoadmapSection
+    from tests.views.test_roadmaps import make_roadmap
+
+    rm, section, _ = make_roadmap(world.school_a, 1)
+    c = login_as("methodist")
+    resp = post(c, f"/roadmaps/sections/{section.id}/rename",
+                {"title": "Раздел\x00 I\x0b" + "я" * 2000}, htmx=True)
+    assert resp.status_code == 200
+    db.session.expire_all()
+    title = db.session.get(RoadmapSection, section.id).title
+    assert title.startswith("Раздел I я") and "\x00" not in title and len(title) == 1000

@@ -158,3 +158,24 @@ def test_text_arguments_are_cleaned_stripped_and_cut(app):
         assert text_arg("q") == "Заозёрное\nшкола"
         assert text_arg("missing", "open") == "open"
         assert len(text_arg("long")) == 200 and len(text_arg("long", max_length=50)) == 50
+
+
+def test_the_hand_parsed_visit_form_takes_the_same_rule_and_shows_its_limits(app, world):
+    from shnor_app.forms import TEXT_MAX
+    from shnor_app.models import Visit
+    from tests.views.test_visits import login_tutor, tutor_pair, visit_post
+
+    tutor_pair(world)
+    c = login_tutor(app, world)
+    page = c.get("/visits/new").get_data(as_text=True)
+    assert f'name="purpose" rows="2" maxlength="{TEXT_MAX}"' in page
+    assert 'maxlength="200"' in page  # a visitor's name
+    resp = post(c, "/visits/new", visit_post(world, purpose="Цель\x00 посещения\x0bуроков",
+                                             **{"lessons-l1-teacher": "Петрова\x1f Ольга"}))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    visit = db.session.scalar(select(Visit))
+    assert visit.purpose == "Цель посещения\nуроков"
+    assert visit.lessons[0].teacher_name == "Петрова Ольга"
+    too_long = post(c, "/visits/new", visit_post(world, findings="я" * (TEXT_MAX + 1)))
+    assert too_long.status_code == 422
+    assert f"Не длиннее {TEXT_MAX} знаков." in too_long.get_data(as_text=True)

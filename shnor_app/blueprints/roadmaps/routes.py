@@ -762,7 +762,7 @@ def monitoring():
 @bp.get("/monitoring/export.<fmt>")
 @login_required
 def monitoring_export(fmt: str):
-    if fmt not in export.FORMATS:
+    if fmt not in exports.FORMATS:
         abort(404)
     user = _user()
     roadmaps, scope_title, _ = _monitoring_scope(user)
@@ -779,7 +779,7 @@ def roadmap_export(roadmap_id: int, fmt: str):
     if fmt == "json":
         body = json.dumps(export.roadmap_to_dict(rm), ensure_ascii=False, indent=2)
         return send_download(body.encode(), f"roadmap-{rm.id}.json", "json")
-    if fmt not in export.FORMATS:
+    if fmt not in exports.FORMATS:
         abort(404)
     return _download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")
 

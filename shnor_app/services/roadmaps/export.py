@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from ...formatting import fmt_date, today
 from .. import exports
-from ..exports import FORMATS  # noqa: F401 - the formats a roadmap is exported in
 from . import MonitoringReport, last_reports, roadmap_table
 
 COLUMNS = ["№", "Мероприятие", "Срок", "Исполнители", "Ожидаемый результат / показатель",

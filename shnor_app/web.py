@@ -29,8 +29,10 @@ so that a route is a few lines and never handles a failed write itself::
 from __future__ import annotations
 
 import math
+import re
 import secrets
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Callable
@@ -208,10 +210,7 @@ class Page:
 
 
 def _page_number(page: int | None) -> int:
-    try:
-        return max(1, int(page or request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return max(1, parse_int(page or request.args.get("page", 1)) or 1)
 
 
 def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page:
@@ -346,10 +345,7 @@ def acting_user():
 def int_arg(name: str, source=None) -> int | None:
     """An integer from ``source`` (the query string when it is None or empty), or None when
     absent or not a number."""
-    try:
-        return int((source or request.args).get(name, ""))
-    except ValueError:
-        return None
+    return parse_int((source or request.args).get(name, ""))
 
 
 def current_year() -> int:
@@ -369,3 +365,108 @@ def register_template_helpers(app) -> None:
     app.context_processor(lambda: {"csrf_token": _cached_csrf_token, "row_url": RowUrls()})
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+# --------------------------------------------------------------------------- text and downloads
+
+INT_MAX = 2**31 - 1  # the database's INTEGER: ids, years, counts
+
+
+def parse_int(value) -> int | None:
+    """A whole number of the database's range from a request value; None when it is absent,
+    not a whole number, or too large for any id (it would overflow the query, not find
+    nothing)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -INT_MAX <= number <= INT_MAX else None
+
+
+YEARS = range(1900, 2101)  # a year a filter may ask for
+
+
+def year_arg(name: str = "year", source=None) -> int | None:
+    """A year of the query string (or of ``source``); None when absent or not a real year (a
+    date cannot be made of it)."""
+    year = int_arg(name, source)
+    return year if year in YEARS else None
+
+
+
+def text_arg(name: str, default: str = "", *, max_length: int = 200, source=None) -> str:
+    """A text argument of the query string (or of ``source``) as every list's filter takes it:
+    cleaned by the input rule (``clean_text``: no NUL or other control character reaches the
+    database), stripped, and cut to ``max_length`` characters."""
+    from .text import clean_text
+
+    value = (request.args if source is None else source).get(name, default)
+    return (clean_text(value) or "").strip()[:max_length]
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+_NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def download_name(filename: str) -> str:
+    """A file name a browser may save as it is: no path, quotes, separators or control
+    characters, at most 200 characters with the extension kept."""
+    from .text import clean_text
+
+    name = _UNSAFE_IN_NAME.sub("_", clean_text(filename or "").replace("\n", " ")).strip(" ._")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        stem, ext = name, ""
+    stem = stem[:200 - len(ext) - 1] if ext else stem[:200]
+    return (f"{stem}.{ext}" if ext else stem) or "download"
+
+
+def _ascii_name(name: str) -> str:
+    """The ASCII fallback of a file name for old clients (``download.xlsx`` when nothing of
+    the stem is left)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    plain = _NOT_ASCII_NAME.sub("_", unicodedata.normalize("NFKD", stem)
+                                .encode("ascii", "ignore").decode()).strip("_")
+    if not plain.strip("_.-"):
+        plain = "download"
+    ext = _NOT_ASCII_NAME.sub("", ext)
+    return f"{plain}.{ext}" if ext else plain
+
+
+def send_download(data, filename: str, kind: str, *, fallback: str | None = None):
+    """A download: ``data`` (bytes, or the path of a stored file to stream) as an attachment
+    named ``filename``.
+
+    ``kind`` is a format (``xlsx``, ``pdf``, ``docx``, ``json``, ``csv``, ``txt``) or a content
+    type. The content type carries ``charset=utf-8`` once, for text; the name is made safe
+    (:func:`download_name`) and sent both as an ASCII fallback (``fallback``, or the name's
+    ASCII letters) and, when it is not ASCII, as RFC 5987 ``filename*`` in UTF-8; ``nosniff``
+    keeps browsers from second-guessing the type.
+    """
+    from urllib.parse import quote
+
+    from flask import send_file
+
+    from .services.exports import MIMETYPES
+
+    given = MIMETYPES.get(kind, kind)
+    content_type = given.split(";")[0].strip().lower()
+    if "charset=" in given.lower():  # a stored file's own type («text/csv; charset=windows-1251»)
+        content_type = given.strip()
+    elif content_type.startswith("text/") or content_type == "application/json":
+        content_type += "; charset=utf-8"
+    name = download_name(filename)
+    ascii_name = _ascii_name(download_name(fallback) if fallback else name)
+    disposition = f'attachment; filename="{ascii_name}"'
+    if ascii_name != name:
+        disposition += f"; filename*=UTF-8''{quote(name, safe='')}"
+    if isinstance(data, (bytes, bytearray)):
+        resp = make_response(bytes(data))
+    else:  # a stored file: streamed, with conditional and range requests
+        resp = send_file(data, mimetype=content_type.split(";")[0], max_age=0)
+    resp.headers["Content-Type"] = content_type
+    resp.headers["Content-Disposition"] = disposition
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from ...forms import Form
 from ...services.auth.accounts import DEFAULT_ROLE, ROLE_CHOICES
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     login = StringField("Логин", validators=[
         DataRequired("Укажите логин."), Length(max=80),
         Regexp(r"^[A-Za-z0-9._@-]+$", message="Логин: латинские буквы, цифры, точка, дефис, @.")])
@@ -27,6 +27,6 @@ class UserForm(FlaskForm):
     must_change_password = BooleanField("Сменить пароль при первом входе", default=True)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False

@@ -8,12 +8,17 @@ from sqlalchemy import or_, select
 from ... import policy
 from ...extensions import db
 from ...models import (
-    AuditAction, AuditEntry, Municipality, Organization, Region, User,
+    AuditAction,
+    AuditEntry,
+    Municipality,
+    Organization,
+    Region,
+    User,
 )
-from ...services.auth import accounts, second_factor
 from ...services.audit import field_label
+from ...services.auth import accounts, second_factor
 from ...text import normalize_name
-from ...web import paginate, render_view, submit
+from ...web import paginate, render_view, submit, text_arg
 from . import bp
 from .forms import UserForm
 
@@ -44,8 +49,8 @@ def _user_form(user: User | None = None) -> UserForm:
 
 @bp.get("/users")
 def users():
-    q = request.args.get("q", "").strip()
-    role = request.args.get("role", "")
+    q = text_arg("q")
+    role = text_arg("role")
     stmt = policy.scope_query(current_user, User).order_by(User.active.desc(), User.full_name)
     stmt = accounts.users_with_role(stmt, role)
     page = paginate(stmt if not q else stmt.where(or_(
@@ -127,9 +132,9 @@ def _parse_day(value: str | None):
 def audit_log():
     args = request.args
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    action = args.get("action", "")
-    object_type = args.get("object_type", "").strip()
-    who = args.get("who", "").strip()
+    action = text_arg("action")
+    object_type = text_arg("object_type")
+    who = text_arg("who")
     since, until = _parse_day(args.get("since")), _parse_day(args.get("until"))
     if action in AuditAction.__members__:
         stmt = stmt.where(AuditEntry.action == AuditAction[action])

@@ -1,18 +1,34 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
+from ...forms import Form
 from ...models import (
-    ActivityKind, CourseFormat, DeficitKind, EnrollmentStatus, PlanKind, ProviderKind,
+    ActivityKind,
+    CourseFormat,
+    DeficitKind,
+    EnrollmentStatus,
+    PlanKind,
+    ProviderKind,
 )
 
 POSITIVE = "Целое положительное число."
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     title = TextAreaField("Название курса (программы)", validators=[
         DataRequired("Укажите название курса."), Length(max=500)])
     provider_kind = SelectField("Организатор — вид", choices=ProviderKind.choices())
@@ -34,30 +50,30 @@ class CourseForm(FlaskForm):
     description = TextAreaField("Описание", validators=[Optional(), Length(max=5000)])
 
 
-class EnrollmentForm(FlaskForm):
+class EnrollmentForm(Form):
     status = SelectField("Статус", choices=EnrollmentStatus.choices())
     completed_on = DateField("Дата окончания", validators=[Optional()])
     certificate_number = StringField("№ удостоверения", validators=[Optional(), Length(max=60)])
     note = StringField("Примечание", validators=[Optional(), Length(max=500)])
 
 
-class TeacherEnrollForm(FlaskForm):
+class TeacherEnrollForm(Form):
     course_id = SelectField("Записать на курс", coerce=str,
                             validators=[DataRequired("Выберите курс.")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Файл .xlsx или .csv")
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     name = StringField("Направление", validators=[DataRequired("Укажите название."),
                                                   Length(max=200)])
     low_achievers = BooleanField("Считать курсом по работе со слабоуспевающими (показатель 3.2)")
     active = BooleanField("Предлагать для новых курсов", default=True)
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     kind = SelectField("ИОМ для", choices=PlanKind.choices())
     organization_id = SelectField("Школа", coerce=str, validators=[DataRequired("Выберите школу.")])
     staff_member_id = SelectField("Педагог", coerce=str, validators=[Optional()])
@@ -68,13 +84,13 @@ class PlanForm(FlaskForm):
     goal = TextAreaField("Цель", validators=[Optional(), Length(max=3000)])
 
 
-class DeficitForm(FlaskForm):
+class DeficitForm(Form):
     kind = SelectField("Вид дефицита", choices=DeficitKind.choices())
     description = TextAreaField("Описание", validators=[DataRequired("Опишите дефицит."),
                                                         Length(max=3000)])
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     kind = SelectField("Вид", choices=ActivityKind.choices())
     course_id = SelectField("Курс из каталога", coerce=str, validators=[Optional()])
     title = StringField("Мероприятие", validators=[Optional(), Length(max=500)],

@@ -15,29 +15,66 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 
 from ... import policy
 from ...extensions import db
+from ...formatting import today
+from ...forms import Form
 from ...models import (
-    ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
-    EnrollmentStatus, Municipality, OrgKind, Organization, PlanActivity, PlanDeficit, PlanKind,
-    ProviderKind, Region, StaffMember,
+    ActivityKind,
+    Course,
+    CourseFormat,
+    CourseTopic,
+    DeficitKind,
+    DevelopmentPlan,
+    Enrollment,
+    EnrollmentStatus,
+    Municipality,
+    Organization,
+    OrgKind,
+    PlanActivity,
+    PlanDeficit,
+    PlanKind,
+    ProviderKind,
+    Region,
+    StaffMember,
 )
+from ...services import courses as svc
 from ...services.courses import imports as course_import
 from ...services.courses import reports
-from ...services import courses as svc
 from ...services.courses.coverage import window_start
-from ...formatting import today
-from ...services.roadmaps.export import FORMATS, filename
+from ...services.exports import filename
 from ...text import normalize_name
-from ...web import answer, page_of, paginate, refuse, render_fragment, render_view, submit
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import (
+    acting_user as _user,
+)
+from ...web import (
+    answer,
+    page_of,
+    paginate,
+    parse_int,
+    refuse,
+    render_fragment,
+    render_view,
+    send_download,
+    submit,
+    text_arg,
+    year_arg,
+)
+from ...web import (
+    int_arg as _int_arg,
+)
 from . import bp
 from .forms import (
-    ActivityForm, CourseForm, DeficitForm, EnrollmentForm, ImportForm, PlanForm,
-    TeacherEnrollForm, TopicForm,
+    ActivityForm,
+    CourseForm,
+    DeficitForm,
+    EnrollmentForm,
+    ImportForm,
+    PlanForm,
+    TeacherEnrollForm,
+    TopicForm,
 )
 
 # Teachers without a course on one page of the report (a region has thousands; the
@@ -53,11 +90,7 @@ def _date_arg(name: str = "on") -> date:
 
 
 def _download(data: bytes, fmt: str, stem: str):
-    mimetype, ext = FORMATS[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f"attachment; filename={filename(stem, ext)}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, filename(stem, fmt), fmt)
 
 
 def _go(notice: str, url: str):
@@ -93,11 +126,11 @@ def _visible_schools(user) -> list[Organization]:
 
 
 def _catalogue_filters() -> dict:
-    return {"q": request.args.get("q", "").strip()[:100],
+    return {"q": text_arg("q", max_length=100),
             "topic": _int_arg("topic") or "",
             "format": request.args.get("format", "") if request.args.get("format", "")
             in CourseFormat.__members__ else "",
-            "year": _int_arg("year") or "",
+            "year": year_arg() or "",
             "archived": request.args.get("archived", "") if request.args.get("archived")
             in ("1", "all") else ""}
 
@@ -231,7 +264,7 @@ def delete(course_id: int):
     user = _user()
     course = policy.get_or_404(user, Course, course_id)
     policy.require_edit(user, course)
-    form, back = FlaskForm(), url_for("courses.show", course_id=course.id)
+    form, back = Form(), url_for("courses.show", course_id=course.id)
     return submit(form, lambda: svc.delete_course(course),
                   done=lambda _: answer("Курс удалён из каталога.", None, url_for("courses.index")),
                   again=lambda status: refuse(form, back))
@@ -241,10 +274,10 @@ def delete(course_id: int):
 
 
 def _enrollment_filters() -> dict:
-    status = request.args.get("status", "")
+    status = text_arg("status")
     return {"status": status if status in EnrollmentStatus.__members__ else "",
             "school": _int_arg("school") or "", "course": _int_arg("course") or "",
-            "q": request.args.get("q", "").strip()[:100]}
+            "q": text_arg("q", max_length=100)}
 
 
 def _enrollment_query(user, f: dict):
@@ -347,7 +380,7 @@ def enroll(course_id: int):
     schools = _schools_for_enrollment(user)
     policy.require(bool(schools))
     school = _enroll_school(user, schools)
-    form, checked = FlaskForm(), {int(v) for v in request.form.getlist("staff") if v.isdigit()}
+    form, checked = Form(), {n for n in map(parse_int, request.form.getlist("staff")) if n}
     return submit(form, lambda: svc.enroll(course, _ticked(school, checked), by=user),
                   done=lambda done: _go(
                       f"Записано на курс: {len(done)} чел. ({school.short_name}).",
@@ -634,7 +667,7 @@ def topic_edit(topic_id: int):
 def plans():
     user = _user()
     school_id = _int_arg("school")
-    kind = request.args.get("kind", "")
+    kind = text_arg("kind")
     stmt = policy.scope_query(user, DevelopmentPlan)
     if school_id:
         stmt = stmt.where(DevelopmentPlan.organization_id == school_id)
@@ -661,8 +694,8 @@ def _plan_form(user, plan: DevelopmentPlan | None) -> PlanForm:
             form.organization_id.data = str(_int_arg("school") or (schools[0].id if schools else ""))
             form.kind.data = request.args.get("kind", "TEACHER") \
                 if request.args.get("kind") in PlanKind.__members__ else "TEACHER"
-            form.staff_member_id.data = request.args.get("staff", "")
-    org_id = int(form.organization_id.data) if (form.organization_id.data or "").isdigit() else None
+            form.staff_member_id.data = text_arg("staff")
+    org_id = parse_int(form.organization_id.data)
     staff = db.session.scalars(select(StaffMember).where(
         StaffMember.organization_id == (org_id or -1), StaffMember.deleted_at.is_(None))
         .order_by(StaffMember.full_name)).all()
@@ -824,8 +857,7 @@ def _activity_data(form: ActivityForm) -> dict:
     """The activity's values from the form (the course and the participant among its choices)."""
     course, staff = form.course_id.data or "", form.staff_member_id.data or ""
     return {"kind": ActivityKind[form.kind.data],
-            "course_id": int(course) if course.isdigit() else None,
-            "staff_member_id": int(staff) if staff.isdigit() else None,
+            "course_id": parse_int(course), "staff_member_id": parse_int(staff),
             "title": form.title.data or "", "due_date": form.due_date.data,
             "done_on": form.done_on.data, "result": (form.result.data or "").strip() or None}
 

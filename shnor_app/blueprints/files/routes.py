@@ -3,7 +3,7 @@
 The record that owns a file is found by its table (``policy.model_for_table``); whoever may see the
 record may see and download its files, whoever may attach to it may upload.
 """
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,7 +11,8 @@ from ... import policy
 from ...extensions import db
 from ...models import Attachment
 from ...services import files as file_service
-from ...web import render_fragment, render_view
+from ...text import clean_text
+from ...web import render_fragment, render_view, send_download
 from . import bp
 
 
@@ -54,8 +55,9 @@ def upload(object_type: str, object_id: int):
         error = "Выберите файл."
     else:
         try:
-            file_service.store(owner, uploaded.filename, uploaded.read(), by=current_user,
-                               description=request.form.get("description"))
+            file_service.store(owner, clean_text(uploaded.filename), uploaded.read(),
+                               by=current_user,
+                               description=clean_text(request.form.get("description", ""))[:300])
         except file_service.UploadError as err:
             error = str(err)
     if request.htmx:
@@ -72,12 +74,7 @@ def download(file_id: int):
     path = file_service.path_of(att)
     if not path.exists():
         abort(404)
-    resp = send_file(path, as_attachment=True, download_name=att.original_name, max_age=0)
-    # The stored type is complete («text/csv; charset=windows-1251»): passed as a mimetype,
-    # werkzeug would append its own «; charset=utf-8» to it.
-    resp.headers["Content-Type"] = att.content_type
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(path, att.original_name, att.content_type)
 
 
 @bp.post("/delete/<int:file_id>")

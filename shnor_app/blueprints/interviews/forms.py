@@ -6,17 +6,25 @@ parses them (``parse_participants``, ``parse_item``) and refuses what breaks its
 :func:`shnor_app.web.submit` takes them as it takes the others.
 """
 from flask import request
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ...models import CommissionRole as CommissionPlace, MeetingKind
+from ...forms import Form
+from ...models import CommissionRole as CommissionPlace
+from ...models import MeetingKind
 from ...services import interviews as svc
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     authority_id = SelectField("Орган управления образованием", coerce=str)
     topic = TextAreaField("Тема собеседований", validators=[
         DataRequired("Укажите тему собеседований."), Length(max=2000)],
@@ -34,7 +42,7 @@ class SeriesForm(FlaskForm):
     note = TextAreaField("Примечание", validators=[Optional(), Length(max=5000)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     role = SelectField("Роль в комиссии", choices=CommissionPlace.choices(),
                        default=CommissionPlace.MEMBER.name)
     user_id = SelectField("Пользователь системы", coerce=str, validators=[Optional()])
@@ -42,7 +50,7 @@ class MemberForm(FlaskForm):
     job_title = StringField("Должность", validators=[Optional(), Length(max=300)])
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     organization_id = SelectField("Школа", coerce=str)
     director_name = StringField("Руководитель", validators=[Optional(), Length(max=200)])
     meeting_date = DateField("Дата", validators=[DataRequired("Укажите дату.")])
@@ -53,7 +61,7 @@ class SlotForm(FlaskForm):
     video_link = StringField("Ссылка на видеоконференцию", validators=[Optional(), Length(max=500)])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     authority_id = SelectField("Орган управления образованием", coerce=str)
     kind = SelectField("Вид", choices=[(k.name, k.label) for k in MeetingKind
                                        if k != MeetingKind.INTERVIEW])
@@ -71,7 +79,7 @@ class MeetingForm(FlaskForm):
                            description="Каждый вопрос с новой строки.")
 
 
-class RequisitesForm(FlaskForm):
+class RequisitesForm(Form):
     heading = TextAreaField("Заголовок протокола", validators=[
         DataRequired("Укажите заголовок протокола."), Length(max=2000)])
     meeting_date = DateField("Дата", validators=[DataRequired("Укажите дату.")])
@@ -82,7 +90,7 @@ class RequisitesForm(FlaskForm):
     director_name = StringField("Руководитель школы", validators=[Optional(), Length(max=200)])
 
 
-class AmendmentForm(FlaskForm):
+class AmendmentForm(Form):
     amended_on = DateField("Дата изменения", validators=[Optional()])
     text = TextAreaField("Изменение", validators=[
         DataRequired("Опишите изменение."), Length(max=20000)],

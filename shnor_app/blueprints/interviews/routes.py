@@ -9,28 +9,52 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 from htmx_flask import make_response
 from sqlalchemy import case, func, select
 
 from ... import policy
 from ...extensions import db
-from ...models import (
-    AgendaItem, CommissionMember, InterviewSeries, Meeting, MeetingKind, MeetingStatus,
-    Organization, ParticipantRole, User,
-)
-from ...services.interviews import export
-from ...services import recommendations as rec_svc
-from ...services import interviews as svc
-from ...services.interviews import protocols
 from ...formatting import today
-from ...web import act, answer, render_fragment, render_view, submit, wants_fragment
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...models import (
+    AgendaItem,
+    CommissionMember,
+    InterviewSeries,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Organization,
+    ParticipantRole,
+    User,
+)
+from ...services import interviews as svc
+from ...services import recommendations as rec_svc
+from ...services.interviews import export, protocols
+from ...web import (
+    act,
+    answer,
+    render_fragment,
+    render_view,
+    send_download,
+    submit,
+    text_arg,
+    wants_fragment,
+    year_arg,
+)
+from ...web import (
+    acting_user as _user,
+)
 from . import bp
 from .forms import (
-    AmendmentForm, ItemForm, MeetingForm, MemberForm, ParticipantsForm, RequisitesForm,
-    SeriesForm, SlotForm,
+    AmendmentForm,
+    ItemForm,
+    MeetingForm,
+    MemberForm,
+    ParticipantsForm,
+    RequisitesForm,
+    SeriesForm,
+    SlotForm,
 )
 
 DEFAULT_AGENDA = ("О готовности общеобразовательной организации к проведению государственной "
@@ -57,7 +81,7 @@ def index():
     user = _user()
     if not policy.can(user, "list", InterviewSeries):
         return redirect(url_for("interviews.meetings"))
-    year = _int_arg("year")
+    year = year_arg()
     stmt = policy.scope_query(user, InterviewSeries)
     series = db.session.scalars(stmt.order_by(InterviewSeries.id.desc())).all()
     stats = {}
@@ -83,9 +107,9 @@ def index():
 def meetings():
     """Every interview and meeting with its protocol, filtered; a school sees its own."""
     user = _user()
-    kind = request.args.get("kind", "")
-    status = request.args.get("status", "")
-    year = _int_arg("year")
+    kind = text_arg("kind")
+    status = text_arg("status")
+    year = year_arg()
     stmt = policy.scope_query(user, Meeting)
     if kind in MeetingKind.__members__:
         stmt = stmt.where(Meeting.kind == MeetingKind[kind])
@@ -598,11 +622,4 @@ def protocol(meeting_id: int, fmt: str):
 
 
 def _download(data: bytes, fmt: str, stem: str):
-    mimetype = {"pdf": "application/pdf",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                }[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f"attachment; filename={stem}.{fmt}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, f"{stem}.{fmt}", fmt)

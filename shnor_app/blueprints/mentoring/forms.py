@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ...forms import Form
 from ...models import PairKind, PairStatus
 from ...formatting import today
 
 
-class PairForm(FlaskForm):
+class PairForm(Form):
     kind = SelectField("Вид наставничества", choices=PairKind.choices())
     mentee_org_id = SelectField("Школа (кого сопровождают)", coerce=str,
                                 validators=[DataRequired("Выберите школу.")])
@@ -26,7 +26,7 @@ class PairForm(FlaskForm):
     note = StringField("Примечание", validators=[Optional(), Length(max=500)])
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     text = TextAreaField("Шаг плана", validators=[DataRequired("Опишите шаг плана."),
                                                   Length(max=3000)])
     due_date = DateField("Срок", validators=[Optional()])

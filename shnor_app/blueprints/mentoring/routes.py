@@ -13,17 +13,34 @@ from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
+from ...formatting import today
 from ...models import (
-    MentoringPair, MentoringStep, OrgKind, Organization, PairKind, PairStatus, StaffMember, User,
+    MentoringPair,
+    MentoringStep,
+    Organization,
+    OrgKind,
+    PairKind,
+    PairStatus,
+    StaffMember,
+    User,
     Visit,
 )
 from ...services import mentoring as svc
-from ...formatting import today
-from ...web import answer, paginate, render_fragment, render_view, submit, wants_fragment
-from ...web import acting_user as _user, int_arg
+from ...web import (
+    acting_user as _user,
+)
+from ...web import (
+    answer,
+    int_arg,
+    paginate,
+    render_fragment,
+    render_view,
+    submit,
+    text_arg,
+    wants_fragment,
+)
 from . import bp
 from .forms import PairForm, StepForm
-
 
 # --------------------------------------------------------------------------- list
 
@@ -40,8 +57,8 @@ def _school_options(user, creatable: bool = False) -> list[Organization]:
 @login_required
 def index():
     user = _user()
-    kind = request.args.get("kind", "")
-    status = request.args.get("status", "")
+    kind = text_arg("kind")
+    status = text_arg("status")
     school = int_arg("school")
     stmt = policy.scope_query(user, MentoringPair)
     if kind in PairKind.__members__:
@@ -160,7 +177,7 @@ def _pair_form(user, pair: MentoringPair | None) -> PairForm:
                 value = getattr(pair, name)
                 getattr(form, name).data = str(value) if value else ""
             form.kind.data, form.status.data = pair.kind.name, pair.status.name
-        form.mentee_org_id.data = form.mentee_org_id.data or request.args.get("school", "")
+        form.mentee_org_id.data = form.mentee_org_id.data or text_arg("school")
     _setup_form(user, form, pair)
     return form
 

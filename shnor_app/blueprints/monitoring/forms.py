@@ -1,17 +1,24 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ...forms import Form
 from ...models import IndicatorScoring, OrderKind, Procedure, RiskLevel
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Файл с результатами (.xlsx или .csv)")
     municipality_id = SelectField("Муниципалитет, школы которого в файле", coerce=str)
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     order_kind = SelectField("Вид документа", choices=OrderKind.choices(),
                              default=OrderKind.ORDER.name)
     order_number = StringField("Номер", validators=[
@@ -19,7 +26,7 @@ class ApproveForm(FlaskForm):
     order_date = DateField("Дата", validators=[DataRequired("Укажите дату приказа.")])
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(Form):
     code = StringField("Код", validators=[DataRequired("Укажите код, например «1.10»."),
                                           Length(max=20)])
     name = TextAreaField("Показатель", validators=[
@@ -40,7 +47,7 @@ class IndicatorForm(FlaskForm):
     dyn_negative = DecimalField("За снижение", validators=[Optional()], default=0, places=None)
 
 
-class RiskForm(FlaskForm):
+class RiskForm(Form):
     """One factor of a school's risk profile: each row of the profile posts its own."""
     level = SelectField("Уровень риска", choices=[("", "— нет —")] + RiskLevel.choices())
     roadmap_id = StringField("Антирисковая программа")  # an id: the view asks the policy

@@ -13,28 +13,48 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Response, abort, flash, redirect, request, url_for
-from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
+from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from ... import policy
 from ...extensions import db
+from ...formatting import today
+from ...forms import Form
 from ...models import (
-    AssessmentResult, IdentificationApproval, Indicator, Municipality, OrderKind, Organization,
-    RiskFactor, RiskLevel, Roadmap, SchoolRisk, SchoolStatus, SchoolStatusRecord,
+    AssessmentResult,
+    IdentificationApproval,
+    Indicator,
+    Municipality,
+    OrderKind,
+    Organization,
+    RiskFactor,
+    RiskLevel,
+    Roadmap,
+    SchoolRisk,
+    SchoolStatus,
+    SchoolStatusRecord,
 )
 from ...services.monitoring import assessments as svc
-from ...services.monitoring import dashboards
-from ...services.monitoring import risks
+from ...services.monitoring import dashboards, risks
 from ...services.monitoring import indicators as ind_svc
-from ...formatting import today
 from ...services.monitoring.identification import fmt_share
+from ...web import acting_user as _user
 from ...web import (
-    answer, current_year, form_messages, paginate, refuse, render_fragment, render_view, submit,
+    answer,
+    current_year,
+    form_messages,
+    int_arg,
+    paginate,
+    refuse,
+    render_fragment,
+    render_view,
+    send_download,
+    submit,
+    text_arg,
+    year_arg,
 )
-from ...web import acting_user as _user, int_arg
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm
 
@@ -58,7 +78,7 @@ def _territory(user, **kwargs) -> policy.Territory:
 
 
 def _year(scope_ids) -> int:
-    year = _int_arg("year")
+    year = year_arg()
     if year and 2000 <= year <= 2100:
         return year
     return dashboards.latest_year(scope_ids) or current_year() - 1
@@ -100,13 +120,8 @@ def _import_choices(user) -> list[tuple[str, str]]:
 @bp.get("/import/template.xlsx")
 @login_required
 def template():
-    resp = Response(svc.template_xlsx(), mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    resp.headers["Content-Disposition"] = (
-        "attachment; filename=assessment-results-template.xlsx; "
-        "filename*=UTF-8''%D1%88%D0%B0%D0%B1%D0%BB%D0%BE%D0%BD-%D1%80%D0%B5%D0%B7%D1%83%D0%BB%D1%8C"
-        "%D1%82%D0%B0%D1%82%D1%8B.xlsx")
-    return resp
+    return send_download(svc.template_xlsx(), "шаблон-результаты.xlsx", "xlsx",
+                         fallback="assessment-results-template.xlsx")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -168,7 +183,7 @@ IDENTIFICATION_FILTERS = ("flagged", "other", "approved")  # «only»: the verdi
 
 
 def _only() -> str:
-    only = request.args.get("only", "")
+    only = text_arg("only")
     return only if only in IDENTIFICATION_FILTERS else ""
 
 
@@ -243,10 +258,7 @@ def identification_export():
     stmt = _identified_stmt(scope, only, flagged_ids, approved_ids)
     title = f"Выявление ШНОР: {scope.title}, результаты {year} года"
     data = svc.identification_xlsx(stmt, year, title=title)
-    resp = Response(data, mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    resp.headers["Content-Disposition"] = f"attachment; filename=identification-{year}.xlsx"
-    return resp
+    return send_download(data, f"identification-{year}.xlsx", "xlsx")
 
 
 def _chosen_schools(ctx: dict) -> list[Organization]:
@@ -293,7 +305,7 @@ def _school(org_id: int) -> Organization:
 def school(org_id: int):
     user = _user()
     org = _school(org_id)
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
     lines = risks.profile(org, year)
     return render_view(
         "monitoring/school.html", title=f"Результаты: {org.short_name}", org=org,
@@ -348,7 +360,7 @@ def _programme_id(user, raw) -> int | None:
 @login_required
 def risk_profile(org_id: int):
     org = _school(org_id)
-    return _risk_page(_user(), org, _int_arg("year") or current_year())
+    return _risk_page(_user(), org, year_arg() or current_year())
 
 
 @bp.post("/schools/<int:org_id>/risks/<int:factor_id>")
@@ -360,7 +372,7 @@ def risk_set(org_id: int, factor_id: int):
     org = _school(org_id)
     policy.require_create(user, SchoolRisk, org)
     factor = policy.get_or_404(user, RiskFactor, factor_id)
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
     form = RiskForm()
     return submit(form, lambda: risks.set_risk(
         org, year, factor, RiskLevel.coerce(form.level.data),
@@ -382,7 +394,7 @@ def risk_programme(risk_id: int):
     policy.require_edit(user, risk)
     org = db.session.get(Organization, risk.organization_id)
     policy.require_create(user, Roadmap, org)
-    form = FlaskForm()
+    form = Form()
     return submit(form, lambda: risks.create_programme(risk, by=user),
                   done=lambda rm: answer("Антирисковая программа создана: добавьте мероприятия.",
                                          None, url_for("roadmaps.show", roadmap_id=rm.id)),
@@ -396,7 +408,7 @@ def risk_frequency():
     """Which risks are most frequent among the scope's ШНОР (by this year's status)."""
     user = _user()
     scope = _territory(user)
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
     low = select(SchoolStatusRecord.organization_id).where(
         SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus.LOW_RESULTS,
         SchoolStatusRecord.deleted_at.is_(None),
@@ -427,8 +439,8 @@ def _scores_context(user, scope: policy.Territory) -> dict:
     if muni is not None:  # an indicator system is a municipality's: its schools are scored
         stmt = stmt.where(Organization.municipality_id == muni.id)
     schools = db.session.scalars(stmt).all()
-    year = _int_arg("year") or _year([s.id for s in schools] or [-1])
-    status_filter = request.args.get("schools", "")
+    year = year_arg() or _year([s.id for s in schools] or [-1])
+    status_filter = text_arg("schools")
     if status_filter == "supported":
         supported = set(db.session.scalars(select(SchoolStatusRecord.organization_id).where(
             SchoolStatusRecord.organization_id.in_([s.id for s in schools] or [-1]),
@@ -436,7 +448,7 @@ def _scores_context(user, scope: policy.Territory) -> dict:
             SchoolStatusRecord.status.in_([SchoolStatus.LOW_RESULTS, SchoolStatus.RISK_ZONE,
                                            SchoolStatus.SOCIAL_RISK]))))
         schools = [s for s in schools if s.id in supported]
-    sort = request.args.get("sort", "total")
+    sort = text_arg("sort", "total")
     if sort not in _SORTS and not (sort.isdigit() and any(str(i.id) == sort for i in indicators)):
         sort = "total"
     desc = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
@@ -465,10 +477,8 @@ def indicators_export():
     scope = _territory(user, default_municipality=True)
     ctx = _scores_context(user, scope)
     title = f"Баллы школ по показателям: {scope.title}, {ctx['year']} год"
-    resp = Response(ind_svc.scores_xlsx(ctx["indicators"], ctx["rows"], title=title),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp.headers["Content-Disposition"] = f"attachment; filename=scores-{ctx['year']}.xlsx"
-    return resp
+    return send_download(ind_svc.scores_xlsx(ctx["indicators"], ctx["rows"], title=title),
+                         f"scores-{ctx['year']}.xlsx", "xlsx")
 
 
 def _indicator_form(ind: Indicator | None = None) -> IndicatorForm:

@@ -1,31 +1,38 @@
-from flask_wtf import FlaskForm
-from flask_wtf.i18n import translations
 from wtforms import (
-    DateField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField,
-    StringField, TextAreaField,
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from ...forms import Form, SubForm
 from ...models import EventKind, EventVenue, PartnershipStatus
 
 
-class PersonForm(Form):
+class PersonForm(SubForm):
     """One responsible person: a staff member of the side, or a name with a position.
 
     ``staff_id`` offers the staff of the side's organisation (set by the view on GET and POST
     alike): an id from elsewhere is refused beside the field.
     """
 
-    class Meta:
-        def get_translations(self, form):  # the Russian messages of WTForms, as in FlaskForm
-            return translations
-
     staff_id = SelectField("Сотрудник", coerce=str, default="")
     full_name = StringField("…или ФИО", validators=[Optional(), Length(max=200)])
     job_title = StringField("Должность", validators=[Optional(), Length(max=200)])
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(Form):
     school_id = SelectField("Сопровождаемая школа", coerce=str,
                             validators=[DataRequired("Выберите школу.")])
     partner_id = SelectField("Партнёр", coerce=str,
@@ -49,7 +56,7 @@ class PartnershipForm(FlaskForm):
     partner_people = FieldList(FormField(PersonForm), min_entries=2, max_entries=4)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Статус", choices=PartnershipStatus.choices())
     end_date = DateField("Дата окончания", validators=[Optional()])
 
@@ -64,7 +71,7 @@ class StaffField(SelectMultipleField):
             raise ValidationError("Участники должны быть сотрудниками школы или партнёра.")
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     event_date = DateField("Дата", validators=[DataRequired("Укажите дату мероприятия.")])
     kind = SelectField("Вид", choices=EventKind.choices(), default=EventKind.SEMINAR.name)
     venue = SelectField("Где проходило", choices=EventVenue.choices(),
@@ -79,12 +86,12 @@ class EventForm(FlaskForm):
     result = TextAreaField("Результат", validators=[Optional(), Length(max=5000)])
 
 
-class LinkPracticeForm(FlaskForm):
+class LinkPracticeForm(Form):
     practice_id = SelectField("Практика из банка", coerce=str,
                               validators=[DataRequired("Выберите практику.")])
 
 
-class TermsForm(FlaskForm):
+class TermsForm(Form):
     t1_start = DateField("I четверть: начало", validators=[Optional()])
     t1_end = DateField("окончание", validators=[Optional()])
     t2_start = DateField("II четверть: начало", validators=[Optional()])

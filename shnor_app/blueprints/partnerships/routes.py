@@ -7,23 +7,50 @@ or with their fragment to htmx (``render_view``).
 """
 from __future__ import annotations
 
-from flask import Response, abort, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 
 from ... import policy
 from ...extensions import db
+from ...formatting import today
 from ...models import (
-    Attachment, EventKind, EventVenue, JointEvent, Municipality, Organization, PartnerKind,
-    Partnership, PartnershipSide, PartnershipStatus, Practice, Region,
+    Attachment,
+    EventKind,
+    EventVenue,
+    JointEvent,
+    Municipality,
+    Organization,
+    PartnerKind,
+    Partnership,
+    PartnershipSide,
+    PartnershipStatus,
+    Practice,
+    Region,
 )
-from ...services.partnerships import indicators
+from ...services import exports
 from ...services import partnerships as svc
 from ...services import practices as practice_service
-from ...services.partnerships import quarters
-from ...formatting import today
-from ...web import act, answer, form_message, paginate, render_fragment, render_view, submit
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...services.partnerships import indicators, quarters
+from ...web import (
+    act,
+    answer,
+    form_message,
+    paginate,
+    parse_int,
+    render_fragment,
+    render_view,
+    send_download,
+    submit,
+    text_arg,
+    year_arg,
+)
+from ...web import (
+    acting_user as _user,
+)
+from ...web import (
+    int_arg as _int_arg,
+)
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
 
@@ -37,9 +64,9 @@ def _municipalities(user):
 
 
 def _filters() -> svc.Filters:
-    return svc.Filters(q=request.args.get("q", "").strip()[:100],
+    return svc.Filters(q=text_arg("q", max_length=100),
                        municipality=_int_arg("municipality"),
-                       status=request.args.get("status", ""), kind=request.args.get("kind", ""),
+                       status=text_arg("status"), kind=text_arg("kind"),
                        school=_int_arg("school"))
 
 
@@ -112,8 +139,7 @@ def _people_from(form: PartnershipForm) -> list[svc.Person]:
     for side in PartnershipSide:
         for entry in _people_rows(form, side):
             staff = entry.form.staff_id.data
-            out.append(svc.Person(side=side, staff_member_id=int(staff) if staff and
-                                  staff.isdigit() else None,
+            out.append(svc.Person(side=side, staff_member_id=parse_int(staff),
                                   full_name=entry.form.full_name.data or "",
                                   job_title=entry.form.job_title.data or ""))
     return out
@@ -138,19 +164,14 @@ def _form(user, p: Partnership | None, can_manage: bool) -> PartnershipForm:
         form.school_id.data, form.partner_id.data = str(p.school_id), str(p.partner_id)
         form.status.data = p.status.name
     if p is None and request.method == "GET" and request.args.get("school"):
-        form.school_id.data = request.args.get("school")
+        form.school_id.data = text_arg("school")
     if p is not None and request.method == "GET":
         _fill_people_from(form, p)
-    school_id = _int_from(form.school_id.data)
-    partner_id = _int_from(form.partner_id.data)
+    school_id = parse_int(form.school_id.data)
+    partner_id = parse_int(form.partner_id.data)
     _set_people_choices(form, school_id if _visible(user, school_id) else None,
                         partner_id if _visible(user, partner_id) else None)
     return form
-
-
-def _int_from(value) -> int | None:
-    """An id as a form posts it, or None when it is not one."""
-    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _visible(user, org_id) -> bool:
@@ -165,8 +186,8 @@ def _save(user, form: PartnershipForm, p: Partnership | None, can_manage: bool) 
     if can_manage:
         policy.require(user, "create", Partnership, policy.pick(
             user, Organization, form.school_id.data))
-        p.school_id = _int_from(form.school_id.data)
-        p.partner_id = _int_from(form.partner_id.data)
+        p.school_id = parse_int(form.school_id.data)
+        p.partner_id = parse_int(form.partner_id.data)
         p.status = PartnershipStatus[form.status.data]
     for name in ("agreement_number", "agreement_date", "start_date", "end_date", "plan"):
         setattr(p, name, getattr(form, name).data)
@@ -426,13 +447,13 @@ def _schools(user, t: policy.Territory):
 
 
 def _mode_and_settings(t: policy.Territory):
-    mode = quarters.parse_mode(request.args.get("mode"))
+    mode = quarters.parse_mode(text_arg("mode"))
     settings = quarters.load_terms(t.region_id) if mode == quarters.ACADEMIC else {}
     return mode, settings
 
 
 def _year_arg(mode) -> int:
-    year = _int_arg("year")
+    year = year_arg()
     return year if year and 2000 <= year <= 2100 else quarters.year_of(today(), mode)
 
 
@@ -452,10 +473,10 @@ def partnership_map():
     current = quarters.quarter_of(today(), mode, settings)
     year = _year_arg(mode)
     qs = quarters.quarters_of_year(year, mode, settings)
-    key = request.args.get("quarter", "")
+    key = text_arg("quarter")
     quarter = next((q for q in qs if q.key == key), None) or (
         current if current.year == year else qs[0])
-    status = request.args.get("status", "ACTIVE")
+    status = text_arg("status", "ACTIVE")
     stmt = policy.scope_query(user, Partnership).where(
         Partnership.school_id.in_(_schools(user, t)))
     if status in PartnershipStatus.__members__:
@@ -503,14 +524,8 @@ def indicators_page():
 def indicators_export():
     user = _user()
     report, _, _, mode, year = _indicator_report(user)
-    from ...services.roadmaps.export import filename
-
-    resp = Response(indicators.report_xlsx(report), mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     stem = f"network-indicators-{year}{'-academic' if mode == quarters.ACADEMIC else ''}"
-    resp.headers["Content-Disposition"] = f"attachment; filename={filename(stem, 'xlsx')}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(indicators.report_xlsx(report), exports.filename(stem, "xlsx"), "xlsx")
 
 
 # --------------------------------------------------------------------------- school terms
@@ -524,7 +539,7 @@ def terms():
     t, regions = _territory(user, request.values)
     region = t.region or abort(404)
     policy.require(user, "manage", region)
-    year = _int_arg("year", request.values) or quarters.academic_year_of(today())
+    year = year_arg(source=request.values) or quarters.academic_year_of(today())
     if not 2000 <= year <= 2100:
         abort(400)
     configured = quarters.load_terms(region.id)

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ...forms import Form
 from ...models import PracticeProblem
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(Form):
     title = StringField("Название практики", validators=[
         DataRequired("Укажите название практики."), Length(max=500)])
     author_org_id = SelectField("Организация-автор", coerce=str,

@@ -7,10 +7,21 @@ from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
-from ...models import OrgKind, Organization, Practice, PracticeProblem
+from ...models import Organization, OrgKind, Practice, PracticeProblem
 from ...services import practices as svc
-from ...web import answer, paginate, render_view, submit
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import (
+    acting_user as _user,
+)
+from ...web import (
+    answer,
+    paginate,
+    render_view,
+    submit,
+    text_arg,
+)
+from ...web import (
+    int_arg as _int_arg,
+)
 from . import bp
 from .forms import PracticeForm
 
@@ -28,8 +39,8 @@ def _author_choices(user) -> list[tuple[str, str]]:
 @login_required
 def index():
     user = _user()
-    q = request.args.get("q", "").strip()[:200]
-    problem = request.args.get("problem", "")
+    q = text_arg("q")
+    problem = text_arg("problem")
     org = _int_arg("org")
     stmt = svc.search(policy.scope_query(user, Practice), q, problem, org)
     page = paginate(stmt.order_by(Practice.created_at.desc(), Practice.id.desc()), per_page=20)

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ...forms import Form
 from ...services.recommendations import REPORT_MAX, TEXT_MAX
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(Form):
     text = TextAreaField("Рекомендация", validators=[
         DataRequired("Напишите текст рекомендации."),
         Length(max=TEXT_MAX, message=f"Не больше {TEXT_MAX} знаков.")])
@@ -17,12 +17,12 @@ class RecommendationForm(FlaskForm):
     roadmap_item_id = SelectField("Пункт дорожной карты", coerce=str, validators=[Optional()])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     report_text = TextAreaField("Что сделано", validators=[
         DataRequired("Напишите, что сделано по рекомендации."),
         Length(max=REPORT_MAX, message=f"Не больше {REPORT_MAX} знаков.")])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     comment = TextAreaField("Комментарий", validators=[
         Optional(), Length(max=TEXT_MAX, message=f"Не больше {TEXT_MAX} знаков.")])

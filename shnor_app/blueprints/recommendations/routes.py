@@ -12,17 +12,28 @@ from sqlalchemy import case, func, or_, select
 
 from ... import policy
 from ...extensions import db
+from ...formatting import today
 from ...models import (
-    NOT_CLOSED_STATUSES, OPEN_STATUSES, Organization, Recommendation, RecommendationStatus,
+    NOT_CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Organization,
+    Recommendation,
+    RecommendationStatus,
 )
 from ...services import recommendations as svc
-from ...formatting import today
 from ...text import normalize_name
-from ...web import answer, form_errors, paginate, render_fragment, render_view, submit
 from ...web import acting_user as _user
+from ...web import (
+    answer,
+    form_errors,
+    paginate,
+    render_fragment,
+    render_view,
+    submit,
+    text_arg,
+)
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
-
 
 # --------------------------------------------------------------------------- context
 
@@ -91,9 +102,9 @@ def _data(form: RecommendationForm) -> dict:
 
 
 def _filters() -> dict:
-    return {"status": request.args.get("status", "open"),
-            "q": (request.args.get("q") or "").strip(),
-            "kind": request.args.get("kind", "")}
+    return {"status": text_arg("status", "open"),
+            "q": text_arg("q"),
+            "kind": text_arg("kind")}
 
 
 @bp.get("/")

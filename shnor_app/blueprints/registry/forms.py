@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from ...forms import Form
 from ...models import OrderKind, OrgKind, QualificationCategory, SchoolStatus
 
 
@@ -11,7 +11,7 @@ def _blank(choices, label="—"):
     return [("", label)] + choices
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     kind = SelectField("Вид организации", choices=OrgKind.choices())
     full_name = StringField("Полное наименование", validators=[
         DataRequired("Укажите полное наименование."), Length(max=500)])
@@ -28,7 +28,7 @@ class OrganizationForm(FlaskForm):
                                                  Length(max=200)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     year = IntegerField("Год", validators=[DataRequired("Укажите год."),
                                            NumberRange(2000, 2100, "Год от 2000 до 2100.")])
     status = SelectField("Статус", choices=SchoolStatus.choices())
@@ -38,7 +38,7 @@ class StatusForm(FlaskForm):
     note = TextAreaField("Примечание", validators=[Optional(), Length(max=2000)])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     full_name = StringField("ФИО", validators=[DataRequired("Укажите ФИО."), Length(max=200)])
     position = StringField("Должность", default="Учитель",
                            validators=[DataRequired("Укажите должность."), Length(max=200)])
@@ -55,12 +55,12 @@ class StaffForm(FlaskForm):
     left_on = DateField("Уволен", validators=[Optional()])
 
 
-class RegionForm(FlaskForm):
+class RegionForm(Form):
     name = StringField("Наименование региона", validators=[
         DataRequired("Укажите наименование."), Length(max=200)])
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(Form):
     region_id = SelectField("Регион", coerce=int)
     name = StringField("Наименование муниципалитета", validators=[
         DataRequired("Укажите наименование."), Length(max=200)])

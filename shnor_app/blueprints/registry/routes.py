@@ -11,8 +11,8 @@ from ...models import (
 )
 from ...services import registry as reg
 from ...text import normalize_name
-from ...web import current_year, paginate, render_fragment, render_view
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import current_year, paginate, render_fragment, render_view, text_arg
+from ...web import acting_user as _user, int_arg as _int_arg, year_arg
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
 
@@ -29,11 +29,11 @@ def _visible_municipalities():
 @login_required
 def organizations():
     user = _user()
-    q = request.args.get("q", "").strip()
-    kind = request.args.get("kind", "")
-    status = request.args.get("status", "")
+    q = text_arg("q")
+    kind = text_arg("kind")
+    status = text_arg("status")
     municipality_id = _int_arg("municipality")
-    year = _int_arg("year") or current_year()
+    year = year_arg() or current_year()
 
     stmt = policy.scope_query(user, Organization)
     if q:
@@ -259,7 +259,7 @@ def status_revoke(status_id: int):
 
 def _staff_context(org: Organization) -> dict:
     user = _user()
-    q = request.args.get("staff_q", "").strip()
+    q = text_arg("staff_q")
     show_left = request.args.get("left") == "1"
     stmt = select(StaffMember).where(StaffMember.organization_id == org.id,
                                      StaffMember.deleted_at.is_(None))

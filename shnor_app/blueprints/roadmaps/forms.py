@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ...forms import Form, PastedTableField
 from ...models import ItemStatus, OrderKind, RoadmapLevel
 
 
@@ -10,7 +10,7 @@ def _blank(choices, label="—"):
     return [("", label)] + choices
 
 
-class RoadmapForm(FlaskForm):
+class RoadmapForm(Form):
     title = TextAreaField("Наименование", validators=[
         DataRequired("Укажите наименование дорожной карты."), Length(max=2000)],
         description="Как в документе: «План мероприятий („дорожная карта“) по …»")
@@ -25,8 +25,8 @@ class RoadmapForm(FlaskForm):
     order_date = DateField("Дата документа", validators=[Optional()])
 
 
-class ImportForm(FlaskForm):
-    text = TextAreaField("Таблица, скопированная из Word или Excel", validators=[
+class ImportForm(Form):
+    text = PastedTableField("Таблица, скопированная из Word или Excel", validators=[
         Optional(), Length(max=500_000)],
         description="Выделите в документе заголовок и таблицу мероприятий, скопируйте и вставьте сюда.")
     file = FileField("…или файл .docx (либо текстовый файл)")
@@ -39,7 +39,7 @@ class ImportForm(FlaskForm):
         Optional(), NumberRange(2000, 2100, "Год от 2000 до 2100.")])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     number = StringField("№", validators=[Optional(), Length(max=30, message="Не длиннее 30 знаков.")])
     text = TextAreaField("Мероприятие", validators=[DataRequired("Укажите содержание мероприятия.")])
     period_text = StringField("Срок", validators=[Optional(), Length(max=500)])
@@ -50,12 +50,12 @@ class ItemForm(FlaskForm):
     actual_result = TextAreaField("Фактический результат", validators=[Optional(), Length(max=5000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Статус", choices=ItemStatus.choices())
     actual_result = TextAreaField("Фактический результат", validators=[Optional(), Length(max=5000)])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     text = TextAreaField("Что сделано", validators=[DataRequired("Опишите, что сделано."),
                                                     Length(max=5000)])
     report_date = DateField("Дата", validators=[Optional()])
@@ -64,11 +64,11 @@ class ReportForm(FlaskForm):
     file = FileField("Файл-подтверждение")
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     title = StringField("Название раздела", validators=[DataRequired("Укажите название раздела."),
                                                         Length(max=1000)])
 
 
-class OwnerForm(FlaskForm):
+class OwnerForm(Form):
     owner_id = SelectField("Организация-владелец", coerce=str,
                            validators=[DataRequired("Выберите организацию.")])

@@ -12,7 +12,7 @@ import json
 import operator
 from dataclasses import dataclass
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from jinja2 import pass_context
 from flask_login import login_required
 from sqlalchemy import select
@@ -24,13 +24,14 @@ from ...models import (
     RoadmapItem, RoadmapLevel, RoadmapSection,
 )
 from ...services import recommendations
+from ...services import exports
 from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
-from ...web import fragment_cache, render_fragment, render_view
-from ...web import acting_user as _user, int_arg as _int_arg
+from ...web import fragment_cache, render_fragment, render_view, send_download, text_arg
+from ...web import acting_user as _user, int_arg as _int_arg, parse_int, year_arg
 from . import bp
 from .forms import (
     ImportForm, ItemForm, OwnerForm, ReportForm, RoadmapForm, SectionForm, StatusForm,
@@ -51,8 +52,8 @@ class Perm:
 @login_required
 def index():
     user = _user()
-    level = request.args.get("level", "")
-    year = _int_arg("year")
+    level = text_arg("level")
+    year = year_arg()
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
@@ -88,10 +89,10 @@ def _owner_choices(user) -> list[tuple[str, str]]:
 def _owner_from_form(user, value) -> Organization | None:
     if not value:
         return None
-    try:
-        org = db.session.get(Organization, int(value))
-    except ValueError:
+    org_id = parse_int(value)
+    if org_id is None:
         abort(400)
+    org = db.session.get(Organization, org_id)
     if org is None or not policy.can_view(user, org):
         abort(404)
     policy.require_create(user, Roadmap, org)
@@ -311,7 +312,7 @@ def _filters() -> svc.Filters:
     return svc.Filters(
         status=request.args.get("status", "") if request.args.get("status", "")
         in ItemStatus.__members__ else "",
-        section=_int_arg("section"), executor=request.args.get("executor", "").strip()[:100],
+        section=_int_arg("section"), executor=text_arg("executor", max_length=100),
         overdue=request.args.get("overdue") == "1", mine=request.args.get("mine") == "1")
 
 
@@ -733,8 +734,8 @@ def _monitoring_scope(user):
     if roadmap_id:
         rm = policy.get_or_404(user, Roadmap, roadmap_id)
         return [rm], rm.title, {"roadmap": rm.id}
-    level = request.args.get("level", "")
-    year = _int_arg("year")
+    level = text_arg("level")
+    year = year_arg()
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
@@ -754,14 +755,14 @@ def monitoring():
     return render_view("roadmaps/monitoring.html", "roadmaps/_monitoring_body.html",
                        title="Мониторинг исполнения дорожных карт", report=report,
                        scope_title=scope_title, args=args, levels=RoadmapLevel,
-                       level=request.args.get("level", ""), year=_int_arg("year") or "",
+                       level=text_arg("level"), year=year_arg() or "",
                        statuses=ItemStatus)
 
 
 @bp.get("/monitoring/export.<fmt>")
 @login_required
 def monitoring_export(fmt: str):
-    if fmt not in export.FORMATS:
+    if fmt not in exports.FORMATS:
         abort(404)
     user = _user()
     roadmaps, scope_title, _ = _monitoring_scope(user)
@@ -777,18 +778,11 @@ def roadmap_export(roadmap_id: int, fmt: str):
     rm = policy.get_or_404(user, Roadmap, roadmap_id)
     if fmt == "json":
         body = json.dumps(export.roadmap_to_dict(rm), ensure_ascii=False, indent=2)
-        resp = Response(body, mimetype="application/json")
-        resp.headers["Content-Disposition"] = \
-            f"attachment; filename=roadmap-{rm.id}.json"
-        return resp
-    if fmt not in export.FORMATS:
+        return send_download(body.encode(), f"roadmap-{rm.id}.json", "json")
+    if fmt not in exports.FORMATS:
         abort(404)
     return _download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")
 
 
 def _download(data: bytes, fmt: str, stem: str):
-    mimetype, ext = export.FORMATS[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f"attachment; filename={export.filename(stem, ext)}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, exports.filename(stem, fmt), fmt)

@@ -8,22 +8,30 @@ lists of its teachers and staff offered as you type.
 """
 from __future__ import annotations
 
-from flask import Response, abort, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
-from ...models import MentoringPair, OrgKind, Organization, Visit, VisitKind
-from ...services.visits import report as visit_report
+from ...formatting import today
+from ...models import MentoringPair, Organization, OrgKind, Visit, VisitKind
 from ...services import recommendations as rec_svc
 from ...services import visits as svc
-from ...formatting import today
-from ...web import answer, paginate, render_fragment, render_view, submit
-from ...web import acting_user as _user, int_arg
+from ...services.visits import report as visit_report
+from ...web import acting_user as _user
+from ...web import (
+    answer,
+    int_arg,
+    paginate,
+    render_fragment,
+    render_view,
+    send_download,
+    submit,
+    text_arg,
+)
 from . import bp
 from .forms import Choices, PostedVisit
-
 
 # --------------------------------------------------------------------------- list
 
@@ -131,7 +139,7 @@ def new():
         return _handle_post(user, None)
     ids = sorted(policy.visiting_org_ids(user))
     form = svc.blank_form(user, ids[0] if len(ids) == 1 else None, int_arg("school"))
-    form.pair_id = request.args.get("pair", "")
+    form.pair_id = text_arg("pair")
     return _form_page(user, form, None)
 
 
@@ -170,7 +178,7 @@ def school_context():
     school_id = int_arg("school_id")
     if school_id:
         policy.get_or_404(user, Organization, school_id)
-    form = svc.VisitForm(school_id=str(school_id or ""), pair_id=request.args.get("pair_id", ""))
+    form = svc.VisitForm(school_id=str(school_id or ""), pair_id=text_arg("pair_id"))
     return render_fragment("visits/_school_context.html", form=form,
                            staff=svc.staff_choices(school_id), pairs=_pairs(user, school_id),
                            oob=True)
@@ -211,9 +219,4 @@ def report(visit_id: int, fmt: str):
     visit = policy.get_or_404(user, Visit, visit_id)
     data = visit_report.render(visit, svc.recommendations_of(visit), fmt)
     svc.mark_printed(visit, fmt)
-    mimetype, ext = visit_report.FORMATS[fmt]
-    resp = Response(data, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = \
-        f"attachment; filename={visit_report.filename(visit, ext)}"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_download(data, visit_report.filename(visit, fmt), fmt)

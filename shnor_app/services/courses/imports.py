@@ -35,8 +35,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Course, Enrollment, EnrollmentStatus, OrgKind, Organization, StaffMember
 from ...formatting import fmt_date, today
+from ...models import (
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+    Organization,
+    OrgKind,
+    StaffMember,
+)
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError

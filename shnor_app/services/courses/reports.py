@@ -205,44 +205,24 @@ def trained_table(course: Course, enrollments: list[Enrollment], scope: Territor
 
 
 def table_xlsx(t: ReportTable) -> bytes:
-    import io
+    from .. import exports
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    from ..roadmaps.export import _xlsx_sheet_setup
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t.sheet[:31]
-    _xlsx_sheet_setup(ws, [max(6, round(f * 160)) for f in t.widths])
-    ws.append([t.title])
-    ws["A1"].font = Font(bold=True, size=12)
+    wb = exports.workbook()
+    ws = exports.sheet(wb, t.sheet, [max(6, round(f * 160)) for f in t.widths], landscape=True,
+                       first=True)
+    exports.append(ws, [t.title], bold=True, size=12)
     for line in t.lines:
-        ws.append([line])
-    ws.append([])
-    ws.append(t.columns)
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E6EAF2")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        exports.append(ws, [line])
+    exports.append(ws, [])
+    exports.header(ws, t.columns)
     for row in t.rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        exports.append(ws, row, wrap=True)
     if t.total:
-        ws.append(t.total)
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
+        exports.append(ws, t.total, bold=True)
     if t.note:
-        ws.append([])
-        ws.append([t.note])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        exports.append(ws, [])
+        exports.append(ws, [t.note])
+    return exports.save(wb)
 
 
 def table_pdf(t: ReportTable) -> bytes:

@@ -30,13 +30,27 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
+from ...formatting import fmt_date
+from ...formatting import today as local_today
 from ...models import (
-    AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
-    Meeting, MeetingKind, MeetingParticipant, MeetingStatus, OrgKind, Organization,
-    ParticipantRole, ProtocolAmendment, User, utcnow,
+    AgendaDecision,
+    AgendaItem,
+    AgendaSpeech,
+    CommissionMember,
+    CommissionRole,
+    InterviewSeries,
+    Meeting,
+    MeetingKind,
+    MeetingParticipant,
+    MeetingStatus,
+    Organization,
+    OrgKind,
+    ParticipantRole,
+    ProtocolAmendment,
+    User,
+    utcnow,
 )
-from ...formatting import fmt_date, today as local_today
-from ...text import normalize_name
+from ...text import clean_text, normalize_name
 from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -69,7 +83,7 @@ LOCKED = ("Протокол оформлен, его текст закрыт д�
 
 
 def _clean(value, limit: int | None = None) -> str:
-    text = (value or "").strip()
+    text = clean_text(value or "").strip()
     return text[:limit] if limit else text
 
 
@@ -462,7 +476,8 @@ def delete_meeting(meeting: Meeting) -> None:
     if meeting.is_held:
         raise InterviewError("Проведённое собеседование или совещание с оформленным протоколом "
                              "удалить нельзя.")
-    from ..recommendations import delete as delete_recommendation, for_source
+    from ..recommendations import delete as delete_recommendation
+    from ..recommendations import for_source
 
     for rec in for_source(RECOMMENDATION_SOURCE, meeting.id):
         delete_recommendation(rec, commit=False)

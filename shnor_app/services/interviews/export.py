@@ -11,11 +11,11 @@ so that they never differ.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from ...models import InterviewSeries, Meeting, ParticipantRole
 from ...formatting import fmt_date, fmt_date_long
+from .. import exports
 from . import (
     RECOMMENDATION_SOURCE, amendments_of, initials_first, load_record, series_meetings,
     surname_initials,
@@ -250,7 +250,7 @@ def protocol_docx(meeting: Meeting) -> bytes:
             p.alignment = align
         if indent:
             p.paragraph_format.first_line_indent = Mm(12.5)
-        p.add_run(text).bold = bold
+        p.add_run(exports.text(text)).bold = bold
         return p
 
     center = WD_ALIGN_PARAGRAPH.CENTER
@@ -262,7 +262,7 @@ def protocol_docx(meeting: Meeting) -> bytes:
     para()
     p = para(doc_text.date_words)
     p.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    p.add_run("\t" + doc_text.number)
+    p.add_run("\t" + exports.text(doc_text.number))
     if doc_text.place:
         para(doc_text.place, align=center)
     para()
@@ -300,16 +300,14 @@ def protocol_docx(meeting: Meeting) -> bytes:
         p = para(role)
         p.paragraph_format.tab_stops.add_tab_stop(Mm(70))
         p.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-        p.add_run("\t_______________\t" + name)
+        p.add_run("\t_______________\t" + exports.text(name))
         para()
     if doc_text.amendments:
         para("Изменения, внесённые в протокол:", bold=True)
         for n, (day, text) in enumerate(doc_text.amendments, start=1):
             para(f"{n}. Изменение от {day}: {text}")
     _docx_page_numbers_from_2(doc)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return exports.save_docx(doc)
 
 
 def _docx_page_numbers_from_2(doc) -> None:
@@ -385,36 +383,18 @@ def schedule_pdf(series: InterviewSeries) -> bytes:
 
 
 def schedule_xlsx(series: InterviewSeries) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    from ..roadmaps.export import _xlsx_sheet_setup
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "График"
-    _xlsx_sheet_setup(ws, [5, 12, 13, 45, 30, 40, 18])
-    ws.append([series.authority.full_name])
-    ws.append([schedule_title(series)])
-    ws["A2"].font = Font(bold=True, size=12)
-    ws.append([f"Тема: {series.topic}"])
+    wb = exports.workbook()
+    ws = exports.sheet(wb, "График", [5, 12, 13, 45, 30, 40, 18], landscape=True, first=True)
+    exports.append(ws, [series.authority.full_name])
+    exports.append(ws, [schedule_title(series)], bold=True, size=12)
+    exports.append(ws, [f"Тема: {series.topic}"])
     for line in _commission_lines(series):
-        ws.append([line])
-    ws.append([])
-    ws.append(SCHEDULE_COLUMNS)
-    header = ws.max_row
-    for cell in ws[header]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E6EAF2")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.print_title_rows = f"{header}:{header}"
+        exports.append(ws, [line])
+    exports.append(ws, [])
+    exports.header(ws, SCHEDULE_COLUMNS, freeze=False)
     for row in schedule_rows(series):
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        exports.append(ws, row, wrap=True)
+    return exports.save(wb)
 
 
 __all__ = ["protocol_docx", "protocol_pdf", "protocol_text", "schedule_pdf", "schedule_xlsx"]

@@ -20,7 +20,6 @@ for all three):
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,17 +27,30 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from ...extensions import db
-from ...models import (
-    AssessmentResult, IdentificationApproval, Municipality, OrderKind, OrgKind, Organization,
-    Procedure, SchoolStatus, SchoolStatusRecord, User,
-)
 from ...formatting import count_words
-from .identification import (
-    MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
+from ...models import (
+    AssessmentResult,
+    IdentificationApproval,
+    Municipality,
+    OrderKind,
+    Organization,
+    OrgKind,
+    Procedure,
+    SchoolStatus,
+    SchoolStatusRecord,
+    User,
 )
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError, transactional
+from .identification import (
+    MIN_PROCEDURES,
+    THRESHOLD,
+    ProcedureResult,
+    Verdict,
+    identify,
+    is_over_threshold,
+)
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "procedure": "Процедура", "subject": "Предмет", "grade": "Класс",
@@ -476,25 +488,16 @@ def import_file(filename: str, data: bytes, *, municipality: Municipality | None
 
 def template_xlsx() -> bytes:
     """The import template: the header row, widths, and a sheet of instructions."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from .. import exports
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Результаты"
-    ws.append([COLUMNS[k] for k in TEMPLATE_ORDER])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHIJ", (40, 10, 8, 12, 24, 8, 12, 12, 12, 13)):
-        ws.column_dimensions[letter].width = width
+    wb = exports.workbook()
+    ws = exports.sheet(wb, "Результаты", (40, 10, 8, 12, 24, 8, 12, 12, 12, 13), first=True)
+    exports.append(ws, [COLUMNS[k] for k in TEMPLATE_ORDER], bold=True)
     ws.freeze_panes = "A2"
-    help_ws = wb.create_sheet("Как заполнять")
+    help_ws = exports.sheet(wb, "Как заполнять", [110])
     for line in TEMPLATE_HELP:
-        help_ws.append([line])
-    help_ws.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        exports.append(help_ws, [line])
+    return exports.save(wb)
 
 
 TEMPLATE_HELP = [
@@ -592,26 +595,17 @@ def identification_xlsx(schools_stmt, year: int, *, title: str, chunk: int = 200
     """The identification of every school of ``schools_stmt`` (a select of organisations, in
     order) as a workbook: the rule is applied ``chunk`` schools at a time and each row written
     at once, so a region's list never sits in memory as objects."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
+    from .. import exports
     from .identification import fmt_share
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Выявление ШНОР")
-    ws.column_dimensions["A"].width = 45
-    ws.column_dimensions["B"].width = 25
-    ws.column_dimensions["F"].width = 60
-    ws.column_dimensions["H"].width = 80
-    head = WriteOnlyCell(ws, title)
-    head.font = Font(bold=True, size=13)
-    ws.append([head])
-    ws.append([WriteOnlyCell(ws, h) for h in (
+    wb = exports.workbook(write_only=True)
+    ws = exports.sheet(wb, "Выявление ШНОР", [45, 25, 0, 0, 0, 60, 0, 80])
+    exports.append(ws, [title], bold=True, size=13)
+    exports.append(ws, (
         "Школа", "Муниципалитет", "Процедур с данными",
         f"Процедур с долей «2» {fmt_share(THRESHOLD)} и более",
         "Итог по правилу", "Почему", f"Статус ШНОР на {year + 1} год утверждён",
-        "Процедуры (доля «2» / не преодолевших порог)")])
+        "Процедуры (доля «2» / не преодолевших порог)"))
     ids = list(db.session.scalars(schools_stmt.with_only_columns(Organization.id)))
     for i in range(0, len(ids), chunk):
         part = ids[i:i + chunk]
@@ -621,16 +615,14 @@ def identification_xlsx(schools_stmt, year: int, *, title: str, chunk: int = 200
         approved = approved_school_ids(part, year)
         for org_id in part:
             org, verdict = orgs[org_id], identify(results.get(org_id, []))
-            ws.append([
+            exports.append(ws, [
                 org.short_name, org.municipality.name if org.municipality else "",
                 verdict.counted, len(verdict.over),
                 "относится к ШНОР" if verdict.flagged else "не относится", verdict.reason,
                 "да" if org_id in approved else "",
                 "; ".join(f"{p.label} — {fmt_share(p.share_2) if p.counted else 'нет данных'}"
                           for p in verdict.procedures)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return exports.save(wb)
 
 
 def years_with_results(org_ids_stmt) -> list[int]:

@@ -461,37 +461,26 @@ def sort_rows(rows: list[ScoreRow], key: str, descending: bool) -> list[ScoreRow
 
 
 def scores_xlsx(indicators: list[Indicator], rows: list[ScoreRow], *, title: str) -> bytes:
-    import io
+    from .. import exports
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Баллы"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=13)
+    wb = exports.workbook()
+    ws = exports.sheet(wb, "Баллы", [40], first=True)
+    exports.append(ws, [title], bold=True, size=13)
     head = ["Школа"]
     for ind in indicators:
         head += [f"{ind.code} значение", f"{ind.code} баллы"]
     head.append("Итого баллов")
-    ws.append(head)
-    ws.append(["Показатель"] + [x for ind in indicators for x in (ind.name, describe_scoring(ind))]
-              + [""])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for cell in ws[3]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    exports.append(ws, head, bold=True)
+    exports.append(ws, ["Показатель"] + [x for ind in indicators
+                                          for x in (ind.name, describe_scoring(ind))] + [""],
+                   wrap=True)
     for r in rows:
         line = [r.org.short_name]
         for ind in indicators:
             c = r.cells[ind.id]
             line += [c.value, c.points]
         line.append(r.total)
-        ws.append(line)
-    ws.column_dimensions["A"].width = 40
+        exports.append(ws, line)
     ws.freeze_panes = "B4"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return exports.save(wb)
 

@@ -19,7 +19,6 @@ known answers; :func:`build_report` loads the values for a scope; :func:`report_
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -149,48 +148,31 @@ def build_report(school_stmt, quarters: list[Quarter], *, title: str, year_label
 
 
 def report_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from .. import exports
 
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    head_fill = PatternFill("solid", fgColor="DCE6F2")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Показатели"
-    ws.append([f"Организация сетевого взаимодействия: {report.title}"])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([f"{report.year_label}; сформировано {fmt_date(today())}"])
-    ws.append([])
-    header = ["№", "Показатель"] + [q.short_label for q in report.quarters]
-    ws.append(header)
-    for c in ws[4]:
-        c.font, c.fill, c.alignment = bold, head_fill, wrap
-    ws.append(["", "Всего ШНОР и школ с низким ИОР"] +
-              [len(report.cells[q.key]["total"]) for q in report.quarters])
+    wb = exports.workbook()
+    ws = exports.sheet(wb, "Показатели", [8, 70] + [12] * len(report.quarters), first=True)
+    exports.append(ws, [f"Организация сетевого взаимодействия: {report.title}"],
+                   bold=True, size=12)
+    exports.append(ws, [f"{report.year_label}; сформировано {fmt_date(today())}"])
+    exports.append(ws, [])
+    exports.header(ws, ["№", "Показатель"] + [q.short_label for q in report.quarters])
+    exports.append(ws, ["", "Всего ШНОР и школ с низким ИОР"] +
+                   [len(report.cells[q.key]["total"]) for q in report.quarters], wrap=True)
     for code, text in INDICATORS:
-        ws.append([code, text] + [report.count(code, q) for q in report.quarters])
-    for row in ws.iter_rows(min_row=5):
-        for c in row:
-            c.alignment = wrap
-    ws.append([])
-    ws.append(["", "Периоды: " + "; ".join(
-        f"{q.short_label} — {fmt_date(q.start)}–{fmt_date(q.end)}" for q in report.quarters)])
-    for i, width in enumerate([8, 70] + [12] * len(report.quarters), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+        exports.append(ws, [code, text] + [report.count(code, q) for q in report.quarters],
+                       wrap=True)
+    exports.append(ws, [])
+    exports.append(ws, ["", "Периоды: " + "; ".join(
+        f"{q.short_label} — {fmt_date(q.start)}–{fmt_date(q.end)}" for q in report.quarters)],
+                   wrap=True)
 
-    ws2 = wb.create_sheet("По школам")
-    ws2.append(["Школа", "Статус"] + [f"{q.short_label} {code}" for q in report.quarters
-                                      for code in CODES])
-    for c in ws2[1]:
-        c.font, c.fill, c.alignment = bold, head_fill, wrap
+    ws2 = exports.sheet(wb, "По школам", [40, 24])
+    exports.header(ws2, ["Школа", "Статус"] + [f"{q.short_label} {code}"
+                                               for q in report.quarters for code in CODES])
     for school_id, name, statuses in report.schools:
-        ws2.append([name, ", ".join(s.label for s in statuses)] + [
+        exports.append(ws2, [name, ", ".join(s.label for s in statuses)] + [
             "да" if report.has(school_id, code, q) else "" for q in report.quarters
             for code in CODES])
-    ws2.column_dimensions["A"].width = 40
-    ws2.column_dimensions["B"].width = 24
     ws2.freeze_panes = "C2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.save(wb)

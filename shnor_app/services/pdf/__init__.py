@@ -31,6 +31,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from ...text import clean_text
+
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
 SANS, SERIF = "DejaVuSans", "DejaVuSerif"
 _registered = False
@@ -63,10 +65,11 @@ def register_fonts() -> None:
 
 
 def esc(value) -> str:
-    """User text → safe Paragraph markup; line breaks are kept."""
+    """User text → safe Paragraph markup; line breaks are kept, control characters (in rows
+    stored before the input rule) dropped."""
     if value is None:
         return ""
-    return escape(str(value)).replace("\n", "<br/>")
+    return escape(clean_text(str(value))).replace("\n", "<br/>")
 
 
 def styles(font: str = SANS, size: float = 9) -> dict[str, ParagraphStyle]:

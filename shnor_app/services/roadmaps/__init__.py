@@ -33,7 +33,7 @@ from ...models import (
 )
 from .periods import parse_period
 from .imports import ParsedRoadmap
-from ...text import normalize_name
+from ...text import clean_text, normalize_name
 from ..errors import ServiceError
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -248,7 +248,7 @@ def import_parsed(parsed: ParsedRoadmap, *, owner: Organization | None = None,
         return ImportResult(None, len(sections), n_items, warnings, title, year, level)
     by_id = getattr(by, "id", None)
     rm = Roadmap(level=level, owner_id=owner.id if owner else None, title=title, year=year,
-                 source_name=(source_name or None) and source_name[:255], created_by_id=by_id)
+                 source_name=clean_text(source_name or "")[:255] or None, created_by_id=by_id)
     ab = parsed.approved_by
     if ab and (ab.kind or ab.number or ab.date):
         rm.order_kind = ORDER_KINDS.get((ab.kind or "").lower()) if ab.kind else None
@@ -309,8 +309,13 @@ def add_section(rm: Roadmap, title: str, *, by: User | None = None) -> RoadmapSe
     return section
 
 
+SECTION_TITLE_MAX = 1000
+
+
 def rename_section(section: RoadmapSection, title: str) -> RoadmapSection:
-    section.title = " ".join((title or "").split()) or None
+    """A new title (one line; empty: a section without a title). The input stops at
+    ``SECTION_TITLE_MAX`` characters; a longer title, sent by hand, is cut there."""
+    section.title = " ".join(clean_text(title or "").split())[:SECTION_TITLE_MAX] or None
     db.session.commit()
     return section
 
@@ -534,7 +539,8 @@ def filter_items(stmt, filters: Filters, *, user: User | None, today: date):
     if filters.section:
         stmt = stmt.where(RoadmapItem.section_id == filters.section)
     if filters.executor:
-        if filters.executor.isdigit():
+        if filters.executor.isascii() and filters.executor.isdigit() \
+                and len(filters.executor) < 10:  # an organisation's id
             stmt = stmt.where(RoadmapItem.id.in_(select(ItemExecutor.item_id).where(
                 ItemExecutor.organization_id == int(filters.executor))))
         else:

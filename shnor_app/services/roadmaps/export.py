@@ -13,10 +13,8 @@ with the table header repeated on every page and page numbers.
 """
 from __future__ import annotations
 
-import io
-from datetime import date
-
 from ...formatting import fmt_date, today
+from .. import exports
 from . import MonitoringReport, last_reports, roadmap_table
 
 COLUMNS = ["№", "Мероприятие", "Срок", "Исполнители", "Ожидаемый результат / показатель",
@@ -87,96 +85,43 @@ def _heading_lines(rm) -> list[str]:
 # --------------------------------------------------------------------------- xlsx
 
 
-def _xlsx_sheet_setup(ws, widths):
-    from openpyxl.utils import get_column_letter
-
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
 def roadmap_xlsx(rm) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Дорожная карта"
-    _xlsx_sheet_setup(ws, [8, 60, 20, 28, 40, 16, 40])
-    ws.append([rm.title])
-    ws["A1"].font = Font(bold=True, size=12)
+    wb = exports.workbook()
+    ws = exports.sheet(wb, "Дорожная карта", [8, 60, 20, 28, 40, 16, 40], landscape=True,
+                       first=True)
+    exports.append(ws, [rm.title], bold=True, size=12)
     for line in _heading_lines(rm):
-        ws.append([line])
-    ws.append([])
-    ws.append(COLUMNS)
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E6EAF2")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        exports.append(ws, [line])
+    exports.append(ws, [])
+    exports.header(ws, COLUMNS)
     table, reports = _rows(rm)
-    wrap = Alignment(wrap_text=True, vertical="top")
     for section, items in table:
         if section.title:
-            ws.append([section.title])
-            r = ws.max_row
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(COLUMNS))
-            ws.cell(r, 1).font = Font(bold=True)
-            ws.cell(r, 1).fill = PatternFill("solid", fgColor="F3F5F9")
-            ws.cell(r, 1).alignment = wrap
+            row = exports.append(ws, [section.title], bold=True, fill="F3F5F9", wrap=True)
+            exports.merge_row(ws, row, len(COLUMNS))
         for item in items:
-            ws.append([item.number or "", item.text, item.period_text, item.executors,
-                       _expected(item), item.status.label, _result_cell(item, reports.get(item.id))])
-            for cell in ws[ws.max_row]:
-                cell.alignment = wrap
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            exports.append(ws, [item.number or "", item.text, item.period_text, item.executors,
+                                _expected(item), item.status.label,
+                                _result_cell(item, reports.get(item.id))], wrap=True)
+    return exports.save(wb)
 
 
 def monitoring_xlsx(report: MonitoringReport, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Мониторинг"
-    _xlsx_sheet_setup(ws, [60, 10, 12, 12, 12, 12, 12, 12, 12, 12])
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([f"Состояние на {fmt_date(report.today)}"])
-    ws.append([])
-    header = MONITORING_COLUMNS
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E6EAF2")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wb = exports.workbook()
+    ws = exports.sheet(wb, "Мониторинг", [60, 10, 12, 12, 12, 12, 12, 12, 12, 12],
+                       landscape=True, first=True)
+    exports.append(ws, [title], bold=True, size=12)
+    exports.append(ws, [f"Состояние на {fmt_date(report.today)}"])
+    exports.append(ws, [])
+    exports.header(ws, MONITORING_COLUMNS)
     for label, counts, bold in monitoring_rows(report):
-        ws.append([label, *counts_values(counts)])
-        if bold:
-            for cell in ws[ws.max_row]:
-                cell.font = Font(bold=True)
-        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws2 = wb.create_sheet("Просроченные")
-    _xlsx_sheet_setup(ws2, [40, 8, 60, 20, 12, 30, 16])
-    ws2.append(OVERDUE_COLUMNS)
-    for cell in ws2[1]:
-        cell.font = Font(bold=True)
+        exports.append(ws, [label, *counts_values(counts)], bold=bold, wrap=True)
+    ws2 = exports.sheet(wb, "Просроченные", [40, 8, 60, 20, 12, 30, 16], landscape=True)
+    exports.header(ws2, OVERDUE_COLUMNS)
     for rm, item in report.overdue_items:
-        ws2.append([rm.title, item.number or "", item.text, item.period_text,
-                    fmt_date(item.period_end), item.executors, item.status.label])
-        for cell in ws2[ws2.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        exports.append(ws2, [rm.title, item.number or "", item.text, item.period_text,
+                             item.period_end, item.executors, item.status.label], wrap=True)
+    return exports.save(wb)
 
 
 MONITORING_COLUMNS = ["Дорожная карта / раздел", "Всего", "Выполнено", "Частично", "В работе",
@@ -203,72 +148,34 @@ def monitoring_rows(report: MonitoringReport):
 # --------------------------------------------------------------------------- docx
 
 
-def _docx_landscape(doc):
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm
-
-    sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(sec, side, Mm(15))
-
-
-def _docx_repeat_header(row):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
-def _docx_bold_row(row):
-    for cell in row.cells:
-        for p in cell.paragraphs:
-            for run in p.runs:
-                run.bold = True
-
-
 def roadmap_docx(rm) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     doc = Document()
-    _docx_landscape(doc)
+    exports.docx_landscape(doc)
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(11)
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.add_run(rm.title).bold = True
+    head.add_run(exports.text(rm.title)).bold = True
     for line in _heading_lines(rm):
-        doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_paragraph(exports.text(line)).alignment = WD_ALIGN_PARAGRAPH.CENTER
     table_rows, reports = _rows(rm)
-    t = doc.add_table(rows=1, cols=len(COLUMNS))
-    t.style = "Table Grid"
-    for i, text in enumerate(COLUMNS):
-        t.rows[0].cells[i].text = text
-    _docx_bold_row(t.rows[0])
-    _docx_repeat_header(t.rows[0])
+    t = exports.docx_table(doc, COLUMNS)
     for section, items in table_rows:
         if section.title:
             row = t.add_row()
             merged = row.cells[0].merge(row.cells[-1])
-            merged.text = section.title
-            _docx_bold_row(row)
+            merged.text = exports.text(section.title)
+            exports.docx_bold_row(row)
         for item in items:
-            cells = t.add_row().cells
-            values = [item.number or "", item.text, item.period_text, item.executors,
-                      _expected(item), item.status.label,
-                      _result_cell(item, reports.get(item.id))]
-            for cell, value in zip(cells, values):
-                cell.text = value or ""
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+            exports.docx_row(t, [item.number, item.text, item.period_text, item.executors,
+                                 _expected(item), item.status.label,
+                                 _result_cell(item, reports.get(item.id))])
+    return exports.save_docx(doc)
 
 
 def monitoring_docx(report: MonitoringReport, title: str) -> bytes:
@@ -276,44 +183,26 @@ def monitoring_docx(report: MonitoringReport, title: str) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = Document()
-    _docx_landscape(doc)
+    exports.docx_landscape(doc)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run(title).bold = True
+    p.add_run(exports.text(title)).bold = True
     doc.add_paragraph(f"Состояние на {fmt_date(report.today)}").alignment = \
         WD_ALIGN_PARAGRAPH.CENTER
-    t = doc.add_table(rows=1, cols=len(MONITORING_COLUMNS))
-    t.style = "Table Grid"
-    for i, text in enumerate(MONITORING_COLUMNS):
-        t.rows[0].cells[i].text = text
-    _docx_bold_row(t.rows[0])
-    _docx_repeat_header(t.rows[0])
+    t = exports.docx_table(doc, MONITORING_COLUMNS)
     for label, counts, bold in monitoring_rows(report):
-        row = t.add_row()
-        for cell, value in zip(row.cells, [label.strip(), *counts_values(counts)]):
-            cell.text = str(value)
+        row = exports.docx_row(t, [label.strip(), *counts_values(counts)])
         if bold:
-            _docx_bold_row(row)
+            exports.docx_bold_row(row)
     doc.add_paragraph()
     doc.add_paragraph().add_run("Просроченные мероприятия").bold = True
     if report.overdue_items:
-        t2 = doc.add_table(rows=1, cols=len(OVERDUE_COLUMNS))
-        t2.style = "Table Grid"
-        for i, text in enumerate(OVERDUE_COLUMNS):
-            t2.rows[0].cells[i].text = text
-        _docx_bold_row(t2.rows[0])
-        _docx_repeat_header(t2.rows[0])
-        for rm, item in report.overdue_items:
-            cells = t2.add_row().cells
-            for cell, value in zip(cells, [rm.title, item.number or "", item.text,
-                                           item.period_text, fmt_date(item.period_end),
-                                           item.executors, item.status.label]):
-                cell.text = value or ""
+        exports.docx_table(doc, OVERDUE_COLUMNS, [
+            [rm.title, item.number, item.text, item.period_text, fmt_date(item.period_end),
+             item.executors, item.status.label] for rm, item in report.overdue_items])
     else:
         doc.add_paragraph("Просроченных мероприятий нет.")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return exports.save_docx(doc)
 
 
 # --------------------------------------------------------------------------- pdf
@@ -383,13 +272,6 @@ def monitoring_pdf(report: MonitoringReport, title: str) -> bytes:
     return pdf.build(story, title=title, footer=title)
 
 
-FORMATS = {
-    "pdf": ("application/pdf", "pdf"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-}
-
-
 def export_roadmap(rm, fmt: str) -> bytes:
     return {"pdf": roadmap_pdf, "xlsx": roadmap_xlsx, "docx": roadmap_docx}[fmt](rm)
 
@@ -397,8 +279,3 @@ def export_roadmap(rm, fmt: str) -> bytes:
 def export_monitoring(report: MonitoringReport, title: str, fmt: str) -> bytes:
     return {"pdf": monitoring_pdf, "xlsx": monitoring_xlsx,
             "docx": monitoring_docx}[fmt](report, title)
-
-
-def filename(stem: str, fmt: str, day: date | None = None) -> str:
-    day = day or today()
-    return f"{stem}-{day:%Y-%m-%d}.{fmt}"

@@ -96,6 +96,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, Iterable, Iterator
 
+from ...text import clean_text
 from ..errors import ServiceError
 from ..files.archives import ArchiveDamaged, ArchiveError, open_archive
 from ..limits import Deadline, Limits, fmt_count
@@ -272,8 +273,8 @@ def _clean_html(value: str) -> str:
 
 def _clean_cell(value: str) -> str:
     """Plain text of a cell: HTML removed, spaces collapsed, one line per paragraph/list item,
-    no control characters."""
-    value = _clean_html(value.replace("\r\n", "\n").replace("\r", "\n"))
+    no control characters (the input rule of every text field)."""
+    value = clean_text(_clean_html(value))
     value = value.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     value = _CONTROL_RE.sub("", value)
     lines = (_SPACES_RE.sub(" ", line).strip() for line in value.split("\n"))

@@ -28,14 +28,25 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import (
-    AuditAction, AuditEntry, MentoringPair, Organization, StaffMember, User, Visit, VisitKind,
-    VisitLesson, VisitVisitor, utcnow,
-)
-from .. import audit as audit_service
 from ...formatting import fmt_date, fmt_datetime, today
-from ...text import normalize_name
+from ...forms import TEXT_MAX
+from ...models import (
+    AuditAction,
+    AuditEntry,
+    MentoringPair,
+    Organization,
+    StaffMember,
+    User,
+    Visit,
+    VisitKind,
+    VisitLesson,
+    VisitVisitor,
+    utcnow,
+)
+from ...text import clean_text, normalize_name
+from .. import audit as audit_service
 from ..errors import ServiceError, transactional
+from ..recommendations import TEXT_MAX as REC_TEXT_MAX
 from ..records import soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -53,8 +64,11 @@ ROW_FIELDS = {
     "recs": ("id", "text", "responsible", "due_date"),
 }
 _ROW_RE = re.compile(r"^(visitors|lessons|recs)-([A-Za-z0-9]{1,16})-([a-z_]+)$")
+# The longest value of each field (rows and the visit's own texts), shown as maxlength.
 LIMITS = {"full_name": 200, "job_title": 200, "teacher": 200, "subject": 200, "grade": 30,
-          "responsible": 300}
+          "responsible": 300, "focus": 5000, "assessment": 5000, "text": REC_TEXT_MAX,
+          "purpose": TEXT_MAX, "consultations": TEXT_MAX, "documents_reviewed": TEXT_MAX,
+          "findings": TEXT_MAX}
 
 
 class VisitError(ServiceError):
@@ -66,7 +80,7 @@ def new_key() -> str:
 
 
 def _clean(value) -> str:
-    return (value or "").replace("\r\n", "\n").strip()
+    return clean_text(value or "").strip()
 
 
 def parse_date(value) -> date | None:
@@ -83,11 +97,12 @@ def parse_date(value) -> date | None:
 
 
 def to_int(value) -> int | None:
-    """An id as the form posts it (a string), or None when it is not a number."""
+    """An id typed into the form, or None (not a number, or beyond any id)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 @dataclass
@@ -114,6 +129,11 @@ class VisitForm:
     @property
     def date(self) -> date | None:
         return parse_date(self.visit_date)
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """Field name → its longest value (the inputs' maxlength)."""
+        return LIMITS
 
     def add_row(self, section: str, **values) -> dict:
         row = {"key": new_key(), **{f: "" for f in ROW_FIELDS[section]}, **values}
@@ -233,6 +253,10 @@ def validate(form: VisitForm, *, day: date | None = None) -> dict[str, str]:
         errors["purpose"] = "Укажите цель посещения."
     if not form.visitors:
         errors["visitors"] = "Укажите хотя бы одного участника посещения."
+    for fname in VisitForm.FIELDS:
+        limit = LIMITS.get(fname)
+        if limit and len(getattr(form, fname)) > limit:
+            errors[fname] = f"Не длиннее {limit} знаков."
     for section in ("visitors", "lessons", "recs"):
         for row in getattr(form, section):
             for fname, limit in LIMITS.items():
@@ -485,8 +509,12 @@ REC_FILTERS = {
 
 def recommendation_filter(kind: str, day: date):
     """Ids of visits with recommendations of the kind (see ``REC_FILTERS``), as a subquery."""
-    from ...models import NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, \
-        RecommendationStatus
+    from ...models import (
+        NOT_CLOSED_STATUSES,
+        OPEN_STATUSES,
+        Recommendation,
+        RecommendationStatus,
+    )
 
     R = Recommendation
     cond = {"open": R.status.in_(OPEN_STATUSES),

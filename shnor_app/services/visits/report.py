@@ -10,15 +10,12 @@ string reaches reportlab through ``pdf.para`` / ``pdf.esc`` (escaped).
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from ...formatting import fmt_date, fmt_date_long
+from .. import exports
 
-FORMATS = {
-    "pdf": ("application/pdf", "pdf"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-}
+FORMATS = {fmt: exports.FORMATS[fmt] for fmt in ("pdf", "docx")}
 TITLE = "Справка по итогам посещения"
 LESSON_COLUMNS = ["№", "Учитель", "Предмет", "Класс", "Цель посещения / аспект", "Оценка, вывод"]
 REC_COLUMNS = ["№", "Рекомендация", "Ответственный", "Срок исполнения"]
@@ -178,7 +175,7 @@ def report_docx(report: Report) -> bytes:
     def centred(text, bold=False, size=None):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = p.add_run(text)
+        run = p.add_run(exports.text(text))
         run.bold = bold
         if size:
             run.font.size = Pt(size)
@@ -192,19 +189,13 @@ def report_docx(report: Report) -> bytes:
     for label, value in report.facts:
         cells = facts.add_row().cells
         cells[0].paragraphs[0].add_run(label).bold = True
-        cells[1].text = value or ""
+        cells[1].text = exports.text(value)
     for n, part in enumerate(report.parts, start=1):
         doc.add_paragraph().add_run(f"{n}. {part.heading}").bold = True
         if part.columns:
-            t = doc.add_table(rows=1, cols=len(part.columns))
-            t.style = "Table Grid"
-            for i, text in enumerate(part.columns):
-                t.rows[0].cells[i].paragraphs[0].add_run(text).bold = True
-            for row in part.rows:
-                for c, value in zip(t.add_row().cells, row):
-                    c.text = value or ""
+            exports.docx_table(doc, part.columns, part.rows, repeat_header=False)
         else:
-            doc.add_paragraph(part.text)
+            doc.add_paragraph(exports.text(part.text))
     doc.add_paragraph()
     doc.add_paragraph().add_run("Справку составили:").bold = True
     _docx_signatures(doc, report.signers)
@@ -212,13 +203,12 @@ def report_docx(report: Report) -> bytes:
     doc.add_paragraph().add_run("Со справкой ознакомлен(а):").bold = True
     _docx_signatures(doc, [report.acknowledged])
     doc.add_paragraph("«____» ______________ 20___ г.")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return exports.save_docx(doc)
 
 
 def _docx_signatures(doc, signers) -> None:
     t = doc.add_table(rows=0, cols=3)
     for position, name in signers:
         cells = t.add_row().cells
-        cells[0].text, cells[1].text, cells[2].text = position, "_______________", name
+        cells[0].text, cells[1].text, cells[2].text = (
+            exports.text(position), "_______________", exports.text(name))

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import Form as _PlainForm
-from wtforms.fields import (
-    PasswordField, SelectFieldBase, StringField, TextAreaField,
-)
+from wtforms.fields import PasswordField, SelectFieldBase, StringField, TextAreaField
 from wtforms.validators import Length
 
 from .text import clean_pasted_table, clean_text

@@ -40,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping
 
+from ..text import clean_text
 from .errors import ServiceError
 from .files.archives import ArchiveDamaged, ArchiveError, check_archive, is_zip
 from .limits import Deadline, Limits, fmt_count
@@ -59,7 +60,6 @@ WRONG_TYPE = "Загрузите файл .xlsx или .csv."
 
 _SAMPLE_CHARS = 65536  # of text judged for binary content and for the separator
 # Invisible characters no cell means to hold (tab and line breaks stay); dropped from every value.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SNIFF_LINES = 40
 
 
@@ -247,8 +247,7 @@ class _Reader:
                         f"Строка {number}, столбец {column}: в ячейке больше "
                         f"{fmt_count(limits.cell_chars)} знаков — так много текста в одной "
                         "ячейке не загружается.")
-                if _CONTROL_RE.search(cell):
-                    cells[column - 1] = _CONTROL_RE.sub("", cell)
+                cells[column - 1] = clean_text(cell)  # the input rule of every text field
         return Row(number, cells)
 
     # -- .xlsx --

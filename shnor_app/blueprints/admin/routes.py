@@ -7,14 +7,7 @@ from sqlalchemy import or_, select
 
 from ... import policy
 from ...extensions import db
-from ...models import (
-    AuditAction,
-    AuditEntry,
-    Municipality,
-    Organization,
-    Region,
-    User,
-)
+from ...models import AuditAction, AuditEntry, Municipality, Organization, Region, User
 from ...services.audit import field_label
 from ...services.auth import accounts, second_factor
 from ...text import normalize_name

@@ -1,28 +1,10 @@
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-)
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...forms import Form
 from ...models import (
-    ActivityKind,
-    CourseFormat,
-    DeficitKind,
-    EnrollmentStatus,
-    PlanKind,
-    ProviderKind,
+    ActivityKind, CourseFormat, DeficitKind, EnrollmentStatus, PlanKind, ProviderKind,
 )
 
 POSITIVE = "Целое положительное число."

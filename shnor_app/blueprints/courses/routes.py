@@ -22,58 +22,22 @@ from ...extensions import db
 from ...formatting import today
 from ...forms import Form
 from ...models import (
-    ActivityKind,
-    Course,
-    CourseFormat,
-    CourseTopic,
-    DeficitKind,
-    DevelopmentPlan,
-    Enrollment,
-    EnrollmentStatus,
-    Municipality,
-    Organization,
-    OrgKind,
-    PlanActivity,
-    PlanDeficit,
-    PlanKind,
-    ProviderKind,
-    Region,
-    StaffMember,
+    ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
+    EnrollmentStatus, Municipality, Organization, OrgKind, PlanActivity, PlanDeficit, PlanKind,
+    ProviderKind, Region, StaffMember,
 )
 from ...services import courses as svc
-from ...services.courses import imports as course_import
-from ...services.courses import reports
+from ...services.courses import reports, imports as course_import
 from ...services.courses.coverage import window_start
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    acting_user as _user,
-)
-from ...web import (
-    answer,
-    page_of,
-    paginate,
-    parse_int,
-    refuse,
-    render_fragment,
-    render_view,
-    send_download,
-    submit,
-    text_arg,
-    year_arg,
-)
-from ...web import (
-    int_arg as _int_arg,
+    answer, page_of, paginate, parse_int, refuse, render_fragment, render_view, send_download,
+    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
-    ActivityForm,
-    CourseForm,
-    DeficitForm,
-    EnrollmentForm,
-    ImportForm,
-    PlanForm,
-    TeacherEnrollForm,
+    ActivityForm, CourseForm, DeficitForm, EnrollmentForm, ImportForm, PlanForm, TeacherEnrollForm,
     TopicForm,
 )
 

@@ -6,19 +6,11 @@ parses them (``parse_participants``, ``parse_item``) and refuses what breaks its
 :func:`shnor_app.web.submit` takes them as it takes the others.
 """
 from flask import request
-from wtforms import (
-    DateField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-    TimeField,
-)
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...forms import Form
-from ...models import CommissionRole as CommissionPlace
-from ...models import MeetingKind
+from ...models import MeetingKind, CommissionRole as CommissionPlace
 from ...services import interviews as svc
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]

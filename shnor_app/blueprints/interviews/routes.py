@@ -18,42 +18,18 @@ from ... import policy
 from ...extensions import db
 from ...formatting import today
 from ...models import (
-    AgendaItem,
-    CommissionMember,
-    InterviewSeries,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Organization,
-    ParticipantRole,
-    User,
+    AgendaItem, CommissionMember, InterviewSeries, Meeting, MeetingKind, MeetingStatus,
+    Organization, ParticipantRole, User,
 )
-from ...services import interviews as svc
-from ...services import recommendations as rec_svc
+from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
-    act,
-    answer,
-    render_fragment,
-    render_view,
-    send_download,
-    submit,
-    text_arg,
-    wants_fragment,
-    year_arg,
-)
-from ...web import (
-    acting_user as _user,
+    act, answer, render_fragment, render_view, send_download, submit, text_arg, wants_fragment,
+    year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import (
-    AmendmentForm,
-    ItemForm,
-    MeetingForm,
-    MemberForm,
-    ParticipantsForm,
-    RequisitesForm,
-    SeriesForm,
+    AmendmentForm, ItemForm, MeetingForm, MemberForm, ParticipantsForm, RequisitesForm, SeriesForm,
     SlotForm,
 )
 

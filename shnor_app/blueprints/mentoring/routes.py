@@ -15,29 +15,13 @@ from ... import policy
 from ...extensions import db
 from ...formatting import today
 from ...models import (
-    MentoringPair,
-    MentoringStep,
-    Organization,
-    OrgKind,
-    PairKind,
-    PairStatus,
-    StaffMember,
-    User,
+    MentoringPair, MentoringStep, Organization, OrgKind, PairKind, PairStatus, StaffMember, User,
     Visit,
 )
 from ...services import mentoring as svc
 from ...web import (
+    answer, int_arg, paginate, render_fragment, render_view, submit, text_arg, wants_fragment,
     acting_user as _user,
-)
-from ...web import (
-    answer,
-    int_arg,
-    paginate,
-    render_fragment,
-    render_view,
-    submit,
-    text_arg,
-    wants_fragment,
 )
 from . import bp
 from .forms import PairForm, StepForm

@@ -1,12 +1,5 @@
 from flask_wtf.file import FileField
-from wtforms import (
-    DateField,
-    DecimalField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...forms import Form

@@ -23,37 +23,14 @@ from ...extensions import db
 from ...formatting import today
 from ...forms import Form
 from ...models import (
-    AssessmentResult,
-    IdentificationApproval,
-    Indicator,
-    Municipality,
-    OrderKind,
-    Organization,
-    RiskFactor,
-    RiskLevel,
-    Roadmap,
-    SchoolRisk,
-    SchoolStatus,
-    SchoolStatusRecord,
+    AssessmentResult, IdentificationApproval, Indicator, Municipality, OrderKind, Organization,
+    RiskFactor, RiskLevel, Roadmap, SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
-from ...services.monitoring import assessments as svc
-from ...services.monitoring import dashboards, risks
-from ...services.monitoring import indicators as ind_svc
+from ...services.monitoring import dashboards, risks, assessments as svc, indicators as ind_svc
 from ...services.monitoring.identification import fmt_share
-from ...web import acting_user as _user
 from ...web import (
-    answer,
-    current_year,
-    form_messages,
-    int_arg,
-    paginate,
-    refuse,
-    render_fragment,
-    render_view,
-    send_download,
-    submit,
-    text_arg,
-    year_arg,
+    answer, current_year, form_messages, int_arg, paginate, refuse, render_fragment, render_view,
+    send_download, submit, text_arg, year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm

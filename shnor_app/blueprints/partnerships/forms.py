@@ -1,20 +1,8 @@
 from wtforms import (
-    DateField,
-    FieldList,
-    FormField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
+    DateField, FieldList, FormField, IntegerField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ...forms import Form, SubForm
 from ...models import EventKind, EventVenue, PartnershipStatus

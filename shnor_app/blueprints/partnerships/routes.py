@@ -15,41 +15,14 @@ from ... import policy
 from ...extensions import db
 from ...formatting import today
 from ...models import (
-    Attachment,
-    EventKind,
-    EventVenue,
-    JointEvent,
-    Municipality,
-    Organization,
-    PartnerKind,
-    Partnership,
-    PartnershipSide,
-    PartnershipStatus,
-    Practice,
-    Region,
+    Attachment, EventKind, EventVenue, JointEvent, Municipality, Organization, PartnerKind,
+    Partnership, PartnershipSide, PartnershipStatus, Practice, Region,
 )
-from ...services import exports
-from ...services import partnerships as svc
-from ...services import practices as practice_service
+from ...services import exports, partnerships as svc, practices as practice_service
 from ...services.partnerships import indicators, quarters
 from ...web import (
-    act,
-    answer,
-    form_message,
-    paginate,
-    parse_int,
-    render_fragment,
-    render_view,
-    send_download,
-    submit,
-    text_arg,
-    year_arg,
-)
-from ...web import (
-    acting_user as _user,
-)
-from ...web import (
-    int_arg as _int_arg,
+    act, answer, form_message, paginate, parse_int, render_fragment, render_view, send_download,
+    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm

@@ -10,17 +10,7 @@ from ...extensions import db
 from ...models import Organization, OrgKind, Practice, PracticeProblem
 from ...services import practices as svc
 from ...web import (
-    acting_user as _user,
-)
-from ...web import (
-    answer,
-    paginate,
-    render_view,
-    submit,
-    text_arg,
-)
-from ...web import (
-    int_arg as _int_arg,
+    answer, paginate, render_view, submit, text_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import PracticeForm

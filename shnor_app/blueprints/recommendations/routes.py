@@ -14,23 +14,13 @@ from ... import policy
 from ...extensions import db
 from ...formatting import today
 from ...models import (
-    NOT_CLOSED_STATUSES,
-    OPEN_STATUSES,
-    Organization,
-    Recommendation,
-    RecommendationStatus,
+    NOT_CLOSED_STATUSES, OPEN_STATUSES, Organization, Recommendation, RecommendationStatus,
 )
 from ...services import recommendations as svc
 from ...text import normalize_name
-from ...web import acting_user as _user
 from ...web import (
-    answer,
-    form_errors,
-    paginate,
-    render_fragment,
-    render_view,
-    submit,
-    text_arg,
+    answer, form_errors, paginate, render_fragment, render_view, submit, text_arg,
+    acting_user as _user,
 )
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm

@@ -1,6 +1,4 @@
-from wtforms import (
-    BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField,
-)
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ...forms import Form

@@ -11,8 +11,10 @@ from ...models import (
 )
 from ...services import registry as reg
 from ...text import normalize_name
-from ...web import current_year, paginate, render_fragment, render_view, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg, year_arg
+from ...web import (
+    current_year, paginate, render_fragment, render_view, text_arg, year_arg, acting_user as _user,
+    int_arg as _int_arg,
+)
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
 

@@ -23,15 +23,16 @@ from ...models import (
     Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Role, Roadmap,
     RoadmapItem, RoadmapLevel, RoadmapSection,
 )
-from ...services import recommendations
-from ...services import exports
+from ...services import recommendations, exports
 from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
-from ...web import fragment_cache, render_fragment, render_view, send_download, text_arg
-from ...web import acting_user as _user, int_arg as _int_arg, parse_int, year_arg
+from ...web import (
+    fragment_cache, render_fragment, render_view, send_download, text_arg, parse_int, year_arg,
+    acting_user as _user, int_arg as _int_arg,
+)
 from . import bp
 from .forms import (
     ImportForm, ItemForm, OwnerForm, ReportForm, RoadmapForm, SectionForm, StatusForm,

@@ -16,19 +16,11 @@ from ... import policy
 from ...extensions import db
 from ...formatting import today
 from ...models import MentoringPair, Organization, OrgKind, Visit, VisitKind
-from ...services import recommendations as rec_svc
-from ...services import visits as svc
+from ...services import recommendations as rec_svc, visits as svc
 from ...services.visits import report as visit_report
-from ...web import acting_user as _user
 from ...web import (
-    answer,
-    int_arg,
-    paginate,
-    render_fragment,
-    render_view,
-    send_download,
-    submit,
-    text_arg,
+    answer, int_arg, paginate, render_fragment, render_view, send_download, submit, text_arg,
+    acting_user as _user,
 )
 from . import bp
 from .forms import Choices, PostedVisit

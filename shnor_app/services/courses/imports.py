@@ -36,14 +36,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...formatting import fmt_date, today
-from ...models import (
-    Course,
-    Enrollment,
-    EnrollmentStatus,
-    Organization,
-    OrgKind,
-    StaffMember,
-)
+from ...models import Course, Enrollment, EnrollmentStatus, Organization, OrgKind, StaffMember
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError

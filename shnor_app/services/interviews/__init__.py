@@ -30,25 +30,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...formatting import fmt_date
-from ...formatting import today as local_today
+from ...formatting import fmt_date, today as local_today
 from ...models import (
-    AgendaDecision,
-    AgendaItem,
-    AgendaSpeech,
-    CommissionMember,
-    CommissionRole,
-    InterviewSeries,
-    Meeting,
-    MeetingKind,
-    MeetingParticipant,
-    MeetingStatus,
-    Organization,
-    OrgKind,
-    ParticipantRole,
-    ProtocolAmendment,
-    User,
-    utcnow,
+    AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
+    Meeting, MeetingKind, MeetingParticipant, MeetingStatus, Organization, OrgKind,
+    ParticipantRole, ProtocolAmendment, User, utcnow,
 )
 from ...text import clean_text, normalize_name
 from ..errors import ServiceError, transactional

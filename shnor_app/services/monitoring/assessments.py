@@ -29,27 +29,14 @@ from sqlalchemy import or_, select
 from ...extensions import db
 from ...formatting import count_words
 from ...models import (
-    AssessmentResult,
-    IdentificationApproval,
-    Municipality,
-    OrderKind,
-    Organization,
-    OrgKind,
-    Procedure,
-    SchoolStatus,
-    SchoolStatusRecord,
-    User,
+    AssessmentResult, IdentificationApproval, Municipality, OrderKind, Organization, OrgKind,
+    Procedure, SchoolStatus, SchoolStatusRecord, User,
 )
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError, transactional
 from .identification import (
-    MIN_PROCEDURES,
-    THRESHOLD,
-    ProcedureResult,
-    Verdict,
-    identify,
-    is_over_threshold,
+    MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)

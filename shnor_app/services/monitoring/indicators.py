@@ -36,8 +36,8 @@ from ... import areas
 from ...areas import IndicatorSource
 from ...extensions import db
 from ...models import (
-    AssessmentResult, Indicator, IndicatorScoring, ItemStatus, Procedure,
-    Roadmap, RoadmapItem, RoadmapLevel, RiskLevel, SchoolRisk, User,
+    AssessmentResult, Indicator, IndicatorScoring, ItemStatus, Procedure, Roadmap, RoadmapItem,
+    RoadmapLevel, RiskLevel, SchoolRisk, User,
 )
 from ...formatting import today
 from ..errors import ServiceError, transactional

@@ -26,8 +26,8 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import (
-    EventKind, EventVenue, JointEvent, PartnerKind, Partnership, PartnershipStatus,
-    SchoolStatus, SchoolStatusRecord,
+    EventKind, EventVenue, JointEvent, PartnerKind, Partnership, PartnershipStatus, SchoolStatus,
+    SchoolStatusRecord,
 )
 from ...formatting import fmt_date, today
 from .quarters import Quarter

@@ -28,8 +28,8 @@ from sqlalchemy.orm import contains_eager, lazyload
 
 from ...extensions import db
 from ...models import (
-    ItemExecutor, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap,
-    RoadmapItem, RoadmapLevel, RoadmapSection, User, utcnow,
+    ItemExecutor, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap, RoadmapItem,
+    RoadmapLevel, RoadmapSection, User, utcnow,
 )
 from .periods import parse_period
 from .imports import ParsedRoadmap

@@ -31,17 +31,8 @@ from ...extensions import db
 from ...formatting import fmt_date, fmt_datetime, today
 from ...forms import TEXT_MAX
 from ...models import (
-    AuditAction,
-    AuditEntry,
-    MentoringPair,
-    Organization,
-    StaffMember,
-    User,
-    Visit,
-    VisitKind,
-    VisitLesson,
-    VisitVisitor,
-    utcnow,
+    AuditAction, AuditEntry, MentoringPair, Organization, StaffMember, User, Visit, VisitKind,
+    VisitLesson, VisitVisitor, utcnow,
 )
 from ...text import clean_text, normalize_name
 from .. import audit as audit_service

@@ -197,24 +197,38 @@ async def sharing_checks(url: str, a: str, b: str, facts: dict) -> list[tuple[st
     return checks
 
 
-async def load(base: str, plans: dict, users: int, duration: float) -> driver.Stats:
+async def log_in_all(base: str, plans: dict, users: int) -> list[tuple[str, list, object]]:
+    """(login, requests, client cookies) of each virtual user; every account logs in once (a
+    second factor's code is accepted once), its virtual users share the session."""
     keys = [k for k in SCENARIO_KEYS if k in plans]
     by_login: dict[str, driver.VirtualUser] = {}
-    vus, reqs = [], []
+    out = []
     for i in range(users):
         key = keys[i % len(keys)]
         login, requests = plans[key][(i // len(keys)) % len(plans[key])]
         if login not in by_login:
             by_login[login] = await driver.log_in(base, login, BENCH_PASSWORD)
-            vu = by_login[login]
-        else:
-            vu = driver.same_session(by_login[login])
-        vus.append(vu)
-        reqs.append(requests)
+        out.append((by_login[login], requests))
+    return out
+
+
+async def load(base: str, people: list, duration: float) -> driver.Stats:
+    vus = [driver.VirtualUser(vu.login, httpx.AsyncClient(
+        base_url=base, timeout=120, follow_redirects=False,
+        headers={"User-Agent": "shnor-bench/1"}, cookies=vu.client.cookies), vu.csrf)
+        for vu, _ in people]
     try:
-        return await driver.phase(vus, reqs, duration, (0.5, 1.5))
+        return await driver.phase(vus, [reqs for _, reqs in people], duration, (0.5, 1.5))
     finally:
         await asyncio.gather(*(v.client.aclose() for v in vus))
+
+
+async def both_loads(a: str, proxy: str, plans: dict, users: int, duration: float):
+    people = await log_in_all(a, plans, users)
+    try:
+        return (await load(a, people, duration), await load(proxy, people, duration))
+    finally:
+        await asyncio.gather(*(vu.client.aclose() for vu, _ in people))
 
 
 def main(argv=None) -> int:
@@ -249,10 +263,10 @@ def main(argv=None) -> int:
         checks = asyncio.run(sharing_checks(url, servers[0].base, servers[1].base, facts))
         for what, ok, detail in checks:
             print(f"  {'✓' if ok else '✗'} {what}: {detail}")
-        one = asyncio.run(load(servers[0].base, plans, args.users, args.duration))
+        one, two = asyncio.run(both_loads(servers[0].base, proxy.base, plans, args.users,
+                                          args.duration))
         print(f"  один сервер, {args.users} польз.: {one.rps:.1f} з/с, p50 {one.p50:.0f}, "
               f"p95 {one.p95:.0f} мс, ошибок {one.errors}")
-        two = asyncio.run(load(proxy.base, plans, args.users, args.duration))
         print(f"  два сервера за nginx, {args.users} польз.: {two.rps:.1f} з/с, p50 {two.p50:.0f}, "
               f"p95 {two.p95:.0f} мс, ошибок {two.errors}")
     finally:

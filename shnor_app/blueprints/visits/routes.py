@@ -204,11 +204,12 @@ def delete(visit_id: int):
 @bp.post("/<int:visit_id>/report.<fmt>")
 @login_required
 def report(visit_id: int, fmt: str):
-    """Print the report (справка): PDF or .docx. A POST, because it records ``printed_at``."""
+    """Print the report (справка): PDF or .docx. A POST, because it is journalled (and, printed
+    by an author, marks the visit as printed)."""
     if fmt not in visit_report.FORMATS:
         abort(404)
     user = _user()
     visit = policy.get_or_404(user, Visit, visit_id)
     data = visit_report.render(visit, svc.recommendations_of(visit), fmt)
-    svc.mark_printed(visit, fmt)
+    svc.mark_printed(visit, fmt, official=policy.can(user, "edit", visit))
     return send_download(data, visit_report.filename(visit, fmt), fmt)

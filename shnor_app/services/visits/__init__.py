@@ -334,13 +334,14 @@ def _write_report_diff(visit: Visit, before: dict, after: dict, printed_at) -> N
     _audit(visit, changes, message)
 
 
-def _audit(visit: Visit, changes: dict, message: str | None) -> None:
+def _audit(visit: Visit, changes: dict | None, message: str | None, *,
+           action: AuditAction = AuditAction.UPDATE) -> None:
     """An audit entry of the visit written in the same transaction as the change."""
     actor = audit_service.current_actor()
     db.session.add(AuditEntry(
         at=utcnow(), user_id=getattr(actor, "id", None),
         user_name=getattr(actor, "full_name", None), address=audit_service.client_address(),
-        action=AuditAction.UPDATE, object_type=Visit.__tablename__, object_id=visit.id,
+        action=action, object_type=Visit.__tablename__, object_id=visit.id,
         object_label=str(visit)[:300], changes=changes, message=message))
 
 
@@ -445,12 +446,17 @@ def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> Non
 
 
 @transactional
-def mark_printed(visit: Visit, fmt: str = "pdf") -> Visit:
-    """Record that the report was printed (the time of the latest print)."""
-    before = visit.printed_at
-    visit.printed_at = utcnow()
-    _audit(visit, {"printed_at": [fmt_datetime(before) or None, fmt_datetime(visit.printed_at)]},
-           f"Напечатана справка по итогам посещения ({fmt.upper()}).")
+def mark_printed(visit: Visit, fmt: str = "pdf", *, official: bool = True) -> Visit:
+    """Record a print of the report — a download in the journal, never a change of the visit.
+
+    ``official``: printed by someone who may edit the visit (its authors); only such a print
+    marks the visit as printed, so that a later edit keeps the printed text in the history. An
+    observer's print is journalled and changes nothing."""
+    if official:
+        visit.printed_at = utcnow()
+    _audit(visit, None, f"Напечатана справка по итогам посещения ({fmt.upper()})"
+           + ("." if official else " — для просмотра, без отметки о печати."),
+           action=AuditAction.DOWNLOAD)
     db.session.commit()
     return visit
 

@@ -75,7 +75,7 @@ def index():
     schools = db.session.scalars(scope.schools().where(Organization.id.in_(flagged_ids))).all() \
         if flagged_ids else []
     candidates = svc.identification(schools, year)
-    candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.short_name))
+    candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.sort_name))
     return render_view(
         "monitoring/index.html", "monitoring/_index_body.html",
         title="Мониторинг результатов", scope=scope, year=year, candidates=candidates,

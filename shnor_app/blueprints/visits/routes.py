@@ -40,7 +40,7 @@ def _visible_orgs(user, kinds=None) -> list[Organization]:
     stmt = policy.scope_query(user, Organization)
     if kinds is not None:
         stmt = stmt.where(Organization.kind.in_(kinds))
-    return list(db.session.scalars(stmt.order_by(Organization.short_name)))
+    return list(db.session.scalars(stmt.order_by(Organization.sort_name)))
 
 
 @bp.get("/")
@@ -53,7 +53,7 @@ def index():
     ids = [v.id for v in page.items]
     visiting = db.session.scalars(select(Organization).where(Organization.id.in_(
         policy.scope_query(user, Visit).with_only_columns(Visit.visiting_org_id).distinct()))
-        .order_by(Organization.short_name)).all()
+        .order_by(Organization.sort_name)).all()
     return render_view(
         "visits/index.html", "visits/_list.html", title="Посещения школ", page=page,
         filters=filters, args=filters.args(), rec_counts=svc.open_counts(ids),

@@ -1,6 +1,55 @@
 /* ШНОР: the little behaviour htmx does not give by itself. No inline scripts (CSP). */
+document.documentElement.classList.add("js");
+
 (function () {
   "use strict";
+
+  // The main menu on a phone: «Меню» opens and closes it; a group's list closes when another
+  // opens or the user clicks elsewhere.
+  document.addEventListener("click", function (evt) {
+    var btn = evt.target.closest(".menu-button");
+    if (btn) {
+      var header = btn.closest(".site-header");
+      var open = !header.classList.contains("nav-open");
+      header.classList.toggle("nav-open", open);
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+      return;
+    }
+    document.querySelectorAll(".nav-group details[open]").forEach(function (d) {
+      if (!d.contains(evt.target)) { d.removeAttribute("open"); }
+    });
+  });
+
+  // Wide tables scroll inside their own region (reachable by keyboard), and the cells of form
+  // rows carry their column's heading for the stacked layout of narrow screens.
+  function arrangeTables(root) {
+    root.querySelectorAll("table.data").forEach(function (table) {
+      if (!table.parentElement.classList.contains("table-wrap")) {
+        var wrap = document.createElement("div");
+        wrap.className = "table-wrap";
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        var caption = table.querySelector("caption");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Таблица");
+        table.parentNode.insertBefore(wrap, table);
+        wrap.appendChild(table);
+      }
+      if (table.classList.contains("form-rows")) {
+        var heads = Array.prototype.map.call(table.querySelectorAll("thead th"),
+                                             function (th) { return th.textContent.trim(); });
+        table.querySelectorAll("tbody tr").forEach(function (tr) {
+          Array.prototype.forEach.call(tr.children, function (td, i) {
+            if (heads[i] && !td.hasAttribute("data-label")) { td.setAttribute("data-label", heads[i]); }
+          });
+        });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { arrangeTables(document); });
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    var root = evt.detail.elt;
+    arrangeTables(root && root.closest ? (root.closest("table") || root).parentElement || document : document);
+  });
 
   function toast(html, kind) {
     var box = document.getElementById("toasts");

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 
 from ... import policy
 from ...extensions import db
-from ...formatting import today
+from ...formatting import parse_date, today
 from ...forms import Form
 from ...models import (
     ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
@@ -47,10 +47,7 @@ UNTRAINED_PAGE_SIZE = 100
 
 
 def _date_arg(name: str = "on") -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return today()
+    return parse_date(request.args.get(name, "")) or today()
 
 
 def _download(data: bytes, fmt: str, stem: str):

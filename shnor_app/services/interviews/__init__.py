@@ -30,7 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...formatting import fmt_date, today as local_today
+from ...formatting import fmt_date, parse_date, today as local_today
 from ...models import (
     AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
     Meeting, MeetingKind, MeetingParticipant, MeetingStatus, Organization, OrgKind,
@@ -627,10 +627,7 @@ def parse_item(formdata) -> dict:
 
 
 def _date_or_none(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    return parse_date(text)
 
 
 @transactional

@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
 from ...extensions import db
+from ... import formatting
 from ...formatting import fmt_date, fmt_datetime, today
 from ...forms import TEXT_MAX
 from ...models import (
@@ -76,15 +77,7 @@ def _clean(value) -> str:
 
 def parse_date(value) -> date | None:
     """«2026-03-15» (date input) or «15.03.2026» → date; anything else → None."""
-    if isinstance(value, date):
-        return value
-    value = _clean(value)
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return formatting.parse_date(_clean(value) if isinstance(value, str) else value)
 
 
 def to_int(value) -> int | None:

@@ -70,3 +70,17 @@ def fmt_order(kind, number: str | None, day) -> str:
     if day:
         parts.append(f"от {fmt_date(day)}")
     return " ".join(parts)
+
+
+def parse_date(value) -> date | None:
+    """A date as a date input sends it («2023-02-27») or as people type it («27.02.2023»,
+    «7.2.2023»); None for anything else (an empty value, a date that does not exist)."""
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -11,19 +11,29 @@ hidden, search, e-mail …) two things the field's own declaration need not repe
   :data:`TEXT_MAX` for a text area. The length validator puts ``maxlength`` on the input and
   refuses a longer value on the server with a Russian message, keeping what was typed.
 
+Date fields accept a date as the browser's date input sends it («2023-02-27») and as people
+type it («27.02.2023»); the page shows and takes dates in the Russian form (static/js/app.js).
+
 Password fields are left as typed (a password is compared, never shown or stored as text).
 """
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import Form as _PlainForm
-from wtforms.fields import PasswordField, SelectFieldBase, StringField, TextAreaField
+from wtforms.fields import (
+    DateField, PasswordField, SelectFieldBase, StringField, TextAreaField,
+)
+from wtforms.utils import clean_datetime_format_for_strptime
 from wtforms.validators import Length
 
 from .text import clean_pasted_table, clean_text
 
 LINE_MAX = 500  # a one-line input without its own limit
 TEXT_MAX = 20_000  # a text area without its own limit
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+BAD_DATE = "Дата указана неверно: введите её в виде ДД.ММ.ГГГГ, например 27.02.2023."
 
 
 def too_long(limit: int) -> str:
@@ -40,6 +50,12 @@ class _CleanTextMeta:
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
         if isinstance(field, PasswordField):
+            return field
+        if isinstance(field, DateField):
+            field.format = [*field.format, *(f for f in DATE_FORMATS if f not in field.format)]
+            field.strptime_format = clean_datetime_format_for_strptime(field.format)
+            if not field.invalid_value_message:
+                field.invalid_value_message = BAD_DATE
             return field
         if isinstance(field, PastedTableField):
             field.filters = (clean_pasted_table, *field.filters)

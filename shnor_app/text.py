@@ -52,6 +52,17 @@ _SPACES = re.compile(r"\s+")
 _NUMBER_SIGN = re.compile(r"№\s*")
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def natural_key(value: str | None) -> str:
+    """A text that sorts names as people read them: «СОШ № 3» before «СОШ № 12», case and ё
+    ignored. Numbers are zero-padded to ten digits inside the normalised name, so the key sorts
+    the same way in Python, SQLite and PostgreSQL (a byte-wise comparison of digits and letters
+    suffices; the Cyrillic letters are compared as text)."""
+    return _DIGITS.sub(lambda m: m.group().lstrip("0").rjust(10, "0"), normalize_name(value))[:300]
+
+
 def normalize_name(value: str | None) -> str:
     if not value:
         return ""

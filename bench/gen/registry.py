@@ -19,6 +19,7 @@ from shnor_app.models import (
     Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region,
     SchoolStatus, SchoolStatusRecord, StaffMember,
 )
+from shnor_app.text import natural_key
 
 from .base import search_text
 
@@ -56,6 +57,7 @@ def _org(ctx, oid, kind, short, full, region_id, muni_id, **kw) -> dict:
         municipality_id=muni_id, deleted_at=None)
     row["search_text"] = search_text(short, full, row["inn"], row["code"],
                                      row["director_name"], row["address"])
+    row["sort_name"] = natural_key(short)
     return row
 
 

@@ -87,6 +87,10 @@ class Organization(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     kind: Mapped[OrgKind] = enum_column(OrgKind, default=OrgKind.SCHOOL, index=True)
     full_name: Mapped[str] = mapped_column(String(500))
     short_name: Mapped[str] = mapped_column(String(200), index=True)
+    # short_name as lists order it: «СОШ № 3» before «СОШ № 12» (text.natural_key), kept by
+    # the flush like search_text
+    sort_name: Mapped[str] = mapped_column(String(300), default="", server_default="",
+                                           index=True)
     inn: Mapped[str | None] = mapped_column(String(12), nullable=True)
     code: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)
@@ -111,6 +115,12 @@ class Organization(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    def refresh_search_text(self) -> None:
+        from ..text import natural_key
+
+        super().refresh_search_text()
+        self.sort_name = natural_key(self.short_name)
 
     @property
     def is_school(self) -> bool:

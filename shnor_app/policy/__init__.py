@@ -222,7 +222,7 @@ class Territory:
             stmt = stmt.where(Organization.municipality_id == self.municipality.id)
         elif self.region_id is not None:
             stmt = stmt.where(Organization.region_id == self.region_id)
-        return stmt.order_by(Organization.short_name, Organization.id)
+        return stmt.order_by(Organization.sort_name, Organization.id)
 
     def school_ids(self):
         """Sub-select of the schools' ids (for ``IN``; unordered, never correlated with a query

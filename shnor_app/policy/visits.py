@@ -36,7 +36,7 @@ def visiting_orgs(user):
     stmt = scope_query(user, Organization)
     if user.role != Role.ADMIN:
         stmt = stmt.where(Organization.id.in_(visiting_org_ids(user)))
-    return stmt.order_by(Organization.short_name)
+    return stmt.order_by(Organization.sort_name)
 
 
 def _logs_visit_to(user, school) -> bool:

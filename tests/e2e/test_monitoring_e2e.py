@@ -35,6 +35,9 @@ def test_region_user_imports_identifies_approves_and_status_follows(live_server,
     page.fill("#order_number", "79")
     page.fill("#order_date", "2025-01-19")
     page.locator("#approve-button").click()
+    expect(page.locator("#approve-summary")).to_contain_text("получат 1 школа")
+    expect(page.locator("#approve-summary")).to_contain_text("Приказ № 79 от 19.01.2025")
+    page.locator("#confirm-approval").click()
     expect(page.locator(".flash-success")).to_contain_text("1 школа получила статус ШНОР на 2025 год")
     expect(page.locator(f"#school-{world.school_a.id}")).to_contain_text("статус на 2025 г. утверждён")
 

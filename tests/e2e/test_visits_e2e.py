@@ -31,7 +31,7 @@ def test_tutor_logs_a_visit_with_two_recommendations_school_answers_one(live_ser
 
     tutor = browser_page("tutor")
     tutor.goto(f"{live_server}/visits/new")
-    expect(tutor.locator("#visit_date")).to_have_value(today().isoformat())
+    expect(tutor.locator("#visit_date")).to_have_value(today().strftime("%d.%m.%Y"))
     expect(tutor.locator("#school_id")).to_have_value(str(world.school_a.id))
     expect(tutor.locator("#visitors-rows input[name$='-full_name']").first).to_have_value(
         world.users["tutor"].full_name)
@@ -76,3 +76,50 @@ def test_tutor_logs_a_visit_with_two_recommendations_school_answers_one(live_ser
     tutor.goto(f"{live_server}/")
     expect(tutor.locator("#recs-open-count")).to_have_text("1")
     expect(tutor.locator("#recs-to-review")).to_contain_text("Провести педсовет")
+
+
+def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_tutor_logs_a_visit_on_a_phone_and_a_dropped_page_loses_nothing(live_server,
+                                                                         browser_page, world):
+    """At 390×844: the menu folds behind «Меню», the form's rows stack, the date is typed the
+    Russian way, nothing scrolls sideways; text typed before a reload comes back."""
+    from playwright.sync_api import expect
+
+    msvc.save_pair(None, msvc.PairData(kind=PairKind.SCHOOL, mentee_org=world.school_a,
+                                       mentor_org=world.tutor_school, goals="Подготовка к ОГЭ",
+                                       start_date=today() - timedelta(days=30)), by=None)
+    tutor = browser_page("tutor", viewport=(390, 844))
+    tutor.goto(f"{live_server}/visits/new")
+    _no_sideways_scroll(tutor)
+    menu = tutor.get_by_role("button", name="Меню")
+    expect(menu).to_be_visible()
+    expect(tutor.locator("nav.main-nav")).to_be_hidden()
+    menu.click()
+    expect(tutor.locator("nav.main-nav")).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    menu.click()
+
+    day = today() - timedelta(days=2)
+    tutor.fill("#visit_date", day.strftime("%d.%m.%Y"))
+    tutor.fill("#purpose", "Посещение уроков математики в 7 классах")
+    tutor.fill("#findings", "Учителя не используют разноуровневые задания")
+    tutor.reload()
+    expect(tutor.locator(".draft-notice")).to_contain_text("Восстановлен несохранённый текст")
+    expect(tutor.locator("#purpose")).to_have_value("Посещение уроков математики в 7 классах")
+    expect(tutor.locator("#visit_date")).to_have_value(day.strftime("%d.%m.%Y"))
+
+    lesson = tutor.locator("#lessons-rows tr").first
+    lesson.locator("input[name$='-subject']").fill("Математика")
+    lesson.locator("input[name$='-grade']").fill("7 «А»")
+    tutor.locator("#recs-rows tr").first.locator("textarea[name$='-text']").fill(
+        "Ввести разноуровневые задания на уроках математики")
+    _no_sideways_scroll(tutor)
+    tutor.locator("#save-visit").click()
+    tutor.wait_for_url(re.compile(r"/visits/\d+$"))
+    _no_sideways_scroll(tutor)
+    expect(tutor.locator("body")).to_contain_text(day.strftime("%d.%m.%Y"))
+    tutor.goto(f"{live_server}/visits/new")
+    expect(tutor.locator(".draft-notice")).to_have_count(0)  # the saved draft is forgotten

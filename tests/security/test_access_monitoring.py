@@ -60,7 +60,8 @@ def extra(world):
             "risk_far": risk_far.id, "factor": factor.id, "approval_far": approval_far.id}
 
 
-APPROVE = {"org_id": "", "order_kind": "ORDER", "order_number": "79", "order_date": "2025-01-19"}
+APPROVE = {"org_id": "", "order_kind": "ORDER", "order_number": "79", "order_date": "2025-01-19",
+           "confirmed": "1"}
 
 CASES = [
     Case("monitoring.index", "GET", lambda w, e: "/monitoring/", ALL),

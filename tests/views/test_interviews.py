@@ -304,6 +304,22 @@ def test_user_text_is_escaped_in_the_pdf(world, series):
     assert '<img src="/etc/passwd"/>' in text and "</para>Принять" in text
 
 
+def test_numbers_typed_without_a_space_print_as_official_documents_write_them(world, series):
+    from docx import Document
+
+    from shnor_app.services.interviews.export import protocol_docx, protocol_pdf
+
+    m = plan(series, world.school_a)
+    item = svc.load_record(m)[1][0]
+    svc.save_item(m, item, title="О выполнении приказа №2 от 10.01.2026", heard_who="Иванову И.П.",
+                  decisions=[svc.DecisionRow("Исполнить приказ №15 и письмо № 7")])
+    pdf = " ".join(_pdf_text(protocol_pdf(m)).replace("\u00a0", " ").split())
+    assert "приказа № 2 от" in pdf and "приказ № 15 и письмо № 7" in pdf and "№2" not in pdf
+    doc = Document(io.BytesIO(protocol_docx(m)))
+    text = "\n".join(p.text for p in doc.paragraphs).replace("\u00a0", " ")
+    assert "приказа № 2 от" in text and "приказ № 15" in text
+
+
 def test_protocol_docx_follows_the_same_text(world, login_as, series):
     from docx import Document
 

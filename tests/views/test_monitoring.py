@@ -170,11 +170,30 @@ def test_identification_export_has_every_row_of_the_filter(world, login_as):
         min_row=3))) == 20
 
 
-def _approve(client, world, number="79", orgs=None):
+def _approve(client, world, number="79", orgs=None, confirmed=True):
     orgs = orgs if orgs is not None else [world.school_a.id]
     return client.post("/monitoring/identification/approve?year=2024", data={
         "org_id": [str(o) for o in orgs], "order_kind": "ORDER", "order_number": number,
-        "order_date": "2025-01-19", "csrf_token": client.csrf})
+        "order_date": "2025-01-19", "csrf_token": client.csrf,
+        **({"confirmed": "1"} if confirmed else {})})
+
+
+def test_approval_first_shows_the_count_and_the_order_and_saves_nothing(world, login_as):
+    flag(world.school_a, 2024)
+    flag(world.school_b, 2024)
+    c = login_as("region")
+    first = _approve(c, world, orgs=[world.school_a.id], confirmed=False, number="79")
+    page = _html(first)
+    assert first.status_code == 200
+    assert "Статус ШНОР на 2025 год получат <strong>1 школа</strong>" in page
+    assert "Приказ № 79 от 19.01.2025" in page and 'id="confirm-approval"' in page
+    assert world.school_a.short_name in page.split('id="approve-summary"')[1].split("</ol>")[0]
+    assert world.school_b.short_name not in page.split('id="approve-summary"')[1].split("</ol>")[0]
+    assert db.session.scalar(select(func.count()).select_from(SchoolStatusRecord).where(
+        SchoolStatusRecord.year == 2025)) == 0
+    assert db.session.scalar(select(func.count()).select_from(IdentificationApproval)) == 0
+    missing = _approve(c, world, number="", confirmed=False)
+    assert missing.status_code == 422 and "Укажите номер приказа." in _html(missing)
 
 
 def test_approval_writes_statuses_once_and_is_audited(world, login_as):
@@ -226,7 +245,8 @@ def test_region_user_approves_for_a_chosen_municipality(world, login_as):
     c = login_as("region")
     resp = c.post(f"/monitoring/identification/approve?year=2024&municipality={world.muni2.id}",
                   data={"org_id": [str(world.school_b.id)], "order_kind": "ORDER",
-                        "order_number": "5", "order_date": "2025-01-10", "csrf_token": c.csrf})
+                        "order_number": "5", "order_date": "2025-01-10", "csrf_token": c.csrf,
+                        "confirmed": "1"})
     assert resp.status_code == 302
     approval = db.session.scalar(select(IdentificationApproval))
     assert approval.municipality_id == world.muni2.id and approval.org_ids == [world.school_b.id]

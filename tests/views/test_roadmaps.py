@@ -18,7 +18,7 @@ from shnor_app.models import (
 from shnor_app.services import roadmaps as svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_org, post, start_page
+from tests.conftest import count_queries, hx_get, make_org, make_school_roadmap, post, start_page
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PASTED = (
@@ -489,3 +489,18 @@ def test_sections_are_renamed_in_place_and_only_empty_ones_deleted(world, login_
     last = post(c, f"/roadmaps/sections/{section.id}/delete", {}, htmx=True)
     assert last.status_code == 422 and "единственный раздел" in _html(last)
     assert db.session.scalar(select(func.count()).select_from(RoadmapSection)) == 1
+
+
+def test_the_roadmap_pdf_marks_overdue_items_as_the_page_does(world, login_as):
+    from shnor_app.formatting import today
+
+    past = today().year - 1
+    rm, items = make_school_roadmap(world.school_a, ("Педсовет по итогам ВПР", "Семинар"),
+                                    year=past)
+    svc.update_item(items[1], {"text": "Семинар", "period_text": f"декабрь {today().year + 1}"})
+    c = login_as("methodist")
+    page = _html(c.get(f"/roadmaps/{rm.id}"))
+    assert page.count("badge-overdue") == 1
+    text = " ".join(_pdf_text(c.get(f"/roadmaps/{rm.id}/export.pdf").data).split())
+    assert text.count("просрочено") == 1
+    assert text.index("просрочено") < text.index("Семинар")

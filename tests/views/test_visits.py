@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from shnor_app.extensions import db
 from shnor_app.models import (
-    AuditEntry, MentoringPair, OrgKind, PairKind, StaffMember, Visit, VisitKind,
+    AuditAction, AuditEntry, MentoringPair, OrgKind, PairKind, StaffMember, Visit, VisitKind,
 )
 from shnor_app.services import mentoring as mentoring_svc
 from shnor_app.services import visits as svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_staff, post
+from tests.conftest import count_queries, hx_get, login, make_staff, post
 
 
 def _html(resp):
@@ -365,3 +365,28 @@ def test_school_of_an_answered_visit_stays_and_the_refusal_is_shown_by_the_schoo
     db.session.expire_all()
     visit = db.session.get(Visit, visit.id)
     assert visit.school_id == world.school_a.id and visit.purpose == "Посещение уроков математики"
+
+
+def test_printing_is_not_an_edit(app, world):
+    """An observer's print is journalled as a download and leaves the visit as it was; an
+    author's print marks the visit printed — neither is a change of the visit."""
+    tutor_pair(world)
+    c, visit = _make_visit(app, world)
+    viewer = app.test_client()
+    login(viewer, world.users["viewer"])
+    assert post(viewer, f"/visits/{visit.id}/report.pdf").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).printed_at is None
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "visits", AuditEntry.object_id == visit.id,
+        AuditEntry.message.like("Напечатана%"))).all()
+    assert [e.action for e in entries] == [AuditAction.DOWNLOAD]
+    assert "без отметки о печати" in entries[0].message and not entries[0].changes
+
+    assert post(c, f"/visits/{visit.id}/report.pdf").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).printed_at is not None
+    actions = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.object_type == "visits", AuditEntry.object_id == visit.id,
+        AuditEntry.message.like("Напечатана%"))).all()
+    assert actions == [AuditAction.DOWNLOAD, AuditAction.DOWNLOAD]

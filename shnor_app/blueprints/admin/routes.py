@@ -115,10 +115,9 @@ def user_set_active(user_id: int):
 
 
 def _parse_day(value: str | None):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
-    except ValueError:
-        return None
+    from ...formatting import parse_date
+
+    return parse_date(value)
 
 
 @bp.get("/audit")

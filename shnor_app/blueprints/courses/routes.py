@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 
 from ... import policy
 from ...extensions import db
-from ...formatting import today
+from ...formatting import parse_date, today
 from ...forms import Form
 from ...models import (
     ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
@@ -47,10 +47,7 @@ UNTRAINED_PAGE_SIZE = 100
 
 
 def _date_arg(name: str = "on") -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return today()
+    return parse_date(request.args.get(name, "")) or today()
 
 
 def _download(data: bytes, fmt: str, stem: str):
@@ -77,13 +74,13 @@ def _export_format(fmt: str) -> str:
 def _schools_for_enrollment(user) -> list[Organization]:
     """Schools whose teachers the user enrolls (ordered by name)."""
     stmt = policy.scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL) \
-        .order_by(Organization.short_name)
+        .order_by(Organization.sort_name)
     return [o for o in db.session.scalars(stmt) if policy.can_create(user, Enrollment, o)]
 
 
 def _visible_schools(user) -> list[Organization]:
     return list(db.session.scalars(policy.scope_query(user, Organization).where(
-        Organization.kind == OrgKind.SCHOOL).order_by(Organization.short_name)))
+        Organization.kind == OrgKind.SCHOOL).order_by(Organization.sort_name)))
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -151,7 +148,7 @@ def _course_form(user, course: Course | None, owners: dict) -> CourseForm:
     providers = db.session.scalars(policy.scope_query(user, Organization).where(
         Organization.kind.in_([OrgKind.INSTITUTE, OrgKind.MUNICIPAL_AUTHORITY, OrgKind.OTHER,
                                OrgKind.ASSESSMENT_CENTRE, OrgKind.REGIONAL_AUTHORITY]))
-        .order_by(Organization.short_name)).all()
+        .order_by(Organization.sort_name)).all()
     form.provider_org_id.choices = [("", "— нет в реестре —")] + [
         (str(o.id), o.short_name) for o in providers]
     form.municipality_id.choices = [(value, label) for value, (label, _) in owners.items()]
@@ -291,7 +288,7 @@ def show(course_id: int):
     f = _enrollment_filters()
     f["course"] = course.id
     items = db.session.scalars(_enrollment_query(user, f).order_by(
-        Organization.short_name, StaffMember.full_name)).unique().all()
+        Organization.sort_name, StaffMember.full_name)).unique().all()
     counts = svc.enrollment_counts([course.id]).get(course.id, {"total": 0, "completed": 0, "taken": 0})
     return render_view(
         "courses/show.html", "courses/_enrollment_table.html", title=course.title[:120],
@@ -637,7 +634,7 @@ def plans():
         stmt = stmt.where(DevelopmentPlan.organization_id == school_id)
     if kind in PlanKind.__members__:
         stmt = stmt.where(DevelopmentPlan.kind == PlanKind[kind])
-    page = paginate(stmt.order_by(Organization.short_name, DevelopmentPlan.title))
+    page = paginate(stmt.order_by(Organization.sort_name, DevelopmentPlan.title))
     return render_view(
         "courses/plans.html", "courses/_plans_list.html", title="Индивидуальные образовательные маршруты",
         page=page, progress=svc.plan_progress([p.id for p in page.items], today()),

@@ -31,7 +31,7 @@ from .forms import PairForm, StepForm
 
 def _school_options(user, creatable: bool = False) -> list[Organization]:
     stmt = policy.scope_query(user, Organization).where(Organization.kind == OrgKind.SCHOOL)
-    schools = db.session.scalars(stmt.order_by(Organization.short_name)).all()
+    schools = db.session.scalars(stmt.order_by(Organization.sort_name)).all()
     if creatable:
         schools = [s for s in schools if policy.can_create(user, MentoringPair, s)]
     return schools
@@ -70,7 +70,7 @@ def _org_choices(user, kinds=None, exclude=None) -> list[tuple[str, str]]:
     if kinds:
         stmt = stmt.where(Organization.kind.in_(kinds))
     orgs = db.session.scalars(stmt.order_by(Organization.kind != OrgKind.SCHOOL,
-                                            Organization.short_name)).all()
+                                            Organization.sort_name)).all()
     return [(str(o.id), o.short_name) for o in orgs if o.id != exclude]
 
 

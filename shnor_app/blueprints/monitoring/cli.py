@@ -91,7 +91,7 @@ def identify_command(year, municipality_name, as_json):
         select(AssessmentResult.organization_id).where(AssessmentResult.year == year)))
     if muni is not None:
         stmt = stmt.where(Organization.municipality_id == muni.id)
-    schools = db.session.scalars(stmt.order_by(Organization.short_name, Organization.id)).all()
+    schools = db.session.scalars(stmt.order_by(Organization.sort_name, Organization.id)).all()
     verdicts = svc.identification(schools, year)
     if as_json:
         click.echo(json.dumps([{

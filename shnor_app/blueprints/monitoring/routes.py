@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from ... import policy
 from ...extensions import db
-from ...formatting import today
+from ...formatting import fmt_order, today
 from ...forms import Form
 from ...models import (
     AssessmentResult, IdentificationApproval, Indicator, Municipality, OrderKind, Organization,
@@ -75,7 +75,7 @@ def index():
     schools = db.session.scalars(scope.schools().where(Organization.id.in_(flagged_ids))).all() \
         if flagged_ids else []
     candidates = svc.identification(schools, year)
-    candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.short_name))
+    candidates.sort(key=lambda v: (-len(v.verdict.over), v.org.sort_name))
     return render_view(
         "monitoring/index.html", "monitoring/_index_body.html",
         title="Мониторинг результатов", scope=scope, year=year, candidates=candidates,
@@ -255,6 +255,11 @@ def approve():
     policy.require(user, "create", IdentificationApproval, scope.place)
     ctx = _identification_context(user, scope)
     chosen, form = _chosen_schools(ctx), ApproveForm()
+    if request.form.get("confirmed") != "1" and chosen and form.validate_on_submit():
+        # first the count and the order's requisites, to be confirmed: nothing is saved yet
+        return _identification_page(ctx, form, chosen={o.id for o in chosen}, confirm=chosen,
+                                    basis=fmt_order(OrderKind[form.order_kind.data],
+                                                    form.order_number.data, form.order_date.data))
     return submit(form, lambda: svc.approve_list(
         chosen, year=ctx["year"], order_kind=OrderKind[form.order_kind.data],
         order_number=form.order_number.data, order_date=form.order_date.data, by=user,

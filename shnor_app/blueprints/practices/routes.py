@@ -21,7 +21,7 @@ def _author_choices(user) -> list[tuple[str, str]]:
     stmt = policy.scope_query(user, Organization).where(Organization.kind.not_in(
         [OrgKind.ASSESSMENT_CENTRE]))
     orgs = db.session.scalars(stmt.order_by(Organization.kind != OrgKind.SCHOOL,
-                                            Organization.short_name)).all()
+                                            Organization.sort_name)).all()
     return [(str(o.id), o.short_name) for o in orgs if policy.can_create(user, Practice, o)]
 
 

@@ -40,7 +40,7 @@ def _visible_orgs(user, kinds=None) -> list[Organization]:
     stmt = policy.scope_query(user, Organization)
     if kinds is not None:
         stmt = stmt.where(Organization.kind.in_(kinds))
-    return list(db.session.scalars(stmt.order_by(Organization.short_name)))
+    return list(db.session.scalars(stmt.order_by(Organization.sort_name)))
 
 
 @bp.get("/")
@@ -53,7 +53,7 @@ def index():
     ids = [v.id for v in page.items]
     visiting = db.session.scalars(select(Organization).where(Organization.id.in_(
         policy.scope_query(user, Visit).with_only_columns(Visit.visiting_org_id).distinct()))
-        .order_by(Organization.short_name)).all()
+        .order_by(Organization.sort_name)).all()
     return render_view(
         "visits/index.html", "visits/_list.html", title="Посещения школ", page=page,
         filters=filters, args=filters.args(), rec_counts=svc.open_counts(ids),
@@ -204,11 +204,12 @@ def delete(visit_id: int):
 @bp.post("/<int:visit_id>/report.<fmt>")
 @login_required
 def report(visit_id: int, fmt: str):
-    """Print the report (справка): PDF or .docx. A POST, because it records ``printed_at``."""
+    """Print the report (справка): PDF or .docx. A POST, because it is journalled (and, printed
+    by an author, marks the visit as printed)."""
     if fmt not in visit_report.FORMATS:
         abort(404)
     user = _user()
     visit = policy.get_or_404(user, Visit, visit_id)
     data = visit_report.render(visit, svc.recommendations_of(visit), fmt)
-    svc.mark_printed(visit, fmt)
+    svc.mark_printed(visit, fmt, official=policy.can(user, "edit", visit))
     return send_download(data, visit_report.filename(visit, fmt), fmt)

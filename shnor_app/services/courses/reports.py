@@ -181,7 +181,7 @@ def trained_enrollments(user, course: Course, scope: Territory | None = None) ->
     if scope is not None and scope.level != "region":
         stmt = stmt.where(Enrollment.organization_id.in_(scope.school_ids()))
     stmt = stmt.join(StaffMember, StaffMember.id == Enrollment.staff_member_id).order_by(
-        Organization.short_name, StaffMember.full_name, Enrollment.id)
+        Organization.sort_name, StaffMember.full_name, Enrollment.id)
     return list(db.session.scalars(stmt).unique())
 
 

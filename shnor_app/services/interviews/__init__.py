@@ -30,7 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...formatting import fmt_date, today as local_today
+from ...formatting import fmt_date, parse_date, today as local_today
 from ...models import (
     AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
     Meeting, MeetingKind, MeetingParticipant, MeetingStatus, Organization, OrgKind,
@@ -105,7 +105,7 @@ def authority_choices(user) -> list[Organization]:
 
     stmt = policy.scope_query(user, Organization).where(Organization.kind.in_([
         OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY, OrgKind.INSTITUTE]))
-    orgs = db.session.scalars(stmt.order_by(Organization.kind, Organization.short_name)).all()
+    orgs = db.session.scalars(stmt.order_by(Organization.kind, Organization.sort_name)).all()
     return [o for o in orgs if policy.can(user, "plan_meetings", o)]
 
 
@@ -118,7 +118,7 @@ def schools_of(authority: Organization, stmt=None) -> list[Organization]:
         stmt = stmt.where(Organization.municipality_id == authority.municipality_id)
     else:
         stmt = stmt.where(Organization.region_id == authority.region_id)
-    return list(db.session.scalars(stmt.order_by(Organization.short_name)))
+    return list(db.session.scalars(stmt.order_by(Organization.sort_name)))
 
 
 def _school_for(authority: Organization, org_id) -> Organization:
@@ -627,10 +627,7 @@ def parse_item(formdata) -> dict:
 
 
 def _date_or_none(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    return parse_date(text)
 
 
 @transactional

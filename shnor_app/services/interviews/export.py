@@ -72,10 +72,11 @@ def _decision_text(d) -> str:
 
 
 def _nbsp(text: str) -> str:
-    """Keep «№ 3» and «г. Энск» on one line (justified text breaks them badly)."""
+    """«№2» typed without a space becomes «№ 2», as an official document writes it; «№ 3» and
+    «г. Энск» are kept on one line (justified text breaks them badly)."""
     import re
 
-    text = re.sub(r"№ (?=\S)", "№\u00a0", text)
+    text = re.sub(r"№[ \t]*(?=[^\s№])", "№\u00a0", text)
     return re.sub(r"(?<=\s)(г|с|п|д|ул|пос)\. (?=\S)", lambda m: m.group(1) + ".\u00a0", text)
 
 
@@ -121,7 +122,7 @@ def protocol_text(meeting: Meeting) -> ProtocolText:
         if item.heard_summary.strip():
             heard = f"{heard} — {item.heard_summary.strip()}" if heard else item.heard_summary
         out_items.append(ItemText(
-            number=n, title=item.title, heard=_nbsp(heard),
+            number=n, title=_nbsp(item.title), heard=_nbsp(heard),
             speeches=[_nbsp(f"{s.who} — {s.summary}" if s.summary else s.who)
                       for s in item.speeches],
             decisions=[(f"{n}.{k}.", _decision_text(d))
@@ -132,11 +133,11 @@ def protocol_text(meeting: Meeting) -> ProtocolText:
     return ProtocolText(
         authority=meeting.authority.full_name, draft=draft,
         date_words=fmt_date_long(meeting.meeting_date), number=number, place=_place(meeting),
-        heading=meeting.heading or meeting.kind.default_heading,
+        heading=_nbsp(meeting.heading or meeting.kind.default_heading),
         chair=initials_first(chair.full_name) if chair else "",
         secretary=initials_first(secretary.full_name) if secretary else "",
         present=present, present_note=note, invited=[_person(p) for p in invited],
-        agenda=[i.title for i in items], items=out_items,
+        agenda=[_nbsp(i.title) for i in items], items=out_items,
         signatures=[("Председатель", initials_first(chair.full_name) if chair else ""),
                     ("Секретарь", initials_first(secretary.full_name) if secretary else "")],
         amendments=[(fmt_date(a.amended_on), a.text) for a in amendments_of(meeting)],

@@ -446,7 +446,7 @@ def sort_rows(rows: list[ScoreRow], key: str, descending: bool) -> list[ScoreRow
     """By school name, total, or one indicator's points (``key`` = "name", "total" or an id);
     schools without a score go last either way."""
     if key == "name":
-        return sorted(rows, key=lambda r: r.org.short_name.lower(), reverse=descending)
+        return sorted(rows, key=lambda r: r.org.sort_name, reverse=descending)
 
     def value(r):
         if key == "total":
@@ -456,8 +456,8 @@ def sort_rows(rows: list[ScoreRow], key: str, descending: bool) -> list[ScoreRow
 
     known = [r for r in rows if value(r) is not None]
     unknown = [r for r in rows if value(r) is None]
-    known.sort(key=lambda r: (value(r), r.org.short_name.lower()), reverse=descending)
-    return known + sorted(unknown, key=lambda r: r.org.short_name.lower())
+    known.sort(key=lambda r: (value(r), r.org.sort_name), reverse=descending)
+    return known + sorted(unknown, key=lambda r: r.org.sort_name)
 
 
 def scores_xlsx(indicators: list[Indicator], rows: list[ScoreRow], *, title: str) -> bytes:

@@ -249,7 +249,7 @@ def statuses_by_org(org_ids, year: int) -> dict[int, list[SchoolStatus]]:
 def school_choices(org_stmt, year: int) -> list:
     """Schools for the form, ШНОР / ШНСУ / risk-zone first, then every other school."""
     schools = db.session.scalars(org_stmt.where(Organization.kind == OrgKind.SCHOOL)
-                                 .order_by(Organization.short_name)).all()
+                                 .order_by(Organization.sort_name)).all()
     statuses = statuses_by_org([s.id for s in schools], year)
     supported, others = [], []
     for s in schools:
@@ -274,7 +274,7 @@ def partner_choices(org_stmt, year: int) -> list:
     """Partners grouped by kind, tutor schools first."""
     orgs = db.session.scalars(org_stmt.where(Organization.kind.not_in(
         [OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY]))
-        .order_by(Organization.short_name)).all()
+        .order_by(Organization.sort_name)).all()
     statuses = statuses_by_org([o.id for o in orgs if o.kind == OrgKind.SCHOOL], year)
     groups: dict[str, list] = {"Школы-тьюторы": [], "Колледжи (СПО)": [],
                                "Институты, ЦНППМ": [], "Другие школы": [],

@@ -26,7 +26,7 @@ from ...extensions import db
 from ...models import CachedDocument, utcnow
 
 # Raise when the layout of documents changes, so documents made by the old code are not served.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 
 def key_of(kind: str, content) -> str:

@@ -635,7 +635,7 @@ def executor_orgs(rm: Roadmap):
         RoadmapItem, RoadmapItem.id == ItemExecutor.item_id).where(
         RoadmapItem.roadmap_id == rm.id, RoadmapItem.deleted_at.is_(None))
     return db.session.execute(select(Organization.id, Organization.short_name).where(
-        Organization.id.in_(executing)).order_by(Organization.short_name)).all()
+        Organization.id.in_(executing)).order_by(Organization.sort_name)).all()
 
 
 # --------------------------------------------------------------------------- monitoring

@@ -214,10 +214,11 @@ def roadmap_pdf(rm) -> bytes:
 
     heading = _heading_lines(rm)
     table_rows, reports = _rows(rm)
+    day = today()
     sections = [(section.title, [(
         item.number or "", item.text, item.period_text, bool(item.period_unparsed),
         item.executors, _expected(item), item.status.label,
-        _result_cell(item, reports.get(item.id))) for item in items])
+        _result_cell(item, reports.get(item.id)), item.is_overdue(day)) for item in items])
         for section, items in table_rows]
     return cached("roadmap", [rm.title, heading, sections],
                   lambda: _roadmap_pdf(rm.title, heading, sections))
@@ -229,29 +230,34 @@ def _roadmap_pdf(title: str, heading: list[str], sections: list) -> bytes:
 
     st = pdf.styles(size=8.5)
     width = pdf.usable_width()
-    fractions = [0.05, 0.27, 0.11, 0.13, 0.17, 0.08, 0.19]
+    fractions = [0.05, 0.27, 0.11, 0.13, 0.16, 0.10, 0.18]
     col_widths = [width * f for f in fractions]
     story = [pdf.para(title, st["title"])]
     for line in heading:
         story.append(pdf.para(line, st["subtitle"]))
     story.append(Spacer(1, 4))
     rows = [[pdf.para(c, st["head"]) for c in COLUMNS]]
-    span_rows = []
+    span_rows, overdue_rows = [], []
     for section_title, items in sections:
         if section_title:
             span_rows.append(len(rows))
             rows.append([pdf.para(section_title, st["head"])] + [""] * (len(COLUMNS) - 1))
-        for number, text, period_text, unparsed, executors, expected, status, result in items:
+        for number, text, period_text, unparsed, executors, expected, status, result, overdue \
+                in items:
             period = pdf.esc(period_text)
             if unparsed:
                 period += "<br/><i>(срок не распознан)</i>"
+            status_cell = pdf.esc(status)
+            if overdue:  # as the page marks it: the row tinted, «просрочено» under the status
+                overdue_rows.append(len(rows))
+                status_cell += "<br/><b>просрочено</b>"
             rows.append([
                 pdf.para(number, st["cell"]), pdf.para(text, st["cell"]),
                 Paragraph(period, st["cell"]), pdf.para(executors, st["cell"]),
-                pdf.para(expected, st["cell"]), pdf.para(status, st["cell"]),
+                pdf.para(expected, st["cell"]), Paragraph(status_cell, st["cell"]),
                 pdf.para(result, st["cell"]),
             ])
-    story.append(pdf.table(rows, col_widths, span_rows=span_rows))
+    story.append(pdf.table(rows, col_widths, span_rows=span_rows, shade_rows=overdue_rows))
     return pdf.build(story, title=title, footer=title)
 
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
 from ...extensions import db
+from ... import formatting
 from ...formatting import fmt_date, fmt_datetime, today
 from ...forms import TEXT_MAX
 from ...models import (
@@ -76,15 +77,7 @@ def _clean(value) -> str:
 
 def parse_date(value) -> date | None:
     """«2026-03-15» (date input) or «15.03.2026» → date; anything else → None."""
-    if isinstance(value, date):
-        return value
-    value = _clean(value)
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return formatting.parse_date(_clean(value) if isinstance(value, str) else value)
 
 
 def to_int(value) -> int | None:
@@ -334,13 +327,14 @@ def _write_report_diff(visit: Visit, before: dict, after: dict, printed_at) -> N
     _audit(visit, changes, message)
 
 
-def _audit(visit: Visit, changes: dict, message: str | None) -> None:
+def _audit(visit: Visit, changes: dict | None, message: str | None, *,
+           action: AuditAction = AuditAction.UPDATE) -> None:
     """An audit entry of the visit written in the same transaction as the change."""
     actor = audit_service.current_actor()
     db.session.add(AuditEntry(
         at=utcnow(), user_id=getattr(actor, "id", None),
         user_name=getattr(actor, "full_name", None), address=audit_service.client_address(),
-        action=AuditAction.UPDATE, object_type=Visit.__tablename__, object_id=visit.id,
+        action=action, object_type=Visit.__tablename__, object_id=visit.id,
         object_label=str(visit)[:300], changes=changes, message=message))
 
 
@@ -445,12 +439,17 @@ def _save_recommendations(visit: Visit, form: VisitForm, by: User | None) -> Non
 
 
 @transactional
-def mark_printed(visit: Visit, fmt: str = "pdf") -> Visit:
-    """Record that the report was printed (the time of the latest print)."""
-    before = visit.printed_at
-    visit.printed_at = utcnow()
-    _audit(visit, {"printed_at": [fmt_datetime(before) or None, fmt_datetime(visit.printed_at)]},
-           f"Напечатана справка по итогам посещения ({fmt.upper()}).")
+def mark_printed(visit: Visit, fmt: str = "pdf", *, official: bool = True) -> Visit:
+    """Record a print of the report — a download in the journal, never a change of the visit.
+
+    ``official``: printed by someone who may edit the visit (its authors); only such a print
+    marks the visit as printed, so that a later edit keeps the printed text in the history. An
+    observer's print is journalled and changes nothing."""
+    if official:
+        visit.printed_at = utcnow()
+    _audit(visit, None, f"Напечатана справка по итогам посещения ({fmt.upper()})"
+           + ("." if official else " — для просмотра, без отметки о печати."),
+           action=AuditAction.DOWNLOAD)
     db.session.commit()
     return visit
 

@@ -1,6 +1,77 @@
 /* ШНОР: the little behaviour htmx does not give by itself. No inline scripts (CSP). */
+document.documentElement.classList.add("js");
+
 (function () {
   "use strict";
+
+  // The main menu on a phone: «Меню» opens and closes it; a group's list closes when another
+  // opens or the user clicks elsewhere.
+  document.addEventListener("click", function (evt) {
+    var btn = evt.target.closest(".menu-button");
+    if (btn) {
+      var header = btn.closest(".site-header");
+      var open = !header.classList.contains("nav-open");
+      header.classList.toggle("nav-open", open);
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+      return;
+    }
+    document.querySelectorAll(".nav-group details[open]").forEach(function (d) {
+      if (!d.contains(evt.target)) { d.removeAttribute("open"); }
+    });
+  });
+
+  // Wide tables scroll inside their own region (reachable by keyboard), and the cells of form
+  // rows carry their column's heading for the stacked layout of narrow screens.
+  function arrangeTables(root) {
+    root.querySelectorAll("table.data").forEach(function (table) {
+      if (!table.parentElement.classList.contains("table-wrap")) {
+        var wrap = document.createElement("div");
+        wrap.className = "table-wrap";
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        var caption = table.querySelector("caption");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Таблица");
+        table.parentNode.insertBefore(wrap, table);
+        wrap.appendChild(table);
+      }
+      if (table.classList.contains("form-rows")) {
+        var heads = Array.prototype.map.call(table.querySelectorAll("thead th"),
+                                             function (th) { return th.textContent.trim(); });
+        table.querySelectorAll("tbody tr").forEach(function (tr) {
+          Array.prototype.forEach.call(tr.children, function (td, i) {
+            if (heads[i] && !td.hasAttribute("data-label")) { td.setAttribute("data-label", heads[i]); }
+          });
+        });
+      }
+    });
+  }
+  // Dates in the Russian form: a date input shows and takes «27.02.2023» (the browser's own
+  // date input shows its locale's format, «12/06/2026»); the server accepts both forms.
+  function russianDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? m[3] + "." + m[2] + "." + m[1] : (iso || "");
+  }
+  function russianDates(root) {
+    root.querySelectorAll('input[type="date"]').forEach(function (inp) {
+      var value = inp.value || inp.getAttribute("value") || "";
+      inp.type = "text";
+      inp.setAttribute("data-ru-date", "");
+      inp.setAttribute("inputmode", "numeric");
+      inp.setAttribute("autocomplete", "off");
+      inp.setAttribute("maxlength", "10");
+      if (!inp.getAttribute("placeholder")) { inp.setAttribute("placeholder", "ДД.ММ.ГГГГ"); }
+      if (!inp.title) { inp.title = "Дата в виде ДД.ММ.ГГГГ, например 27.02.2023"; }
+      inp.removeAttribute("min");
+      inp.removeAttribute("max");
+      inp.value = russianDate(value);
+    });
+  }
+  function arrange(root) { arrangeTables(root); russianDates(root); }
+  document.addEventListener("DOMContentLoaded", function () { arrange(document); });
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    var root = evt.detail.elt;
+    arrange(root && root.closest ? (root.closest("table") || root).parentElement || document : document);
+  });
 
   function toast(html, kind) {
     var box = document.getElementById("toasts");
@@ -92,3 +163,87 @@ document.addEventListener("click", function (evt) {
   var btn = evt.target.closest("[data-remove-closest]");
   if (btn) { var el = btn.closest(btn.getAttribute("data-remove-closest")); if (el) { el.remove(); } }
 });
+
+/* A form marked data-draft (the visit typed in a school, often on a phone) keeps what is typed
+   in this browser until the server has saved it: a dropped connection or a closed tab loses
+   nothing. Sending without a connection is stopped with a clear message; the draft is offered
+   back when the form is opened again, and forgotten once a save went through. */
+(function () {
+  "use strict";
+  var PREFIX = "shnor-draft:";
+  var PENDING = "shnor-draft-pending";
+
+  function store() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+  function keyOf(form) { return PREFIX + window.location.pathname; }
+  function snapshot(form) {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.type === "file" || el.type === "submit" ||
+          el.type === "button" || el.type === "hidden") { return; }
+      if ((el.type === "checkbox" || el.type === "radio")) { if (el.checked) { data[el.name] = el.value; } return; }
+      data[el.name] = el.value;
+    });
+    return data;
+  }
+  function notice(form, text, withDiscard) {
+    var box = document.createElement("div");
+    box.className = "flash flash-warning draft-notice";
+    box.setAttribute("role", "status");
+    box.textContent = text;
+    if (withDiscard) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "btn btn-small";
+      btn.textContent = "Забыть черновик";
+      btn.addEventListener("click", function () {
+        var s = store(); if (s) { s.removeItem(keyOf(form)); }
+        window.location.reload();
+      });
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(btn);
+    }
+    form.parentNode.insertBefore(box, form);
+    return box;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var s = store();
+    if (!s) { return; }
+    var pending = s.getItem(PENDING);
+    var form = document.querySelector("form[data-draft]");
+    if (pending && (!form || keyOf(form) !== pending)) { s.removeItem(pending); }  // saved
+    s.removeItem(PENDING);
+    if (!form) { return; }
+    var key = keyOf(form);
+    var raw = s.getItem(key);
+    if (raw && !form.querySelector(".error, [aria-invalid='true']")) {
+      try {
+        var draft = JSON.parse(raw), missing = 0;
+        Object.keys(draft.fields || {}).forEach(function (name) {
+          var el = form.elements[name];
+          if (!el) { if (draft.fields[name]) { missing += 1; } return; }
+          if (el.type === "checkbox" || el.type === "radio") { el.checked = true; } else { el.value = draft.fields[name]; }
+        });
+        notice(form, "Восстановлен несохранённый текст от " + draft.at + ". Проверьте его и сохраните." +
+               (missing ? " Строк, добавленных тогда, здесь нет: добавьте их снова (" + missing + " полей)." : ""), true);
+      } catch (e) { s.removeItem(key); }
+    }
+    form.addEventListener("input", function () {
+      var now = new Date();
+      var at = now.toLocaleDateString("ru-RU") + " " + now.toLocaleTimeString("ru-RU", {hour: "2-digit", minute: "2-digit"});
+      try { s.setItem(key, JSON.stringify({at: at, fields: snapshot(form)})); } catch (e) { /* full */ }
+    });
+    form.addEventListener("submit", function (evt) {
+      if (navigator.onLine === false) {
+        evt.preventDefault();
+        notice(form, "Нет связи с сервером: посещение не отправлено. Всё введённое сохранено в этом браузере — " +
+               "отправьте форму снова, когда связь появится.", false).scrollIntoView();
+        return;
+      }
+      try { s.setItem(key, JSON.stringify({at: new Date().toLocaleString("ru-RU"), fields: snapshot(form)})); } catch (e) { /* full */ }
+      s.setItem(PENDING, key);
+    });
+  });
+})();

@@ -44,4 +44,6 @@ rules(IssuedReport,
       view=REPORT_VIEW,
       edit=NEVER,                   # an issued report is never changed
       create=test(_issues_for, "issues reports for the territory"),
-      regenerate=~TUTOR)
+      regenerate=~TUTOR,
+      # may open the reports area at all (a tutor has no territory to report on)
+      see_reports=~TUTOR)

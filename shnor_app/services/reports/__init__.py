@@ -90,6 +90,8 @@ def check_request(kind: ReportKind, territory, period: Period) -> None:
     a whole year or of a territory without a municipal system."""
     if territory.own and territory.school is None:
         raise ReportError("Выберите одну школу или муниципалитет.", {"school": "Выберите школу."})
+    if territory.school is None and territory.municipality is None and not territory.region_id:
+        raise ReportError("Выберите муниципалитет.", {"municipality": "Выберите муниципалитет."})
     if kind == ReportKind.QUARTERLY:
         if not period.quarter:
             raise ReportError("Квартальный мониторинг составляется за квартал.",

@@ -169,10 +169,14 @@ def _pdf_table(table: Table, cells, width: float):
     total = sum(weights) or 1
     col_widths = [width * w / total for w in weights]
     rows = [[pdf.para(c, cells["head"]) for c in table.columns]]
+    spans = []
     for i, row in enumerate(table.rows):
-        style = cells["head"] if i in table.section_rows else cells["cell"]
-        rows.append([pdf.para(_cell(v), style) for v in row])
-    return pdf.table(rows, col_widths, span_rows=[], font=pdf.SERIF)
+        heading = i in table.section_rows
+        if heading and not any(v not in ("", None) for v in row[1:]):
+            spans.append(i + 1)  # a section's heading across the table
+        rows.append([pdf.para(_cell(v), cells["head"] if heading else cells["cell"])
+                     for v in row])
+    return pdf.table(rows, col_widths, span_rows=spans, font=pdf.SERIF)
 
 
 # --------------------------------------------------------------------------- xlsx

@@ -91,11 +91,12 @@ def _previous(user, source) -> IssuedReport | None:
 
 def _page(user, req: Request, texts: dict | None = None, status: int = 200):
     data = None
-    if req.complete and not req.errors:
+    if req.complete:
         try:
             data = svc.compute(req.kind, user, req.territory, req.period)
         except ServiceError as err:
-            req.errors.update(err.fields or {"__all__": str(err)})
+            req.errors.update(err.fields or {})
+            req.errors.setdefault("__all__", str(err))
         else:
             if texts:
                 data.with_texts(texts)

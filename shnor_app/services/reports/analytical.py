@@ -70,7 +70,8 @@ def statuses_section(user, territory, year: int) -> Section:
             f"{len(left)} вышли из списка в {year} году; впервые вошли в список — "
             f"{len(entered)}. Всего в {year} году на сопровождении {n} ШНОР, "
             f"{counts[year][SchoolStatus.SOCIAL_RISK]} ШНСУ и "
-            f"{counts[year][SchoolStatus.RISK_ZONE]} школ зоны риска.")
+            f"{count_words(counts[year][SchoolStatus.RISK_ZONE], 'школа', 'школы', 'школ')} "
+            f"зоны риска.")
     section = Section("statuses", "Школы по статусам и их динамика", text, [
         [f"ШНОР в {year} г.", n], [f"ШНОР в {year - 1} г.", len(before_ids)],
         ["Вышли из списка", len(left)], ["Вошли в список", len(entered)],
@@ -138,7 +139,7 @@ def partnerships_section(user, territory, period) -> Section:
     text = (f"Действует {count_words(active, 'партнёрство', 'партнёрства', 'партнёрств')} школ "
             f"территории; за период проведено "
             f"{count_words(events, 'совместное мероприятие', 'совместных мероприятия', 'совместных мероприятий')}. "
-            f"В {last.label} в сетевое взаимодействие со школами вовлечено "
+            f"За {last.label} в сетевое взаимодействие со школами вовлечено "
             f"{report.count('4.1', last)}, с другими организациями — {report.count('4.2', last)} "
             f"из {len(report.cells[last.key]['total'])} ШНОР и школ с низким ИОР.")
     facts = [["Действующих партнёрств", active], ["Совместных мероприятий за период", events]]
@@ -161,7 +162,7 @@ def visits_section(territory, period, as_of) -> Section:
     n_visits = sum(visits.values())
     table = Table("Посещения и рекомендации по школам",
                   ["Школа", "Посещений за период", "Рекомендаций", "Выполнено", "На проверке",
-                   "К выполнению", "Просрочено"], [], [34, 11, 11, 11, 11, 11, 11])
+                   "К выполнению", "Просрочено"], [], [28, 12, 12, 12, 12, 12, 12])
     for s in schools:
         c = counts.get(s.id)
         if not visits.get(s.id) and c is None:

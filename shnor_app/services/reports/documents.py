@@ -126,6 +126,7 @@ def report_pdf(data: ReportData, *, number: str, issued_on: date, by=None) -> by
 
     st = official.styles()
     cells = pdf.styles(font=pdf.SERIF, size=8.5)
+    narrow = pdf.styles(font=pdf.SERIF, size=7.5)  # tables of six columns and more
     esc = pdf.esc
     width = official.usable_width()
     right = ParagraphStyle("o-right", parent=st["left"], alignment=TA_RIGHT)
@@ -149,8 +150,9 @@ def report_pdf(data: ReportData, *, number: str, issued_on: date, by=None) -> by
                                                      section.facts, [75, 25]), cells, width)]
         for table in section.tables:
             if table.title:
-                story.append(Paragraph(esc(table.title), cells["head"]))
-            story += [Spacer(1, 2), _pdf_table(table, cells, width), Spacer(1, 6)]
+                story += [Spacer(1, 6), Paragraph(esc(table.title), cells["head"])]
+            style = narrow if len(table.columns) >= 6 else cells
+            story += [Spacer(1, 2), _pdf_table(table, style, width), Spacer(1, 4)]
     story.append(Spacer(1, 24))
     sign = RLTable([[Paragraph(esc(_person(by)), st["left"]),
                      Paragraph("_______________", right)]],

@@ -120,7 +120,7 @@ def build_sections(user, territory, period, as_of) -> list[Section]:
     summary = Section("summary", "Общие сведения об исполнении", text, counts_facts(c))
     by_section = Table("Исполнение по разделам",
                        ["Дорожная карта / раздел", "Всего", "Выполнено", "В работе",
-                        "Просрочено", "Выполнено, %"], [], [40, 12, 12, 12, 12, 12])
+                        "Просрочено", "Выполнено, %"], [], [30, 14, 14, 14, 14, 14])
     for rs in report.roadmaps:
         by_section.section_rows.append(len(by_section.rows))
         by_section.rows.append([rs.roadmap.title, rs.counts.total, rs.counts.done,
@@ -144,7 +144,7 @@ def build_sections(user, territory, period, as_of) -> list[Section]:
         evidence = _evidence(r.id for rs in reports.values() for r in rs)
         t = Table(rm.title, ["№", "Мероприятие", "Срок", "Исполнители", "Статус",
                              "Фактический результат", "Отчёты за период"], [],
-                  [6, 24, 11, 14, 10, 15, 20])
+                  [5, 23, 11, 13, 12, 16, 20])
         for section, items in table:
             if section.title:
                 t.section_rows.append(len(t.rows))

@@ -15,6 +15,11 @@ the user edited into it, renders the .docx, the PDF (ГОСТ Р 7.0.97 layout o
 number — serial within the year for the territory — the date and the user. An issued report is
 never changed: :func:`issue` with ``previous`` makes a new version under the same number.
 
+The number is printed in the files, so it is taken before they are rendered: the next after the
+largest of the year. Two reports issued at the same moment may take the same one; the unique
+constraint (territory, year, number, version) refuses the second commit, which then takes the
+next number and renders again — no number is given twice, none is skipped.
+
 The report is taken on its date: the end of the period, or today while the period lasts
 (``as_of``) — overdue items and recommendations, course coverage are counted on that day.
 """
@@ -35,6 +40,7 @@ from ..partnerships.quarters import ROMAN, calendar_quarter
 from .content import TEXT_MAX, ReportData
 
 BUILDERS = {}  # ReportKind → build_sections(user, territory, period, as_of)
+NUMBER_ATTEMPTS = 3  # a number taken by a report issued at the same moment: try the next
 
 
 class ReportError(ServiceError):
@@ -163,37 +169,47 @@ def issue(kind: ReportKind, user, territory, period: Period, texts: dict[str, st
     data.with_texts(clean_texts(data, texts))
     issued_on = day or today()
     key = issuer_key(territory)
+    if previous is not None and (previous.kind != kind or previous.issuer_key != key):
+        raise ReportError("Новая версия составляется по тому же виду отчёта и территории.")
+    previous_id = previous.id if previous is not None else None
+    for _attempt in range(NUMBER_ATTEMPTS):
+        year, number, version = _next_number(key, issued_on, previous)
+        report = IssuedReport(
+            kind=kind, region_id=territory.region_id,
+            municipality_id=territory.municipality.id if territory.municipality else None,
+            organization_id=territory.school.id if territory.school else None,
+            issuer_key=key, year=year, number=number, version=version, previous_id=previous_id,
+            issued_on=issued_on, title=kind.label, territory_title=territory.title,
+            period_start=period.start, period_end=period.end, period_label=period.label,
+            as_of=as_of(period, day), created_by_id=getattr(user, "id", None))
+        label = f"№ {number}" + (f" (версия {version})" if version > 1 else "")
+        report.docx, report.pdf, report.xlsx = render(data, number=label, issued_on=issued_on,
+                                                      by=user)
+        report.content = data.to_dict()
+        db.session.add(report)
+        try:
+            db.session.commit()
+        except IntegrityError:  # another report took the number meanwhile: take the next one
+            db.session.rollback()
+            continue
+        return report
+    raise ReportError("Номер не удалось присвоить: одновременно выпускается много отчётов. "
+                      "Выпустите отчёт ещё раз.")
+
+
+def _next_number(key: str, issued_on: date, previous: IssuedReport | None):
+    """(year, number, version) of the report to issue: the next number of the year for the
+    territory, or the previous report's number with the next version."""
     if previous is not None:
-        if previous.kind != kind or previous.issuer_key != key:
-            raise ReportError("Новая версия составляется по тому же виду отчёта и территории.")
         year, number = previous.year, previous.number
         version = 1 + (db.session.scalar(select(func.max(IssuedReport.version)).where(
             IssuedReport.issuer_key == key, IssuedReport.year == year,
             IssuedReport.number == number)) or 0)
-    else:
-        year, version = issued_on.year, 1
-        number = 1 + (db.session.scalar(select(func.max(IssuedReport.number)).where(
-            IssuedReport.issuer_key == key, IssuedReport.year == year)) or 0)
-    report = IssuedReport(
-        kind=kind, region_id=territory.region_id,
-        municipality_id=territory.municipality.id if territory.municipality else None,
-        organization_id=territory.school.id if territory.school else None,
-        issuer_key=key, year=year, number=number, version=version,
-        previous_id=previous.id if previous is not None else None, issued_on=issued_on,
-        title=kind.label, territory_title=territory.title, period_start=period.start,
-        period_end=period.end, period_label=period.label, as_of=as_of(period, day),
-        created_by_id=getattr(user, "id", None))
-    data_number = f"№ {number}" + (f" (версия {version})" if version > 1 else "")
-    report.docx, report.pdf, report.xlsx = render(data, number=data_number, issued_on=issued_on,
-                                                  by=user)
-    report.content = data.to_dict()
-    db.session.add(report)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ReportError("Этот номер только что занял другой отчёт. Выпустите отчёт ещё раз.")
-    return report
+        return year, number, version
+    year = issued_on.year
+    number = 1 + (db.session.scalar(select(func.max(IssuedReport.number)).where(
+        IssuedReport.issuer_key == key, IssuedReport.year == year)) or 0)
+    return year, number, 1
 
 
 def versions(report: IssuedReport) -> list[IssuedReport]:

@@ -157,3 +157,20 @@ def test_issue_refuses_a_text_over_the_limit(world, rw):
         svc.issue(ReportKind.ANALYTICAL, u, policy.territory(u), YEAR,
                   {"results": "x" * (TEXT_MAX + 1)}, day=DAY)
     assert list(err.value.fields) == ["text-results"]
+
+
+def test_a_number_taken_meanwhile_is_not_given_twice(world, rw, monkeypatch):
+    u = world.users["methodist"]
+    t = policy.territory(u)
+    first = svc.issue(ReportKind.ROADMAP, u, t, YEAR, {}, day=DAY)
+    real = svc._next_number
+    calls = []
+
+    def stale(key, issued_on, previous):  # as if read before ``first`` was committed
+        calls.append(key)
+        return (first.year, first.number, 1) if len(calls) == 1 else real(key, issued_on,
+                                                                           previous)
+
+    monkeypatch.setattr(svc, "_next_number", stale)
+    second = svc.issue(ReportKind.ROADMAP, u, policy.territory(u), YEAR, {}, day=DAY)
+    assert (second.number, len(calls)) == (2, 2)

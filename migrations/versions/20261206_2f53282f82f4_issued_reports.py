@@ -46,7 +46,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_issued_reports_created_by_id_users'), use_alter=True),
+    # users exists already: the created_by foreign key is inline (a use_alter constraint in
+    # create_table is left out on PostgreSQL)
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_issued_reports_created_by_id_users')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_issued_reports_municipality_id_municipalities')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_issued_reports_organization_id_organizations')),
     sa.ForeignKeyConstraint(['previous_id'], ['issued_reports.id'], name=op.f('fk_issued_reports_previous_id_issued_reports')),

@@ -99,6 +99,19 @@ def test_roadmap_report_pdf_holds_its_sections(login_as, world, rw):
         assert title in flat
 
 
+def test_quarterly_monitoring_pdf_holds_its_blocks(login_as, world, rw):
+    c = login_as("methodist")
+    assert _issue(c, kind="QUARTERLY", quarter="1").status_code == 302
+    report = db.session.scalars(db.select(IssuedReport)).one()
+    assert report.period_label == "I квартал 2026 г."
+    flat = " ".join(pdf_text(c.get(f"/reports/{report.id}/file.pdf").data).split())
+    for title in ("КВАРТАЛЬНЫЙ МОНИТОРИНГ", "Период: I квартал 2026 г.; данные на 31.03.2026",
+                  "баллы по показателям (блок 1)", "Профессиональное развитие педагогов",
+                  "Сетевое взаимодействие (блок 4", "Методическая помощь",
+                  "Исполнение дорожной карты (блок 5)"):
+        assert title in flat
+
+
 def test_a_new_version_keeps_the_number_and_leaves_the_first_unchanged(login_as, world, rw):
     c = login_as("methodist")
     _issue(c, **{"text-statuses": "Первая редакция"})

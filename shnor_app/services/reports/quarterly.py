@@ -17,15 +17,15 @@ from . import analytical, roadmap
 def build_sections(user, territory, period, as_of):
     year = period.end.year
     scores = analytical.scores_section(territory, year)
-    scores.title = "Блок 1. Образовательные результаты: баллы по показателям"
+    scores.title = "Образовательные результаты: баллы по показателям (блок 1)"
     courses = analytical.courses_section(user, territory, as_of)
-    courses.title = "Блоки 2–3. Профессиональное развитие педагогов (показатели 2.1, 3.2)"
+    courses.title = "Профессиональное развитие педагогов (блоки 2–3: показатели 2.1, 3.2)"
     partners = analytical.partnerships_section(user, territory, period)
-    partners.title = "Блок 4. Сетевое взаимодействие (показатели 4.1–4.4)"
+    partners.title = "Сетевое взаимодействие (блок 4: показатели 4.1–4.4)"
     visits = analytical.visits_section(territory, period, as_of)
     visits.title = "Методическая помощь: посещения школ и рекомендации"
     summary, _items, overdue = roadmap.build_sections(user, territory, period, as_of)
-    summary.key, summary.title = "roadmap", "Блок 5. Исполнение дорожной карты"
+    summary.key, summary.title = "roadmap", "Исполнение дорожной карты (блок 5)"
     summary.tables += overdue.tables
     summary.facts += overdue.facts
     return [scores, courses, partners, visits, summary]

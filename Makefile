@@ -6,7 +6,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean audit bench bench-quick lock
+.PHONY: run test test-sqlite test-postgres venv install browser upgrade demo clean audit bench bench-quick bench-two lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ bench: $(BENCH_STAMP)
 
 bench-quick: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --scale quick --duration 2 $(BENCH_ARGS)
+
+# Two servers behind nginx on one PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, ERASED):
+# shared files, shared PDF cache, sessions ended everywhere, no errors at 60 users.
+bench-two: $(BENCH_STAMP)
+	$(BIN)/python -m bench.two_servers $(BENCH_ARGS)
 
 # requirements.lock: what production installs (README), every package pinned with its hashes,
 # the test extras left out. Remake it after a change of pyproject.toml's dependencies.

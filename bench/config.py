@@ -22,9 +22,11 @@ def instance_dir() -> Path:
     return path
 
 
-def server_env(url: str) -> dict:
-    """Environment for a server process (gunicorn) that serves the bench database."""
-    inst = instance_dir()
+def server_env(url: str, instance: Path | None = None) -> dict:
+    """Environment for a server process (gunicorn) that serves the bench database; ``instance``
+    gives a server a folder of its own (two servers share nothing but the database)."""
+    inst = instance or instance_dir()
+    inst.mkdir(parents=True, exist_ok=True)
     return {"DATABASE_URL": normalise_database_url(url), "SECRET_KEY": BENCH_SECRET_KEY,
             "SHNOR_INSTANCE_DIR": str(inst), "SHNOR_UPLOAD_DIR": str(inst / "uploads")}
 

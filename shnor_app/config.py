@@ -63,6 +63,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = Path(os.environ.get("SHNOR_UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "20"))
+    # Where attached files are kept: "database" (every server sharing it sees them) or "disk"
+    # (UPLOAD_DIR); empty: the database on PostgreSQL, the disk on SQLite (services/files/storage).
+    FILE_STORAGE = os.environ.get("FILE_STORAGE", "")
+    # How many generated PDFs the shared document cache keeps (0: none; services/pdf/cache.py).
+    DOCUMENT_CACHE_SIZE = int(os.environ.get("DOCUMENT_CACHE_SIZE", "500"))
     # Slightly above the file limit so that the form around the file still fits.
     MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB + 1) * 1024 * 1024
     # An import file waits this long between its preview and its confirmation (services/uploads).

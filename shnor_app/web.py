@@ -29,6 +29,7 @@ so that a route is a few lines and never handles a failed write itself::
 from __future__ import annotations
 
 import math
+import os
 import re
 import secrets
 import threading
@@ -435,9 +436,11 @@ def _ascii_name(name: str) -> str:
     return f"{plain}.{ext}" if ext else plain
 
 
-def send_download(data, filename: str, kind: str, *, fallback: str | None = None):
-    """A download: ``data`` (bytes, or the path of a stored file to stream) as an attachment
-    named ``filename``.
+def send_download(data, filename: str, kind: str, *, fallback: str | None = None,
+                  size: int | None = None):
+    """A download: ``data`` (bytes; the path of a stored file, streamed with conditional and
+    range requests; or an iterator of pieces, streamed as they come — ``size`` is then its
+    length) as an attachment named ``filename``.
 
     ``kind`` is a format (``xlsx``, ``pdf``, ``docx``, ``json``, ``csv``, ``txt``) or a content
     type. The content type carries ``charset=utf-8`` once, for text; the name is made safe
@@ -464,8 +467,14 @@ def send_download(data, filename: str, kind: str, *, fallback: str | None = None
         disposition += f"; filename*=UTF-8''{quote(name, safe='')}"
     if isinstance(data, (bytes, bytearray)):
         resp = make_response(bytes(data))
-    else:  # a stored file: streamed, with conditional and range requests
+    elif isinstance(data, (str, os.PathLike)):  # a file on disk
         resp = send_file(data, mimetype=content_type.split(";")[0], max_age=0)
+    else:  # pieces read while the answer is sent (a file kept in the database)
+        from flask import Response
+
+        resp = Response(data)
+        if size is not None:
+            resp.headers["Content-Length"] = str(size)
     resp.headers["Content-Type"] = content_type
     resp.headers["Content-Disposition"] = disposition
     resp.headers["X-Content-Type-Options"] = "nosniff"

@@ -175,8 +175,9 @@ def _finish(conn) -> None:
     if conn.dialect.name != "postgresql":
         return
     for table in inspect(conn).get_table_names():
-        cols = {c["name"] for c in inspect(conn).get_columns(table)}
-        if "id" in cols:
+        serial = conn.scalar(text(f"SELECT pg_get_serial_sequence('{table}', 'id')")) \
+            if "id" in {c["name"] for c in inspect(conn).get_columns(table)} else None
+        if serial:  # tables with a text key (staged uploads) have no sequence
             conn.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))

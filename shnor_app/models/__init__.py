@@ -1,7 +1,7 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 from .audit import AuditAction, AuditEntry  # noqa: F401
 from .base import LabelledEnum, utcnow  # noqa: F401
-from .files import Attachment, StagedUpload  # noqa: F401
+from .files import Attachment, AttachmentChunk, CachedDocument, StagedUpload  # noqa: F401
 from .registry import (  # noqa: F401
     Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region,
     SchoolStatus, SchoolStatusRecord, StaffMember,

@@ -17,6 +17,8 @@ class Attachment(TimestampMixin, SoftDeleteMixin, db.Model):
     object_id: Mapped[int] = mapped_column(Integer, index=True)
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    # where the bytes are: "disk" (UPLOAD_DIR) or "database" (attachment_chunks)
+    storage: Mapped[str] = mapped_column(String(10), default="disk", server_default="disk")
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -49,3 +51,26 @@ class StagedUpload(db.Model):
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AttachmentChunk(db.Model):
+    """A piece (at most ``services.files.storage.CHUNK`` bytes) of an attached file kept in the
+    database, so that every server sharing the database serves it and a download streams it
+    piece by piece instead of holding the whole file in memory."""
+    __tablename__ = "attachment_chunks"
+    stored_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class CachedDocument(db.Model):
+    """A generated document (a PDF) kept under the hash of everything it shows, so that a
+    document whose content has not changed is served again by any worker of any server without
+    being laid out again (``services/pdf/cache.py``)."""
+    __tablename__ = "cached_documents"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)

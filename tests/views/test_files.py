@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from shnor_app.extensions import db
 from shnor_app.models import Attachment
+from shnor_app.services.files import storage
 
 from tests.conftest import post
 
@@ -67,7 +68,7 @@ def test_path_tricks_and_nul_bytes_in_names_are_neutralised(login_as, world, app
     _upload(c, world.school_a, "../../etc/пароли\x00.pdf", b"%PDF-1.4")
     att = db.session.scalar(select(Attachment))
     assert att.original_name == "пароли.pdf" and "/" not in att.stored_name
-    assert (app.config["UPLOAD_DIR"] / att.stored_name).exists()
+    assert storage.exists(att)
 
 
 def test_download_is_an_attachment_with_the_unicode_name(login_as, world):

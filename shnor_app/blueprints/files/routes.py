@@ -71,10 +71,10 @@ def upload(object_type: str, object_id: int):
 @login_required
 def download(file_id: int):
     att = policy.get_or_404(current_user, Attachment, file_id)
-    path = file_service.path_of(att)
-    if not path.exists():
+    if not file_service.storage.exists(att):
         abort(404)
-    return send_download(path, att.original_name, att.content_type)
+    return send_download(file_service.content(att), att.original_name, att.content_type,
+                         size=att.size)
 
 
 @bp.post("/delete/<int:file_id>")

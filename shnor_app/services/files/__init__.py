@@ -5,8 +5,8 @@ kind of file (magic bytes; for Office Open XML the zip must contain the matching
 OpenDocument its ``mimetype`` member must name the type). Zip-based files are checked by
 :mod:`.archives` before anything is inflated (member count, unpacked size, compression ratio),
 and of a member only the first bytes needed are ever unpacked. HTML, SVG, scripts and
-executables are refused whatever they are called. Files are stored under ``UPLOAD_DIR`` with a
-random name; the original name is kept only as data (shortened to 200 characters, keeping its
+executables are refused whatever they are called. Files are stored with a random name, on disk
+or in the database (:mod:`.storage`); the original name is kept only as data (shortened to 200 characters, keeping its
 extension) and sent back in ``Content-Disposition: attachment``. A text file's content type
 carries the charset it was found in (UTF-8 or Windows-1251), and the download sends that
 content type as it is.
@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
-from pathlib import Path
 
 from flask import current_app
 
 from ...extensions import db
 from ...models import Attachment, utcnow
 from ..errors import ServiceError
+from . import storage
 from .archives import ArchiveDamaged, ArchiveError, is_zip, open_archive, read_member
 
 
@@ -156,35 +156,34 @@ def check_upload(filename: str, data: bytes) -> tuple[str, str]:
     return name, content_type
 
 
-def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def store(owner, filename: str, data: bytes, *, by, description: str | None = None) -> Attachment:
     name, content_type = check_upload(filename, data)
     stored = secrets.token_hex(16)
-    path = upload_dir() / stored
-    path.write_bytes(data)
+    kind = storage.default_storage()
     att = Attachment(
         object_type=owner.__tablename__, object_id=owner.id, original_name=name,
-        stored_name=stored, content_type=content_type, size=len(data),
+        stored_name=stored, storage=kind, content_type=content_type, size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), description=(description or "").strip() or None,
         uploaded_by_id=getattr(by, "id", None), created_by_id=getattr(by, "id", None),
     )
-    db.session.add(att)
     try:
+        storage.write(stored, data, kind)
+        db.session.add(att)
         db.session.commit()
     except Exception:
         db.session.rollback()
-        path.unlink(missing_ok=True)
+        if kind == storage.DISK:
+            storage.remove(stored, kind)
         raise
     return att
 
 
-def path_of(att: Attachment) -> Path:
-    return upload_dir() / att.stored_name
+def content(att: Attachment):
+    """What a download sends: the path of a file on disk (streamed with range requests), or
+    the file's pieces from the database one by one."""
+    if att.storage == storage.DISK:
+        return storage.upload_dir() / att.stored_name
+    return storage.stream(att.stored_name, att.storage)
 
 
 def soft_delete(att: Attachment) -> None:

@@ -12,9 +12,17 @@ Roadmaps, monitoring reports, protocols and visit reports are built from the sam
   header rows repeated on every page.
 * :func:`build` renders A4 portrait or landscape with page numbers («стр. 2 из 5») and an
   optional running title in the footer, and returns the bytes.
+* :func:`cached` serves a document whose content has not changed from the shared cache
+  (:mod:`.cache`) instead of laying it out again.
+
+Documents are built in many threads at once with no lock between them: the one piece of
+reportlab state that two documents used to share — the cursor with which a TrueType font reads
+its own file while it cuts the subset embedded in a document — is kept per thread
+(:class:`ThreadSafeTTFont`).
 """
 from __future__ import annotations
 
+import copy
 import io
 import threading
 from pathlib import Path
@@ -36,19 +44,48 @@ from ...text import clean_text
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
 SANS, SERIF = "DejaVuSans", "DejaVuSerif"
 _registered = False
+_REGISTERING = threading.Lock()
 
 
-# reportlab keeps the subsets of an embedded TrueType font on the shared font object, so two
-# threads building documents at once can corrupt each other's subset (a KeyError in
-# ttfonts.makeSubset, seen under the benchmark's threaded gunicorn). One document at a time per
-# process; building takes tens of milliseconds.
-BUILD_LOCK = threading.Lock()
+class ThreadSafeTTFont(TTFont):
+    """A TrueType font that several threads may embed in their documents at the same time.
+
+    reportlab's font reads its file through one cursor (``face._pos``) when it cuts the subset a
+    document embeds (``makeSubset``), so two documents finishing at once in two threads read each
+    other's bytes (a ``KeyError`` or a broken font, seen under a threaded gunicorn). Here each
+    thread reads through its own shallow copy of the face: its own cursor over the same bytes and
+    tables, which layout and subsetting only read. The per-document subset state is reportlab's
+    own (one entry per document), so documents never mix either.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._local = threading.local()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def face(self):
+        face = getattr(self._local, "face", None)
+        if face is None:
+            face = self._local.face = copy.copy(self._face)
+        return face
+
+    @face.setter
+    def face(self, value):
+        self._face = value
+        self._local = threading.local()
 
 
 def register_fonts() -> None:
     global _registered
     if _registered:
         return
+    with _REGISTERING:
+        if not _registered:
+            _register_fonts()
+
+
+def _register_fonts() -> None:
+    global _registered
     files = {
         SANS: ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
                "DejaVuSans-BoldOblique.ttf"),
@@ -58,7 +95,7 @@ def register_fonts() -> None:
     for family, (regular, bold, italic, bold_italic) in files.items():
         names = (family, f"{family}-Bold", f"{family}-Italic", f"{family}-BoldItalic")
         for name, file in zip(names, (regular, bold, italic, bold_italic)):
-            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+            pdfmetrics.registerFont(ThreadSafeTTFont(name, str(FONT_DIR / file)))
         pdfmetrics.registerFontFamily(family, normal=names[0], bold=names[1], italic=names[2],
                                       boldItalic=names[3])
     _registered = True
@@ -167,8 +204,7 @@ def build(story: list, *, landscape_mode: bool = True, title: str = "", footer: 
     doc = SimpleDocTemplate(buf, pagesize=size, leftMargin=left * mm, rightMargin=right * mm,
                             topMargin=top * mm, bottomMargin=bottom * mm, title=title,
                             author="ШНОР")
-    with BUILD_LOCK:
-        doc.build(story, canvasmaker=_numbered_canvas(footer, font))
+    doc.build(story, canvasmaker=_numbered_canvas(footer, font))
     return buf.getvalue()
 
 

@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 
-from . import BUILD_LOCK, SERIF, register_fonts
+from . import SERIF, register_fonts
 
 MARGINS_MM = (30, 10, 20, 20)  # left, right, top, bottom
 
@@ -66,8 +66,7 @@ def build(story: list, *, title: str = "", author: str = "ШНОР") -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=left * mm, rightMargin=right * mm,
                             topMargin=top * mm, bottomMargin=bottom * mm, title=title,
                             author=author)
-    with BUILD_LOCK:
-        doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return buf.getvalue()
 
 

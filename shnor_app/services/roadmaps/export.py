@@ -209,6 +209,21 @@ def monitoring_docx(report: MonitoringReport, title: str) -> bytes:
 
 
 def roadmap_pdf(rm) -> bytes:
+    """The roadmap as a PDF, served from the document cache while nothing it shows changes."""
+    from ..pdf.cache import cached
+
+    heading = _heading_lines(rm)
+    table_rows, reports = _rows(rm)
+    sections = [(section.title, [(
+        item.number or "", item.text, item.period_text, bool(item.period_unparsed),
+        item.executors, _expected(item), item.status.label,
+        _result_cell(item, reports.get(item.id))) for item in items])
+        for section, items in table_rows]
+    return cached("roadmap", [rm.title, heading, sections],
+                  lambda: _roadmap_pdf(rm.title, heading, sections))
+
+
+def _roadmap_pdf(title: str, heading: list[str], sections: list) -> bytes:
     from .. import pdf
     from reportlab.platypus import Paragraph, Spacer
 
@@ -216,29 +231,28 @@ def roadmap_pdf(rm) -> bytes:
     width = pdf.usable_width()
     fractions = [0.05, 0.27, 0.11, 0.13, 0.17, 0.08, 0.19]
     col_widths = [width * f for f in fractions]
-    story = [pdf.para(rm.title, st["title"])]
-    for line in _heading_lines(rm):
+    story = [pdf.para(title, st["title"])]
+    for line in heading:
         story.append(pdf.para(line, st["subtitle"]))
     story.append(Spacer(1, 4))
     rows = [[pdf.para(c, st["head"]) for c in COLUMNS]]
     span_rows = []
-    table_rows, reports = _rows(rm)
-    for section, items in table_rows:
-        if section.title:
+    for section_title, items in sections:
+        if section_title:
             span_rows.append(len(rows))
-            rows.append([pdf.para(section.title, st["head"])] + [""] * (len(COLUMNS) - 1))
-        for item in items:
-            period = pdf.esc(item.period_text)
-            if item.period_unparsed:
+            rows.append([pdf.para(section_title, st["head"])] + [""] * (len(COLUMNS) - 1))
+        for number, text, period_text, unparsed, executors, expected, status, result in items:
+            period = pdf.esc(period_text)
+            if unparsed:
                 period += "<br/><i>(срок не распознан)</i>"
             rows.append([
-                pdf.para(item.number or "", st["cell"]), pdf.para(item.text, st["cell"]),
-                Paragraph(period, st["cell"]), pdf.para(item.executors, st["cell"]),
-                pdf.para(_expected(item), st["cell"]), pdf.para(item.status.label, st["cell"]),
-                pdf.para(_result_cell(item, reports.get(item.id)), st["cell"]),
+                pdf.para(number, st["cell"]), pdf.para(text, st["cell"]),
+                Paragraph(period, st["cell"]), pdf.para(executors, st["cell"]),
+                pdf.para(expected, st["cell"]), pdf.para(status, st["cell"]),
+                pdf.para(result, st["cell"]),
             ])
     story.append(pdf.table(rows, col_widths, span_rows=span_rows))
-    return pdf.build(story, title=rm.title, footer=rm.title)
+    return pdf.build(story, title=title, footer=title)
 
 
 def monitoring_pdf(report: MonitoringReport, title: str) -> bytes:

@@ -33,3 +33,4 @@ from .courses import (  # noqa: F401
     ActivityKind, Course, CourseFormat, CourseTopic, DeficitKind, DevelopmentPlan, Enrollment,
     EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
 )
+from .reports import IssuedReport, ReportKind  # noqa: F401

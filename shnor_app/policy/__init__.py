@@ -339,7 +339,7 @@ def can_carry_files(model: type) -> bool:
 
 from . import (  # noqa: E402,F401 - each module declares its area's rules
     registry, roadmaps, recommendations, interviews, partnerships, monitoring, mentoring,
-    visits, courses, files, admin,
+    visits, courses, files, admin, reports,
 )
 from .admin import can_see_panel  # noqa: E402,F401
 from .registry import (  # noqa: E402,F401 - territory questions other areas ask

@@ -196,6 +196,30 @@ def docx_row(table, values):
     return row
 
 
+def docx_page_numbers_from_2(doc) -> None:
+    """Page numbers as official documents have them: a centred PAGE field in the header, none
+    on the first page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = True
+    p = sec.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    for tag, attr in (("w:fldChar", {"w:fldCharType": "begin"}),
+                      ("w:instrText", None), ("w:fldChar", {"w:fldCharType": "end"})):
+        el = OxmlElement(tag)
+        if attr:
+            for k, v in attr.items():
+                el.set(qn(k), v)
+        else:
+            el.set(qn("xml:space"), "preserve")
+            el.text = "PAGE"
+        run._r.append(el)
+
+
 def save_docx(doc) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)

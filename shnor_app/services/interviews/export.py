@@ -307,31 +307,8 @@ def protocol_docx(meeting: Meeting) -> bytes:
         para("Изменения, внесённые в протокол:", bold=True)
         for n, (day, text) in enumerate(doc_text.amendments, start=1):
             para(f"{n}. Изменение от {day}: {text}")
-    _docx_page_numbers_from_2(doc)
+    exports.docx_page_numbers_from_2(doc)
     return exports.save_docx(doc)
-
-
-def _docx_page_numbers_from_2(doc) -> None:
-    """A centred PAGE field in the header, with a blank first-page header."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    sec = doc.sections[0]
-    sec.different_first_page_header_footer = True
-    p = sec.header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run()
-    for tag, attr in (("w:fldChar", {"w:fldCharType": "begin"}),
-                      ("w:instrText", None), ("w:fldChar", {"w:fldCharType": "end"})):
-        el = OxmlElement(tag)
-        if attr:
-            for k, v in attr.items():
-                el.set(qn(k), v)
-        else:
-            el.set(qn("xml:space"), "preserve")
-            el.text = "PAGE"
-        run._r.append(el)
 
 
 # --------------------------------------------------------------------------- schedule

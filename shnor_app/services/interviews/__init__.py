@@ -644,7 +644,7 @@ def save_item(meeting: Meeting, item: AgendaItem | None, *, title: str, heard_wh
             raise InterviewError("В «ВЫСТУПИЛИ» укажите, кто выступил.")
     for d in decisions:
         if d.typed_due:
-            raise InterviewError(f"Срок «{d.typed_due}» — не дата. Укажите дату в календаре.")
+            raise InterviewError(f"Срок «{d.typed_due}» — не дата. Укажите дату в виде ДД.ММ.ГГГГ, например 15.04.2026.")
         if (_clean(d.responsible) or d.due_date) and not _clean(d.text):
             raise InterviewError("В «РЕШИЛИ» у ответственного и срока должен быть текст решения.")
     if item is None:

@@ -28,7 +28,14 @@ from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
-from ...services.roadmaps.imports import RoadmapImportError, parse_upload
+from ...services.roadmaps.imports import (
+    PASTED_HTML_MAX,
+    PASTED_NAME,
+    RoadmapImportError,
+    looks_like_html_table,
+    parse_pasted,
+    parse_upload,
+)
 from ...web import (
     fragment_cache, render_fragment, render_view, send_download, text_arg, parse_int, year_arg,
     acting_user as _user, int_arg as _int_arg,
@@ -247,6 +254,12 @@ def import_():
     status = 422
     payload = request.form.get("payload", "")
     filename = request.form.get("filename", "")
+    pasted = request.form.get("source") == "paste"
+    pasted_html = request.form.get("text_html", "")  # the HTML copy of a pasted table
+    if len(pasted_html) > PASTED_HTML_MAX:  # too long to read whole: the plain text is read
+        pasted_html = ""
+    pasted_html = text_arg("text_html", max_length=PASTED_HTML_MAX, source=request.form) \
+        if pasted_html else ""
     data: bytes | None = None
     if form.validate_on_submit():
         if payload:
@@ -255,11 +268,11 @@ def import_():
             except (binascii.Error, ValueError):
                 form.form_errors.append("Данные предпросмотра повреждены — загрузите документ ещё раз.")
         elif form.file.data and getattr(form.file.data, "filename", ""):
-            filename = form.file.data.filename
+            filename, pasted = form.file.data.filename, False
             data = form.file.data.read()
         elif (form.text.data or "").strip():
-            filename = "вставленный текст.txt"
-            data = form.text.data.encode("utf-8")
+            filename, pasted = PASTED_NAME, True
+            data = (pasted_html if looks_like_html_table(pasted_html) else form.text.data).encode()
         else:
             form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
     owner = _owner_from_form(user, form.owner_id.data) if form.owner_id.data else None
@@ -268,7 +281,7 @@ def import_():
     parsed = None
     if data is not None:
         try:
-            parsed = parse_upload(filename, data)
+            parsed = parse_pasted(data) if pasted else parse_upload(filename, data)
         except RoadmapImportError as err:
             form.form_errors.append(err.message)
     if parsed is not None:
@@ -294,6 +307,7 @@ def import_():
             "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
             org_names=org_names, owner=owner, status=status,
             payload=base64.b64encode(data).decode("ascii"), filename=filename,
+            source="paste" if pasted else "file",
             doc_title=title, doc_level=level or svc.infer_level(title, owner),
             title="Импорт: проверьте перед сохранением")
     return render_view("roadmaps/import.html", form=form, status=status,

@@ -107,8 +107,12 @@ __all__ = [
     "ParsedItem",
     "ParsedRoadmap",
     "ParsedSection",
+    "PASTED_HTML_MAX",
+    "PASTED_NAME",
     "RoadmapImportError",
+    "looks_like_html_table",
     "parse_docx",
+    "parse_pasted",
     "parse_text",
     "parse_upload",
 ]
@@ -308,6 +312,21 @@ def _ends_with_broken_word(value: str) -> bool:
     return bool(re.search(r"[A-Za-zА-Яа-яЁё]-$", value))
 
 
+_OPEN_WORDS = frozenset({"и", "или", "в", "во", "на", "по", "для", "с", "со", "к", "ко", "от",
+                         "из", "о", "об", "при", "за", "до", "а", "но", "не"})
+
+
+def _unfinished(value: str) -> bool:
+    """Does the text stop mid-phrase (a comma, a hyphen, a preposition, an open quote)?"""
+    value = value.rstrip()
+    if not value:
+        return False
+    if value[-1] in ",-–—/(«“„" or value.count("«") > value.count("»") \
+            or value.count("(") > value.count(")"):
+        return True
+    return value.rsplit(None, 1)[-1].lower() in _OPEN_WORDS
+
+
 def _join_cell(previous: str, addition: str) -> str:
     """Append a continuation to a cell broken by a page break."""
     if not previous:
@@ -362,6 +381,7 @@ class _Row:
     nested: frozenset[int] = frozenset()  # docx: columns whose cell held a table (kept as text)
     bare: bool = False  # text: a line of its own inside a table, its column unknown
     placed: bool = False  # text: cells put into columns by content, not by position
+    spaced: bool = False  # text: cells set apart by runs of spaces, empty cells not seen
 
     def own(self, index: int | None) -> str:
         """Cell text unless it is merely merged down from the row above."""
@@ -534,8 +554,10 @@ def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
 
     for line, raw_cells in _split_records(text):
         budget.tick()
+        spaced = False
         if len(raw_cells) == 1:
             raw_cells = _split_on_spaces(raw_cells[0], in_table=table is not None)
+            spaced = len(raw_cells) > 1
         if len(raw_cells) > 1:
             budget.row()
             budget.cells(len(raw_cells))
@@ -545,17 +567,23 @@ def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
         if len(raw_cells) > 1:
             if held:
                 header = _header_roles(cells) is not None or _is_other_header(cells)
+                repeated = header and table is not None and any(
+                    _same_cells(cells, row.cells) for row in table.rows[:4])
                 if table is not None and not header and len(held) <= _MAX_HELD_LINES:
                     table.rows.extend(held)
-                else:
-                    table = None
-                    release(held)
+                else:  # text between tables, but for the end of the row above it
+                    keep = _continuing(held, repeated)
+                    table.rows.extend(held[:keep])  # type: ignore[union-attr]
+                    if keep < len(held):
+                        table = None
+                        release(held[keep:])
                 held = []
             if table is None:
                 table = _Table(rows=[])
                 blocks.append(table)
             after_break = page_break and bool(table.rows)
-            table.rows.append(_Row(cells, line, f"Строка {line}", after_break=after_break))
+            table.rows.append(_Row(cells, line, f"Строка {line}", after_break=after_break,
+                                   spaced=spaced))
             page_break = False
         elif cells[0]:
             paragraph = cells[0].replace("**", "").strip()
@@ -569,13 +597,24 @@ def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
         else:
             page_break = True
     if held and table is not None:
-        # After the last row: a line continuing a sentence is the end of that row's cell.
-        keep = 0
-        while keep < len(held) and _starts_lower(held[keep].cells[0]):
-            keep += 1
+        keep = _continuing(held)
         table.rows.extend(held[:keep])
         release(held[keep:])
     return blocks
+
+
+def _continuing(held: list[_Row], page_break: bool = False) -> int:
+    """How many of the lines after a table's row end that row's cell: those continuing a
+    sentence (in lower case) — or, before the table's own header repeated after a page break,
+    any line up to a numbered heading (the caption of the table's next part); the rest is text
+    after the table."""
+    keep = 0
+    while keep < len(held) and keep < _MAX_HELD_LINES:
+        text = held[keep].cells[0]
+        if not (_starts_lower(text) or (page_break and not _HEADING_NUMBER_RE.match(text))):
+            break
+        keep += 1
+    return keep
 
 
 # ---- HTML (a table copied from a web page or Word as text/html) -----------------------------
@@ -1283,6 +1322,11 @@ def _names_executors(text: str) -> bool:
     return any(word not in _NOT_EXECUTORS for word in _ACRONYM_RE.findall(text))
 
 
+#: A deadline broken after its first word («В» | «течение года», «до» | «15 мая»).
+_PERIOD_OPENINGS = frozenset({"в", "в течение", "до", "с", "к", "по", "не позднее", "не позже",
+                              "ежегодно до", "ежемесячно до", "после", "начиная с"})
+
+
 def _names_period(text: str) -> bool:
     from .periods import parse_period
 
@@ -1297,7 +1341,7 @@ def _fit(role: str | None, text: str) -> float:
     if _is_number(text):
         return -6.0 if role == "text" else -3.0
     if role == "period":
-        if _names_period(text):
+        if _names_period(text) or _norm(text) in _PERIOD_OPENINGS:
             return 2.0
         return -4.0 if words >= 3 else -1.0
     if role == "executors":
@@ -1310,15 +1354,15 @@ def _fit(role: str | None, text: str) -> float:
 
 
 def _place_by_content(cells: list[str], roles: list[str | None],
-                      positions_known: bool) -> list[str]:
+                      positions_known: bool, lost: int = 0) -> list[str]:
     """The filled ``cells`` of a row put into the table's columns, in their order, so that each
     suits its column best (:func:`_fit`): a period where a period parses, a number in the «№»
     column, executors where names of organisations and posts are … Among equal choices the one
-    nearest the cells' own places wins — for a row that lost cells, the one that lost them at
-    its start (an empty first cell dropped after a page break)."""
+    nearest the cells' own places wins, counted from the end when the row lost ``lost`` cells
+    at its start (an empty first cell dropped after a page break)."""
     width = len(roles)
     filled = [(index, cell) for index, cell in enumerate(cells) if cell]
-    shift = 0 if positions_known else width - len(cells)
+    shift = 0 if positions_known else lost
     n = len(filled)
     minus_infinity = float("-inf")
     # best[i][j]: the best score of the first i cells placed in the first j columns.
@@ -1398,9 +1442,13 @@ class _TableParser:
         if table.docx_number is None:  # text: cells are placed by what they hold
             roles = {index: role for role, index in self.columns.items()}
             self.roles = [roles.get(index) for index in range(self.width)]
+            above = 0  # how many cells the row above had, as pasted
             for row in self.data:
                 budget.tick()
-                self._align(row)
+                pasted = len(row.cells)
+                self._align(row, above)
+                if not row.bare and not row.spaced:
+                    above = pasted
         self.numbered = self._is_numbered()
         self.sections: list[ParsedSection] = []
         self.item: ParsedItem | None = None
@@ -1432,14 +1480,19 @@ class _TableParser:
         numbered = sum(1 for row in full if _is_number(row.own(number)))
         return bool(full) and numbered * 2 >= len(full)
 
-    def _align(self, row: _Row) -> None:
-        """Put a pasted row's cells into the right columns. A row of the table's width keeps
-        its places (a lone text that does not fit its place — words in the «Срок» column — is
-        moved); a row that lost or gained empty cells (a page break, a PDF, spaces for tabs)
-        is placed by content; a lone text whose place is lost is a line of its own."""
+    def _align(self, row: _Row, above: int) -> None:
+        """Put a pasted row's cells into the right columns (``above``: how many cells the row
+        above had). A row of the table's width with two texts or more keeps its places. A row
+        that lost or gained empty cells (a page break, a PDF, spaces for tabs) is placed by
+        content (:func:`_place_by_content`). A lone text — the rest of a cell broken by a page
+        break — keeps its place, counted from the end when its row has fewer cells than the
+        row above (it lost its empty first cell: 5 cells above, 4 below), or goes one column
+        right when it plainly does not suit its own and suits that one; a text starting with a
+        capital in the first column of a full row stays there (a section title)."""
         if row.bare or row.forced_section:
             return
         cells = list(row.cells)
+        pasted = len(cells)
         while len(cells) > self.width and not cells[-1]:
             cells.pop()
         filled = [(index, cell) for index, cell in enumerate(cells) if cell]
@@ -1452,15 +1505,22 @@ class _TableParser:
         if known and len(filled) >= 2:
             row.cells = cells
             return
+        if row.spaced:
+            lost = 0  # where the empty cells were is not known
+        else:
+            lost = max(above - pasted, 0) if above else self.width - len(cells)
         if len(filled) == 1:
             index, text = filled[0]
-            if not known:
-                row.cells, row.bare = [text], True
-                return
-            if index == 0 or _fit(self.roles[index], text) > -3:
-                row.cells = cells
-                return
-        row.cells = _place_by_content(cells, self.roles, known)
+            column = min(index + lost, self.width - 1)
+            fit = 0.0 if column == 0 and known and text[:1].isupper() else _fit(
+                self.roles[column], text)
+            if fit <= -3 and not lost and column + 1 < self.width \
+                    and _fit(self.roles[column + 1], text) > -3:
+                column += 1
+            row.cells = [""] * self.width
+            row.cells[column] = text
+            return
+        row.cells = _place_by_content(cells, self.roles, known, lost)
         row.placed = True
 
     def _get(self, row: _Row, role: str, own: bool = False) -> str:
@@ -1507,6 +1567,8 @@ class _TableParser:
                 self._start_item(row, value)
             elif kind == "continuation" and self.item is not None:
                 self._continue_item(row)
+            elif kind == "continuation" and self._continues_section(row):
+                self.after_section = True
             elif kind in ("continuation", "unplaced"):
                 self.warnings.append(
                     f"{row.label}: не удалось отнести к пункту: «{_snippet(cells[:self.width])}»")
@@ -1517,6 +1579,18 @@ class _TableParser:
                 self.last_column = last[-1] if last else self.last_column
         return _TableResult(self.table, self.header_index, self.columns, self.sections,
                             self.warnings)
+
+    def _continues_section(self, row: _Row) -> bool:
+        """A lone text right after a section title, before any item, that is not numbered: the
+        rest of a long title broken by a page or a line. Joined to it."""
+        texts = [cell for cell in row.cells[:self.width] if cell]
+        if not (self.after_section and self.sections and len(texts) == 1):
+            return False
+        if _HEADING_NUMBER_RE.match(texts[0]) and not _starts_lower(texts[0]):
+            return False
+        section = self.sections[-1]
+        section.title = _join_cell(section.title or "", texts[0]).rstrip(":").strip()
+        return True
 
     _FIELDS = {"text": "text", "period": "period_text", "executors": "executors",
                "expected_result": "expected_result", "indicator": "indicator"}
@@ -1530,9 +1604,7 @@ class _TableParser:
         result) and the line is not a numbered heading or a caption ending in «:»."""
         text = row.cells[0]
         if self.item is None or self.last_column is None:
-            if self.after_section and self.sections and _starts_lower(text):
-                section = self.sections[-1]
-                section.title = f"{section.title or ''} {text}".strip().rstrip(":").strip()
+            if self._continues_section(row):
                 return
             self.sections.append(ParsedSection(title=text.rstrip(":").strip()))
             self.after_section, self.item = True, None
@@ -1540,7 +1612,8 @@ class _TableParser:
         roles = {index: role for role, index in self.columns.items()}
         role = roles.get(self.last_column)
         attribute = self._FIELDS.get(role or "")
-        if attribute is None or not self._bare_continues(text, role):
+        if attribute is None or not self._bare_continues(
+                text, role, getattr(self.item, attribute or "text", "")):
             self.sections.append(ParsedSection(title=text.rstrip(":").strip()))
             self.after_section, self.item = True, None
             return
@@ -1548,13 +1621,14 @@ class _TableParser:
         self.item.executor_names = _split_names(self.item.executors)
 
     @staticmethod
-    def _bare_continues(text: str, role: str | None) -> bool:
-        if _starts_lower(text):
+    def _bare_continues(text: str, role: str | None, above: str) -> bool:
+        if _starts_lower(text) or _unfinished(above):
             return True
         if role == "period":
             return _names_period(text)
         if role == "executors":
-            return _names_executors(text)
+            return _names_executors(text) or all(
+                _ACRONYM_RE.fullmatch(word) for word in re.findall(r"[^\s,;.()«»]+", text))
         heading = re.match(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|[IVXХІ]{1,5}\.?)\s+\S", text)
         return not heading and not text.endswith(":")
 
@@ -1991,6 +2065,24 @@ def parse_text(text: str, limits: ImportLimits | None = None) -> ParsedRoadmap:
     budget = _Budget(limits, "Текст", "тексте", "Вставьте только таблицу плана мероприятий.")
     budget.chars(len(text))
     return _parse_blocks(_text_blocks(text, budget), NO_TABLE_TEXT, budget)
+
+
+#: How pasted text is named in the preview and in the roadmap's source.
+PASTED_NAME = "Вставленный текст"
+#: The longest HTML copy of a pasted table read (Word's HTML is ten times its text).
+PASTED_HTML_MAX = 5_000_000
+
+
+def looks_like_html_table(text: str | None) -> bool:
+    """Is ``text`` HTML holding a table (a page or Word's clipboard copy)?"""
+    return bool(text) and _looks_like_html_table(text)  # type: ignore[arg-type]
+
+
+def parse_pasted(data: bytes | str, limits: ImportLimits | None = None) -> ParsedRoadmap:
+    """Parse what was pasted into the import form: text (tab-separated, or with runs of spaces)
+    or the HTML copy of a table — never sniffed as a file."""
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    return parse_text(text, limits)
 
 
 def parse_docx(data: bytes | BinaryIO, limits: ImportLimits | None = None) -> ParsedRoadmap:

@@ -227,6 +227,10 @@ class Row:
     org_name: str = ""
     new_school: bool = False
     update: bool = False
+    source_file: str | None = None
+    points: dict | None = None            # pupils per total of primary points (per-pupil files)
+    municipality_id: int | None = None    # where a new school goes (else the chosen one)
+    region_id: int | None = None
 
     @property
     def key(self):
@@ -359,6 +363,11 @@ def match_rows(rows: list[Row], *, municipality: Municipality | None = None,
             r.new_school, r.org_name = True, r.school
         else:
             r.errors.append(problem)
+    return finish_rows(rows)
+
+
+def finish_rows(rows: list[Row]) -> list[Row]:
+    """Repeated rows are errors; the rows already stored are marked as updates."""
     seen: dict[tuple, int] = {}
     for r in rows:
         if r.errors:
@@ -396,10 +405,15 @@ class ImportResult:
     created_schools: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     saved: bool = False
+    file_errors: list[dict] = field(default_factory=list)  # per-pupil rows, layout questions
+    per_pupil: bool = False
+    stated: object = None
 
     @property
     def errors(self) -> list[dict]:
-        return [{"row": r.row, "message": m} for r in self.rows for m in r.errors]
+        out = list(self.file_errors) + [{"row": r.row, "message": m}
+                                        for r in self.rows for m in r.errors]
+        return sorted(out, key=lambda e: e["row"])
 
     @property
     def new_count(self) -> int:
@@ -416,23 +430,27 @@ class ImportResult:
 
 
 def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
-              by: User | None = None) -> tuple[int, int]:
-    """Write all rows in one transaction (the caller has checked there are no errors)."""
+              by: User | None = None, commit: bool = True) -> tuple[int, int]:
+    """Write all rows in one transaction (the caller has checked there are no errors);
+    ``commit=False`` leaves the transaction open for the caller's other files."""
     if any(r.errors for r in rows):
         raise AssessmentError("В файле есть ошибки — ничего не сохранено.")
-    created: dict[str, Organization] = {}
+    created: dict[tuple, Organization] = {}
     existing = _existing(rows)
     count = 0
     try:
         for r in rows:
             if r.new_school:
-                key = name_key(r.school)
+                muni_id = r.municipality_id or municipality.id
+                key = (muni_id, name_key(r.school))
                 if key not in created:
                     org = Organization(kind=OrgKind.SCHOOL, short_name=r.school[:200],
                                        full_name=r.school[:500], code=r.code or None,
-                                       municipality_id=municipality.id,
-                                       region_id=municipality.region_id,
+                                       municipality_id=muni_id,
+                                       region_id=r.region_id or municipality.region_id,
                                        created_by_id=getattr(by, "id", None))
+                    if r.code and hasattr(Organization, "fis_oko_login"):
+                        org.fis_oko_login = r.code.lower()
                     db.session.add(org)
                     db.session.flush()
                     created[key] = org
@@ -447,8 +465,13 @@ def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
             result.share_2 = r.share_2
             result.share_5 = r.share_5
             result.mean_score = r.mean_score
+            result.source_file = r.source_file
+            result.points = r.points
             count += 1
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
     except Exception:
         db.session.rollback()
         raise
@@ -457,9 +480,22 @@ def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
 
 def import_file(filename: str, data: bytes, *, municipality: Municipality | None = None,
                 region_id: int | None = None, create_missing: bool = False,
-                by: User | None = None, dry_run: bool = False) -> ImportResult:
+                by: User | None = None, dry_run: bool = False, stated=None,
+                commit: bool = True) -> ImportResult:
     """Read, check and (unless ``dry_run`` or a row is wrong) save. Raises AssessmentError
-    when the file itself cannot be read."""
+    when the file itself cannot be read.
+
+    A per-pupil ФИС ОКО download (:mod:`.fisoko`) needs ``stated`` — its year, subject and
+    grade; an aggregated table carries them in its columns."""
+    from . import fisoko
+
+    if stated is not None or fisoko.is_per_pupil(filename, data):
+        if stated is None:
+            raise AssessmentError(
+                "Это выгрузка ФИС ОКО по обучающимся: укажите год, предмет и класс файла.")
+        return _import_pupils(filename, data, stated, municipality=municipality,
+                              region_id=region_id, create_missing=create_missing, by=by,
+                              dry_run=dry_run, commit=commit)
     table = parse_file(filename, data)
     rows = match_rows(rows_from(table), municipality=municipality, region_id=region_id,
                       create_missing=create_missing)
@@ -468,7 +504,49 @@ def import_file(filename: str, data: bytes, *, municipality: Municipality | None
         raise AssessmentError("В файле нет строк с результатами под заголовком.")
     if result.errors or dry_run:
         return result
-    result.imported, result.created_schools = save_rows(rows, municipality=municipality, by=by)
+    result.imported, result.created_schools = save_rows(rows, municipality=municipality, by=by,
+                                                        commit=False)
+    _audit(filename, result, by)
+    if commit:
+        db.session.commit()
+    result.saved = True
+    return result
+
+
+def _audit(filename: str, result: ImportResult, by) -> None:
+    from .. import import_audit
+
+    import_audit.record(filename, (
+        f"Импорт результатов «{filename}»: записано {result.imported}, создано школ "
+        f"{result.created_schools}"), by=by)
+
+
+def _import_pupils(filename, data, stated, *, municipality, region_id, create_missing, by,
+                   dry_run, commit) -> ImportResult:
+    from . import fisoko
+
+    pupils = fisoko.read(filename, data, stated)
+    if not pupils.groups:
+        raise AssessmentError("В файле нет строк обучающихся под заголовком.")
+    rows = finish_rows(fisoko.to_rows(pupils, stated, filename, municipality=municipality,
+                                      region_id=region_id, create_missing=create_missing))
+    file_errors = [{"row": 0, "message": q} for q in pupils.questions] + pupils.errors
+    result = ImportResult(rows, ignored_columns=[], file_errors=file_errors, per_pupil=True,
+                          stated=stated)
+    if result.errors or dry_run:
+        return result
+    try:
+        result.imported, result.created_schools = save_rows(
+            rows, municipality=municipality, by=by, commit=False)
+        scale = fisoko.find_scale(stated)
+        if scale is not None and scale.tasks is None and pupils.tasks:
+            scale.tasks = pupils.tasks  # the year's files are known to have this many tasks
+        _audit(filename, result, by)
+        if commit:
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     result.saved = True
     return result
 

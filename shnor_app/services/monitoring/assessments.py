@@ -745,3 +745,58 @@ def describe_approval(approval: IdentificationApproval) -> str:
     n = len(approval.org_ids or [])
     return (f"{approval.basis}: {count_words(n, 'школа получила', 'школы получили', 'школ получили')}"
             f" статус ШНОР на {approval.status_year} год")
+
+
+# --------------------------------------------------------------------------- several files
+
+
+@dataclass
+class FileCheck:
+    """One file of an import of several: its result, or why it cannot be read."""
+    filename: str
+    result: ImportResult | None = None
+    error: str | None = None
+    per_pupil: bool = False
+    stated: object = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.result is not None and not self.result.errors
+
+
+def import_files(files, *, municipality: Municipality | None = None,
+                 region_id: int | None = None, create_missing: bool = False,
+                 by: User | None = None, dry_run: bool = False) -> list[FileCheck]:
+    """Check several files — ``(filename, data, stated or None)`` — and, unless ``dry_run`` or
+    any file has an error, save them all in one transaction (all files or none)."""
+    from . import fisoko
+
+    checks = []
+    for filename, data, stated in files:
+        check = FileCheck(filename, stated=stated)
+        try:
+            check.per_pupil = stated is not None or fisoko.is_per_pupil(filename, data)
+            if check.per_pupil and stated is None:
+                raise AssessmentError("Это выгрузка ФИС ОКО по обучающимся: укажите год, предмет "
+                                      "и класс файла и проверьте его снова.")
+            check.result = import_file(filename, data, municipality=municipality,
+                                       region_id=region_id, create_missing=create_missing,
+                                       by=by, dry_run=True, stated=stated)
+        except AssessmentError as err:
+            check.error = err.message
+        checks.append(check)
+    if dry_run or not all(c.ok for c in checks):
+        return checks
+    try:
+        for check, (filename, data, stated) in zip(checks, files):
+            check.result = import_file(filename, data, municipality=municipality,
+                                       region_id=region_id, create_missing=create_missing,
+                                       by=by, stated=stated, commit=False)
+            if not check.result.saved:  # changed by an earlier file of the same import
+                raise AssessmentError(f"Файл «{filename}»: после предыдущих файлов в нём "
+                                      "появились ошибки — ничего не сохранено.")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return checks

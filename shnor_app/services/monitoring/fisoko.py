@@ -510,6 +510,10 @@ def _match(r: Row, g: SchoolGroup, schools: _Schools, chosen: Municipality | Non
     if g.login:
         found = schools.by_login.get(g.login.lower(), [])
         if len(found) == 1:
+            if chosen is not None and found[0].municipality_id != chosen.id:
+                r.errors.append(f"Школа «{label}» ({found[0].short_name}) — не из выбранного "
+                                f"муниципалитета «{chosen.name}».")
+                return
             r.org_id, r.org_name = found[0].id, found[0].short_name
             return
         if len(found) > 1:

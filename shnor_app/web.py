@@ -161,12 +161,15 @@ def form_messages(form) -> list[str]:
     return [*form.form_errors, *(m for f in form for m in f.errors)]
 
 
-def refuse(form, redirect_to: str):
+def refuse(form, redirect_to: str, *, fragment: Callable | None = None):
     """``again`` of a form posted from another page (a button in a list, a row of a table) that
     has no page of its own to show again: its messages flashed as errors, back to
-    ``redirect_to``."""
+    ``redirect_to``. With ``fragment``, htmx gets ``fragment()`` instead — the block the form
+    lives in, shown again with the messages and what was typed."""
     from flask import flash, redirect
 
+    if fragment is not None and request.htmx:
+        return fragment()
     for message in form_messages(form):
         flash(message, "error")
     return redirect(redirect_to)

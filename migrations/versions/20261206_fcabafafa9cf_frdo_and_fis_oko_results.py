@@ -1,7 +1,7 @@
 """ФРДО certificates and ФИС ОКО per-pupil results: registration numbers, mark scales, sources
 
 Revision ID: fcabafafa9cf
-Revises: 2f53282f82f4
+Revises: c4e7a1b2d903
 Create Date: 2026-12-06 20:25:00
 
 * ``enrollments.registration_number`` — the certificate's registration number (ФИС ФРДО);
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = 'fcabafafa9cf'
-down_revision = '2f53282f82f4'
+down_revision = 'c4e7a1b2d903'
 branch_labels = None
 depends_on = None
 

@@ -21,7 +21,7 @@ MUNI = "reg22_m010 | Ельцовский муниципальный район"
 def land():
     region = make_region("Алтайский край")
     muni = make_municipality(region, "Ельцовский муниципальный район")
-    a = make_org(muni, short_name="МКОУ Мартыновская СОШ", code="edu223185")
+    a = make_org(muni, short_name="МКОУ Мартыновская СОШ", fis_oko_login="edu223185")
     b = make_org(muni, short_name="МКОУ Ельцовская СОШ")
     db.session.commit()
     return {"region": region, "muni": muni, "a": a, "b": b}
@@ -78,7 +78,7 @@ def test_replacing_the_scale_recomputes_the_stored_shares(land):
 
 
 def test_the_2021_layout_by_login_and_the_municipality_in_the_region_column(land):
-    land["b"].code = "sch220206"
+    land["b"].fis_oko_login = "sch220206"
     db.session.commit()
     scale(year=2021, grade=6)
     data = layout_2021([("sch220206", "Ельцовский муниципальный район", "6а", 5),
@@ -131,7 +131,7 @@ def test_unknown_school_is_an_error_or_created_when_asked(land):
                              create_missing=True)
     assert result.saved and result.created_schools == 1
     new = db.session.scalar(select(Organization).where(Organization.short_name == "МКОУ Новая ООШ"))
-    assert new.municipality_id == land["muni"].id
+    assert (new.municipality_id, new.fis_oko_login) == (land["muni"].id, "edu221111")
 
 
 def test_importing_the_same_file_twice_changes_nothing(land):

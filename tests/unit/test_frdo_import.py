@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shnor_app.extensions import db
+from shnor_app.models.audit import AuditAction
 from shnor_app.models import AuditEntry, Course, Enrollment, EnrollmentStatus
 from shnor_app.services.courses import frdo
 from shnor_app.services.courses.imports import ImportFileError
@@ -42,12 +43,25 @@ def row(**kw):
     return frdo_row(**base)
 
 
-def test_snils_control_number_in_both_forms():
+def test_snils_in_both_forms():
     assert frdo.snils_digits("112-233-445 95") == "11223344595"
     assert frdo.snils_digits(11223344595) == "11223344595"
-    assert frdo.snils_valid("11223344595") and frdo.snils_valid("12345678964")
-    assert not frdo.snils_valid("11223344596")
+    assert frdo.snils_digits("11223344595") == "11223344595"
     assert frdo.snils_digits("112-233-445") is None
+
+
+def test_the_teacher_by_snils_then_by_name_and_birth_date(land):
+    people = land["people"]
+    people["twin_b"].snils = "11223344595"
+    people["twin_a"].birth_date = date(1980, 5, 17)
+    db.session.commit()
+    result = frdo.check_file("kpk.xlsx", frdo_xlsx([
+        row(last="Смирнова", first="Ольга", middle="Ивановна", snils="112-233-445 95",
+            number="1", reg="r1"),
+        row(last="Смирнова", first="Ольга", middle="Ивановна", birth="17.05.1980",
+            number="2", reg="r2", programme="Другая", hours=16)]), None, create_courses=True)
+    assert result.errors == []
+    assert [r.member.id for r in result.rows] == [people["twin_b"].id, people["twin_a"].id]
 
 
 def test_the_template_is_recognised_and_dates_read_as_serials_and_text(land):
@@ -66,8 +80,8 @@ def test_the_template_is_recognised_and_dates_read_as_serials_and_text(land):
         Enrollment.staff_member_id == land["people"]["fedorova"].id))
     assert (e.status, e.completed_on, e.certificate_number, e.registration_number) == (
         EnrollmentStatus.COMPLETED, date(2024, 6, 28), "2224 00012345", "ПК-2024/17")
-    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "import"))
-    assert "записано 2" in audit.message and audit.object_label == "kpk.xlsx"
+    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == AuditAction.IMPORT))
+    assert "записано 2" in audit.message and "kpk.xlsx" in audit.object_label
 
 
 def test_loose_headers_shortened_with_spaces_and_line_breaks(land):
@@ -80,7 +94,8 @@ def test_loose_headers_shortened_with_spaces_and_line_breaks(land):
 
 def test_snils_with_a_wrong_control_number_is_a_row_error(land):
     result = frdo.check_file("kpk.xlsx", frdo_xlsx([row(snils="112-233-445 96")]), None)
-    assert result.errors == [(2, "СНИЛС «112-233-445 96» неверен: контрольное число не сходится")]
+    assert result.errors == [(2, "СНИЛС «112-233-445 96»: контрольное число СНИЛС не сходится — "
+                                 "проверьте цифры.")]
 
 
 def test_unknown_and_ambiguous_people_are_row_errors_with_candidates(land):

@@ -32,10 +32,10 @@ from ...models import (
     Course, CourseTopic, Enrollment, EnrollmentStatus, Organization, ProviderKind, StaffMember,
 )
 from ...text import normalize_name
-from .. import spreadsheets
-from .imports import ImportFileError, importable_schools, parse_date, parse_hours, visible_courses
-
-SNILS_BAD = "СНИЛС «{}» неверен: контрольное число не сходится"
+from .. import spreadsheets, tabular
+from ..identifiers import format_snils as fmt_snils, normalize_snils, snils_problem
+from ..tabular import parse_date
+from .imports import ImportFileError, importable_schools, parse_hours, visible_courses
 
 FIELDS = {
     "doc_kind": ("вид документа",),
@@ -59,16 +59,13 @@ REQUIRED = {"last_name": "Фамилия получателя", "first_name": "�
             "issued_on": "Дата выдачи документа"}
 
 
-def _fold(text: str) -> str:
-    text = spreadsheets.fold(text)
-    return " ".join(re.sub(r"[^0-9a-zа-я]+", " ", text).split())
-
-
-_LOOKUP = {_fold(alias): key for key, names in FIELDS.items() for alias in names}
+_LOOKUP = {tabular.header_fold(alias): key for key, names in FIELDS.items() for alias in names}
 
 
 def header_key(text: str) -> str | None:
-    h = _fold(text)
+    """Headers compared by :func:`tabular.header_fold`; generators that shorten the long ones
+    («Срок обучения, часов») are recognised by their beginning."""
+    h = tabular.header_fold(text)
     if h in _LOOKUP:
         return _LOOKUP[h]
     if h.startswith("срок обучения"):
@@ -107,29 +104,8 @@ def _text(value) -> str:
 
 
 def snils_digits(value) -> str | None:
-    """The 11 digits of a СНИЛС written «123-456-789 64» or «12345678964» (an Excel number
-    that lost a leading zero too), or None when it is not a СНИЛС's shape."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = f"{int(value):011d}"
-    digits = re.sub(r"[\s\-‐–—]", "", _text(value))
-    return digits if re.fullmatch(r"\d{11}", digits) else None
-
-
-def snils_valid(digits: str) -> bool:
-    """The control number (the last two digits) of a СНИЛС: the first nine digits weighted 9…1,
-    summed; under 100 it is the sum, 100 and 101 give 00, above — the sum modulo 101 (100 → 00).
-    Numbers up to 001-001-998 were issued before the control number and are not checked."""
-    body, control = digits[:9], int(digits[9:])
-    if int(body) <= 1001998:
-        return True
-    total = sum(int(d) * w for d, w in zip(body, range(9, 0, -1)))
-    if total > 101:
-        total %= 101
-    return control == (0 if total in (100, 101) else total)
-
-
-def fmt_snils(digits: str) -> str:
-    return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+    """The 11 digits of a СНИЛС in either form, or None (see :mod:`..identifiers`)."""
+    return normalize_snils(value) or None
 
 
 # --------------------------------------------------------------------------- rows
@@ -274,13 +250,11 @@ def parse(filename: str, data: bytes) -> tuple[list[FrdoRow], list[str]]:
         r.birth = parse_date(raw) if r.birth_text else None
         raw_snils = _text(cell(c, "snils"))
         if raw_snils:
-            digits = snils_digits(cell(c, "snils"))
-            if digits is None:
-                r.errors.append(f"СНИЛС «{raw_snils}» — нужно 11 цифр (123-456-789 64)")
-            elif not snils_valid(digits):
-                r.errors.append(SNILS_BAD.format(raw_snils))
+            problem = snils_problem(cell(c, "snils"))
+            if problem:
+                r.errors.append(f"СНИЛС «{raw_snils}»: {problem[0].lower()}{problem[1:]}")
             else:
-                r.snils = digits
+                r.snils = snils_digits(cell(c, "snils"))
         if not r.certificate:
             r.errors.append("не указан ни номер документа, ни регистрационный номер")
         rows.append(r)
@@ -293,8 +267,7 @@ def parse(filename: str, data: bytes) -> tuple[list[FrdoRow], list[str]]:
 
 
 def _staff_snils(member) -> str | None:
-    value = getattr(member, "snils", None)
-    return snils_digits(value) if value else None
+    return snils_digits(member.snils) if member.snils else None
 
 
 class _People:
@@ -309,7 +282,7 @@ class _People:
             return
         for m in db.session.scalars(select(StaffMember).where(
                 StaffMember.organization_id.in_(ids), StaffMember.deleted_at.is_(None))):
-            if getattr(m, "left_on", None) is not None:
+            if m.left_on is not None:
                 continue
             snils = _staff_snils(m)
             if snils:
@@ -335,11 +308,11 @@ class _People:
             named = [m for m in named if _staff_snils(m) in (None, r.snils)]
         birth = r.birth
         if birth is not None:
-            same_birth = [m for m in named if getattr(m, "birth_date", None) == birth]
+            same_birth = [m for m in named if m.birth_date == birth]
             if len(same_birth) == 1:
                 r.member = same_birth[0]
                 return
-            named = [m for m in named if getattr(m, "birth_date", None) in (None, birth)]
+            named = [m for m in named if m.birth_date in (None, birth)]
         if len(named) == 1:
             r.member = named[0]
         elif not named:
@@ -463,7 +436,6 @@ def _topic() -> CourseTopic:
 def apply(result: FrdoResult, *, by=None, filename: str = "") -> FrdoResult:
     """Save every row of a clean check in one transaction (courses, enrollments, one audit entry
     with the counts); refuse when any row has an error."""
-    from .. import import_audit
     from . import CourseError, _commit, close_matching_activities
 
     if not result.ok:
@@ -509,9 +481,9 @@ def apply(result: FrdoResult, *, by=None, filename: str = "") -> FrdoResult:
         db.session.flush()
         for e in touched:
             close_matching_activities(e)
-        import_audit.record(filename, (
-            f"Импорт КПК из шаблона ФИС ФРДО «{filename}»: записано {result.imported}, "
-            f"без изменений {result.unchanged}, создано курсов {len(created)}"), by=by)
+        tabular.audit_import("Импорт КПК из шаблона ФИС ФРДО", filename, {
+            "записано": result.imported, "без изменений": result.unchanged,
+            "создано курсов": len(created)}, object_type="enrollments")
     except Exception:
         db.session.rollback()
         raise

@@ -35,6 +35,7 @@ from ...models import (
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError, transactional
+from ..identifiers import FIS_OKO_LOGIN_RE
 from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
@@ -449,8 +450,8 @@ def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
                                        municipality_id=muni_id,
                                        region_id=r.region_id or municipality.region_id,
                                        created_by_id=getattr(by, "id", None))
-                    if r.code and hasattr(Organization, "fis_oko_login"):
-                        org.fis_oko_login = r.code.lower()
+                    if r.code and FIS_OKO_LOGIN_RE.match(r.code.lower()):
+                        org.fis_oko_login, org.code = r.code.lower(), None
                     db.session.add(org)
                     db.session.flush()
                     created[key] = org
@@ -514,11 +515,12 @@ def import_file(filename: str, data: bytes, *, municipality: Municipality | None
 
 
 def _audit(filename: str, result: ImportResult, by) -> None:
-    from .. import import_audit
+    from .. import tabular
 
-    import_audit.record(filename, (
-        f"Импорт результатов «{filename}»: записано {result.imported}, создано школ "
-        f"{result.created_schools}"), by=by)
+    tabular.audit_import("Импорт результатов оценочных процедур", filename, {
+        "записано": result.imported, "новых": result.new_count,
+        "обновлено": result.update_count, "создано школ": result.created_schools},
+        object_type="assessment_results")
 
 
 def _import_pupils(filename, data, stated, *, municipality, region_id, create_missing, by,

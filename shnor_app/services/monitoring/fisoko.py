@@ -37,7 +37,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import AssessmentResult, MarkScale, Municipality, Organization, OrgKind, Procedure
 from ...text import normalize_name
-from .. import spreadsheets
+from .. import spreadsheets, tabular
 from ..errors import ServiceError
 from .assessments import AssessmentError, Row, clean_subject, name_key, parse_procedure
 
@@ -66,7 +66,7 @@ class Stated:
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-zа-я|]+", " ", spreadsheets.fold(text)).split())
+    return tabular.header_fold(text)
 
 
 _ALIASES = {
@@ -459,9 +459,10 @@ class _Schools:
 
 
 def login_of(org: Organization) -> str:
-    """The school's ФИС ОКО login (``edu``/``sch`` + 6 digits) as kept in the registry."""
-    for attr in ("fis_oko_login", "code"):
-        value = (getattr(org, attr, None) or "").strip().lower()
+    """The school's ФИС ОКО login (``edu``/``sch`` + 6 digits) as kept in the registry (or, in
+    a registry filled before the login had a field of its own, as the school's code)."""
+    for value in (org.fis_oko_login, org.code):
+        value = (value or "").strip().lower()
         if LOGIN_RE.match(value):
             return value
     return ""

@@ -13,6 +13,9 @@ from tests.snapshots import snapshotted
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 403, "school": 403,
        "viewer": 200}
 OTHER_MUNI = {**SEE, "methodist": 404, "viewer": 404}
+SEE_A = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200,
+         "viewer": 200}
+SEE_B = {**SEE_A, "methodist": 404, "school": 404, "viewer": 404}
 
 
 @pytest.fixture
@@ -38,6 +41,26 @@ CASES = [
     Case("outcomes.export", "GET", lambda w, e: "/outcomes/export.xlsx", SEE),
     Case("outcomes.export", "GET", lambda w, e: f"/outcomes/export.xlsx?municipality={w.muni2.id}",
          OTHER_MUNI, label="other-municipality"),
+    # the school card's blocks and trajectory: whoever sees the school
+    Case("outcomes.card_block", "GET",
+         lambda w, e: f"/outcomes/schools/{w.school_a.id}/blocks/results", SEE_A, htmx=True),
+    Case("outcomes.card_block", "GET",
+         lambda w, e: f"/outcomes/schools/{w.school_a.id}/blocks/visits", SEE_A,
+         label="page"),
+    Case("outcomes.card_block", "GET",
+         lambda w, e: f"/outcomes/schools/{w.school_b.id}/blocks/results", SEE_B,
+         label="other-municipality"),
+    Case("outcomes.card_block", "GET",
+         lambda w, e: f"/outcomes/schools/{w.school_far.id}/blocks/results",
+         {**SEE_B, "region": 404}, label="other-region"),
+    Case("outcomes.trajectory", "GET",
+         lambda w, e: f"/outcomes/schools/{w.school_a.id}/trajectory", SEE_A, htmx=True),
+    Case("outcomes.trajectory", "GET",
+         lambda w, e: f"/outcomes/schools/{w.school_b.id}/trajectory", SEE_B,
+         label="other-municipality"),
+    Case("outcomes.trajectory", "GET",
+         lambda w, e: f"/outcomes/schools/{w.institute.id}/trajectory",
+         {**SEE_B, "admin": 404, "region": 404}, label="not-a-school"),
 ]
 
 for _case in CASES:  # an htmx request without a session gets 401 + HX-Redirect to the login page

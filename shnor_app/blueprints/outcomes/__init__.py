@@ -16,3 +16,13 @@ areas.contribute(
                           lambda u: policy.can(u, "see_territory", AssessmentResult),
                           "/outcomes")],
 )
+
+
+@bp.app_template_global("outcomes_hub_blocks")
+def hub_blocks() -> list[tuple[str, str]]:
+    """The school card's blocks the current user gets (registry/organization.html)."""
+    from flask_login import current_user
+
+    from ...services.outcomes import hub
+
+    return hub.offered(current_user)

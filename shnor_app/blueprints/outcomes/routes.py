@@ -14,6 +14,7 @@ from ... import policy
 from ...models import AssessmentResult
 from ...services import outcomes as svc
 from ...services.exports import filename
+from ...formatting import today
 from ...web import acting_user, int_arg, render_view, send_download, text_arg, year_arg
 from . import bp
 
@@ -71,3 +72,42 @@ def export():
     title = f"Итоги сопровождения: {scope.title}"
     return send_download(svc.xlsx(result, title=title, only=only),
                          filename(f"outcomes-{only or 'all'}", "xlsx"), "xlsx")
+
+
+# --------------------------------------------------------------------------- the school card
+
+
+def _school(org_id: int):
+    from ...models import Organization
+
+    org = policy.get_or_404(acting_user(), Organization, org_id)
+    if not org.is_school:
+        abort(404)
+    return org
+
+
+@bp.get("/schools/<int:org_id>/blocks/<name>")
+@login_required
+def card_block(org_id: int, name: str):
+    """One block of the school card (loaded by htmx when it comes into view, or a page)."""
+    from ...services.outcomes import hub
+
+    org = _school(org_id)
+    found = hub.block(acting_user(), name, org, today())
+    if found is None:
+        abort(404)
+    return render_view("outcomes/card_block_page.html", "outcomes/_card_block.html",
+                       title=f"{found.title}: {org.short_name}", org=org, block=found)
+
+
+@bp.get("/schools/<int:org_id>/trajectory")
+@login_required
+def trajectory(org_id: int):
+    """The school's results and measures on one time axis, its indicator scores."""
+    from ...services.outcomes import trajectory as tr
+
+    org = _school(org_id)
+    t = tr.facts(org, today())
+    return render_view("outcomes/trajectory_page.html", "outcomes/_trajectory.html",
+                       title=f"Траектория: {org.short_name}", org=org, t=t,
+                       chart=None if t.empty else tr.chart(t), table=tr.table(t))

@@ -746,10 +746,6 @@ def _monitoring_scope(user):
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
     if year:
         stmt = stmt.where(Roadmap.year == year)
-    school = int_arg("school")
-    if school:  # a school card's link: the school's own roadmaps (a foreign school is 404)
-        school = policy.get_or_404(user, Organization, school).id
-        stmt = stmt.where(Roadmap.owner_id == school)
     roadmaps = db.session.scalars(stmt.order_by(Roadmap.level, Roadmap.title)).all()
     args = {k: v for k, v in {"level": level, "year": year}.items() if v}
     return roadmaps, "Все дорожные карты", args

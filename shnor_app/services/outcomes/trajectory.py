@@ -20,7 +20,7 @@ from ...models import (
 )
 from ..monitoring.identification import fmt_share
 
-YEARS = 6  # the last years shown
+YEARS = 6  # at most the last years shown
 
 
 @dataclass
@@ -80,7 +80,8 @@ def facts(org, today: date) -> Trajectory:
     known = {y for _, y in results} | set(statuses) | {d.year for d in visits + events + courses}
     known |= {s.year for s, _, _ in partnerships + mentoring if s}
     last = max([y for y in known if y <= today.year + 1] or [today.year])
-    years = list(range(last - YEARS + 1, last + 1))
+    first = min([y for y in known if y <= last] or [last])
+    years = list(range(max(first, last - YEARS + 1), last + 1))
     t = Trajectory(years, {k: v for k, v in results.items() if k[1] in years},
                    {y: v for y, v in statuses.items() if y in years}, partnerships, mentoring,
                    visits, events, courses)

@@ -58,6 +58,14 @@ def get_staged(user, upload_id: str | None, kind: str) -> StagedUpload:
     return staged
 
 
+def remember(staged: StagedUpload, **params) -> StagedUpload:
+    """Add choices made in the preview (a municipality picked for a row…) to the file's
+    options, so the next look at the preview and the confirmation use them."""
+    staged.params = {**(staged.params or {}), **params}
+    db.session.commit()
+    return staged
+
+
 def discard(staged: StagedUpload) -> None:
     """Forget a staged file (after its import was saved, or when the user starts over)."""
     db.session.execute(delete(StagedUpload).where(StagedUpload.id == staged.id))

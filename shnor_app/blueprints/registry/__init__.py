@@ -5,7 +5,7 @@ from ... import areas
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
-from . import cli, routes  # noqa: E402,F401
+from . import cli, imports, routes  # noqa: E402,F401
 
 areas.contribute(
     "registry",

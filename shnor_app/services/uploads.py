@@ -58,9 +58,8 @@ def get_staged(user, upload_id: str | None, kind: str) -> StagedUpload:
     return staged
 
 
-def remember(staged: StagedUpload, **params) -> StagedUpload:
-    """Add choices made in the preview (a municipality picked for a row…) to the file's
-    options, so the next look at the preview and the confirmation use them."""
+def set_params(staged: StagedUpload, params: dict) -> StagedUpload:
+    """Remember the options the user changed in the preview (the organiser, the year…)."""
     staged.params = {**(staged.params or {}), **params}
     db.session.commit()
     return staged

@@ -221,7 +221,7 @@ def import_choices(kind: str, upload_id: str):
     for field, value in request.form.items():
         if field.startswith("muni:") and value:
             choices[field[len("muni:"):][:200]] = value[:220]
-    uploads.remember(staged, choices=choices)
+    uploads.set_params(staged, {"choices": choices})
     return redirect(url_for("registry.import_preview", kind=kind, upload_id=upload_id))
 
 

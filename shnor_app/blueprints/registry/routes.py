@@ -426,6 +426,7 @@ def region_form(region_id: int | None = None):
     if form.validate_on_submit():
         target = region or Region(created_by_id=user.id)
         target.name = form.name.data
+        target.time_zone = form.time_zone.data
         try:
             reg.save_region(target, is_new=region is None)
         except reg.RegistryError as err:

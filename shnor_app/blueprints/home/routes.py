@@ -9,6 +9,7 @@ from ...models import (
     StaffMember, User,
 )
 from ...services.registry import statuses_for
+from ...services.school_figures import own_figures
 from ...web import current_year, render_view, today
 from . import bp
 
@@ -52,7 +53,7 @@ def index():
                         SchoolStatusRecord.year == year,
                         SchoolStatusRecord.deleted_at.is_(None),
                         SchoolStatusRecord.status != SchoolStatus.TUTOR)))
-                .order_by(Organization.short_name).limit(50))
+                .order_by(Organization.sort_name).limit(50))
         schools = db.session.scalars(stmt).all()
         ctx["supported_schools"] = schools
         ctx["supported_statuses"] = statuses_for([s.id for s in schools], year)
@@ -72,6 +73,10 @@ def index():
                    Organization.deleted_at.is_(None))
             .group_by(Organization.municipality_id)).all())
         ctx["municipalities"] = [(m, n, low.get(m.id, 0)) for m, n in munis]
+    own_id = policy.own_figures_org_id(user)
+    if own_id:
+        # A school's (or tutor's) own figures, each for its period — not a territory's counters.
+        ctx["own_figures"] = own_figures(user, own_id, today())
     ctx["panels"] = home_panels.render_for(user, today())
     if user.role == Role.ADMIN:
         ctx["admin_counts"] = {

@@ -70,21 +70,13 @@ def responsible_org_ids(user) -> set[int]:
 
 ORG_MEMBER = role(Role.TUTOR, Role.SCHOOL)   # users attached to one organisation
 MUNICIPAL = HAS_MUNICIPALITY & ~ORG_MEMBER   # methodists, municipal viewers
+REGIONAL = ~HAS_MUNICIPALITY & ~ORG_MEMBER   # region users, regional viewers
 
 
 def sees_own_school_only(user) -> bool:
     """A school's user: every list of its records is of one school (no «Школа» column)."""
     return bool(user.organization_id) and role(Role.SCHOOL).check(user, None)
 
-
-def own_figures_org_id(user) -> int | None:
-    """The organisation whose own figures the user's start page shows instead of a territory's
-    counters: a school's or a tutor's own organisation; None for everybody else."""
-    if user.organization_id and ORG_MEMBER.check(user, None):
-        return user.organization_id
-    return None
-
-REGIONAL = ~HAS_MUNICIPALITY & ~ORG_MEMBER   # region users, regional viewers
 
 # Whom a user sees, on the organisation's own columns (joined tables use it as it is).
 SEES_ORG = (

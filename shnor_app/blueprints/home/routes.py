@@ -44,6 +44,8 @@ def index():
             select(func.count()).where(StaffMember.organization_id == org.id,
                                        StaffMember.deleted_at.is_(None),
                                        StaffMember.left_on.is_(None)))
+        # The organisation's own figures, each for its period — not a territory's counters.
+        ctx["own_figures"] = own_figures(user, org.id, today())
     if policy.start_page_shows(user, "supported_schools"):
         # Schools that carry a support status this year: the people the user works for.
         stmt = (policy.scope_query(user, Organization)
@@ -73,10 +75,6 @@ def index():
                    Organization.deleted_at.is_(None))
             .group_by(Organization.municipality_id)).all())
         ctx["municipalities"] = [(m, n, low.get(m.id, 0)) for m, n in munis]
-    own_id = policy.own_figures_org_id(user)
-    if own_id:
-        # A school's (or tutor's) own figures, each for its period — not a territory's counters.
-        ctx["own_figures"] = own_figures(user, own_id, today())
     ctx["panels"] = home_panels.render_for(user, today())
     if policy.start_page_shows(user, "user_counts"):
         ctx["admin_counts"] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from ... import policy
 from ...extensions import db
@@ -46,8 +47,9 @@ def _filters() -> svc.Filters:
 def _school_sort_name():
     """The partnership's school as lists order it (``Organization.sort_name``: «СОШ № 3»
     before «СОШ № 12»)."""
-    return select(Organization.sort_name).where(
-        Organization.id == Partnership.school_id).scalar_subquery()
+    school = aliased(Organization)
+    return select(school.sort_name).where(school.id == Partnership.school_id) \
+        .correlate(Partnership).scalar_subquery()
 
 
 def _event_counts(ids) -> dict[int, int]:

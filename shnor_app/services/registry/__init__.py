@@ -6,8 +6,6 @@ form fields they concern); a refused write is rolled back here (``transactional`
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -16,6 +14,7 @@ from ...models import (
     StaffMember, User, utcnow,
 )
 from ...formatting import plural
+from .. import identifiers
 from ..errors import ServiceError, transactional
 
 
@@ -25,21 +24,7 @@ class RegistryError(ServiceError):
 
 def inn_problem(inn: str | None, kind_is_person: bool = False) -> str | None:
     """Check an INN: 10 digits for an organisation (12 for a person), with its check digits."""
-    if not inn:
-        return None
-    if not re.fullmatch(r"\d{10}|\d{12}", inn):
-        return "ИНН состоит из 10 цифр (для организации) или 12 цифр."
-    digits = [int(c) for c in inn]
-
-    def check(weights):
-        return sum(w * d for w, d in zip(weights, digits)) % 11 % 10
-
-    if len(inn) == 10:
-        ok = check([2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9]
-    else:
-        ok = (check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[10]
-              and check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[11])
-    return None if ok else "Контрольная сумма ИНН не сходится — проверьте цифры."
+    return identifiers.inn_problem(inn)
 
 
 @transactional

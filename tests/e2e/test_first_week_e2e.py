@@ -85,7 +85,9 @@ def test_a_methodists_first_week(live_server, browser_page, world):
 
     # a school's card from the start page
     page.goto(f"{live_server}/")
-    page.get_by_role("link", name=world.school_a.short_name).first.click()
+    supported = page.locator("section", has=page.get_by_role(
+        "heading", name=re.compile("Школы на сопровождении")))
+    supported.get_by_role("link", name=world.school_a.short_name).click()
     page.wait_for_url(re.compile(r"/registry/organizations/\d+$"))
     expect(page.locator("h1")).to_contain_text(world.school_a.short_name)
 

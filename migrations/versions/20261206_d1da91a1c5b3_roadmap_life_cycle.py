@@ -1,7 +1,7 @@
 """roadmap life cycle: действует, завершена, в архиве
 
 Revision ID: d1da91a1c5b3
-Revises: c4e7a1b2d903
+Revises: fcabafafa9cf
 Create Date: 2026-12-06 20:20:00
 
 ``roadmaps.state``: ACTIVE (действует), FINISHED (завершена), ARCHIVED (в архиве). The roadmaps
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd1da91a1c5b3'
-down_revision = 'c4e7a1b2d903'
+down_revision = 'fcabafafa9cf'
 branch_labels = None
 depends_on = None
 

@@ -76,6 +76,10 @@ def index():
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
     if year:
         stmt = stmt.where(Roadmap.year == year)
+    school = _int_arg("school")
+    if school:  # a school card's link: the school's own roadmaps (a foreign school is 404)
+        school = policy.get_or_404(user, Organization, school).id
+        stmt = stmt.where(Roadmap.owner_id == school)
     roadmaps = db.session.scalars(stmt.order_by(Roadmap.year.desc().nulls_last(),
                                                 Roadmap.level, Roadmap.id.desc())).all()
     counts = {}

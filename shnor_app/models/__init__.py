@@ -9,6 +9,7 @@ from .registry import (  # noqa: F401
 from .users import LoginAttempt, RecoveryCode, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
+    RoadmapState,
 )
 from .recommendations import (  # noqa: F401
     NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, RecommendationStatus,

@@ -48,7 +48,7 @@ def organizations():
         stmt = stmt.where(Organization.id.in_(select(SchoolStatusRecord.organization_id).where(
             SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus[status],
             SchoolStatusRecord.deleted_at.is_(None))))
-    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.short_name)
+    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.sort_name)
     page = paginate(stmt)
     filters = {"q": q, "kind": kind, "status": status, "municipality": municipality_id or "",
                "year": year}

@@ -2,7 +2,7 @@
 token, the region's time zone
 
 Revision ID: 2846b41e9153
-Revises: fcabafafa9cf
+Revises: d1da91a1c5b3
 Create Date: 2026-12-06 20:17:00
 
 Demo users get addresses at example.org when they have none.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2846b41e9153'
-down_revision = 'fcabafafa9cf'
+down_revision = 'd1da91a1c5b3'
 branch_labels = None
 depends_on = None
 

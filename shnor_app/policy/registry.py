@@ -73,6 +73,12 @@ ORG_MEMBER = role(Role.TUTOR, Role.SCHOOL)   # users attached to one organisatio
 MUNICIPAL = HAS_MUNICIPALITY & ~ORG_MEMBER   # methodists, municipal viewers
 REGIONAL = ~HAS_MUNICIPALITY & ~ORG_MEMBER   # region users, regional viewers
 
+
+def sees_own_school_only(user) -> bool:
+    """A school's user: every list of its records is of one school (no «Школа» column)."""
+    return bool(user.organization_id) and role(Role.SCHOOL).check(user, None)
+
+
 # Whom a user sees, on the organisation's own columns (joined tables use it as it is).
 SEES_ORG = (
     ADMIN

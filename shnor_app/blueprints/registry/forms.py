@@ -60,9 +60,21 @@ class StaffForm(Form):
     left_on = DateField("Уволен", validators=[Optional()])
 
 
+TIME_ZONES = [
+    ("Europe/Kaliningrad", "Калининград (МСК−1)"), ("Europe/Moscow", "Москва (МСК)"),
+    ("Europe/Samara", "Самара (МСК+1)"), ("Asia/Yekaterinburg", "Екатеринбург (МСК+2)"),
+    ("Asia/Omsk", "Омск (МСК+3)"), ("Asia/Krasnoyarsk", "Красноярск (МСК+4)"),
+    ("Asia/Novosibirsk", "Новосибирск (МСК+4)"), ("Asia/Irkutsk", "Иркутск (МСК+5)"),
+    ("Asia/Yakutsk", "Якутск (МСК+6)"), ("Asia/Vladivostok", "Владивосток (МСК+7)"),
+    ("Asia/Magadan", "Магадан (МСК+8)"), ("Asia/Kamchatka", "Камчатка (МСК+9)"),
+]
+
+
 class RegionForm(Form):
     name = StringField("Наименование региона", validators=[
         DataRequired("Укажите наименование."), Length(max=200)])
+    time_zone = SelectField("Часовой пояс", choices=TIME_ZONES, default="Europe/Moscow",
+                            description="Время собеседований в приглашениях и календарях.")
 
 
 class MunicipalityForm(Form):

@@ -48,7 +48,7 @@ def organizations():
         stmt = stmt.where(Organization.id.in_(select(SchoolStatusRecord.organization_id).where(
             SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus[status],
             SchoolStatusRecord.deleted_at.is_(None))))
-    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.short_name)
+    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.sort_name)
     page = paginate(stmt)
     filters = {"q": q, "kind": kind, "status": status, "municipality": municipality_id or "",
                "year": year}
@@ -382,6 +382,7 @@ def region_form(region_id: int | None = None):
     def save():
         target = region or Region(created_by_id=user.id)
         target.name = form.name.data
+        target.time_zone = form.time_zone.data
         return reg.save_region(target, is_new=region is None)
 
     return submit(form, save,

@@ -1,5 +1,5 @@
-"""End to end with the command line only: an empty database gets its territory, its КПК from a
-ФИС ФРДО workbook, its mark scales and its ВПР from ФИС ОКО per-pupil downloads; then
+"""End to end with the command line only: an empty database gets its territory from a registry
+file, its staff from a staff list, its КПК from a ФИС ФРДО workbook, its mark scales and its ВПР from ФИС ОКО per-pupil downloads; then
 ``schools identify`` gives the list the rule implies (a school with a share of «2» of 30 % or
 more in two procedures or more). Everything imported twice changes nothing the second time."""
 import json
@@ -9,24 +9,42 @@ from sqlalchemy import func, select
 from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Enrollment, Organization
 
-from tests.conftest import make_municipality, make_org, make_region, make_staff
 from tests.federal_files import frdo_row, frdo_xlsx, protocol_2022
 
 MUNI = "reg01_m001 | Приречный район"
 
 
-def _territory():
-    """The registry: one region, one municipality, three schools with their ФИС ОКО logins
-    (a school of the third is known by its name only) and their teachers."""
-    region = make_region("Энская область")
-    muni = make_municipality(region, "Приречный район")
-    a = make_org(muni, short_name="МКОУ Мартыновская СОШ", fis_oko_login="edu010001")
-    b = make_org(muni, short_name="МБОУ СОШ № 2", fis_oko_login="edu010002")
-    c = make_org(muni, short_name="МКОУ Ельцовская ООШ")
-    make_staff(a, "Иванова Мария Сергеевна", snils="11223344595")
-    make_staff(b, "Петров Пётр Петрович")
-    db.session.commit()
-    return a, b, c
+REGISTRY = (
+    "Регион;Муниципалитет;Полное наименование;Краткое наименование;Логин ФИС ОКО\n"
+    "Энская область;Приречный район;Муниципальное казённое общеобразовательное учреждение "
+    "Мартыновская средняя школа;МКОУ Мартыновская СОШ;edu010001\n"
+    "Энская область;Приречный район;Муниципальное бюджетное общеобразовательное учреждение "
+    "средняя школа № 2;МБОУ СОШ № 2;edu010002\n"
+    "Энская область;Приречный район;Муниципальное казённое общеобразовательное учреждение "
+    "Ельцовская основная школа;МКОУ Ельцовская ООШ;\n")
+STAFF = (
+    "ФИО;Должность;Школа;СНИЛС;Дата рождения\n"
+    "Иванова Мария Сергеевна;Учитель математики;МКОУ Мартыновская СОШ;112-233-445 95;\n"
+    "Петров Пётр Петрович;Учитель русского языка;МБОУ СОШ № 2;;01.02.1975\n"
+    "Петров Пётр Петрович;Учитель физкультуры;МКОУ Ельцовская ООШ;;03.04.1990\n")
+
+
+def _territory(app, tmp_path):
+    """The registry (a region's spreadsheet, saved by Excel as CSV in Windows-1251) and the
+    staff lists, through their own imports; a school of the third is known by its name only,
+    and two teachers share a name (told apart by the date of birth)."""
+    registry = tmp_path / "реестр.csv"
+    registry.write_bytes(REGISTRY.encode("cp1251"))
+    code, out = _cli(app, "registry", "import", str(registry), "--json")
+    assert code == 0, out
+    assert json.loads(out)["created"] == 3 and json.loads(out)["municipalities_created"] == 1
+    staff = tmp_path / "сотрудники.csv"
+    staff.write_bytes(STAFF.encode("utf-8"))
+    code, out = _cli(app, "staff", "import", str(staff), "--json")
+    assert code == 0, out
+    by_name = {o.short_name: o for o in db.session.scalars(select(Organization))}
+    return (by_name["МКОУ Мартыновская СОШ"], by_name["МБОУ СОШ № 2"],
+            by_name["МКОУ Ельцовская ООШ"])
 
 
 def _cli(app, *args):
@@ -40,7 +58,7 @@ def _pupils(login, name, totals):
 
 def test_an_empty_database_to_the_identified_list(app, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Organization)) == 0
-    a, b, c = _territory()
+    a, b, c = _territory(app, tmp_path)
 
     frdo = tmp_path / "ФРДО.xlsx"
     frdo.write_bytes(frdo_xlsx([

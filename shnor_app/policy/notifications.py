@@ -5,7 +5,8 @@ mail or by the calendar feed — of a record the user could not open.
 
 Who answers for a due date (:func:`responsible_query`):
 
-- a roadmap item — the users of the organisations among its executors (a methodist for the
+- a roadmap item of a roadmap that «действует» (a finished or archived plan reminds nobody) —
+  the users of the organisations among its executors (a methodist for the
   municipal authority, a region user for the regional authority and institutes:
   ``responsible_org_ids``); an item without resolved executors, the owner of its roadmap;
 - a recommendation — the school it is addressed to (while it is to be done: new or returned);
@@ -56,9 +57,11 @@ def responsible_query(user, model):
         unassigned = and_(
             ~RoadmapItem.id.in_(select(ItemExecutor.item_id)),
             RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(Roadmap.owner_id.in_(mine))))
-        from ..models import ItemStatus
+        from ..models import ItemStatus, RoadmapState
 
         return stmt.where(or_(executes, unassigned), RoadmapItem.period_end.is_not(None),
+                          RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
+                              Roadmap.state == RoadmapState.ACTIVE)),
                           RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]))
     if model is Recommendation:
         if not user.organization_id or user.role != Role.SCHOOL:

@@ -6,7 +6,8 @@
   through ``policy.can`` and friends;
 - a blueprint never imports another blueprint — what areas share lives in ``services`` or in a
   shared module (``web``, ``formatting``, ``text``…);
-- ``policy`` and ``models`` never import ``services`` (the layers point down);
+- ``policy`` and ``models`` never import ``services`` (the layers point down: ``models`` below
+  ``policy`` below ``services`` below the blueprints, ``web`` only for the blueprints);
 - every exception a service defines is a ``ServiceError`` (a Russian message and the fields it
   concerns), so ``web.submit`` / ``web.act`` show every refusal the same way.
 
@@ -117,9 +118,16 @@ def foreign_blueprint_imports(tree: ast.AST, module: str, is_package: bool) -> l
     return found
 
 
-def service_imports(tree: ast.AST, module: str, is_package: bool) -> list[str]:
+def layer_imports(tree: ast.AST, module: str, is_package: bool,
+                  layer: str = "services") -> list[str]:
+    """Imports of ``shnor_app.<layer>`` (the package or anything in it)."""
+    top = f"shnor_app.{layer}"
     return [f"{line}: {target}" for line, target in imported_modules(tree, module, is_package)
-            if target == "shnor_app.services" or target.startswith("shnor_app.services.")]
+            if target == top or target.startswith(top + ".")]
+
+
+def service_imports(tree: ast.AST, module: str, is_package: bool) -> list[str]:
+    return layer_imports(tree, module, is_package, "services")
 
 
 # --------------------------------------------------------------------------- the tree
@@ -149,13 +157,22 @@ def test_no_blueprint_imports_another():
     assert found == [], "move what the areas share to services or a shared module"
 
 
-@pytest.mark.parametrize("layer", ["policy", "models"])
-def test_policy_and_models_do_not_import_services(layer):
+# What each layer sits below: it imports none of these.
+BELOW = {
+    "models": ("services", "policy", "blueprints", "web"),
+    "policy": ("services", "blueprints", "web"),
+    "services": ("blueprints", "web"),
+}
+
+
+@pytest.mark.parametrize("layer, above", [(layer, above) for layer, aboves in BELOW.items()
+                                          for above in aboves])
+def test_the_layers_point_down(layer, above):
     found = []
     for path in _py_files(APP / layer):
-        found += [f"{path.relative_to(APP.parent)} → {hit}" for hit in service_imports(
-            _parse(path), _module_name(path), path.name == "__init__.py")]
-    assert found == [], f"{layer} sits below services: move the helper down (text, formatting)"
+        found += [f"{path.relative_to(APP.parent)} → {hit}" for hit in layer_imports(
+            _parse(path), _module_name(path), path.name == "__init__.py", above)]
+    assert found == [], f"{layer} sits below {above}: move the helper down (text, formatting)"
 
 
 def test_every_service_error_is_a_service_error():

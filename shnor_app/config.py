@@ -119,6 +119,12 @@ class Config:
     SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "2000000"))  # not empty
     SPREADSHEET_MAX_CELL_CHARS = int(os.environ.get("SPREADSHEET_MAX_CELL_CHARS", "10000"))
     SPREADSHEET_MAX_SECONDS = int(os.environ.get("SPREADSHEET_MAX_SECONDS", "30"))
+    # The accreditation registry's open data (XML, read as a stream): elements, nesting, the
+    # characters of one value, seconds of reading (services/registry/xml_registry.py).
+    REGISTRY_XML_MAX_ELEMENTS = int(os.environ.get("REGISTRY_XML_MAX_ELEMENTS", "20000000"))
+    REGISTRY_XML_MAX_DEPTH = int(os.environ.get("REGISTRY_XML_MAX_DEPTH", "12"))
+    REGISTRY_XML_MAX_CHARS = int(os.environ.get("REGISTRY_XML_MAX_CHARS", "10000"))
+    REGISTRY_XML_MAX_SECONDS = int(os.environ.get("REGISTRY_XML_MAX_SECONDS", "600"))
 
     # E-mail reminders (services/notifications): the organisation's SMTP server. Nothing is
     # sent while SMTP_HOST is empty (messages wait in the outbox). SMTP_TLS: off, starttls, ssl;

@@ -19,6 +19,13 @@ class OrganizationForm(Form):
     inn = StringField("ИНН", validators=[Optional(), Length(max=12)])
     code = StringField("Код организации", validators=[Optional(), Length(max=40)],
                        description="Код из региональной базы, если есть (для загрузки результатов).")
+    kpp = StringField("КПП", validators=[Optional(), Length(max=9)],
+                      description="У филиала — свой КПП при ИНН головной организации.")
+    ogrn = StringField("ОГРН", validators=[Optional(), Length(max=15)])
+    fis_oko_login = StringField("Логин ФИС ОКО", validators=[Optional(), Length(max=9)],
+                                description="Например edu223185 — по нему находятся результаты ВПР.")
+    gia_code = StringField("Код ГИА", validators=[Optional(), Length(max=20)],
+                           description="Код ОО в отчётах ОГЭ и ЕГЭ.")
     address = StringField("Адрес", validators=[Optional(), Length(max=500)])
     director_name = StringField("Руководитель (ФИО)", validators=[Optional(), Length(max=200)])
     phone = StringField("Телефон", validators=[Optional(), Length(max=60)])

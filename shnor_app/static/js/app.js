@@ -66,11 +66,32 @@ document.documentElement.classList.add("js");
       inp.value = russianDate(value);
     });
   }
+  // Counters and empty-state texts follow in-place changes (a row added, saved or deleted
+  // without reloading the page): data-count-of="<selector>" shows how many elements of the page
+  // match the selector (data-count-forms="штука|штуки|штук" adds the word in the right form);
+  // data-empty-of="<selector>" is shown only while none match. Recounted after every swap.
+  function plural(n, forms) {
+    var f = forms.split("|"), n10 = n % 10, n100 = n % 100;
+    if (n10 === 1 && n100 !== 11) { return f[0]; }
+    if (n10 >= 2 && n10 <= 4 && (n100 < 12 || n100 > 14)) { return f[1]; }
+    return f[2];
+  }
+  function recount() {
+    document.querySelectorAll("[data-count-of]").forEach(function (el) {
+      var n = document.querySelectorAll(el.getAttribute("data-count-of")).length;
+      var forms = el.getAttribute("data-count-forms");
+      el.textContent = forms ? n + " " + plural(n, forms) : String(n);
+    });
+    document.querySelectorAll("[data-empty-of]").forEach(function (el) {
+      el.hidden = document.querySelectorAll(el.getAttribute("data-empty-of")).length > 0;
+    });
+  }
   function arrange(root) { arrangeTables(root); russianDates(root); }
-  document.addEventListener("DOMContentLoaded", function () { arrange(document); });
+  document.addEventListener("DOMContentLoaded", function () { arrange(document); recount(); });
   document.addEventListener("htmx:afterSettle", function (evt) {
     var root = evt.detail.elt;
     arrange(root && root.closest ? (root.closest("table") || root).parentElement || document : document);
+    recount();
   });
 
   function toast(html, kind) {

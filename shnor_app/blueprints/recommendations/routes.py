@@ -213,7 +213,8 @@ def _action_row(user, rec, *, action: str, form, status=200):
     return render_view("recommendations/row_page.html", "recommendations/_row_action.html",
                        fragment="recommendations/_row_action.html", status=status,
                        action=action, form=form,
-                       title="Отчёт школы" if action == "report" else "Вернуть на доработку",
+                       title={"report": "Отчёт школы", "close": "Закрыть без отчёта"}.get(
+                           action, "Вернуть на доработку"),
                        **_row_ctx(user, rec, listing=_listing()))
 
 
@@ -265,29 +266,17 @@ def return_(rec_id: int):
         done_page="Рекомендация возвращена школе на доработку.")
 
 
-@bp.post("/<int:rec_id>/accept")
+@bp.route("/<int:rec_id>/accept", methods=["GET", "POST"])
 @login_required
 def accept(rec_id: int):
-    user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(policy.can(user, "review", rec))
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        return _action_row(user, rec, action="return", form=form, status=422)
-    try:
-        svc.accept(rec, by=user, comment=form.comment.data)
-    except svc.RecommendationError as err:
-        db.session.rollback()
-        rec = db.session.get(Recommendation, rec_id)
-        if request.htmx:
-            return _row(user, rec, status=422, trigger={"notice": {"text": str(err)}})
-        flash(str(err), "error")
-        return _back(rec)
-    if request.htmx:
-        return _row(user, rec, trigger={"notice": {"text": "Рекомендация принята как выполненная."},
-                                        "recommendations-changed": True})
-    flash("Рекомендация принята как выполненная.", "success")
-    return _back(rec)
+    """Accept the school's report; one the school has not reported on is closed with a reason
+    (GET: that form in place of the row)."""
+    return _form_action(
+        rec_id, action="close", allowed="review", form_cls=ReviewForm,
+        initial=lambda rec: {},
+        apply=lambda rec, form, user: svc.accept(rec, by=user, comment=form.comment.data),
+        done="Рекомендация принята как выполненная.",
+        done_page="Рекомендация принята как выполненная.")
 
 
 # --------------------------------------------------------------------------- start page

@@ -23,7 +23,7 @@ so that a route is a few lines and never handles a failed write itself::
 - :func:`refuse` — the ``again`` of a form posted from another page (a button in a list, a row
   of a table) that has no page of its own: its messages flashed, back to that page;
 - :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
-  service's refusal;
+  service's refusal (:func:`refusal`: the message in the row's place, or flashed);
 - :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
 """
 from __future__ import annotations
@@ -161,15 +161,31 @@ def form_messages(form) -> list[str]:
     return [*form.form_errors, *(m for f in form for m in f.errors)]
 
 
-def refuse(form, redirect_to: str):
+def refuse(form, redirect_to: str, *, fragment: Callable | None = None):
     """``again`` of a form posted from another page (a button in a list, a row of a table) that
     has no page of its own to show again: its messages flashed as errors, back to
-    ``redirect_to``."""
+    ``redirect_to``. With ``fragment``, htmx gets ``fragment()`` instead — the block the form
+    lives in, shown again with the messages and what was typed."""
     from flask import flash, redirect
 
+    if fragment is not None and request.htmx:
+        return fragment()
     for message in form_messages(form):
         flash(message, "error")
     return redirect(redirect_to)
+
+
+def refusal(title: str, redirect_to: str) -> Callable:
+    """``refused`` of :func:`act` for a button in a row: htmx gets the message in the row's
+    place (``errors/_message.html``, status 422, headed by ``title``); a plain form, the message
+    flashed as an error and a redirect to ``redirect_to``."""
+    def refused(message: str):
+        if request.htmx:
+            return render_fragment("errors/_message.html", status=422, title=title,
+                                   message=message)
+        return answer(message, None, redirect_to, category="error")
+
+    return refused
 
 
 def act(change: Callable, *, done: Callable, refused: Callable):

@@ -165,7 +165,9 @@ rules(Organization,
       # the school's own user attaches documents to its card
       attach=MANAGES_ORG | (role(Role.SCHOOL) & OWN_ORG),
       plan_meetings=MANAGES_AUTHORITY,  # interviews and meetings of an authority
-      create=test(_creates_org_in, "manages the municipality"))
+      create=test(_creates_org_in, "manages the municipality"),
+      # an organisation of the region itself, in no municipality (an institute, the ministry)
+      create_regional=role(Role.ADMIN, Role.REGION))
 
 _STATUS_EDIT = manages(SchoolStatusRecord.organization_id)
 rules(SchoolStatusRecord, join=_join_org(SchoolStatusRecord),

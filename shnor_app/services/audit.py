@@ -39,6 +39,9 @@ FIELD_LABELS = {
     # bandit B105: a label
     "role": "Роль", "active": "Активен", "must_change_password": "Сменить пароль при входе",  # nosec B105
     "original_name": "Файл", "description": "Описание",
+    "ogrn": "ОГРН", "kpp": "КПП", "fis_oko_login": "Логин ФИС ОКО", "gia_code": "Код ГИА",
+    "registry_key": "Код в реестре аккредитации", "head_organization_id": "Головная организация",
+    "snils": "СНИЛС", "birth_date": "Дата рождения",
 }
 _SKIP = {"id", "created_at", "updated_at", "created_by_id", "search_text"}
 
@@ -102,13 +105,22 @@ def _label(obj) -> str:
         return f"#{getattr(obj, 'id', '?')}"
 
 
+def _masked(obj, changes: dict) -> dict:
+    """Personal data (``__audit_masked__``) is not written into the log: only that it changed."""
+    for key in getattr(obj, "__audit_masked__", ()):
+        if key in changes:
+            changes[key] = ["•••" if v not in (None, "") else None for v in changes[key]]
+    return changes
+
+
 def _entry(action, obj, changes, message=None) -> dict:
     actor = current_actor()
     return {
         "at": utcnow(), "user_id": getattr(actor, "id", None),
         "user_name": getattr(actor, "full_name", None), "address": client_address(),
         "action": action, "object_type": _object_type(obj), "object_id": obj.id,
-        "object_label": _label(obj), "changes": changes or None, "message": message,
+        "object_label": _label(obj), "changes": _masked(obj, changes or {}) or None,
+        "message": message,
     }
 
 

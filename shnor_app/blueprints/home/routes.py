@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from ... import home_panels, policy
 from ...extensions import db
 from ...models import (
-    Municipality, Organization, OrgKind, Region, Role, SchoolStatus, SchoolStatusRecord,
+    Municipality, Organization, OrgKind, Region, SchoolStatus, SchoolStatusRecord,
     StaffMember, User,
 )
 from ...services.registry import statuses_for
@@ -35,7 +35,7 @@ def index():
         .where(Organization.kind == OrgKind.SCHOOL))
     ctx["school_count"] = school_count or 0
 
-    if user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id:
+    if policy.start_page_shows(user, "own_org"):
         org = policy.get_or_404(user, Organization, user.organization_id)
         ctx["own_org"] = org
         ctx["own_statuses"] = statuses_for([org.id], year).get(org.id, [])
@@ -43,7 +43,7 @@ def index():
             select(func.count()).where(StaffMember.organization_id == org.id,
                                        StaffMember.deleted_at.is_(None),
                                        StaffMember.left_on.is_(None)))
-    if user.role in (Role.METHODIST, Role.TUTOR, Role.VIEWER) or user.role == Role.REGION:
+    if policy.start_page_shows(user, "supported_schools"):
         # Schools that carry a support status this year: the people the user works for.
         stmt = (policy.scope_query(user, Organization)
                 .where(Organization.kind == OrgKind.SCHOOL)
@@ -56,7 +56,7 @@ def index():
         schools = db.session.scalars(stmt).all()
         ctx["supported_schools"] = schools
         ctx["supported_statuses"] = statuses_for([s.id for s in schools], year)
-    if user.role in (Role.REGION, Role.ADMIN) or (user.role == Role.VIEWER and not user.municipality_id):
+    if policy.start_page_shows(user, "municipalities"):
         munis = db.session.execute(
             policy.scope_query(user, Municipality, select(
                 Municipality, func.count(Organization.id)).select_from(Municipality))
@@ -73,7 +73,7 @@ def index():
             .group_by(Organization.municipality_id)).all())
         ctx["municipalities"] = [(m, n, low.get(m.id, 0)) for m, n in munis]
     ctx["panels"] = home_panels.render_for(user, today())
-    if user.role == Role.ADMIN:
+    if policy.start_page_shows(user, "user_counts"):
         ctx["admin_counts"] = {
             "users": db.session.scalar(select(func.count()).select_from(User)),
             "active_users": db.session.scalar(select(func.count()).where(User.active.is_(True))),

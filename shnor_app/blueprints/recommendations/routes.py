@@ -6,7 +6,7 @@ Row actions answer with the row (htmx) or redirect back to the source page (plai
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import case, func, or_, select
 
@@ -19,7 +19,7 @@ from ...models import (
 from ...services import recommendations as svc
 from ...text import normalize_name
 from ...web import (
-    answer, form_errors, paginate, render_fragment, render_view, submit, text_arg,
+    act, answer, paginate, refusal, render_fragment, render_view, submit, text_arg,
     acting_user as _user,
 )
 from . import bp
@@ -52,10 +52,6 @@ def _back_url(rec: Recommendation) -> str:
     obj = svc.source_object(rec)
     return source.url(obj) if source and obj is not None \
         else url_for("recommendations.show", rec_id=rec.id)
-
-
-def _back(rec: Recommendation):
-    return redirect(_back_url(rec))
 
 
 def _item_choices(org: Organization | None) -> list[tuple[str, str]]:
@@ -187,23 +183,13 @@ def edit(rec_id: int):
 @login_required
 def delete(rec_id: int):
     user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(user, "change_text", rec)
-    back = _back(rec)
-    try:
-        svc.delete(rec, by=user)
-    except svc.RecommendationError as err:
-        db.session.rollback()
-        if request.htmx:
-            return render_fragment("errors/_message.html", status=422,
-                                   title="Рекомендация не удалена", message=str(err))
-        flash(str(err), "error")
-        return back
-    if request.htmx:
-        return render_fragment("recommendations/_row_deleted.html",
-                               trigger={"notice": {"text": "Рекомендация удалена."}})
-    flash("Рекомендация удалена (запись сохранена в истории).", "success")
-    return back
+    rec = policy.get_or_404(user, Recommendation, rec_id, "change_text")
+    back = _back_url(rec)
+    return act(lambda: svc.delete(rec, by=user),
+               done=lambda _: answer("Рекомендация удалена (запись сохранена в истории).",
+                                     lambda: render_fragment("recommendations/_row_deleted.html"),
+                                     back),
+               refused=refusal("Рекомендация не удалена", back))
 
 
 # --------------------------------------------------------------------------- report & review
@@ -218,30 +204,24 @@ def _action_row(user, rec, *, action: str, form, status=200):
                        **_row_ctx(user, rec, listing=_listing()))
 
 
+def _changed(user, rec, notice: str):
+    """The row after a change of its status (htmx; the list's counters refresh on
+    ``recommendations-changed``), or the notice and back to where the row is shown."""
+    return answer(notice, lambda: _row(user, rec), _back_url(rec),
+                  trigger={"recommendations-changed": True})
+
+
 def _form_action(rec_id: int, *, action: str, allowed: str, form_cls, initial: dict, apply,
-                 done: str, done_page: str):
+                 done: str):
     """GET: the form in place of the row. POST: apply it; the row, or the form with errors.
     ``allowed``: the policy's action on the recommendation."""
     user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(user, allowed, rec)
-    if request.method == "GET":
-        return _action_row(user, rec, action=action, form=form_cls(formdata=None, **initial(rec)))
-    form = form_cls()
-    if form.validate_on_submit():
-        try:
-            apply(rec, form, user)
-        except svc.RecommendationError as err:
-            db.session.rollback()
-            rec = db.session.get(Recommendation, rec_id)
-            form_errors(form, err)
-        else:
-            if request.htmx:
-                return _row(user, rec, trigger={"notice": {"text": done},
-                                                "recommendations-changed": True})
-            flash(done_page, "success")
-            return _back(rec)
-    return _action_row(user, rec, action=action, form=form, status=422)
+    rec = policy.get_or_404(user, Recommendation, rec_id, allowed)
+    form = form_cls() if request.method == "POST" else form_cls(formdata=None, **initial(rec))
+    return submit(form, lambda: apply(rec, form, user),
+                  done=lambda _: _changed(user, rec, done),
+                  again=lambda status: _action_row(user, rec, action=action, form=form,
+                                                   status=status))
 
 
 @bp.route("/<int:rec_id>/report", methods=["GET", "POST"])
@@ -251,8 +231,7 @@ def report(rec_id: int):
         rec_id, action="report", allowed="report", form_cls=ReportForm,
         initial=lambda rec: {"report_text": rec.report_text},
         apply=lambda rec, form, user: svc.report(rec, text=form.report_text.data, by=user),
-        done="Отчёт отправлен на проверку.",
-        done_page="Отчёт по рекомендации отправлен на проверку.")
+        done="Отчёт по рекомендации отправлен на проверку.")
 
 
 @bp.route("/<int:rec_id>/return", methods=["GET", "POST"])
@@ -262,8 +241,7 @@ def return_(rec_id: int):
         rec_id, action="return", allowed="review", form_cls=ReviewForm,
         initial=lambda rec: {},
         apply=lambda rec, form, user: svc.return_(rec, by=user, comment=form.comment.data),
-        done="Рекомендация возвращена школе.",
-        done_page="Рекомендация возвращена школе на доработку.")
+        done="Рекомендация возвращена школе на доработку.")
 
 
 @bp.route("/<int:rec_id>/accept", methods=["GET", "POST"])
@@ -275,8 +253,7 @@ def accept(rec_id: int):
         rec_id, action="close", allowed="review", form_cls=ReviewForm,
         initial=lambda rec: {},
         apply=lambda rec, form, user: svc.accept(rec, by=user, comment=form.comment.data),
-        done="Рекомендация принята как выполненная.",
-        done_page="Рекомендация принята как выполненная.")
+        done="Рекомендация принята как выполненная.")
 
 
 # --------------------------------------------------------------------------- start page

@@ -201,6 +201,7 @@ def update(rec: Recommendation, data: dict, *, by: User | None = None,
     return rec
 
 
+@transactional
 def delete(rec: Recommendation, *, by: User | None = None, commit: bool = True) -> None:
     if rec.status is not RecommendationStatus.OPEN or rec.report_text:
         raise RecommendationError(
@@ -211,6 +212,7 @@ def delete(rec: Recommendation, *, by: User | None = None, commit: bool = True) 
         db.session.commit()
 
 
+@transactional
 def report(rec: Recommendation, *, text: str, by: User) -> Recommendation:
     """The school says what was done. A new report replaces a previous one under review."""
     text = _clean(text)
@@ -230,6 +232,7 @@ def report(rec: Recommendation, *, text: str, by: User) -> Recommendation:
     return rec
 
 
+@transactional
 def accept(rec: Recommendation, *, by: User, comment: str | None = None) -> Recommendation:
     """Accept the school's report. A recommendation the school has not reported on (new, or
     returned to it) is closed only with the reason stated: it is kept as the comment and seen
@@ -250,6 +253,7 @@ def accept(rec: Recommendation, *, by: User, comment: str | None = None) -> Reco
     return rec
 
 
+@transactional
 def return_(rec: Recommendation, *, by: User, comment: str) -> Recommendation:
     """Back to the school with what is missing (the comment is required)."""
     comment = _clean(comment)

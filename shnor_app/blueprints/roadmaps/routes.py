@@ -31,7 +31,7 @@ from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
 from ...web import (
     fragment_cache, render_fragment, render_view, send_download, text_arg, parse_int, year_arg,
-    acting_user as _user, int_arg as _int_arg,
+    acting_user as _user, form_errors, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -462,7 +462,7 @@ def item_new(section_id: int):
                 item = svc.add_item(section, form.data, by=user,
                                     status=ItemStatus.coerce(form.status.data))
             except svc.RoadmapError as err:
-                form.form_errors.append(str(err))
+                form_errors(form, err)
             else:
                 if request.htmx:
                     return _row(user, item, trigger={"notice": {"text": "Пункт добавлен."}})
@@ -515,7 +515,7 @@ def item_edit(item_id: int):
                 svc.update_item(item, data, by=user, status=new_status)
             except svc.RoadmapError as err:
                 item = db.session.get(RoadmapItem, item_id)
-                form.form_errors.append(str(err))
+                form_errors(form, err)
             else:
                 if request.htmx:
                     return _row(user, item)
@@ -545,8 +545,7 @@ def item_status(item_id: int):
         form_full.status.data = status.name
         if actual is not None:
             form_full.actual_result.data = actual
-        form_full.form_errors.append(str(err))
-        form_full.actual_result.errors = [str(err)]
+        form_errors(form_full, err)
         return _form_row(user, item, form_full, status=422)
     if request.htmx:
         return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}})

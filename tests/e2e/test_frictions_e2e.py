@@ -90,3 +90,44 @@ def test_counters_and_empty_texts_follow_in_place_changes(live_server, browser_p
     expect(block.locator("h2")).to_have_text("Рекомендации (0)")
     expect(block.get_by_text("Рекомендаций пока нет")).to_be_visible()
     assert page.evaluate("window.__notReloaded") is True
+
+
+def test_a_five_thousand_letter_word_wraps_instead_of_stretching_the_page(live_server,
+                                                                          browser_page, world):
+    from tests.conftest import make_school_roadmap, make_staff
+    from tests.factories_partnerships import make_partnership
+
+    word = "Оченьдлинноеслово" * 300  # 5 100 letters, no space to break at
+    make_staff(world.school_a, word, position=word)
+    rm, _ = make_school_roadmap(world.school_a, [word])
+    p = make_partnership(world.school_a, world.tutor_school, subject=word)
+    page = browser_page("methodist")
+    for path in (f"/registry/organizations/{world.school_a.id}", f"/roadmaps/{rm.id}",
+                 f"/partnerships/{p.id}"):
+        page.goto(f"{live_server}{path}")
+        assert word[:40] in page.content()
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 1366, (path, width)
+
+
+def test_on_a_phone_wide_tables_scroll_in_their_own_named_region(live_server, browser_page,
+                                                                 world):
+    from tests.conftest import make_school_roadmap, make_staff
+    from tests.factories_partnerships import make_partnership
+
+    rm, _ = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР",
+                                                 "Семинар для учителей математики"])
+    make_staff(world.school_a, "Петрова Ольга Ивановна", subjects="Математика")
+    make_partnership(world.school_a, world.tutor_school)
+    page = browser_page("methodist", viewport=(390, 844))
+    for path in (f"/roadmaps/{rm.id}", f"/registry/organizations/{world.school_a.id}",
+                 "/partnerships/", "/registry/organizations"):
+        page.goto(f"{live_server}{path}")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
+        regions = page.evaluate("""[...document.querySelectorAll('table.data')].map(t => {
+            const w = t.parentElement;
+            return [w.className, w.getAttribute('role'), w.tabIndex, w.getAttribute('aria-label')];
+        })""")
+        assert regions, path
+        for cls, role, tabindex, label in regions:
+            assert "table-wrap" in cls and role == "region" and tabindex == 0 and label, (path, cls)

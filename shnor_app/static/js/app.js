@@ -22,17 +22,28 @@ document.documentElement.classList.add("js");
 
   // Wide tables scroll inside their own region (reachable by keyboard), and the cells of form
   // rows carry their column's heading for the stacked layout of narrow screens.
+  function tableName(table) {
+    var caption = table.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var label = table.getAttribute("aria-label");
+    if (label) { return label; }
+    var section = table.closest("section, .card");
+    var heading = section && section.querySelector("h2, h3");
+    return heading ? "Таблица: " + heading.textContent.trim() : "Таблица";
+  }
   function arrangeTables(root) {
     root.querySelectorAll("table.data").forEach(function (table) {
-      if (!table.parentElement.classList.contains("table-wrap")) {
-        var wrap = document.createElement("div");
+      var wrap = table.parentElement;
+      if (!wrap.classList.contains("table-wrap")) {
+        wrap = document.createElement("div");
         wrap.className = "table-wrap";
-        wrap.tabIndex = 0;
-        wrap.setAttribute("role", "region");
-        var caption = table.querySelector("caption");
-        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Таблица");
         table.parentNode.insertBefore(wrap, table);
         wrap.appendChild(table);
+      }
+      if (!wrap.hasAttribute("role")) {  // a wrapper written in the template gets the same
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", tableName(table));
       }
       if (table.classList.contains("form-rows")) {
         var heads = Array.prototype.map.call(table.querySelectorAll("thead th"),

@@ -19,8 +19,8 @@ from .partnerships import (  # noqa: F401
     PracticeProblem, SchoolTerm,
 )
 from .monitoring import (  # noqa: F401
-    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure, RiskFactor,
-    RiskLevel, SchoolRisk,
+    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, MarkScale, Procedure,
+    RiskFactor, RiskLevel, SchoolRisk,
 )
 from .interviews import (  # noqa: F401
     AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,

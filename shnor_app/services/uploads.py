@@ -58,6 +58,13 @@ def get_staged(user, upload_id: str | None, kind: str) -> StagedUpload:
     return staged
 
 
+def set_params(staged: StagedUpload, params: dict) -> StagedUpload:
+    """Remember the options the user changed in the preview (the organiser, the year…)."""
+    staged.params = {**(staged.params or {}), **params}
+    db.session.commit()
+    return staged
+
+
 def discard(staged: StagedUpload) -> None:
     """Forget a staged file (after its import was saved, or when the user starts over)."""
     db.session.execute(delete(StagedUpload).where(StagedUpload.id == staged.id))

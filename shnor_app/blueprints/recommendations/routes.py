@@ -20,7 +20,7 @@ from ...services import recommendations as svc
 from ...text import normalize_name
 from ...web import (
     act, answer, paginate, refusal, render_fragment, render_view, submit, text_arg,
-    acting_user as _user,
+    acting_user as _user, int_arg,
 )
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
@@ -90,7 +90,8 @@ def _data(form: RecommendationForm) -> dict:
 def _filters() -> dict:
     return {"status": text_arg("status", "open"),
             "q": text_arg("q"),
-            "kind": text_arg("kind")}
+            "kind": text_arg("kind"),
+            "school": int_arg("school") or ""}
 
 
 @bp.get("/")
@@ -110,6 +111,9 @@ def index():
         stmt = stmt.where(Recommendation.status == RecommendationStatus[f["status"]])
     if f["kind"] in svc.sources():
         stmt = stmt.where(Recommendation.source_type == f["kind"])
+    if f["school"]:  # a school card's link: the school's recommendations (foreign: 404)
+        f["school"] = policy.get_or_404(user, Organization, f["school"]).id
+        stmt = stmt.where(Recommendation.organization_id == f["school"])
     if f["q"]:
         like = f"%{normalize_name(f['q'])}%"
         stmt = stmt.where(or_(Organization.search_text.like(like),

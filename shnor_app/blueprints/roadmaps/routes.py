@@ -20,8 +20,8 @@ from sqlalchemy import select
 from ... import policy
 from ...extensions import db
 from ...models import (
-    Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Role, Roadmap,
-    RoadmapItem, RoadmapLevel, RoadmapSection,
+    Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap, RoadmapItem,
+    RoadmapLevel, RoadmapSection,
 )
 from ...services import recommendations, exports
 from ...services.roadmaps import export
@@ -30,8 +30,8 @@ from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
 from ...web import (
-    fragment_cache, render_fragment, render_view, send_download, text_arg, parse_int, year_arg,
-    acting_user as _user, form_errors, int_arg as _int_arg,
+    act, answer, fragment_cache, refusal, render_fragment, render_view, send_download, submit,
+    text_arg, parse_int, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -60,6 +60,10 @@ def index():
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
     if year:
         stmt = stmt.where(Roadmap.year == year)
+    school = _int_arg("school")
+    if school:  # a school card's link: the school's own roadmaps (a foreign school is 404)
+        school = policy.get_or_404(user, Organization, school).id
+        stmt = stmt.where(Roadmap.owner_id == school)
     roadmaps = db.session.scalars(stmt.order_by(Roadmap.year.desc().nulls_last(),
                                                 Roadmap.level, Roadmap.id.desc())).all()
     counts = {}
@@ -113,6 +117,15 @@ def _fill_roadmap(rm: Roadmap, form: RoadmapForm) -> None:
     rm.order_date = form.order_date.data
 
 
+def _show_url(roadmap_id: int) -> str:
+    return url_for("roadmaps.show", roadmap_id=roadmap_id)
+
+
+def _form_page(form, rm, title: str):
+    return lambda status: render_view("roadmaps/form.html", form=form, rm=rm, status=status,
+                                      title=title)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -123,83 +136,65 @@ def new():
     form.owner_id.choices = choices
     if request.method == "GET":
         form.year.data = today().year
-    status = 200
-    if form.validate_on_submit():
-        owner = _owner_from_form(user, form.owner_id.data)
-        rm = Roadmap(owner_id=owner.id, created_by_id=user.id)
+
+    def save():
+        rm = Roadmap(owner_id=_owner_from_form(user, form.owner_id.data).id,
+                     created_by_id=user.id)
         _fill_roadmap(rm, form)
-        try:
-            svc.save_roadmap(rm, is_new=True)
-        except svc.RoadmapError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Дорожная карта создана. Добавьте разделы и мероприятия.", "success")
-            return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("roadmaps/form.html", form=form, rm=None, status=status,
-                       title="Новая дорожная карта")
+        return svc.save_roadmap(rm, is_new=True)
+
+    return submit(form, save,
+                  done=lambda rm: answer("Дорожная карта создана. Добавьте разделы и мероприятия.",
+                                         None, _show_url(rm.id)),
+                  again=_form_page(form, None, "Новая дорожная карта"))
 
 
 @bp.route("/<int:roadmap_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(roadmap_id: int):
     user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
-    policy.require_edit(user, rm)
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "edit")
     form = RoadmapForm(obj=rm)
     form.owner_id.choices = [(str(rm.owner_id or ""), rm.owner.short_name if rm.owner else "—")]
     if request.method == "GET":
         form.level.data = rm.level.name
         form.order_kind.data = rm.order_kind.name if rm.order_kind else ""
     form.owner_id.data = str(rm.owner_id or "")
-    status = 200
-    if form.validate_on_submit():
+
+    def save():
         _fill_roadmap(rm, form)
-        try:
-            svc.save_roadmap(rm)
-        except svc.RoadmapError as err:
-            db.session.rollback()
-            rm = db.session.get(Roadmap, roadmap_id)
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Реквизиты дорожной карты сохранены.", "success")
-            return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("roadmaps/form.html", form=form, rm=rm, status=status,
-                       title="Реквизиты дорожной карты")
+        return svc.save_roadmap(rm)
+
+    return submit(form, save,
+                  done=lambda rm: answer("Реквизиты дорожной карты сохранены.", None,
+                                         _show_url(rm.id)),
+                  again=_form_page(form, rm, "Реквизиты дорожной карты"))
 
 
 @bp.post("/<int:roadmap_id>/owner")
 @login_required
 def set_owner(roadmap_id: int):
     user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
-    policy.require(user.role == Role.ADMIN and rm.owner_id is None)
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_owner")
     form = OwnerForm()
     form.owner_id.choices = _owner_choices(user)
-    if form.validate_on_submit():
-        svc.set_owner(rm, db.session.get(Organization, int(form.owner_id.data)))
-        flash("Владелец дорожной карты указан, исполнители сопоставлены с организациями.",
-              "success")
-    else:
-        flash("Выберите организацию-владельца.", "error")
-    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+    back = _show_url(rm.id)
+    return submit(form, lambda: svc.set_owner(rm, db.session.get(Organization,
+                                                                 int(form.owner_id.data))),
+                  done=lambda _: answer("Владелец дорожной карты указан, исполнители "
+                                        "сопоставлены с организациями.", None, back),
+                  again=lambda status: answer("Выберите организацию-владельца.", None, back,
+                                              category="error"))
 
 
 @bp.post("/<int:roadmap_id>/delete")
 @login_required
 def delete(roadmap_id: int):
     user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
-    policy.require_edit(user, rm)
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "edit")
     svc.delete_roadmap(rm)
-    flash("Дорожная карта удалена (запись сохранена в истории).", "success")
-    return redirect(url_for("roadmaps.index"))
+    return answer("Дорожная карта удалена (запись сохранена в истории).", None,
+                  url_for("roadmaps.index"))
 
 
 # --------------------------------------------------------------------------- import
@@ -208,7 +203,7 @@ def delete(roadmap_id: int):
 def _import_form(user) -> ImportForm:
     form = ImportForm()
     choices = _owner_choices(user)
-    if user.role == Role.ADMIN:
+    if policy.can(user, "leave_unowned", Roadmap):
         choices = [("", "— без владельца (указать позже) —")] + choices
     form.owner_id.choices = choices
     return form
@@ -263,8 +258,8 @@ def import_():
         else:
             form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
     owner = _owner_from_form(user, form.owner_id.data) if form.owner_id.data else None
-    if owner is None and form.owner_id.data == "" and user.role != Role.ADMIN:
-        policy.require(False)
+    if owner is None and form.owner_id.data == "":
+        policy.require(user, "leave_unowned", Roadmap)
     parsed = None
     if data is not None:
         try:
@@ -323,8 +318,7 @@ def _perms(user, items, roadmaps: dict[int, Roadmap]) -> dict[int, Perm]:
     for item in items:
         rm = roadmaps[item.roadmap_id]
         if rm.id not in cache:
-            cache[rm.id] = (policy.can_edit(user, rm) and user.role != Role.VIEWER,
-                            policy.can(user, "set_status", item))
+            cache[rm.id] = (policy.can_edit(user, rm), policy.can(user, "set_status", item))
         edit, status = cache[rm.id]
         out[item.id] = Perm(edit, status, edit or policy.can(user, "report", item))
     return out
@@ -395,7 +389,7 @@ def show(roadmap_id: int):
         RoadmapSection.roadmap_id == rm.id, RoadmapSection.title.is_not(None))
         .order_by(RoadmapSection.position)).all()
     owner_form = None
-    if rm.owner_id is None and user.role == Role.ADMIN:
+    if policy.can(user, "set_owner", rm):
         owner_form = OwnerForm(formdata=None)
         owner_form.owner_id.choices = [("", "— выберите —")] + _owner_choices(user)
     return render_view(
@@ -448,6 +442,10 @@ def _form_row(user, item, form, section=None, status=200):
                        **ctx)
 
 
+def _item_url(item) -> str:
+    return url_for("roadmaps.item", item_id=item.id)
+
+
 @bp.route("/sections/<int:section_id>/items/new", methods=["GET", "POST"])
 @login_required
 def item_new(section_id: int):
@@ -456,20 +454,12 @@ def item_new(section_id: int):
     rm = db.session.get(Roadmap, section.roadmap_id)
     policy.require_create(user, RoadmapItem, rm)
     form = _item_form()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                item = svc.add_item(section, form.data, by=user,
-                                    status=ItemStatus.coerce(form.status.data))
-            except svc.RoadmapError as err:
-                form_errors(form, err)
-            else:
-                if request.htmx:
-                    return _row(user, item, trigger={"notice": {"text": "Пункт добавлен."}})
-                flash("Пункт добавлен.", "success")
-                return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
-        return _form_row(user, None, form, section=section, status=422)
-    return _form_row(user, None, form, section=section)
+    return submit(form, lambda: svc.add_item(section, form.data, by=user,
+                                             status=ItemStatus.coerce(form.status.data)),
+                  done=lambda item: answer("Пункт добавлен.", lambda: _row(user, item),
+                                           _show_url(rm.id)),
+                  again=lambda status: _form_row(user, None, form, section=section,
+                                                 status=status))
 
 
 @bp.get("/items/<int:item_id>")
@@ -503,86 +493,67 @@ def item(item_id: int):
 @login_required
 def item_edit(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require_edit(user, item)
+    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
     can_status = policy.can(user, "set_status", item)
     form = _item_form(item)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            data = dict(form.data)
-            new_status = ItemStatus.coerce(form.status.data) if can_status else None
-            try:
-                svc.update_item(item, data, by=user, status=new_status)
-            except svc.RoadmapError as err:
-                item = db.session.get(RoadmapItem, item_id)
-                form_errors(form, err)
-            else:
-                if request.htmx:
-                    return _row(user, item)
-                flash("Пункт сохранён.", "success")
-                return redirect(url_for("roadmaps.item", item_id=item.id))
-        return _form_row(user, item, form, status=422)
-    return _form_row(user, item, form)
+    return submit(form, lambda: svc.update_item(
+                      item, dict(form.data), by=user,
+                      status=ItemStatus.coerce(form.status.data) if can_status else None),
+                  done=lambda item: answer("Пункт сохранён.", lambda: _row(user, item),
+                                           _item_url(item)),
+                  again=lambda status: _form_row(user, item, form, status=status))
+
+
+def _status_refused(user, item, status: ItemStatus, actual: str | None, message: str):
+    """The row form again with the status asked for, the message, and room for a result."""
+    form = _item_form(item, formdata=False)
+    form.status.data = status.name
+    if actual is not None:
+        form.actual_result.data = actual
+    form.actual_result.errors = [message]  # once, beside the field the cursor goes to
+    return _form_row(user, item, form, status=422)
 
 
 @bp.post("/items/<int:item_id>/status")
 @login_required
 def item_status(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require(policy.can(user, "set_status", item))
+    item = policy.get_or_404(user, RoadmapItem, item_id, "set_status")
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
     status = ItemStatus[form.status.data]
     actual = form.actual_result.data if "actual_result" in request.form else None
-    try:
-        svc.set_status(item, status, by=user, actual_result=actual)
-    except svc.RoadmapError as err:
-        item = db.session.get(RoadmapItem, item_id)
-        # Re-render the row form with what was asked for, the message, and room for a result.
-        form_full = _item_form(item, formdata=False)
-        form_full.status.data = status.name
-        if actual is not None:
-            form_full.actual_result.data = actual
-        form_errors(form_full, err)
-        return _form_row(user, item, form_full, status=422)
-    if request.htmx:
-        return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}})
-    flash(f"Статус пункта: {status.label}.", "success")
-    return redirect(url_for("roadmaps.item", item_id=item.id))
+    return act(lambda: svc.set_status(item, status, by=user, actual_result=actual),
+               done=lambda _: answer(f"Статус пункта: {status.label}.", lambda: _row(user, item),
+                                     _item_url(item)),
+               refused=lambda message: _status_refused(user, item, status, actual, message))
 
 
 @bp.post("/items/<int:item_id>/move")
 @login_required
 def item_move(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require_edit(user, item)
+    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
     direction = request.form.get("direction", "up")
     if direction not in ("up", "down"):
         abort(400)
     svc.move_item(item, direction)
     section = db.session.get(RoadmapSection, item.section_id)
-    if request.htmx:
-        return _section_fragment(user, section)
-    return redirect(url_for("roadmaps.show", roadmap_id=item.roadmap_id))
+    return answer(None, lambda: _section_fragment(user, section), _show_url(item.roadmap_id))
 
 
 @bp.post("/items/<int:item_id>/delete")
 @login_required
 def item_delete(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require_edit(user, item)
+    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
     roadmap_id = item.roadmap_id
     label = item.number or "без номера"
     svc.delete_item(item)
-    if request.htmx:
-        return render_fragment("roadmaps/_item_deleted.html", label=label,
-                               trigger={"notice": {"text": f"Пункт {label} удалён."}})
-    flash(f"Пункт {label} удалён.", "success")
-    return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id))
+    return answer(f"Пункт {label} удалён.",
+                  lambda: render_fragment("roadmaps/_item_deleted.html", label=label),
+                  _show_url(roadmap_id))
 
 
 # --------------------------------------------------------------------------- sections
@@ -595,57 +566,34 @@ def section_add(roadmap_id: int):
     rm = policy.get_or_404(user, Roadmap, roadmap_id)
     policy.require_create(user, RoadmapSection, rm)
     form = SectionForm()
-    if form.validate_on_submit():
-        try:
-            section = svc.add_section(rm, form.title.data, by=user)
-        except svc.RoadmapError as err:
-            flash(str(err), "error")
-        else:
-            if request.htmx:
-                return _section_fragment(user, section,
-                                         trigger={"notice": {"text": "Раздел добавлен."}})
-            flash("Раздел добавлен.", "success")
-    elif not request.htmx:
-        flash("Укажите название раздела.", "error")
-    if request.htmx:
-        return render_fragment("errors/_message.html", status=422, title="Раздел не добавлен",
-                               message="Укажите название раздела.")
-    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+    back = _show_url(rm.id)
+    return submit(form, lambda: svc.add_section(rm, form.title.data, by=user),
+                  done=lambda section: answer("Раздел добавлен.",
+                                              lambda: _section_fragment(user, section), back),
+                  again=lambda status: refusal("Раздел не добавлен", back)(
+                      "Укажите название раздела."))
 
 
 @bp.post("/sections/<int:section_id>/rename")
 @login_required
 def section_rename(section_id: int):
     user = _user()
-    section = policy.get_or_404(user, RoadmapSection, section_id)
-    policy.require_edit(user, section)
+    section = policy.get_or_404(user, RoadmapSection, section_id, "edit")
     svc.rename_section(section, request.form.get("title", ""))
-    if request.htmx:
-        return _section_fragment(user, section)
-    return redirect(url_for("roadmaps.show", roadmap_id=section.roadmap_id))
+    return answer(None, lambda: _section_fragment(user, section), _show_url(section.roadmap_id))
 
 
 @bp.post("/sections/<int:section_id>/delete")
 @login_required
 def section_delete(section_id: int):
     user = _user()
-    section = policy.get_or_404(user, RoadmapSection, section_id)
-    policy.require_edit(user, section)
-    roadmap_id = section.roadmap_id
-    try:
-        svc.delete_section(section)
-    except svc.RoadmapError as err:
-        db.session.rollback()
-        if request.htmx:
-            return render_fragment("errors/_message.html", status=422,
-                                   title="Раздел не удалён", message=str(err))
-        flash(str(err), "error")
-    else:
-        if request.htmx:
-            return render_fragment("roadmaps/_section_deleted.html",
-                                   trigger={"notice": {"text": "Раздел удалён."}})
-        flash("Раздел удалён.", "success")
-    return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id))
+    section = policy.get_or_404(user, RoadmapSection, section_id, "edit")
+    back = _show_url(section.roadmap_id)
+    return act(lambda: svc.delete_section(section),
+               done=lambda _: answer("Раздел удалён.",
+                                     lambda: render_fragment("roadmaps/_section_deleted.html"),
+                                     back),
+               refused=refusal("Раздел не удалён", back))
 
 
 # --------------------------------------------------------------------------- reports
@@ -657,43 +605,34 @@ def report_new(item_id: int):
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
     policy.require_create(user, ItemReport, item)
-    form = ReportForm()
-    if request.method == "GET":
-        form = ReportForm(formdata=None, report_date=today())
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            upload = form.file.data
-            has_file = upload is not None and getattr(upload, "filename", "")
-            try:
-                svc.add_report(item, text=form.text.data, report_date=form.report_date.data,
-                               link=form.link.data, by=user,
-                               file_name=upload.filename if has_file else None,
-                               file_data=upload.read() if has_file else None)
-            except svc.RoadmapError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _row(user, item, trigger={"notice": {"text": "Отчёт добавлен."}})
-                flash("Отчёт добавлен.", "success")
-                return redirect(url_for("roadmaps.item", item_id=item.id))
-    ctx = _row_context(user, item)
-    return render_view("roadmaps/row_page.html", "roadmaps/_report_form_row.html",
-                       fragment="roadmaps/_report_form_row.html", form=form, status=status,
-                       title="Отчёт о выполнении", **ctx)
+    form = ReportForm() if request.method == "POST" else \
+        ReportForm(formdata=None, report_date=today())
+
+    def save():
+        upload = form.file.data
+        has_file = upload is not None and getattr(upload, "filename", "")
+        return svc.add_report(item, text=form.text.data, report_date=form.report_date.data,
+                              link=form.link.data, by=user,
+                              file_name=upload.filename if has_file else None,
+                              file_data=upload.read() if has_file else None)
+
+    return submit(form, save,
+                  done=lambda _: answer("Отчёт добавлен.", lambda: _row(user, item),
+                                        _item_url(item)),
+                  again=lambda status: render_view(
+                      "roadmaps/row_page.html", "roadmaps/_report_form_row.html",
+                      fragment="roadmaps/_report_form_row.html", form=form, status=status,
+                      title="Отчёт о выполнении", **_row_context(user, item)))
 
 
 @bp.post("/reports/<int:report_id>/delete")
 @login_required
 def report_delete(report_id: int):
     user = _user()
-    report = policy.get_or_404(user, ItemReport, report_id)
-    policy.require_edit(user, report)
+    report = policy.get_or_404(user, ItemReport, report_id, "edit")
     svc.delete_report(report)
-    flash("Отчёт удалён (запись сохранена в истории).", "success")
-    return redirect(url_for("roadmaps.item", item_id=report.item_id))
+    return answer("Отчёт удалён (запись сохранена в истории).", None,
+                  url_for("roadmaps.item", item_id=report.item_id))
 
 
 # --------------------------------------------------------------------------- my items

@@ -34,7 +34,7 @@ from ...models import (
 from .periods import parse_period
 from .imports import ParsedRoadmap
 from ...text import clean_text, normalize_name
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "level": "Уровень", "owner_id": "Организация-владелец",
@@ -185,6 +185,7 @@ def _validate_roadmap(rm: Roadmap) -> None:
         rm.order_number = rm.order_number.strip()[:60] or None
 
 
+@transactional
 def save_roadmap(rm: Roadmap, *, is_new: bool = False) -> Roadmap:
     """Create or update a roadmap's requisites. A new roadmap gets one section without title."""
     _validate_roadmap(rm)
@@ -199,6 +200,7 @@ def save_roadmap(rm: Roadmap, *, is_new: bool = False) -> Roadmap:
     return rm
 
 
+@transactional
 def set_owner(rm: Roadmap, owner: Organization) -> Roadmap:
     """Give an ownerless roadmap its owner and resolve its executors in the owner's region."""
     rm.owner_id = owner.id
@@ -211,6 +213,7 @@ def set_owner(rm: Roadmap, owner: Organization) -> Roadmap:
     return rm
 
 
+@transactional
 def delete_roadmap(rm: Roadmap) -> None:
     rm.deleted_at = utcnow()
     db.session.commit()
@@ -296,6 +299,7 @@ def import_parsed(parsed: ParsedRoadmap, *, owner: Organization | None = None,
 # --------------------------------------------------------------------------- sections
 
 
+@transactional
 def add_section(rm: Roadmap, title: str, *, by: User | None = None) -> RoadmapSection:
     title = " ".join((title or "").split())
     if not title:
@@ -312,6 +316,7 @@ def add_section(rm: Roadmap, title: str, *, by: User | None = None) -> RoadmapSe
 SECTION_TITLE_MAX = 1000
 
 
+@transactional
 def rename_section(section: RoadmapSection, title: str) -> RoadmapSection:
     """A new title (one line; empty: a section without a title). The input stops at
     ``SECTION_TITLE_MAX`` characters; a longer title, sent by hand, is cut there."""
@@ -320,6 +325,7 @@ def rename_section(section: RoadmapSection, title: str) -> RoadmapSection:
     return section
 
 
+@transactional
 def delete_section(section: RoadmapSection) -> None:
     """Only an empty section goes (its items would lose their place otherwise)."""
     has_items = db.session.scalar(select(func.count()).where(
@@ -452,6 +458,7 @@ def set_status(item: RoadmapItem, status: ItemStatus, *, by: User | None = None,
     return item
 
 
+@transactional
 def move_item(item: RoadmapItem, direction: str) -> RoadmapItem:
     """Swap the item with its neighbour above («up») or below («down») in its section."""
     siblings = db.session.scalars(select(RoadmapItem).where(
@@ -467,6 +474,7 @@ def move_item(item: RoadmapItem, direction: str) -> RoadmapItem:
     return item
 
 
+@transactional
 def delete_item(item: RoadmapItem) -> None:
     """Soft delete: the row may have been printed and reported on."""
     item.deleted_at = utcnow()
@@ -476,6 +484,7 @@ def delete_item(item: RoadmapItem) -> None:
 # --------------------------------------------------------------------------- reports
 
 
+@transactional
 def add_report(item: RoadmapItem, *, text: str, report_date: date | None, by: User,
                link: str | None = None, file_name: str | None = None,
                file_data: bytes | None = None) -> ItemReport:
@@ -507,6 +516,7 @@ def add_report(item: RoadmapItem, *, text: str, report_date: date | None, by: Us
     return report
 
 
+@transactional
 def delete_report(report: ItemReport) -> None:
     report.deleted_at = utcnow()
     db.session.commit()

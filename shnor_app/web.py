@@ -390,6 +390,10 @@ def audit_table_choices(tables) -> list[tuple[str, str]]:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = fmt_date
+    from .services.identifiers import mask_date, mask_snils  # personal data as others see it
+
+    app.jinja_env.filters["mask_snils"] = mask_snils
+    app.jinja_env.filters["mask_date"] = mask_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["date_long"] = fmt_date_long
     app.jinja_env.globals["plural"] = plural

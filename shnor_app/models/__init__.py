@@ -9,6 +9,7 @@ from .registry import (  # noqa: F401
 from .users import LoginAttempt, RecoveryCode, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
+    RoadmapState,
 )
 from .recommendations import (  # noqa: F401
     NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, RecommendationStatus,
@@ -34,3 +35,4 @@ from .courses import (  # noqa: F401
     EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
 )
 from .reports import IssuedReport, ReportKind  # noqa: F401
+from .notifications import NotificationSettings, OutboxMessage, OutboxStatus  # noqa: F401

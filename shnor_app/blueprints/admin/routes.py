@@ -25,7 +25,7 @@ def _admins_only():
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     orgs = db.session.scalars(select(Organization).where(Organization.deleted_at.is_(None))
-                              .order_by(Organization.short_name)).all()
+                              .order_by(Organization.sort_name)).all()
     munis = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     form.organization_id.choices = [("", "—")] + [

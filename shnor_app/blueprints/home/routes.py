@@ -9,6 +9,7 @@ from ...models import (
     StaffMember, User,
 )
 from ...services.registry import statuses_for
+from ...services.school_figures import own_figures
 from ...web import current_year, render_view, today
 from . import bp
 
@@ -43,6 +44,8 @@ def index():
             select(func.count()).where(StaffMember.organization_id == org.id,
                                        StaffMember.deleted_at.is_(None),
                                        StaffMember.left_on.is_(None)))
+        # The organisation's own figures, each for its period — not a territory's counters.
+        ctx["own_figures"] = own_figures(user, org.id, today())
     if policy.start_page_shows(user, "supported_schools"):
         # Schools that carry a support status this year: the people the user works for.
         stmt = (policy.scope_query(user, Organization)
@@ -52,7 +55,7 @@ def index():
                         SchoolStatusRecord.year == year,
                         SchoolStatusRecord.deleted_at.is_(None),
                         SchoolStatusRecord.status != SchoolStatus.TUTOR)))
-                .order_by(Organization.short_name).limit(50))
+                .order_by(Organization.sort_name).limit(50))
         schools = db.session.scalars(stmt).all()
         ctx["supported_schools"] = schools
         ctx["supported_statuses"] = statuses_for([s.id for s in schools], year)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from ... import policy
 from ...extensions import db
@@ -43,6 +44,14 @@ def _filters() -> svc.Filters:
                        school=_int_arg("school"))
 
 
+def _school_sort_name():
+    """The partnership's school as lists order it (``Organization.sort_name``: «СОШ № 3»
+    before «СОШ № 12»)."""
+    school = aliased(Organization)
+    return select(school.sort_name).where(school.id == Partnership.school_id) \
+        .correlate(Partnership).scalar_subquery()
+
+
 def _event_counts(ids) -> dict[int, int]:
     if not ids:
         return {}
@@ -57,7 +66,7 @@ def index():
     user = _user()
     f = _filters()
     stmt = svc.filter_partnerships(policy.scope_query(user, Partnership), f)
-    page = paginate(stmt.order_by(Partnership.status, Partnership.school_name,
+    page = paginate(stmt.order_by(Partnership.status, _school_sort_name(),
                                   Partnership.start_date.desc()))
     ids = [p.id for p in page.items]
     school = None
@@ -464,7 +473,7 @@ def partnership_map():
         Partnership.school_id.in_(_schools(user, t)))
     if status in PartnershipStatus.__members__:
         stmt = stmt.where(Partnership.status == PartnershipStatus[status])
-    stmt = stmt.order_by(Partnership.school_name, Partnership.partner_name)
+    stmt = stmt.order_by(_school_sort_name(), Partnership.partner_name)
     rows, columns = svc.partnership_map(stmt, quarter, year=quarter.start.year)
     return render_view(
         "partnerships/map.html", "partnerships/_map_table.html",

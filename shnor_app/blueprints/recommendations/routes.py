@@ -20,7 +20,7 @@ from ...services import recommendations as svc
 from ...text import normalize_name
 from ...web import (
     act, answer, paginate, refusal, render_fragment, render_view, submit, text_arg,
-    acting_user as _user, int_arg,
+    wants_fragment, acting_user as _user, int_arg,
 )
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
@@ -32,7 +32,8 @@ def _row_ctx(user, rec: Recommendation, *, listing: bool, source_obj=None, **ext
     source = svc.sources().get(rec.source_type)
     obj = source_obj if source_obj is not None else svc.source_object(rec)
     return {"rec": rec, "perms": svc.permissions(user, rec), "today": today(), "listing": listing,
-            "source": source, "source_obj": obj, **extra}
+            "source": source, "source_obj": obj,
+            "own_school": policy.sees_own_school_only(user), **extra}
 
 
 def _listing() -> bool:
@@ -126,7 +127,9 @@ def index():
             for r in page.items]
     args = {k: v for k, v in f.items() if v}
     return render_view("recommendations/index.html", "recommendations/_table.html",
-                       title="Рекомендации школам", rows=rows, page=page, filters=f, args=args,
+                       title="Рекомендации школе" if policy.sees_own_school_only(user)
+                       else "Рекомендации школам", rows=rows, page=page, filters=f, args=args,
+                       own_school=policy.sees_own_school_only(user),
                        sources=svc.sources(), statuses=list(RecommendationStatus))
 
 
@@ -135,7 +138,7 @@ def index():
 def show(rec_id: int):
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():  # its row, in place
         return _row(user, rec)
     return render_view("recommendations/show.html", title=str(rec),
                        **_row_ctx(user, rec, listing=True))
@@ -296,4 +299,5 @@ def home_panel(user, now):
     to_review = [r for r in reported if policy.can(user, "review", r)]
     return {"open": open_recs, "to_review": to_review, "n_open": n_open,
             "n_overdue": n_overdue, "n_reported": n_reported, "today": now,
+            "own_school": policy.sees_own_school_only(user),
             "sources": svc.sources(), "objs": objs}

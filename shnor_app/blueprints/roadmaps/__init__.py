@@ -13,7 +13,7 @@ from . import cli, routes  # noqa: E402,F401
 
 def _home_due(user, today):
     due = service.due_items(user, today)
-    return {"due": due} if due else None
+    return {"due": due, "period": service.period_label(today), "today": today} if due else None
 
 
 areas.contribute(

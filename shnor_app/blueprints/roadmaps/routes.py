@@ -21,7 +21,7 @@ from ... import policy
 from ...extensions import db
 from ...models import (
     Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap, RoadmapItem,
-    RoadmapLevel, RoadmapSection,
+    RoadmapLevel, RoadmapSection, RoadmapState,
 )
 from ...services import recommendations, exports
 from ...services.roadmaps import export
@@ -31,7 +31,7 @@ from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
 from ...web import (
     act, answer, fragment_cache, refusal, render_fragment, render_view, send_download, submit,
-    text_arg, parse_int, year_arg, acting_user as _user, int_arg as _int_arg,
+    text_arg, parse_int, wants_fragment, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -49,13 +49,29 @@ class Perm:
 # --------------------------------------------------------------------------- list
 
 
+STATE_FILTERS = {  # the list's «Состояние» filter: its value → (label, the states it shows)
+    "": ("Действующие", (RoadmapState.ACTIVE,)),
+    "finished": ("Завершённые", (RoadmapState.FINISHED,)),
+    "archived": ("В архиве", (RoadmapState.ARCHIVED,)),
+    "all": ("Все", tuple(RoadmapState)),
+}
+
+
+def _state_arg() -> str:
+    value = text_arg("state", max_length=20)
+    return value if value in STATE_FILTERS else ""
+
+
 @bp.get("/")
 @login_required
 def index():
+    """The roadmaps the user sees; by default those that «действует», the finished and
+    archived ones under the «Состояние» filter."""
     user = _user()
     level = text_arg("level")
     year = year_arg()
-    stmt = policy.scope_query(user, Roadmap)
+    state = _state_arg()
+    stmt = policy.scope_query(user, Roadmap).where(Roadmap.state.in_(STATE_FILTERS[state][1]))
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
     if year:
@@ -76,6 +92,7 @@ def index():
     return render_view(
         "roadmaps/index.html", "roadmaps/_list.html", title="Дорожные карты",
         roadmaps=roadmaps, counts=counts, levels=RoadmapLevel, level=level, year=year or "",
+        state=state, state_filters=STATE_FILTERS, today=today(),
         can_create=bool(_owner_choices(user)),
         has_own_items=bool(policy.responsible_org_ids(user)))
 
@@ -86,7 +103,7 @@ def _owner_choices(user) -> list[tuple[str, str]]:
         OrgKind.SCHOOL, OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY,
         OrgKind.INSTITUTE, OrgKind.ASSESSMENT_CENTRE]))
     orgs = db.session.scalars(stmt.order_by(Organization.kind == OrgKind.SCHOOL,
-                                            Organization.short_name)).all()
+                                            Organization.sort_name)).all()
     return [(str(o.id), o.short_name) for o in orgs
             if policy.can_create(user, Roadmap, o)]
 
@@ -195,6 +212,30 @@ def delete(roadmap_id: int):
     svc.delete_roadmap(rm)
     return answer("Дорожная карта удалена (запись сохранена в истории).", None,
                   url_for("roadmaps.index"))
+
+
+@bp.post("/<int:roadmap_id>/state/<action>")
+@login_required
+def set_state(roadmap_id: int, action: str):
+    """«Завершить», «В архив», «Вернуть в работу»: the plan keeps everything, only its state
+    (and so the figures and lists it counts in) changes; journalled."""
+    if action not in svc.STATE_ACTIONS:
+        abort(404)
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_state")
+    target, _ = svc.STATE_ACTIONS[action]
+    back = url_for("roadmaps.show", roadmap_id=rm.id)
+    notices = {
+        RoadmapState.FINISHED: "Дорожная карта завершена: она больше не входит в текущие "
+                               "показатели и найдётся в списке под фильтром «Завершённые».",
+        RoadmapState.ARCHIVED: "Дорожная карта перенесена в архив: история, отчёты и выгрузки "
+                               "сохранены, в списке она под фильтром «В архиве».",
+        RoadmapState.ACTIVE: "Дорожная карта возвращена в работу и снова входит в текущие "
+                             "показатели.",
+    }
+    return act(lambda: svc.set_state(rm, target),
+               done=lambda _: answer(notices[target], None, back),
+               refused=lambda message: answer(message, None, back, category="error"))
 
 
 # --------------------------------------------------------------------------- import
@@ -394,6 +435,7 @@ def show(roadmap_id: int):
         owner_form.owner_id.choices = [("", "— выберите —")] + _owner_choices(user)
     return render_view(
         "roadmaps/show.html", "roadmaps/_table.html", title=rm.title[:120], **ctx,
+        state_actions=svc.state_actions(rm) if policy.can(user, "set_state", rm) else [],
         sections=sections, executor_orgs=svc.executor_orgs(rm), owner_form=owner_form,
         section_form=SectionForm(formdata=None), filter_args=filters.args())
 
@@ -468,7 +510,7 @@ def item(item_id: int):
     """The item's card with all reports (page); its table row (htmx)."""
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():  # its row, in place
         return _row(user, item)
     ctx = _row_context(user, item)
     reports = db.session.scalars(select(ItemReport).where(
@@ -641,14 +683,14 @@ def report_delete(report_id: int):
 @bp.get("/my-items")
 @login_required
 def my_items():
-    """Items of any visible roadmap that the user's organisation executes."""
+    """Items of any visible roadmap that «действует» that the user's organisation executes."""
     user = _user()
     filters = _filters()
     filters.mine = True
     stmt = svc.filter_items(policy.scope_query(user, RoadmapItem), filters, user=user,
                             today=today())
     stmt = stmt.where(RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
-        Roadmap.deleted_at.is_(None))))
+        Roadmap.deleted_at.is_(None), Roadmap.state == RoadmapState.ACTIVE)))
     items = db.session.scalars(stmt.order_by(RoadmapItem.roadmap_id, RoadmapItem.position,
                                              RoadmapItem.id)).all()
     svc.preload_executors(items)
@@ -675,14 +717,23 @@ def _monitoring_scope(user):
         return [rm], rm.title, {"roadmap": rm.id}
     level = text_arg("level")
     year = year_arg()
+    state = _state_arg()
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
-    if year:
-        stmt = stmt.where(Roadmap.year == year)
+    if year or state:
+        # What was asked for: the year's plans in the chosen state.
+        stmt = stmt.where(Roadmap.state.in_(STATE_FILTERS[state][1]))
+        if year:
+            stmt = stmt.where(Roadmap.year == year)
+        label = STATE_FILTERS[state][0] + " дорожные карты" + (f", {year} год" if year else "")
+    else:
+        # By default the current figures: the plans that «действует» in this year.
+        stmt = stmt.where(svc.current_clause(today()))
+        label = f"Действующие дорожные карты, {svc.period_label(today())}"
     roadmaps = db.session.scalars(stmt.order_by(Roadmap.level, Roadmap.title)).all()
-    args = {k: v for k, v in {"level": level, "year": year}.items() if v}
-    return roadmaps, "Все дорожные карты", args
+    args = {k: v for k, v in {"level": level, "year": year, "state": state}.items() if v}
+    return roadmaps, label, args
 
 
 @bp.get("/monitoring")
@@ -695,7 +746,7 @@ def monitoring():
                        title="Мониторинг исполнения дорожных карт", report=report,
                        scope_title=scope_title, args=args, levels=RoadmapLevel,
                        level=text_arg("level"), year=year_arg() or "",
-                       statuses=ItemStatus)
+                       state=_state_arg(), state_filters=STATE_FILTERS, statuses=ItemStatus)
 
 
 @bp.get("/monitoring/export.<fmt>")

@@ -37,6 +37,11 @@ def receives_mail(user) -> bool:
     return bool(user.active) and user.role not in _NEVER_MAILED and bool(user.email)
 
 
+def role_receives_mail(user) -> bool:
+    """Whether reminders are ever sent to a user of this role (the profile page says so)."""
+    return user.role not in _NEVER_MAILED
+
+
 def receivers_clause(user_model):
     """SQL of :func:`receives_mail` on the users table."""
     return and_(user_model.active.is_(True), user_model.role.not_in(_NEVER_MAILED),

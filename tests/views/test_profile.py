@@ -75,6 +75,11 @@ def test_profile_refuses_a_post_without_the_csrf_token(login_as, world):
     assert db.session.get(NotificationSettings, world.users["school"].id) is None
 
 
+def test_the_profile_says_when_a_role_gets_no_mail(login_as):
+    assert 'id="no-mail-note"' in login_as("viewer").get("/profile").get_data(as_text=True)
+    assert 'id="no-mail-note"' not in login_as("tutor").get("/profile").get_data(as_text=True)
+
+
 def test_profile_needs_a_login(client):
     assert client.get("/profile").status_code == 302
 

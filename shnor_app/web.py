@@ -384,6 +384,25 @@ def current_year() -> int:
     return today().year
 
 
+def audit_value(key: str, value, table: str | None = None) -> str:
+    """One value of the change history as a person reads it (names cached for the request)."""
+    from .services.audit import display_value
+
+    cache = g.setdefault("audit_names", {})
+    return display_value(key, value, table, cache)
+
+
+def audit_table_label(table: str | None) -> str:
+    from .services.audit import table_label
+
+    return table_label(table)
+
+
+def audit_table_choices(tables) -> list[tuple[str, str]]:
+    """The journal's filter: each table under its Russian name, in the order of the names."""
+    return sorted(((t, audit_table_label(t)) for t in tables), key=lambda c: c[1])
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = fmt_date
     from .services.identifiers import mask_date, mask_snils  # personal data as others see it
@@ -396,6 +415,9 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["count_words"] = count_words
     app.jinja_env.globals["current_year"] = current_year
     app.jinja_env.globals["enum_options"] = enum_options
+    app.jinja_env.globals["audit_value"] = audit_value
+    app.jinja_env.globals["table_label"] = audit_table_label
+    app.jinja_env.globals["table_choices"] = audit_table_choices
     # Flask-WTF puts its own csrf_token() into every render through a context processor; ours
     # comes later, so it wins: one token per request instead of one signature per table row.
     app.context_processor(lambda: {"csrf_token": _cached_csrf_token, "row_url": RowUrls()})

@@ -8,7 +8,7 @@ edit the person, each showing written to the audit log.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import login_required
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
@@ -19,10 +19,9 @@ from ...extensions import db
 from ...forms import Form
 from ...models import AuditAction, Municipality, Organization, Region, StaffMember
 from ...services import audit, identifiers, uploads
-from ...services.errors import ServiceError
 from ...services.registry import imports as registry_import
 from ...services.registry import staff_import
-from ...web import acting_user as _user, int_arg, render_view, text_arg
+from ...web import act, answer, acting_user as _user, int_arg, render_view, submit, text_arg
 from . import bp
 
 PER_PAGE = 100
@@ -81,16 +80,8 @@ def import_page():
     return _page(user)
 
 
-def _uploaded(form) -> tuple[str, bytes] | None:
-    upload = form.file.data
-    if not upload or not getattr(upload, "filename", ""):
-        form.file.errors = list(form.file.errors) + ["Выберите файл."]
-        return None
-    data = upload.read()
-    if not data:
-        form.file.errors = list(form.file.errors) + ["Файл пустой."]
-        return None
-    return upload.filename, data
+def _preview_url(kind: str, upload_id: str) -> str:
+    return url_for("registry.import_preview", kind=kind, upload_id=upload_id)
 
 
 @bp.post("/import/registry")
@@ -100,19 +91,16 @@ def import_registry_upload():
     policy.require(_may_registry(user))
     form = RegistryUploadForm()
     region = (form.region.data or "").strip() if policy.can_create(user, Region) else ""
-    got = _uploaded(form) if form.validate_on_submit() else None
-    if got is not None:
-        name, data = got
-        try:  # a file that cannot be read at all is refused here, before it is kept
-            registry_import.check_file(name, data, user, region_name=region or None)
-        except ServiceError as err:
-            form.form_errors.append(err.message)
-        else:
-            staged = uploads.stage(user, registry_import.KIND, name, data,
-                                   {"region": region, "choices": {}})
-            return redirect(url_for("registry.import_preview", kind="registry",
-                                    upload_id=staged.id))
-    return _page(user, registry_form=form, status=422)
+
+    def stage():  # a file that cannot be read at all is refused here, before it is kept
+        name, data = uploads.read_upload(form.file.data)
+        registry_import.check_file(name, data, user, region_name=region or None)
+        return uploads.stage(user, registry_import.KIND, name, data,
+                             {"region": region, "choices": {}})
+
+    return submit(form, stage,
+                  done=lambda staged: redirect(_preview_url("registry", staged.id)),
+                  again=lambda status: _page(user, registry_form=form, status=status))
 
 
 @bp.post("/import/staff")
@@ -122,20 +110,18 @@ def import_staff_upload():
     policy.require(_may_staff(user))
     form = StaffUploadForm()
     _forms(user, staff_form=form)
-    got = _uploaded(form) if form.validate_on_submit() else None
-    if got is not None:
-        name, data = got
-        school_id = int(form.school_id.data) if (form.school_id.data or "").isdigit() else None
-        try:
-            staff_import.check_file(name, data, user, school_id=school_id,
-                                    mark_left=bool(form.mark_left.data))
-        except ServiceError as err:
-            form.form_errors.append(err.message)
-        else:
-            staged = uploads.stage(user, staff_import.KIND, name, data,
-                                   {"school_id": school_id, "mark_left": bool(form.mark_left.data)})
-            return redirect(url_for("registry.import_preview", kind="staff", upload_id=staged.id))
-    return _page(user, staff_form=form, status=422)
+    school_id = int(form.school_id.data) if (form.school_id.data or "").isdigit() else None
+    mark_left = bool(form.mark_left.data)
+
+    def stage():
+        name, data = uploads.read_upload(form.file.data)
+        staff_import.check_file(name, data, user, school_id=school_id, mark_left=mark_left)
+        return uploads.stage(user, staff_import.KIND, name, data,
+                             {"school_id": school_id, "mark_left": mark_left})
+
+    return submit(form, stage,
+                  done=lambda staged: redirect(_preview_url("staff", staged.id)),
+                  again=lambda status: _page(user, staff_form=form, status=status))
 
 
 # --------------------------------------------------------------------------- preview, confirm
@@ -203,12 +189,11 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
 def import_preview(kind: str, upload_id: str):
     user = _user()
     staged = _staged(user, kind, upload_id)
-    try:
-        preview = _check(user, staged)
-    except ServiceError as err:
-        flash(err.message, "error")
-        return redirect(url_for("registry.import_page"))
-    return _render_preview(user, staged, preview, status=200 if preview.ok else 422)
+    return act(lambda: _check(user, staged),
+               done=lambda preview: _render_preview(user, staged, preview,
+                                                    status=200 if preview.ok else 422),
+               refused=lambda message: answer(message, None, url_for("registry.import_page"),
+                                              category="error"))
 
 
 @bp.post("/import/<kind>/<upload_id>/choices")
@@ -230,19 +215,24 @@ def import_choices(kind: str, upload_id: str):
 def import_confirm(kind: str, upload_id: str):
     user = _user()
     staged = _staged(user, kind, upload_id)
-    try:
+    service = registry_import if kind == registry_import.KIND else staff_import
+
+    def confirm():
         preview = _check(user, staged)
-        if not preview.ok:
+        saved = service.save(preview, filename=staged.filename, by=user) if preview.ok else None
+        return preview, saved
+
+    def done(result):
+        preview, saved = result
+        if saved is None:
             return _render_preview(user, staged, preview, status=422,
                                    message="Ничего не сохранено: в файле есть ошибки.")
-        service = registry_import if kind == registry_import.KIND else staff_import
-        saved = service.save(preview, filename=staged.filename, by=user)
-    except ServiceError as err:
-        flash(err.message, "error")
-        return redirect(url_for("registry.import_preview", kind=kind, upload_id=upload_id))
-    uploads.discard(staged)
-    flash(_saved_message(kind, saved), "success")
-    return redirect(url_for("registry.import_page"))
+        uploads.discard(staged)
+        return answer(_saved_message(kind, saved), None, url_for("registry.import_page"))
+
+    return act(confirm, done=done,
+               refused=lambda message: answer(message, None, _preview_url(kind, upload_id),
+                                              category="error"))
 
 
 def _saved_message(kind: str, saved) -> str:

@@ -371,6 +371,10 @@ def current_year() -> int:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = fmt_date
+    from .services.identifiers import mask_date, mask_snils  # personal data as others see it
+
+    app.jinja_env.filters["mask_snils"] = mask_snils
+    app.jinja_env.filters["mask_date"] = mask_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["date_long"] = fmt_date_long
     app.jinja_env.globals["plural"] = plural

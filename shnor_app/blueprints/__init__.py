@@ -11,7 +11,7 @@ from importlib import import_module
 AREAS = (
     "auth", "home", "registry", "monitoring", "roadmaps", "visits", "interviews",
     "recommendations", "partnerships", "mentoring", "courses", "practices", "outcomes", "reports",
-    "files", "history", "admin",
+    "files", "history", "admin", "notifications",
 )
 
 

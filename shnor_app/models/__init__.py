@@ -35,3 +35,4 @@ from .courses import (  # noqa: F401
     EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
 )
 from .reports import IssuedReport, ReportKind  # noqa: F401
+from .notifications import NotificationSettings, OutboxMessage, OutboxStatus  # noqa: F401

@@ -56,6 +56,9 @@ class Region(TimestampMixin, db.Model):
     __tablename__ = "regions"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The region's time zone (IANA name): times of its interviews in calendars and invitations.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow",
+                                           server_default="Europe/Moscow")
 
     municipalities: Mapped[list["Municipality"]] = relationship(
         back_populates="region", order_by="Municipality.name", lazy="raise_on_sql"

@@ -22,7 +22,8 @@ from ..models import (
     Municipality, OrgKind, Organization, Region, Role, SchoolStatusRecord, StaffMember, User,
 )
 from .core import (
-    ADMIN, HAS_MUNICIPALITY, MY_MUNICIPALITY, MY_ORG, MY_REGION, MY_TERRITORY_MUNICIPALITY,
+    ADMIN, HAS_MUNICIPALITY, HAS_ORG, MY_MUNICIPALITY, MY_ORG, MY_REGION,
+    MY_TERRITORY_MUNICIPALITY,
     among, null, per_request, role, rules, same, test, within,
 )
 
@@ -173,7 +174,11 @@ rules(Organization,
       plan_meetings=MANAGES_AUTHORITY,  # interviews and meetings of an authority
       create=test(_creates_org_in, "manages the municipality"),
       # an organisation of the region itself, in no municipality (an institute, the ministry)
-      create_regional=role(Role.ADMIN, Role.REGION))
+      create_regional=role(Role.ADMIN, Role.REGION),
+      # the registry import (asked of the model): the admin and the region's users; each row
+      # is then checked as a single change would be (create in the municipality, edit the
+      # organisation, create the municipality in the region, create a region — the admin)
+      import_registry=role(Role.ADMIN, Role.REGION))
 
 _STATUS_EDIT = manages(SchoolStatusRecord.organization_id)
 rules(SchoolStatusRecord, join=_join_org(SchoolStatusRecord),
@@ -188,7 +193,13 @@ rules(StaffMember, join=_join_org(StaffMember),
       view=sees_org(StaffMember.organization_id, joined=True),
       edit=_STAFF_EDIT,
       attach=_STAFF_EDIT,
-      create=test(_manages_or_is, "manages the school or is it"))
+      # СНИЛС and the date of birth shown as they are (every showing is audited); to everyone
+      # else they are masked
+      unmask=_STAFF_EDIT,
+      create=test(_manages_or_is, "manages the school or is it"),
+      # the staff list import (asked of the model): whoever keeps some school's staff list;
+      # each row's school must be one the user may add staff to
+      import_staff=ADMIN | role(Role.REGION, Role.METHODIST) | (role(Role.SCHOOL) & HAS_ORG))
 
 rules(User,
       view=ADMIN,

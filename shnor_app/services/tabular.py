@@ -193,6 +193,7 @@ class Preview:
     outcomes: list[Outcome] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)  # not tied to a row
     extra: dict[str, int] = field(default_factory=dict)    # importer's own counts
+    notes: list[str] = field(default_factory=list)         # remarks on the whole file
 
     def add(self, outcome: Outcome) -> Outcome:
         self.outcomes.append(outcome)

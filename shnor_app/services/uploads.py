@@ -31,6 +31,21 @@ class StagedUploadGone(ServiceError):
     """The staged file is not there (expired, confirmed already, or someone else's)."""
 
 
+class UploadMissing(ServiceError):
+    """No file was chosen, or the file is empty (the message goes beside the form's field)."""
+
+
+def read_upload(upload, field: str = "file") -> tuple[str, bytes]:
+    """The name and the bytes of a file posted in the form field ``field``, or
+    :class:`UploadMissing` when none was chosen or it is empty."""
+    if not upload or not getattr(upload, "filename", ""):
+        raise UploadMissing(fields={field: "Выберите файл."})
+    data = upload.read()
+    if not data:
+        raise UploadMissing(fields={field: "Файл пустой."})
+    return upload.filename, data
+
+
 def _hours() -> int:
     return int(current_app.config.get("STAGED_UPLOAD_HOURS", 6))
 

@@ -98,3 +98,45 @@ def test_query_count_does_not_grow_with_the_schools(app, world):
     with count_queries() as big:
         html = _html(c.get("/outcomes/"))
     assert big["n"] == small["n"], (small["n"], big["n"])
+
+
+def test_kpk_coverage_counts_the_teachers_trained_in_the_years_of_support(world, login_as):
+    from tests.conftest import make_staff
+    from tests.courses_factories import make_course, make_enrollment
+    from datetime import date
+
+    made = build(world)["schools"]
+    course = make_course(world.region)
+    teachers = [make_staff(made[0]) for _ in range(5)]
+    for t in teachers[:4]:          # 4 of 5 in 2024: 80 %
+        make_enrollment(course, t, completed_on=date(2024, 5, 20))
+    make_staff(made[1])
+    old = make_staff(made[1])
+    make_enrollment(course, old, completed_on=date(2021, 5, 20))  # before the support
+    c = login_as("methodist")
+    high = _html(c.get("/outcomes/schools?set=d:coverage:high&cohort=2023"))
+    assert made[0].short_name in high and made[1].short_name not in high
+    low = _html(c.get("/outcomes/schools?set=d:coverage:low&cohort=2023"))
+    assert made[1].short_name in low
+    with_kpk = _html(c.get("/outcomes/schools?set=m:courses:with&cohort=2023"))
+    assert made[0].short_name in with_kpk and made[1].short_name not in with_kpk
+
+
+def test_the_figures_are_kept_for_a_while_when_the_cache_is_on(app, world):
+    from sqlalchemy import select
+
+    from shnor_app.models import Organization
+    from shnor_app.services import outcomes as svc
+
+    build(world)
+    ids = select(Organization.id).where(Organization.municipality_id == world.muni.id)
+    app.config["OUTCOMES_CACHE_SECONDS"] = 60
+    try:
+        first = svc.outcomes(ids, 2023)
+        with count_queries() as again:
+            assert svc.outcomes(ids, 2023) is first
+        assert again["n"] == 1          # the schools' ids, to know the set
+        status(make_org(world.muni), 2023)
+        assert svc.outcomes(ids, 2023) is not first   # another set of schools
+    finally:
+        app.config.pop("OUTCOMES_CACHE_SECONDS")

@@ -20,7 +20,7 @@ from ...services import recommendations as svc
 from ...text import normalize_name
 from ...web import (
     act, answer, paginate, refusal, render_fragment, render_view, submit, text_arg,
-    acting_user as _user, int_arg,
+    wants_fragment, acting_user as _user, int_arg,
 )
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
@@ -138,7 +138,7 @@ def index():
 def show(rec_id: int):
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():  # its row, in place
         return _row(user, rec)
     return render_view("recommendations/show.html", title=str(rec),
                        **_row_ctx(user, rec, listing=True))

@@ -60,6 +60,8 @@ def organizations():
         municipalities=_visible_municipalities(), kinds=OrgKind, all_statuses=SchoolStatus,
         can_create=policy.can_create(user, Organization, _default_municipality(user)) or
         policy.can(user, "create_regional", Organization),
+        can_import=policy.can(user, "import_registry", Organization)
+        or policy.can(user, "import_staff", StaffMember),
     )
 
 
@@ -89,7 +91,7 @@ def _org_form(org: Organization | None = None) -> OrganizationForm:
 def _fill_org(org: Organization, form: OrganizationForm) -> None:
     org.kind = OrgKind[form.kind.data]
     for name in ("full_name", "short_name", "inn", "code", "address", "director_name",
-                 "phone", "email"):
+                 "phone", "email", "kpp", "ogrn", "fis_oko_login", "gia_code"):
         value = (getattr(form, name).data or "").strip()
         setattr(org, name, value or None)
     org.full_name = org.full_name or ""
@@ -380,6 +382,7 @@ def region_form(region_id: int | None = None):
     def save():
         target = region or Region(created_by_id=user.id)
         target.name = form.name.data
+        target.time_zone = form.time_zone.data
         return reg.save_region(target, is_new=region is None)
 
     return submit(form, save,

@@ -31,7 +31,7 @@ from ...services.roadmaps.periods import describe, parse_period
 from ...services.roadmaps.imports import RoadmapImportError, parse_upload
 from ...web import (
     act, answer, fragment_cache, refusal, render_fragment, render_view, send_download, submit,
-    text_arg, parse_int, year_arg, acting_user as _user, int_arg as _int_arg,
+    text_arg, parse_int, wants_fragment, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -510,7 +510,7 @@ def item(item_id: int):
     """The item's card with all reports (page); its table row (htmx)."""
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():  # its row, in place
         return _row(user, item)
     ctx = _row_context(user, item)
     reports = db.session.scalars(select(ItemReport).where(

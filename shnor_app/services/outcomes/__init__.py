@@ -11,6 +11,8 @@ groups too small to say anything.
 """
 from __future__ import annotations
 
+import threading
+
 from ..exports import append, header, save, sheet, workbook
 from ..monitoring.identification import fmt_share
 from .compute import (  # noqa: F401
@@ -29,8 +31,37 @@ TABLES = {
 }
 
 
+_CACHE = None
+
+
 def outcomes(org_ids, cohort: int | None = None) -> Outcomes:
-    return compute(load(org_ids), cohort)
+    """The outcomes of the schools ``org_ids`` (a sub-select of ids) for ``cohort``.
+
+    A region's figures read every school's results and measures (about a second on SQLite for
+    900 schools); they are kept for ``OUTCOMES_CACHE_SECONDS`` (120 by default, none in tests)
+    per set of schools and cohort, so the page may be that much behind the latest change."""
+    global _CACHE
+    from flask import current_app
+
+    ttl = current_app.config.get("OUTCOMES_CACHE_SECONDS", 0 if current_app.testing else 120)
+    if not ttl:
+        return compute(load(org_ids, cohort), cohort)
+    from cachetools import TTLCache
+
+    from ...extensions import db
+
+    if _CACHE is None or _CACHE[0] != ttl:
+        _CACHE = (ttl, TTLCache(maxsize=32, ttl=ttl), threading.Lock())
+    _, cache, lock = _CACHE
+    ids = tuple(sorted(db.session.scalars(org_ids)))
+    key = (hash(ids), len(ids), cohort)
+    with lock:
+        found = cache.get(key)
+    if found is None:
+        found = compute(load(org_ids, cohort), cohort)
+        with lock:
+            cache[key] = found
+    return found
 
 
 def chart(result: Outcomes):

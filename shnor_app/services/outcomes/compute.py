@@ -59,6 +59,10 @@ class Facts:
     teachers: dict[int, int] = field(default_factory=dict)             # id → teachers now
     trained: dict[int, dict[int, set[int]]] = field(default_factory=dict)
     # id → year → staff ids who completed a course that year
+    trained_span: tuple[int, int] | None = None   # (first, last) year of ``trained_in_span``
+    trained_in_span: dict[int, int] = field(default_factory=dict)
+    # id → teachers who completed a course in those years (read so by the database; else
+    # counted from ``trained``)
     factors: list[tuple[int, str]] = field(default_factory=list)       # (id, name) in order
     high_risks: dict[tuple[int, int], set[int]] = field(default_factory=dict)
     # (factor id, year) → schools where it was high
@@ -218,6 +222,8 @@ def coverage(facts: Facts, org_id: int, years: range) -> float | None:
     teachers = facts.teachers.get(org_id, 0)
     if not teachers:
         return None
+    if facts.trained_span == (years.start, years.stop - 1):
+        return round(min(100.0, 100 * facts.trained_in_span.get(org_id, 0) / teachers), 1)
     done = set()
     for y in years:
         done |= facts.trained.get(org_id, {}).get(y, set())

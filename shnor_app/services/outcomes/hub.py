@@ -61,8 +61,10 @@ def roadmaps(user, org, today: date) -> Block:
     programmes = _count(user, SchoolRisk, SchoolRisk.organization_id == org.id,
                         SchoolRisk.roadmap_id.is_not(None),
                         column=func.count(func.distinct(SchoolRisk.roadmap_id)))
+    from ..roadmaps import current_clause, period_label
+
     items = policy.scope_query(user, Roadmap, select(Roadmap.id)).where(
-        Roadmap.owner_id == org.id)
+        Roadmap.owner_id == org.id, current_clause(today))
     total, done, overdue = (int(v or 0) for v in db.session.execute(
         select(func.count(), _sum_if(RoadmapItem.status == ItemStatus.DONE),
                _sum_if((RoadmapItem.period_end < today)
@@ -71,7 +73,7 @@ def roadmaps(user, org, today: date) -> Block:
     url = url_for("roadmaps.index", school=org.id)
     b.lines = [("Дорожных карт школы", n_maps, url),
                ("из них антирисковых программ", programmes, None),
-               ("Мероприятий выполнено", f"{done} из {total}", url),
+               (f"Мероприятий выполнено ({period_label(today)})", f"{done} из {total}", url),
                ("Просрочено", overdue, url if overdue else None)]
     b.links = [("Дорожные карты школы", url),
                ("Рисковый профиль", url_for("monitoring.risk_profile", org_id=org.id))]

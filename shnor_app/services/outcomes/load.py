@@ -41,7 +41,9 @@ def _periods(facts: Facts, kind: str, rows, last_year: int) -> None:
             out.setdefault(org_id, {})[y] = 1
 
 
-def load(org_ids, *, today: date | None = None) -> Facts:
+def load(org_ids, cohort: int | None = None, *, today: date | None = None) -> Facts:
+    """The facts of the schools ``org_ids``; the teachers trained are counted over the years
+    of ``cohort`` (the earliest that can be compared when not given)."""
     today = today or date.today()
     facts = Facts()
     rows = db.session.execute(
@@ -90,16 +92,22 @@ def load(org_ids, *, today: date | None = None) -> Facts:
         select(mp.mentee_org_id, mp.start_date, mp.end_date).where(
             mp.mentee_org_id.in_(org_ids), mp.deleted_at.is_(None))), last_year)
     en = Enrollment
-    trained = db.session.execute(
-        select(en.organization_id, _year(en.completed_on), en.staff_member_id)
-        .where(en.organization_id.in_(org_ids), en.status == EnrollmentStatus.COMPLETED,
-               en.completed_on.is_not(None), en.deleted_at.is_(None))
-        .distinct()).all()
-    counts: dict = {}
-    for org_id, year, staff_id in trained:
-        facts.trained.setdefault(org_id, {}).setdefault(int(year), set()).add(staff_id)
-        counts[(org_id, int(year))] = counts.get((org_id, int(year)), 0) + 1
-    _count_by_year(facts, "courses", [(o, y, n) for (o, y), n in counts.items()])
+    completed = (en.organization_id.in_(org_ids), en.status == EnrollmentStatus.COMPLETED,
+                 en.completed_on.is_not(None), en.deleted_at.is_(None))
+    from .compute import cohorts
+    years = cohorts(facts)
+    if years:  # the teachers trained in the years of the support of the cohort compared
+        chosen = cohort if cohort in years else years[0]
+        latest = max(y for _, y in facts.share_2)
+        facts.trained_span = (chosen, latest)
+        facts.trained_in_span = {org_id: int(n) for org_id, n in db.session.execute(
+            select(en.organization_id, func.count(func.distinct(en.staff_member_id)))
+            .where(*completed, en.completed_on >= date(chosen, 1, 1),
+                   en.completed_on <= date(latest, 12, 31))
+            .group_by(en.organization_id))}
+        # the measure «КПК педагогов»: a teacher of the school completed a course in those years
+        facts.measures["courses"] = {org_id: {chosen: n}
+                                     for org_id, n in facts.trained_in_span.items() if n}
     sm = StaffMember
     facts.teachers = dict(db.session.execute(
         select(sm.organization_id, func.count()).where(

@@ -37,6 +37,7 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ...formatting import fmt_date, today as local_today
+from .. import notifications
 from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -228,6 +229,7 @@ def report(rec: Recommendation, *, text: str, by: User) -> Recommendation:
     rec.reported_at = utcnow()
     rec.reported_by_id = by.id
     rec.status = RecommendationStatus.REPORTED
+    notifications.recommendation_reported(rec, by=by)  # queued in this transaction
     db.session.commit()
     return rec
 
@@ -262,6 +264,7 @@ def return_(rec: Recommendation, *, by: User, comment: str) -> Recommendation:
     rec.review_comment = comment
     rec.reviewed_at = utcnow()
     rec.reviewed_by_id = by.id
+    notifications.recommendation_returned(rec)  # queued in this transaction
     db.session.commit()
     return rec
 

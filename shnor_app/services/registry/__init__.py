@@ -33,9 +33,14 @@ def save_organization(org: Organization, *, is_new: bool = False) -> Organizatio
     org.short_name = (org.short_name or "").strip() or org.full_name[:200]
     if not org.full_name:
         raise RegistryError("Укажите полное наименование организации.")
-    problem = inn_problem(org.inn)
-    if problem:
-        raise RegistryError(problem)
+    org.fis_oko_login = (org.fis_oko_login or "").strip().lower() or None
+    org.kpp = (org.kpp or "").strip().upper() or None
+    for key, check in (("inn", identifiers.inn_problem), ("kpp", identifiers.kpp_problem),
+                       ("ogrn", identifiers.ogrn_problem),
+                       ("fis_oko_login", identifiers.fis_oko_login_problem)):
+        problem = check(getattr(org, key))
+        if problem:
+            raise RegistryError(problem, {key: problem})
     if org.municipality_id:
         muni = db.session.get(Municipality, org.municipality_id)
         if muni is None:
@@ -44,12 +49,20 @@ def save_organization(org: Organization, *, is_new: bool = False) -> Organizatio
     if not org.region_id:
         raise RegistryError("Укажите регион или муниципалитет организации.",
                             {"municipality_id": "Выберите муниципалитет."})
-    if org.inn:
+    if org.inn and org.head_organization_id is None:
+        # a branch shares its head's ИНН; two heads never do
         clash = db.session.scalar(select(Organization).where(
             Organization.inn == org.inn, Organization.id != (org.id or 0),
-            Organization.deleted_at.is_(None)))
+            Organization.head_organization_id.is_(None), Organization.deleted_at.is_(None)))
         if clash is not None:
             raise RegistryError(f"Организация с ИНН {org.inn} уже есть: {clash.short_name}.")
+    if org.fis_oko_login:
+        clash = db.session.scalar(select(Organization).where(
+            Organization.fis_oko_login == org.fis_oko_login, Organization.id != (org.id or 0),
+            Organization.deleted_at.is_(None)))
+        if clash is not None:
+            message = f"Логин ФИС ОКО {org.fis_oko_login} уже у «{clash.short_name}»."
+            raise RegistryError(message, {"fis_oko_login": message})
     if is_new:
         db.session.add(org)
     db.session.commit()

@@ -578,6 +578,9 @@ def add_report(item: RoadmapItem, *, text: str, report_date: date | None, by: Us
                         organization_id=by.organization_id, text=text, link=link,
                         created_by_id=by.id)
     db.session.add(report)
+    from .. import notifications
+
+    notifications.item_reported(report, item, by=by)  # queued in this transaction
     db.session.commit()
     if file_data is not None and file_name:
         files.store(report, file_name, file_data, by=by)

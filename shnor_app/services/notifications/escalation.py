@@ -38,6 +38,8 @@ def _short(text, limit=160) -> str:
 def escalations(user, today: date) -> dict | None:
     from flask import url_for
 
+    from ..roadmaps import current_clause, period_label
+
     from ... import policy
     from ...policy.notifications import ESCALATION_DAYS, escalation_scope, municipal_items
     from .events import _source_url
@@ -69,8 +71,10 @@ def escalations(user, today: date) -> dict | None:
     else:
         owners = owners.where(Organization.region_id == user.effective_region_id)
         items = municipal_items(items)
+    # Only the current roadmaps («действует», this year's: roadmaps.current_clause) — a finished,
+    # archived or past year's plan does not bury this year's deadlines.
     items = items.where(RoadmapItem.roadmap_id.in_(
-        select(Roadmap.id).where(Roadmap.owner_id.in_(owners), Roadmap.deleted_at.is_(None))))
+        select(Roadmap.id).where(Roadmap.owner_id.in_(owners), current_clause(today))))
     n_items = db.session.scalar(items.with_only_columns(func.count(RoadmapItem.id))
                                 .order_by(None)) or 0
     for item in db.session.scalars(items.order_by(RoadmapItem.period_end, RoadmapItem.id)
@@ -86,4 +90,4 @@ def escalations(user, today: date) -> dict | None:
         return None
     rows.sort(key=lambda r: (r.due, r.kind))
     return {"rows": rows, "n_recs": n_recs, "n_items": n_items, "level": level,
-            "days": ESCALATION_DAYS}
+            "days": ESCALATION_DAYS, "today": today, "period": period_label(today)}

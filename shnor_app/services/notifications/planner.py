@@ -19,7 +19,7 @@ from ...extensions import db
 from ...formatting import count_words, fmt_date
 from ...models import (
     MentoringPair, MentoringStep, PlanActivity, Recommendation, Roadmap,
-    RoadmapItem, RoadmapState, User,
+    RoadmapItem, User,
 )
 from . import KINDS, Mail, link, queue, settings_for
 
@@ -95,11 +95,8 @@ def due_records(user: User, start: date, end: date, *, kinds=None,
     for kind, (model, column, describe) in SOURCES.items():
         if kinds is not None and kind not in kinds:
             continue
-        stmt = responsible_query(user, model).where(column.between(start, end))
-        if model is RoadmapItem:  # a finished or archived plan sends no reminders
-            stmt = stmt.where(RoadmapItem.roadmap_id.in_(
-                select(Roadmap.id).where(Roadmap.state == RoadmapState.ACTIVE)))
-        stmt = stmt.order_by(column, _ORDER[model]).limit(limit)
+        stmt = responsible_query(user, model).where(column.between(start, end)) \
+            .order_by(column, _ORDER[model]).limit(limit)
         out += [describe(obj) for obj in db.session.scalars(stmt)]
     return out
 

@@ -82,7 +82,7 @@ CATEGORIES = {
     "—": QualificationCategory.NONE,
 }
 LABELS = {"full_name": "ФИО", "position": "Должность", "subjects": "Предметы",
-          "category": "Категория", "teaching_since": "Педагогический стаж с",
+          "category": "Категория", "teaching_since": "В педагогике с (год)",
           "birth_date": "Дата рождения", "snils": "СНИЛС", "hired_on": "Принят",
           "left_on": "Уволен", "organization": "Школа"}
 _PERSONAL = ("snils", "birth_date")

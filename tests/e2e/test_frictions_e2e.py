@@ -168,3 +168,25 @@ def test_roadmap_and_staff_counters_follow_rows_added_and_deleted_in_place(live_
     expect(staff_count).to_have_text("1 сотрудник")
     expect(page.get_by_text("Сотрудников не найдено")).to_be_hidden()
     assert page.evaluate("window.__notReloaded") is True
+
+
+def test_the_cursor_goes_to_the_field_in_error_and_the_error_shows_once(live_server,
+                                                                         browser_page, world):
+    from playwright.sync_api import expect
+    from tests.conftest import make_school_roadmap
+
+    rm, (item,) = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР"])
+    page = browser_page("methodist")
+    page.goto(f"{live_server}/roadmaps/{rm.id}")
+    page.locator(f"#status-{item.id}").select_option("DONE")
+    row = page.locator(f"tr#item-{item.id}.editing")
+    expect(row).to_be_visible()
+    expect(row.get_by_text("укажите фактический результат")).to_have_count(1)
+    expect(row.locator("textarea[name=actual_result]")).to_be_focused()
+
+    page.goto(f"{live_server}/partnerships/new")
+    page.fill("#agreement_number", "14/1")
+    page.locator("#partnership-form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#school_id")).to_be_focused()
+    expect(page.locator("#agreement_number")).to_have_value("14/1")

@@ -20,6 +20,7 @@ so that a route is a few lines and never handles a failed write itself::
   form field names that the user may not choose (``policy.pick`` inside ``save``);
 - :func:`answer` — after a change: the changed fragment for htmx (with the notice as an
   ``HX-Trigger`` event), or a flash message and a redirect for a plain form;
+- :func:`navigate` — after a form that leads to another page: a flash and a full navigation;
 - :func:`refuse` — the ``again`` of a form posted from another page (a button in a list, a row
   of a table) that has no page of its own: its messages flashed, back to that page;
 - :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
@@ -154,6 +155,20 @@ def answer(notice: str | None, fragment: Callable | None, redirect_to: str | Non
     if notice:
         flash(notice, category)
     return redirect(redirect_to or request.referrer or url_for("home.index"))
+
+
+def navigate(notice: str, url: str):
+    """After a form that leads to another page: ``notice`` flashed and a redirect to ``url`` —
+    for htmx a full navigation (``HX-Redirect``) rather than the next page swapped into the
+    form's place."""
+    from flask import Response, flash, redirect
+
+    flash(notice, "success")
+    if request.htmx:
+        resp = Response(status=204)
+        resp.headers["HX-Redirect"] = url
+        return resp
+    return redirect(url)
 
 
 def form_messages(form) -> list[str]:

@@ -223,3 +223,19 @@ def test_personal_data_masked_and_every_unmasked_view_audited(login_as, world):
     assert "112-233-445 95" in resp.get_data(as_text=True)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == AuditAction.PERSONAL_DATA))
     assert entry.object_id == member.id and entry.user_id == world.users["methodist"].id
+
+
+def test_staff_form_takes_personal_data_but_never_shows_it_back(login_as, world):
+    member = make_staff(world.school_a, "Петрова Анна Ивановна", snils="11223344595")
+    c = login_as("methodist")
+    form = c.get(f"/registry/staff/{member.id}/edit").get_data(as_text=True)
+    assert "11223344595" not in form and "112-233-445 95" not in form and "(указан; пусто" in form
+    data = {"full_name": "Петрова Анна Ивановна", "position": "Учитель", "category": "NONE",
+            "snils": "112-233-445 96"}
+    resp = post(c, f"/registry/staff/{member.id}/edit", data)
+    assert resp.status_code == 422 and "Контрольное число СНИЛС" in resp.get_data(as_text=True)
+    resp = post(c, f"/registry/staff/{member.id}/edit", {**data, "snils": "", "birth_date": "14.03.1980"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    kept = db.session.get(StaffMember, member.id)
+    assert kept.snils == "11223344595" and kept.birth_date.isoformat() == "1980-03-14"

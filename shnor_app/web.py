@@ -20,6 +20,7 @@ so that a route is a few lines and never handles a failed write itself::
   form field names that the user may not choose (``policy.pick`` inside ``save``);
 - :func:`answer` — after a change: the changed fragment for htmx (with the notice as an
   ``HX-Trigger`` event), or a flash message and a redirect for a plain form;
+- :func:`navigate` — after a form that leads to another page: a flash and a full navigation;
 - :func:`refuse` — the ``again`` of a form posted from another page (a button in a list, a row
   of a table) that has no page of its own: its messages flashed, back to that page;
 - :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
@@ -154,6 +155,20 @@ def answer(notice: str | None, fragment: Callable | None, redirect_to: str | Non
     if notice:
         flash(notice, category)
     return redirect(redirect_to or request.referrer or url_for("home.index"))
+
+
+def navigate(notice: str, url: str):
+    """After a form that leads to another page: ``notice`` flashed and a redirect to ``url`` —
+    for htmx a full navigation (``HX-Redirect``) rather than the next page swapped into the
+    form's place."""
+    from flask import Response, flash, redirect
+
+    flash(notice, "success")
+    if request.htmx:
+        resp = Response(status=204)
+        resp.headers["HX-Redirect"] = url
+        return resp
+    return redirect(url)
 
 
 def form_messages(form) -> list[str]:
@@ -369,6 +384,25 @@ def current_year() -> int:
     return today().year
 
 
+def audit_value(key: str, value, table: str | None = None) -> str:
+    """One value of the change history as a person reads it (names cached for the request)."""
+    from .services.audit import display_value
+
+    cache = g.setdefault("audit_names", {})
+    return display_value(key, value, table, cache)
+
+
+def audit_table_label(table: str | None) -> str:
+    from .services.audit import table_label
+
+    return table_label(table)
+
+
+def audit_table_choices(tables) -> list[tuple[str, str]]:
+    """The journal's filter: each table under its Russian name, in the order of the names."""
+    return sorted(((t, audit_table_label(t)) for t in tables), key=lambda c: c[1])
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = fmt_date
     from .services.identifiers import mask_date, mask_snils  # personal data as others see it
@@ -381,6 +415,9 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["count_words"] = count_words
     app.jinja_env.globals["current_year"] = current_year
     app.jinja_env.globals["enum_options"] = enum_options
+    app.jinja_env.globals["audit_value"] = audit_value
+    app.jinja_env.globals["table_label"] = audit_table_label
+    app.jinja_env.globals["table_choices"] = audit_table_choices
     # Flask-WTF puts its own csrf_token() into every render through a context processor; ours
     # comes later, so it wins: one token per request instead of one signature per table row.
     app.context_processor(lambda: {"csrf_token": _cached_csrf_token, "row_url": RowUrls()})

@@ -5,7 +5,8 @@ Revision ID: 2846b41e9153
 Revises: d1da91a1c5b3
 Create Date: 2026-12-06 20:17:00
 
-Demo users get addresses at example.org when they have none.
+Existing rows: every region keeps Moscow time until the administrator changes it; nobody has
+settings (the defaults apply) or a calendar token yet.
 """
 from alembic import op
 import sqlalchemy as sa

@@ -5,7 +5,8 @@ mail or by the calendar feed — of a record the user could not open.
 
 Who answers for a due date (:func:`responsible_query`):
 
-- a roadmap item — the users of the organisations among its executors (a methodist for the
+- a roadmap item of a roadmap that «действует» (a finished or archived plan reminds nobody) —
+  the users of the organisations among its executors (a methodist for the
   municipal authority, a region user for the regional authority and institutes:
   ``responsible_org_ids``); an item without resolved executors, the owner of its roadmap;
 - a recommendation — the school it is addressed to (while it is to be done: new or returned);
@@ -36,6 +37,11 @@ def receives_mail(user) -> bool:
     return bool(user.active) and user.role not in _NEVER_MAILED and bool(user.email)
 
 
+def role_receives_mail(user) -> bool:
+    """Whether reminders are ever sent to a user of this role (the profile page says so)."""
+    return user.role not in _NEVER_MAILED
+
+
 def receivers_clause(user_model):
     """SQL of :func:`receives_mail` on the users table."""
     return and_(user_model.active.is_(True), user_model.role.not_in(_NEVER_MAILED),
@@ -56,9 +62,11 @@ def responsible_query(user, model):
         unassigned = and_(
             ~RoadmapItem.id.in_(select(ItemExecutor.item_id)),
             RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(Roadmap.owner_id.in_(mine))))
-        from ..models import ItemStatus
+        from ..models import ItemStatus, RoadmapState
 
         return stmt.where(or_(executes, unassigned), RoadmapItem.period_end.is_not(None),
+                          RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
+                              Roadmap.state == RoadmapState.ACTIVE)),
                           RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]))
     if model is Recommendation:
         if not user.organization_id or user.role != Role.SCHOOL:

@@ -53,6 +53,7 @@ def test_profile_errors_keep_what_was_typed(login_as, world):
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert "Неверный адрес почты." in html
+    assert "Укажите целые числа от 1 до 60" in html  # every message at once
     assert 'value="не адрес"' in html and 'value="неделя, 1"' in html
     resp = post(c, "/profile", {"email": "m@example.org", "kinds": ["reported"],
                                 "delivery": "now", "days_before": "неделя, 1"})
@@ -72,6 +73,11 @@ def test_profile_refuses_a_post_without_the_csrf_token(login_as, world):
     resp = c.post("/profile/calendar-token")
     assert resp.status_code == 400
     assert db.session.get(NotificationSettings, world.users["school"].id) is None
+
+
+def test_the_profile_says_when_a_role_gets_no_mail(login_as):
+    assert 'id="no-mail-note"' in login_as("viewer").get("/profile").get_data(as_text=True)
+    assert 'id="no-mail-note"' not in login_as("tutor").get("/profile").get_data(as_text=True)
 
 
 def test_profile_needs_a_login(client):
@@ -209,3 +215,23 @@ def test_the_admin_sets_the_regions_time_zone(app, world):
     assert resp.status_code == 422
     db.session.refresh(world.region)
     assert world.region.time_zone == "Asia/Vladivostok"
+
+
+def test_a_finished_roadmap_is_neither_escalated_nor_reminded(app, world):
+    from shnor_app.models import RoadmapState
+    from shnor_app.services.notifications import planner
+
+    w = world
+    rm, (item,) = make_school_roadmap(w.school_a, ["Пункт завершённой карты"])
+    item.period_end = today() - timedelta(days=20)
+    w.users["school"].email = "school@example.org"
+    db.session.commit()
+    assert "Пункт завершённой карты" in _panel(start_page(login(app.test_client(),
+                                                               w.users["methodist"])))
+    rm.state = RoadmapState.FINISHED
+    db.session.commit()
+    assert not _panel(start_page(login(app.test_client(), w.users["methodist"])))
+    assert planner.plan_due(today()) == 0
+    rm.state = RoadmapState.ACTIVE
+    db.session.commit()
+    assert planner.plan_due(today()) == 1  # the school answers for its own plan's item

@@ -136,7 +136,9 @@ def test_done_without_result_is_refused_with_422_and_the_row_form(world, login_a
     resp = post(c, f"/roadmaps/items/{items[0].id}/status", {"status": "DONE"}, htmx=True)
     html = _html(resp)
     assert resp.status_code == 422 and "<html" not in html
-    assert "укажите фактический результат или добавьте отчёт" in html
+    assert html.count("укажите фактический результат или добавьте отчёт") == 1  # once, beside it
+    tags = re.findall(r"<(?:textarea|input)[^>]*>", html)
+    assert [t for t in tags if "autofocus" in t] == [t for t in tags if 'name="actual_result"' in t]
     assert 'class="editing"' in html and '<option selected value="DONE">' in html
     db.session.expire_all()
     assert db.session.get(RoadmapItem, items[0].id).status == ItemStatus.NOT_STARTED

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 from sqlalchemy import or_, select
 
@@ -31,8 +31,8 @@ from ...services.courses.coverage import window_start
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    answer, page_of, paginate, parse_int, refuse, render_fragment, render_view, send_download,
-    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    answer, navigate, page_of, paginate, parse_int, refuse, render_fragment, render_view,
+    send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -51,17 +51,6 @@ def _date_arg(name: str = "on") -> date:
 
 def _download(data: bytes, fmt: str, stem: str):
     return send_download(data, filename(stem, fmt), fmt)
-
-
-def _go(notice: str, url: str):
-    """After a form that leads to another page: the notice flashed, and a redirect — for htmx a
-    full navigation (HX-Redirect) rather than swapping the next page into the form's place."""
-    flash(notice, "success")
-    if request.htmx:
-        resp = Response(status=204)
-        resp.headers["HX-Redirect"] = url
-        return resp
-    return redirect(url)
 
 
 def _export_format(fmt: str) -> str:
@@ -342,7 +331,7 @@ def enroll(course_id: int):
     school = _enroll_school(user, schools)
     form, checked = Form(), {n for n in map(parse_int, request.form.getlist("staff")) if n}
     return submit(form, lambda: svc.enroll(course, _ticked(school, checked), by=user),
-                  done=lambda done: _go(
+                  done=lambda done: navigate(
                       f"Записано на курс: {len(done)} чел. ({school.short_name}).",
                       url_for("courses.show", course_id=course.id)),
                   again=lambda status: render_view(

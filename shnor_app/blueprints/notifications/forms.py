@@ -1,9 +1,9 @@
 from wtforms import RadioField, SelectMultipleField, StringField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import Form
-from ...services.notifications import KINDS
+from ...services.notifications import KINDS, NotificationError, parse_days
 
 
 class ProfileForm(Form):
@@ -21,3 +21,9 @@ class ProfileForm(Form):
                               validators=[Length(max=60, message="Не длиннее 60 знаков.")],
                               description="Числа дней через запятую, например «7, 1». В день "
                                           "срока и после него напоминание приходит всегда.")
+
+    def validate_days_before(self, field):  # shown together with the other fields' messages
+        try:
+            parse_days(field.data)
+        except NotificationError as err:
+            raise ValidationError(err.fields.get("days_before") or str(err)) from None

@@ -5,6 +5,7 @@ from flask import abort, make_response, url_for
 from flask_login import login_required
 
 from ...formatting import today
+from ...policy.notifications import role_receives_mail
 from ...services import notifications as svc
 from ...services.notifications import calendar
 from ...web import acting_user, answer, render_view, submit
@@ -37,7 +38,8 @@ def profile():
                               url_for("notifications.profile")),
         again=lambda status: render_view("notifications/profile.html", form=form,
                                          status=status, title="Профиль",
-                                         feed_url=_feed_url(user), user=user))
+                                         feed_url=_feed_url(user), user=user,
+                                         mailed=role_receives_mail(user)))
 
 
 @bp.post("/profile/calendar-token")

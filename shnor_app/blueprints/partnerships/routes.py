@@ -232,11 +232,21 @@ def set_status(partnership_id: int):
     user = _user()
     p = policy.get_or_404(user, Partnership, partnership_id, "manage")
     form = StatusForm()
+
+    def status_part(status=200, error=None):  # htmx: the form, the badge and the term
+        return render_fragment("partnerships/_status.html", status=status, p=p,
+                               status_form=form, status_error=error, oob=error is None)
+
+    def again(status):
+        if request.htmx:
+            return status_part(422, form_message(form))
+        return answer(form_message(form), None, _card(p), category="error")
+
     return submit(form, lambda: svc.set_status(p, PartnershipStatus[form.status.data],
                                                end_date=form.end_date.data),
-                  done=lambda _: answer(f"Статус партнёрства: {p.status.label}.", None, _card(p)),
-                  again=lambda status: answer(form_message(form), None, _card(p),
-                                              category="error"))
+                  done=lambda _: answer(f"Статус партнёрства: {p.status.label}.", status_part,
+                                        _card(p)),
+                  again=again)
 
 
 @bp.post("/<int:partnership_id>/delete")

@@ -206,7 +206,8 @@ def _action_row(user, rec, *, action: str, form, status=200):
     return render_view("recommendations/row_page.html", "recommendations/_row_action.html",
                        fragment="recommendations/_row_action.html", status=status,
                        action=action, form=form,
-                       title="Отчёт школы" if action == "report" else "Вернуть на доработку",
+                       title={"report": "Отчёт школы", "close": "Закрыть без отчёта"}.get(
+                           action, "Вернуть на доработку"),
                        **_row_ctx(user, rec, listing=_listing()))
 
 
@@ -250,18 +251,16 @@ def return_(rec_id: int):
         done="Рекомендация возвращена школе на доработку.")
 
 
-@bp.post("/<int:rec_id>/accept")
+@bp.route("/<int:rec_id>/accept", methods=["GET", "POST"])
 @login_required
 def accept(rec_id: int):
-    user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id, "review")
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        return _action_row(user, rec, action="return", form=form, status=422)
-    return act(lambda: svc.accept(rec, by=user, comment=form.comment.data),
-               done=lambda _: _changed(user, rec, "Рекомендация принята как выполненная."),
-               refused=lambda message: answer(message, lambda: _row(user, rec, status=422),
-                                              _back_url(rec), category="error"))
+    """Accept the school's report; one the school has not reported on is closed with a reason
+    (GET: that form in place of the row)."""
+    return _form_action(
+        rec_id, action="close", allowed="review", form_cls=ReviewForm,
+        initial=lambda rec: {},
+        apply=lambda rec, form, user: svc.accept(rec, by=user, comment=form.comment.data),
+        done="Рекомендация принята как выполненная.")
 
 
 # --------------------------------------------------------------------------- start page

@@ -552,8 +552,7 @@ def _status_refused(user, item, status: ItemStatus, actual: str | None, message:
     form.status.data = status.name
     if actual is not None:
         form.actual_result.data = actual
-    form.form_errors.append(message)
-    form.actual_result.errors = [message]
+    form.actual_result.errors = [message]  # once, beside the field the cursor goes to
     return _form_row(user, item, form, status=422)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import (
     NOT_CLOSED_STATUSES, ItemStatus, Organization, Recommendation, Roadmap, RoadmapItem,
+    RoadmapState,
 )
 
 SHOWN = 10
@@ -70,7 +71,8 @@ def escalations(user, today: date) -> dict | None:
         owners = owners.where(Organization.region_id == user.effective_region_id)
         items = municipal_items(items)
     items = items.where(RoadmapItem.roadmap_id.in_(
-        select(Roadmap.id).where(Roadmap.owner_id.in_(owners), Roadmap.deleted_at.is_(None))))
+        select(Roadmap.id).where(Roadmap.owner_id.in_(owners), Roadmap.deleted_at.is_(None),
+                                 Roadmap.state == RoadmapState.ACTIVE)))
     n_items = db.session.scalar(items.with_only_columns(func.count(RoadmapItem.id))
                                 .order_by(None)) or 0
     for item in db.session.scalars(items.order_by(RoadmapItem.period_end, RoadmapItem.id)

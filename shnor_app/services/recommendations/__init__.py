@@ -236,11 +236,17 @@ def report(rec: Recommendation, *, text: str, by: User) -> Recommendation:
 
 @transactional
 def accept(rec: Recommendation, *, by: User, comment: str | None = None) -> Recommendation:
+    """Accept the school's report. A recommendation the school has not reported on (new, or
+    returned to it) is closed only with the reason stated: it is kept as the comment and seen
+    in the row and the record's history."""
     if rec.status.closed:
         raise RecommendationError("Рекомендация уже принята.")
     comment = _clean(comment)
     if len(comment) > TEXT_MAX:
         raise RecommendationError(f"Комментарий длиннее {TEXT_MAX} знаков.")
+    if rec.status != RecommendationStatus.REPORTED and not comment:
+        msg = "Школа ещё не отчиталась: напишите, почему рекомендация закрывается без отчёта."
+        raise RecommendationError(msg, {"comment": msg})
     rec.status = RecommendationStatus.ACCEPTED
     rec.review_comment = comment or None
     rec.reviewed_at = utcnow()

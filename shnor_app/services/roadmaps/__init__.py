@@ -454,7 +454,7 @@ def has_reports(item: RoadmapItem) -> bool:
 def _apply_status(item: RoadmapItem, status: ItemStatus, by: User | None) -> None:
     if status == ItemStatus.DONE and not (item.actual_result or "").strip() \
             and not has_reports(item):
-        raise RoadmapError(DONE_NEEDS_RESULT)
+        raise RoadmapError(DONE_NEEDS_RESULT, {"actual_result": DONE_NEEDS_RESULT})
     if status != item.status:
         item.status = status
         item.status_changed_at = utcnow()

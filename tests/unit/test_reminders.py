@@ -378,3 +378,30 @@ def test_bad_days_before_are_refused_in_russian(text):
     with pytest.raises(svc.NotificationError) as err:
         svc.parse_days(text)
     assert "days_before" in err.value.fields
+
+
+def test_a_report_on_a_roadmap_item_reaches_whoever_keeps_the_roadmap(smtp, mailed):
+    from sqlalchemy import select as sa_select
+
+    from shnor_app.models import OrgKind, Roadmap, RoadmapLevel, RoadmapSection
+    from shnor_app.services import roadmaps as rm_svc
+    from tests.conftest import make_org
+
+    w = mailed
+    authority = make_org(w.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО района")
+    rm = Roadmap(owner_id=authority.id, title="Муниципальная дорожная карта", year=2026,
+                 level=RoadmapLevel.MUNICIPAL)
+    rm_svc.save_roadmap(rm, is_new=True)
+    section = db.session.scalar(sa_select(RoadmapSection)
+                                .where(RoadmapSection.roadmap_id == rm.id))
+    item = rm_svc.add_item(section, {"text": "Педсовет по итогам ВПР", "period_text": "декабрь 2026",
+                                     "executors": "МКОУ СОШ с. Заозёрное"})
+    rm_svc.add_report(item, text="Педсовет проведён, протокол приложен", report_date=None,
+                      by=w.users["school"])
+    assert sender.send_pending(NOW)["sent"] >= 1
+    (msg,) = smtp.to("methodist@example.org")
+    assert msg["Subject"] == "Отчёт по пункту дорожной карты: МКОУ СОШ с. Заозёрное"
+    assert "Педсовет проведён, протокол приложен" in _body(msg)
+    assert f"https://shnor.example.org/roadmaps/items/{item.id}" in _body(msg)
+    assert not smtp.to("school@example.org")  # not to the author
+    assert not smtp.to("tutor@example.org") and not smtp.to("viewer@example.org")

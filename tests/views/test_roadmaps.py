@@ -231,6 +231,8 @@ def test_import_pasted_table_preview_then_confirm(world, login_as):
     assert resp.status_code == 200 and "Проверьте перед сохранением" in html
     assert "Совещание с директорами школ" in html and "01.02.2026 – 31.03.2026" in html
     assert "1 раздел, 2 пункта" in html and "МКОУ СОШ с. Заозёрное" in html
+    assert "Таблица, вставленная из Word или Excel." in html
+    assert "вставленный текст.txt</p>" not in html  # no invented file name for pasted text
     assert _counts() == (0, 0)  # nothing saved yet
     payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
     assert base64.b64decode(payload).decode() == PASTED

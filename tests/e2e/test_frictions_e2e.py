@@ -131,3 +131,62 @@ def test_on_a_phone_wide_tables_scroll_in_their_own_named_region(live_server, br
         assert regions, path
         for cls, role, tabindex, label in regions:
             assert "table-wrap" in cls and role == "region" and tabindex == 0 and label, (path, cls)
+
+
+def test_roadmap_and_staff_counters_follow_rows_added_and_deleted_in_place(live_server,
+                                                                          browser_page, world):
+    from playwright.sync_api import expect
+    from tests.conftest import make_school_roadmap
+
+    rm, _ = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР"])
+    page = browser_page("methodist")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{live_server}/roadmaps/{rm.id}")
+    page.evaluate("window.__notReloaded = true")
+    count = page.locator("#roadmap-item-count")
+    expect(count).to_have_text("1 пункт")
+    page.get_by_role("link", name=re.compile(r"^\+ Добавить пункт")).first.click()
+    row = page.locator("tr.editing")
+    row.locator("textarea[name=text]").fill("Семинар для учителей математики")
+    row.get_by_role("button", name="Сохранить").click()
+    expect(page.locator("tr.item-row")).to_have_count(2)
+    expect(count).to_have_text("2 пункта")
+    page.get_by_role("button", name=re.compile("Удалить пункт")).first.click()
+    expect(count).to_have_text("1 пункт")
+    assert page.evaluate("window.__notReloaded") is True
+
+    page.goto(f"{live_server}/registry/organizations/{world.school_a.id}")
+    page.evaluate("window.__notReloaded = true")
+    staff_count = page.locator("[data-count-of='#staff-tbody tr.staff-row']")
+    expect(staff_count).to_have_text("0 сотрудников")
+    expect(page.get_by_text("Сотрудников не найдено")).to_be_visible()
+    page.get_by_role("link", name="Добавить сотрудника").click()
+    new_row = page.locator("#staff-tbody tr.editing")
+    new_row.locator("input[name=full_name]").fill("Петрова Ольга Ивановна")
+    new_row.locator("input[name=position]").fill("Учитель математики")
+    new_row.get_by_role("button", name="Сохранить").click()
+    expect(staff_count).to_have_text("1 сотрудник")
+    expect(page.get_by_text("Сотрудников не найдено")).to_be_hidden()
+    assert page.evaluate("window.__notReloaded") is True
+
+
+def test_the_cursor_goes_to_the_field_in_error_and_the_error_shows_once(live_server,
+                                                                         browser_page, world):
+    from playwright.sync_api import expect
+    from tests.conftest import make_school_roadmap
+
+    rm, (item,) = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР"])
+    page = browser_page("methodist")
+    page.goto(f"{live_server}/roadmaps/{rm.id}")
+    page.locator(f"#status-{item.id}").select_option("DONE")
+    row = page.locator(f"tr#item-{item.id}.editing")
+    expect(row).to_be_visible()
+    expect(row.get_by_text("укажите фактический результат")).to_have_count(1)
+    expect(row.locator("textarea[name=actual_result]")).to_be_focused()
+
+    page.goto(f"{live_server}/partnerships/new")
+    page.fill("#agreement_number", "14/1")
+    page.locator("#partnership-form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#school_id")).to_be_focused()
+    expect(page.locator("#agreement_number")).to_have_value("14/1")

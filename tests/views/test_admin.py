@@ -137,3 +137,5 @@ def test_journal_and_record_history_speak_russian_with_names(login_as, world):
     assert "Пункты дорожных карт" in journal and ">roadmap_items<" not in journal
     assert f"<dd><ins>{world.school_a.short_name}</ins></dd>" in journal  # owner_id by name
     assert "Организация-владелец" in journal
+    history = pages[1]
+    assert "<dt>Дорожная карта</dt>" in history and "Антирисковая программа" not in history

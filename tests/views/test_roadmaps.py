@@ -230,6 +230,8 @@ def test_import_pasted_table_preview_then_confirm(world, login_as):
     assert resp.status_code == 200 and "Проверьте перед сохранением" in html
     assert "Совещание с директорами школ" in html and "01.02.2026 – 31.03.2026" in html
     assert "1 раздел, 2 пункта" in html and "МКОУ СОШ с. Заозёрное" in html
+    assert "Таблица, вставленная из Word или Excel." in html
+    assert "вставленный текст.txt</p>" not in html  # no invented file name for pasted text
     assert _counts() == (0, 0)  # nothing saved yet
     assert 'name="payload"' not in html  # the text waits on the server, it is not posted back
     upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)

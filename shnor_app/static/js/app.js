@@ -149,11 +149,18 @@ document.documentElement.classList.add("js");
     });
   });
 
-  // Keep keyboard focus sensible after a swap: an edit form gets focus on its first field,
-  // a row that replaced a form gets focus on its first button or link.
+  // Keep keyboard focus sensible after a swap: a form sent back with errors gets focus on the
+  // first field in error, an edit form on its first field, a row that replaced a form on its
+  // first button or link. A page sent back with errors puts the cursor in the first field in error.
+  document.addEventListener("DOMContentLoaded", function () {
+    var bad = document.querySelector("main [aria-invalid='true']");
+    if (bad && bad.focus) { bad.focus(); }
+  });
   document.addEventListener("htmx:afterSwap", function (evt) {
     var target = evt.detail.elt;
     if (!target || !target.querySelector) { return; }
+    var bad = target.querySelector("[aria-invalid='true']");
+    if (bad) { bad.focus(); return; }
     var auto = target.querySelector("[autofocus]");
     if (auto) { auto.focus(); return; }
     if (target.matches && target.matches("tr[data-focus-after-swap]")) {

@@ -140,3 +140,20 @@ def test_the_trajectory_draws_results_and_measures_with_a_table(world, login_as)
     assert 'id="trajectory-table"' in html and "<th scope=\"row\">ВПР: доля «2»</th>" in html
     empty = hx_get(c, f"/outcomes/schools/{world.tutor_school.id}/trajectory")
     assert empty.status_code == 200
+
+
+def test_the_trajectory_shows_the_indicator_scores_by_year(world, login_as):
+    from shnor_app.models import Indicator, IndicatorScoring
+
+    _records(world)
+    db.session.add(Indicator(municipality_id=world.muni.id, position=1, code="1.10",
+                             name="ВПР по математике в 5 классах", source="assessment.share_2",
+                             params={"procedure": "VPR", "subject": "Математика", "grade": 5},
+                             scoring=IndicatorScoring.BANDS,
+                             bands=[{"upto": 25, "points": 3}, {"upto": None, "points": 0}]))
+    db.session.commit()
+    c = login_as("methodist")
+    html = hx_get(c, f"/outcomes/schools/{world.school_a.id}/trajectory").get_data(as_text=True)
+    # school_a: 40 % in 2022 (0 points), 20 % in 2025 (3 points)
+    assert 'id="trajectory-scores"' in html and "Сумма баллов (из 3)" in html
+    assert "0 из 3" in html and "3 из 3" in html

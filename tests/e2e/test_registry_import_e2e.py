@@ -35,6 +35,7 @@ def test_registry_then_staff_from_files_in_the_browser(browser_page, live_server
     page = browser_page("admin")
     page.goto(f"{live_server}/registry/organizations")
     page.get_by_role("link", name="Импорт реестра и сотрудников").click()
+    shot(page, "import-page")
     page.set_input_files("#registry-file", str(xml))
     page.fill("#region", "Энская область")
     page.get_by_role("button", name="Проверить файл реестра").click()

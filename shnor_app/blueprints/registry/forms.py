@@ -56,6 +56,10 @@ class StaffForm(Form):
     management = BooleanField("Управленческая команда")
     email = StringField("Эл. почта", validators=[Optional(), Email("Неверный адрес почты."),
                                                  Length(max=200)])
+    snils = StringField("СНИЛС", validators=[Optional(), Length(max=20)],
+                        description="Пусто — оставить как есть.")
+    birth_date = DateField("Дата рождения", validators=[Optional()],
+                           description="Пусто — оставить как есть.")
     hired_on = DateField("Принят", validators=[Optional()])
     left_on = DateField("Уволен", validators=[Optional()])
 

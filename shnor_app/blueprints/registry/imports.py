@@ -179,7 +179,8 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
     return render_view(
         "registry/import_preview.html", title="Импорт: проверьте перед сохранением",
         status=status, staged=staged, preview=preview, page=page, extra_counts=counts,
-        endpoint="registry.import_preview", args=args, message=message, municipality_options=_municipality_options(user, preview),
+        endpoint="registry.import_preview", args=args, message=message,
+        base_args={"kind": staged.kind, "upload_id": staged.id}, municipality_options=_municipality_options(user, preview),
         label_title="Организация" if staged.kind == registry_import.KIND else "Сотрудник",
         mark_left=bool((staged.params or {}).get("mark_left")))
 

@@ -263,12 +263,19 @@ def _fill_staff(member: StaffMember, form: StaffForm) -> None:
     member.email = (form.email.data or "").strip() or None
     member.hired_on = form.hired_on.data
     member.left_on = form.left_on.data
+    if (form.snils.data or "").strip():
+        member.snils = form.snils.data.strip()
+    if form.birth_date.data:
+        member.birth_date = form.birth_date.data
 
 
 def _staff_form(member: StaffMember | None = None, formdata=True) -> StaffForm:
     form = StaffForm(obj=member) if formdata else StaffForm(formdata=None, obj=member)
     if member is not None and (request.method == "GET" or not formdata):
         form.category.data = member.category.name
+    if request.method == "GET" or not formdata:
+        # personal data is never put back into a form: typed in, it replaces what is kept
+        form.snils.data, form.birth_date.data = "", None
     return form
 
 

@@ -6,6 +6,8 @@ form fields they concern); a refused write is rolled back here (``transactional`
 """
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -168,6 +170,14 @@ def save_staff(member: StaffMember, *, is_new: bool = False) -> StaffMember:
         raise RegistryError("Год начала педагогической деятельности указан неверно.")
     if member.hired_on and member.left_on and member.left_on < member.hired_on:
         raise RegistryError("Дата увольнения не может быть раньше даты приёма.")
+    if member.snils:
+        problem = identifiers.snils_problem(member.snils)
+        if problem:
+            raise RegistryError(problem, {"snils": problem})
+        member.snils = identifiers.normalize_snils(member.snils)
+    if member.birth_date and not date(1920, 1, 1) <= member.birth_date <= utcnow().date():
+        raise RegistryError("Дата рождения указана неверно.",
+                            {"birth_date": "Дата рождения указана неверно."})
     if is_new:
         db.session.add(member)
     db.session.commit()

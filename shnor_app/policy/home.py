@@ -3,8 +3,9 @@
 What each block lists is scoped like every list (``scope_query``); this table only says whom
 the block concerns:
 
-- ``own_org`` — the card of the user's own organisation and its own figures (in place of the
-  territory's counters): a school's or a tutor's user;
+- ``own_org`` — the card of the user's own organisation: a school's or a tutor's user (a
+  school's user also gets the school's own figures in place of the territory's counters:
+  ``sees_own_school_only``);
 - ``supported_schools`` — the schools with a support status this year: the people who work for
   them (methodists, tutors, observers, the region's users);
 - ``municipalities`` — the region's municipalities with their counts: region-wide users (the

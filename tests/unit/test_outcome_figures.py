@@ -117,3 +117,15 @@ def test_every_group_by_its_key_and_no_data():
 def test_formats():
     assert svc.fmt_pp(-3.5) == "−3,5 п. п." and svc.fmt_pp(1.0) == "+1 п. п."
     assert svc.fmt_pp(0) == "0 п. п." and svc.fmt_pp(None) == "—"
+
+
+def test_risks_fall_back_to_the_latest_year_with_profiles():
+    f = facts()
+    f.high_risks = {(101, 2024): {5, 6}}
+    f.share_2[(5, 2023)] = 50.0
+    f.share_2[(6, 2023)] = 40.0
+    r = compute(f)
+    assert r.risk_year == 2024
+    row = next(x for x in r.risks if x.factor_id == 101)
+    # from 2023 (the year before the profiles) to 2024: school 5 42 − 50, school 6 44 − 40
+    assert row.high.org_ids == [5, 6] and sorted(row.high.changes) == [-8.0, 4.0]

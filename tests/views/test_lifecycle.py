@@ -250,3 +250,14 @@ def test_schools_are_sorted_as_people_read_them_in_every_list(world, login_as, a
     admin = login(app.test_client(), world.users["admin"])
     form = _html(admin.get("/admin/users/new"))
     assert _order(form, *names) == sorted(_order(form, *names))
+
+
+def test_a_finished_plan_sends_no_reminders(world):
+    from shnor_app.services.notifications.planner import due_records
+
+    rm = _current_plan(_authority(world))
+    methodist = world.users["methodist"]
+    window = (today() - timedelta(days=30), today())
+    assert [r for r in due_records(methodist, *window) if r.kind == "due_roadmap"]
+    svc.set_state(rm, RoadmapState.FINISHED)
+    assert not [r for r in due_records(methodist, *window) if r.kind == "due_roadmap"]

@@ -44,8 +44,10 @@ def index():
             select(func.count()).where(StaffMember.organization_id == org.id,
                                        StaffMember.deleted_at.is_(None),
                                        StaffMember.left_on.is_(None)))
-        # The organisation's own figures, each for its period — not a territory's counters.
-        ctx["own_figures"] = own_figures(user, org.id, today())
+        if policy.sees_own_school_only(user):
+            # A school's own figures, each for its period — not a territory's counters (a
+            # tutor keeps the counters of the schools it supports).
+            ctx["own_figures"] = own_figures(user, org.id, today())
     if policy.start_page_shows(user, "supported_schools"):
         # Schools that carry a support status this year: the people the user works for.
         stmt = (policy.scope_query(user, Organization)

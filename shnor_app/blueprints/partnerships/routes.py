@@ -22,8 +22,8 @@ from ...models import (
 from ...services import exports, partnerships as svc, practices as practice_service
 from ...services.partnerships import indicators, quarters
 from ...web import (
-    act, answer, form_message, paginate, parse_int, render_fragment, render_view, send_download,
-    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, form_message, paginate, parse_int, refuse, render_fragment, render_view,
+    send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
@@ -237,16 +237,12 @@ def set_status(partnership_id: int):
         return render_fragment("partnerships/_status.html", status=status, p=p,
                                status_form=form, status_error=error, oob=error is None)
 
-    def again(status):
-        if request.htmx:
-            return status_part(422, form_message(form))
-        return answer(form_message(form), None, _card(p), category="error")
-
     return submit(form, lambda: svc.set_status(p, PartnershipStatus[form.status.data],
                                                end_date=form.end_date.data),
                   done=lambda _: answer(f"Статус партнёрства: {p.status.label}.", status_part,
                                         _card(p)),
-                  again=again)
+                  again=lambda status: refuse(form, _card(p), fragment=lambda: status_part(
+                      status, form_message(form))))
 
 
 @bp.post("/<int:partnership_id>/delete")

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import (
     NOT_CLOSED_STATUSES, ItemStatus, Organization, Recommendation, Roadmap, RoadmapItem,
-    RoadmapState,
 )
 
 SHOWN = 10
@@ -38,6 +37,8 @@ def _short(text, limit=160) -> str:
 
 def escalations(user, today: date) -> dict | None:
     from flask import url_for
+
+    from ..roadmaps import current_clause, period_label
 
     from ... import policy
     from ...policy.notifications import ESCALATION_DAYS, escalation_scope, municipal_items
@@ -70,9 +71,10 @@ def escalations(user, today: date) -> dict | None:
     else:
         owners = owners.where(Organization.region_id == user.effective_region_id)
         items = municipal_items(items)
+    # Only the current roadmaps («действует», this year's: roadmaps.current_clause) — a finished,
+    # archived or past year's plan does not bury this year's deadlines.
     items = items.where(RoadmapItem.roadmap_id.in_(
-        select(Roadmap.id).where(Roadmap.owner_id.in_(owners), Roadmap.deleted_at.is_(None),
-                                 Roadmap.state == RoadmapState.ACTIVE)))
+        select(Roadmap.id).where(Roadmap.owner_id.in_(owners), current_clause(today))))
     n_items = db.session.scalar(items.with_only_columns(func.count(RoadmapItem.id))
                                 .order_by(None)) or 0
     for item in db.session.scalars(items.order_by(RoadmapItem.period_end, RoadmapItem.id)
@@ -88,4 +90,4 @@ def escalations(user, today: date) -> dict | None:
         return None
     rows.sort(key=lambda r: (r.due, r.kind))
     return {"rows": rows, "n_recs": n_recs, "n_items": n_items, "level": level,
-            "days": ESCALATION_DAYS}
+            "days": ESCALATION_DAYS, "today": today, "period": period_label(today)}

@@ -154,6 +154,7 @@ class Outcomes:
     exits_by_muni: list[ExitRow] = field(default_factory=list)   # cohort, by municipality
     exits_by_measure: list[ExitRow] = field(default_factory=list)  # cohort, by measure
     risks: list[RiskRow] = field(default_factory=list)
+    risk_year: int | None = None       # the year of the risk profiles compared
     facts: Facts | None = field(default=None, repr=False)
 
     def groups(self) -> dict[str, Group]:
@@ -295,20 +296,27 @@ def compute(facts: Facts, cohort: int | None = None) -> Outcomes:
             facts, f"{kind}:without", f"{label}: без меры", cohort,
             [i for i in members if i not in set(with_)]))
 
+    # the risk profiles of the cohort's year; without any, the latest year that has some (its
+    # change then runs from the year before it to the latest results)
+    risk_years = {y for (_, y) in facts.high_risks if y <= latest}
+    risk_year = cohort if cohort in risk_years or not risk_years else max(risk_years)
+    risk_base = risk_year - 1 if risk_year != cohort else base
+    out.risk_year = risk_year
     for factor_id, name in facts.factors:
-        high = sorted(facts.high_risks.get((factor_id, cohort), set()) & set(facts.schools))
+        high = sorted(facts.high_risks.get((factor_id, risk_year), set()) & set(facts.schools))
         done_ids, not_ids, items_done, items = [], [], 0, 0
         for i in high:
-            d, n = facts.programmes.get((factor_id, cohort, i), (0, 0))
+            d, n = facts.programmes.get((factor_id, risk_year, i), (0, 0))
             items_done, items = items_done + d, items + n
             (done_ids if n and 100 * d / n >= PROGRAMME_DONE else not_ids).append(i)
         out.risks.append(RiskRow(
             factor_id, name,
-            _group(facts, f"r:{factor_id}:high", f"{name}: высокий риск", high, base, latest),
+            _group(facts, f"r:{factor_id}:high", f"{name}: высокий риск", high, risk_base,
+                   latest),
             _group(facts, f"r:{factor_id}:done", f"{name}: программа выполнена", done_ids,
-                   base, latest),
+                   risk_base, latest),
             _group(facts, f"r:{factor_id}:not", f"{name}: программы нет или не выполнена",
-                   not_ids, base, latest),
+                   not_ids, risk_base, latest),
             items_done, items))
     return out
 

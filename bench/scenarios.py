@@ -198,6 +198,12 @@ def _partnership_map(user):
                     contains='id="partnership-map"')]
 
 
+def _outcomes(user):
+    """«Итоги сопровождения» of the whole region: every measure, the exit from the list, the
+    risk factors — computed over every school of the region."""
+    return [Request("GET", url_for("outcomes.index"), contains='id="outcomes-measures"')]
+
+
 def _year() -> int:
     from shnor_app.web import current_year
 
@@ -236,4 +242,6 @@ SCENARIOS: list[Scenario] = [
     Scenario("partnership_map", "Карта сетевого партнёрства области", "region",
              "partnerships.partnership_map", _partnership_map, area="partnerships",
              budgets=(Budget("sqlite", 30, 100), Budget("postgresql", 30, 150))),
+    Scenario("outcomes_region", "Итоги сопровождения области", "region", "outcomes.index",
+             _outcomes, area="outcomes", budget_ms=150),
 ]

@@ -12,6 +12,7 @@ Every area (one blueprint package under ``blueprints/``) says in its own ``__ini
 - ``related_orgs`` — the organisations a tutor works with through this area (its partner
   schools, its mentored schools): the policy shows them to the tutor;
 - ``audit_labels`` — Russian names of the area's fields in the change history;
+- ``audit_values`` — how the history words a structured value of a field (field → function);
 - ``cli`` — its ``flask --app wsgi <group> …`` commands.
 
 No area imports another area's modules to wire itself in; the readers of each kind
@@ -84,6 +85,7 @@ class Area:
     related_orgs: Callable[[Any], set[int]] | None = None
     audit_labels: dict[str, str] = field(default_factory=dict)
     table_audit_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    audit_values: dict = field(default_factory=dict)
     cli: list = field(default_factory=list)
 
 
@@ -165,6 +167,14 @@ def audit_label(table: str | None, key: str) -> str | None:
     for area in AREAS.values():
         if key in area.audit_labels:
             return area.audit_labels[key]
+    return None
+
+
+def audit_value(table: str | None, key: str):
+    """The function that words a structured value of ``key`` in the history, or None."""
+    for area in AREAS.values():
+        if key in area.audit_values:
+            return area.audit_values[key]
     return None
 
 

@@ -119,6 +119,27 @@ class Config:
     SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "2000000"))  # not empty
     SPREADSHEET_MAX_CELL_CHARS = int(os.environ.get("SPREADSHEET_MAX_CELL_CHARS", "10000"))
     SPREADSHEET_MAX_SECONDS = int(os.environ.get("SPREADSHEET_MAX_SECONDS", "30"))
+    # The accreditation registry's open data (XML, read as a stream): elements, nesting, the
+    # characters of one value, seconds of reading (services/registry/xml_registry.py).
+    REGISTRY_XML_MAX_ELEMENTS = int(os.environ.get("REGISTRY_XML_MAX_ELEMENTS", "20000000"))
+    REGISTRY_XML_MAX_DEPTH = int(os.environ.get("REGISTRY_XML_MAX_DEPTH", "12"))
+    REGISTRY_XML_MAX_CHARS = int(os.environ.get("REGISTRY_XML_MAX_CHARS", "10000"))
+    REGISTRY_XML_MAX_SECONDS = int(os.environ.get("REGISTRY_XML_MAX_SECONDS", "600"))
+
+    # E-mail reminders (services/notifications): the organisation's SMTP server. Nothing is
+    # sent while SMTP_HOST is empty (messages wait in the outbox). SMTP_TLS: off, starttls, ssl;
+    # the port defaults to 25, 587 or 465 accordingly.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_TLS = os.environ.get("SMTP_TLS", "starttls").strip().lower()
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or {"off": 25, "ssl": 465}.get(SMTP_TLS, 587))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "30"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "ШНОР <noreply@localhost>")
+    # The address people open the application at (links in e-mails, the calendar feed).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
+    # Daily digests are made by the first `notify send` at or after this hour (Moscow time).
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)

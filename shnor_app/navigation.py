@@ -12,7 +12,9 @@ from . import areas
 # menu stays one line at 1366 px however many areas there are. An entry whose prefix is not
 # named here stands on its own.
 GROUPS = {
-    "Сопровождение": ("/visits", "/recommendations", "/mentoring", "/partnerships", "/practices"),
+    "Сопровождение": ("/visits", "/recommendations", "/mentoring", "/partnerships", "/practices",
+                      "/outcomes"),
+    "Система": ("/admin/users", "/admin/audit"),
 }
 
 

@@ -20,10 +20,11 @@ so that a route is a few lines and never handles a failed write itself::
   form field names that the user may not choose (``policy.pick`` inside ``save``);
 - :func:`answer` — after a change: the changed fragment for htmx (with the notice as an
   ``HX-Trigger`` event), or a flash message and a redirect for a plain form;
+- :func:`navigate` — after a form that leads to another page: a flash and a full navigation;
 - :func:`refuse` — the ``again`` of a form posted from another page (a button in a list, a row
   of a table) that has no page of its own: its messages flashed, back to that page;
 - :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
-  service's refusal;
+  service's refusal (:func:`refusal`: the message in the row's place, or flashed);
 - :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
 """
 from __future__ import annotations
@@ -156,20 +157,50 @@ def answer(notice: str | None, fragment: Callable | None, redirect_to: str | Non
     return redirect(redirect_to or request.referrer or url_for("home.index"))
 
 
+def navigate(notice: str, url: str):
+    """After a form that leads to another page: ``notice`` flashed and a redirect to ``url`` —
+    for htmx a full navigation (``HX-Redirect``) rather than the next page swapped into the
+    form's place."""
+    from flask import Response, flash, redirect
+
+    flash(notice, "success")
+    if request.htmx:
+        resp = Response(status=204)
+        resp.headers["HX-Redirect"] = url
+        return resp
+    return redirect(url)
+
+
 def form_messages(form) -> list[str]:
     """Every message of ``form``: those above it, then each field's."""
     return [*form.form_errors, *(m for f in form for m in f.errors)]
 
 
-def refuse(form, redirect_to: str):
+def refuse(form, redirect_to: str, *, fragment: Callable | None = None):
     """``again`` of a form posted from another page (a button in a list, a row of a table) that
     has no page of its own to show again: its messages flashed as errors, back to
-    ``redirect_to``."""
+    ``redirect_to``. With ``fragment``, htmx gets ``fragment()`` instead — the block the form
+    lives in, shown again with the messages and what was typed."""
     from flask import flash, redirect
 
+    if fragment is not None and request.htmx:
+        return fragment()
     for message in form_messages(form):
         flash(message, "error")
     return redirect(redirect_to)
+
+
+def refusal(title: str, redirect_to: str) -> Callable:
+    """``refused`` of :func:`act` for a button in a row: htmx gets the message in the row's
+    place (``errors/_message.html``, status 422, headed by ``title``); a plain form, the message
+    flashed as an error and a redirect to ``redirect_to``."""
+    def refused(message: str):
+        if request.htmx:
+            return render_fragment("errors/_message.html", status=422, title=title,
+                                   message=message)
+        return answer(message, None, redirect_to, category="error")
+
+    return refused
 
 
 def act(change: Callable, *, done: Callable, refused: Callable):
@@ -353,14 +384,40 @@ def current_year() -> int:
     return today().year
 
 
+def audit_value(key: str, value, table: str | None = None) -> str:
+    """One value of the change history as a person reads it (names cached for the request)."""
+    from .services.audit import display_value
+
+    cache = g.setdefault("audit_names", {})
+    return display_value(key, value, table, cache)
+
+
+def audit_table_label(table: str | None) -> str:
+    from .services.audit import table_label
+
+    return table_label(table)
+
+
+def audit_table_choices(tables) -> list[tuple[str, str]]:
+    """The journal's filter: each table under its Russian name, in the order of the names."""
+    return sorted(((t, audit_table_label(t)) for t in tables), key=lambda c: c[1])
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = fmt_date
+    from .services.identifiers import mask_date, mask_snils  # personal data as others see it
+
+    app.jinja_env.filters["mask_snils"] = mask_snils
+    app.jinja_env.filters["mask_date"] = mask_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["date_long"] = fmt_date_long
     app.jinja_env.globals["plural"] = plural
     app.jinja_env.globals["count_words"] = count_words
     app.jinja_env.globals["current_year"] = current_year
     app.jinja_env.globals["enum_options"] = enum_options
+    app.jinja_env.globals["audit_value"] = audit_value
+    app.jinja_env.globals["table_label"] = audit_table_label
+    app.jinja_env.globals["table_choices"] = audit_table_choices
     # Flask-WTF puts its own csrf_token() into every render through a context processor; ours
     # comes later, so it wins: one token per request instead of one signature per table row.
     app.context_processor(lambda: {"csrf_token": _cached_csrf_token, "row_url": RowUrls()})

@@ -13,6 +13,11 @@ schools that got the ШНОР status the year after (this year's ШНОР come o
 results); this year's results flag most of this year's ШНОР (about one in four has improved)
 and, as new candidates, the first risk-zone school (or ШНСУ) of every other municipality. Every other
 school stays under the threshold, a few of them with one procedure over it (one is not enough).
+A known effect is planted for the outcomes page (``PLANTED_EFFECT``): from the spring after a
+school's first partnership started, the share of «2» of its procedures under the threshold is
+10 points lower; a former ШНОР that is no longer flagged keeps the high level of a ШНОР under
+the threshold (leaving the list is not by itself getting well). So the ШНОР with a partnership
+improve by several points more than those without one and than all schools.
 One approval of the list per municipality and year whose statuses exist (the order of the
 status records, by the municipality's methodist).
 
@@ -30,8 +35,8 @@ from datetime import date
 from sqlalchemy import select
 
 from shnor_app.models import (
-    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure,
-    RiskFactor, RiskLevel, SchoolRisk, SchoolStatus, SchoolStatusRecord,
+    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Partnership,
+    Procedure, RiskFactor, RiskLevel, SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
 from shnor_app.services.monitoring.identification import THRESHOLD
 
@@ -46,6 +51,9 @@ PROCEDURES = [(Procedure.VPR, s, g) for g in (4, 5, 6, 7, 8) for s in ("Русс
 HISTORY_5 = (Procedure.VPR, "История", 5)
 SCALE = {Procedure.VPR: 1.0, Procedure.OGE: 0.8, Procedure.EGE: 0.35}
 UNDER = THRESHOLD - 0.1          # the highest share that is not «30 % или более»
+# The effect planted for «Итоги сопровождения»: from the spring after a school's partnership
+# started, the share of «2» of its procedures under the threshold is this many points lower.
+PLANTED_EFFECT = 10.0
 
 BANDS_LOW = [{"upto": 5, "points": 3}, {"upto": 30, "points": 1}, {"upto": None, "points": 0}]
 INDICATORS = [  # code, name, source, params, scoring, bands
@@ -97,6 +105,11 @@ def generate(ctx) -> None:
     flagged[year] = still_low | set(candidates)
     tutors = set(ctx.ids["tutor_schools"])
     social = set(ctx.ids.get("social_risk", [])) | set(risk_now)
+    ever_low = set().union(*low_in.values()) | set(candidates)
+    partnered: dict[int, int] = {}   # school → the year its first partnership started
+    for school, start in ctx.conn.execute(select(Partnership.school_id, Partnership.start_date)
+                                          .where(Partnership.deleted_at.is_(None))):
+        partnered[school] = min(start.year, partnered.get(school, start.year))
 
     rows = []
     for org in ctx.ids["schools"]:
@@ -108,7 +121,10 @@ def generate(ctx) -> None:
                 level = 22.0
             else:                   # a few schools have one (one is not enough)
                 over = {rng.randrange(len(PROCEDURES) - 2)} if rng.random() < 0.05 else set()
-                level = base
+                # leaving the list is not getting well: a former ШНОР stays high, under 30 %
+                level = 22.0 if org in ever_low else base
+            if org in partnered and y > partnered[org]:
+                level -= PLANTED_EFFECT  # the known effect the outcomes page must show
             for k, (proc, subject, grade) in enumerate(procedures):
                 if k in over:
                     share_2 = round(rng.uniform(THRESHOLD + 0.05, 55.0), 1)

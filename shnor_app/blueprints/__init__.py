@@ -10,8 +10,8 @@ from importlib import import_module
 
 AREAS = (
     "auth", "home", "registry", "monitoring", "roadmaps", "visits", "interviews",
-    "recommendations", "partnerships", "mentoring", "courses", "practices", "reports",
-    "files", "history", "admin",
+    "recommendations", "partnerships", "mentoring", "courses", "practices", "outcomes", "reports",
+    "files", "history", "admin", "notifications",
 )
 
 

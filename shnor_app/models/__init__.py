@@ -9,6 +9,7 @@ from .registry import (  # noqa: F401
 from .users import LoginAttempt, RecoveryCode, Role, User  # noqa: F401
 from .roadmaps import (  # noqa: F401
     ItemExecutor, ItemReport, ItemStatus, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection,
+    RoadmapState,
 )
 from .recommendations import (  # noqa: F401
     NOT_CLOSED_STATUSES, OPEN_STATUSES, Recommendation, RecommendationStatus,
@@ -19,8 +20,8 @@ from .partnerships import (  # noqa: F401
     PracticeProblem, SchoolTerm,
 )
 from .monitoring import (  # noqa: F401
-    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Procedure, RiskFactor,
-    RiskLevel, SchoolRisk,
+    AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, MarkScale, Procedure,
+    RiskFactor, RiskLevel, SchoolRisk,
 )
 from .interviews import (  # noqa: F401
     AgendaDecision, AgendaItem, AgendaSpeech, CommissionMember, CommissionRole, InterviewSeries,
@@ -34,3 +35,4 @@ from .courses import (  # noqa: F401
     EnrollmentStatus, PlanActivity, PlanDeficit, PlanKind, ProviderKind,
 )
 from .reports import IssuedReport, ReportKind  # noqa: F401
+from .notifications import NotificationSettings, OutboxMessage, OutboxStatus  # noqa: F401

@@ -21,6 +21,8 @@ class AuditAction(LabelledEnum):
     DOWNLOAD = "Скачивание"
     SESSION_ENDED = "Сеанс завершён"
     SECOND_FACTOR = "Второй фактор"
+    IMPORT = "Импорт"
+    PERSONAL_DATA = "Просмотр персональных данных"
 
 
 class AuditEntry(db.Model):

@@ -147,6 +147,7 @@ class Enrollment(TimestampMixin, SoftDeleteMixin, db.Model):
                                                    default=EnrollmentStatus.APPLIED)
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     certificate_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    registration_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
     provider_key: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(String(500), nullable=True)
 

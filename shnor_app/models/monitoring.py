@@ -73,12 +73,51 @@ class AssessmentResult(TimestampMixin, db.Model):
     share_2: Mapped[float | None] = mapped_column(Float, nullable=True)
     share_5: Mapped[float | None] = mapped_column(Float, nullable=True)
     mean_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The file the figures came from (a per-pupil ФИС ОКО download or an aggregated table).
+    source_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Per-pupil downloads without the mark: how many pupils scored each total of primary
+    # points ({"17": 3, …}) — the marks follow from the mark scale, and are computed again
+    # when the scale is replaced. None when the marks were in the file or the row aggregated.
+    points: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     organization: Mapped[Organization] = relationship(lazy="raise_on_sql")
     __audit__ = True
 
     def __str__(self) -> str:
         return f"{self.procedure.label} {self.subject}, {self.grade} кл., {self.year}"
+
+
+class MarkScale(TimestampMixin, db.Model):
+    """The minimum primary points for «3», «4» and «5» of one procedure's subject and grade in a
+    year (ФИС ОКО publishes it every year). ``subject_key`` is the subject folded (case, «ё»,
+    spaces) so «Русский язык» and «русский  язык» are one scale."""
+    __tablename__ = "mark_scales"
+    __table_args__ = (UniqueConstraint("year", "procedure", "subject_key", "grade"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    procedure: Mapped[Procedure] = enum_column(Procedure)
+    subject: Mapped[str] = mapped_column(String(100))
+    subject_key: Mapped[str] = mapped_column(String(100))
+    grade: Mapped[int] = mapped_column(Integer)
+    min_3: Mapped[int] = mapped_column(Integer)
+    min_4: Mapped[int] = mapped_column(Integer)
+    min_5: Mapped[int] = mapped_column(Integer)
+    # How many task columns the year's files have (given, or learnt from the first file
+    # imported): a file with another count is questioned, not guessed.
+    tasks: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __audit__ = True
+
+    def __str__(self) -> str:
+        return f"Шкала {self.procedure.label} {self.subject}, {self.grade} кл., {self.year}"
+
+    def mark(self, points: float) -> int:
+        if points >= self.min_5:
+            return 5
+        if points >= self.min_4:
+            return 4
+        if points >= self.min_3:
+            return 3
+        return 2
 
 
 class IdentificationApproval(TimestampMixin, db.Model):

@@ -56,6 +56,9 @@ class Region(TimestampMixin, db.Model):
     __tablename__ = "regions"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The region's time zone (IANA name): times of its interviews in calendars and invitations.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow",
+                                           server_default="Europe/Moscow")
 
     municipalities: Mapped[list["Municipality"]] = relationship(
         back_populates="region", order_by="Municipality.name", lazy="raise_on_sql"
@@ -82,7 +85,8 @@ class Municipality(TimestampMixin, db.Model):
 
 class Organization(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "organizations"
-    __search_fields__ = ("short_name", "full_name", "inn", "code", "director_name", "address")
+    __search_fields__ = ("short_name", "full_name", "inn", "code", "director_name", "address",
+                         "fis_oko_login")
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[OrgKind] = enum_column(OrgKind, default=OrgKind.SCHOOL, index=True)
     full_name: Mapped[str] = mapped_column(String(500))
@@ -101,6 +105,18 @@ class Organization(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id"), nullable=True, index=True
     )
+    # The keys other systems know the organisation by: ОГРН and КПП (a branch shares its
+    # head's ИНН and has a КПП of its own), the ФИС ОКО login («edu223185»: the key of a school
+    # in ВПР downloads), the ГИА code (ОГЭ/ЕГЭ reports), and its Id in the open data of the
+    # accreditation registry.
+    ogrn: Mapped[str | None] = mapped_column(String(15), nullable=True)
+    kpp: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    fis_oko_login: Mapped[str | None] = mapped_column(String(9), nullable=True, index=True)
+    gia_code: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    registry_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # a branch («филиал») is an organisation of its own, tied to its head
+    head_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), nullable=True, index=True)
 
     region: Mapped[Region] = relationship(lazy="joined")
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
@@ -179,6 +195,11 @@ class StaffMember(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     hired_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # personal data: 11 digits with the control number; shown masked except to those who may
+    # edit the person (every unmasked view is audited), masked in the change history too
+    snils: Mapped[str | None] = mapped_column(String(11), nullable=True, index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    __audit_masked__ = ("snils", "birth_date")
 
     organization: Mapped[Organization] = relationship(back_populates="staff", lazy="joined")
     __audit__ = True

@@ -38,6 +38,27 @@ class RoadmapLevel(LabelledEnum):
         return cls[code.upper()]
 
 
+class RoadmapState(LabelledEnum):
+    """Where a plan is in its life: worked on now, finished, put away.
+
+    Only a plan that «действует» counts in the current figures and the default lists; a finished
+    or archived one keeps its items, history, reports and exports and is found under the list's
+    status filter. «Вернуть в работу» makes it current again.
+    """
+    ACTIVE = "действует"
+    FINISHED = "завершена"
+    ARCHIVED = "в архиве"
+
+    @property
+    def code(self) -> str:
+        return self.name.lower()
+
+    @property
+    def css(self) -> str:
+        return {"ACTIVE": "state-active", "FINISHED": "state-finished",
+                "ARCHIVED": "state-archived"}[self.name]
+
+
 class ItemStatus(LabelledEnum):
     NOT_STARTED = "не начато"
     IN_PROGRESS = "в работе"
@@ -75,6 +96,8 @@ class Roadmap(TimestampMixin, SoftDeleteMixin, db.Model):
     order_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
     order_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     source_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    state: Mapped[RoadmapState] = enum_column(RoadmapState, default=RoadmapState.ACTIVE,
+                                              server_default="ACTIVE", index=True)
 
     owner: Mapped[Organization | None] = relationship(lazy="joined", foreign_keys=[owner_id])
     sections: Mapped[list["RoadmapSection"]] = relationship(
@@ -90,6 +113,15 @@ class Roadmap(TimestampMixin, SoftDeleteMixin, db.Model):
         from ..formatting import fmt_order
 
         return fmt_order(self.order_kind, self.order_number, self.order_date)
+
+    @property
+    def is_current(self) -> bool:
+        return self.state == RoadmapState.ACTIVE
+
+    def period_over(self, today: date) -> bool:
+        """The plan's period (or its year) has ended: time to «Завершить» it."""
+        end = self.period_end or (date(self.year, 12, 31) if self.year else None)
+        return bool(end and end < today)
 
 
 class RoadmapSection(TimestampMixin, db.Model):

@@ -342,8 +342,10 @@ from . import (  # noqa: E402,F401 - each module declares its area's rules
     visits, courses, files, admin, reports,
 )
 from .admin import can_see_panel  # noqa: E402,F401
+from .home import start_page_shows  # noqa: E402,F401
 from .registry import (  # noqa: E402,F401 - territory questions other areas ask
-    related_org_ids, responsible_org_ids, visible_org_ids,
+    related_org_ids, responsible_org_ids, sees_own_school_only,
+    visible_org_ids,
 )
 from .visits import visiting_org_ids  # noqa: E402,F401
 

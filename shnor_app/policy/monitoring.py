@@ -11,8 +11,8 @@ figures of a whole territory are for the authorities and observers, not for a sc
 from __future__ import annotations
 
 from ..models import (
-    AssessmentResult, IdentificationApproval, Indicator, Municipality, Organization, RiskFactor,
-    Role, SchoolRisk,
+    AssessmentResult, IdentificationApproval, Indicator, MarkScale, Municipality, Organization,
+    RiskFactor, Role, SchoolRisk,
 )
 from .core import (
     ADMIN, ALWAYS, HAS_MUNICIPALITY, MY_MUNICIPALITY, MY_REGION, NEVER, role, rules, same,
@@ -47,8 +47,17 @@ rules(AssessmentResult, join=_join_org(AssessmentResult),
       # may import results at all (then only for the municipalities it manages)
       import_results=user_is(lambda u: u.role in (Role.ADMIN, Role.REGION, Role.METHODIST),
                       "an authority"),
+      # an import may create the schools it does not find, and read a whole region's file
+      create_schools=user_is(lambda u: u.role in (Role.ADMIN, Role.REGION), "a region's authority"),
       # the figures of a whole territory (the start page's panel): not a school's or tutor's
       see_territory=~ORG_MEMBER)
+
+# The mark scales (minimum points for «3», «4», «5») are the same for everybody: they are
+# entered by the admin and region users and read by whoever imports results.
+rules(MarkScale,
+      view=ALWAYS,
+      edit=user_is(lambda u: u.role in (Role.ADMIN, Role.REGION), "a region's authority"),
+      create=user_is(lambda u: u.role in (Role.ADMIN, Role.REGION), "a region's authority"))
 
 rules(SchoolRisk, join=_join_org(SchoolRisk),
       view=sees_org(SchoolRisk.organization_id, joined=True),

@@ -22,7 +22,8 @@ from ..models import (
     Municipality, OrgKind, Organization, Region, Role, SchoolStatusRecord, StaffMember, User,
 )
 from .core import (
-    ADMIN, HAS_MUNICIPALITY, MY_MUNICIPALITY, MY_ORG, MY_REGION, MY_TERRITORY_MUNICIPALITY,
+    ADMIN, HAS_MUNICIPALITY, HAS_ORG, MY_MUNICIPALITY, MY_ORG, MY_REGION,
+    MY_TERRITORY_MUNICIPALITY,
     among, null, per_request, role, rules, same, test, within,
 )
 
@@ -71,6 +72,12 @@ def responsible_org_ids(user) -> set[int]:
 ORG_MEMBER = role(Role.TUTOR, Role.SCHOOL)   # users attached to one organisation
 MUNICIPAL = HAS_MUNICIPALITY & ~ORG_MEMBER   # methodists, municipal viewers
 REGIONAL = ~HAS_MUNICIPALITY & ~ORG_MEMBER   # region users, regional viewers
+
+
+def sees_own_school_only(user) -> bool:
+    """A school's user: every list of its records is of one school (no «Школа» column)."""
+    return bool(user.organization_id) and role(Role.SCHOOL).check(user, None)
+
 
 # Whom a user sees, on the organisation's own columns (joined tables use it as it is).
 SEES_ORG = (
@@ -165,7 +172,13 @@ rules(Organization,
       # the school's own user attaches documents to its card
       attach=MANAGES_ORG | (role(Role.SCHOOL) & OWN_ORG),
       plan_meetings=MANAGES_AUTHORITY,  # interviews and meetings of an authority
-      create=test(_creates_org_in, "manages the municipality"))
+      create=test(_creates_org_in, "manages the municipality"),
+      # an organisation of the region itself, in no municipality (an institute, the ministry)
+      create_regional=role(Role.ADMIN, Role.REGION),
+      # the registry import (asked of the model): the admin and the region's users; each row
+      # is then checked as a single change would be (create in the municipality, edit the
+      # organisation, create the municipality in the region, create a region — the admin)
+      import_registry=role(Role.ADMIN, Role.REGION))
 
 _STATUS_EDIT = manages(SchoolStatusRecord.organization_id)
 rules(SchoolStatusRecord, join=_join_org(SchoolStatusRecord),
@@ -180,7 +193,13 @@ rules(StaffMember, join=_join_org(StaffMember),
       view=sees_org(StaffMember.organization_id, joined=True),
       edit=_STAFF_EDIT,
       attach=_STAFF_EDIT,
-      create=test(_manages_or_is, "manages the school or is it"))
+      # СНИЛС and the date of birth shown as they are (every showing is audited); to everyone
+      # else they are masked
+      unmask=_STAFF_EDIT,
+      create=test(_manages_or_is, "manages the school or is it"),
+      # the staff list import (asked of the model): whoever keeps some school's staff list;
+      # each row's school must be one the user may add staff to
+      import_staff=ADMIN | role(Role.REGION, Role.METHODIST) | (role(Role.SCHOOL) & HAS_ORG))
 
 rules(User,
       view=ADMIN,

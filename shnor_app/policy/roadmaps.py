@@ -9,6 +9,10 @@ Its structure — cells, rows, statuses — is changed by whoever manages the ow
 on its own roadmap. Items are also seen, and reported on, by the organisations that execute
 them (a methodist answers for the municipal authority, a region user for the regional
 authority and institutes).
+
+Its life cycle — «Завершить», «В архив», «Вернуть в работу» — is decided by whoever manages the
+owner (a methodist for the plans owned in the municipality, a region user for the region's) and
+the admin; a school edits its own plan but does not decide that it is over.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from .registry import manages, own, responsible_org_ids, sees_org
 
 ROADMAP_VIEW = ADMIN | sees_org(Roadmap.owner_id, joined=True)
 ROADMAP_EDIT = ADMIN | manages(Roadmap.owner_id) | (role(Role.SCHOOL) & own(Roadmap.owner_id))
+ROADMAP_STATE = ADMIN | manages(Roadmap.owner_id)
 
 
 def _creates_roadmap_of(user, owner) -> bool:
@@ -91,6 +96,7 @@ rules(Roadmap, join=lambda q: q.outerjoin(Organization, Organization.id == Roadm
       view=ROADMAP_VIEW,
       edit=ROADMAP_EDIT,
       attach=ROADMAP_EDIT,                     # the approving order, the plan as signed
+      set_state=ROADMAP_STATE,                 # finish, archive, reopen
       set_owner=ADMIN & null(Roadmap.owner_id),
       create=test(_creates_roadmap_of, "manages the owner"),
       leave_unowned=ADMIN)                     # import now, name the owner later

@@ -39,6 +39,9 @@ FIELD_LABELS = {
     # bandit B105: a label
     "role": "Роль", "active": "Активен", "must_change_password": "Сменить пароль при входе",  # nosec B105
     "original_name": "Файл", "description": "Описание",
+    "ogrn": "ОГРН", "kpp": "КПП", "fis_oko_login": "Логин ФИС ОКО", "gia_code": "Код ГИА",
+    "registry_key": "Код в реестре аккредитации", "head_organization_id": "Головная организация",
+    "snils": "СНИЛС", "birth_date": "Дата рождения",
 }
 _SKIP = {"id", "created_at", "updated_at", "created_by_id", "search_text"}
 
@@ -102,13 +105,22 @@ def _label(obj) -> str:
         return f"#{getattr(obj, 'id', '?')}"
 
 
+def _masked(obj, changes: dict) -> dict:
+    """Personal data (``__audit_masked__``) is not written into the log: only that it changed."""
+    for key in getattr(obj, "__audit_masked__", ()):
+        if key in changes:
+            changes[key] = ["•••" if v not in (None, "") else None for v in changes[key]]
+    return changes
+
+
 def _entry(action, obj, changes, message=None) -> dict:
     actor = current_actor()
     return {
         "at": utcnow(), "user_id": getattr(actor, "id", None),
         "user_name": getattr(actor, "full_name", None), "address": client_address(),
         "action": action, "object_type": _object_type(obj), "object_id": obj.id,
-        "object_label": _label(obj), "changes": changes or None, "message": message,
+        "object_label": _label(obj), "changes": _masked(obj, changes or {}) or None,
+        "message": message,
     }
 
 
@@ -195,3 +207,116 @@ def field_label(key: str, table: str | None = None) -> str:
     table's own first — ``start_date`` is «Начало срока» of an agreement but «Начало» of a
     course), else the common ones above."""
     return areas.audit_label(table, key) or FIELD_LABELS.get(key, key)
+
+
+# --------------------------------------------------------------------------- reading the trail
+# The journal and a record's history show the same entries the same way: Russian text with
+# names, never a Python value («True», «None», «{'kind': …}») or a table name.
+
+TABLE_LABELS = {
+    "assessment_results": "Результаты оценочных процедур", "attachments": "Документы",
+    "course_topics": "Темы курсов", "courses": "Курсы", "development_plans": "ИОМ",
+    "enrollments": "Записи на курсы", "identification_approvals": "Утверждение списков ШНОР",
+    "indicators": "Показатели мониторинга", "interview_commission_members": "Члены комиссии",
+    "interview_series": "Серии собеседований", "joint_events": "Совместные мероприятия",
+    "meeting_agenda_items": "Вопросы повестки", "meeting_participants": "Участники заседаний",
+    "meetings": "Собеседования и совещания", "mentoring_pairs": "Наставничество",
+    "mentoring_steps": "Шаги плана наставничества", "municipalities": "Муниципалитеты",
+    "organizations": "Организации", "partnerships": "Сетевое партнёрство",
+    "plan_activities": "Мероприятия ИОМ", "plan_deficits": "Дефициты ИОМ",
+    "practices": "Банк практик", "protocol_amendments": "Изменения протоколов",
+    "recommendations": "Рекомендации", "regions": "Регионы", "risk_factors": "Факторы риска",
+    "roadmap_item_reports": "Отчёты по пунктам дорожных карт",
+    "roadmap_items": "Пункты дорожных карт", "roadmap_sections": "Разделы дорожных карт",
+    "roadmaps": "Дорожные карты", "school_risks": "Рисковые профили школ",
+    "school_statuses": "Статусы школ", "staff_members": "Сотрудники", "users": "Пользователи",
+    "visits": "Посещения",
+}
+EMPTY = "—"
+
+
+def table_label(table: str | None) -> str:
+    """The Russian name of the kind of record kept in ``table``."""
+    return TABLE_LABELS.get(table or "", table or EMPTY)
+
+
+def _model_of(table: str):
+    from ..extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table:
+            return mapper.class_
+    return None
+
+
+def _related_name(table: str | None, key: str, value: int, cache: dict) -> str | None:
+    """The name of the record a ``…_id`` field points at, or None when it points at none."""
+    from ..extensions import db
+
+    model = _model_of(table or "")
+    column = model.__table__.columns.get(key) if model is not None else None
+    if column is None or not column.foreign_keys:
+        return None
+    target = _model_of(next(iter(column.foreign_keys)).column.table.name)
+    if target is None:
+        return None
+    ck = (target.__tablename__, value)
+    if ck not in cache:
+        obj = db.session.get(target, value)
+        if obj is None:
+            cache[ck] = f"запись № {value} (удалена)"
+        else:
+            name = next((getattr(obj, a) for a in ("short_name", "full_name", "name", "title")
+                         if getattr(obj, a, None)), None)
+            cache[ck] = str(name or obj)
+    return cache[ck]
+
+
+def _structured(text: str):
+    """A mapping or list written by an older trail as Python text («{'kind': 'quarterly'}»)."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (dict, list)) else None
+
+
+def display_value(key: str, value, table: str | None = None, cache: dict | None = None) -> str:
+    """What a person reads for one value of the trail: «да»/«нет», «—» for nothing, the name of
+    a related record instead of its id, a structured value as its area words it."""
+    cache = {} if cache is None else cache
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, str) and value in ("True", "False", "None"):
+        return {"True": "да", "False": "нет", "None": EMPTY}[value]
+    if isinstance(value, int) and key.endswith("_id"):
+        name = _related_name(table, key, value, cache)
+        if name is not None:
+            return name
+    if isinstance(value, str) and value[:1] in "{[" and len(value) <= 2000:
+        parsed = _structured(value)
+        if parsed is not None:
+            value = parsed
+    if isinstance(value, (dict, list)):
+        fmt = areas.audit_value(table, key)
+        if fmt is not None:
+            try:
+                return fmt(value)
+            except Exception:  # an odd old value is shown as it is, never breaks the page
+                pass
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {display_value(k, v, table, cache)}" for k, v in value.items())
+        return ", ".join(display_value(key, v, table, cache) for v in value)
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        from ..formatting import fmt_datetime
+
+        return fmt_datetime(moment)
+    return str(value)

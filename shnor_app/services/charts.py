@@ -107,3 +107,42 @@ def bar_chart(rows: list[tuple[str, list[tuple[str, int]]]], *, width: int = 420
         bars.append({"label": label, "y": i * 26 + 2, "segs": segs,
                      "total": sum(n for _, n in parts)})
     return BarChart(width, bars)
+
+
+@dataclass
+class DivergingChart:
+    width: int
+    height: int
+    zero: float
+    rows: list[dict]
+    ticks: list[dict]
+    legend: list[tuple[str, str]]
+
+
+def diverging_bars(rows: list[tuple[str, list[tuple[str, float | None, str]]]], *,
+                   legend: list[tuple[str, str]], width: int = 640, label_width: int = 230,
+                   fmt=lambda v: f"{v:+.1f}".replace(".", ",")) -> DivergingChart:
+    """Bars left and right of zero, a few per row: rows of (label, [(css, value, title), …])
+    — changes that can be negative (good) or positive (bad). The scale is symmetric."""
+    values = [abs(v) for _, bars in rows for _, v, _ in bars if v is not None]
+    top = max(values + [0.5])
+    biggest = next((m for m in (1, 2, 5, 10, 20, 25, 50, 100) if top <= m), top)
+    plot = width - label_width - 16
+    zero = label_width + plot / 2
+    bar_h, gap = 12, 10
+    out, y = [], 4
+    for label, bars in rows:
+        drawn = []
+        for i, (css, value, title) in enumerate(bars):
+            if value is None:
+                continue
+            w = plot / 2 * abs(value) / biggest
+            drawn.append({"css": css, "x": round(zero - w if value < 0 else zero, 1),
+                          "y": y + i * bar_h, "w": round(max(w, 1), 1), "h": bar_h - 2,
+                          "title": f"{title}: {fmt(value)}"})
+        out.append({"label": label, "y": y, "text_y": y + bar_h * len(bars) / 2 + 4,
+                    "bars": drawn})
+        y += bar_h * len(bars) + gap
+    ticks = [{"x": round(zero + plot / 2 * f, 1), "label": fmt(biggest * f) if f else "0"}
+             for f in (-1, -0.5, 0, 0.5, 1)]
+    return DivergingChart(width, y + 20, round(zero, 1), out, ticks, legend)

@@ -168,7 +168,7 @@ def load() -> list[tuple[str, str, str]]:
     out = []
     for role, login, name, scope in people:
         password = accounts.generate_password()
-        user = User(login=login, full_name=name, role=role, **scope)
+        user = User(login=login, full_name=name, role=role, email=f"{login}@example.org", **scope)
         user.set_password(password)
         db.session.add(user)
         out.append((role.label, login, password))

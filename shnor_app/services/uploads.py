@@ -31,6 +31,21 @@ class StagedUploadGone(ServiceError):
     """The staged file is not there (expired, confirmed already, or someone else's)."""
 
 
+class UploadMissing(ServiceError):
+    """No file was chosen, or the file is empty (the message goes beside the form's field)."""
+
+
+def read_upload(upload, field: str = "file") -> tuple[str, bytes]:
+    """The name and the bytes of a file posted in the form field ``field``, or
+    :class:`UploadMissing` when none was chosen or it is empty."""
+    if not upload or not getattr(upload, "filename", ""):
+        raise UploadMissing(fields={field: "Выберите файл."})
+    data = upload.read()
+    if not data:
+        raise UploadMissing(fields={field: "Файл пустой."})
+    return upload.filename, data
+
+
 def _hours() -> int:
     return int(current_app.config.get("STAGED_UPLOAD_HOURS", 6))
 
@@ -55,6 +70,13 @@ def get_staged(user, upload_id: str | None, kind: str) -> StagedUpload:
     if staged is None or staged.user_id != user.id or staged.kind != kind \
             or _aware(staged.expires_at) <= utcnow():
         raise StagedUploadGone(GONE)
+    return staged
+
+
+def set_params(staged: StagedUpload, params: dict) -> StagedUpload:
+    """Remember the options the user changed in the preview (the organiser, the year…)."""
+    staged.params = {**(staged.params or {}), **params}
+    db.session.commit()
     return staged
 
 

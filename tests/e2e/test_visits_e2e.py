@@ -57,7 +57,7 @@ def test_tutor_logs_a_visit_with_two_recommendations_school_answers_one(live_ser
     assert tutor.evaluate("window.__notReloaded") is True  # rows were added in place
     tutor.locator("#save-visit").click()
     tutor.wait_for_url(re.compile(r"/visits/\d+$"))
-    expect(tutor.locator(".recs-table tbody tr")).to_have_count(2)
+    expect(tutor.locator(".recs-table tbody tr.rec-row")).to_have_count(2)
     expect(tutor.locator("#lesson-table")).to_contain_text("(из реестра)")
 
     school = browser_page("school")
@@ -79,6 +79,7 @@ def test_tutor_logs_a_visit_with_two_recommendations_school_answers_one(live_ser
 
 
 def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 

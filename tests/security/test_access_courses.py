@@ -118,6 +118,8 @@ CASES = [
     Case("courses.teacher_enroll", "POST", lambda w, e: f"/courses/teachers/{e['t_a2']}/enroll",
          redirect(EDIT_A), data={"course_id": ""}, label="a2"),
     Case("courses.import_", "GET", lambda w, e: "/courses/import", MANAGE),
+    Case("courses.import_preview", "GET", lambda w, e: "/courses/import/nosuch",
+         {**{r: 404 for r in MANAGE}, "viewer": 403}),
     # reports
     Case("courses.coverage", "GET", lambda w, e: "/courses/reports/coverage", ALL),
     Case("courses.coverage", "GET", lambda w, e: f"/courses/reports/coverage?school={w.school_a.id}",

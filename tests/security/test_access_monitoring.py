@@ -72,6 +72,13 @@ CASES = [
     Case("monitoring.import_", "POST", lambda w, e: "/monitoring/import",
          {**MANAGE, "admin": 422, "region": 422, "methodist": 422},
          data={"municipality_id": ""}, label="no-file"),
+    # a staged file is its uploader's only: an unknown id is «not found» to those who import
+    Case("monitoring.import_preview", "GET", lambda w, e: "/monitoring/import/preview?id=nosuch",
+         {**MANAGE, "admin": 404, "region": 404, "methodist": 404}),
+    Case("monitoring.scales", "GET", lambda w, e: "/monitoring/scales", MANAGE),
+    Case("monitoring.scales", "POST", lambda w, e: "/monitoring/scales",
+         {**MANAGE, "admin": 422, "region": 422, "methodist": 403},
+         data={"year": "", "subject": "", "grade": "", "points": ""}, label="invalid"),
     Case("monitoring.identification", "GET", lambda w, e: "/monitoring/identification?year=2024",
          ALL),
     Case("monitoring.identification", "GET",

@@ -47,6 +47,8 @@ CASES = [
          REPORT, htmx=True, data={"report_text": "Сделано"}, label="post"),
     Case("recommendations.accept", "POST", lambda w, e: f"/recommendations/{e['reported']}/accept",
          MANAGE, htmx=True),
+    Case("recommendations.accept", "GET", lambda w, e: f"/recommendations/{e['rec']}/accept",
+         MANAGE, htmx=True, label="close-form"),
     Case("recommendations.return_", "POST",
          lambda w, e: f"/recommendations/{e['reported']}/return", MANAGE, htmx=True,
          data={"comment": "Доделать"}),

@@ -87,6 +87,19 @@ CASES = [
     Case("roadmaps.set_owner", "POST", lambda w, e: f"/roadmaps/{e['rm_orphan']}/owner",
          {"admin": 302}, default=404),
     Case("roadmaps.delete", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/delete", redirect(EDIT)),
+    # the life cycle: whoever manages the owner (and the admin); a school edits its own plan
+    # but does not decide that it is over
+    Case("roadmaps.set_state", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/state/finish",
+         redirect({**EDIT, "school": 403})),
+    Case("roadmaps.set_state", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/state/archive",
+         redirect({**EDIT, "school": 403}), label="archive"),
+    Case("roadmaps.set_state", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/state/reopen",
+         redirect({**EDIT, "school": 403}), label="reopen"),
+    Case("roadmaps.set_state", "POST", lambda w, e: f"/roadmaps/{e['rm_muni']}/state/archive",
+         redirect({**EDIT, "school": 404}), label="municipal"),
+    Case("roadmaps.set_state", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/state/delete",
+         {r: 404 for r in ALL}, label="unknown"),
+    Case("roadmaps.index", "GET", lambda w, e: "/roadmaps/?state=archived", ALL, label="archived"),
     Case("roadmaps.section_add", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/sections", EDIT,
          data={"title": "II. Новый раздел"}, htmx=True),
     Case("roadmaps.section_rename", "POST", lambda w, e: f"/roadmaps/sections/{e['sec_a']}/rename",
@@ -144,6 +157,7 @@ FAR = [
     ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}"),
     ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}/edit"),
     ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/delete"),
+    ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/state/archive"),
     ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/sections"),
     ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}/export.pdf"),
     ("GET", lambda w, e: f"/roadmaps/monitoring?roadmap={e['rm_far']}"),
@@ -200,3 +214,13 @@ def test_lists_are_scoped(app, world, extra):
     assert "Без владельца" in html and "владелец не указан" in html
     mine = login(app.test_client(), world.users["school"]).get("/roadmaps/my-items").get_data(as_text=True)
     assert "Семинар в школе" in mine and "Мероприятие 1" not in mine
+
+
+def test_a_refused_life_cycle_change_changes_nothing(app, world, extra):
+    """The school may not archive its own plan; the viewer may not finish one it sees."""
+    for role in ("school", "viewer"):
+        case = Case("x", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/state/archive", {},
+                    default=403)
+        assert run_case(app, world, extra, case, role).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Roadmap, extra["rm_a"]).state.name == "ACTIVE"

@@ -205,3 +205,19 @@ def test_a_judged_phase_runs_until_it_has_enough_answers(monkeypatch):
     capped = run(driver.phase(users, plans, 0.02, min_answers=10_000, max_duration=0.1))
     assert plain.count < 60 <= judged.count < 70
     assert capped.count < 10_000 and capped.elapsed < 1
+
+
+def test_the_outcomes_page_shows_the_effect_planted_in_the_generated_results(bench_db):
+    """The generator plants a known effect (bench/gen/monitoring.py ``PLANTED_EFFECT``): the
+    ШНОР with a partnership improve more than those without one and than all schools."""
+    from shnor_app.services import outcomes
+
+    _, result, app = bench_db
+    with app.app_context():
+        r = outcomes.outcomes(select(Organization.id).where(Organization.kind == OrgKind.SCHOOL))
+        with_, without, every = next(m for m in r.measures if m.key == "partnership").groups
+        assert with_.n and every.n
+        assert with_.median < every.median
+        if without.n:
+            assert with_.median < without.median
+        db.session.remove()

@@ -202,7 +202,7 @@ def test_cli_import_json_reports_errors_and_saves_nothing(app, data, tmp_path):
     out = runner.invoke(args=["courses", "import", str(bad), "--json"])
     assert out.exit_code == 1
     payload = json.loads(out.output)
-    assert payload["saved"] is False and payload["errors"] == [
+    assert payload["imported"] == 0 and payload["errors"] == [
         {"row": 2, "message": "школа «МБОУ СОШ № 99» не найдена"}]
     assert _count() == 0
     good = tmp_path / "good.csv"
@@ -210,8 +210,9 @@ def test_cli_import_json_reports_errors_and_saves_nothing(app, data, tmp_path):
                                          "28.03.2025", "A-1"]], ",", "cp1251"))
     out = runner.invoke(args=["courses", "import", str(good), "--json"])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.output) == {"saved": True, "rows": 1, "created": 1, "updated": 0, "errors": []}
+    assert json.loads(out.output) == {"imported": 1, "unchanged": 0, "courses_created": 0,
+                                      "errors": []}
     assert _count() == 1
-    out = runner.invoke(args=["courses", "import", str(good)])  # the same file again: an update
-    assert out.exit_code == 0 and "обновлено 1" in out.output
+    out = runner.invoke(args=["courses", "import", str(good)])  # the same file again: unchanged
+    assert out.exit_code == 0 and "без изменений 1" in out.output
     assert _count() == 1

@@ -75,7 +75,7 @@ def test_counts_by_source_and_school(world, rec_source):
     a3 = give(world.school_a, due=date(2026, 4, 1))        # reported, overdue
     svc.report(a3, text="x", by=world.users["school"])
     a4 = give(world.school_a, due=date(2026, 4, 1))        # accepted: not overdue
-    svc.accept(a4, by=world.users["methodist"])
+    svc.accept(a4, by=world.users["methodist"], comment="Выполнено, проверено при посещении")
     b1 = give(world.school_b, due=None)
     counts = svc.counts_by_source("test_school", [world.school_a.id, world.school_b.id], today)
     a = counts[world.school_a.id]

@@ -99,3 +99,43 @@ def test_audit_log_lists_changes_and_logins_with_filters(login_as, world):
 def test_user_search_finds_cyrillic_names_case_insensitively(login_as, world):
     html = login_as("admin").get("/admin/users?q=ПОЛЬЗОВАТЕЛЬ").get_data(as_text=True)
     assert "methodist" in html
+
+
+def test_the_new_user_form_offers_the_least_privileged_role_first(login_as, world):
+    html = login_as("admin").get("/admin/users/new").get_data(as_text=True)
+    selected = re.findall(r'<option[^>]*selected[^>]*value="(\w+)"|<option[^>]*value="(\w+)"[^>]*selected',
+                          html)
+    assert [a or b for a, b in selected][:1] == ["VIEWER"]
+
+
+def test_journal_and_record_history_speak_russian_with_names(login_as, world):
+    """Booleans «да/нет», nothing as «—», related records by name, a recurrence in words, the
+    filter by Russian names: one formatter for the journal and a record's history."""
+    from tests.conftest import make_school_roadmap
+    from shnor_app.services.audit import log_event
+    from shnor_app.models import AuditAction
+
+    _, (item,) = make_school_roadmap(world.school_a, ["Педсовет"])
+    item.recurrence = {"kind": "quarterly"}
+    item.period_understood = not item.period_understood
+    db.session.commit()
+    world.school_a.director_name = "Иванова Ирина Петровна"
+    db.session.commit()
+    world.school_a.director_name = None
+    db.session.commit()
+    log_event(AuditAction.LOGIN_FAILED, message="Неверный пароль")
+    c = login_as("admin")
+    pages = [c.get("/admin/audit").get_data(as_text=True),
+             c.get(f"/history/roadmap_items/{item.id}").get_data(as_text=True)]
+    for html in pages:
+        for python in ("True", "False", "None", "{'kind'", "#None"):
+            assert python not in html, python
+        assert "ежеквартально" in html
+        assert re.search(r"<del>(да|нет)</del> → <ins>(да|нет)</ins>", html)
+    journal = pages[0]
+    assert "→ <ins>—</ins>" in journal  # the director's name cleared
+    assert "Пункты дорожных карт" in journal and ">roadmap_items<" not in journal
+    assert f"<dd><ins>{world.school_a.short_name}</ins></dd>" in journal  # owner_id by name
+    assert "Организация-владелец" in journal
+    history = pages[1]
+    assert "<dt>Дорожная карта</dt>" in history and "Антирисковая программа" not in history

@@ -294,8 +294,9 @@ def test_import_page_preview_then_save(login_as, setup, world):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "Ошибок нет" in html and 'id="confirm-import"' in html
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 0
-    payload = html.split('name="payload" value="')[1].split('"')[0]
-    resp = post(c, "/courses/import", {"payload": payload, "filename": "итоги.csv", "confirm": "1"})
+    upload_id = html.split('name="upload_id" value="')[1].split('"')[0]
+    assert 'name="payload"' not in html  # the file waits on the server, it is not posted back
+    resp = post(c, "/courses/import", {"upload_id": upload_id, "action": "confirm"})
     assert resp.status_code == 302
     got = db.session.scalars(select(Enrollment).order_by(Enrollment.certificate_number)).all()
     assert [(e.staff_member_id, e.certificate_number) for e in got] == [
@@ -316,8 +317,8 @@ def test_import_with_errors_is_not_saved_even_when_confirmed(login_as, setup, wo
     assert resp.status_code == 422 and 'id="confirm-import"' not in html
     assert "Строка 3: педагог «Неизвестный Педагог» не найден" in html
     assert "дата окончания «вчера» не распознана" in html
-    payload = html.split('name="payload" value="')[1].split('"')[0]
-    resp = post(c, "/courses/import", {"payload": payload, "filename": "bad.csv", "confirm": "1"})
+    upload_id = html.split('name="upload_id" value="')[1].split('"')[0]
+    resp = post(c, "/courses/import", {"upload_id": upload_id, "action": "confirm"})
     assert resp.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 0
 

@@ -52,6 +52,18 @@ def test_dangerous_or_mislabelled_files_are_refused(login_as, world, name, data,
     assert db.session.scalar(select(Attachment)) is None
 
 
+def test_a_refused_upload_keeps_the_description_and_focuses_the_file_field(login_as, world):
+    c = login_as("methodist")
+    resp = post(c, f"/files/organizations/{world.school_a.id}",
+                {"file": (io.BytesIO(b"MZ\x90\x00"), "программа.exe"),
+                 "description": "Приказ № 79 «Об утверждении»"}, htmx=True,
+                content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert 'value="Приказ № 79 «Об утверждении»"' in html
+    assert html.count("autofocus") == 1 and 'name="file" required autofocus' in html
+
+
 def test_size_limit(app, login_as, world):
     c = login_as("methodist")
     old = app.config["UPLOAD_MAX_MB"]

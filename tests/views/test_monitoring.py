@@ -41,11 +41,11 @@ def test_import_previews_then_saves_everything(world, login_as):
     preview = _upload(c, text, muni=world.muni.id)
     html = _html(preview)
     assert preview.status_code == 200 and "Проверьте перед сохранением" in html
-    assert "Прочитано 2 строки: новых 2, обновлений 0" in html and 'id="confirm-import"' in html
+    assert "Школ: 2: новых результатов 2, обновлений 0" in html and 'id="confirm-import"' in html
     assert db.session.scalar(select(func.count()).select_from(AssessmentResult)) == 0
-    payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
-    done = post(c, "/monitoring/import", {"municipality_id": str(world.muni.id),
-                                          "payload": payload, "filename": "r.csv", "confirm": "1"})
+    assert 'name="payload"' not in html  # the file waits on the server
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)
+    done = post(c, "/monitoring/import", {"upload_id": upload_id, "action": "confirm"})
     assert done.status_code == 302 and "/monitoring/identification?year=2024" in done.location
     assert db.session.scalar(select(func.count()).select_from(AssessmentResult)) == 2
     page = _html(c.get(done.location))

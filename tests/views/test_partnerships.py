@@ -69,6 +69,39 @@ def test_invalid_partnership_is_rerendered_with_what_was_typed(world, login_as):
     assert resp.status_code == 422 and "уже есть действующее партнёрство" in resp.get_data(as_text=True)
 
 
+def test_the_partnership_form_reports_every_error_at_once(world, login_as):
+    client = login_as("methodist")
+    future = (today() + timedelta(days=30)).strftime("%d.%m.%Y")
+    resp = post(client, "/partnerships/new", _form(
+        world, partner_id=str(world.school_a.id), subject="", agreement_date=future,
+        start_date="01.02.2026", end_date="01.01.2026", agreement_number="77-Б"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    for message in ("Школа не может быть партнёром самой себе.", "Укажите предмет соглашения.",
+                    "Дата соглашения не может быть в будущем.",
+                    "Окончание срока не может быть раньше его начала."):
+        assert html.count(message) == 1, message
+    assert 'value="77-Б"' in html
+    assert db.session.scalar(select(db.func.count()).select_from(Partnership)) == 0
+
+
+def test_status_change_in_place_swaps_only_what_it_changes(world, login_as):
+    p = make_partnership(world.school_a, world.tutor_school, start=date(2025, 9, 1))
+    client = login_as("methodist")
+    resp = post(client, f"/partnerships/{p.id}/status",
+                {"status": "FINISHED", "end_date": "31.05.2026"}, htmx=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<form method="post" id="status-form"')
+    assert 'id="partnership-status" hx-swap-oob="true">завершено<' in html
+    assert 'id="partnership-term" hx-swap-oob="true">с 01.09.2025 по 31.05.2026<' in html
+    assert json.loads(resp.headers["HX-Trigger"])["notice"]["text"] == "Статус партнёрства: завершено."
+    bad = post(client, f"/partnerships/{p.id}/status",
+               {"status": "FINISHED", "end_date": "31.31.2026"}, htmx=True)
+    assert bad.status_code == 422 and 'role="alert"' in bad.get_data(as_text=True)
+    assert "hx-swap-oob" not in bad.get_data(as_text=True)
+
+
 def test_responsible_person_from_another_organisation_is_refused_beside_the_field(world, login_as):
     stranger = make_staff(world.school_far, "Дальний Сотрудник", position="Директор")
     client = login_as("methodist")

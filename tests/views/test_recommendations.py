@@ -1,5 +1,6 @@
 """Recommendations through the browser's eyes: the list, the row actions, the start page."""
 import json
+import re
 from datetime import date, timedelta
 
 from flask import render_template
@@ -60,8 +61,38 @@ def test_school_reports_and_methodist_returns_then_accepts(app, world, rec_sourc
     assert accepted.status_code == 200 and "выполнена" in accepted.get_data(as_text=True)
     # plain form (no JavaScript) redirects back to the source page
     rec2 = give(world.school_a, "Второе")
-    resp = post(methodist, f"/recommendations/{rec2.id}/accept", {})
+    resp = post(methodist, f"/recommendations/{rec2.id}/accept",
+                {"comment": "Выполнено: подтверждено при посещении"})
     assert resp.status_code == 302 and f"/registry/organizations/{world.school_a.id}" in resp.location
+
+
+def test_accept_is_offered_only_after_a_report_closing_without_one_needs_a_reason(
+        app, world, rec_source, login_as):
+    rec = give(world.school_a)
+    methodist = login_as("methodist")
+    row = hx_get(methodist, f"/recommendations/{rec.id}").get_data(as_text=True)
+    assert ">Принять<" not in row and "Закрыть без отчёта" in row
+    form = hx_get(methodist, f"/recommendations/{rec.id}/accept").get_data(as_text=True)
+    assert "Почему рекомендация закрывается без отчёта школы" in form and 'name="comment"' in form
+    refused = post(methodist, f"/recommendations/{rec.id}/accept", {"comment": "  "}, htmx=True)
+    assert refused.status_code == 422
+    assert "напишите, почему рекомендация закрывается" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Recommendation, rec.id).status is S.OPEN
+    closed = post(methodist, f"/recommendations/{rec.id}/accept",
+                  {"comment": "Школа реорганизована, мероприятие выполнено управлением"}, htmx=True)
+    html = closed.get_data(as_text=True)
+    assert closed.status_code == 200
+    assert "Закрыта без отчёта школы: Школа реорганизована" in html
+    history = methodist.get(f"/history/recommendations/{rec.id}").get_data(as_text=True)
+    assert "Школа реорганизована, мероприятие выполнено управлением" in history
+
+    reported = give(world.school_a, "Второе")
+    svc.report(reported, text="Сделано", by=world.users["school"])
+    row = hx_get(methodist, f"/recommendations/{reported.id}").get_data(as_text=True)
+    assert ">Принять<" in row and "Закрыть без отчёта" not in row
+    assert post(methodist, f"/recommendations/{reported.id}/accept", {},
+                htmx=True).status_code == 200
 
 
 def test_edit_and_delete_only_before_the_school_reports(app, world, rec_source, login_as):
@@ -140,7 +171,7 @@ def test_block_renders_for_a_source_page(app, world, rec_source):
         login_user(world.users["methodist"])
         ctx = block_context(world.users["methodist"], "test_school", world.school_a)
         html = render_template("recommendations/_block.html", **ctx)
-    assert "Рекомендации (1)" in html and "Рекомендация в блоке" in html
+    assert "Рекомендации (1)" in re.sub(r"<[^>]+>", "", html) and "Рекомендация в блоке" in html
     assert "+ Добавить рекомендацию" in html and "Изменить" in html
 
 

@@ -1,6 +1,5 @@
 """Roadmap pages through the test client (CSRF on): pages vs fragments, in-place editing,
 import preview → confirm, the done-needs-result rule, query counts, start page, exports, CLI."""
-import base64
 import io
 import json
 import re
@@ -136,7 +135,9 @@ def test_done_without_result_is_refused_with_422_and_the_row_form(world, login_a
     resp = post(c, f"/roadmaps/items/{items[0].id}/status", {"status": "DONE"}, htmx=True)
     html = _html(resp)
     assert resp.status_code == 422 and "<html" not in html
-    assert "укажите фактический результат или добавьте отчёт" in html
+    assert html.count("укажите фактический результат или добавьте отчёт") == 1  # once, beside it
+    tags = re.findall(r"<(?:textarea|input)[^>]*>", html)
+    assert [t for t in tags if "autofocus" in t] == [t for t in tags if 'name="actual_result"' in t]
     assert 'class="editing"' in html and '<option selected value="DONE">' in html
     db.session.expire_all()
     assert db.session.get(RoadmapItem, items[0].id).status == ItemStatus.NOT_STARTED
@@ -229,14 +230,13 @@ def test_import_pasted_table_preview_then_confirm(world, login_as):
     assert resp.status_code == 200 and "Проверьте перед сохранением" in html
     assert "Совещание с директорами школ" in html and "01.02.2026 – 31.03.2026" in html
     assert "1 раздел, 2 пункта" in html and "МКОУ СОШ с. Заозёрное" in html
+    assert "Ничего ещё не сохранено. Вставленный текст." in html  # named so, not as a file
+    assert ".txt" not in html
     assert _counts() == (0, 0)  # nothing saved yet
-    payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
-    assert base64.b64decode(payload).decode() == PASTED
-    assert "Ничего ещё не сохранено. Вставленный текст" in html and ".txt" not in html
-    assert 'name="source" value="paste"' in html
-    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "Вставленный текст",
-                                        "source": "paste", "owner_id": str(authority.id),
-                                        "confirm": "1"})
+    assert 'name="payload"' not in html  # the text waits on the server, it is not posted back
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)
+    resp = post(c, "/roadmaps/import", {"upload_id": upload_id,
+                                        "owner_id": str(authority.id), "confirm": "1"})
     assert resp.status_code == 302
     rm = db.session.scalar(select(Roadmap))
     assert resp.headers["Location"].endswith(f"/roadmaps/{rm.id}")
@@ -266,12 +266,10 @@ def test_import_of_a_table_pasted_as_html_reads_its_cells(world, login_as):
     html = _html(resp)
     assert resp.status_code == 200 and "1 раздел, 2 пункта" in html
     assert "1. Методическая работа" in html and "Семинар для учителей" in html
-    assert "Ничего ещё не сохранено. Вставленный текст" in html
-    payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
-    assert "<table" in base64.b64decode(payload).decode()
-    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "Вставленный текст",
-                                        "source": "paste", "owner_id": str(authority.id),
-                                        "confirm": "1"})
+    assert "Ничего ещё не сохранено. Вставленный текст." in html
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)
+    resp = post(c, "/roadmaps/import", {"upload_id": upload_id,
+                                        "owner_id": str(authority.id), "confirm": "1"})
     assert resp.status_code == 302 and _counts() == (1, 2)
     first = db.session.scalar(select(RoadmapItem).where(RoadmapItem.number == "1.1."))
     assert first.text == "Семинар для учителей\nКонсультации" and first.period_text == "Март 2026"
@@ -309,10 +307,12 @@ def test_import_of_a_fixture_file_through_the_ui(world, login_as):
     # both plans of the order: 14 measures of the first, 23 of the roadmap in 4 sections
     assert resp.status_code == 200 and "5 разделов, 37 пунктов" in html
     assert "Что не удалось разместить" in html  # the parser's warnings are shown
-    payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
-    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "pervomaisky.txt",
-                                        "source": "file", "owner_id": "", "confirm": "1"})
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)
+    resp = post(c, "/roadmaps/import", {"upload_id": upload_id, "owner_id": "", "confirm": "1"})
     assert resp.status_code == 302 and _counts() == (1, 37)
+    again = post(c, "/roadmaps/import", {"upload_id": upload_id, "owner_id": "", "confirm": "1"})
+    assert again.status_code == 422 and "загрузите его ещё раз" in _html(again)
+    assert _counts() == (1, 37)  # a confirmation is not replayed
     rm = db.session.scalar(select(Roadmap))
     assert rm.owner_id is None and rm.order_number == "76-О"
     page = _html(c.get(f"/roadmaps/{rm.id}"))

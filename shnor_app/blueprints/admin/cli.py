@@ -40,8 +40,7 @@ def users_create(login, role, org_id, municipality_id, region_id, full_name, ema
                 must_change_password=generated)
     try:
         accounts.save_user(user, password=password, is_new=True)
-    except accounts.AccountError as err:
-        db.session.rollback()
+    except accounts.AccountError as err:  # save_user has rolled back
         raise click.ClickException(str(err)) from None
     click.echo(f"Создан пользователь {user.login} (id {user.id}, роль {user.role.label}).")
     if second_factor.second_factor_required(user):

@@ -11,7 +11,7 @@ from ...models import AuditAction, AuditEntry, Municipality, Organization, Regio
 from ...services.audit import field_label
 from ...services.auth import accounts, second_factor
 from ...text import normalize_name
-from ...web import paginate, render_view, submit, text_arg
+from ...web import act, answer, paginate, render_view, submit, text_arg
 from . import bp
 from .forms import UserForm
 
@@ -25,7 +25,7 @@ def _admins_only():
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     orgs = db.session.scalars(select(Organization).where(Organization.deleted_at.is_(None))
-                              .order_by(Organization.short_name)).all()
+                              .order_by(Organization.sort_name)).all()
     munis = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     form.organization_id.choices = [("", "—")] + [
@@ -105,13 +105,11 @@ def user_reset_two_factor(user_id: int):
 def user_set_active(user_id: int):
     user = policy.get_or_404(current_user, User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        accounts.set_active(user, active, by=current_user)
-    except accounts.AccountError as err:
-        flash(str(err), "error")
-    else:
-        flash(f"Учётная запись {user.login} {'включена' if active else 'отключена'}.", "success")
-    return redirect(url_for("admin.users"))
+    back = url_for("admin.users")
+    return act(lambda: accounts.set_active(user, active, by=current_user),
+               done=lambda _: answer(f"Учётная запись {user.login} "
+                                     f"{'включена' if active else 'отключена'}.", None, back),
+               refused=lambda message: answer(message, None, back, category="error"))
 
 
 def _parse_day(value: str | None):

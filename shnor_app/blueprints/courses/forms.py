@@ -46,6 +46,11 @@ class TeacherEnrollForm(Form):
 
 class ImportForm(Form):
     file = FileField("Файл .xlsx или .csv")
+    organizer = StringField("Организатор курсов (для шаблона ФИС ФРДО)",
+                            validators=[Optional(), Length(max=300)],
+                            description="Шаблон ФИС ФРДО не называет организатора: он нужен, "
+                                        "если программ файла нет в каталоге.")
+    create_courses = BooleanField("Создать в каталоге программы, которых в нём нет")
 
 
 class TopicForm(Form):

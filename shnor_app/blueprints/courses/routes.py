@@ -9,11 +9,9 @@ otherwise).
 """
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 from sqlalchemy import or_, select
 
@@ -27,13 +25,14 @@ from ...models import (
     ProviderKind, Region, StaffMember,
 )
 from ...services import courses as svc
-from ...services.courses import reports, imports as course_import
+from ...services import uploads
+from ...services.courses import frdo, reports, imports as course_import
 from ...services.courses.coverage import window_start
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    answer, page_of, paginate, parse_int, refuse, render_fragment, render_view, send_download,
-    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    answer, navigate, page_of, paginate, parse_int, refuse, render_fragment, render_view,
+    send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -52,17 +51,6 @@ def _date_arg(name: str = "on") -> date:
 
 def _download(data: bytes, fmt: str, stem: str):
     return send_download(data, filename(stem, fmt), fmt)
-
-
-def _go(notice: str, url: str):
-    """After a form that leads to another page: the notice flashed, and a redirect — for htmx a
-    full navigation (HX-Redirect) rather than swapping the next page into the form's place."""
-    flash(notice, "success")
-    if request.htmx:
-        resp = Response(status=204)
-        resp.headers["HX-Redirect"] = url
-        return resp
-    return redirect(url)
 
 
 def _export_format(fmt: str) -> str:
@@ -343,7 +331,7 @@ def enroll(course_id: int):
     school = _enroll_school(user, schools)
     form, checked = Form(), {n for n in map(parse_int, request.form.getlist("staff")) if n}
     return submit(form, lambda: svc.enroll(course, _ticked(school, checked), by=user),
-                  done=lambda done: _go(
+                  done=lambda done: navigate(
                       f"Записано на курс: {len(done)} чел. ({school.short_name}).",
                       url_for("courses.show", course_id=course.id)),
                   again=lambda status: render_view(
@@ -450,50 +438,112 @@ def teacher_enroll(staff_id: int):
 # --------------------------------------------------------------------------- import
 
 
+IMPORT_KIND = "courses"
+PREVIEW_PAGE_SIZE = 50
+_IMPORT_TITLE = "Импорт результатов курсов"
+
+
+def _import_page(form, status: int = 200):
+    return render_view("courses/import.html", form=form, status=status, title=_IMPORT_TITLE)
+
+
+def _check_staged(user, staged):
+    """(is ФРДО, the checked result) of a staged file with the options kept on it."""
+    params = staged.params or {}
+    if frdo.is_frdo(staged.filename, staged.data):
+        return True, frdo.check_file(staged.filename, staged.data, user,
+                                     organizer=params.get("organizer", ""),
+                                     create_courses=bool(params.get("create_courses")))
+    return False, course_import.check_file(staged.filename, staged.data, user)
+
+
+def _preview(form, user, staged, *, status: int | None = None):
+    """The preview of a staged file: rows with errors first, one page of them."""
+    try:
+        is_frdo, result = _check_staged(user, staged)
+    except course_import.ImportFileError as err:
+        uploads.discard(staged)
+        form.form_errors.append(str(err))
+        return _import_page(form, 422)
+    rows = sorted(result.rows, key=lambda r: not r.errors)
+    page = page_of(rows, PREVIEW_PAGE_SIZE)
+    form.organizer.data = (staged.params or {}).get("organizer", "")
+    form.create_courses.data = bool((staged.params or {}).get("create_courses"))
+    return render_view(
+        "courses/import_preview.html", form=form, result=result, frdo=is_frdo, page=page,
+        staged=staged, filename=staged.filename,
+        status=status or (200 if result.ok else 422), title="Импорт: проверьте перед сохранением")
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_():
-    """Step 1: upload; step 2: preview with every row's problems (nothing saved);
-    step 3: confirm → all rows saved in one transaction, or none."""
+    """Step 1: upload — the file is kept on the server (staged) and checked; step 2: the preview
+    with every row's problems, errors first, paged (nothing saved; the organiser and the consent
+    to create missing programmes may be changed and checked again); step 3: confirm by the
+    staged file's id → all rows saved in one transaction, or none."""
     user = _user()
     policy.require(policy.can(user, "manage", Enrollment))
     form = ImportForm()
     if request.method == "GET":
-        return render_view("courses/import.html", form=form, title="Импорт результатов курсов")
-    data, name = None, request.form.get("filename", "")
-    if form.validate_on_submit():
-        payload = request.form.get("payload", "")
-        if payload:
-            try:
-                data = base64.b64decode(payload, validate=True)
-            except (binascii.Error, ValueError):
-                form.form_errors.append("Данные предпросмотра повреждены — загрузите файл ещё раз.")
-        elif form.file.data and getattr(form.file.data, "filename", ""):
-            name, data = form.file.data.filename, form.file.data.read()
-        else:
-            form.form_errors.append("Выберите файл .xlsx или .csv.")
-    result = None
-    if data is not None:
+        return _import_page(form)
+    if not form.validate_on_submit():
+        return _import_page(form, 422)
+    upload_id = request.form.get("upload_id", "")
+    options = {"organizer": (form.organizer.data or "").strip(),
+               "create_courses": bool(form.create_courses.data)}
+    if upload_id:
         try:
-            result = course_import.check_file(name, data, user)
-        except course_import.ImportFileError as err:
-            form.form_errors.append(str(err))
-    if result is None:
-        return render_view("courses/import.html", form=form, status=422,
-                           title="Импорт результатов курсов")
-    if request.form.get("confirm") == "1" and result.ok:
-        try:
-            course_import.apply(result, by=user)
-        except svc.CourseError as err:  # a certificate stored meanwhile by someone else
+            staged = uploads.get_staged(user, upload_id, IMPORT_KIND)
+        except uploads.StagedUploadGone as err:
             form.form_errors.append(err.message)
-            return render_view("courses/import.html", form=form, status=422,
-                               title="Импорт результатов курсов")
-        flash(f"Результаты сохранены: новых записей {result.created}, обновлено {result.updated}.",
-              "success")
-        return redirect(url_for("courses.enrollments", status="COMPLETED"))
-    return render_view("courses/import_preview.html", form=form, result=result, filename=name,
-                       payload=base64.b64encode(data).decode("ascii"),
-                       status=200 if result.ok else 422, title="Импорт: проверьте перед сохранением")
+            return _import_page(form, 404)
+        uploads.set_params(staged, options)
+    elif form.file.data and getattr(form.file.data, "filename", ""):
+        staged = uploads.stage(user, IMPORT_KIND, form.file.data.filename,
+                               form.file.data.read(), options)
+    else:
+        form.form_errors.append("Выберите файл .xlsx или .csv.")
+        return _import_page(form, 422)
+    if request.form.get("action") != "confirm":
+        return _preview(form, user, staged)
+    try:
+        is_frdo, result = _check_staged(user, staged)
+    except course_import.ImportFileError as err:
+        form.form_errors.append(str(err))
+        return _import_page(form, 422)
+    if not result.ok:
+        return _preview(form, user, staged, status=422)
+    try:
+        if is_frdo:
+            frdo.apply(result, by=user, filename=staged.filename)
+            notice = (f"Результаты сохранены: записано {result.imported}, без изменений "
+                      f"{result.unchanged}, создано курсов {result.courses_created}.")
+        else:
+            course_import.apply(result, by=user)
+            notice = (f"Результаты сохранены: новых записей {result.created}, обновлено "
+                      f"{result.updated}, без изменений {result.unchanged}.")
+    except svc.CourseError as err:  # a certificate stored meanwhile by someone else
+        form.form_errors.append(err.message)
+        return _preview(form, user, staged, status=422)
+    uploads.discard(staged)
+    flash(notice, "success")
+    return redirect(url_for("courses.enrollments", status="COMPLETED"))
+
+
+@bp.get("/import/<upload_id>")
+@login_required
+def import_preview(upload_id: str):
+    """Another page of a staged file's preview (only its own user finds it)."""
+    user = _user()
+    policy.require(policy.can(user, "manage", Enrollment))
+    form = ImportForm()
+    try:
+        staged = uploads.get_staged(user, upload_id, IMPORT_KIND)
+    except uploads.StagedUploadGone as err:
+        form.form_errors.append(err.message)
+        return _import_page(form, 404)
+    return _preview(form, user, staged)
 
 
 # --------------------------------------------------------------------------- reports

@@ -5,10 +5,11 @@ from sqlalchemy import func, select
 from ... import home_panels, policy
 from ...extensions import db
 from ...models import (
-    Municipality, Organization, OrgKind, Region, Role, SchoolStatus, SchoolStatusRecord,
+    Municipality, Organization, OrgKind, Region, SchoolStatus, SchoolStatusRecord,
     StaffMember, User,
 )
 from ...services.registry import statuses_for
+from ...services.school_figures import own_figures
 from ...web import current_year, render_view, today
 from . import bp
 
@@ -35,7 +36,7 @@ def index():
         .where(Organization.kind == OrgKind.SCHOOL))
     ctx["school_count"] = school_count or 0
 
-    if user.role in (Role.SCHOOL, Role.TUTOR) and user.organization_id:
+    if policy.start_page_shows(user, "own_org"):
         org = policy.get_or_404(user, Organization, user.organization_id)
         ctx["own_org"] = org
         ctx["own_statuses"] = statuses_for([org.id], year).get(org.id, [])
@@ -43,7 +44,11 @@ def index():
             select(func.count()).where(StaffMember.organization_id == org.id,
                                        StaffMember.deleted_at.is_(None),
                                        StaffMember.left_on.is_(None)))
-    if user.role in (Role.METHODIST, Role.TUTOR, Role.VIEWER) or user.role == Role.REGION:
+        if policy.sees_own_school_only(user):
+            # A school's own figures, each for its period — not a territory's counters (a
+            # tutor keeps the counters of the schools it supports).
+            ctx["own_figures"] = own_figures(user, org.id, today())
+    if policy.start_page_shows(user, "supported_schools"):
         # Schools that carry a support status this year: the people the user works for.
         stmt = (policy.scope_query(user, Organization)
                 .where(Organization.kind == OrgKind.SCHOOL)
@@ -52,11 +57,11 @@ def index():
                         SchoolStatusRecord.year == year,
                         SchoolStatusRecord.deleted_at.is_(None),
                         SchoolStatusRecord.status != SchoolStatus.TUTOR)))
-                .order_by(Organization.short_name).limit(50))
+                .order_by(Organization.sort_name).limit(50))
         schools = db.session.scalars(stmt).all()
         ctx["supported_schools"] = schools
         ctx["supported_statuses"] = statuses_for([s.id for s in schools], year)
-    if user.role in (Role.REGION, Role.ADMIN) or (user.role == Role.VIEWER and not user.municipality_id):
+    if policy.start_page_shows(user, "municipalities"):
         munis = db.session.execute(
             policy.scope_query(user, Municipality, select(
                 Municipality, func.count(Organization.id)).select_from(Municipality))
@@ -73,7 +78,7 @@ def index():
             .group_by(Organization.municipality_id)).all())
         ctx["municipalities"] = [(m, n, low.get(m.id, 0)) for m, n in munis]
     ctx["panels"] = home_panels.render_for(user, today())
-    if user.role == Role.ADMIN:
+    if policy.start_page_shows(user, "user_counts"):
         ctx["admin_counts"] = {
             "users": db.session.scalar(select(func.count()).select_from(User)),
             "active_users": db.session.scalar(select(func.count()).where(User.active.is_(True))),

@@ -17,7 +17,7 @@ def _home_appointments(user, today):
     if not policy.can(user, "see_appointments", Meeting):
         return None
     meetings = service.upcoming_for_school(user.organization_id, today)
-    return {"meetings": meetings} if meetings else None
+    return {"meetings": meetings, "today": today} if meetings else None
 
 
 def _protocol_label(m: Meeting) -> str:  # the school is shown next to it by the shared pages

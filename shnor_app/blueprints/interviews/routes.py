@@ -25,7 +25,7 @@ from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
     act, answer, render_fragment, render_view, send_download, submit, text_arg, wants_fragment,
-    year_arg, acting_user as _user,
+    year_arg, acting_user as _user, int_arg,
 )
 from . import bp
 from .forms import (
@@ -93,6 +93,10 @@ def meetings():
         stmt = stmt.where(Meeting.status == MeetingStatus[status])
     if year:
         stmt = stmt.where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
+    school = int_arg("school")
+    if school:  # a school card's link: the school's meetings (a foreign school is 404)
+        school = policy.get_or_404(user, Organization, school).id
+        stmt = stmt.where(Meeting.organization_id == school)
     rows = db.session.scalars(stmt.order_by(Meeting.meeting_date.desc(),
                                             Meeting.start_time.desc(), Meeting.id.desc())).all()
     return render_view("interviews/meetings.html", "interviews/_meetings_table.html",

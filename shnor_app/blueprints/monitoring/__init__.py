@@ -18,5 +18,6 @@ areas.contribute(
                   title="Мониторинг", shown_to=sees_territory_panel)],
     indicator_sources=indicators.OWN_SOURCES,
     audit_labels={**assessments.AUDIT_LABELS, **indicators.AUDIT_LABELS},
+    table_audit_labels=indicators.TABLE_AUDIT_LABELS,
     cli=[cli.assessments_cli, cli.schools_cli],
 )

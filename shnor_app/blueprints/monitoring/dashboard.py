@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import policy
 from ...models import AssessmentResult, SchoolStatus
 from ...services.monitoring import dashboards
+from ...services.roadmaps import period_label
 
 
 def sees_territory_panel(user) -> bool:
@@ -22,6 +23,7 @@ def home_panel(user, today):
     return {
         "year": year, "statuses": list(SchoolStatus), "counts": counts,
         "execution": dashboards.roadmap_execution(user, today),
+        "execution_period": period_label(today), "today": today,
         "chart": dashboards.share_2_chart(ids), "latest": latest,
         "over": dashboards.over_threshold_counts(ids, latest) if latest else None,
         "territory": user.scope_label,

@@ -1,5 +1,7 @@
-from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...forms import Form
@@ -7,8 +9,26 @@ from ...models import IndicatorScoring, OrderKind, Procedure, RiskLevel
 
 
 class ImportForm(Form):
-    file = FileField("Файл с результатами (.xlsx или .csv)")
+    file = MultipleFileField("Файлы с результатами (.xlsx или .csv; можно несколько)")
     municipality_id = SelectField("Муниципалитет, школы которого в файле", coerce=str)
+    create_missing = BooleanField("Создать школы, которых нет в реестре",
+                                  description="Выгрузка ФИС ОКО: школа создаётся в муниципалитете "
+                                              "из её строки, с логином ФИС ОКО.")
+
+
+class ScaleForm(Form):
+    year = IntegerField("Год", validators=[DataRequired("Укажите год."),
+                                           NumberRange(2000, 2100, "Год — четыре цифры.")])
+    procedure = SelectField("Процедура", choices=Procedure.choices(), default=Procedure.VPR.name)
+    subject = StringField("Предмет", validators=[DataRequired("Укажите предмет."), Length(max=100)])
+    grade = IntegerField("Класс", validators=[DataRequired("Укажите класс."),
+                                              NumberRange(1, 11, "Класс от 1 до 11.")])
+    points = StringField("Наименьшие баллы для «3», «4», «5»",
+                         validators=[DataRequired("Укажите три числа, например 6,10,14."),
+                                     Length(max=40)],
+                         description="Через запятую, как в шкале ФИС ОКО: например 6,10,14.")
+    tasks = IntegerField("Заданий в файле", validators=[Optional(), NumberRange(1, 200)],
+                         description="Необязательно: тогда запомнится по первому файлу.")
 
 
 class ApproveForm(Form):

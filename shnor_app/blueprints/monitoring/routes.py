@@ -10,9 +10,6 @@ through ``web.submit`` / ``web.answer``.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 from markupsafe import Markup, escape
@@ -23,9 +20,10 @@ from ...extensions import db
 from ...formatting import fmt_order, today
 from ...forms import Form
 from ...models import (
-    AssessmentResult, IdentificationApproval, Indicator, Municipality, OrderKind, Organization,
-    RiskFactor, RiskLevel, Roadmap, SchoolRisk, SchoolStatus, SchoolStatusRecord,
+    AssessmentResult, IdentificationApproval, Indicator, MarkScale, Municipality, OrderKind,
+    Organization, RiskFactor, RiskLevel, Roadmap, SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
+from ...services import uploads
 from ...services.monitoring import dashboards, risks, assessments as svc, indicators as ind_svc
 from ...services.monitoring.identification import fmt_share
 from ...web import (
@@ -33,7 +31,7 @@ from ...web import (
     send_download, submit, text_arg, year_arg, acting_user as _user,
 )
 from . import bp
-from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm
+from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm, ScaleForm
 
 
 @bp.app_template_filter("share")
@@ -89,9 +87,91 @@ def index():
 # --------------------------------------------------------------------------- import
 
 
+IMPORT_KIND = "assessments"
+PREVIEW_PAGE_SIZE = 50
+MAX_FILES = 30
+_ALL = "all"
+
+
 def _import_choices(user) -> list[tuple[str, str]]:
-    return [(str(m.id), m.name) for m in db.session.scalars(policy.scope_query(
+    choices = [(str(m.id), m.name) for m in db.session.scalars(policy.scope_query(
         user, Municipality, action="manage").order_by(Municipality.name))]
+    if choices and policy.can(user, "create_schools", AssessmentResult):
+        choices.insert(0, (_ALL, "— все муниципалитеты (по строкам файла) —"))
+    return choices
+
+
+def _import_form(user) -> ImportForm:
+    form = ImportForm()
+    form.municipality_id.choices = _import_choices(user)
+    policy.require(bool(form.municipality_id.choices))
+    return form
+
+
+def _import_page(form, status: int = 200):
+    return render_view("monitoring/import.html", form=form, status=status,
+                       title="Импорт результатов", can_create=policy.can(
+                           _user(), "create_schools", AssessmentResult))
+
+
+def _stated(params: dict):
+    """The year, subject and grade kept for a staged file, or None while one is missing."""
+    from ...services.monitoring import fisoko
+
+    try:
+        year, grade = int(params.get("year")), int(params.get("grade"))
+        procedure = svc.parse_procedure(params.get("procedure") or "ВПР")
+    except (TypeError, ValueError):
+        return None
+    subject = svc.clean_subject(params.get("subject"))[:100]
+    if not subject or not 2000 <= year <= 2100 or not 1 <= grade <= 11:
+        return None
+    return fisoko.Stated(year, subject, grade, procedure)
+
+
+def _staged_batch(user, ids: list[str]):
+    return [uploads.get_staged(user, i, IMPORT_KIND) for i in ids[:MAX_FILES]]
+
+
+def _run_batch(user, form, batch, *, confirm: bool):
+    """Check (and with ``confirm`` save) the staged files with the options kept on them."""
+    params = batch[0].params or {}
+    muni, region_id = None, None
+    if params.get("municipality_id") == _ALL:
+        policy.require(policy.can(user, "create_schools", AssessmentResult))
+        region_id = user.region_id
+    else:
+        muni = db.session.get(Municipality, int(params["municipality_id"]))
+        policy.require(user, "manage", muni)
+    create = bool(params.get("create_missing")) and policy.can(user, "create_schools",
+                                                              AssessmentResult)
+    checks = svc.import_files(
+        [(s.filename, s.data, _stated(s.params or {})) for s in batch], municipality=muni,
+        region_id=region_id, create_missing=create, by=user, dry_run=not confirm)
+    if confirm and all(c.ok for c in checks):
+        for s in batch:
+            uploads.discard(s)
+        imported = sum(c.result.imported for c in checks)
+        created = sum(c.result.created_schools for c in checks)
+        flash(f"Сохранено результатов: {imported} из {len(checks)} файл(ов), создано школ: "
+              f"{created}.", "success")
+        years = [r.year for c in checks for r in c.result.rows if r.year]
+        return redirect(url_for("monitoring.identification", year=max(years) if years else None,
+                                **(policy.territory(user, municipality_id=muni.id).args
+                                   if muni else {})))
+    page = max(1, int_arg("page") or 1)
+    files = []
+    for s, c in zip(batch, checks):
+        rows = sorted(c.result.rows, key=lambda r: not r.errors) if c.result else []
+        pages = max(1, -(-len(rows) // PREVIEW_PAGE_SIZE))
+        at = min(page, pages)
+        files.append({"staged": s, "check": c, "params": s.params or {}, "pages": pages,
+                      "rows": rows[(at - 1) * PREVIEW_PAGE_SIZE:at * PREVIEW_PAGE_SIZE]})
+    ok = all(c.ok for c in checks)
+    return render_view(
+        "monitoring/import_preview.html", form=form, files=files, ok=ok, muni=muni,
+        page=page, pages=max(f["pages"] for f in files), ids=[s.id for s in batch],
+        status=200 if ok else 422, title="Импорт: проверьте перед сохранением")
 
 
 @bp.get("/import/template.xlsx")
@@ -104,52 +184,108 @@ def template():
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_():
-    """Step 1: choose the municipality and the file; step 2: preview with row errors (nothing
-    saved); step 3: confirm → everything is saved, or nothing."""
+    """Step 1: choose the municipality and one or several files — kept on the server (staged);
+    step 2: the preview of every file with row errors, errors first, paged (nothing saved); a
+    ФИС ОКО per-pupil download is given its year, subject and grade (prefilled from the file
+    name) and checked again; step 3: confirm by the staged files' ids → every file is saved,
+    or none."""
     user = _user()
     policy.require(policy.can(user, "import_results", AssessmentResult))
-    form = ImportForm()
-    form.municipality_id.choices = _import_choices(user)
-    policy.require(bool(form.municipality_id.choices))
+    form = _import_form(user)
     if request.method == "GET":
-        return render_view("monitoring/import.html", form=form, title="Импорт результатов")
-    status = 422
+        return _import_page(form)
+    ids = request.form.getlist("upload_id")
+    if ids:
+        try:
+            batch = _staged_batch(user, ids)
+        except uploads.StagedUploadGone as err:
+            form.form_errors.append(err.message)
+            return _import_page(form, 404)
+        for s in batch:
+            uploads.set_params(s, {key: text_arg(f"{key}-{s.id}", max_length=100,
+                                                 source=request.form)
+                                   for key in ("year", "subject", "grade", "procedure")
+                                   if f"{key}-{s.id}" in request.form})
+        return _run_batch(user, form, batch, confirm=request.form.get("action") == "confirm")
     if not form.validate_on_submit():
-        return render_view("monitoring/import.html", form=form, status=status,
-                           title="Импорт результатов")
-    muni = db.session.get(Municipality, int(form.municipality_id.data))
-    policy.require(user, "manage", muni)
-    payload, filename = request.form.get("payload", ""), request.form.get("filename", "")
-    data = None
-    if payload:
-        try:
-            data = base64.b64decode(payload, validate=True)
-        except (binascii.Error, ValueError):
-            form.form_errors.append("Данные предпросмотра повреждены — загрузите файл ещё раз.")
-    elif form.file.data and getattr(form.file.data, "filename", ""):
-        filename, data = form.file.data.filename, form.file.data.read()
-    else:
+        return _import_page(form, 422)
+    files = [f for f in (form.file.data or []) if f and getattr(f, "filename", "")]
+    if not files:
         form.form_errors.append("Выберите файл .xlsx или .csv.")
-    result = None
-    if data is not None:
-        confirm = request.form.get("confirm") == "1"
-        try:
-            result = svc.import_file(filename, data, municipality=muni, by=user,
-                                     dry_run=not confirm)
+        return _import_page(form, 422)
+    if len(files) > MAX_FILES:
+        form.form_errors.append(f"Не более {MAX_FILES} файлов за раз.")
+        return _import_page(form, 422)
+    if form.municipality_id.data != _ALL:
+        policy.require(user, "manage", db.session.get(Municipality, int(form.municipality_id.data)))
+    from ...services.monitoring import fisoko
+
+    shared = {"municipality_id": form.municipality_id.data,
+              "create_missing": bool(form.create_missing.data)}
+    batch = [uploads.stage(user, IMPORT_KIND, f.filename, f.read(),
+                           {**shared, **fisoko.guess_from_name(f.filename)}) for f in files]
+    if len(batch) == 1:
+        try:  # a file that cannot be read at all is refused at once
+            if not fisoko.is_per_pupil(batch[0].filename, batch[0].data):
+                svc.parse_file(batch[0].filename, batch[0].data)
         except svc.AssessmentError as err:
+            uploads.discard(batch[0])
             form.form_errors.append(str(err))
-    if result is None:
-        return render_view("monitoring/import.html", form=form, status=status,
-                           title="Импорт результатов")
-    if result.saved:
-        flash(f"Сохранено результатов: {result.imported} (новых {result.new_count}, "
-              f"обновлено {result.update_count}).", "success")
-        return redirect(url_for("monitoring.identification", year=max(
-            r.year for r in result.rows), **policy.territory(user, municipality_id=muni.id).args))
-    return render_view(
-        "monitoring/import_preview.html", form=form, result=result, muni=muni,
-        filename=filename, payload=base64.b64encode(data).decode("ascii"),
-        status=200 if not result.errors else 422, title="Импорт: проверьте перед сохранением")
+            return _import_page(form, 422)
+    return _run_batch(user, form, batch, confirm=False)
+
+
+@bp.get("/import/preview")
+@login_required
+def import_preview():
+    """Another page of the preview of staged files (only their own user finds them)."""
+    user = _user()
+    policy.require(policy.can(user, "import_results", AssessmentResult))
+    form = _import_form(user)
+    try:
+        batch = _staged_batch(user, request.args.getlist("id"))
+        if not batch:
+            raise uploads.StagedUploadGone(uploads.GONE)
+    except uploads.StagedUploadGone as err:
+        form.form_errors.append(err.message)
+        return _import_page(form, 404)
+    return _run_batch(user, form, batch, confirm=False)
+
+
+@bp.route("/scales", methods=["GET", "POST"])
+@login_required
+def scales():
+    """The mark scales: minimum primary points for «3», «4», «5» per year, procedure, subject and
+    grade; entered (or replaced — the stored shares computed from it are recomputed) by the
+    admin and region users, read by everybody who imports results."""
+    from ...services.monitoring import fisoko
+
+    user = _user()
+    policy.require(policy.can(user, "import_results", AssessmentResult))
+    may_enter = policy.can(user, "create", MarkScale)
+    form = ScaleForm()
+    status = 200
+    if request.method == "POST":
+        policy.require(may_enter)
+        if form.validate_on_submit():
+            try:
+                scale, changed = fisoko.set_scale(
+                    year=form.year.data, procedure=form.procedure.data, subject=form.subject.data,
+                    grade=form.grade.data, points=form.points.data, tasks=form.tasks.data,
+                    by=user)
+            except fisoko.ScaleError as err:
+                form.form_errors.append(err.message)
+            else:
+                flash(f"{scale} сохранена: «3» от {scale.min_3}, «4» от {scale.min_4}, «5» от "
+                      f"{scale.min_5}; пересчитано результатов школ: {changed}.", "success")
+                return redirect(url_for("monitoring.scales"))
+        status = 422
+    elif request.args.get("year"):
+        form.year.data = year_arg("year")
+        form.subject.data = text_arg("subject", max_length=100)
+        form.grade.data = int_arg("grade")
+    return render_view("monitoring/scales.html", form=form, scales=fisoko.scales(),
+                       may_enter=may_enter, status=status, title="Шкалы отметок")
 
 
 # --------------------------------------------------------------------------- identification

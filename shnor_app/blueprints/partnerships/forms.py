@@ -5,6 +5,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ...forms import Form, SubForm
+from ...services.partnerships import term_errors
+from ...web import parse_int
 from ...models import EventKind, EventVenue, PartnershipStatus
 
 
@@ -42,6 +44,20 @@ class PartnershipForm(Form):
     plan = TextAreaField("План совместной работы", validators=[Optional(), Length(max=20000)])
     school_people = FieldList(FormField(PersonForm), min_entries=2, max_entries=4)
     partner_people = FieldList(FormField(PersonForm), min_entries=2, max_entries=4)
+
+    def validate(self, extra_validators=None):
+        """The fields' own checks and the rules of the term together: every error at once."""
+        ok = super().validate(extra_validators)
+        term = term_errors(school_id=parse_int(self.school_id.data),
+                           partner_id=parse_int(self.partner_id.data),
+                           agreement_date=self.agreement_date.data,
+                           start_date=self.start_date.data, end_date=self.end_date.data)
+        for name, message in term.items():
+            field = self[name]
+            if not field.errors:
+                field.errors = [message]
+            ok = False
+        return ok
 
 
 class StatusForm(Form):

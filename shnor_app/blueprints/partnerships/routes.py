@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from ... import policy
 from ...extensions import db
@@ -21,8 +22,8 @@ from ...models import (
 from ...services import exports, partnerships as svc, practices as practice_service
 from ...services.partnerships import indicators, quarters
 from ...web import (
-    act, answer, form_message, paginate, parse_int, render_fragment, render_view, send_download,
-    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, form_message, paginate, parse_int, refuse, render_fragment, render_view,
+    send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
@@ -43,6 +44,14 @@ def _filters() -> svc.Filters:
                        school=_int_arg("school"))
 
 
+def _school_sort_name():
+    """The partnership's school as lists order it (``Organization.sort_name``: «СОШ № 3»
+    before «СОШ № 12»)."""
+    school = aliased(Organization)
+    return select(school.sort_name).where(school.id == Partnership.school_id) \
+        .correlate(Partnership).scalar_subquery()
+
+
 def _event_counts(ids) -> dict[int, int]:
     if not ids:
         return {}
@@ -57,7 +66,7 @@ def index():
     user = _user()
     f = _filters()
     stmt = svc.filter_partnerships(policy.scope_query(user, Partnership), f)
-    page = paginate(stmt.order_by(Partnership.status, Partnership.school_name,
+    page = paginate(stmt.order_by(Partnership.status, _school_sort_name(),
                                   Partnership.start_date.desc()))
     ids = [p.id for p in page.items]
     school = None
@@ -223,11 +232,17 @@ def set_status(partnership_id: int):
     user = _user()
     p = policy.get_or_404(user, Partnership, partnership_id, "manage")
     form = StatusForm()
+
+    def status_part(status=200, error=None):  # htmx: the form, the badge and the term
+        return render_fragment("partnerships/_status.html", status=status, p=p,
+                               status_form=form, status_error=error, oob=error is None)
+
     return submit(form, lambda: svc.set_status(p, PartnershipStatus[form.status.data],
                                                end_date=form.end_date.data),
-                  done=lambda _: answer(f"Статус партнёрства: {p.status.label}.", None, _card(p)),
-                  again=lambda status: answer(form_message(form), None, _card(p),
-                                              category="error"))
+                  done=lambda _: answer(f"Статус партнёрства: {p.status.label}.", status_part,
+                                        _card(p)),
+                  again=lambda status: refuse(form, _card(p), fragment=lambda: status_part(
+                      status, form_message(form))))
 
 
 @bp.post("/<int:partnership_id>/delete")
@@ -454,7 +469,7 @@ def partnership_map():
         Partnership.school_id.in_(_schools(user, t)))
     if status in PartnershipStatus.__members__:
         stmt = stmt.where(Partnership.status == PartnershipStatus[status])
-    stmt = stmt.order_by(Partnership.school_name, Partnership.partner_name)
+    stmt = stmt.order_by(_school_sort_name(), Partnership.partner_name)
     rows, columns = svc.partnership_map(stmt, quarter, year=quarter.start.year)
     return render_view(
         "partnerships/map.html", "partnerships/_map_table.html",

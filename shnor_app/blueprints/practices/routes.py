@@ -6,6 +6,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
+from ...text import natural_key
 from ...extensions import db
 from ...models import Organization, OrgKind, Practice, PracticeProblem
 from ...services import practices as svc
@@ -38,6 +39,7 @@ def index():
         policy.scope_query(user, Practice, select(Practice.author_org_id, Practice.org_name)
                            .select_from(Practice)).distinct()
         .order_by(Practice.org_name)).all()
+    authors.sort(key=lambda row: natural_key(row[1]))  # «СОШ № 3» before «СОШ № 12»
     args = {k: v for k, v in {"q": q, "problem": problem, "org": org}.items() if v}
     return render_view(
         "practices/index.html", "practices/_list.html", title="Банк лучших практик",

@@ -6,7 +6,7 @@ Row actions answer with the row (htmx) or redirect back to the source page (plai
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import case, func, or_, select
 
@@ -19,8 +19,8 @@ from ...models import (
 from ...services import recommendations as svc
 from ...text import normalize_name
 from ...web import (
-    answer, form_errors, paginate, render_fragment, render_view, submit, text_arg,
-    acting_user as _user,
+    act, answer, paginate, refusal, render_fragment, render_view, submit, text_arg,
+    wants_fragment, acting_user as _user, int_arg,
 )
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
@@ -32,7 +32,8 @@ def _row_ctx(user, rec: Recommendation, *, listing: bool, source_obj=None, **ext
     source = svc.sources().get(rec.source_type)
     obj = source_obj if source_obj is not None else svc.source_object(rec)
     return {"rec": rec, "perms": svc.permissions(user, rec), "today": today(), "listing": listing,
-            "source": source, "source_obj": obj, **extra}
+            "source": source, "source_obj": obj,
+            "own_school": policy.sees_own_school_only(user), **extra}
 
 
 def _listing() -> bool:
@@ -52,10 +53,6 @@ def _back_url(rec: Recommendation) -> str:
     obj = svc.source_object(rec)
     return source.url(obj) if source and obj is not None \
         else url_for("recommendations.show", rec_id=rec.id)
-
-
-def _back(rec: Recommendation):
-    return redirect(_back_url(rec))
 
 
 def _item_choices(org: Organization | None) -> list[tuple[str, str]]:
@@ -94,7 +91,8 @@ def _data(form: RecommendationForm) -> dict:
 def _filters() -> dict:
     return {"status": text_arg("status", "open"),
             "q": text_arg("q"),
-            "kind": text_arg("kind")}
+            "kind": text_arg("kind"),
+            "school": int_arg("school") or ""}
 
 
 @bp.get("/")
@@ -114,6 +112,9 @@ def index():
         stmt = stmt.where(Recommendation.status == RecommendationStatus[f["status"]])
     if f["kind"] in svc.sources():
         stmt = stmt.where(Recommendation.source_type == f["kind"])
+    if f["school"]:  # a school card's link: the school's recommendations (foreign: 404)
+        f["school"] = policy.get_or_404(user, Organization, f["school"]).id
+        stmt = stmt.where(Recommendation.organization_id == f["school"])
     if f["q"]:
         like = f"%{normalize_name(f['q'])}%"
         stmt = stmt.where(or_(Organization.search_text.like(like),
@@ -126,7 +127,9 @@ def index():
             for r in page.items]
     args = {k: v for k, v in f.items() if v}
     return render_view("recommendations/index.html", "recommendations/_table.html",
-                       title="Рекомендации школам", rows=rows, page=page, filters=f, args=args,
+                       title="Рекомендации школе" if policy.sees_own_school_only(user)
+                       else "Рекомендации школам", rows=rows, page=page, filters=f, args=args,
+                       own_school=policy.sees_own_school_only(user),
                        sources=svc.sources(), statuses=list(RecommendationStatus))
 
 
@@ -135,7 +138,7 @@ def index():
 def show(rec_id: int):
     user = _user()
     rec = policy.get_or_404(user, Recommendation, rec_id)
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():  # its row, in place
         return _row(user, rec)
     return render_view("recommendations/show.html", title=str(rec),
                        **_row_ctx(user, rec, listing=True))
@@ -187,23 +190,13 @@ def edit(rec_id: int):
 @login_required
 def delete(rec_id: int):
     user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(user, "change_text", rec)
-    back = _back(rec)
-    try:
-        svc.delete(rec, by=user)
-    except svc.RecommendationError as err:
-        db.session.rollback()
-        if request.htmx:
-            return render_fragment("errors/_message.html", status=422,
-                                   title="Рекомендация не удалена", message=str(err))
-        flash(str(err), "error")
-        return back
-    if request.htmx:
-        return render_fragment("recommendations/_row_deleted.html",
-                               trigger={"notice": {"text": "Рекомендация удалена."}})
-    flash("Рекомендация удалена (запись сохранена в истории).", "success")
-    return back
+    rec = policy.get_or_404(user, Recommendation, rec_id, "change_text")
+    back = _back_url(rec)
+    return act(lambda: svc.delete(rec, by=user),
+               done=lambda _: answer("Рекомендация удалена (запись сохранена в истории).",
+                                     lambda: render_fragment("recommendations/_row_deleted.html"),
+                                     back),
+               refused=refusal("Рекомендация не удалена", back))
 
 
 # --------------------------------------------------------------------------- report & review
@@ -213,34 +206,29 @@ def _action_row(user, rec, *, action: str, form, status=200):
     return render_view("recommendations/row_page.html", "recommendations/_row_action.html",
                        fragment="recommendations/_row_action.html", status=status,
                        action=action, form=form,
-                       title="Отчёт школы" if action == "report" else "Вернуть на доработку",
+                       title={"report": "Отчёт школы", "close": "Закрыть без отчёта"}.get(
+                           action, "Вернуть на доработку"),
                        **_row_ctx(user, rec, listing=_listing()))
 
 
+def _changed(user, rec, notice: str):
+    """The row after a change of its status (htmx; the list's counters refresh on
+    ``recommendations-changed``), or the notice and back to where the row is shown."""
+    return answer(notice, lambda: _row(user, rec), _back_url(rec),
+                  trigger={"recommendations-changed": True})
+
+
 def _form_action(rec_id: int, *, action: str, allowed: str, form_cls, initial: dict, apply,
-                 done: str, done_page: str):
+                 done: str):
     """GET: the form in place of the row. POST: apply it; the row, or the form with errors.
     ``allowed``: the policy's action on the recommendation."""
     user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(user, allowed, rec)
-    if request.method == "GET":
-        return _action_row(user, rec, action=action, form=form_cls(formdata=None, **initial(rec)))
-    form = form_cls()
-    if form.validate_on_submit():
-        try:
-            apply(rec, form, user)
-        except svc.RecommendationError as err:
-            db.session.rollback()
-            rec = db.session.get(Recommendation, rec_id)
-            form_errors(form, err)
-        else:
-            if request.htmx:
-                return _row(user, rec, trigger={"notice": {"text": done},
-                                                "recommendations-changed": True})
-            flash(done_page, "success")
-            return _back(rec)
-    return _action_row(user, rec, action=action, form=form, status=422)
+    rec = policy.get_or_404(user, Recommendation, rec_id, allowed)
+    form = form_cls() if request.method == "POST" else form_cls(formdata=None, **initial(rec))
+    return submit(form, lambda: apply(rec, form, user),
+                  done=lambda _: _changed(user, rec, done),
+                  again=lambda status: _action_row(user, rec, action=action, form=form,
+                                                   status=status))
 
 
 @bp.route("/<int:rec_id>/report", methods=["GET", "POST"])
@@ -250,8 +238,7 @@ def report(rec_id: int):
         rec_id, action="report", allowed="report", form_cls=ReportForm,
         initial=lambda rec: {"report_text": rec.report_text},
         apply=lambda rec, form, user: svc.report(rec, text=form.report_text.data, by=user),
-        done="Отчёт отправлен на проверку.",
-        done_page="Отчёт по рекомендации отправлен на проверку.")
+        done="Отчёт по рекомендации отправлен на проверку.")
 
 
 @bp.route("/<int:rec_id>/return", methods=["GET", "POST"])
@@ -261,33 +248,19 @@ def return_(rec_id: int):
         rec_id, action="return", allowed="review", form_cls=ReviewForm,
         initial=lambda rec: {},
         apply=lambda rec, form, user: svc.return_(rec, by=user, comment=form.comment.data),
-        done="Рекомендация возвращена школе.",
-        done_page="Рекомендация возвращена школе на доработку.")
+        done="Рекомендация возвращена школе на доработку.")
 
 
-@bp.post("/<int:rec_id>/accept")
+@bp.route("/<int:rec_id>/accept", methods=["GET", "POST"])
 @login_required
 def accept(rec_id: int):
-    user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    policy.require(policy.can(user, "review", rec))
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        return _action_row(user, rec, action="return", form=form, status=422)
-    try:
-        svc.accept(rec, by=user, comment=form.comment.data)
-    except svc.RecommendationError as err:
-        db.session.rollback()
-        rec = db.session.get(Recommendation, rec_id)
-        if request.htmx:
-            return _row(user, rec, status=422, trigger={"notice": {"text": str(err)}})
-        flash(str(err), "error")
-        return _back(rec)
-    if request.htmx:
-        return _row(user, rec, trigger={"notice": {"text": "Рекомендация принята как выполненная."},
-                                        "recommendations-changed": True})
-    flash("Рекомендация принята как выполненная.", "success")
-    return _back(rec)
+    """Accept the school's report; one the school has not reported on is closed with a reason
+    (GET: that form in place of the row)."""
+    return _form_action(
+        rec_id, action="close", allowed="review", form_cls=ReviewForm,
+        initial=lambda rec: {},
+        apply=lambda rec, form, user: svc.accept(rec, by=user, comment=form.comment.data),
+        done="Рекомендация принята как выполненная.")
 
 
 # --------------------------------------------------------------------------- start page
@@ -326,4 +299,5 @@ def home_panel(user, now):
     to_review = [r for r in reported if policy.can(user, "review", r)]
     return {"open": open_recs, "to_review": to_review, "n_open": n_open,
             "n_overdue": n_overdue, "n_reported": n_reported, "today": now,
+            "own_school": policy.sees_own_school_only(user),
             "sources": svc.sources(), "objs": objs}

@@ -19,6 +19,13 @@ class OrganizationForm(Form):
     inn = StringField("ИНН", validators=[Optional(), Length(max=12)])
     code = StringField("Код организации", validators=[Optional(), Length(max=40)],
                        description="Код из региональной базы, если есть (для загрузки результатов).")
+    kpp = StringField("КПП", validators=[Optional(), Length(max=9)],
+                      description="У филиала — свой КПП при ИНН головной организации.")
+    ogrn = StringField("ОГРН", validators=[Optional(), Length(max=15)])
+    fis_oko_login = StringField("Логин ФИС ОКО", validators=[Optional(), Length(max=9)],
+                                description="Например edu223185 — по нему находятся результаты ВПР.")
+    gia_code = StringField("Код ГИА", validators=[Optional(), Length(max=20)],
+                           description="Код ОО в отчётах ОГЭ и ЕГЭ.")
     address = StringField("Адрес", validators=[Optional(), Length(max=500)])
     director_name = StringField("Руководитель (ФИО)", validators=[Optional(), Length(max=200)])
     phone = StringField("Телефон", validators=[Optional(), Length(max=60)])
@@ -49,13 +56,29 @@ class StaffForm(Form):
     management = BooleanField("Управленческая команда")
     email = StringField("Эл. почта", validators=[Optional(), Email("Неверный адрес почты."),
                                                  Length(max=200)])
+    snils = StringField("СНИЛС", validators=[Optional(), Length(max=20)],
+                        description="Пусто — оставить как есть.")
+    birth_date = DateField("Дата рождения", validators=[Optional()],
+                           description="Пусто — оставить как есть.")
     hired_on = DateField("Принят", validators=[Optional()])
     left_on = DateField("Уволен", validators=[Optional()])
+
+
+TIME_ZONES = [
+    ("Europe/Kaliningrad", "Калининград (МСК−1)"), ("Europe/Moscow", "Москва (МСК)"),
+    ("Europe/Samara", "Самара (МСК+1)"), ("Asia/Yekaterinburg", "Екатеринбург (МСК+2)"),
+    ("Asia/Omsk", "Омск (МСК+3)"), ("Asia/Krasnoyarsk", "Красноярск (МСК+4)"),
+    ("Asia/Novosibirsk", "Новосибирск (МСК+4)"), ("Asia/Irkutsk", "Иркутск (МСК+5)"),
+    ("Asia/Yakutsk", "Якутск (МСК+6)"), ("Asia/Vladivostok", "Владивосток (МСК+7)"),
+    ("Asia/Magadan", "Магадан (МСК+8)"), ("Asia/Kamchatka", "Камчатка (МСК+9)"),
+]
 
 
 class RegionForm(Form):
     name = StringField("Наименование региона", validators=[
         DataRequired("Укажите наименование."), Length(max=200)])
+    time_zone = SelectField("Часовой пояс", choices=TIME_ZONES, default="Europe/Moscow",
+                            description="Время собеседований в приглашениях и календарях.")
 
 
 class MunicipalityForm(Form):

@@ -1,19 +1,19 @@
 """Registry pages: organisations with statuses and staff, regions and municipalities."""
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
 from ...models import (
-    Municipality, Organization, OrderKind, OrgKind, QualificationCategory, Region, Role,
-    SchoolStatus, SchoolStatusRecord, StaffMember,
+    Municipality, Organization, OrderKind, OrgKind, QualificationCategory, Region, SchoolStatus,
+    SchoolStatusRecord, StaffMember,
 )
 from ...services import registry as reg
 from ...text import normalize_name
 from ...web import (
-    current_year, paginate, render_fragment, render_view, text_arg, year_arg, acting_user as _user,
-    int_arg as _int_arg,
+    answer, act, current_year, paginate, refuse, render_fragment, render_view, submit, text_arg,
+    year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
@@ -48,7 +48,7 @@ def organizations():
         stmt = stmt.where(Organization.id.in_(select(SchoolStatusRecord.organization_id).where(
             SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus[status],
             SchoolStatusRecord.deleted_at.is_(None))))
-    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.short_name)
+    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.sort_name)
     page = paginate(stmt)
     filters = {"q": q, "kind": kind, "status": status, "municipality": municipality_id or "",
                "year": year}
@@ -59,7 +59,9 @@ def organizations():
         statuses=reg.statuses_for([o.id for o in page.items], year),
         municipalities=_visible_municipalities(), kinds=OrgKind, all_statuses=SchoolStatus,
         can_create=policy.can_create(user, Organization, _default_municipality(user)) or
-        user.role in (Role.ADMIN, Role.REGION),
+        policy.can(user, "create_regional", Organization),
+        can_import=policy.can(user, "import_registry", Organization)
+        or policy.can(user, "import_staff", StaffMember),
     )
 
 
@@ -75,7 +77,7 @@ def _org_form(org: Organization | None = None) -> OrganizationForm:
     munis = [m for m in _visible_municipalities()
              if policy.can(user, "manage", m)]
     choices = [(str(m.id), m.name) for m in munis]
-    if user.role in (Role.ADMIN, Role.REGION):
+    if policy.can(user, "create_regional", Organization):
         choices = [("", "— региональная организация (без муниципалитета) —")] + choices
     form.municipality_id.choices = choices
     if org is not None and request.method == "GET":
@@ -89,7 +91,7 @@ def _org_form(org: Organization | None = None) -> OrganizationForm:
 def _fill_org(org: Organization, form: OrganizationForm) -> None:
     org.kind = OrgKind[form.kind.data]
     for name in ("full_name", "short_name", "inn", "code", "address", "director_name",
-                 "phone", "email"):
+                 "phone", "email", "kpp", "ogrn", "fis_oko_login", "gia_code"):
         value = (getattr(form, name).data or "").strip()
         setattr(org, name, value or None)
     org.full_name = org.full_name or ""
@@ -98,39 +100,37 @@ def _fill_org(org: Organization, form: OrganizationForm) -> None:
         org.region_id = _user().effective_region_id or org.region_id
 
 
+def _org_page(form, org, title):
+    return lambda status: render_view("registry/organization_form.html", form=form, org=org,
+                                      title=title, status=status)
+
+
+def _org_url(org) -> str:
+    return url_for("registry.organization", org_id=org.id)
+
+
 @bp.route("/organizations/new", methods=["GET", "POST"])
 @login_required
 def organization_new():
     user = _user()
     form = _org_form()
-    if not form.municipality_id.choices:
-        policy.require(False)
-    status = 200
-    if form.validate_on_submit():
-        muni = db.session.get(Municipality, int(form.municipality_id.data)) \
+    policy.require(bool(form.municipality_id.choices))
+
+    def save():
+        muni = policy.get(Municipality, int(form.municipality_id.data)) \
             if form.municipality_id.data else None
-        if muni is None and user.role not in (Role.ADMIN, Role.REGION):
-            policy.require(False)
-        policy.require(muni is None or policy.can_create(user, Organization, muni))
+        if muni is None:
+            policy.require(user, "create_regional", Organization)
+        else:
+            policy.require_create(user, Organization, muni)
         org = Organization(created_by_id=user.id)
         _fill_org(org, form)
-        if muni is None and user.role == Role.ADMIN and not org.region_id:
-            form.municipality_id.errors = ["Выберите муниципалитет."]
-            status = 422
-        else:
-            try:
-                reg.save_organization(org, is_new=True)
-            except reg.RegistryError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-                status = 422
-            else:
-                flash(f"Организация «{org.short_name}» добавлена.", "success")
-                return redirect(url_for("registry.organization", org_id=org.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("registry/organization_form.html", form=form, org=None,
-                       title="Новая организация", status=status)
+        return reg.save_organization(org, is_new=True)
+
+    return submit(form, save,
+                  done=lambda org: answer(f"Организация «{org.short_name}» добавлена.", None,
+                                          _org_url(org)),
+                  again=_org_page(form, None, "Новая организация"))
 
 
 @bp.get("/organizations/<int:org_id>")
@@ -154,44 +154,29 @@ def organization(org_id: int):
 @login_required
 def organization_edit(org_id: int):
     user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
-    policy.require_edit(user, org)
+    org = policy.get_or_404(user, Organization, org_id, "edit")
     form = _org_form(org)
-    status = 200
-    if form.validate_on_submit():
+
+    def save():
+        if form.municipality_id.data:  # the municipality it moves to is one the user manages
+            policy.require(user, "manage", policy.get(Municipality, int(form.municipality_id.data)))
         _fill_org(org, form)
-        if org.municipality_id and not policy.can(
-                user, "manage", db.session.get(Municipality, org.municipality_id)):
-            db.session.rollback()
-            policy.require(False)
-        try:
-            reg.save_organization(org)
-        except reg.RegistryError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Изменения сохранены.", "success")
-            return redirect(url_for("registry.organization", org_id=org.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("registry/organization_form.html", form=form, org=org,
-                       title=f"Изменение: {org.short_name}", status=status)
+        return reg.save_organization(org)
+
+    return submit(form, save,
+                  done=lambda org: answer("Изменения сохранены.", None, _org_url(org)),
+                  again=_org_page(form, org, f"Изменение: {org.short_name}"))
 
 
 @bp.post("/organizations/<int:org_id>/delete")
 @login_required
 def organization_delete(org_id: int):
     user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
-    policy.require_edit(user, org)
-    try:
-        reg.delete_organization(org)
-    except reg.RegistryError as err:
-        flash(str(err), "error")
-        return redirect(url_for("registry.organization", org_id=org.id))
-    flash(f"Организация «{org.short_name}» удалена.", "success")
-    return redirect(url_for("registry.organizations"))
+    org = policy.get_or_404(user, Organization, org_id, "edit")
+    return act(lambda: reg.delete_organization(org),
+               done=lambda _: answer(f"Организация «{org.short_name}» удалена.", None,
+                                     url_for("registry.organizations")),
+               refused=lambda message: answer(message, None, _org_url(org), category="error"))
 
 
 # --------------------------------------------------------------------------- statuses
@@ -215,45 +200,28 @@ def status_add(org_id: int):
     org = policy.get_or_404(user, Organization, org_id)
     policy.require_create(user, SchoolStatusRecord, org)
     form = StatusForm()
-    if form.validate_on_submit():
-        record = SchoolStatusRecord(
-            organization_id=org.id, year=form.year.data, status=SchoolStatus[form.status.data],
-            order_kind=OrderKind.coerce(form.order_kind.data),
-            order_number=(form.order_number.data or "").strip() or None,
-            order_date=form.order_date.data, note=(form.note.data or "").strip() or None,
-            created_by_id=user.id)
-        try:
-            reg.add_status(record)
-        except reg.RegistryError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-        else:
-            if not request.htmx:
-                flash("Статус добавлен.", "success")
-                return redirect(url_for("registry.organization", org_id=org.id))
-            return _statuses_fragment(org)
-    if not request.htmx:
-        for errors in form.errors.values():
-            for e in errors:
-                flash(str(e), "error")
-        for e in form.form_errors:
-            flash(e, "error")
-        return redirect(url_for("registry.organization", org_id=org.id))
-    return _statuses_fragment(org, form, status=422)
+    return submit(form, lambda: reg.add_status(SchoolStatusRecord(
+                      organization_id=org.id, year=form.year.data,
+                      status=SchoolStatus[form.status.data],
+                      order_kind=OrderKind.coerce(form.order_kind.data),
+                      order_number=(form.order_number.data or "").strip() or None,
+                      order_date=form.order_date.data,
+                      note=(form.note.data or "").strip() or None, created_by_id=user.id)),
+                  done=lambda _: answer("Статус добавлен.", lambda: _statuses_fragment(org),
+                                        _org_url(org)),
+                  again=lambda status: refuse(form, _org_url(org), fragment=lambda:
+                                              _statuses_fragment(org, form, status=status)))
 
 
 @bp.post("/statuses/<int:status_id>/revoke")
 @login_required
 def status_revoke(status_id: int):
     user = _user()
-    record = policy.get_or_404(user, SchoolStatusRecord, status_id)
-    policy.require_edit(user, record)
+    record = policy.get_or_404(user, SchoolStatusRecord, status_id, "edit")
     org = record.organization
     reg.revoke_status(record)
-    if request.htmx:
-        return _statuses_fragment(org)
-    flash("Статус отменён. Запись сохранена в истории.", "success")
-    return redirect(url_for("registry.organization", org_id=org.id))
+    return answer("Статус отменён. Запись сохранена в истории.",
+                  lambda: _statuses_fragment(org), _org_url(org))
 
 
 # --------------------------------------------------------------------------- staff
@@ -295,13 +263,31 @@ def _fill_staff(member: StaffMember, form: StaffForm) -> None:
     member.email = (form.email.data or "").strip() or None
     member.hired_on = form.hired_on.data
     member.left_on = form.left_on.data
+    if (form.snils.data or "").strip():
+        member.snils = form.snils.data.strip()
+    if form.birth_date.data:
+        member.birth_date = form.birth_date.data
 
 
 def _staff_form(member: StaffMember | None = None, formdata=True) -> StaffForm:
     form = StaffForm(obj=member) if formdata else StaffForm(formdata=None, obj=member)
     if member is not None and (request.method == "GET" or not formdata):
         form.category.data = member.category.name
+    if request.method == "GET" or not formdata:
+        # personal data is never put back into a form: typed in, it replaces what is kept
+        form.snils.data, form.birth_date.data = "", None
     return form
+
+
+def _staff_page(form, org, member, title):
+    return lambda status: render_view(
+        "registry/staff_form_page.html", "registry/_staff_row_form.html", form=form, org=org,
+        member=member, title=title, status=status)
+
+
+def _staff_row(member, org, **extra):
+    return lambda: render_fragment("registry/_staff_row.html", member=member, org=org,
+                                   can_edit_staff=True, **extra)
 
 
 @bp.route("/organizations/<int:org_id>/staff/new", methods=["GET", "POST"])
@@ -311,27 +297,16 @@ def staff_new(org_id: int):
     org = policy.get_or_404(user, Organization, org_id)
     policy.require_create(user, StaffMember, org)
     form = _staff_form()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            member = StaffMember(organization_id=org.id, created_by_id=user.id)
-            _fill_staff(member, form)
-            try:
-                reg.save_staff(member, is_new=True)
-            except reg.RegistryError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return render_fragment("registry/_staff_row.html", member=member, org=org,
-                                           can_edit_staff=True, new=True,
-                                           trigger={"notice": {"text": f"Сотрудник {member.full_name} добавлен."}})
-                flash(f"Сотрудник {member.full_name} добавлен.", "success")
-                return redirect(url_for("registry.organization", org_id=org.id))
-        return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
-                           form=form, org=org, member=None, status=422,
-                           title="Новый сотрудник")
-    return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
-                       form=form, org=org, member=None, title="Новый сотрудник")
+
+    def save():
+        member = StaffMember(organization_id=org.id, created_by_id=user.id)
+        _fill_staff(member, form)
+        return reg.save_staff(member, is_new=True)
+
+    return submit(form, save,
+                  done=lambda member: answer(f"Сотрудник {member.full_name} добавлен.",
+                                             _staff_row(member, org, new=True), _org_url(org)),
+                  again=_staff_page(form, org, None, "Новый сотрудник"))
 
 
 @bp.get("/staff/<int:staff_id>")
@@ -349,46 +324,31 @@ def staff_row(staff_id: int):
 @login_required
 def staff_edit(staff_id: int):
     user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
-    policy.require_edit(user, member)
+    member = policy.get_or_404(user, StaffMember, staff_id, "edit")
     org = member.organization
     form = _staff_form(member)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            _fill_staff(member, form)
-            try:
-                reg.save_staff(member)
-            except reg.RegistryError as err:
-                db.session.rollback()
-                member = db.session.get(StaffMember, staff_id)
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return render_fragment("registry/_staff_row.html", member=member, org=org,
-                                           can_edit_staff=True)
-                flash("Изменения сохранены.", "success")
-                return redirect(url_for("registry.organization", org_id=org.id))
-        return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
-                           form=form, org=org, member=member, status=422,
-                           title=f"Изменение: {member.full_name}")
-    return render_view("registry/staff_form_page.html", "registry/_staff_row_form.html",
-                       form=form, org=org, member=member, title=f"Изменение: {member.full_name}")
+
+    def save():
+        _fill_staff(member, form)
+        return reg.save_staff(member)
+
+    return submit(form, save,
+                  done=lambda member: answer("Изменения сохранены.", _staff_row(member, org),
+                                             _org_url(org)),
+                  again=_staff_page(form, org, member, f"Изменение: {member.full_name}"))
 
 
 @bp.post("/staff/<int:staff_id>/delete")
 @login_required
 def staff_delete(staff_id: int):
     user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
-    policy.require_edit(user, member)
+    member = policy.get_or_404(user, StaffMember, staff_id, "edit")
     org = member.organization
     name = member.full_name
     reg.delete_staff(member)
-    if request.htmx:
-        return render_fragment("registry/_staff_deleted.html", name=name,
-                               trigger={"notice": {"text": f"Сотрудник {name} удалён из списка."}})
-    flash(f"Сотрудник {name} удалён из списка.", "success")
-    return redirect(url_for("registry.organization", org_id=org.id))
+    return answer(f"Сотрудник {name} удалён из списка.",
+                  lambda: render_fragment("registry/_staff_deleted.html", name=name),
+                  _org_url(org))
 
 
 # --------------------------------------------------------------------------- territories
@@ -411,34 +371,30 @@ def territories():
                        can_edit_region={r.id: policy.can_edit(user, r) for r in regions})
 
 
+def _territory_form(form, title):
+    return lambda status: render_view("registry/simple_form.html", form=form, status=status,
+                                      title=title)
+
+
 @bp.route("/regions/new", methods=["GET", "POST"])
 @bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
 @login_required
 def region_form(region_id: int | None = None):
     user = _user()
-    region = policy.get_or_404(user, Region, region_id) if region_id else None
+    region = policy.get_or_404(user, Region, region_id, "edit") if region_id else None
     if region is None:
         policy.require_create(user, Region)
-    else:
-        policy.require_edit(user, region)
     form = RegionForm(obj=region)
-    status = 200
-    if form.validate_on_submit():
+
+    def save():
         target = region or Region(created_by_id=user.id)
         target.name = form.name.data
-        try:
-            reg.save_region(target, is_new=region is None)
-        except reg.RegistryError as err:
-            db.session.rollback()
-            form.name.errors = [str(err)]
-            status = 422
-        else:
-            flash("Регион сохранён.", "success")
-            return redirect(url_for("registry.territories"))
-    elif request.method == "POST":
-        status = 422
-    return render_view("registry/simple_form.html", form=form, status=status,
-                       title="Регион" if region else "Новый регион")
+        target.time_zone = form.time_zone.data
+        return reg.save_region(target, is_new=region is None)
+
+    return submit(form, save,
+                  done=lambda _: answer("Регион сохранён.", None, url_for("registry.territories")),
+                  again=_territory_form(form, "Регион" if region else "Новый регион"))
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
@@ -446,9 +402,7 @@ def region_form(region_id: int | None = None):
 @login_required
 def municipality_form(muni_id: int | None = None):
     user = _user()
-    muni = policy.get_or_404(user, Municipality, muni_id) if muni_id else None
-    if muni is not None:
-        policy.require_edit(user, muni)
+    muni = policy.get_or_404(user, Municipality, muni_id, "edit") if muni_id else None
     regions = [r for r in db.session.scalars(policy.scope_query(user, Region).order_by(Region.name))
                if policy.can_create(user, Municipality, r)]
     policy.require(bool(regions))
@@ -456,23 +410,14 @@ def municipality_form(muni_id: int | None = None):
     form.region_id.choices = [(r.id, r.name) for r in regions]
     if request.method == "GET" and muni is None and request.args.get("region"):
         form.region_id.data = _int_arg("region")
-    status = 200
-    if form.validate_on_submit():
+
+    def save():
         target = muni or Municipality(created_by_id=user.id)
         target.region_id = form.region_id.data
         target.name = form.name.data
-        try:
-            reg.save_municipality(target, is_new=muni is None)
-        except reg.RegistryError as err:
-            db.session.rollback()
-            form.name.errors = [str(err)]
-            status = 422
-        else:
-            flash("Муниципалитет сохранён.", "success")
-            return redirect(url_for("registry.territories"))
-    elif request.method == "POST":
-        status = 422
-    return render_view("registry/simple_form.html", form=form, status=status,
-                       title="Муниципалитет" if muni else "Новый муниципалитет")
+        return reg.save_municipality(target, is_new=muni is None)
 
-
+    return submit(form, save,
+                  done=lambda _: answer("Муниципалитет сохранён.", None,
+                                        url_for("registry.territories")),
+                  again=_territory_form(form, "Муниципалитет" if muni else "Новый муниципалитет"))

@@ -6,8 +6,6 @@ answer with the page, or with their fragment to htmx (``render_view``).
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import operator
 from dataclasses import dataclass
@@ -20,10 +18,10 @@ from sqlalchemy import select
 from ... import policy
 from ...extensions import db
 from ...models import (
-    Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Role, Roadmap,
-    RoadmapItem, RoadmapLevel, RoadmapSection,
+    Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap, RoadmapItem,
+    RoadmapLevel, RoadmapSection, RoadmapState,
 )
-from ...services import recommendations, exports
+from ...services import recommendations, exports, uploads
 from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
@@ -37,8 +35,8 @@ from ...services.roadmaps.imports import (
     parse_upload,
 )
 from ...web import (
-    fragment_cache, render_fragment, render_view, send_download, text_arg, parse_int, year_arg,
-    acting_user as _user, int_arg as _int_arg,
+    act, answer, fragment_cache, refusal, render_fragment, render_view, send_download, submit,
+    text_arg, parse_int, wants_fragment, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -56,17 +54,37 @@ class Perm:
 # --------------------------------------------------------------------------- list
 
 
+STATE_FILTERS = {  # the list's «Состояние» filter: its value → (label, the states it shows)
+    "": ("Действующие", (RoadmapState.ACTIVE,)),
+    "finished": ("Завершённые", (RoadmapState.FINISHED,)),
+    "archived": ("В архиве", (RoadmapState.ARCHIVED,)),
+    "all": ("Все", tuple(RoadmapState)),
+}
+
+
+def _state_arg() -> str:
+    value = text_arg("state", max_length=20)
+    return value if value in STATE_FILTERS else ""
+
+
 @bp.get("/")
 @login_required
 def index():
+    """The roadmaps the user sees; by default those that «действует», the finished and
+    archived ones under the «Состояние» filter."""
     user = _user()
     level = text_arg("level")
     year = year_arg()
-    stmt = policy.scope_query(user, Roadmap)
+    state = _state_arg()
+    stmt = policy.scope_query(user, Roadmap).where(Roadmap.state.in_(STATE_FILTERS[state][1]))
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
     if year:
         stmt = stmt.where(Roadmap.year == year)
+    school = _int_arg("school")
+    if school:  # a school card's link: the school's own roadmaps (a foreign school is 404)
+        school = policy.get_or_404(user, Organization, school).id
+        stmt = stmt.where(Roadmap.owner_id == school)
     roadmaps = db.session.scalars(stmt.order_by(Roadmap.year.desc().nulls_last(),
                                                 Roadmap.level, Roadmap.id.desc())).all()
     counts = {}
@@ -79,6 +97,7 @@ def index():
     return render_view(
         "roadmaps/index.html", "roadmaps/_list.html", title="Дорожные карты",
         roadmaps=roadmaps, counts=counts, levels=RoadmapLevel, level=level, year=year or "",
+        state=state, state_filters=STATE_FILTERS, today=today(),
         can_create=bool(_owner_choices(user)),
         has_own_items=bool(policy.responsible_org_ids(user)))
 
@@ -89,7 +108,7 @@ def _owner_choices(user) -> list[tuple[str, str]]:
         OrgKind.SCHOOL, OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY,
         OrgKind.INSTITUTE, OrgKind.ASSESSMENT_CENTRE]))
     orgs = db.session.scalars(stmt.order_by(Organization.kind == OrgKind.SCHOOL,
-                                            Organization.short_name)).all()
+                                            Organization.sort_name)).all()
     return [(str(o.id), o.short_name) for o in orgs
             if policy.can_create(user, Roadmap, o)]
 
@@ -120,6 +139,15 @@ def _fill_roadmap(rm: Roadmap, form: RoadmapForm) -> None:
     rm.order_date = form.order_date.data
 
 
+def _show_url(roadmap_id: int) -> str:
+    return url_for("roadmaps.show", roadmap_id=roadmap_id)
+
+
+def _form_page(form, rm, title: str):
+    return lambda status: render_view("roadmaps/form.html", form=form, rm=rm, status=status,
+                                      title=title)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -130,83 +158,89 @@ def new():
     form.owner_id.choices = choices
     if request.method == "GET":
         form.year.data = today().year
-    status = 200
-    if form.validate_on_submit():
-        owner = _owner_from_form(user, form.owner_id.data)
-        rm = Roadmap(owner_id=owner.id, created_by_id=user.id)
+
+    def save():
+        rm = Roadmap(owner_id=_owner_from_form(user, form.owner_id.data).id,
+                     created_by_id=user.id)
         _fill_roadmap(rm, form)
-        try:
-            svc.save_roadmap(rm, is_new=True)
-        except svc.RoadmapError as err:
-            db.session.rollback()
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Дорожная карта создана. Добавьте разделы и мероприятия.", "success")
-            return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("roadmaps/form.html", form=form, rm=None, status=status,
-                       title="Новая дорожная карта")
+        return svc.save_roadmap(rm, is_new=True)
+
+    return submit(form, save,
+                  done=lambda rm: answer("Дорожная карта создана. Добавьте разделы и мероприятия.",
+                                         None, _show_url(rm.id)),
+                  again=_form_page(form, None, "Новая дорожная карта"))
 
 
 @bp.route("/<int:roadmap_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(roadmap_id: int):
     user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
-    policy.require_edit(user, rm)
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "edit")
     form = RoadmapForm(obj=rm)
     form.owner_id.choices = [(str(rm.owner_id or ""), rm.owner.short_name if rm.owner else "—")]
     if request.method == "GET":
         form.level.data = rm.level.name
         form.order_kind.data = rm.order_kind.name if rm.order_kind else ""
     form.owner_id.data = str(rm.owner_id or "")
-    status = 200
-    if form.validate_on_submit():
+
+    def save():
         _fill_roadmap(rm, form)
-        try:
-            svc.save_roadmap(rm)
-        except svc.RoadmapError as err:
-            db.session.rollback()
-            rm = db.session.get(Roadmap, roadmap_id)
-            form.form_errors.append(str(err))
-            status = 422
-        else:
-            flash("Реквизиты дорожной карты сохранены.", "success")
-            return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
-    elif request.method == "POST":
-        status = 422
-    return render_view("roadmaps/form.html", form=form, rm=rm, status=status,
-                       title="Реквизиты дорожной карты")
+        return svc.save_roadmap(rm)
+
+    return submit(form, save,
+                  done=lambda rm: answer("Реквизиты дорожной карты сохранены.", None,
+                                         _show_url(rm.id)),
+                  again=_form_page(form, rm, "Реквизиты дорожной карты"))
 
 
 @bp.post("/<int:roadmap_id>/owner")
 @login_required
 def set_owner(roadmap_id: int):
     user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
-    policy.require(user.role == Role.ADMIN and rm.owner_id is None)
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_owner")
     form = OwnerForm()
     form.owner_id.choices = _owner_choices(user)
-    if form.validate_on_submit():
-        svc.set_owner(rm, db.session.get(Organization, int(form.owner_id.data)))
-        flash("Владелец дорожной карты указан, исполнители сопоставлены с организациями.",
-              "success")
-    else:
-        flash("Выберите организацию-владельца.", "error")
-    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+    back = _show_url(rm.id)
+    return submit(form, lambda: svc.set_owner(rm, db.session.get(Organization,
+                                                                 int(form.owner_id.data))),
+                  done=lambda _: answer("Владелец дорожной карты указан, исполнители "
+                                        "сопоставлены с организациями.", None, back),
+                  again=lambda status: answer("Выберите организацию-владельца.", None, back,
+                                              category="error"))
 
 
 @bp.post("/<int:roadmap_id>/delete")
 @login_required
 def delete(roadmap_id: int):
     user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
-    policy.require_edit(user, rm)
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "edit")
     svc.delete_roadmap(rm)
-    flash("Дорожная карта удалена (запись сохранена в истории).", "success")
-    return redirect(url_for("roadmaps.index"))
+    return answer("Дорожная карта удалена (запись сохранена в истории).", None,
+                  url_for("roadmaps.index"))
+
+
+@bp.post("/<int:roadmap_id>/state/<action>")
+@login_required
+def set_state(roadmap_id: int, action: str):
+    """«Завершить», «В архив», «Вернуть в работу»: the plan keeps everything, only its state
+    (and so the figures and lists it counts in) changes; journalled."""
+    if action not in svc.STATE_ACTIONS:
+        abort(404)
+    user = _user()
+    rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_state")
+    target, _ = svc.STATE_ACTIONS[action]
+    back = url_for("roadmaps.show", roadmap_id=rm.id)
+    notices = {
+        RoadmapState.FINISHED: "Дорожная карта завершена: она больше не входит в текущие "
+                               "показатели и найдётся в списке под фильтром «Завершённые».",
+        RoadmapState.ARCHIVED: "Дорожная карта перенесена в архив: история, отчёты и выгрузки "
+                               "сохранены, в списке она под фильтром «В архиве».",
+        RoadmapState.ACTIVE: "Дорожная карта возвращена в работу и снова входит в текущие "
+                             "показатели.",
+    }
+    return act(lambda: svc.set_state(rm, target),
+               done=lambda _: answer(notices[target], None, back),
+               refused=lambda message: answer(message, None, back, category="error"))
 
 
 # --------------------------------------------------------------------------- import
@@ -215,7 +249,7 @@ def delete(roadmap_id: int):
 def _import_form(user) -> ImportForm:
     form = ImportForm()
     choices = _owner_choices(user)
-    if user.role == Role.ADMIN:
+    if policy.can(user, "leave_unowned", Roadmap):
         choices = [("", "— без владельца (указать позже) —")] + choices
     form.owner_id.choices = choices
     return form
@@ -242,47 +276,60 @@ def _preview_rows(parsed, owner):
     return rows, names
 
 
+IMPORT_KIND = "roadmap"
+
+
+def _pasted_html() -> str:
+    """The HTML copy of a table pasted into the import field (the page's script sends it along
+    with the text): read instead of the text when it holds a table and is not too long to read
+    whole; otherwise ""."""
+    value = request.form.get("text_html", "")
+    if not value or len(value) > PASTED_HTML_MAX:
+        return ""
+    value = text_arg("text_html", max_length=PASTED_HTML_MAX, source=request.form)
+    return value if looks_like_html_table(value) else ""
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_():
-    """Step 1: paste or upload; step 2: preview (nothing saved); step 3: confirm → save all."""
+    """Step 1: paste or upload — kept on the server (staged); step 2: preview (nothing saved);
+    step 3: confirm by the staged file's id → save all."""
     user = _user()
     form = _import_form(user)
     policy.require(bool(form.owner_id.choices))
     if request.method == "GET":
         return render_view("roadmaps/import.html", form=form, title="Импорт дорожной карты")
     status = 422
-    payload = request.form.get("payload", "")
-    filename = request.form.get("filename", "")
-    pasted = request.form.get("source") == "paste"
-    pasted_html = request.form.get("text_html", "")  # the HTML copy of a pasted table
-    if len(pasted_html) > PASTED_HTML_MAX:  # too long to read whole: the plain text is read
-        pasted_html = ""
-    pasted_html = text_arg("text_html", max_length=PASTED_HTML_MAX, source=request.form) \
-        if pasted_html else ""
-    data: bytes | None = None
+    upload_id = request.form.get("upload_id", "")
+    staged = None
     if form.validate_on_submit():
-        if payload:
-            try:
-                data = base64.b64decode(payload, validate=True)
-            except (binascii.Error, ValueError):
-                form.form_errors.append("Данные предпросмотра повреждены — загрузите документ ещё раз.")
-        elif form.file.data and getattr(form.file.data, "filename", ""):
-            filename, pasted = form.file.data.filename, False
-            data = form.file.data.read()
-        elif (form.text.data or "").strip():
-            filename, pasted = PASTED_NAME, True
-            data = (pasted_html if looks_like_html_table(pasted_html) else form.text.data).encode()
-        else:
-            form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
+        try:
+            if upload_id:  # the confirmation names the file kept on the server since the preview
+                staged = uploads.get_staged(user, upload_id, IMPORT_KIND)
+            elif form.file.data and getattr(form.file.data, "filename", ""):
+                staged = uploads.stage(user, IMPORT_KIND, form.file.data.filename,
+                                       form.file.data.read())
+            elif (form.text.data or "").strip():
+                pasted_html = _pasted_html()  # the HTML copy of the table, when there is one
+                staged = uploads.stage(user, IMPORT_KIND, PASTED_NAME,
+                                       (pasted_html or form.text.data).encode("utf-8"))
+            else:
+                form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
+        except uploads.StagedUploadGone as err:
+            form.form_errors.append(err.message)
+    filename = staged.filename if staged is not None else ""
+    data: bytes | None = staged.data if staged is not None else None
     owner = _owner_from_form(user, form.owner_id.data) if form.owner_id.data else None
-    if owner is None and form.owner_id.data == "" and user.role != Role.ADMIN:
-        policy.require(False)
+    if owner is None and form.owner_id.data == "":
+        policy.require(user, "leave_unowned", Roadmap)
     parsed = None
     if data is not None:
         try:
-            parsed = parse_pasted(data) if pasted else parse_upload(filename, data)
+            parsed = (parse_pasted(data) if filename == PASTED_NAME
+                      else parse_upload(filename, data))
         except RoadmapImportError as err:
+            uploads.discard(staged)
             form.form_errors.append(err.message)
     if parsed is not None:
         level = RoadmapLevel.coerce(form.level.data) if form.level.data else None
@@ -294,6 +341,7 @@ def import_():
             except svc.RoadmapError as err:
                 form.form_errors.append(str(err))
             else:
+                uploads.discard(staged)
                 flash(f"Дорожная карта импортирована: {result.sections} "
                       f"{_plural(result.sections, 'раздел', 'раздела', 'разделов')}, "
                       f"{result.items} {_plural(result.items, 'пункт', 'пункта', 'пунктов')}.",
@@ -306,8 +354,7 @@ def import_():
         return render_view(
             "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
             org_names=org_names, owner=owner, status=status,
-            payload=base64.b64encode(data).decode("ascii"), filename=filename,
-            source="paste" if pasted else "file",
+            upload_id=staged.id, filename=filename,
             doc_title=title, doc_level=level or svc.infer_level(title, owner),
             title="Импорт: проверьте перед сохранением")
     return render_view("roadmaps/import.html", form=form, status=status,
@@ -337,8 +384,7 @@ def _perms(user, items, roadmaps: dict[int, Roadmap]) -> dict[int, Perm]:
     for item in items:
         rm = roadmaps[item.roadmap_id]
         if rm.id not in cache:
-            cache[rm.id] = (policy.can_edit(user, rm) and user.role != Role.VIEWER,
-                            policy.can(user, "set_status", item))
+            cache[rm.id] = (policy.can_edit(user, rm), policy.can(user, "set_status", item))
         edit, status = cache[rm.id]
         out[item.id] = Perm(edit, status, edit or policy.can(user, "report", item))
     return out
@@ -409,11 +455,12 @@ def show(roadmap_id: int):
         RoadmapSection.roadmap_id == rm.id, RoadmapSection.title.is_not(None))
         .order_by(RoadmapSection.position)).all()
     owner_form = None
-    if rm.owner_id is None and user.role == Role.ADMIN:
+    if policy.can(user, "set_owner", rm):
         owner_form = OwnerForm(formdata=None)
         owner_form.owner_id.choices = [("", "— выберите —")] + _owner_choices(user)
     return render_view(
         "roadmaps/show.html", "roadmaps/_table.html", title=rm.title[:120], **ctx,
+        state_actions=svc.state_actions(rm) if policy.can(user, "set_state", rm) else [],
         sections=sections, executor_orgs=svc.executor_orgs(rm), owner_form=owner_form,
         section_form=SectionForm(formdata=None), filter_args=filters.args())
 
@@ -462,6 +509,10 @@ def _form_row(user, item, form, section=None, status=200):
                        **ctx)
 
 
+def _item_url(item) -> str:
+    return url_for("roadmaps.item", item_id=item.id)
+
+
 @bp.route("/sections/<int:section_id>/items/new", methods=["GET", "POST"])
 @login_required
 def item_new(section_id: int):
@@ -470,20 +521,12 @@ def item_new(section_id: int):
     rm = db.session.get(Roadmap, section.roadmap_id)
     policy.require_create(user, RoadmapItem, rm)
     form = _item_form()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                item = svc.add_item(section, form.data, by=user,
-                                    status=ItemStatus.coerce(form.status.data))
-            except svc.RoadmapError as err:
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _row(user, item, trigger={"notice": {"text": "Пункт добавлен."}})
-                flash("Пункт добавлен.", "success")
-                return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
-        return _form_row(user, None, form, section=section, status=422)
-    return _form_row(user, None, form, section=section)
+    return submit(form, lambda: svc.add_item(section, form.data, by=user,
+                                             status=ItemStatus.coerce(form.status.data)),
+                  done=lambda item: answer("Пункт добавлен.", lambda: _row(user, item),
+                                           _show_url(rm.id)),
+                  again=lambda status: _form_row(user, None, form, section=section,
+                                                 status=status))
 
 
 @bp.get("/items/<int:item_id>")
@@ -492,7 +535,7 @@ def item(item_id: int):
     """The item's card with all reports (page); its table row (htmx)."""
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():  # its row, in place
         return _row(user, item)
     ctx = _row_context(user, item)
     reports = db.session.scalars(select(ItemReport).where(
@@ -517,87 +560,67 @@ def item(item_id: int):
 @login_required
 def item_edit(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require_edit(user, item)
+    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
     can_status = policy.can(user, "set_status", item)
     form = _item_form(item)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            data = dict(form.data)
-            new_status = ItemStatus.coerce(form.status.data) if can_status else None
-            try:
-                svc.update_item(item, data, by=user, status=new_status)
-            except svc.RoadmapError as err:
-                item = db.session.get(RoadmapItem, item_id)
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _row(user, item)
-                flash("Пункт сохранён.", "success")
-                return redirect(url_for("roadmaps.item", item_id=item.id))
-        return _form_row(user, item, form, status=422)
-    return _form_row(user, item, form)
+    return submit(form, lambda: svc.update_item(
+                      item, dict(form.data), by=user,
+                      status=ItemStatus.coerce(form.status.data) if can_status else None),
+                  done=lambda item: answer("Пункт сохранён.", lambda: _row(user, item),
+                                           _item_url(item)),
+                  again=lambda status: _form_row(user, item, form, status=status))
+
+
+def _status_refused(user, item, status: ItemStatus, actual: str | None, message: str):
+    """The row form again with the status asked for, the message, and room for a result."""
+    form = _item_form(item, formdata=False)
+    form.status.data = status.name
+    if actual is not None:
+        form.actual_result.data = actual
+    form.actual_result.errors = [message]  # once, beside the field the cursor goes to
+    return _form_row(user, item, form, status=422)
 
 
 @bp.post("/items/<int:item_id>/status")
 @login_required
 def item_status(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require(policy.can(user, "set_status", item))
+    item = policy.get_or_404(user, RoadmapItem, item_id, "set_status")
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
     status = ItemStatus[form.status.data]
     actual = form.actual_result.data if "actual_result" in request.form else None
-    try:
-        svc.set_status(item, status, by=user, actual_result=actual)
-    except svc.RoadmapError as err:
-        item = db.session.get(RoadmapItem, item_id)
-        # Re-render the row form with what was asked for, the message, and room for a result.
-        form_full = _item_form(item, formdata=False)
-        form_full.status.data = status.name
-        if actual is not None:
-            form_full.actual_result.data = actual
-        form_full.form_errors.append(str(err))
-        form_full.actual_result.errors = [str(err)]
-        return _form_row(user, item, form_full, status=422)
-    if request.htmx:
-        return _row(user, item, trigger={"notice": {"text": f"Статус: {status.label}."}})
-    flash(f"Статус пункта: {status.label}.", "success")
-    return redirect(url_for("roadmaps.item", item_id=item.id))
+    return act(lambda: svc.set_status(item, status, by=user, actual_result=actual),
+               done=lambda _: answer(f"Статус пункта: {status.label}.", lambda: _row(user, item),
+                                     _item_url(item)),
+               refused=lambda message: _status_refused(user, item, status, actual, message))
 
 
 @bp.post("/items/<int:item_id>/move")
 @login_required
 def item_move(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require_edit(user, item)
+    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
     direction = request.form.get("direction", "up")
     if direction not in ("up", "down"):
         abort(400)
     svc.move_item(item, direction)
     section = db.session.get(RoadmapSection, item.section_id)
-    if request.htmx:
-        return _section_fragment(user, section)
-    return redirect(url_for("roadmaps.show", roadmap_id=item.roadmap_id))
+    return answer(None, lambda: _section_fragment(user, section), _show_url(item.roadmap_id))
 
 
 @bp.post("/items/<int:item_id>/delete")
 @login_required
 def item_delete(item_id: int):
     user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require_edit(user, item)
+    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
     roadmap_id = item.roadmap_id
     label = item.number or "без номера"
     svc.delete_item(item)
-    if request.htmx:
-        return render_fragment("roadmaps/_item_deleted.html", label=label,
-                               trigger={"notice": {"text": f"Пункт {label} удалён."}})
-    flash(f"Пункт {label} удалён.", "success")
-    return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id))
+    return answer(f"Пункт {label} удалён.",
+                  lambda: render_fragment("roadmaps/_item_deleted.html", label=label),
+                  _show_url(roadmap_id))
 
 
 # --------------------------------------------------------------------------- sections
@@ -610,57 +633,34 @@ def section_add(roadmap_id: int):
     rm = policy.get_or_404(user, Roadmap, roadmap_id)
     policy.require_create(user, RoadmapSection, rm)
     form = SectionForm()
-    if form.validate_on_submit():
-        try:
-            section = svc.add_section(rm, form.title.data, by=user)
-        except svc.RoadmapError as err:
-            flash(str(err), "error")
-        else:
-            if request.htmx:
-                return _section_fragment(user, section,
-                                         trigger={"notice": {"text": "Раздел добавлен."}})
-            flash("Раздел добавлен.", "success")
-    elif not request.htmx:
-        flash("Укажите название раздела.", "error")
-    if request.htmx:
-        return render_fragment("errors/_message.html", status=422, title="Раздел не добавлен",
-                               message="Укажите название раздела.")
-    return redirect(url_for("roadmaps.show", roadmap_id=rm.id))
+    back = _show_url(rm.id)
+    return submit(form, lambda: svc.add_section(rm, form.title.data, by=user),
+                  done=lambda section: answer("Раздел добавлен.",
+                                              lambda: _section_fragment(user, section), back),
+                  again=lambda status: refusal("Раздел не добавлен", back)(
+                      "Укажите название раздела."))
 
 
 @bp.post("/sections/<int:section_id>/rename")
 @login_required
 def section_rename(section_id: int):
     user = _user()
-    section = policy.get_or_404(user, RoadmapSection, section_id)
-    policy.require_edit(user, section)
+    section = policy.get_or_404(user, RoadmapSection, section_id, "edit")
     svc.rename_section(section, request.form.get("title", ""))
-    if request.htmx:
-        return _section_fragment(user, section)
-    return redirect(url_for("roadmaps.show", roadmap_id=section.roadmap_id))
+    return answer(None, lambda: _section_fragment(user, section), _show_url(section.roadmap_id))
 
 
 @bp.post("/sections/<int:section_id>/delete")
 @login_required
 def section_delete(section_id: int):
     user = _user()
-    section = policy.get_or_404(user, RoadmapSection, section_id)
-    policy.require_edit(user, section)
-    roadmap_id = section.roadmap_id
-    try:
-        svc.delete_section(section)
-    except svc.RoadmapError as err:
-        db.session.rollback()
-        if request.htmx:
-            return render_fragment("errors/_message.html", status=422,
-                                   title="Раздел не удалён", message=str(err))
-        flash(str(err), "error")
-    else:
-        if request.htmx:
-            return render_fragment("roadmaps/_section_deleted.html",
-                                   trigger={"notice": {"text": "Раздел удалён."}})
-        flash("Раздел удалён.", "success")
-    return redirect(url_for("roadmaps.show", roadmap_id=roadmap_id))
+    section = policy.get_or_404(user, RoadmapSection, section_id, "edit")
+    back = _show_url(section.roadmap_id)
+    return act(lambda: svc.delete_section(section),
+               done=lambda _: answer("Раздел удалён.",
+                                     lambda: render_fragment("roadmaps/_section_deleted.html"),
+                                     back),
+               refused=refusal("Раздел не удалён", back))
 
 
 # --------------------------------------------------------------------------- reports
@@ -672,43 +672,34 @@ def report_new(item_id: int):
     user = _user()
     item = policy.get_or_404(user, RoadmapItem, item_id)
     policy.require_create(user, ItemReport, item)
-    form = ReportForm()
-    if request.method == "GET":
-        form = ReportForm(formdata=None, report_date=today())
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate_on_submit():
-            upload = form.file.data
-            has_file = upload is not None and getattr(upload, "filename", "")
-            try:
-                svc.add_report(item, text=form.text.data, report_date=form.report_date.data,
-                               link=form.link.data, by=user,
-                               file_name=upload.filename if has_file else None,
-                               file_data=upload.read() if has_file else None)
-            except svc.RoadmapError as err:
-                db.session.rollback()
-                form.form_errors.append(str(err))
-            else:
-                if request.htmx:
-                    return _row(user, item, trigger={"notice": {"text": "Отчёт добавлен."}})
-                flash("Отчёт добавлен.", "success")
-                return redirect(url_for("roadmaps.item", item_id=item.id))
-    ctx = _row_context(user, item)
-    return render_view("roadmaps/row_page.html", "roadmaps/_report_form_row.html",
-                       fragment="roadmaps/_report_form_row.html", form=form, status=status,
-                       title="Отчёт о выполнении", **ctx)
+    form = ReportForm() if request.method == "POST" else \
+        ReportForm(formdata=None, report_date=today())
+
+    def save():
+        upload = form.file.data
+        has_file = upload is not None and getattr(upload, "filename", "")
+        return svc.add_report(item, text=form.text.data, report_date=form.report_date.data,
+                              link=form.link.data, by=user,
+                              file_name=upload.filename if has_file else None,
+                              file_data=upload.read() if has_file else None)
+
+    return submit(form, save,
+                  done=lambda _: answer("Отчёт добавлен.", lambda: _row(user, item),
+                                        _item_url(item)),
+                  again=lambda status: render_view(
+                      "roadmaps/row_page.html", "roadmaps/_report_form_row.html",
+                      fragment="roadmaps/_report_form_row.html", form=form, status=status,
+                      title="Отчёт о выполнении", **_row_context(user, item)))
 
 
 @bp.post("/reports/<int:report_id>/delete")
 @login_required
 def report_delete(report_id: int):
     user = _user()
-    report = policy.get_or_404(user, ItemReport, report_id)
-    policy.require_edit(user, report)
+    report = policy.get_or_404(user, ItemReport, report_id, "edit")
     svc.delete_report(report)
-    flash("Отчёт удалён (запись сохранена в истории).", "success")
-    return redirect(url_for("roadmaps.item", item_id=report.item_id))
+    return answer("Отчёт удалён (запись сохранена в истории).", None,
+                  url_for("roadmaps.item", item_id=report.item_id))
 
 
 # --------------------------------------------------------------------------- my items
@@ -717,14 +708,14 @@ def report_delete(report_id: int):
 @bp.get("/my-items")
 @login_required
 def my_items():
-    """Items of any visible roadmap that the user's organisation executes."""
+    """Items of any visible roadmap that «действует» that the user's organisation executes."""
     user = _user()
     filters = _filters()
     filters.mine = True
     stmt = svc.filter_items(policy.scope_query(user, RoadmapItem), filters, user=user,
                             today=today())
     stmt = stmt.where(RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
-        Roadmap.deleted_at.is_(None))))
+        Roadmap.deleted_at.is_(None), Roadmap.state == RoadmapState.ACTIVE)))
     items = db.session.scalars(stmt.order_by(RoadmapItem.roadmap_id, RoadmapItem.position,
                                              RoadmapItem.id)).all()
     svc.preload_executors(items)
@@ -751,14 +742,23 @@ def _monitoring_scope(user):
         return [rm], rm.title, {"roadmap": rm.id}
     level = text_arg("level")
     year = year_arg()
+    state = _state_arg()
     stmt = policy.scope_query(user, Roadmap)
     if level in RoadmapLevel.__members__:
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
-    if year:
-        stmt = stmt.where(Roadmap.year == year)
+    if year or state:
+        # What was asked for: the year's plans in the chosen state.
+        stmt = stmt.where(Roadmap.state.in_(STATE_FILTERS[state][1]))
+        if year:
+            stmt = stmt.where(Roadmap.year == year)
+        label = STATE_FILTERS[state][0] + " дорожные карты" + (f", {year} год" if year else "")
+    else:
+        # By default the current figures: the plans that «действует» in this year.
+        stmt = stmt.where(svc.current_clause(today()))
+        label = f"Действующие дорожные карты, {svc.period_label(today())}"
     roadmaps = db.session.scalars(stmt.order_by(Roadmap.level, Roadmap.title)).all()
-    args = {k: v for k, v in {"level": level, "year": year}.items() if v}
-    return roadmaps, "Все дорожные карты", args
+    args = {k: v for k, v in {"level": level, "year": year, "state": state}.items() if v}
+    return roadmaps, label, args
 
 
 @bp.get("/monitoring")
@@ -771,7 +771,7 @@ def monitoring():
                        title="Мониторинг исполнения дорожных карт", report=report,
                        scope_title=scope_title, args=args, levels=RoadmapLevel,
                        level=text_arg("level"), year=year_arg() or "",
-                       statuses=ItemStatus)
+                       state=_state_arg(), state_filters=STATE_FILTERS, statuses=ItemStatus)
 
 
 @bp.get("/monitoring/export.<fmt>")

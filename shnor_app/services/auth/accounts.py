@@ -57,10 +57,15 @@ def generate_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(14))
 
 
-class LoginRefused(Exception):
+class LoginRefused(ServiceError):
+    """A login step refused (wrong password or code, or too many attempts: ``locked``).
+
+    The functions that raise it are deliberately not ``transactional``: the failed attempt they
+    have recorded must stay counted by the lockout.
+    """
+
     def __init__(self, message: str, locked: bool = False):
         super().__init__(message)
-        self.message = message
         self.locked = locked
 
 

@@ -181,9 +181,18 @@ class RowResult:
     existing: Enrollment | None = None
 
     @property
+    def unchanged(self) -> bool:
+        """Already recorded as the file says: saving it again changes nothing."""
+        e = self.existing
+        return e is not None and e.status == EnrollmentStatus.COMPLETED \
+            and e.completed_on == self.completed_on and e.certificate_number == self.certificate
+
+    @property
     def action(self) -> str:
         if self.errors:
             return "ошибка"
+        if self.unchanged:
+            return "уже записано"
         return "обновить запись" if self.existing is not None else "новая запись"
 
 
@@ -207,7 +216,12 @@ class CheckResult:
 
     @property
     def updated(self) -> int:
-        return sum(1 for r in self.rows if not r.errors and r.existing is not None)
+        return sum(1 for r in self.rows if not r.errors and r.existing is not None
+                   and not r.unchanged)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for r in self.rows if not r.errors and r.unchanged)
 
 
 class _Index:

@@ -37,6 +37,7 @@ from ...models import (
     ParticipantRole, ProtocolAmendment, User, utcnow,
 )
 from ...text import clean_text, normalize_name
+from .. import notifications
 from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -439,6 +440,7 @@ def add_interview(series: InterviewSeries, *, organization_id, director_name: st
             job_title=f"директор {school.short_name}"))
     for i, line in enumerate(series.agenda_lines):
         meeting.items.append(AgendaItem(position=i, title=line))
+    notifications.interview_scheduled(meeting)  # queued in this transaction
     db.session.commit()
     return meeting
 
@@ -447,12 +449,18 @@ def add_interview(series: InterviewSeries, *, organization_id, director_name: st
 def reschedule(meeting: Meeting, slot: SlotData, *, director_name: str | None = None) -> Meeting:
     _require_open(meeting)
     series = db.session.get(InterviewSeries, meeting.series_id) if meeting.series_id else None
+    before = (meeting.meeting_date, meeting.start_time, meeting.end_time, meeting.place,
+              meeting.video_link)
     _apply_slot(meeting, slot, default_minutes=series.slot_minutes if series else None,
                 need_time=meeting.kind == MeetingKind.INTERVIEW)
     if director_name is not None:
         meeting.director_name = _one_line(director_name, 200) or None
     people = _series_people(series) if series else _meeting_people(meeting)
     _raise_conflicts(conflicts(meeting, people))
+    if meeting.kind == MeetingKind.INTERVIEW and before != (
+            meeting.meeting_date, meeting.start_time, meeting.end_time, meeting.place,
+            meeting.video_link):
+        notifications.interview_scheduled(meeting, moved=True)  # queued in this transaction
     db.session.commit()
     return meeting
 

@@ -35,6 +35,7 @@ from ...models import (
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError, transactional
+from ..identifiers import FIS_OKO_LOGIN_RE
 from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
@@ -227,6 +228,10 @@ class Row:
     org_name: str = ""
     new_school: bool = False
     update: bool = False
+    source_file: str | None = None
+    points: dict | None = None            # pupils per total of primary points (per-pupil files)
+    municipality_id: int | None = None    # where a new school goes (else the chosen one)
+    region_id: int | None = None
 
     @property
     def key(self):
@@ -359,6 +364,11 @@ def match_rows(rows: list[Row], *, municipality: Municipality | None = None,
             r.new_school, r.org_name = True, r.school
         else:
             r.errors.append(problem)
+    return finish_rows(rows)
+
+
+def finish_rows(rows: list[Row]) -> list[Row]:
+    """Repeated rows are errors; the rows already stored are marked as updates."""
     seen: dict[tuple, int] = {}
     for r in rows:
         if r.errors:
@@ -396,10 +406,15 @@ class ImportResult:
     created_schools: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     saved: bool = False
+    file_errors: list[dict] = field(default_factory=list)  # per-pupil rows, layout questions
+    per_pupil: bool = False
+    stated: object = None
 
     @property
     def errors(self) -> list[dict]:
-        return [{"row": r.row, "message": m} for r in self.rows for m in r.errors]
+        out = list(self.file_errors) + [{"row": r.row, "message": m}
+                                        for r in self.rows for m in r.errors]
+        return sorted(out, key=lambda e: e["row"])
 
     @property
     def new_count(self) -> int:
@@ -416,23 +431,27 @@ class ImportResult:
 
 
 def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
-              by: User | None = None) -> tuple[int, int]:
-    """Write all rows in one transaction (the caller has checked there are no errors)."""
+              by: User | None = None, commit: bool = True) -> tuple[int, int]:
+    """Write all rows in one transaction (the caller has checked there are no errors);
+    ``commit=False`` leaves the transaction open for the caller's other files."""
     if any(r.errors for r in rows):
         raise AssessmentError("В файле есть ошибки — ничего не сохранено.")
-    created: dict[str, Organization] = {}
+    created: dict[tuple, Organization] = {}
     existing = _existing(rows)
     count = 0
     try:
         for r in rows:
             if r.new_school:
-                key = name_key(r.school)
+                muni_id = r.municipality_id or municipality.id
+                key = (muni_id, name_key(r.school))
                 if key not in created:
                     org = Organization(kind=OrgKind.SCHOOL, short_name=r.school[:200],
                                        full_name=r.school[:500], code=r.code or None,
-                                       municipality_id=municipality.id,
-                                       region_id=municipality.region_id,
+                                       municipality_id=muni_id,
+                                       region_id=r.region_id or municipality.region_id,
                                        created_by_id=getattr(by, "id", None))
+                    if r.code and FIS_OKO_LOGIN_RE.match(r.code.lower()):
+                        org.fis_oko_login, org.code = r.code.lower(), None
                     db.session.add(org)
                     db.session.flush()
                     created[key] = org
@@ -447,8 +466,13 @@ def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
             result.share_2 = r.share_2
             result.share_5 = r.share_5
             result.mean_score = r.mean_score
+            result.source_file = r.source_file
+            result.points = r.points
             count += 1
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
     except Exception:
         db.session.rollback()
         raise
@@ -457,9 +481,22 @@ def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
 
 def import_file(filename: str, data: bytes, *, municipality: Municipality | None = None,
                 region_id: int | None = None, create_missing: bool = False,
-                by: User | None = None, dry_run: bool = False) -> ImportResult:
+                by: User | None = None, dry_run: bool = False, stated=None,
+                commit: bool = True) -> ImportResult:
     """Read, check and (unless ``dry_run`` or a row is wrong) save. Raises AssessmentError
-    when the file itself cannot be read."""
+    when the file itself cannot be read.
+
+    A per-pupil ФИС ОКО download (:mod:`.fisoko`) needs ``stated`` — its year, subject and
+    grade; an aggregated table carries them in its columns."""
+    from . import fisoko
+
+    if stated is not None or fisoko.is_per_pupil(filename, data):
+        if stated is None:
+            raise AssessmentError(
+                "Это выгрузка ФИС ОКО по обучающимся: укажите год, предмет и класс файла.")
+        return _import_pupils(filename, data, stated, municipality=municipality,
+                              region_id=region_id, create_missing=create_missing, by=by,
+                              dry_run=dry_run, commit=commit)
     table = parse_file(filename, data)
     rows = match_rows(rows_from(table), municipality=municipality, region_id=region_id,
                       create_missing=create_missing)
@@ -468,7 +505,53 @@ def import_file(filename: str, data: bytes, *, municipality: Municipality | None
         raise AssessmentError("В файле нет строк с результатами под заголовком.")
     if result.errors or dry_run:
         return result
-    result.imported, result.created_schools = save_rows(rows, municipality=municipality, by=by)
+    result.imported, result.created_schools = save_rows(rows, municipality=municipality, by=by,
+                                                        commit=False)
+    _audit(filename, result, by)
+    if commit:
+        db.session.commit()
+    result.saved = True
+    return result
+
+
+def _audit(filename: str, result: ImportResult, by) -> None:
+    from .. import tabular
+
+    tabular.audit_import("Импорт результатов оценочных процедур", filename, {
+        "записано": result.imported, "новых": result.new_count,
+        "обновлено": result.update_count, "создано школ": result.created_schools},
+        object_type="assessment_results")
+
+
+def _import_pupils(filename, data, stated, *, municipality, region_id, create_missing, by,
+                   dry_run, commit) -> ImportResult:
+    from . import fisoko
+
+    pupils = fisoko.read(filename, data, stated)
+    if not pupils.groups:
+        raise AssessmentError("В файле нет строк обучающихся под заголовком.")
+    if pupils.questions:  # what the file is comes first: no scale is asked for a wrong guess
+        return ImportResult([], file_errors=[{"row": 0, "message": q} for q in pupils.questions],
+                            per_pupil=True, stated=stated)
+    rows = finish_rows(fisoko.to_rows(pupils, stated, filename, municipality=municipality,
+                                      region_id=region_id, create_missing=create_missing))
+    file_errors = [{"row": 0, "message": q} for q in pupils.questions] + pupils.errors
+    result = ImportResult(rows, ignored_columns=[], file_errors=file_errors, per_pupil=True,
+                          stated=stated)
+    if result.errors or dry_run:
+        return result
+    try:
+        result.imported, result.created_schools = save_rows(
+            rows, municipality=municipality, by=by, commit=False)
+        scale = fisoko.find_scale(stated)
+        if scale is not None and scale.tasks is None and pupils.tasks:
+            scale.tasks = pupils.tasks  # the year's files are known to have this many tasks
+        _audit(filename, result, by)
+        if commit:
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     result.saved = True
     return result
 
@@ -667,3 +750,58 @@ def describe_approval(approval: IdentificationApproval) -> str:
     n = len(approval.org_ids or [])
     return (f"{approval.basis}: {count_words(n, 'школа получила', 'школы получили', 'школ получили')}"
             f" статус ШНОР на {approval.status_year} год")
+
+
+# --------------------------------------------------------------------------- several files
+
+
+@dataclass
+class FileCheck:
+    """One file of an import of several: its result, or why it cannot be read."""
+    filename: str
+    result: ImportResult | None = None
+    error: str | None = None
+    per_pupil: bool = False
+    stated: object = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.result is not None and not self.result.errors
+
+
+def import_files(files, *, municipality: Municipality | None = None,
+                 region_id: int | None = None, create_missing: bool = False,
+                 by: User | None = None, dry_run: bool = False) -> list[FileCheck]:
+    """Check several files — ``(filename, data, stated or None)`` — and, unless ``dry_run`` or
+    any file has an error, save them all in one transaction (all files or none)."""
+    from . import fisoko
+
+    checks = []
+    for filename, data, stated in files:
+        check = FileCheck(filename, stated=stated)
+        try:
+            check.per_pupil = stated is not None or fisoko.is_per_pupil(filename, data)
+            if check.per_pupil and stated is None:
+                raise AssessmentError("Это выгрузка ФИС ОКО по обучающимся: укажите год, предмет "
+                                      "и класс файла и проверьте его снова.")
+            check.result = import_file(filename, data, municipality=municipality,
+                                       region_id=region_id, create_missing=create_missing,
+                                       by=by, dry_run=True, stated=stated)
+        except AssessmentError as err:
+            check.error = err.message
+        checks.append(check)
+    if dry_run or not all(c.ok for c in checks):
+        return checks
+    try:
+        for check, (filename, data, stated) in zip(checks, files):
+            check.result = import_file(filename, data, municipality=municipality,
+                                       region_id=region_id, create_missing=create_missing,
+                                       by=by, stated=stated, commit=False)
+            if not check.result.saved:  # changed by an earlier file of the same import
+                raise AssessmentError(f"Файл «{filename}»: после предыдущих файлов в нём "
+                                      "появились ошибки — ничего не сохранено.")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return checks

@@ -57,10 +57,12 @@ class Execution:
 
 
 def roadmap_execution(user: User, today: date) -> Execution:
-    """Items of the roadmaps the user sees: done / in progress / overdue, in one query."""
+    """Items of the current roadmaps the user sees (those that «действует» in the year of
+    ``today``: ``roadmaps.current_clause``): done / in progress / overdue, in one query."""
     from ... import policy
+    from ..roadmaps import current_clause
 
-    visible = policy.scope_query(user, Roadmap, select(Roadmap.id))
+    visible = policy.scope_query(user, Roadmap, select(Roadmap.id)).where(current_clause(today))
     overdue = and_(RoadmapItem.period_end < today,
                    RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]))
     row = db.session.execute(

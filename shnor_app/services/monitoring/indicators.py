@@ -45,8 +45,10 @@ from ..errors import ServiceError, transactional
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "source": "Источник", "params": "Параметры", "scoring": "Способ начисления баллов",
     "bands": "Диапазоны", "dynamics": "Баллы за динамику", "level": "Уровень",
-    "risk_factor_id": "Фактор риска", "roadmap_id": "Антирисковая программа",
+    "risk_factor_id": "Фактор риска",
 }
+# a school's risk profile names its anti-risk programme; elsewhere roadmap_id is «Дорожная карта»
+TABLE_AUDIT_LABELS = {"school_risks": {"roadmap_id": "Антирисковая программа"}}
 
 
 class IndicatorError(ServiceError):

@@ -92,51 +92,67 @@ class Person:
         return not self.staff_member_id and not (self.full_name or "").strip()
 
 
+def term_errors(*, school_id: int | None, partner_id: int | None, agreement_date: date | None,
+                start_date: date | None, end_date: date | None) -> dict[str, str]:
+    """The rules of the parties and the term that need no other record, by form field: the form
+    shows them together with its own messages, all at once."""
+    errors: dict[str, str] = {}
+    if school_id and partner_id and school_id == partner_id:
+        errors["partner_id"] = "Школа не может быть партнёром самой себе."
+    start = start_date or agreement_date
+    if start is None:
+        errors["start_date"] = "Укажите начало срока действия соглашения (или дату соглашения)."
+    elif end_date and end_date < start:
+        errors["end_date"] = "Окончание срока не может быть раньше его начала."
+    if agreement_date and agreement_date > local_today():
+        errors["agreement_date"] = "Дата соглашения не может быть в будущем."
+    return errors
+
+
 def _validate(p: Partnership, people: list[Person]) -> None:
+    """Every broken rule at once, each beside its field."""
     school = db.session.get(Organization, p.school_id) if p.school_id else None
     partner = db.session.get(Organization, p.partner_id) if p.partner_id else None
+    errors = term_errors(school_id=p.school_id, partner_id=p.partner_id,
+                         agreement_date=p.agreement_date, start_date=p.start_date,
+                         end_date=p.end_date)
     if school is None or school.deleted_at is not None:
-        raise PartnershipError("Выберите школу, которую сопровождают.")
-    if school.kind != OrgKind.SCHOOL:
-        raise PartnershipError("Сопровождаемой может быть только общеобразовательная организация.")
+        errors["school_id"] = "Выберите школу, которую сопровождают."
+    elif school.kind != OrgKind.SCHOOL:
+        errors["school_id"] = "Сопровождаемой может быть только общеобразовательная организация."
     if partner is None or partner.deleted_at is not None:
-        raise PartnershipError("Выберите организацию-партнёра.")
-    if partner.id == school.id:
-        raise PartnershipError("Школа не может быть партнёром самой себе.")
-    if partner.kind in (OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY):
-        raise PartnershipError("Орган управления образованием не может быть партнёром по "
-                               "сетевому соглашению: выберите школу, колледж или институт.")
-    p.start_date = p.start_date or p.agreement_date
-    if p.start_date is None:
-        raise PartnershipError("Укажите начало срока действия соглашения.")
-    if p.end_date and p.end_date < p.start_date:
-        raise PartnershipError("Окончание срока не может быть раньше его начала.")
-    if p.agreement_date and p.agreement_date > local_today():
-        raise PartnershipError("Дата соглашения не может быть в будущем.")
-    if p.status == PartnershipStatus.FINISHED and p.end_date is None:
-        p.end_date = max(local_today(), p.start_date)
+        errors["partner_id"] = "Выберите организацию-партнёра."
+    elif partner.kind in (OrgKind.MUNICIPAL_AUTHORITY, OrgKind.REGIONAL_AUTHORITY):
+        errors["partner_id"] = ("Орган управления образованием не может быть партнёром по "
+                                "сетевому соглашению: выберите школу, колледж или институт.")
     p.subject = (p.subject or "").strip()
     if not p.subject:
-        raise PartnershipError("Укажите предмет соглашения (чем партнёр помогает школе).")
+        errors["subject"] = "Укажите предмет соглашения (чем партнёр помогает школе)."
+    if school is not None and partner is not None and "partner_id" not in errors \
+            and p.status == PartnershipStatus.ACTIVE:
+        clash = db.session.scalar(select(Partnership.id).where(
+            Partnership.school_id == school.id, Partnership.partner_id == partner.id,
+            Partnership.status == PartnershipStatus.ACTIVE, Partnership.deleted_at.is_(None),
+            Partnership.id != (p.id or 0)))
+        if clash is not None:
+            errors["partner_id"] = (f"У школы «{school.short_name}» уже есть действующее "
+                                    f"партнёрство с «{partner.short_name}».")
+    sides = {PartnershipSide.SCHOOL: p.school_id, PartnershipSide.PARTNER: p.partner_id}
+    for person in people:
+        if person.empty or not person.staff_member_id:
+            continue
+        member = db.session.get(StaffMember, person.staff_member_id)
+        if member is None or member.deleted_at is not None or \
+                member.organization_id != sides[person.side]:
+            errors["people"] = (
+                "Ответственный сотрудник должен работать в организации своей стороны.")
+    if errors:
+        raise PartnershipError("", errors)
+    p.start_date = p.start_date or p.agreement_date
+    if p.status == PartnershipStatus.FINISHED and p.end_date is None:
+        p.end_date = max(local_today(), p.start_date)
     p.agreement_number = (p.agreement_number or "").strip() or None
     p.plan = (p.plan or "").strip() or None
-    clash = db.session.scalar(select(Partnership.id).where(
-        Partnership.school_id == school.id, Partnership.partner_id == partner.id,
-        Partnership.status == PartnershipStatus.ACTIVE, Partnership.deleted_at.is_(None),
-        Partnership.id != (p.id or 0)))
-    if clash is not None and p.status == PartnershipStatus.ACTIVE:
-        raise PartnershipError(f"У школы «{school.short_name}» уже есть действующее партнёрство "
-                               f"с «{partner.short_name}».")
-    sides = {PartnershipSide.SCHOOL: school.id, PartnershipSide.PARTNER: partner.id}
-    for person in people:
-        if person.empty:
-            continue
-        if person.staff_member_id:
-            member = db.session.get(StaffMember, person.staff_member_id)
-            if member is None or member.deleted_at is not None or \
-                    member.organization_id != sides[person.side]:
-                raise PartnershipError("Ответственный сотрудник должен работать в организации "
-                                       "своей стороны.")
     p.partner_kind = PartnerKind.for_org_kind(partner.kind)
     p.school_name, p.partner_name = school.short_name, partner.short_name
 

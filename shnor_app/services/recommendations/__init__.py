@@ -37,6 +37,7 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ...formatting import fmt_date, today as local_today
+from .. import notifications
 from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -201,6 +202,7 @@ def update(rec: Recommendation, data: dict, *, by: User | None = None,
     return rec
 
 
+@transactional
 def delete(rec: Recommendation, *, by: User | None = None, commit: bool = True) -> None:
     if rec.status is not RecommendationStatus.OPEN or rec.report_text:
         raise RecommendationError(
@@ -211,6 +213,7 @@ def delete(rec: Recommendation, *, by: User | None = None, commit: bool = True) 
         db.session.commit()
 
 
+@transactional
 def report(rec: Recommendation, *, text: str, by: User) -> Recommendation:
     """The school says what was done. A new report replaces a previous one under review."""
     text = _clean(text)
@@ -226,16 +229,24 @@ def report(rec: Recommendation, *, text: str, by: User) -> Recommendation:
     rec.reported_at = utcnow()
     rec.reported_by_id = by.id
     rec.status = RecommendationStatus.REPORTED
+    notifications.recommendation_reported(rec, by=by)  # queued in this transaction
     db.session.commit()
     return rec
 
 
+@transactional
 def accept(rec: Recommendation, *, by: User, comment: str | None = None) -> Recommendation:
+    """Accept the school's report. A recommendation the school has not reported on (new, or
+    returned to it) is closed only with the reason stated: it is kept as the comment and seen
+    in the row and the record's history."""
     if rec.status.closed:
         raise RecommendationError("Рекомендация уже принята.")
     comment = _clean(comment)
     if len(comment) > TEXT_MAX:
         raise RecommendationError(f"Комментарий длиннее {TEXT_MAX} знаков.")
+    if rec.status != RecommendationStatus.REPORTED and not comment:
+        msg = "Школа ещё не отчиталась: напишите, почему рекомендация закрывается без отчёта."
+        raise RecommendationError(msg, {"comment": msg})
     rec.status = RecommendationStatus.ACCEPTED
     rec.review_comment = comment or None
     rec.reviewed_at = utcnow()
@@ -244,6 +255,7 @@ def accept(rec: Recommendation, *, by: User, comment: str | None = None) -> Reco
     return rec
 
 
+@transactional
 def return_(rec: Recommendation, *, by: User, comment: str) -> Recommendation:
     """Back to the school with what is missing (the comment is required)."""
     comment = _clean(comment)
@@ -258,6 +270,7 @@ def return_(rec: Recommendation, *, by: User, comment: str) -> Recommendation:
     rec.review_comment = comment
     rec.reviewed_at = utcnow()
     rec.reviewed_by_id = by.id
+    notifications.recommendation_returned(rec)  # queued in this transaction
     db.session.commit()
     return rec
 

@@ -1,11 +1,12 @@
 """Writes to the registry: organisations, statuses per year, staff, regions, municipalities.
 
 Every function validates, changes, and commits; the audit entry is written in the same
-transaction by ``services.audit``. Errors are ``RegistryError`` with a Russian message.
+transaction by ``services.audit``. Errors are ``RegistryError`` with a Russian message (and the
+form fields they concern); a refused write is rolled back here (``transactional``).
 """
 from __future__ import annotations
 
-import re
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -15,7 +16,8 @@ from ...models import (
     StaffMember, User, utcnow,
 )
 from ...formatting import plural
-from ..errors import ServiceError
+from .. import identifiers
+from ..errors import ServiceError, transactional
 
 
 class RegistryError(ServiceError):
@@ -24,44 +26,45 @@ class RegistryError(ServiceError):
 
 def inn_problem(inn: str | None, kind_is_person: bool = False) -> str | None:
     """Check an INN: 10 digits for an organisation (12 for a person), with its check digits."""
-    if not inn:
-        return None
-    if not re.fullmatch(r"\d{10}|\d{12}", inn):
-        return "ИНН состоит из 10 цифр (для организации) или 12 цифр."
-    digits = [int(c) for c in inn]
-
-    def check(weights):
-        return sum(w * d for w, d in zip(weights, digits)) % 11 % 10
-
-    if len(inn) == 10:
-        ok = check([2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9]
-    else:
-        ok = (check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[10]
-              and check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[11])
-    return None if ok else "Контрольная сумма ИНН не сходится — проверьте цифры."
+    return identifiers.inn_problem(inn)
 
 
+@transactional
 def save_organization(org: Organization, *, is_new: bool = False) -> Organization:
     org.full_name = (org.full_name or "").strip()
     org.short_name = (org.short_name or "").strip() or org.full_name[:200]
     if not org.full_name:
         raise RegistryError("Укажите полное наименование организации.")
-    problem = inn_problem(org.inn)
-    if problem:
-        raise RegistryError(problem)
+    org.fis_oko_login = (org.fis_oko_login or "").strip().lower() or None
+    org.kpp = (org.kpp or "").strip().upper() or None
+    for key, check in (("inn", identifiers.inn_problem), ("kpp", identifiers.kpp_problem),
+                       ("ogrn", identifiers.ogrn_problem),
+                       ("fis_oko_login", identifiers.fis_oko_login_problem)):
+        problem = check(getattr(org, key))
+        if problem:
+            raise RegistryError(problem, {key: problem})
     if org.municipality_id:
         muni = db.session.get(Municipality, org.municipality_id)
         if muni is None:
             raise RegistryError("Муниципалитет не найден.")
         org.region_id = muni.region_id
     if not org.region_id:
-        raise RegistryError("Укажите регион или муниципалитет организации.")
-    if org.inn:
+        raise RegistryError("Укажите регион или муниципалитет организации.",
+                            {"municipality_id": "Выберите муниципалитет."})
+    if org.inn and org.head_organization_id is None:
+        # a branch shares its head's ИНН; two heads never do
         clash = db.session.scalar(select(Organization).where(
             Organization.inn == org.inn, Organization.id != (org.id or 0),
-            Organization.deleted_at.is_(None)))
+            Organization.head_organization_id.is_(None), Organization.deleted_at.is_(None)))
         if clash is not None:
             raise RegistryError(f"Организация с ИНН {org.inn} уже есть: {clash.short_name}.")
+    if org.fis_oko_login:
+        clash = db.session.scalar(select(Organization).where(
+            Organization.fis_oko_login == org.fis_oko_login, Organization.id != (org.id or 0),
+            Organization.deleted_at.is_(None)))
+        if clash is not None:
+            message = f"Логин ФИС ОКО {org.fis_oko_login} уже у «{clash.short_name}»."
+            raise RegistryError(message, {"fis_oko_login": message})
     if is_new:
         db.session.add(org)
     db.session.commit()
@@ -104,6 +107,7 @@ def describe_dependents(counts: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
+@transactional
 def delete_organization(org: Organization) -> None:
     """Soft-delete an organisation; refused while records depend on it."""
     dependents = organization_dependents(org)
@@ -115,6 +119,7 @@ def delete_organization(org: Organization) -> None:
     db.session.commit()
 
 
+@transactional
 def add_status(record: SchoolStatusRecord) -> SchoolStatusRecord:
     if record.year is None or not 2000 <= record.year <= 2100:
         raise RegistryError("Укажите год от 2000 до 2100.")
@@ -135,6 +140,7 @@ def add_status(record: SchoolStatusRecord) -> SchoolStatusRecord:
     return record
 
 
+@transactional
 def revoke_status(record: SchoolStatusRecord) -> None:
     """Statuses are legal records: they are marked deleted, never erased."""
     record.deleted_at = utcnow()
@@ -155,6 +161,7 @@ def statuses_for(org_ids: list[int], year: int) -> dict[int, list[SchoolStatus]]
     return out
 
 
+@transactional
 def save_staff(member: StaffMember, *, is_new: bool = False) -> StaffMember:
     member.full_name = " ".join((member.full_name or "").split())
     if not member.full_name:
@@ -163,40 +170,52 @@ def save_staff(member: StaffMember, *, is_new: bool = False) -> StaffMember:
         raise RegistryError("Год начала педагогической деятельности указан неверно.")
     if member.hired_on and member.left_on and member.left_on < member.hired_on:
         raise RegistryError("Дата увольнения не может быть раньше даты приёма.")
+    if member.snils:
+        problem = identifiers.snils_problem(member.snils)
+        if problem:
+            raise RegistryError(problem, {"snils": problem})
+        member.snils = identifiers.normalize_snils(member.snils)
+    if member.birth_date and not date(1920, 1, 1) <= member.birth_date <= utcnow().date():
+        raise RegistryError("Дата рождения указана неверно.",
+                            {"birth_date": "Дата рождения указана неверно."})
     if is_new:
         db.session.add(member)
     db.session.commit()
     return member
 
 
+@transactional
 def delete_staff(member: StaffMember) -> None:
     member.deleted_at = utcnow()
     db.session.commit()
 
 
+@transactional
 def save_region(region: Region, *, is_new: bool = False) -> Region:
     region.name = (region.name or "").strip()
     if not region.name:
-        raise RegistryError("Укажите наименование региона.")
+        raise RegistryError(fields={"name": "Укажите наименование региона."})
     clash = db.session.scalar(select(Region).where(Region.name == region.name,
                                                    Region.id != (region.id or 0)))
     if clash is not None:
-        raise RegistryError("Регион с таким наименованием уже есть.")
+        raise RegistryError(fields={"name": "Регион с таким наименованием уже есть."})
     if is_new:
         db.session.add(region)
     db.session.commit()
     return region
 
 
+@transactional
 def save_municipality(muni: Municipality, *, is_new: bool = False) -> Municipality:
     muni.name = (muni.name or "").strip()
     if not muni.name:
-        raise RegistryError("Укажите наименование муниципалитета.")
+        raise RegistryError(fields={"name": "Укажите наименование муниципалитета."})
     clash = db.session.scalar(select(Municipality).where(
         Municipality.name == muni.name, Municipality.region_id == muni.region_id,
         Municipality.id != (muni.id or 0)))
     if clash is not None:
-        raise RegistryError("Муниципалитет с таким наименованием в регионе уже есть.")
+        raise RegistryError(fields={
+            "name": "Муниципалитет с таким наименованием в регионе уже есть."})
     if is_new:
         db.session.add(muni)
     db.session.commit()

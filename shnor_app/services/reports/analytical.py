@@ -45,7 +45,7 @@ def _names(ids) -> list[str]:
     if not ids:
         return []
     return list(db.session.scalars(select(Organization.short_name).where(
-        Organization.id.in_(ids)).order_by(Organization.short_name)))
+        Organization.id.in_(ids)).order_by(Organization.sort_name)))
 
 
 def _low_results_ids(org_ids_stmt, year: int) -> set[int]:

@@ -15,6 +15,11 @@ Decisions worth knowing:
   owner's municipality. Without an owner nothing is resolved until an owner is set.
 * An item is *overdue* when its end date has passed and it is neither done nor cancelled.
 * «Выполнено» needs an actual result or at least one report.
+* A roadmap's life cycle (:class:`models.RoadmapState`): «действует» → «завершена» → «в архиве»,
+  and «Вернуть в работу» back to «действует» (:func:`set_state`). The start-page and monitoring
+  figures count only *current* roadmaps (:func:`current_clause`): those that «действует» and
+  whose period touches the year the figures are for; finished and archived plans keep
+  everything and are found under the list's status filter.
 """
 from __future__ import annotations
 
@@ -23,18 +28,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import case, func, select, union
+from sqlalchemy import and_, case, func, or_, select, union
 from sqlalchemy.orm import contains_eager, lazyload
 
 from ...extensions import db
 from ...models import (
     ItemExecutor, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap, RoadmapItem,
-    RoadmapLevel, RoadmapSection, User, utcnow,
+    RoadmapLevel, RoadmapSection, RoadmapState, User, utcnow,
 )
 from .periods import parse_period
 from .imports import ParsedRoadmap
 from ...text import clean_text, normalize_name
-from ..errors import ServiceError
+from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "level": "Уровень", "owner_id": "Организация-владелец",
@@ -44,7 +49,7 @@ AUDIT_LABELS = {  # field → its Russian name in the history (the area contribu
     "period_understood": "Срок распознан", "executors": "Исполнители",
     "expected_result": "Ожидаемый результат", "indicator": "Показатель реализации",
     "actual_result": "Фактический результат", "item_id": "Пункт", "report_date": "Дата отчёта",
-    "author_id": "Автор", "link": "Ссылка",
+    "author_id": "Автор", "link": "Ссылка", "state": "Состояние",
 }
 
 
@@ -185,6 +190,7 @@ def _validate_roadmap(rm: Roadmap) -> None:
         rm.order_number = rm.order_number.strip()[:60] or None
 
 
+@transactional
 def save_roadmap(rm: Roadmap, *, is_new: bool = False) -> Roadmap:
     """Create or update a roadmap's requisites. A new roadmap gets one section without title."""
     _validate_roadmap(rm)
@@ -199,6 +205,7 @@ def save_roadmap(rm: Roadmap, *, is_new: bool = False) -> Roadmap:
     return rm
 
 
+@transactional
 def set_owner(rm: Roadmap, owner: Organization) -> Roadmap:
     """Give an ownerless roadmap its owner and resolve its executors in the owner's region."""
     rm.owner_id = owner.id
@@ -211,9 +218,73 @@ def set_owner(rm: Roadmap, owner: Organization) -> Roadmap:
     return rm
 
 
+@transactional
 def delete_roadmap(rm: Roadmap) -> None:
     rm.deleted_at = utcnow()
     db.session.commit()
+
+
+# --------------------------------------------------------------------------- life cycle
+
+# state → (the states it may come from, the message of a refused change)
+_STATE_FROM = {
+    RoadmapState.FINISHED: ({RoadmapState.ACTIVE}, "Завершить можно только действующую дорожную карту."),
+    RoadmapState.ARCHIVED: ({RoadmapState.ACTIVE, RoadmapState.FINISHED},
+                            "Дорожная карта уже в архиве."),
+    RoadmapState.ACTIVE: ({RoadmapState.FINISHED, RoadmapState.ARCHIVED},
+                          "Дорожная карта уже действует."),
+}
+STATE_ACTIONS = {  # the action's code in the URL → the state it leads to and its button
+    "finish": (RoadmapState.FINISHED, "Завершить"),
+    "archive": (RoadmapState.ARCHIVED, "В архив"),
+    "reopen": (RoadmapState.ACTIVE, "Вернуть в работу"),
+}
+
+
+def state_actions(rm: Roadmap) -> list[tuple[str, str]]:
+    """(code, button label) of the life-cycle actions that apply to the roadmap now."""
+    return [(code, label) for code, (target, label) in STATE_ACTIONS.items()
+            if rm.state in _STATE_FROM[target][0]]
+
+
+@transactional
+def set_state(rm: Roadmap, state: RoadmapState) -> Roadmap:
+    """Finish, archive or reopen a roadmap. Nothing of it is changed but its state (journalled
+    as every change is); a change that does not apply is refused."""
+    allowed_from, message = _STATE_FROM[state]
+    if rm.state not in allowed_from:
+        raise RoadmapError(message)
+    rm.state = state
+    db.session.commit()
+    return rm
+
+
+def figures_year(today: date) -> int:
+    """The year the current figures count (the calendar year of ``today``)."""
+    return today.year
+
+
+def period_label(today: date) -> str:
+    """What the current roadmap figures count, as their labels say it: «2026 год»."""
+    return f"{figures_year(today)} год"
+
+
+def current_clause(today: date):
+    """A roadmap counts in the current figures: it «действует» and its period touches the
+    figures' year (a plan without a period: its year is that year; with neither: it counts)."""
+    year = figures_year(today)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    has_period = or_(Roadmap.period_start.is_not(None), Roadmap.period_end.is_not(None))
+    in_period = and_(or_(Roadmap.period_start.is_(None), Roadmap.period_start <= last),
+                     or_(Roadmap.period_end.is_(None), Roadmap.period_end >= first))
+    return and_(Roadmap.state == RoadmapState.ACTIVE, Roadmap.deleted_at.is_(None),
+                or_(and_(has_period, in_period),
+                    and_(~has_period, or_(Roadmap.year.is_(None), Roadmap.year == year))))
+
+
+def current_roadmap_ids(today: date):
+    """A select of the ids of the roadmaps that count in the current figures."""
+    return select(Roadmap.id).where(current_clause(today))
 
 
 @dataclass
@@ -296,6 +367,7 @@ def import_parsed(parsed: ParsedRoadmap, *, owner: Organization | None = None,
 # --------------------------------------------------------------------------- sections
 
 
+@transactional
 def add_section(rm: Roadmap, title: str, *, by: User | None = None) -> RoadmapSection:
     title = " ".join((title or "").split())
     if not title:
@@ -312,6 +384,7 @@ def add_section(rm: Roadmap, title: str, *, by: User | None = None) -> RoadmapSe
 SECTION_TITLE_MAX = 1000
 
 
+@transactional
 def rename_section(section: RoadmapSection, title: str) -> RoadmapSection:
     """A new title (one line; empty: a section without a title). The input stops at
     ``SECTION_TITLE_MAX`` characters; a longer title, sent by hand, is cut there."""
@@ -320,6 +393,7 @@ def rename_section(section: RoadmapSection, title: str) -> RoadmapSection:
     return section
 
 
+@transactional
 def delete_section(section: RoadmapSection) -> None:
     """Only an empty section goes (its items would lose their place otherwise)."""
     has_items = db.session.scalar(select(func.count()).where(
@@ -380,7 +454,7 @@ def has_reports(item: RoadmapItem) -> bool:
 def _apply_status(item: RoadmapItem, status: ItemStatus, by: User | None) -> None:
     if status == ItemStatus.DONE and not (item.actual_result or "").strip() \
             and not has_reports(item):
-        raise RoadmapError(DONE_NEEDS_RESULT)
+        raise RoadmapError(DONE_NEEDS_RESULT, {"actual_result": DONE_NEEDS_RESULT})
     if status != item.status:
         item.status = status
         item.status_changed_at = utcnow()
@@ -452,6 +526,7 @@ def set_status(item: RoadmapItem, status: ItemStatus, *, by: User | None = None,
     return item
 
 
+@transactional
 def move_item(item: RoadmapItem, direction: str) -> RoadmapItem:
     """Swap the item with its neighbour above («up») or below («down») in its section."""
     siblings = db.session.scalars(select(RoadmapItem).where(
@@ -467,6 +542,7 @@ def move_item(item: RoadmapItem, direction: str) -> RoadmapItem:
     return item
 
 
+@transactional
 def delete_item(item: RoadmapItem) -> None:
     """Soft delete: the row may have been printed and reported on."""
     item.deleted_at = utcnow()
@@ -476,6 +552,7 @@ def delete_item(item: RoadmapItem) -> None:
 # --------------------------------------------------------------------------- reports
 
 
+@transactional
 def add_report(item: RoadmapItem, *, text: str, report_date: date | None, by: User,
                link: str | None = None, file_name: str | None = None,
                file_data: bytes | None = None) -> ItemReport:
@@ -501,12 +578,16 @@ def add_report(item: RoadmapItem, *, text: str, report_date: date | None, by: Us
                         organization_id=by.organization_id, text=text, link=link,
                         created_by_id=by.id)
     db.session.add(report)
+    from .. import notifications
+
+    notifications.item_reported(report, item, by=by)  # queued in this transaction
     db.session.commit()
     if file_data is not None and file_name:
         files.store(report, file_name, file_data, by=by)
     return report
 
 
+@transactional
 def delete_report(report: ItemReport) -> None:
     report.deleted_at = utcnow()
     db.session.commit()
@@ -788,7 +869,9 @@ class DueItems:
 
 def due_items(user: User, today: date, days: int = 14, limit: int = 10) -> DueItems:
     """Items the user answers for: overdue, and due within ``days`` — counted in SQL, the
-    earliest ``limit`` of each listed (three queries whatever the number of items).
+    earliest ``limit`` of each listed (three queries whatever the number of items). Only the
+    items of current roadmaps (:func:`current_clause`) count: a finished, archived or past
+    year's plan does not bury this year's deadlines.
 
     Responsible are the users of an item's executor organisations and the owner's people:
     a school for its own roadmap, methodists for the roadmaps owned in their municipality,
@@ -810,7 +893,7 @@ def due_items(user: User, today: date, days: int = 14, limit: int = 10) -> DueIt
     answerable = parts[0] if len(parts) == 1 else union(*parts)
     stmt = (scope_query(user, RoadmapItem)
             .join(Roadmap, Roadmap.id == RoadmapItem.roadmap_id)
-            .where(RoadmapItem.id.in_(answerable), Roadmap.deleted_at.is_(None),
+            .where(RoadmapItem.id.in_(answerable), current_clause(today),
                    RoadmapItem.period_end.is_not(None),
                    RoadmapItem.period_end <= today + timedelta(days=days),
                    RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED])))

@@ -676,6 +676,13 @@ def _describe_recurrence(rec: Recurrence) -> str:
     return text
 
 
+def describe_recurrence(data: dict) -> str:
+    """A stored recurrence (``Recurrence.to_dict()``) in words: «ежеквартально»."""
+    return _describe_recurrence(Recurrence(
+        kind=str(data["kind"]), weekday=data.get("weekday"),
+        nths=tuple(data.get("nths") or ()), times=data.get("times")))
+
+
 def describe(period: Period) -> str:
     """A short Russian description for preview tables."""
     if not period.understood:

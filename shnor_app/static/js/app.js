@@ -22,17 +22,28 @@ document.documentElement.classList.add("js");
 
   // Wide tables scroll inside their own region (reachable by keyboard), and the cells of form
   // rows carry their column's heading for the stacked layout of narrow screens.
+  function tableName(table) {
+    var caption = table.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var label = table.getAttribute("aria-label");
+    if (label) { return label; }
+    var section = table.closest("section, .card");
+    var heading = section && section.querySelector("h2, h3");
+    return heading ? "Таблица: " + heading.textContent.trim() : "Таблица";
+  }
   function arrangeTables(root) {
     root.querySelectorAll("table.data").forEach(function (table) {
-      if (!table.parentElement.classList.contains("table-wrap")) {
-        var wrap = document.createElement("div");
+      var wrap = table.parentElement;
+      if (!wrap.classList.contains("table-wrap")) {
+        wrap = document.createElement("div");
         wrap.className = "table-wrap";
-        wrap.tabIndex = 0;
-        wrap.setAttribute("role", "region");
-        var caption = table.querySelector("caption");
-        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Таблица");
         table.parentNode.insertBefore(wrap, table);
         wrap.appendChild(table);
+      }
+      if (!wrap.hasAttribute("role")) {  // a wrapper written in the template gets the same
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", tableName(table));
       }
       if (table.classList.contains("form-rows")) {
         var heads = Array.prototype.map.call(table.querySelectorAll("thead th"),
@@ -66,11 +77,32 @@ document.documentElement.classList.add("js");
       inp.value = russianDate(value);
     });
   }
+  // Counters and empty-state texts follow in-place changes (a row added, saved or deleted
+  // without reloading the page): data-count-of="<selector>" shows how many elements of the page
+  // match the selector (data-count-forms="штука|штуки|штук" adds the word in the right form);
+  // data-empty-of="<selector>" is shown only while none match. Recounted after every swap.
+  function plural(n, forms) {
+    var f = forms.split("|"), n10 = n % 10, n100 = n % 100;
+    if (n10 === 1 && n100 !== 11) { return f[0]; }
+    if (n10 >= 2 && n10 <= 4 && (n100 < 12 || n100 > 14)) { return f[1]; }
+    return f[2];
+  }
+  function recount() {
+    document.querySelectorAll("[data-count-of]").forEach(function (el) {
+      var n = document.querySelectorAll(el.getAttribute("data-count-of")).length;
+      var forms = el.getAttribute("data-count-forms");
+      el.textContent = forms ? n + " " + plural(n, forms) : String(n);
+    });
+    document.querySelectorAll("[data-empty-of]").forEach(function (el) {
+      el.hidden = document.querySelectorAll(el.getAttribute("data-empty-of")).length > 0;
+    });
+  }
   function arrange(root) { arrangeTables(root); russianDates(root); }
-  document.addEventListener("DOMContentLoaded", function () { arrange(document); });
+  document.addEventListener("DOMContentLoaded", function () { arrange(document); recount(); });
   document.addEventListener("htmx:afterSettle", function (evt) {
     var root = evt.detail.elt;
     arrange(root && root.closest ? (root.closest("table") || root).parentElement || document : document);
+    recount();
   });
 
   function toast(html, kind) {
@@ -117,11 +149,18 @@ document.documentElement.classList.add("js");
     });
   });
 
-  // Keep keyboard focus sensible after a swap: an edit form gets focus on its first field,
-  // a row that replaced a form gets focus on its first button or link.
+  // Keep keyboard focus sensible after a swap: a form sent back with errors gets focus on the
+  // first field in error, an edit form on its first field, a row that replaced a form on its
+  // first button or link. A page sent back with errors puts the cursor in the first field in error.
+  document.addEventListener("DOMContentLoaded", function () {
+    var bad = document.querySelector("main [aria-invalid='true']");
+    if (bad && bad.focus) { bad.focus(); }
+  });
   document.addEventListener("htmx:afterSwap", function (evt) {
     var target = evt.detail.elt;
     if (!target || !target.querySelector) { return; }
+    var bad = target.querySelector("[aria-invalid='true']");
+    if (bad) { bad.focus(); return; }
     var auto = target.querySelector("[autofocus]");
     if (auto) { auto.focus(); return; }
     if (target.matches && target.matches("tr[data-focus-after-swap]")) {

@@ -1,0 +1,122 @@
+"""``flask --app wsgi registry import …`` and ``flask --app wsgi staff import …`` — scripts
+depend on them, exactly as written here.
+
+``registry import PATH [--region NAME] [--dry-run] [--json]`` imports organisations (and the
+regions and municipalities they name) from the accreditation registry's open data (XML) or a
+table (.xlsx / .csv). With ``--json`` it prints one object::
+
+    {"regions_created": int, "municipalities_created": int, "created": int, "updated": int,
+     "unchanged": int, "errors": [{"row": int, "message": str}, …]}
+
+``staff import PATH [--dry-run] [--mark-left] [--json]`` imports a staff list; ``--json``::
+
+    {"created": int, "updated": int, "left": int, "unchanged": int, "errors": [...]}
+
+Both act for the whole database, save all or nothing, and exit with 1 on any row error (with
+``--dry-run`` the counts are what the import would do). A file that cannot be read at all is
+one error with ``"row": null``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+registry_cli = AppGroup("registry", help="Реестр организаций: импорт.")
+staff_cli = AppGroup("staff", help="Сотрудники организаций: импорт списков.")
+
+_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _report(as_json: bool, result: dict, done: str, checked: str, saved: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for error in result["errors"]:
+        where = f"Строка {error['row']}: " if error["row"] is not None else ""
+        click.echo(f"{where}{error['message']}")
+    if result["errors"]:
+        click.echo(f"Ошибок: {len(result['errors'])} — ничего не сохранено.")
+    else:
+        click.echo(done if saved else checked)
+
+
+def _refused(as_json: bool, message: str, empty: dict):
+    if as_json:
+        click.echo(json.dumps({**empty, "errors": [{"row": None, "message": message}]},
+                              ensure_ascii=False))
+        sys.exit(1)
+    raise click.ClickException(message)
+
+
+@registry_cli.command("import")
+@click.argument("path", type=_PATH)
+@click.option("--region", "region", default=None,
+              help="Регион, организации которого загрузить (для XML реестра аккредитации).")
+@click.option("--dry-run", is_flag=True, help="Только проверить файл, ничего не сохранять.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести результат одним объектом JSON.")
+def registry_import(path, region, dry_run, as_json):
+    """Импортировать реестр организаций (XML открытых данных Рособрнадзора, .xlsx или .csv)."""
+    from ...services.errors import ServiceError
+    from ...services.registry import imports
+
+    empty = {"regions_created": 0, "municipalities_created": 0, "created": 0, "updated": 0,
+             "unchanged": 0}
+    try:
+        if path.suffix.lower() == ".xml":  # the registry's XML is streamed from the disk
+            with path.open("rb") as stream:
+                preview = imports.check_file(path.name, stream, None, region_name=region)
+            saved = imports.save(preview, filename=path.name) \
+                if preview.ok and not dry_run else None
+        else:
+            preview, saved = imports.import_file(path.name, path.read_bytes(), None,
+                                                 region_name=region, dry_run=dry_run)
+    except ServiceError as err:
+        _refused(as_json, err.message, empty)
+        return
+    result = imports.summary(preview, saved)
+    changed = result["created"] + result["updated"] + result["regions_created"] \
+        + result["municipalities_created"]
+    words = (f"новых организаций {result['created']}, изменено {result['updated']}, без "
+             f"изменений {result['unchanged']}; новых регионов {result['regions_created']}, "
+             f"муниципалитетов {result['municipalities_created']}")
+    _report(as_json, result,
+            f"Сохранено: {words}." if changed else
+            f"Файл ничего не меняет: все {result['unchanged']} организаций уже в реестре.",
+            f"Ошибок нет (проверка без сохранения): {words}.", saved is not None)
+    if result["errors"]:
+        sys.exit(1)
+
+
+@staff_cli.command("import")
+@click.argument("path", type=_PATH)
+@click.option("--dry-run", is_flag=True, help="Только проверить файл, ничего не сохранять.")
+@click.option("--mark-left", is_flag=True,
+              help="Список полный: сотрудников перечисленных школ, которых в нём нет, отметить "
+                   "уволенными (никто не удаляется).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести результат одним объектом JSON.")
+def staff_import(path, dry_run, mark_left, as_json):
+    """Импортировать списки сотрудников школ (.xlsx или .csv)."""
+    from ...services.errors import ServiceError
+    from ...services.registry import staff_import as staff
+
+    empty = {"created": 0, "updated": 0, "left": 0, "unchanged": 0}
+    try:
+        preview, saved = staff.import_file(path.name, path.read_bytes(), None,
+                                           mark_left=mark_left, dry_run=dry_run)
+    except ServiceError as err:
+        _refused(as_json, err.message, empty)
+        return
+    result = staff.summary(preview, saved)
+    words = (f"новых {result['created']}, изменено {result['updated']}, отмечено уволенными "
+             f"{result['left']}, без изменений {result['unchanged']}")
+    changed = result["created"] + result["updated"] + result["left"]
+    _report(as_json, result,
+            f"Сохранено: {words}." if changed else
+            f"Файл ничего не меняет: все {result['unchanged']} сотрудников уже в списках.",
+            f"Ошибок нет (проверка без сохранения): {words}.", saved is not None)
+    if result["errors"]:
+        sys.exit(1)

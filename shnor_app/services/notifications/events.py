@@ -1,0 +1,166 @@
+"""Messages queued by events, in the transaction of the event itself (the caller commits).
+
+- an interview scheduled or moved → the school's users, with an .ics invitation;
+- a report on a recommendation returned → the school's users;
+- a school reported on a recommendation → whoever may accept or return it;
+- a report on a roadmap item → whoever keeps the roadmap.
+
+Each recipient is asked the policy's question about the record itself (``can``), so a message
+never tells a user of a record the user could not open.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, has_request_context
+from sqlalchemy import select
+
+from ...extensions import db
+from ...formatting import fmt_date
+from ...models import Meeting, Recommendation, Roadmap, RoadmapItem, User
+from . import Mail, _stamp, absolute, link, queue
+
+
+def _receivers(*where) -> list[User]:
+    from ...policy.notifications import receivers_clause
+
+    return list(db.session.scalars(select(User).where(receivers_clause(User), *where)
+                                   .order_by(User.id)))
+
+
+def _in_region(region_id) -> list[User]:
+    return [u for u in _receivers() if u.effective_region_id == region_id]
+
+
+def _short(text: str | None, limit: int = 300) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- interviews
+
+
+def interview_scheduled(meeting: Meeting, *, moved: bool = False) -> int:
+    """The school's users are told of its interview (scheduled, or moved to a new time)."""
+    from ... import policy
+    from .calendar import invitation
+
+    if meeting.organization_id is None or meeting.deleted_at is not None:
+        return 0
+    db.session.flush()
+    when = f"{fmt_date(meeting.meeting_date)}, {meeting.time_label}".rstrip(", ")
+    what = "перенесено" if moved else "назначено"
+    mail = Mail(
+        subject=f"Собеседование {what}: {when}",
+        intro=(f"Собеседование с руководителем {what}"
+               + (" — обратите внимание на новое время." if moved else ".")),
+        rows=[("Тема", _short(meeting.heading)), ("Дата", fmt_date(meeting.meeting_date)),
+              ("Время", meeting.time_label), ("Место", meeting.place or ""),
+              ("Видеосвязь", meeting.video_link or ""),
+              ("Проводит", meeting.authority.short_name if meeting.authority else "")],
+        url=link("interviews.index"), link_label="Мои собеседования")
+    version = hashlib.sha256(repr((meeting.meeting_date, meeting.start_time, meeting.end_time,
+                                   meeting.place, meeting.video_link)).encode()).hexdigest()[:16]
+    count = 0
+    for user in _receivers(User.organization_id == meeting.organization_id):
+        if not policy.can(user, "view", meeting):
+            continue
+        if queue(user, "interview", f"interview:{meeting.id}:{version}:{user.id}", mail,
+                 ics=invitation(meeting, user)):
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- recommendations
+
+
+def _source_url(rec: Recommendation, *, external: bool = True) -> str:
+    """The page of the record that gave the recommendation (absolute for a message)."""
+    from ..recommendations import source_for, source_object
+
+    def build():
+        try:
+            obj = source_object(rec)
+            if obj is None:
+                return None
+            path = source_for(rec.source_type).url(obj)
+            return absolute(path) if external else path
+        except (LookupError, AttributeError):
+            return None
+
+    if has_request_context():
+        url = build()
+    else:
+        with current_app.test_request_context("/"):
+            url = build()
+    if url:
+        return url
+    return link("recommendations.index") if external else "/recommendations/"
+
+
+def _rec_rows(rec: Recommendation) -> list[tuple[str, str]]:
+    return [("Рекомендация", _short(rec.text, 500)),
+            ("Школа", rec.organization.short_name if rec.organization else ""),
+            ("Ответственный", rec.responsible or ""), ("Срок", fmt_date(rec.due_date))]
+
+
+def recommendation_returned(rec: Recommendation) -> int:
+    from ... import policy
+
+    mail = Mail(subject="Отчёт по рекомендации возвращён на доработку",
+                intro="Проверяющий вернул ваш отчёт по рекомендации на доработку.",
+                rows=_rec_rows(rec) + [("Что доделать", _short(rec.review_comment, 2000))],
+                url=_source_url(rec))
+    count = 0
+    for user in _receivers(User.organization_id == rec.organization_id):
+        if policy.can(user, "view", rec) and queue(
+                user, "returned", f"returned:{rec.id}:{_stamp(rec.reviewed_at)}:{user.id}", mail):
+            count += 1
+    return count
+
+
+def recommendation_reported(rec: Recommendation, *, by: User | None = None) -> int:
+    from ... import policy
+
+    school = rec.organization
+    mail = Mail(subject=f"Школа отчиталась по рекомендации: {school.short_name if school else ''}",
+                intro="Школа отчиталась о выполнении рекомендации — отчёт ждёт проверки.",
+                rows=_rec_rows(rec) + [("Отчёт школы", _short(rec.report_text, 2000))],
+                url=_source_url(rec))
+    count = 0
+    for user in _in_region(school.region_id if school else None):
+        if by is not None and user.id == by.id:
+            continue
+        if policy.can(user, "review", rec) and queue(
+                user, "reported", f"reported:{rec.id}:{_stamp(rec.reported_at)}:{user.id}", mail):
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- roadmap items
+
+
+def item_reported(report, item: RoadmapItem, *, by: User | None = None) -> int:
+    """A report on a roadmap item → the users who keep its roadmap."""
+    from ... import policy
+
+    db.session.flush()
+    roadmap = db.session.get(Roadmap, item.roadmap_id)
+    owner = roadmap.owner if roadmap is not None else None
+    org = report.organization or (by.organization if by is not None else None)
+    mail = Mail(subject=f"Отчёт по пункту дорожной карты: {org.short_name if org else ''}".rstrip(": "),
+                intro="По пункту дорожной карты поступил отчёт об исполнении.",
+                rows=[("Пункт", _short(str(item))), ("Дорожная карта", _short(str(roadmap))),
+                      ("Исполнитель", org.short_name if org else ""),
+                      ("Отчёт", _short(report.text, 2000))],
+                url=link("roadmaps.item", item_id=item.id))
+    region_id = owner.region_id if owner is not None else None
+    candidates = _in_region(region_id) if region_id else _receivers()
+    count = 0
+    for user in candidates:
+        if by is not None and user.id == by.id:
+            continue
+        if policy.can(user, "edit", item) and queue(
+                user, "reported", f"item-report:{report.id}:{user.id}", mail):
+            count += 1
+    return count

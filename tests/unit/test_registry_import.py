@@ -285,3 +285,36 @@ def test_municipality_model_untouched_by_a_dry_run(app):
     before = db.session.scalar(select(func.count()).select_from(Municipality))
     imports.check_file("r.csv", table_bytes(REGISTRY_HEADER, [registry_row(n=9)]), None)
     assert db.session.scalar(select(func.count()).select_from(Municipality)) == before
+
+
+def test_the_open_data_zipped_is_read_as_its_xml(app, tmp_path):
+    import zipfile
+
+    region = make_region("Орловская область")
+    make_municipality(region, "Каменский район")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data-20241201-structure-20160713.xml", registry_xml([xml_org(1), xml_org(2)]))
+    preview = imports.check_file("data-20241201.zip", packed.getvalue(), None,
+                                 region_name="Орловская область")
+    assert preview.ok and preview.counts["new"] == 2
+    two = io.BytesIO()
+    with zipfile.ZipFile(two, "w") as archive:
+        archive.writestr("a.xml", b"<OpenData/>")
+        archive.writestr("b.xml", b"<OpenData/>")
+    with pytest.raises(imports.RegistryImportError, match="один файл .xml"):
+        imports.check_file("d.zip", two.getvalue(), None, region_name="Орловская область")
+
+
+def test_a_fis_oko_login_belongs_to_one_school(app, world):
+    db.session.get(Organization, world.school_b.id).fis_oko_login = "edu010001"
+    db.session.commit()
+    header = REGISTRY_HEADER + ["Логин ФИС ОКО"]
+    preview = imports.check_file("r.csv", table_bytes(header, [
+        registry_row(n=1) + ["edu010002"], registry_row(n=2, name="Вторая") + ["edu010002"],
+        registry_row(n=3, name="Третья") + ["edu010001"], registry_row(n=4, name="Четвёртая") + ["x1"]]),
+        None)
+    errors = dict(preview.errors)
+    assert errors[3] == "логин ФИС ОКО edu010002 уже указан в строке 2"
+    assert errors[4] == "логин ФИС ОКО edu010001 уже у другой организации реестра"
+    assert "edu" in errors[5]

@@ -1,6 +1,5 @@
 """Roadmap pages through the test client (CSRF on): pages vs fragments, in-place editing,
 import preview → confirm, the done-needs-result rule, query counts, start page, exports, CLI."""
-import base64
 import io
 import json
 import re
@@ -234,9 +233,9 @@ def test_import_pasted_table_preview_then_confirm(world, login_as):
     assert "Таблица, вставленная из Word или Excel." in html
     assert "вставленный текст.txt</p>" not in html  # no invented file name for pasted text
     assert _counts() == (0, 0)  # nothing saved yet
-    payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
-    assert base64.b64decode(payload).decode() == PASTED
-    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "вставленный текст.txt",
+    assert 'name="payload"' not in html  # the text waits on the server, it is not posted back
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)
+    resp = post(c, "/roadmaps/import", {"upload_id": upload_id,
                                         "owner_id": str(authority.id), "confirm": "1"})
     assert resp.status_code == 302
     rm = db.session.scalar(select(Roadmap))
@@ -270,10 +269,12 @@ def test_import_of_a_fixture_file_through_the_ui(world, login_as):
     html = _html(resp)
     assert resp.status_code == 200 and "4 раздела, 23 пункта" in html
     assert "Что не удалось разместить" in html  # the parser's warnings are shown
-    payload = re.search(r'name="payload" value="([^"]+)"', html).group(1)
-    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "pervomaisky.txt",
-                                        "owner_id": "", "confirm": "1"})
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)
+    resp = post(c, "/roadmaps/import", {"upload_id": upload_id, "owner_id": "", "confirm": "1"})
     assert resp.status_code == 302 and _counts() == (1, 23)
+    again = post(c, "/roadmaps/import", {"upload_id": upload_id, "owner_id": "", "confirm": "1"})
+    assert again.status_code == 422 and "загрузите его ещё раз" in _html(again)
+    assert _counts() == (1, 23)  # a confirmation is not replayed
     rm = db.session.scalar(select(Roadmap))
     assert rm.owner_id is None and rm.order_number == "76-О"
     page = _html(c.get(f"/roadmaps/{rm.id}"))

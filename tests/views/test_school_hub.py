@@ -32,10 +32,19 @@ def _blocks(client, org) -> dict[str, str]:
     return out
 
 
+def _visit_id(org) -> int:
+    from sqlalchemy import select
+
+    from shnor_app.models import Visit
+
+    return db.session.scalar(select(Visit.id).where(Visit.school_id == org.id).limit(1))
+
+
 def _records(world):
     a = world.school_a
     build(world)
     visit(a, world.tutor_school, date(2026, 2, 3))
+    source = _visit_id(a)
     db.session.add(Partnership(school_id=a.id, partner_id=world.tutor_school.id,
                                partner_kind=PartnerKind.SCHOOL, start_date=date(2024, 9, 1),
                                subject="Математика"))
@@ -43,8 +52,9 @@ def _records(world):
                                  mentee_org_id=a.id, start_date=date(2024, 9, 1)))
     for status in (RecommendationStatus.OPEN, RecommendationStatus.OPEN,
                    RecommendationStatus.ACCEPTED):
-        db.session.add(Recommendation(source_type="visit", source_id=1, organization_id=a.id,
-                                      text="Провести педсовет", status=status))
+        db.session.add(Recommendation(source_type="visit", source_id=source,
+                                      organization_id=a.id, text="Провести педсовет",
+                                      status=status))
     db.session.commit()
     make_school_roadmap(a)
 
@@ -108,8 +118,8 @@ def test_the_card_and_a_block_cost_the_same_queries_with_more_records(world, log
         _blocks(c, a)
     for i in range(6):
         visit(a, world.tutor_school, date(2025, 3, 1 + i))
-        db.session.add(Recommendation(source_type="visit", source_id=1, organization_id=a.id,
-                                      text=f"Рекомендация {i}"))
+        db.session.add(Recommendation(source_type="visit", source_id=_visit_id(a),
+                                      organization_id=a.id, text=f"Рекомендация {i}"))
     db.session.commit()
     with count_queries() as card_big:
         _card(c, a)
@@ -130,3 +140,20 @@ def test_the_trajectory_draws_results_and_measures_with_a_table(world, login_as)
     assert 'id="trajectory-table"' in html and "<th scope=\"row\">ВПР: доля «2»</th>" in html
     empty = hx_get(c, f"/outcomes/schools/{world.tutor_school.id}/trajectory")
     assert empty.status_code == 200
+
+
+def test_the_trajectory_shows_the_indicator_scores_by_year(world, login_as):
+    from shnor_app.models import Indicator, IndicatorScoring
+
+    _records(world)
+    db.session.add(Indicator(municipality_id=world.muni.id, position=1, code="1.10",
+                             name="ВПР по математике в 5 классах", source="assessment.share_2",
+                             params={"procedure": "VPR", "subject": "Математика", "grade": 5},
+                             scoring=IndicatorScoring.BANDS,
+                             bands=[{"upto": 25, "points": 3}, {"upto": None, "points": 0}]))
+    db.session.commit()
+    c = login_as("methodist")
+    html = hx_get(c, f"/outcomes/schools/{world.school_a.id}/trajectory").get_data(as_text=True)
+    # school_a: 40 % in 2022 (0 points), 20 % in 2025 (3 points)
+    assert 'id="trajectory-scores"' in html and "Сумма баллов (из 3)" in html
+    assert "0 из 3" in html and "3 из 3" in html

@@ -110,4 +110,5 @@ def trajectory(org_id: int):
     t = tr.facts(org, today())
     return render_view("outcomes/trajectory_page.html", "outcomes/_trajectory.html",
                        title=f"Траектория: {org.short_name}", org=org, t=t,
-                       chart=None if t.empty else tr.chart(t), table=tr.table(t))
+                       chart=None if t.empty else tr.chart(t), table=tr.table(t),
+                       scores=tr.scores_chart(t))

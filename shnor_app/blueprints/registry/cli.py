@@ -66,8 +66,14 @@ def registry_import(path, region, dry_run, as_json):
     empty = {"regions_created": 0, "municipalities_created": 0, "created": 0, "updated": 0,
              "unchanged": 0}
     try:
-        preview, saved = imports.import_file(path.name, path.read_bytes(), None,
-                                             region_name=region, dry_run=dry_run)
+        if path.suffix.lower() == ".xml":  # the registry's XML is streamed from the disk
+            with path.open("rb") as stream:
+                preview = imports.check_file(path.name, stream, None, region_name=region)
+            saved = imports.save(preview, filename=path.name) \
+                if preview.ok and not dry_run else None
+        else:
+            preview, saved = imports.import_file(path.name, path.read_bytes(), None,
+                                                 region_name=region, dry_run=dry_run)
     except ServiceError as err:
         _refused(as_json, err.message, empty)
         return

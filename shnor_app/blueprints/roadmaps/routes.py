@@ -6,8 +6,6 @@ answer with the page, or with their fragment to htmx (``render_view``).
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import operator
 from dataclasses import dataclass
@@ -23,7 +21,7 @@ from ...models import (
     Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap, RoadmapItem,
     RoadmapLevel, RoadmapSection, RoadmapState,
 )
-from ...services import recommendations, exports
+from ...services import recommendations, exports, uploads
 from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
@@ -271,33 +269,38 @@ def _preview_rows(parsed, owner):
     return rows, names
 
 
+IMPORT_KIND = "roadmap"
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_():
-    """Step 1: paste or upload; step 2: preview (nothing saved); step 3: confirm → save all."""
+    """Step 1: paste or upload — kept on the server (staged); step 2: preview (nothing saved);
+    step 3: confirm by the staged file's id → save all."""
     user = _user()
     form = _import_form(user)
     policy.require(bool(form.owner_id.choices))
     if request.method == "GET":
         return render_view("roadmaps/import.html", form=form, title="Импорт дорожной карты")
     status = 422
-    payload = request.form.get("payload", "")
-    filename = request.form.get("filename", "")
-    data: bytes | None = None
+    upload_id = request.form.get("upload_id", "")
+    staged = None
     if form.validate_on_submit():
-        if payload:
-            try:
-                data = base64.b64decode(payload, validate=True)
-            except (binascii.Error, ValueError):
-                form.form_errors.append("Данные предпросмотра повреждены — загрузите документ ещё раз.")
-        elif form.file.data and getattr(form.file.data, "filename", ""):
-            filename = form.file.data.filename
-            data = form.file.data.read()
-        elif (form.text.data or "").strip():
-            filename = "вставленный текст.txt"
-            data = form.text.data.encode("utf-8")
-        else:
-            form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
+        try:
+            if upload_id:  # the confirmation names the file kept on the server since the preview
+                staged = uploads.get_staged(user, upload_id, IMPORT_KIND)
+            elif form.file.data and getattr(form.file.data, "filename", ""):
+                staged = uploads.stage(user, IMPORT_KIND, form.file.data.filename,
+                                       form.file.data.read())
+            elif (form.text.data or "").strip():
+                staged = uploads.stage(user, IMPORT_KIND, "вставленный текст.txt",
+                                       form.text.data.encode("utf-8"))
+            else:
+                form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
+        except uploads.StagedUploadGone as err:
+            form.form_errors.append(err.message)
+    filename = staged.filename if staged is not None else ""
+    data: bytes | None = staged.data if staged is not None else None
     owner = _owner_from_form(user, form.owner_id.data) if form.owner_id.data else None
     if owner is None and form.owner_id.data == "":
         policy.require(user, "leave_unowned", Roadmap)
@@ -306,6 +309,7 @@ def import_():
         try:
             parsed = parse_upload(filename, data)
         except RoadmapImportError as err:
+            uploads.discard(staged)
             form.form_errors.append(err.message)
     if parsed is not None:
         level = RoadmapLevel.coerce(form.level.data) if form.level.data else None
@@ -317,6 +321,7 @@ def import_():
             except svc.RoadmapError as err:
                 form.form_errors.append(str(err))
             else:
+                uploads.discard(staged)
                 flash(f"Дорожная карта импортирована: {result.sections} "
                       f"{_plural(result.sections, 'раздел', 'раздела', 'разделов')}, "
                       f"{result.items} {_plural(result.items, 'пункт', 'пункта', 'пунктов')}.",
@@ -329,7 +334,7 @@ def import_():
         return render_view(
             "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
             org_names=org_names, owner=owner, status=status,
-            payload=base64.b64encode(data).decode("ascii"), filename=filename,
+            upload_id=staged.id, filename=filename,
             doc_title=title, doc_level=level or svc.infer_level(title, owner),
             title="Импорт: проверьте перед сохранением")
     return render_view("roadmaps/import.html", form=form, status=status,

@@ -530,6 +530,9 @@ def _import_pupils(filename, data, stated, *, municipality, region_id, create_mi
     pupils = fisoko.read(filename, data, stated)
     if not pupils.groups:
         raise AssessmentError("В файле нет строк обучающихся под заголовком.")
+    if pupils.questions:  # what the file is comes first: no scale is asked for a wrong guess
+        return ImportResult([], file_errors=[{"row": 0, "message": q} for q in pupils.questions],
+                            per_pupil=True, stated=stated)
     rows = finish_rows(fisoko.to_rows(pupils, stated, filename, municipality=municipality,
                                       region_id=region_id, create_missing=create_missing))
     file_errors = [{"row": 0, "message": q} for q in pupils.questions] + pupils.errors

@@ -216,3 +216,16 @@ def table(t: Trajectory) -> list[tuple[str, list[str]]]:
                      [(f"{by_year[y][0]:g} из {by_year[y][1]:g}".replace(".", ",")
                        if y in by_year else "—") for y in t.years]))
     return rows
+
+
+def scores_chart(t: Trajectory):
+    """The school's total of its municipality's indicator system by year, as a line."""
+    from ..charts import Series, line_chart
+
+    if not t.scores:
+        return None
+    top = t.scores[0][2]
+    return line_chart([Series(f"Сумма баллов (из {top:g})".replace(".", ","),
+                              {y: total for y, total, _ in t.scores}, "s0")],
+                      fmt=lambda v: f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ","),
+                      height=170)

@@ -36,6 +36,7 @@ from ...text import normalize_name
 from .. import identifiers, spreadsheets, tabular
 from ..errors import ServiceError, transactional
 from ..tabular import CHANGED, ERROR, NEW, UNCHANGED, Change, Outcome, Preview
+from ..files.archives import ArchiveError, is_zip, open_archive
 from .xml_registry import XmlRegistryError, looks_like_xml, read_registry_xml
 
 KIND = "registry"
@@ -221,9 +222,15 @@ def _region_key(name: str) -> str:
     return " ".join({"обл": "область", "респ": "республика"}.get(w, w) for w in words)
 
 
-def read_file(filename: str, data: bytes, *, region_name: str | None = None) -> ReadFile:
+def read_file(filename: str, data, *, region_name: str | None = None) -> ReadFile:
     """The organisations of the file; for the XML only the schools of ``region_name`` (every
-    region's when None)."""
+    region's when None). ``data``: the bytes, or (the XML only) a binary file to stream. The
+    open data come zipped too: a .zip holding one .xml is read as that XML, streamed out of the
+    archive once its declared sizes are within the archive limits."""
+    if hasattr(data, "read"):
+        return _read_xml(data, region_name)
+    if filename.lower().endswith(".zip") and is_zip(data):
+        return _read_zipped_xml(data, region_name)
     if filename.lower().endswith(".xml") or looks_like_xml(data):
         return _read_xml(data, region_name)
     table = spreadsheets.read_table(filename, data, header=HEADER, error=RegistryImportError)
@@ -242,7 +249,20 @@ def read_file(filename: str, data: bytes, *, region_name: str | None = None) -> 
     return ReadFile(entries, table.header.ignored)
 
 
-def _read_xml(data: bytes, region_name: str | None) -> ReadFile:
+def _read_zipped_xml(data: bytes, region_name: str | None) -> ReadFile:
+    try:
+        with open_archive(data) as archive:
+            members = [i for i in archive.infolist() if i.filename.lower().endswith(".xml")]
+            if len(members) != 1:
+                raise RegistryImportError("В архиве должен быть один файл .xml открытых данных "
+                                          f"реестра, а их {len(members)}.")
+            with archive.open(members[0]) as stream:
+                return _read_xml(stream, region_name)
+    except ArchiveError as err:
+        raise RegistryImportError(err.message) from None
+
+
+def _read_xml(data, region_name: str | None) -> ReadFile:
     out = ReadFile([], is_xml=True)
     wanted = _region_key(region_name) if region_name else None
     seen: dict[str, int] = {}
@@ -317,6 +337,7 @@ class _Context:
         stmt = select(Organization).where(Organization.deleted_at.is_(None))
         self.orgs = db.session.scalars(stmt).all()
         self.by_key = {o.registry_key: o for o in self.orgs if o.registry_key}
+        self.by_login = {o.fis_oko_login: o for o in self.orgs if o.fis_oko_login}
         self.by_inn: dict[str, list[Organization]] = {}
         self.by_name: dict[tuple[int | None, str], list[Organization]] = {}
         for o in self.orgs:
@@ -381,7 +402,7 @@ def row_key(entry: Entry) -> str:
     return f"row:{entry.number}"
 
 
-def _check_repeats(entry: Entry, outcome: Outcome, seen: dict[str, int]) -> None:
+def _check_repeats(entry: Entry, outcome: Outcome, seen: dict) -> None:
     key = row_key(entry)
     if key.startswith("row:") and entry.values.get("full_name"):
         key = "name:" + normalize_name(entry.values["full_name"]) + ":" + \
@@ -389,6 +410,11 @@ def _check_repeats(entry: Entry, outcome: Outcome, seen: dict[str, int]) -> None
     if key in seen and not entry.is_branch:
         outcome.fail(f"организация повторяет строку {seen[key]}")
     seen.setdefault(key, entry.number)
+    login = entry.values.get("fis_oko_login")
+    if login:  # the key of a school in ВПР downloads: one school each
+        if ("login", login) in seen:
+            outcome.fail(f"логин ФИС ОКО {login} уже указан в строке {seen[('login', login)]}")
+        seen.setdefault(("login", login), entry.number)
 
 
 def _check_entry(entry: Entry, ctx: _Context, region_name: str | None,
@@ -421,6 +447,11 @@ def _check_entry(entry: Entry, ctx: _Context, region_name: str | None,
         return outcome
     if org is not None and org.region_id != (region[1] if region[0] == "id" else None):
         outcome.fail("организация с этим ИНН уже есть в реестре другого региона")
+        return outcome
+    login = v.get("fis_oko_login")
+    holder = ctx.by_login.get(login) if login else None
+    if holder is not None and holder is not org:
+        outcome.fail(f"логин ФИС ОКО {login} уже у другой организации реестра")
         return outcome
     if org is not None and not ctx.may("edit", org):
         outcome.fail(f"«{org.short_name}» есть в реестре, но изменять её вы не можете")

@@ -199,3 +199,24 @@ def test_the_main_menu_fits_one_line_at_1366(live_server, browser_page, world, r
     tops = page.eval_on_selector_all(
         "nav.main-nav > ul > li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
     assert tops and len(set(tops)) == 1, tops
+
+
+def test_a_partnership_status_change_swaps_only_what_it_changes(live_server, browser_page,
+                                                                world):
+    from datetime import date
+    from playwright.sync_api import expect
+    from tests.factories_partnerships import make_partnership
+
+    p = make_partnership(world.school_a, world.tutor_school, start=date(2025, 9, 1))
+    page = browser_page("methodist")
+    page.goto(f"{live_server}/partnerships/{p.id}")
+    page.evaluate("window.__notReloaded = true")
+    expect(page.locator("#partnership-status")).to_have_text("действует")
+    form = page.locator("#status-form")
+    form.locator("select[name=status]").select_option("FINISHED")
+    form.locator("input[name=end_date]").fill("31.05.2026")
+    form.get_by_role("button", name="Изменить статус").click()
+    expect(page.locator("#partnership-status")).to_have_text("завершено")
+    expect(page.locator("#partnership-term")).to_have_text("с 01.09.2025 по 31.05.2026")
+    expect(page.locator("#status-form select[name=status]")).to_have_value("FINISHED")
+    assert page.evaluate("window.__notReloaded") is True

@@ -80,7 +80,8 @@ document.documentElement.classList.add("js");
   // Counters and empty-state texts follow in-place changes (a row added, saved or deleted
   // without reloading the page): data-count-of="<selector>" shows how many elements of the page
   // match the selector (data-count-forms="штука|штуки|штук" adds the word in the right form);
-  // data-empty-of="<selector>" is shown only while none match. Recounted after every swap.
+  // data-empty-of="<selector>" is shown only while none match, data-any-of="<selector>" only
+  // while some do. Recounted after every swap.
   function plural(n, forms) {
     var f = forms.split("|"), n10 = n % 10, n100 = n % 100;
     if (n10 === 1 && n100 !== 11) { return f[0]; }
@@ -95,6 +96,9 @@ document.documentElement.classList.add("js");
     });
     document.querySelectorAll("[data-empty-of]").forEach(function (el) {
       el.hidden = document.querySelectorAll(el.getAttribute("data-empty-of")).length > 0;
+    });
+    document.querySelectorAll("[data-any-of]").forEach(function (el) {
+      el.hidden = document.querySelectorAll(el.getAttribute("data-any-of")).length === 0;
     });
   }
   function arrange(root) { arrangeTables(root); russianDates(root); }

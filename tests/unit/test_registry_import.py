@@ -318,3 +318,14 @@ def test_a_fis_oko_login_belongs_to_one_school(app, world):
     assert errors[3] == "логин ФИС ОКО edu010002 уже указан в строке 2"
     assert errors[4] == "логин ФИС ОКО edu010001 уже у другой организации реестра"
     assert "edu" in errors[5]
+
+
+def test_a_region_users_xml_is_read_for_its_own_region_only(app, world):
+    data = registry_xml([
+        xml_org(1, region="Энская область", address="Энская обл., Приречный район, с. Луговое"),
+        xml_org(2, region="Дальняя область", address="Дальний район, с. Дальнее")])
+    preview = imports.check_file("r.xml", data, world.users["region"])
+    assert preview.ok and preview.counts["new"] == 1
+    assert preview.extra["другие регионы"] == 1
+    preview = imports.check_file("r.xml", data, world.users["region"], region_name="Дальняя область")
+    assert not preview.ok and "вне вашей территории" in preview.errors[0][1]

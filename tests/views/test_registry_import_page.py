@@ -248,3 +248,15 @@ def test_staff_form_takes_personal_data_but_never_shows_it_back(login_as, world)
     db.session.expire_all()
     kept = db.session.get(StaffMember, member.id)
     assert kept.snils == "11223344595" and kept.birth_date.isoformat() == "1980-03-14"
+
+
+def test_the_journal_shows_the_import_entry_and_a_personal_data_showing(login_as, world):
+    c = login_as("admin")
+    confirm(c, preview_url(upload(c, "registry", "r.csv", table_bytes(
+        REGISTRY_HEADER, [registry_row(name="СОШ № 90", n=90)]))))
+    member = make_staff(world.school_a, "Петрова Анна Ивановна", snils="11223344595")
+    c.get(f"/registry/staff/{member.id}/personal")
+    journal = c.get("/admin/audit").get_data(as_text=True)
+    assert "Импорт реестра организаций: файл r.csv" in journal
+    assert "Показаны СНИЛС и дата рождения: Петрова Анна Ивановна" in journal
+    assert "112-233-445 95" not in journal

@@ -14,6 +14,7 @@ from . import areas
 GROUPS = {
     "Сопровождение": ("/visits", "/recommendations", "/mentoring", "/partnerships", "/practices",
                       "/outcomes"),
+    "Система": ("/admin/users", "/admin/audit"),
 }
 
 

@@ -190,3 +190,12 @@ def test_the_cursor_goes_to_the_field_in_error_and_the_error_shows_once(live_ser
     page.wait_for_load_state()
     expect(page.locator("#school_id")).to_be_focused()
     expect(page.locator("#agreement_number")).to_have_value("14/1")
+
+
+@pytest.mark.parametrize("role", ["admin", "methodist", "school"])
+def test_the_main_menu_fits_one_line_at_1366(live_server, browser_page, world, role):
+    page = browser_page(role)
+    page.goto(f"{live_server}/")
+    tops = page.eval_on_selector_all(
+        "nav.main-nav > ul > li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert tops and len(set(tops)) == 1, tops

@@ -199,3 +199,50 @@ def test_the_main_menu_fits_one_line_at_1366(live_server, browser_page, world, r
     tops = page.eval_on_selector_all(
         "nav.main-nav > ul > li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
     assert tops and len(set(tops)) == 1, tops
+
+
+def test_a_partnership_status_change_swaps_only_what_it_changes(live_server, browser_page,
+                                                                world):
+    from datetime import date
+    from playwright.sync_api import expect
+    from tests.factories_partnerships import make_partnership
+
+    p = make_partnership(world.school_a, world.tutor_school, start=date(2025, 9, 1))
+    page = browser_page("methodist")
+    page.goto(f"{live_server}/partnerships/{p.id}")
+    page.evaluate("window.__notReloaded = true")
+    expect(page.locator("#partnership-status")).to_have_text("действует")
+    form = page.locator("#status-form")
+    form.locator("select[name=status]").select_option("FINISHED")
+    form.locator("input[name=end_date]").fill("31.05.2026")
+    form.get_by_role("button", name="Изменить статус").click()
+    expect(page.locator("#partnership-status")).to_have_text("завершено")
+    expect(page.locator("#partnership-term")).to_have_text("с 01.09.2025 по 31.05.2026")
+    expect(page.locator("#status-form select[name=status]")).to_have_value("FINISHED")
+    assert page.evaluate("window.__notReloaded") is True
+
+
+def test_the_mentoring_plan_progress_follows_steps_added_and_done_in_place(live_server,
+                                                                          browser_page, world):
+    from datetime import timedelta
+    from playwright.sync_api import expect
+    from shnor_app.models import PairKind
+    from shnor_app.services import mentoring as msvc
+
+    pair = msvc.save_pair(None, msvc.PairData(
+        kind=PairKind.SCHOOL, mentee_org=world.school_a, mentor_org=world.tutor_school,
+        goals="Подготовка к ОГЭ", start_date=today() - timedelta(days=30)), by=None)
+    page = browser_page("tutor")
+    page.goto(f"{live_server}/mentoring/{pair.id}")
+    page.evaluate("window.__notReloaded = true")
+    progress = page.locator("#plan-progress")
+    expect(progress).to_have_text("плана нет", use_inner_text=True)
+    expect(page.get_by_text("Шагов плана пока нет")).to_be_visible()
+    page.get_by_label("Новый шаг плана").fill("Посетить уроки математики в 9 классах")
+    page.get_by_role("button", name="Добавить шаг").click()
+    expect(page.locator("tr.step-row")).to_have_count(1)
+    expect(progress).to_have_text("выполнено 0 из 1", use_inner_text=True)
+    expect(page.get_by_text("Шагов плана пока нет")).to_be_hidden()
+    page.locator("tr.step-row button[aria-pressed='false']").click()
+    expect(progress).to_have_text("выполнено 1 из 1", use_inner_text=True)
+    assert page.evaluate("window.__notReloaded") is True

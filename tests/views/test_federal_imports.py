@@ -203,3 +203,16 @@ def test_a_region_user_creates_the_schools_it_does_not_find(world, login_as):
     # a methodist is not offered either choice
     page = _html(login_as("methodist").get("/monitoring/import"))
     assert 'name="create_missing"' not in page and 'value="all"' not in page
+
+
+def test_a_school_may_not_let_an_import_create_catalogue_courses(world, login_as):
+    make_staff(world.school_a, "Фёдорова Анна Петровна")
+    data = _frdo([dict(last="Фёдорова", first="Анна", middle="Петровна", number="1", reg="r1")])
+    c = login_as("school")
+    html = _html(post(c, "/courses/import", {"file": (io.BytesIO(data), "ФРДО.xlsx")},
+                      content_type="multipart/form-data"))
+    assert 'name="create_courses"' not in html and "может методист" in html
+    resp = post(c, "/courses/import", {"upload_id": _upload_id(html), "create_courses": "y",
+                                       "action": "confirm"})
+    assert resp.status_code == 422 and "нет в каталоге" in _html(resp)
+    assert _count(Course) == 0 and _count(Enrollment) == 0

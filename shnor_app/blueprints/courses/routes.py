@@ -471,6 +471,7 @@ def _preview(form, user, staged, *, status: int | None = None):
     form.create_courses.data = bool((staged.params or {}).get("create_courses"))
     return render_view(
         "courses/import_preview.html", form=form, result=result, frdo=is_frdo, page=page,
+        may_create=policy.can_create(user, Course),
         staged=staged, filename=staged.filename,
         status=status or (200 if result.ok else 422), title="Импорт: проверьте перед сохранением")
 
@@ -490,8 +491,10 @@ def import_():
     if not form.validate_on_submit():
         return _import_page(form, 422)
     upload_id = request.form.get("upload_id", "")
+    # only those who may add courses to the catalogue may let an import create them
     options = {"organizer": (form.organizer.data or "").strip(),
-               "create_courses": bool(form.create_courses.data)}
+               "create_courses": bool(form.create_courses.data)
+               and policy.can_create(user, Course)}
     if upload_id:
         try:
             staged = uploads.get_staged(user, upload_id, IMPORT_KIND)

@@ -80,7 +80,8 @@ document.documentElement.classList.add("js");
   // Counters and empty-state texts follow in-place changes (a row added, saved or deleted
   // without reloading the page): data-count-of="<selector>" shows how many elements of the page
   // match the selector (data-count-forms="штука|штуки|штук" adds the word in the right form);
-  // data-empty-of="<selector>" is shown only while none match. Recounted after every swap.
+  // data-empty-of="<selector>" is shown only while none match, data-any-of="<selector>" only
+  // while some do. Recounted after every swap.
   function plural(n, forms) {
     var f = forms.split("|"), n10 = n % 10, n100 = n % 100;
     if (n10 === 1 && n100 !== 11) { return f[0]; }
@@ -95,6 +96,9 @@ document.documentElement.classList.add("js");
     });
     document.querySelectorAll("[data-empty-of]").forEach(function (el) {
       el.hidden = document.querySelectorAll(el.getAttribute("data-empty-of")).length > 0;
+    });
+    document.querySelectorAll("[data-any-of]").forEach(function (el) {
+      el.hidden = document.querySelectorAll(el.getAttribute("data-any-of")).length === 0;
     });
   }
   function arrange(root) { arrangeTables(root); russianDates(root); }
@@ -284,5 +288,31 @@ document.addEventListener("click", function (evt) {
       try { s.setItem(key, JSON.stringify({at: new Date().toLocaleString("ru-RU"), fields: snapshot(form)})); } catch (e) { /* full */ }
       s.setItem(PENDING, key);
     });
+  });
+  // A table pasted into an import field from a web page or Word also comes as HTML: that copy
+  // keeps the table's cells, merged cells and lists, so it is sent along (field «…_html») and
+  // read instead of the plain text. Typing in the field afterwards drops it: the text is then
+  // what the user means.
+  document.addEventListener("paste", function (evt) {
+    var area = evt.target.closest && evt.target.closest("textarea[data-paste-html]");
+    if (!area || !evt.clipboardData) { return; }
+    var html = evt.clipboardData.getData("text/html") || "";
+    var hidden = area.form && area.form.querySelector("input[name='" + area.dataset.pasteHtml + "']");
+    if (!hidden) { return; }
+    var keep = /<table[\s>]/i.test(html) && html.length <= 2000000;
+    hidden.value = keep ? html : "";
+    area.dataset.pastedHtml = keep ? "1" : "";
+    var note = area.form.querySelector(".paste-html-note");
+    if (note) { note.hidden = !keep; }
+  });
+  document.addEventListener("input", function (evt) {
+    var area = evt.target.closest && evt.target.closest("textarea[data-paste-html]");
+    if (!area || evt.inputType === "insertFromPaste") { return; }
+    var hidden = area.form && area.form.querySelector("input[name='" + area.dataset.pasteHtml + "']");
+    if (hidden && hidden.value) {
+      hidden.value = "";
+      var note = area.form.querySelector(".paste-html-note");
+      if (note) { note.hidden = true; }
+    }
   });
 })();

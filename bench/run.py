@@ -181,17 +181,24 @@ async def measure(target: Target, base: str, plans: dict, levels: list[int], dur
     sessions: dict[str, driver.VirtualUser] = {}
     sem = asyncio.Semaphore(8)
 
-    by_login: dict[str, driver.VirtualUser] = {}
+    # One login per account, even when several virtual users of it start at once: a code of
+    # the second factor is accepted once, so a second concurrent login of the account would be
+    # refused; the others wait for the first and share its session.
+    logins: dict[str, asyncio.Future] = {}
+
+    async def log_in(login: str) -> driver.VirtualUser:
+        async with sem:
+            return await driver.log_in(base, login, BENCH_PASSWORD)
 
     async def session(key: str, login: str) -> driver.VirtualUser:
         if key not in sessions:
-            async with sem:
-                if key not in sessions:
-                    if login in by_login:
-                        sessions[key] = driver.same_session(by_login[login])
-                    else:
-                        sessions[key] = by_login[login] = await driver.log_in(
-                            base, login, BENCH_PASSWORD)
+            first = logins.get(login)
+            if first is None:
+                first = logins[login] = asyncio.ensure_future(log_in(login))
+                sessions[key] = await first
+            else:
+                vu = await first
+                sessions.setdefault(key, driver.same_session(vu))
         return sessions[key]
 
     async def users_for(sc_key: str, n: int):

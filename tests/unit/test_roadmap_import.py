@@ -37,6 +37,11 @@ def item(roadmap: ParsedRoadmap, number: str, occurrence: int = 0):
     return [i for i in all_items(roadmap) if i.number == number][occurrence]
 
 
+def road(roadmap: ParsedRoadmap, number: str):
+    """Item ``number`` of the sections after the first (the roadmap after a first plan)."""
+    return [i for s in roadmap.sections[1:] for i in s.items if i.number == number][0]
+
+
 def tsv(*rows: str) -> str:
     """Rows written with « | » between cells, joined as tab-separated text."""
     return "\n".join(row.replace(" | ", "\t").replace("|", "\t") for row in rows) + "\n"
@@ -114,56 +119,64 @@ def pervomaisky() -> ParsedRoadmap:
 
 class TestPervomaisky:
     """An order with appendices: a programme passport (2 columns), a «План методических
-    мероприятий» (lines 109–125, 14 items), the working group (ФИО, Должность), and the
-    «Дорожная карта» (lines 150–181): 4 sections with 7 + 4 + 5 + 7 = 23 items. The pervomaisky —
-    the table with the most items — is imported; the other plan is reported."""
+    мероприятий» (lines 109–125: items 1.–13. and 14, 14 items, 4 columns), the working group
+    (ФИО, Должность), and the «Дорожная карта» (lines 150–181): 4 sections with 7 + 4 + 5 + 7 =
+    23 items. Both plans are imported, in document order: the first becomes a section named by
+    its caption — 5 sections, 14 + 23 = 37 items (counted by hand in the document)."""
 
     def test_counts(self, pervomaisky):
         assert [s.title for s in pervomaisky.sections] == [
+            "План методических мероприятий на 2022-2023 учебный год по повышению качества "
+            "образования",
             "Организационно-управленческая деятельность",
             "Организационно-технологическая деятельность",
             "Методическое сопровождение",
             "Аналитическая деятельность",
         ]
-        assert [len(s.items) for s in pervomaisky.sections] == [7, 4, 5, 7]
-        assert pervomaisky.item_count == 23
+        assert [len(s.items) for s in pervomaisky.sections] == [14, 7, 4, 5, 7]
+        assert pervomaisky.item_count == 37
         numbers = [i.number for i in all_items(pervomaisky)]
-        assert numbers == [f"{n}." for n in range(1, 24)]
+        assert numbers == [f"{n}." for n in range(1, 14)] + ["14"] + [
+            f"{n}." for n in range(1, 24)]
 
     def test_columns_of_six_column_table(self, pervomaisky):
         assert pervomaisky.columns == {"number": 0, "text": 1, "period": 2, "indicator": 3,
                                    "expected_result": 4, "executors": 5}
 
-    def test_items(self, pervomaisky):
-        first = item(pervomaisky, "1.")
+    def test_items(self, pervomaisky):  # of the roadmap, the second plan
+        first = road(pervomaisky, "1.")
         assert first.text.startswith("Разработка и утверждение муниципальной программы")
         assert first.period_text == "Апрель 2023г."
         assert first.indicator == "Разработана муниципальная программа и «дорожная карта»"
         assert first.expected_result == "Приказ РУО"
         assert first.executor_names == ["РУО"]
-        assert item(pervomaisky, "13.").period_text == "20–21 апреля 2023г., октябрь 2023г."
-        assert item(pervomaisky, "13.").source_line == 169
-        assert item(pervomaisky, "16.").executor_names == ["ТОИПКРО", "РУО", "ОО"]
-        last = item(pervomaisky, "23.")
+        assert road(pervomaisky, "13.").period_text == "20–21 апреля 2023г., октябрь 2023г."
+        assert road(pervomaisky, "13.").source_line == 169
+        assert road(pervomaisky, "16.").executor_names == ["ТОИПКРО", "РУО", "ОО"]
+        last = road(pervomaisky, "23.")
         assert last.text == "Проведение анализа эффективности принятых мер поддержки ШНОР и ШНСУ"
         assert last.period_text == "Декабрь 2023г."
         assert last.executors == "ТОИПКРО"
 
     def test_row_after_page_break_is_merged_and_flagged(self, pervomaisky):
         # Line 158 continues only the «Показатель реализации» column, which item 5 left empty.
-        assert item(pervomaisky, "5.").indicator == "посвященные поддержке ШНОР"
+        assert road(pervomaisky, "5.").indicator == "посвященные поддержке ШНОР"
         assert any(w.startswith("Строка 158:") and "пустой" in w for w in pervomaisky.warnings)
 
-    def test_other_tables_not_imported(self, pervomaisky):
+    def test_second_plan_is_imported_and_other_tables_are_not(self, pervomaisky):
         texts = " ".join(i.text + i.executors for i in all_items(pervomaisky))
         assert "Тимков" not in texts  # working group
-        assert "методических десантов" not in texts  # the other plan
         assert "Повышение качества образования, переход" not in texts  # passport
-        skipped = [w for w in pervomaisky.warnings if w.startswith("Строки 109–125:")]
-        assert len(skipped) == 1
-        assert "План методических мероприятий на 2022-2023 учебный год" in skipped[0]
-        assert "14" in skipped[0]
-        assert len(pervomaisky.warnings) == 2
+        first_plan = pervomaisky.sections[0].items
+        assert first_plan[7].text == "Организация и проведение методических десантов"
+        assert first_plan[2].text == (
+            "Анализ результатов проведения ГИА и разработка планов по подготовке к "
+            "государственной итоговой аттестации выпускников основного общего и среднего общего "
+            "образования на новый период.")
+        assert first_plan[2].period_text == "Ежегодно до 01.10."
+        assert first_plan[2].executors == (
+            "МКУ «Управление образования Администрации Первомайского района»")
+        assert len(pervomaisky.warnings) == 1  # only the row of line 158
 
     def test_heading(self, pervomaisky):
         assert pervomaisky.title == (

@@ -48,6 +48,7 @@ def test_import_previews_then_saves_everything(world, login_as):
     done = post(c, "/monitoring/import", {"upload_id": upload_id, "action": "confirm"})
     assert done.status_code == 302 and "/monitoring/identification?year=2024" in done.location
     assert db.session.scalar(select(func.count()).select_from(AssessmentResult)) == 2
+    assert set(db.session.scalars(select(AssessmentResult.source_file))) == {"результаты.csv"}
     page = _html(c.get(done.location))
     assert "Сохранено результатов: 2" in page and "ШНОР по правилу" in page
 

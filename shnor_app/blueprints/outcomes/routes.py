@@ -7,7 +7,8 @@ is computed by ``services.outcomes`` from the territory's schools only.
 """
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, render_template
+from markupsafe import Markup
 from flask_login import login_required
 
 from ... import policy
@@ -38,10 +39,17 @@ def _args(scope, result) -> dict:
 @login_required
 def index():
     scope, result = _context()
-    return render_view("outcomes/index.html", "outcomes/_body.html",
-                       title="Итоги сопровождения", scope=scope, r=result,
-                       chart=svc.chart(result),
-                       args=_args(scope, result), svc=svc)
+    args = _args(scope, result)
+    # the figures' HTML holds no per-user value (links only): kept with the cached figures
+    key = (scope.title, tuple(sorted(args.items())))
+    body = result.rendered.get(key)
+    if body is None:
+        html = render_template("outcomes/_body.html", scope=scope, r=result,
+                               chart=svc.chart(result), args=args, svc=svc)
+        # bandit B704: a rendered template (autoescaped), not user input
+        body = result.rendered[key] = Markup(html)  # nosec B704
+    return render_view("outcomes/index.html", "outcomes/_body_cached.html",
+                       title="Итоги сопровождения", scope=scope, r=result, body=body, args=args)
 
 
 @bp.get("/schools")

@@ -28,7 +28,8 @@ class RoadmapForm(Form):
 class ImportForm(Form):
     text = PastedTableField("Таблица, скопированная из Word или Excel", validators=[
         Optional(), Length(max=500_000)],
-        description="Выделите в документе заголовок и таблицу мероприятий, скопируйте и вставьте сюда.")
+        description="Выделите в документе заголовок и таблицу мероприятий, скопируйте и вставьте сюда.",
+        render_kw={"data-paste-html": "text_html"})
     file = FileField("…или файл .docx (либо текстовый файл)")
     owner_id = SelectField("Организация-владелец", coerce=str)
     level = SelectField("Уровень", choices=_blank(RoadmapLevel.choices(), "— определить по документу —"),

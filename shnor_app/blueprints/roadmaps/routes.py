@@ -26,7 +26,14 @@ from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
 from ...services.roadmaps.periods import describe, parse_period
-from ...services.roadmaps.imports import RoadmapImportError, parse_upload
+from ...services.roadmaps.imports import (
+    PASTED_HTML_MAX,
+    PASTED_NAME,
+    RoadmapImportError,
+    looks_like_html_table,
+    parse_pasted,
+    parse_upload,
+)
 from ...web import (
     act, answer, fragment_cache, refusal, render_fragment, render_view, send_download, submit,
     text_arg, parse_int, wants_fragment, year_arg, acting_user as _user, int_arg as _int_arg,
@@ -272,6 +279,17 @@ def _preview_rows(parsed, owner):
 IMPORT_KIND = "roadmap"
 
 
+def _pasted_html() -> str:
+    """The HTML copy of a table pasted into the import field (the page's script sends it along
+    with the text): read instead of the text when it holds a table and is not too long to read
+    whole; otherwise ""."""
+    value = request.form.get("text_html", "")
+    if not value or len(value) > PASTED_HTML_MAX:
+        return ""
+    value = text_arg("text_html", max_length=PASTED_HTML_MAX, source=request.form)
+    return value if looks_like_html_table(value) else ""
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_():
@@ -293,8 +311,9 @@ def import_():
                 staged = uploads.stage(user, IMPORT_KIND, form.file.data.filename,
                                        form.file.data.read())
             elif (form.text.data or "").strip():
-                staged = uploads.stage(user, IMPORT_KIND, "вставленный текст.txt",
-                                       form.text.data.encode("utf-8"))
+                pasted_html = _pasted_html()  # the HTML copy of the table, when there is one
+                staged = uploads.stage(user, IMPORT_KIND, PASTED_NAME,
+                                       (pasted_html or form.text.data).encode("utf-8"))
             else:
                 form.form_errors.append("Вставьте таблицу или выберите файл .docx.")
         except uploads.StagedUploadGone as err:
@@ -307,7 +326,8 @@ def import_():
     parsed = None
     if data is not None:
         try:
-            parsed = parse_upload(filename, data)
+            parsed = (parse_pasted(data) if filename == PASTED_NAME
+                      else parse_upload(filename, data))
         except RoadmapImportError as err:
             uploads.discard(staged)
             form.form_errors.append(err.message)

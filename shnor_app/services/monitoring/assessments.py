@@ -500,6 +500,8 @@ def import_file(filename: str, data: bytes, *, municipality: Municipality | None
     table = parse_file(filename, data)
     rows = match_rows(rows_from(table), municipality=municipality, region_id=region_id,
                       create_missing=create_missing)
+    for r in rows:
+        r.source_file = (filename or "")[:255] or None
     result = ImportResult(rows, ignored_columns=table.ignored)
     if not rows:
         raise AssessmentError("В файле нет строк с результатами под заголовком.")

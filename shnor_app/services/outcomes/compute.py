@@ -156,6 +156,7 @@ class Outcomes:
     risks: list[RiskRow] = field(default_factory=list)
     risk_year: int | None = None       # the year of the risk profiles compared
     facts: Facts | None = field(default=None, repr=False)
+    rendered: dict = field(default_factory=dict, repr=False)  # the page's HTML while cached
 
     def groups(self) -> dict[str, Group]:
         """Every group of the page by its key (the page of the schools behind a figure)."""

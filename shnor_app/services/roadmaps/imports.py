@@ -107,8 +107,12 @@ __all__ = [
     "ParsedItem",
     "ParsedRoadmap",
     "ParsedSection",
+    "PASTED_HTML_MAX",
+    "PASTED_NAME",
     "RoadmapImportError",
+    "looks_like_html_table",
     "parse_docx",
+    "parse_pasted",
     "parse_text",
     "parse_upload",
 ]
@@ -308,6 +312,21 @@ def _ends_with_broken_word(value: str) -> bool:
     return bool(re.search(r"[A-Za-zА-Яа-яЁё]-$", value))
 
 
+_OPEN_WORDS = frozenset({"и", "или", "в", "во", "на", "по", "для", "с", "со", "к", "ко", "от",
+                         "из", "о", "об", "при", "за", "до", "а", "но", "не"})
+
+
+def _unfinished(value: str) -> bool:
+    """Does the text stop mid-phrase (a comma, a hyphen, a preposition, an open quote)?"""
+    value = value.rstrip()
+    if not value:
+        return False
+    if value[-1] in ",-–—/(«“„" or value.count("«") > value.count("»") \
+            or value.count("(") > value.count(")"):
+        return True
+    return value.rsplit(None, 1)[-1].lower() in _OPEN_WORDS
+
+
 def _join_cell(previous: str, addition: str) -> str:
     """Append a continuation to a cell broken by a page break."""
     if not previous:
@@ -360,6 +379,9 @@ class _Row:
     inherited: frozenset[int] = frozenset()  # docx: columns merged down from the row above
     forced_section: bool = False  # a caption between two parts of one table
     nested: frozenset[int] = frozenset()  # docx: columns whose cell held a table (kept as text)
+    bare: bool = False  # text: a line of its own inside a table, its column unknown
+    placed: bool = False  # text: cells put into columns by content, not by position
+    spaced: bool = False  # text: cells set apart by runs of spaces, empty cells not seen
 
     def own(self, index: int | None) -> str:
         """Cell text unless it is merely merged down from the row above."""
@@ -450,13 +472,92 @@ def _split_records(text: str) -> Iterator[tuple[int, list[str]]]:
         i += 1  # past the newline (or beyond the end)
 
 
+#: A gap of two or more spaces: the cell separator of text copied from a PDF or a web page.
+_SPACE_GAP_RE = re.compile(r"[ \u00a0\u2007\u202f]{2,}")
+#: How many lines of their own may sit between two rows of one table (a cell of several
+#: paragraphs, a section caption); more is text between two tables.
+_MAX_HELD_LINES = 6
+_HTML_LIST_TAG_RE = re.compile(r"<\s*(/\s*)?(?:ul|ol)\b[^<>]*>|\n", re.IGNORECASE)
+#: An HTML list left open swallows no more than this many lines.
+_MAX_LIST_LINES = 200
+
+
+def _join_html_list_lines(text: str) -> str:
+    """Line breaks inside an HTML list (``<ul>…</ul>`` written over several lines) are HTML
+    white space, not ends of rows: they become spaces. One pass; a list that does not close
+    within :data:`_MAX_LIST_LINES` lines is left as it is."""
+    if "<" not in text:
+        return text
+    out: list[str] = []
+    depth = 0
+    newlines: list[int] = []  # indexes in ``out`` of the newlines inside the open list
+    position = 0
+    for match in _HTML_LIST_TAG_RE.finditer(text):
+        out.append(text[position:match.start()])
+        position = match.end()
+        token = match.group(0)
+        if token == "\n":
+            if depth:
+                newlines.append(len(out))
+                if len(newlines) > _MAX_LIST_LINES:  # never closed: keep the lines as they are
+                    depth, newlines = 0, []
+            out.append("\n")
+            continue
+        if match.group(1):  # a closing tag
+            if depth:
+                depth -= 1
+                if not depth:
+                    for index in newlines:
+                        out[index] = " "
+                    newlines = []
+        else:
+            depth += 1
+        out.append(token)
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _split_on_spaces(line: str, in_table: bool) -> list[str]:
+    """A line without tabs whose text is set apart by runs of spaces, as text copied from a
+    PDF or a web page is: its cells. Inside a table a line starting with such a run gets an
+    empty first cell (its columns are then found by content); outside a table the line must
+    hold at least three pieces to be a row (a header), so a signature «Начальник    Иванов» is
+    not one."""
+    if not _SPACE_GAP_RE.search(line):
+        return [line]
+    pieces = _SPACE_GAP_RE.split(line)
+    filled = [piece for piece in pieces if piece.strip()]
+    if in_table:
+        if len(filled) >= 2 or (filled and not pieces[0].strip()):
+            if not pieces[-1].strip():
+                pieces.pop()
+            return pieces
+        return [line]
+    if len(filled) >= 3:
+        return [piece for piece in pieces if piece.strip()]
+    return [line]
+
+
 def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if _looks_like_html_table(text):
+        return _html_blocks(text, budget)
+    text = _join_html_list_lines(text)
     blocks: list[_Block] = []
     table: _Table | None = None
     page_break = False
+    held: list[_Row] = []  # lines of their own after a row: kept in the table if rows follow
+
+    def release(rows: list[_Row]) -> None:
+        for row in rows:
+            blocks.append(_Paragraph(row.cells[0], row.ref))
+
     for line, raw_cells in _split_records(text):
         budget.tick()
+        spaced = False
+        if len(raw_cells) == 1:
+            raw_cells = _split_on_spaces(raw_cells[0], in_table=table is not None)
+            spaced = len(raw_cells) > 1
         if len(raw_cells) > 1:
             budget.row()
             budget.cells(len(raw_cells))
@@ -464,19 +565,299 @@ def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
             budget.paragraph()
         cells = [_clean_cell(cell) for cell in raw_cells]
         if len(raw_cells) > 1:
+            if held:
+                header = _header_roles(cells) is not None or _is_other_header(cells)
+                repeated = header and table is not None and any(
+                    _same_cells(cells, row.cells) for row in table.rows[:4])
+                if table is not None and not header and len(held) <= _MAX_HELD_LINES:
+                    table.rows.extend(held)
+                else:  # text between tables, but for the end of the row above it
+                    keep = _continuing(held, repeated)
+                    table.rows.extend(held[:keep])  # type: ignore[union-attr]
+                    if keep < len(held):
+                        table = None
+                        release(held[keep:])
+                held = []
             if table is None:
                 table = _Table(rows=[])
                 blocks.append(table)
             after_break = page_break and bool(table.rows)
-            table.rows.append(_Row(cells, line, f"Строка {line}", after_break=after_break))
+            table.rows.append(_Row(cells, line, f"Строка {line}", after_break=after_break,
+                                   spaced=spaced))
             page_break = False
         elif cells[0]:
-            table = None
+            paragraph = cells[0].replace("**", "").strip()
+            if table is not None and paragraph:
+                held.append(_Row([paragraph], line, f"Строка {line}", after_break=page_break,
+                                 bare=True))
+            elif paragraph:
+                table = None
+                blocks.append(_Paragraph(paragraph, line))
             page_break = False
-            blocks.append(_Paragraph(cells[0].replace("**", "").strip(), line))
         else:
             page_break = True
+    if held and table is not None:
+        keep = _continuing(held)
+        table.rows.extend(held[:keep])
+        release(held[keep:])
     return blocks
+
+
+def _continuing(held: list[_Row], page_break: bool = False) -> int:
+    """How many of the lines after a table's row end that row's cell: those continuing a
+    sentence (in lower case) — or, before the table's own header repeated after a page break,
+    any line up to a numbered heading (the caption of the table's next part); the rest is text
+    after the table."""
+    keep = 0
+    while keep < len(held) and keep < _MAX_HELD_LINES:
+        text = held[keep].cells[0]
+        if not (_starts_lower(text) or (page_break and not _HEADING_NUMBER_RE.match(text))):
+            break
+        keep += 1
+    return keep
+
+
+# ---- HTML (a table copied from a web page or Word as text/html) -----------------------------
+
+_HTML_TABLE_RE = re.compile(r"<\s*table\b", re.IGNORECASE)
+_HTML_CELL_RE = re.compile(r"<\s*t[dh]\b", re.IGNORECASE)
+_HTML_BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                              "blockquote", "pre", "section", "article", "header", "footer",
+                              "caption", "dl", "dt", "dd", "center"})
+_HTML_SKIPPED = frozenset({"head", "style", "script", "title", "template", "noscript", "xml"})
+_HTML_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def _looks_like_html_table(text: str) -> bool:
+    head = text[:200_000]
+    return bool(_HTML_TABLE_RE.search(head)) and bool(_HTML_CELL_RE.search(head))
+
+
+def _span(value: str | None) -> int:
+    try:
+        return min(max(int((value or "1").strip()), 1), 1000)
+    except ValueError:
+        return 1
+
+
+class _HtmlTable:
+    def __init__(self, number: int | None):
+        self.number = number  # None for a table nested in a cell
+        self.rows: list[_Row] = []
+        self.cells: list[str] | None = None  # the row being read
+        self.inherited: set[int] = set()
+        self.nested: set[int] = set()
+        self.pending: dict[int, tuple[int, str]] = {}  # column → (rows left, text): rowspan
+        self.cell: list[str] | None = None  # pieces of the cell being read
+        self.cell_spans = (1, 1)
+        self.cell_nested = False
+
+    def fill_pending(self, upto: int | None) -> None:
+        """Put the cells merged down from above into the row: those at the next column
+        (``upto`` given), or all that are left (at the end of the row)."""
+        cells = self.cells if self.cells is not None else []
+        last = max(self.pending, default=-1)
+        while len(cells) in self.pending or (upto is None and len(cells) <= last):
+            column = len(cells)
+            if column in self.pending:
+                self.inherited.add(column)
+                cells.append(self.pending[column][1])
+            else:
+                cells.append("")
+
+
+class _HtmlReader:
+    """Paragraphs and tables of an HTML fragment, read like a Word document: a paragraph,
+    list item or ``<br>`` is a line; a cell spanning columns keeps its text in its first
+    column; a cell spanning rows is repeated below and flagged as merged down; a table in a
+    cell becomes lines of that cell («a; b» per row) and is named in a warning. The text of
+    ``<head>``, ``<style>``, ``<script>`` and of Word's list bullets is not read."""
+
+    def __init__(self, budget: _Budget):
+        from html.parser import HTMLParser
+
+        reader = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                reader.start(tag.lower(), dict(attrs))
+
+            def handle_startendtag(self, tag, attrs):
+                reader.start(tag.lower(), dict(attrs))
+                if tag.lower() not in ("br", "td", "th", "tr", "table"):
+                    reader.end(tag.lower())
+
+            def handle_endtag(self, tag):
+                reader.end(tag.lower())
+
+            def handle_data(self, data):
+                reader.data(data)
+
+        self.parser = Parser(convert_charrefs=True)
+        self.budget = budget
+        self.blocks: list[_Block] = []
+        self.paragraph: list[str] = []
+        self.tables: list[_HtmlTable] = []
+        self.table_number = 0
+        self.skip_depth = 0
+        self.ignored_spans: list[bool] = []
+        self.paragraph_index = 0
+
+    def read(self, text: str) -> list[_Block]:
+        step = 65536  # fed in pieces so the time bound is checked while reading
+        for start in range(0, len(text), step):
+            self.budget.tick()
+            self.parser.feed(text[start:start + step])
+        self.parser.close()
+        while self.tables:
+            self.end("table")
+        self.flush_paragraph()
+        return self.blocks
+
+    # -- text sinks --
+
+    def _sink(self) -> list[str]:
+        for table in reversed(self.tables):
+            if table.cell is not None:
+                return table.cell
+            break
+        return self.paragraph
+
+    def line_break(self) -> None:
+        sink = self._sink()
+        if sink is self.paragraph and not self.tables:
+            self.flush_paragraph()
+        else:
+            sink.append("\n")
+
+    def flush_paragraph(self) -> None:
+        text = _clean_cell("".join(self.paragraph))
+        self.paragraph = []
+        for line in text.split("\n"):
+            if line:
+                self.budget.paragraph()
+                self.paragraph_index += 1
+                self.blocks.append(_Paragraph(line.replace("**", "").strip(), self.paragraph_index))
+
+    # -- events --
+
+    def data(self, data: str) -> None:
+        self.budget.tick()
+        if self.skip_depth or any(self.ignored_spans):
+            return
+        self.budget.chars(len(data))
+        self._sink().append(_HTML_WS_RE.sub(" ", data))
+
+    def start(self, tag: str, attrs: dict) -> None:
+        self.budget.tick()
+        if tag in _HTML_SKIPPED:
+            self.skip_depth += 1
+            return
+        if self.skip_depth:
+            return
+        if tag == "span":
+            style = (attrs.get("style") or "").replace(" ", "").lower()
+            self.ignored_spans.append("mso-list:ignore" in style)
+            return
+        if tag == "br":
+            self._sink().append("\n")
+        elif tag in _HTML_BLOCK_TAGS:
+            self.line_break()
+        elif tag == "table":
+            outer = self.tables[-1] if self.tables else None
+            if outer is None:
+                self.flush_paragraph()
+                self.table_number += 1
+                self.tables.append(_HtmlTable(self.table_number))
+            elif outer.cell is not None:
+                outer.cell_nested = True
+                self.tables.append(_HtmlTable(None))
+            # a <table> straight inside a <table>: ignored, its rows join the outer one
+        elif tag == "tr" and self.tables:
+            table = self.tables[-1]
+            self._end_row(table)
+            self.budget.row()
+            table.cells, table.inherited, table.nested = [], set(), set()
+        elif tag in ("td", "th") and self.tables:
+            table = self.tables[-1]
+            self._end_cell(table)
+            if table.cells is None:
+                self.budget.row()
+                table.cells, table.inherited, table.nested = [], set(), set()
+            table.fill_pending(upto=len(table.cells))
+            table.cell = []
+            table.cell_spans = (_span(attrs.get("colspan")), _span(attrs.get("rowspan")))
+            table.cell_nested = False
+            self.budget.cells(table.cell_spans[0])
+
+    def end(self, tag: str) -> None:
+        self.budget.tick()
+        if tag in _HTML_SKIPPED:
+            self.skip_depth = max(self.skip_depth - 1, 0)
+            return
+        if self.skip_depth:
+            return
+        if tag == "span":
+            if self.ignored_spans:
+                self.ignored_spans.pop()
+            return
+        if tag in _HTML_BLOCK_TAGS:
+            self.line_break()
+        elif tag in ("td", "th") and self.tables:
+            self._end_cell(self.tables[-1])
+        elif tag == "tr" and self.tables:
+            self._end_row(self.tables[-1])
+        elif tag == "table" and self.tables:
+            table = self.tables.pop()
+            self._end_row(table)
+            if table.number is None:  # nested: its rows become lines of the outer cell
+                lines = ["; ".join(c for c in (_one_line(cell).rstrip(";") for cell in row.cells)
+                                   if c) for row in table.rows]
+                outer = self.tables[-1] if self.tables else None
+                if outer is not None and outer.cell is not None:
+                    outer.cell.append("\n" + "\n".join(line for line in lines if line) + "\n")
+            elif table.rows:
+                self.blocks.append(_Table(rows=table.rows, docx_number=table.number))
+
+    def _end_cell(self, table: _HtmlTable) -> None:
+        if table.cell is None or table.cells is None:
+            table.cell = None
+            return
+        text = _clean_cell("".join(table.cell))
+        colspan, rowspan = table.cell_spans
+        column = len(table.cells)
+        if table.cell_nested:
+            table.nested.add(column)
+        table.cells.append(text)
+        table.cells.extend([""] * (colspan - 1))
+        if rowspan > 1:
+            for offset in range(colspan):
+                table.pending[column + offset] = (rowspan - 1, text if not offset else "")
+        table.cell = None
+
+    def _end_row(self, table: _HtmlTable) -> None:
+        self._end_cell(table)
+        if table.cells is None:
+            return
+        table.fill_pending(upto=None)
+        for column in table.inherited:  # merged down into this row: one row fewer to go
+            left, text = table.pending[column]
+            if left <= 1:
+                del table.pending[column]
+            else:
+                table.pending[column] = (left - 1, text)
+        index = len(table.rows) + 1
+        if any(table.cells):
+            label = (f"Таблица {table.number}, строка {index}" if table.number
+                     else f"строка {index}")
+            table.rows.append(_Row(list(table.cells), index, label,
+                                   inherited=frozenset(table.inherited),
+                                   nested=frozenset(table.nested)))
+        table.cells = None
+
+
+def _html_blocks(text: str, budget: _Budget) -> list[_Block]:
+    return _HtmlReader(budget).read(text)
 
 
 # ---- docx ----------------------------------------------------------------------------------
@@ -911,6 +1292,108 @@ def _is_first_section_caption(text: str, next_caption: str) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# Cells placed by what they hold (text tables)
+# --------------------------------------------------------------------------------------------
+
+#: Words that say a cell names who does the work (matched at the start of a word).
+_EXECUTOR_WORD_RE = re.compile(
+    r"(?<![а-яё])(?:руководител|директор|заместител|замдиректор|специалист|методист|куратор|"
+    r"учител|педагог|администраци|управлени[ея]\b|отдел\b|отдела\b|комитет|министерств|"
+    r"департамент|центр\b|центры\b|консультант|тьютор|наставник|начальник|председател|"
+    r"секретар|координатор|сотрудник|работник|психолог|логопед|служб[аы]\b|кабинет|"
+    r"ответственн|исполнител|рабоч\w+ групп|образовательн\w+ организаци|школ[аы]\b)",
+)
+#: Capitalised abbreviations of organisations («РУО», «МКУО ЦОКО», «ОО»); abbreviations of
+#: other things, common in plans, do not count.
+_ACRONYM_RE = re.compile(r"(?<![А-ЯЁA-Zа-яё])[А-ЯЁ]{2,8}(?![А-ЯЁа-яё])")
+_NOT_EXECUTORS = frozenset({
+    "ШНОР", "ШНСУ", "ВПР", "ОГЭ", "ЕГЭ", "ГИА", "ФГОС", "КПК", "ИОМ", "ОВЗ", "ИОР", "ИСБШ",
+    "СОО", "НОО", "ООО", "ВСОКО", "СМИ", "ВКС", "ИКТ", "ЦОС", "НИКО", "ФИС", "ОКО", "РФ", "ПК",
+    "УВР", "ВР", "ОГЭ", "ДПО", "СОШ", "ООШ", "НОШ", "ПМПК", "ПДД",
+})
+_INITIALS_RE = re.compile(r"(?<![А-ЯЁа-яё])[А-ЯЁ]\.\s?[А-ЯЁ]\.?\s?[А-ЯЁ][а-яё]|"
+                          r"[А-ЯЁ][а-яё]+\s[А-ЯЁ]\.\s?[А-ЯЁ]\.")
+
+
+def _names_executors(text: str) -> bool:
+    """Does the cell read like executors (an organisation, a post, a person)?"""
+    if _EXECUTOR_WORD_RE.search(text.lower().replace("ё", "е")) or _INITIALS_RE.search(text):
+        return True
+    return any(word not in _NOT_EXECUTORS for word in _ACRONYM_RE.findall(text))
+
+
+#: A deadline broken after its first word («В» | «течение года», «до» | «15 мая»).
+_PERIOD_OPENINGS = frozenset({"в", "в течение", "до", "с", "к", "по", "не позднее", "не позже",
+                              "ежегодно до", "ежемесячно до", "после", "начиная с"})
+
+
+def _names_period(text: str) -> bool:
+    from .periods import parse_period
+
+    return parse_period(text[:300], 2000).understood
+
+
+def _fit(role: str | None, text: str) -> float:
+    """How well a cell's text suits a column of ``role`` (higher is better)."""
+    words = len(text.split())
+    if role == "number":
+        return 3.0 if _is_number(text) else -6.0
+    if _is_number(text):
+        return -6.0 if role == "text" else -3.0
+    if role == "period":
+        if _names_period(text) or _norm(text) in _PERIOD_OPENINGS:
+            return 2.0
+        return -4.0 if words >= 3 else -1.0
+    if role == "executors":
+        return 2.0 if _names_executors(text) else -1.0
+    if role == "text":
+        return 1.0 if words >= 3 else 0.0
+    if role in ("expected_result", "indicator"):
+        return 0.0
+    return -2.0  # a column nothing is read from
+
+
+def _place_by_content(cells: list[str], roles: list[str | None],
+                      positions_known: bool, lost: int = 0) -> list[str]:
+    """The filled ``cells`` of a row put into the table's columns, in their order, so that each
+    suits its column best (:func:`_fit`): a period where a period parses, a number in the «№»
+    column, executors where names of organisations and posts are … Among equal choices the one
+    nearest the cells' own places wins, counted from the end when the row lost ``lost`` cells
+    at its start (an empty first cell dropped after a page break)."""
+    width = len(roles)
+    filled = [(index, cell) for index, cell in enumerate(cells) if cell]
+    shift = 0 if positions_known else lost
+    n = len(filled)
+    minus_infinity = float("-inf")
+    # best[i][j]: the best score of the first i cells placed in the first j columns.
+    best = [[minus_infinity] * (width + 1) for _ in range(n + 1)]
+    came = [[False] * (width + 1) for _ in range(n + 1)]  # True: cell i-1 is in column j-1
+    for j in range(width + 1):
+        best[0][j] = 0.0
+    for i in range(1, n + 1):
+        index, text = filled[i - 1]
+        for j in range(i, width + 1):
+            column = j - 1
+            score = best[i - 1][j - 1] + _fit(roles[column], text) \
+                - 0.05 * abs(column - (index + shift))
+            if positions_known and column == index:
+                score += 1.5
+            skip = best[i][j - 1]
+            if score >= skip:
+                best[i][j], came[i][j] = score, True
+            else:
+                best[i][j] = skip
+    placed = [""] * width
+    i, j = n, width
+    while i > 0:
+        if came[i][j]:
+            placed[j - 1] = filled[i - 1][1]
+            i -= 1
+        j -= 1
+    return placed
+
+
+# --------------------------------------------------------------------------------------------
 # Rows → sections and items
 # --------------------------------------------------------------------------------------------
 
@@ -956,9 +1439,21 @@ class _TableParser:
         self.data = table.rows[header_index + 1:]
         self.warnings: list[str] = []
         self._find_number_column()
+        if table.docx_number is None:  # text: cells are placed by what they hold
+            roles = {index: role for role, index in self.columns.items()}
+            self.roles = [roles.get(index) for index in range(self.width)]
+            above = 0  # how many cells the row above had, as pasted
+            for row in self.data:
+                budget.tick()
+                pasted = len(row.cells)
+                self._align(row, above)
+                if not row.bare and not row.spaced:
+                    above = pasted
         self.numbered = self._is_numbered()
         self.sections: list[ParsedSection] = []
         self.item: ParsedItem | None = None
+        self.last_column: int | None = None  # the last filled column of the row above
+        self.after_section = False
 
     # -- set-up --
 
@@ -984,6 +1479,49 @@ class _TableParser:
                 and _header_roles(row.cells) is None]
         numbered = sum(1 for row in full if _is_number(row.own(number)))
         return bool(full) and numbered * 2 >= len(full)
+
+    def _align(self, row: _Row, above: int) -> None:
+        """Put a pasted row's cells into the right columns (``above``: how many cells the row
+        above had). A row of the table's width with two texts or more keeps its places. A row
+        that lost or gained empty cells (a page break, a PDF, spaces for tabs) is placed by
+        content (:func:`_place_by_content`). A lone text — the rest of a cell broken by a page
+        break — keeps its place, counted from the end when its row has fewer cells than the
+        row above (it lost its empty first cell: 5 cells above, 4 below), or goes one column
+        right when it plainly does not suit its own and suits that one; a text starting with a
+        capital in the first column of a full row stays there (a section title)."""
+        if row.bare or row.forced_section:
+            return
+        cells = list(row.cells)
+        pasted = len(cells)
+        while len(cells) > self.width and not cells[-1]:
+            cells.pop()
+        filled = [(index, cell) for index, cell in enumerate(cells) if cell]
+        if not filled or len(cells) > self.width or len(filled) > self.width:
+            return
+        if _header_roles(cells) is not None or _same_cells(cells, self.header) \
+                or _is_numbers_row(cells):
+            return
+        known = len(cells) == self.width
+        if known and len(filled) >= 2:
+            row.cells = cells
+            return
+        if row.spaced:
+            lost = 0  # where the empty cells were is not known
+        else:
+            lost = max(above - pasted, 0) if above else self.width - len(cells)
+        if len(filled) == 1:
+            index, text = filled[0]
+            column = min(index + lost, self.width - 1)
+            fit = 0.0 if column == 0 and known and text[:1].isupper() else _fit(
+                self.roles[column], text)
+            if fit <= -3 and not lost and column + 1 < self.width \
+                    and _fit(self.roles[column + 1], text) > -3:
+                column += 1
+            row.cells = [""] * self.width
+            row.cells[column] = text
+            return
+        row.cells = _place_by_content(cells, self.roles, known, lost)
+        row.placed = True
 
     def _get(self, row: _Row, role: str, own: bool = False) -> str:
         index = self.columns.get(role)
@@ -1017,7 +1555,11 @@ class _TableParser:
                 self.warnings.append(
                     f"{row.label}: ячейки за пределами таблицы не импортированы: "
                     f"«{_snippet(extra)}»")
+            if row.bare:
+                self._bare_line(row)
+                continue
             kind, value = self._classify_row(row, position, after_break)
+            self.after_section = kind == "section"
             if kind == "section":
                 self.sections.append(ParsedSection(title=value))
                 self.item = None
@@ -1025,13 +1567,70 @@ class _TableParser:
                 self._start_item(row, value)
             elif kind == "continuation" and self.item is not None:
                 self._continue_item(row)
+            elif kind == "continuation" and self._continues_section(row):
+                self.after_section = True
             elif kind in ("continuation", "unplaced"):
                 self.warnings.append(
                     f"{row.label}: не удалось отнести к пункту: «{_snippet(cells[:self.width])}»")
             else:  # "skip": value is the warning
                 self.warnings.append(f"{row.label}: {value}")
+            if kind == "item" or (kind == "continuation" and self.item is not None):
+                last = [i for i, c in enumerate(row.cells[:self.width]) if c]
+                self.last_column = last[-1] if last else self.last_column
         return _TableResult(self.table, self.header_index, self.columns, self.sections,
                             self.warnings)
+
+    def _continues_section(self, row: _Row) -> bool:
+        """A lone text right after a section title, before any item, that is not numbered: the
+        rest of a long title broken by a page or a line. Joined to it."""
+        texts = [cell for cell in row.cells[:self.width] if cell]
+        if not (self.after_section and self.sections and len(texts) == 1):
+            return False
+        if _HEADING_NUMBER_RE.match(texts[0]) and not _starts_lower(texts[0]):
+            return False
+        section = self.sections[-1]
+        section.title = _join_cell(section.title or "", texts[0]).rstrip(":").strip()
+        return True
+
+    _FIELDS = {"text": "text", "period": "period_text", "executors": "executors",
+               "expected_result": "expected_result", "indicator": "indicator"}
+
+    def _bare_line(self, row: _Row) -> None:
+        """A line of its own between rows: the cell above continuing on a new line (Word and
+        PDFs put a cell's second paragraph there) or a section title (a row merged across the
+        table). It continues the last filled cell of the row above when it reads as the rest
+        of that cell: it starts in lower case, or the cell is a period and the line is one, or
+        the cell names executors and so does the line, or the cell is text (a measure, a
+        result) and the line is not a numbered heading or a caption ending in «:»."""
+        text = row.cells[0]
+        if self.item is None or self.last_column is None:
+            if self._continues_section(row):
+                return
+            self.sections.append(ParsedSection(title=text.rstrip(":").strip()))
+            self.after_section, self.item = True, None
+            return
+        roles = {index: role for role, index in self.columns.items()}
+        role = roles.get(self.last_column)
+        attribute = self._FIELDS.get(role or "")
+        if attribute is None or not self._bare_continues(
+                text, role, getattr(self.item, attribute or "text", "")):
+            self.sections.append(ParsedSection(title=text.rstrip(":").strip()))
+            self.after_section, self.item = True, None
+            return
+        setattr(self.item, attribute, _join_cell(getattr(self.item, attribute), text))
+        self.item.executor_names = _split_names(self.item.executors)
+
+    @staticmethod
+    def _bare_continues(text: str, role: str | None, above: str) -> bool:
+        if _starts_lower(text) or _unfinished(above):
+            return True
+        if role == "period":
+            return _names_period(text)
+        if role == "executors":
+            return _names_executors(text) or all(
+                _ACRONYM_RE.fullmatch(word) for word in re.findall(r"[^\s,;.()«»]+", text))
+        heading = re.match(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|[IVXХІ]{1,5}\.?)\s+\S", text)
+        return not heading and not text.endswith(":")
 
     def _warn_unknown_columns(self) -> None:
         known = set(self.columns.values())
@@ -1107,6 +1706,8 @@ class _TableParser:
             or _ends_with_broken_word(self.item.text)
         ):
             return "continuation", None
+        if row.placed and not self._get(row, "period", own=True):
+            return "unplaced", None  # «Начальник управления | Иванов И.И.» under the plan
         return "item", None  # a complete row whose number was forgotten
 
     def _numberless_row(self, row: _Row, filled: list[tuple[int, str]],
@@ -1404,31 +2005,42 @@ def _parse_blocks(blocks: list[_Block], no_table_message: str, budget: _Budget) 
     else:
         title = heading_title or caption_title
 
-    warnings = list(chosen.warnings)
-    if chosen.item_count == 0:
-        warnings.append(
-            f"{chosen.table.where}: таблица мероприятий найдена, но в ней нет ни одного пункта")
-    for other_position, other in results:
-        if other is chosen:
+    # Every measures table is imported, in document order: a second and third plan in one
+    # document become further sections, each headed by its caption when it has none.
+    imported = [(pos, result) for pos, result in results if result.item_count]
+    several = len(imported) > 1
+    sections: list[ParsedSection] = []
+    warnings: list[str] = []
+    for other_position, result in results:
+        warnings.extend(result.warnings)
+        if not result.item_count:
+            warnings.append(f"{result.table.where}: таблица мероприятий найдена, но в ней нет "
+                            "ни одного пункта")
             continue
-        caption = _find_title(
-            [line for b in _preceding_paragraphs(blocks, other_position) for line in _lines_of(b)],
-            backwards=True,
-        )
-        about = f"«{_snippet([caption], 90)}», " if caption else ""
-        warnings.append(
-            f"{other.table.where}: ещё одна таблица мероприятий ({about}пунктов: "
-            f"{other.item_count}) не импортирована — импортирована таблица «{chosen.table.where}» "
-            f"(пунктов: {chosen.item_count}). Если нужна и эта, вставьте её отдельно"
-        )
+        table_sections = [ParsedSection(s.title, list(s.items)) for s in result.sections]
+        if several and table_sections and not table_sections[0].title:
+            table_sections[0].title = _table_caption(blocks, other_position, result.table)
+        sections.extend(table_sections)
     return ParsedRoadmap(
         title=title,
         year=_year_of(title),
         approved_by=_find_approval(heading_lines),
         columns=dict(chosen.columns),
-        sections=chosen.sections,
+        sections=sections,
         warnings=warnings,
     )
+
+
+def _table_caption(blocks: list[_Block], position: int, table: _Table) -> str:
+    """The name of a plan table: the plan title right above it, else the paragraph right above
+    it when short, else where it is («Строки 109–125», «Таблица 2»)."""
+    lines = [line for b in _preceding_paragraphs(blocks, position) for line in _lines_of(b)]
+    title = _find_title(lines, backwards=True)
+    if title:
+        return title
+    if lines and len(lines[-1]) <= 200:
+        return lines[-1].rstrip(":").strip()
+    return table.where
 
 
 def _preceding_paragraphs(blocks: list[_Block], position: int) -> list[_Paragraph]:
@@ -1453,6 +2065,24 @@ def parse_text(text: str, limits: ImportLimits | None = None) -> ParsedRoadmap:
     budget = _Budget(limits, "Текст", "тексте", "Вставьте только таблицу плана мероприятий.")
     budget.chars(len(text))
     return _parse_blocks(_text_blocks(text, budget), NO_TABLE_TEXT, budget)
+
+
+#: How pasted text is named in the preview and in the roadmap's source.
+PASTED_NAME = "Вставленный текст"
+#: The longest HTML copy of a pasted table read (Word's HTML is ten times its text).
+PASTED_HTML_MAX = 5_000_000
+
+
+def looks_like_html_table(text: str | None) -> bool:
+    """Is ``text`` HTML holding a table (a page or Word's clipboard copy)?"""
+    return bool(text) and _looks_like_html_table(text)  # type: ignore[arg-type]
+
+
+def parse_pasted(data: bytes | str, limits: ImportLimits | None = None) -> ParsedRoadmap:
+    """Parse what was pasted into the import form: text (tab-separated, or with runs of spaces)
+    or the HTML copy of a table — never sniffed as a file."""
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    return parse_text(text, limits)
 
 
 def parse_docx(data: bytes | BinaryIO, limits: ImportLimits | None = None) -> ParsedRoadmap:

@@ -289,4 +289,30 @@ document.addEventListener("click", function (evt) {
       s.setItem(PENDING, key);
     });
   });
+  // A table pasted into an import field from a web page or Word also comes as HTML: that copy
+  // keeps the table's cells, merged cells and lists, so it is sent along (field «…_html») and
+  // read instead of the plain text. Typing in the field afterwards drops it: the text is then
+  // what the user means.
+  document.addEventListener("paste", function (evt) {
+    var area = evt.target.closest && evt.target.closest("textarea[data-paste-html]");
+    if (!area || !evt.clipboardData) { return; }
+    var html = evt.clipboardData.getData("text/html") || "";
+    var hidden = area.form && area.form.querySelector("input[name='" + area.dataset.pasteHtml + "']");
+    if (!hidden) { return; }
+    var keep = /<table[\s>]/i.test(html) && html.length <= 2000000;
+    hidden.value = keep ? html : "";
+    area.dataset.pastedHtml = keep ? "1" : "";
+    var note = area.form.querySelector(".paste-html-note");
+    if (note) { note.hidden = !keep; }
+  });
+  document.addEventListener("input", function (evt) {
+    var area = evt.target.closest && evt.target.closest("textarea[data-paste-html]");
+    if (!area || evt.inputType === "insertFromPaste") { return; }
+    var hidden = area.form && area.form.querySelector("input[name='" + area.dataset.pasteHtml + "']");
+    if (hidden && hidden.value) {
+      hidden.value = "";
+      var note = area.form.querySelector(".paste-html-note");
+      if (note) { note.hidden = true; }
+    }
+  });
 })();

@@ -32,7 +32,7 @@ BENCH_TOTP_SECRET = "KRUGS4ZANBSW22DFNZRWQZLDNNZW4ZLT"
 
 @dataclass(frozen=True)
 class Scale:
-    """How big the generated region is. ``full`` is the region of issue 8."""
+    """How big the generated region is. ``full`` is the region the budgets are set for (README, «Бенчмарк»)."""
 
     name: str
     municipalities: int = 30

@@ -318,3 +318,39 @@ def test_a_fis_oko_login_belongs_to_one_school(app, world):
     assert errors[3] == "логин ФИС ОКО edu010002 уже указан в строке 2"
     assert errors[4] == "логин ФИС ОКО edu010001 уже у другой организации реестра"
     assert "edu" in errors[5]
+
+
+def test_a_region_users_xml_is_read_for_its_own_region_only(app, world):
+    data = registry_xml([
+        xml_org(1, region="Энская область", address="Энская обл., Приречный район, с. Луговое"),
+        xml_org(2, region="Дальняя область", address="Дальний район, с. Дальнее")])
+    preview = imports.check_file("r.xml", data, world.users["region"])
+    assert preview.ok and preview.counts["new"] == 1
+    assert preview.extra["другие регионы"] == 1
+    preview = imports.check_file("r.xml", data, world.users["region"], region_name="Дальняя область")
+    assert not preview.ok and "вне вашей территории" in preview.errors[0][1]
+
+
+def test_a_tables_branch_names_its_head_by_inn_or_name(app, tmp_path):
+    header = REGISTRY_HEADER + ["Головная организация"]
+    rows = [registry_row(n=1, name="СОШ № 1", region="Орловская область") + [""],
+            registry_row(n=1, name="Филиал СОШ № 1", kpp="572002001",
+                         region="Орловская область") + [inn(1)],
+            registry_row(n=2, name="Филиал другой", kpp="572003001", inn=inn(1),
+                         region="Орловская область") + ["МБОУ «СОШ № 1»"],
+            registry_row(n=3, name="Сирота", region="Орловская область") + ["Нет такой"]]
+    path = tmp_path / "r.csv"
+    path.write_bytes(table_bytes(header, rows))
+    runner = app.test_cli_runner()
+    out = json.loads(runner.invoke(args=["registry", "import", str(path), "--json"]).output)
+    assert out["errors"] == [{"row": 5, "message": "головная организация «Нет такой» не найдена "
+                                                   "ни в файле, ни в реестре"}]
+    path.write_bytes(table_bytes(header, rows[:3]))
+    out = json.loads(runner.invoke(args=["registry", "import", str(path), "--json"]).output)
+    assert out["created"] == 3, out
+    head = db.session.scalar(select(Organization).where(Organization.short_name == "МБОУ «СОШ № 1»"))
+    branches = db.session.scalars(select(Organization).where(
+        Organization.head_organization_id == head.id)).all()
+    assert {b.kpp for b in branches} == {"572002001", "572003001"}
+    out = json.loads(runner.invoke(args=["registry", "import", str(path), "--json"]).output)
+    assert out["unchanged"] == 3, out

@@ -248,3 +248,29 @@ def test_staff_form_takes_personal_data_but_never_shows_it_back(login_as, world)
     db.session.expire_all()
     kept = db.session.get(StaffMember, member.id)
     assert kept.snils == "11223344595" and kept.birth_date.isoformat() == "1980-03-14"
+
+
+def test_the_journal_shows_the_import_entry_and_a_personal_data_showing(login_as, world):
+    c = login_as("admin")
+    confirm(c, preview_url(upload(c, "registry", "r.csv", table_bytes(
+        REGISTRY_HEADER, [registry_row(name="СОШ № 90", n=90)]))))
+    member = make_staff(world.school_a, "Петрова Анна Ивановна", snils="11223344595")
+    c.get(f"/registry/staff/{member.id}/personal")
+    journal = c.get("/admin/audit").get_data(as_text=True)
+    assert "Импорт реестра организаций: файл r.csv" in journal
+    assert "Показаны СНИЛС и дата рождения: Петрова Анна Ивановна" in journal
+    assert "112-233-445 95" not in journal
+
+
+def test_the_keys_of_other_systems_are_edited_on_the_card(login_as, world):
+    c = login_as("methodist")
+    url = f"/registry/organizations/{world.school_a.id}/edit"
+    base = {"kind": "SCHOOL", "full_name": "Средняя школа с. Заозёрное",
+            "short_name": "МКОУ СОШ с. Заозёрное", "municipality_id": str(world.muni.id)}
+    resp = post(c, url, {**base, "fis_oko_login": "abc1", "kpp": "572001001"})
+    assert resp.status_code == 422 and "Логин ФИС ОКО — «edu» или «sch»" in resp.get_data(as_text=True)
+    resp = post(c, url, {**base, "fis_oko_login": "EDU223185", "kpp": "572001001",
+                         "ogrn": "1025700696383", "gia_code": "570101"})
+    assert resp.status_code == 302
+    card = c.get(f"/registry/organizations/{world.school_a.id}").get_data(as_text=True)
+    assert "edu223185" in card and "1025700696383" in card and "570101" in card

@@ -7,7 +7,7 @@ is saved. The ``save_…`` functions take the record and, as keywords, the value
 (``save_course(course, title=…, hours=…)``): set, checked and written together. Routes, the
 import, the CLI and the demo come here.
 
-Rules (issue 5):
+Rules:
 
 * hours are a positive integer; the end of a course is not before its start; capacity, when
   given, is a positive integer;

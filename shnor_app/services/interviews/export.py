@@ -1,6 +1,6 @@
 """Documents of interviews and meetings: the protocol (PDF, .docx) and the schedule (PDF, .xlsx).
 
-The protocol follows ГОСТ Р 7.0.97-2016 and the practice around it (DOMAIN.md §4.6):
+The protocol follows ГОСТ Р 7.0.97-2016 and the practice of protocols around it:
 authority name; «ПРОТОКОЛ»; date in words and number; place; heading; «Председатель —»,
 «Секретарь —», «Присутствовали:» (alphabetical; over 15 people a count and «список
 прилагается»), «Приглашённые:»; «ПОВЕСТКА ДНЯ:» numbered; per item «СЛУШАЛИ:», «ВЫСТУПИЛИ:»,

@@ -11,7 +11,8 @@ Two kinds of file:
 * a region's own table (.xlsx or CSV in UTF-8 or Windows-1251, comma, semicolon or tab) with
   Russian headers in any order: «Регион», «Муниципалитет», «Полное наименование», «Краткое
   наименование», «ИНН», «КПП», «ОГРН», «Вид организации», «Адрес», «Руководитель»,
-  «Телефон», «Эл. почта», and the keys «Логин ФИС ОКО», «Код ГИА».
+  «Телефон», «Эл. почта», and the keys «Логин ФИС ОКО», «Код ГИА»; a branch names its head
+  in «Головная организация» (the head's ИНН or name, in the file or in the registry).
 
 Every row is checked before anything is written (:func:`check_file` → a
 :class:`~shnor_app.services.tabular.Preview`): the ИНН's check digits, the forms of КПП, ОГРН
@@ -67,6 +68,8 @@ COLUMNS = {
     "email": ("Эл. почта", "Электронная почта", "E-mail", "Email", "Адрес электронной почты"),
     "fis_oko_login": ("Логин ФИС ОКО", "Логин ОО в ФИС ОКО", "Логин ОО", "Логин"),
     "gia_code": ("Код ГИА", "Код ОО", "Код ОО ГИА", "Код ОГЭ", "Код ЕГЭ"),
+    # a branch: its head's ИНН or name (the row is then an organisation of its own, tied to it)
+    "head": ("Головная организация", "Головная ОО", "Филиал организации", "Филиал от"),
 }
 
 HEADER = spreadsheets.HeaderSpec(
@@ -204,6 +207,7 @@ class Entry:
     kind_text: str = ""
     key: str = ""                          # the registry's Id (XML)
     head_key: str = ""                     # the head's registry Id (a branch, XML)
+    head_ref: str = ""                     # the head's ИНН or name (a branch, a table)
     is_branch: bool = False
     from_xml: bool = False
 
@@ -241,9 +245,11 @@ def read_file(filename: str, data, *, region_name: str | None = None) -> ReadFil
             values[key] = identifiers.digits(record.get(key)) if key != "kpp" \
                 else values[key].replace(" ", "").upper()
         values["fis_oko_login"] = values["fis_oko_login"].lower()
+        head_ref = values.pop("head")
         entries.append(Entry(record.number, values, region_name=values.pop("region"),
                              municipality_name=values.pop("municipality"),
-                             kind_text=values.pop("kind")))
+                             kind_text=values.pop("kind"), head_ref=head_ref,
+                             is_branch=bool(head_ref)))
     if not entries:
         raise RegistryImportError("В таблице нет строк с организациями.")
     return ReadFile(entries, table.header.ignored)
@@ -385,6 +391,9 @@ def check_file(filename: str, data: bytes, user, *, region_name: str | None = No
         _check_repeats(entry, outcome, seen)
         if entry.key:
             plans_by_key[entry.key] = outcome
+        elif not entry.is_branch:  # a table's head, found by a branch's ИНН or name
+            for ref in _refs(entry.values):
+                plans_by_key.setdefault(ref, outcome)
         preview.add(outcome)
     for outcome in preview.outcomes:
         _link_head(outcome, ctx, plans_by_key)
@@ -647,12 +656,29 @@ def _muni_name(muni, ctx: _Context) -> str:
     return found.name if found is not None else ""
 
 
+def _refs(values: dict) -> list[str]:
+    """How a table's branch may name its head: «ref:<ИНН>» or «ref:<name>»."""
+    return [f"ref:{normalize_name(values.get(k))}" for k in ("inn", "full_name", "short_name")
+            if values.get(k)]
+
+
 def _link_head(outcome: Outcome, ctx: _Context, by_key: dict[str, Outcome]) -> None:
     plan: Plan | None = outcome.data.get("plan")
-    if plan is None or not plan.entry.head_key:
+    if plan is None or not (plan.entry.head_key or plan.entry.head_ref):
         return
-    head_outcome = by_key.get(plan.entry.head_key)
-    head_org = ctx.by_key.get(plan.entry.head_key)
+    if plan.entry.head_key:
+        head_outcome = by_key.get(plan.entry.head_key)
+        head_org = ctx.by_key.get(plan.entry.head_key)
+    else:
+        ref = normalize_name(plan.entry.head_ref)
+        head_outcome = by_key.get(f"ref:{ref}")
+        known = [o for o in ctx.orgs if o.head_organization_id is None
+                 and ref in (o.inn, normalize_name(o.full_name), normalize_name(o.short_name))]
+        head_org = known[0] if len(known) == 1 else None
+        if head_outcome is None and head_org is None:
+            outcome.fail(f"головная организация «{plan.entry.head_ref}» не найдена ни в файле, "
+                         "ни в реестре")
+            return
     if head_outcome is None and head_org is None:
         # the head is not in the file and not known: match it by ИНН among heads
         heads = [o for o in ctx.by_inn.get(plan.values.get("inn", ""), [])

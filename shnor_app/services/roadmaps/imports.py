@@ -497,7 +497,7 @@ def _join_html_list_lines(text: str) -> str:
         out.append(text[position:match.start()])
         position = match.end()
         token = match.group(0)
-        if token == "\n":
+        if token == "\n":  # nosec B105 - a parser token, not a password
             if depth:
                 newlines.append(len(out))
                 if len(newlines) > _MAX_LIST_LINES:  # never closed: keep the lines as they are

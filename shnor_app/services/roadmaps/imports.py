@@ -628,7 +628,8 @@ def _continuing(held: list[_Row], page_break: bool = False) -> int:
     keep = 0
     while keep < len(held) and keep < _MAX_HELD_LINES:
         text = held[keep].cells[0]
-        if not (_starts_lower(text) or (page_break and not _HEADING_NUMBER_RE.match(text))):
+        if not (_starts_lower(text) or (page_break and not _HEADING_NUMBER_RE.match(text)
+                                        and not _is_title_start(text))):
             break
         keep += 1
     return keep
@@ -1361,8 +1362,10 @@ def _fit(role: str | None, text: str) -> float:
         if _names_period(text) or _norm(text) in _PERIOD_OPENINGS:
             return 2.0
         return -4.0 if words >= 3 else -1.0
-    if role == "executors":
-        return 2.0 if _names_executors(text) else -1.0
+    if role == "executors":  # a list of executors starts with one: «РУО, …», «И.Н. Хняч – …»
+        if _names_executors(text):
+            return 2.0 if _names_executors(" ".join(text.split()[:2])) else 0.5
+        return -1.0
     if role == "text":
         return 1.0 if words >= 3 else 0.0
     if role in ("expected_result", "indicator"):
@@ -1526,6 +1529,10 @@ class _TableParser:
             lost = 0  # where the empty cells were is not known
         else:
             lost = max(above - pasted, 0) if above else self.width - len(cells)
+            if above and lost and len(cells) + lost == self.width and len(filled) >= 2:
+                row.cells = [""] * lost + cells  # it lost its empty first cells: 5 above, 4 here
+                row.placed = True
+                return
         if len(filled) == 1:
             index, text = filled[0]
             column = min(index + lost, self.width - 1)
@@ -1945,6 +1952,11 @@ def _approval_from_stamp(lines: list[str]) -> ApprovedBy | None:
     return None
 
 
+#: A line citing another document («На основании приказа министерства от … № …»).
+_CITED_RE = re.compile(r"(?i)^\s*(?:на основании|в соответствии|во исполнение|согласно)\b|"
+                       r"(?<![а-яё])(?:приказа|распоряжения|постановления|письма)(?![а-яё])")
+
+
 def _approval_from_requisites(lines: list[str]) -> ApprovedBy | None:
     """The document's own requisites: «ПРИКАЗ» with «от 12.09.2022» / «№ 1496» lines nearby."""
     for index, line in enumerate(lines):
@@ -1960,13 +1972,19 @@ def _approval_from_requisites(lines: list[str]) -> ApprovedBy | None:
         found: date | None = None
         for i in window:
             candidate = _cut_amendments(lines[i])
-            if len(candidate) > 80:
+            if len(candidate) > 80 or _CITED_RE.search(candidate):
                 continue
             if number is None:
                 number = _parse_order_number(candidate)
             if found is None:
                 parsed = _parse_date(candidate)
                 found = parsed[1] if parsed else None
+        if found is None:  # a date spread over lines: «от «27»» | «февраля 2023 г.»
+            short = [_cut_amendments(lines[i]) for i in range(max(0, index - 4),
+                                                             min(len(lines), index + 7))]
+            parsed = _parse_date(" ".join(line for line in short
+                                          if len(line) <= 80 and not _CITED_RE.search(line)))
+            found = parsed[1] if parsed else None
         if number or found:
             return ApprovedBy(kind=kind, number=number, date=found)
     return None

@@ -14,9 +14,13 @@ Pipeline
 --------
 1. **Blocks.** The input becomes a list of paragraphs and tables in document order.
    Text: each line is split on tabs (Excel-style quoted cells ``"…""…"`` may hold tabs and line
-   breaks); a line with a tab is a table row, a line without one is a paragraph; blank lines
-   between rows do not end a table — they mark a page break (the next row gets
-   ``after_break``). A paragraph ends a table. Docx: paragraphs and tables of the body, read
+   breaks; line breaks inside an HTML list are spaces); a line without tabs whose text is set
+   apart by runs of spaces is a row too; blank lines between rows do not end a table — they
+   mark a page break (the next row gets ``after_break``). A line of its own between rows stays
+   in the table (``bare``: the rest of a cell or a section title, decided by the parser); lines
+   followed by another table's header are paragraphs. HTML holding a table (a web page, Word's
+   clipboard copy) is read by :class:`_HtmlReader` like a .docx. Docx: paragraphs and tables of
+   the body, read
    as a stream (:class:`_DocxReader`); a cell merged across columns keeps its text in its
    first column only; a cell merged down from the row above is flagged as *inherited*; a
    table nested in a cell is kept as lines of that cell's text and named in a warning.
@@ -35,11 +39,15 @@ Pipeline
    get no role are named in a warning when they hold anything. Indicator columns are those
    saying «Показатель», «Индикатор», «Форма отчётности/контроля», «Отчётная документация»,
    «…документы»; a result column says «Ожидаемый результат» / «Результат …».
-4. **Row classification** (see :func:`_classify_row`): repeated header → skipped; row of column
+4. **Cells placed by content** (text only, :meth:`_TableParser._align`): a row whose cells do
+   not match the header's positions is placed by what its cells hold (:func:`_fit`,
+   :func:`_place_by_content`).
+   **Row classification** (see :func:`_classify_row`): repeated header → skipped; row of column
    numbers «1 2 3 4 5» → skipped; section; item; continuation of the item above (a row broken by
    a page break) → merged into that item cell by cell; anything else → a warning.
-5. **Choice of the table.** When a document holds several measures tables, the one with the most
-   items is imported; every other one is named in a warning.
+5. **Several tables.** Every measures table with items is imported, in document order: a second
+   and third plan become further sections, the first section of each named by the plan's
+   caption when it has none. Title, year and order come from the table with the most items.
 6. **Heading.** Only the text before the chosen table is read (paragraphs, and small layout
    tables of up to 6 rows where stamps are often set): the title, the year (the first year in
    the title) and the approving order (kind, number, date). The title is the line starting

@@ -157,6 +157,16 @@ def test_the_trajectory_shows_the_indicator_scores_by_year(world, login_as):
     # school_a: 40 % in 2022 (0 points), 20 % in 2025 (3 points)
     assert 'id="trajectory-scores"' in html and "Сумма баллов (из 3)" in html
     assert "0 из 3" in html and "3 из 3" in html
+    # the scores are drawn in the trajectory's own SVG, on its year axis: each year's dot sits
+    # at the middle of that year's column, where the year is labelled under the results
+    svg = re.search(r'<svg class="trajectory-chart".*?</svg>', html, re.S).group(0)
+    assert 'id="trajectory-scores"' in svg
+    mids = {int(y): float(x) for x, y in re.findall(
+        r'<text class="tick" x="([\d.]+)" y="[\d.]+" text-anchor="middle">(\d{4})</text>', svg)}
+    strip = re.search(r'id="trajectory-scores".*?</g>\s*</g>', svg, re.S).group(0)
+    dots = re.findall(r'<circle cx="([\d.]+)"[^>]*><title>[^<]*, (\d{4}): ', strip)
+    assert len(dots) >= 2 and len(mids) >= len(dots)
+    assert all(float(x) == mids[int(y)] for x, y in dots)
 
 
 def _filter_form(html: str) -> str:

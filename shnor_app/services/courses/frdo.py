@@ -89,12 +89,7 @@ def is_frdo(filename: str, data: bytes) -> bool:
 # --------------------------------------------------------------------------- values
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+_text = spreadsheets.one_line
 
 
 def snils_digits(value) -> str | None:

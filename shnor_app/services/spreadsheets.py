@@ -191,6 +191,20 @@ def read_table(filename: str, data: bytes, *, header: HeaderSpec | None = None,
     return table
 
 
+def has_header(filename: str, data: bytes, header: HeaderSpec,
+               error: type[Exception] = SpreadsheetError) -> bool:
+    """Whether the file holds ``header``'s header row (to tell one kind of file from another; the
+    file is read once more after). A file that cannot be read, or whose header lacks a required
+    column, raises ``error`` as :func:`read_table` does."""
+    try:
+        read_table(filename, data, header=header, error=error)
+    except error as err:
+        if getattr(err, "message", str(err)) == header.not_found:
+            return False
+        raise
+    return True
+
+
 def _read(filename: str, data: bytes, percent_as_shown: bool, limits: SheetLimits,
           header: HeaderSpec | None) -> Table:
     if not data:

@@ -83,13 +83,7 @@ HEADER = spreadsheets.HeaderSpec(
 
 def is_frdo(filename: str, data: bytes) -> bool:
     """Whether the file's header is the ФРДО template's (the file is read once more after)."""
-    try:
-        spreadsheets.read_table(filename, data, header=HEADER, error=ImportFileError)
-    except ImportFileError as err:
-        if err.message == HEADER.not_found:
-            return False
-        raise
-    return True
+    return spreadsheets.has_header(filename, data, HEADER, ImportFileError)
 
 
 # --------------------------------------------------------------------------- values

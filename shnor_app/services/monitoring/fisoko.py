@@ -106,13 +106,7 @@ HEADER = spreadsheets.HeaderSpec(
 
 
 def is_per_pupil(filename: str, data: bytes) -> bool:
-    try:
-        spreadsheets.read_table(filename, data, header=HEADER, error=AssessmentError)
-    except AssessmentError as err:
-        if err.message == HEADER.not_found:
-            return False
-        raise
-    return True
+    return spreadsheets.has_header(filename, data, HEADER, AssessmentError)
 
 
 # --------------------------------------------------------------------------- file names

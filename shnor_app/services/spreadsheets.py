@@ -100,6 +100,16 @@ def fold(value) -> str:
     return " ".join(text.split()).casefold().replace("ё", "е")
 
 
+def one_line(value) -> str:
+    """A cell as one line of text as it was read: none → «», 5720010403.0 → «5720010403»,
+    white space collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
 def _three_or_more(columns: Mapping[str, int]) -> bool:
     return len(columns) >= 3
 

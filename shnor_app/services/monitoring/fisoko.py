@@ -243,12 +243,7 @@ def scale_hint(stated: Stated) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+_text = spreadsheets.one_line
 
 
 def split_cell(value) -> tuple[str, str]:

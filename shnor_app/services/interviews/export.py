@@ -232,18 +232,11 @@ def _right(style):
 def protocol_docx(meeting: Meeting) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
 
     doc_text = protocol_text(meeting)
     doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(10)
-    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    normal.paragraph_format.space_after = Pt(0)
+    exports.docx_portrait(doc)
 
     def para(text="", *, bold=False, align=None, indent=False):
         p = doc.add_paragraph()

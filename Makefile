@@ -55,7 +55,7 @@ audit: $(STAMP)
 	$(BIN)/bandit -q -r shnor_app
 	$(BIN)/pip-audit --skip-editable || echo "pip-audit could not finish (it needs pypi.org); see README"
 
-# The benchmark (issue 8, bench/run.py): SQLite, then PostgreSQL when BENCH_DATABASE_URL or
+# The benchmark (bench/run.py; README, «Бенчмарк / Benchmark»): SQLite, then PostgreSQL when BENCH_DATABASE_URL or
 # TEST_DATABASE_URL is set (that database is ERASED). Writes bench/RESULTS.md; fails when a
 # budget is broken. bench-quick checks the harness itself on a small region in about 2 minutes.
 BENCH_STAMP := $(VENV)/.bench-installed

@@ -10,7 +10,7 @@ For each database (SQLite always — a file in a temporary folder; PostgreSQL wh
    ``--duration`` seconds, then the floor page at the same concurrency;
 4. the resident memory of each gunicorn worker is read from /proc.
 
-Budgets (issue 8): at 10 concurrent users on SQLite, p95 of the 120-item roadmap page ≤ 60 ms,
+Budgets (README, «Бенчмарк»): at 10 users on SQLite, p95 of the 120-item roadmap page ≤ 60 ms,
 of the HTMX status change ≤ 25 ms, of the municipality course report ≤ 100 ms, of the protocol
 PDF ≤ 150 ms; on PostgreSQL the same pages at 30 users without errors; every worker ≤ 200 MB
 RSS after the run; no errors anywhere. Exit status: 0 when every budget that could be checked
@@ -354,7 +354,7 @@ STATE_LABEL = {"ok": "соблюдён", "broken": "**НАРУШЕН**", "unmeas
 def write_results(path: Path, targets: list[Target], verdicts: list[Verdict], args,
                   load_before: tuple, note: str) -> None:
     lines = [
-        "# Бенчмарк ШНОР (issue 8)", "",
+        "# Бенчмарк ШНОР", "",
         f"Записан `python -m bench.run` ({'быстрый прогон' if args.scale != 'full' else 'полный прогон'}, "
         f"`make bench{'-quick' if args.scale != 'full' else ''}`). Не редактировать вручную.", "",
         "## Машина", "",
@@ -421,7 +421,7 @@ def write_results(path: Path, targets: list[Target], verdicts: list[Verdict], ar
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="Бенчмарк ШНОР (issue 8).")
+    p = argparse.ArgumentParser(description="Бенчмарк ШНОР.")
     p.add_argument("--scale", choices=sorted(SCALES), default="full")
     p.add_argument("--duration", type=float, default=8.0, help="секунд на фазу")
     p.add_argument("--budget-answers", type=int, default=300,

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from shnor_app.reference_data import NAMES_F, NAMES_M, PATRONYMICS, SURNAMES
 from shnor_app.text import normalize_name
 
 # The password of every generated user (bench/README: `make bench`). Its hash is made with a
@@ -32,7 +33,7 @@ BENCH_TOTP_SECRET = "KRUGS4ZANBSW22DFNZRWQZLDNNZW4ZLT"
 
 @dataclass(frozen=True)
 class Scale:
-    """How big the generated region is. ``full`` is the region of issue 8."""
+    """How big the generated region is. ``full`` is the region the budgets are set for (README, «Бенчмарк»)."""
 
     name: str
     municipalities: int = 30
@@ -187,17 +188,6 @@ class Timer:
         return f"{time.perf_counter() - self.t0:.1f} с"
 
 
-SURNAMES = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов",
-            "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев",
-            "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев",
-            "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев",
-            "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров"]
-NAMES_M = ["Александр", "Сергей", "Андрей", "Алексей", "Дмитрий", "Иван", "Михаил", "Николай",
-           "Владимир", "Павел", "Евгений", "Олег", "Виктор", "Юрий"]
-NAMES_F = ["Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Марина", "Анна",
-           "Юлия", "Людмила", "Галина", "Надежда", "Оксана", "Екатерина", "Валентина", "Мария"]
-PATRONYMICS = ["Александров", "Сергеев", "Иванов", "Петров", "Николаев", "Владимиров",
-               "Михайлов", "Викторов", "Юрьев", "Андреев", "Павлов", "Олегов"]
 
 
 def person(rng: random.Random) -> str:

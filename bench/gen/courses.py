@@ -2,7 +2,7 @@
 
 ``courses`` courses (400): about five in six by the region's institute (ИРО), the others run by
 a municipal authority for its municipality; 16–144 hours; the topic areas seeded by the courses
-migration (a quarter on work with low-achieving pupils, a quarter for the management teams of
+migration (``reference_data.COURSE_TOPICS``) (a quarter on work with low-achieving pupils, a quarter for the management teams of
 ШНОР, the rest spread); in person, distance or blended; dates over the last three years and
 this one (a few still to come); the oldest ones archived.
 
@@ -27,11 +27,12 @@ from sqlalchemy import select
 from shnor_app.models import (
     Course, CourseFormat, CourseTopic, Enrollment, EnrollmentStatus, Organization, ProviderKind,
 )
+from shnor_app.reference_data import LOW_ACHIEVERS_TOPIC, MANAGEMENT_TEAMS_TOPIC
 
 NEEDS = ("Course", "CourseTopic", "Enrollment")
 
-LOW_TOPIC = "Работа со слабоуспевающими и неуспевающими обучающимися"
-TEAM_TOPIC = "Управленческие команды ШНОР"
+LOW_TOPIC = LOW_ACHIEVERS_TOPIC
+TEAM_TOPIC = MANAGEMENT_TEAMS_TOPIC
 TITLES = {
     LOW_TOPIC: ["Организация работы с обучающимися, имеющими трудности в обучении",
                 "Преодоление учебной неуспешности: диагностика и индивидуальные маршруты",

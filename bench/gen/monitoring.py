@@ -38,16 +38,14 @@ from shnor_app.models import (
     AssessmentResult, IdentificationApproval, Indicator, IndicatorScoring, Partnership,
     Procedure, RiskFactor, RiskLevel, SchoolRisk, SchoolStatus, SchoolStatusRecord,
 )
+from shnor_app.reference_data import EXAMS, VPR_GRADES, VPR_SUBJECTS, indicator_system
 from shnor_app.services.monitoring.identification import THRESHOLD
 
 NEEDS = ("AssessmentResult", "IdentificationApproval", "Indicator", "RiskFactor", "SchoolRisk")
 
 # (procedure, subject, grade) every school writes; HISTORY_5 for half of them.
-PROCEDURES = [(Procedure.VPR, s, g) for g in (4, 5, 6, 7, 8) for s in ("Русский язык",
-                                                                         "Математика")] + [
-    (Procedure.VPR, "Окружающий мир", 4), (Procedure.OGE, "Русский язык", 9),
-    (Procedure.OGE, "Математика", 9), (Procedure.EGE, "Русский язык", 11),
-    (Procedure.EGE, "Математика (профильная)", 11)]
+PROCEDURES = [(Procedure.VPR, s, g) for g in VPR_GRADES for s in VPR_SUBJECTS] + [
+    (Procedure.VPR, "Окружающий мир", 4)] + [(Procedure[p], s, g) for p, s, g in EXAMS]
 HISTORY_5 = (Procedure.VPR, "История", 5)
 SCALE = {Procedure.VPR: 1.0, Procedure.OGE: 0.8, Procedure.EGE: 0.35}
 UNDER = THRESHOLD - 0.1          # the highest share that is not «30 % или более»
@@ -55,24 +53,6 @@ UNDER = THRESHOLD - 0.1          # the highest share that is not «30 % или �
 # started, the share of «2» of its procedures under the threshold is this many points lower.
 PLANTED_EFFECT = 10.0
 
-BANDS_LOW = [{"upto": 5, "points": 3}, {"upto": 30, "points": 1}, {"upto": None, "points": 0}]
-INDICATORS = [  # code, name, source, params, scoring, bands
-    ("1.8", "Совокупная доля выпускников, не преодолевших порог по предметам ЕГЭ",
-     "assessment.share_2", {"procedure": "EGE"}, IndicatorScoring.BANDS,
-     [{"upto": 5, "points": 3}, {"upto": 10, "points": 2}, {"upto": None, "points": 0}]),
-    ("1.10", "Результаты ВПР по русскому языку в 5 классах (процент неуспешности)",
-     "assessment.share_2", {"procedure": "VPR", "subject": "Русский язык", "grade": 5},
-     IndicatorScoring.BANDS, BANDS_LOW),
-    ("1.11", "Результаты ВПР по математике в 5 классах (процент неуспешности)",
-     "assessment.share_2", {"procedure": "VPR", "subject": "Математика", "grade": 5},
-     IndicatorScoring.BANDS, BANDS_LOW),
-    ("1.14", "Динамика результатов ВПР по русскому языку в 5 классах (доля «5» / доля «2»)",
-     "assessment.ratio_5_2", {"procedure": "VPR", "subject": "Русский язык", "grade": 5},
-     IndicatorScoring.DYNAMICS, []),
-    ("2.10", "Исполнение антирисковых программ и дорожной карты школы",
-     "roadmaps.done_percent", {}, IndicatorScoring.BANDS,
-     [{"upto": 49.9, "points": 0}, {"upto": 79.9, "points": 2}, {"upto": None, "points": 3}]),
-]
 
 
 def generate(ctx) -> None:
@@ -170,12 +150,9 @@ def _approvals(ctx, years, statuses, muni_of) -> None:
 def _indicators(ctx) -> None:
     rows = []
     for muni in ctx.ids["municipalities"]:
-        for pos, (code, name, source, params, scoring, bands) in enumerate(INDICATORS, start=1):
-            rows.append(ctx.stamp(
-                municipality_id=muni, position=pos, code=code, name=name, source=source,
-                params=params, scoring=scoring, bands=bands,
-                dynamics={"positive": 3, "zero": 3, "negative": 0}
-                if scoring == IndicatorScoring.DYNAMICS else {}, deleted_at=None))
+        for pos, row in enumerate(indicator_system(), start=1):
+            rows.append(ctx.stamp(municipality_id=muni, position=pos, deleted_at=None, **{
+                **row, "scoring": IndicatorScoring[row["scoring"]]}))
     for row, i in zip(rows, ctx.take_ids(Indicator, len(rows))):
         row["id"] = i
     ctx.insert(Indicator, rows)

@@ -19,6 +19,7 @@ from shnor_app.models import (
     Municipality, OrderKind, OrgKind, Organization, QualificationCategory, Region,
     SchoolStatus, SchoolStatusRecord, StaffMember,
 )
+from shnor_app.reference_data import STREETS, TEACHING_SUBJECTS
 from shnor_app.text import natural_key
 
 from .base import search_text
@@ -39,11 +40,7 @@ TOWNS = ["Приреченск", "Зареченск", "Лесногорск", "
 VILLAGES = ["Заозёрное", "Берёзовка", "Каменка", "Ягодное", "Луговое", "Ключи", "Дальнее",
             "Сосновка", "Михайловка", "Покровка", "Ивановка", "Никольское", "Васильевка",
             "Красное", "Раздолье", "Калиновка", "Александровка", "Троицкое", "Успенка"]
-SUBJECTS = ["Математика", "Русский язык и литература", "Физика", "Химия", "Биология",
-            "История и обществознание", "География", "Английский язык", "Информатика",
-            "Начальные классы", "Физическая культура", "Технология", "Музыка", "ИЗО"]
-STREETS = ["ул. Ленина", "ул. Школьная", "ул. Садовая", "ул. Мира", "ул. Молодёжная",
-           "ул. Советская", "пер. Почтовый", "ул. Набережная", "ул. Центральная"]
+SUBJECTS = TEACHING_SUBJECTS
 CATEGORIES = [QualificationCategory.HIGHEST, QualificationCategory.FIRST,
               QualificationCategory.FIRST, QualificationCategory.CONFORMITY,
               QualificationCategory.NONE]

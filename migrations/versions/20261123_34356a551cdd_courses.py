@@ -163,7 +163,7 @@ def upgrade():
         for i, (name, low) in enumerate(DEFAULT_TOPICS, start=1)])
 
 
-DEFAULT_TOPICS = [
+DEFAULT_TOPICS = [  # as written then; shnor_app/reference_data.py COURSE_TOPICS
     ("Оценивание ЕГЭ/ОГЭ/ВПР", False),
     ("Управленческие команды ШНОР", False),
     ("Работа со слабоуспевающими и неуспевающими обучающимися", True),

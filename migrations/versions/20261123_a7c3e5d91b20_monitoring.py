@@ -134,7 +134,7 @@ def upgrade():
     _seed_risk_factors()
 
 
-FEDERAL_RISK_FACTORS = [  # the same list as services/risks.py FEDERAL_RISK_FACTORS
+FEDERAL_RISK_FACTORS = [  # as written then; shnor_app/reference_data.py RISK_FACTORS
     ("R01", "Низкий уровень оснащения школы"),
     ("R02", "Дефицит педагогических кадров"),
     ("R03", "Недостаточная предметная и методическая компетентность педагогических работников"),

@@ -42,6 +42,26 @@ def role_receives_mail(user) -> bool:
     return user.role not in _NEVER_MAILED
 
 
+# Which kinds of reminder (keys of the profile page's list) can ever reach a user of each role:
+# due dates go to whoever answers for them (``responsible_query``), an interview and a returned
+# report to the school's users, a school's report to those who review it (authorities).
+_ALL_WORKERS = (Role.REGION, Role.METHODIST, Role.TUTOR, Role.SCHOOL)
+REMINDER_ROLES = {
+    "due_roadmap": _ALL_WORKERS,
+    "due_recommendation": (Role.SCHOOL,),
+    "due_iom": (Role.SCHOOL,),
+    "due_mentoring": _ALL_WORKERS,
+    "interview": (Role.SCHOOL,),
+    "returned": (Role.SCHOOL,),
+    "reported": (Role.REGION, Role.METHODIST),
+}
+
+
+def reminder_kinds(user, kinds) -> list[str]:
+    """The kinds among ``kinds`` (in their order) that can reach a user of ``user``'s role."""
+    return [k for k in kinds if user.role in REMINDER_ROLES.get(k, ())]
+
+
 def receivers_clause(user_model):
     """SQL of :func:`receives_mail` on the users table."""
     return and_(user_model.active.is_(True), user_model.role.not_in(_NEVER_MAILED),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import enum
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Session
 from .. import areas
 from ..models.audit import AuditAction, AuditEntry
 from ..models.base import utcnow
+
+log = logging.getLogger(__name__)
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("audit_actor", default=None)
 
@@ -306,8 +309,9 @@ def display_value(key: str, value, table: str | None = None, cache: dict | None 
         if fmt is not None:
             try:
                 return fmt(value)
-            except Exception:  # an odd old value is shown as it is, never breaks the page
-                pass
+            except (TypeError, ValueError, KeyError, AttributeError):
+                # an odd old value is shown as it is below; it never breaks the page
+                log.debug("audit value of %s.%s not in its area's shape", table, key)
         if isinstance(value, dict):
             return "; ".join(f"{k}: {display_value(k, v, table, cache)}" for k, v in value.items())
         return ", ".join(display_value(key, v, table, cache) for v in value)

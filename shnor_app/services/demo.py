@@ -18,20 +18,14 @@ from ..models import (
 )
 from .auth import accounts
 from ..formatting import today
+from .. import reference_data as ref
 
-SURNAMES_M = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов",
-              "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев",
-              "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов",
-              "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов"]
-NAMES_M = ["Александр", "Сергей", "Андрей", "Алексей", "Дмитрий", "Иван", "Михаил", "Николай",
-           "Владимир", "Павел", "Евгений", "Олег"]
-NAMES_F = ["Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Марина", "Анна",
-           "Юлия", "Людмила", "Галина", "Надежда", "Оксана", "Екатерина", "Валентина"]
-PATRONYMICS = ["Александров", "Сергеев", "Иванов", "Петров", "Николаев", "Владимиров",
-               "Михайлов", "Викторов", "Юрьев", "Андреев"]
-SUBJECTS = ["Математика", "Русский язык и литература", "Физика", "Химия", "Биология",
-            "История и обществознание", "География", "Английский язык", "Информатика",
-            "Начальные классы", "Физическая культура", "Технология"]
+# The demo draws from the first part of each list of reference names.
+SURNAMES_M = ref.SURNAMES[:28]
+NAMES_M = ref.NAMES_M[:12]
+NAMES_F = ref.NAMES_F[:15]
+PATRONYMICS = ref.PATRONYMICS[:10]
+SUBJECTS = ref.TEACHING_SUBJECTS[:12]
 
 # (short name, full name, statuses this year, statuses last year)
 SCHOOLS = [
@@ -52,8 +46,7 @@ SCHOOLS = [
 ]
 
 
-STREETS = ["ул. Ленина", "ул. Школьная", "ул. Садовая", "ул. Мира", "ул. Молодёжная",
-           "ул. Советская", "пер. Почтовый", "ул. Набережная"]
+STREETS = ref.STREETS[:8]
 
 
 def _address(rng: random.Random, short: str) -> str:
@@ -493,10 +486,7 @@ def load_mentoring_and_visits() -> None:
     db.session.flush()
     _demo_visit_recommendations(visits, now)
 # (procedure, subject, grade) of the demo results: ВПР in grades 4–8, ОГЭ, ЕГЭ.
-DEMO_PROCEDURES = [("VPR", "Русский язык", g) for g in (4, 5, 6, 7, 8)] + \
-    [("VPR", "Математика", g) for g in (4, 5, 6, 7, 8)] + \
-    [("OGE", "Русский язык", 9), ("OGE", "Математика", 9),
-     ("EGE", "Русский язык", 11), ("EGE", "Математика (профильная)", 11)]
+DEMO_PROCEDURES = [("VPR", s, g) for s in ref.VPR_SUBJECTS for g in ref.VPR_GRADES] + ref.EXAMS
 
 
 def _demo_share(rng: random.Random, base: float, trend: float, k: int, proc: str) -> float:
@@ -550,28 +540,9 @@ def load_monitoring() -> None:
                     grade=grade, participants=rng.randint(12, 60), share_2=share_2,
                     share_5=share_5, mean_score=mean))
     muni = db.session.scalar(select(Municipality).where(Municipality.name == "Приречный район"))
-    bands_low = [{"upto": 5, "points": 3}, {"upto": 30, "points": 1}, {"upto": None, "points": 0}]
-    for i, (code, name, source, params, scoring, bands) in enumerate([
-        ("1.8", "Совокупная доля выпускников, не преодолевших порог по предметам ЕГЭ",
-         "assessment.share_2", {"procedure": "EGE"}, IndicatorScoring.BANDS,
-         [{"upto": 5, "points": 3}, {"upto": 10, "points": 2}, {"upto": None, "points": 0}]),
-        ("1.10", "Результаты ВПР по русскому языку в 5 классах (процент неуспешности)",
-         "assessment.share_2", {"procedure": "VPR", "subject": "Русский язык", "grade": 5},
-         IndicatorScoring.BANDS, bands_low),
-        ("1.11", "Результаты ВПР по математике в 5 классах (процент неуспешности)",
-         "assessment.share_2", {"procedure": "VPR", "subject": "Математика", "grade": 5},
-         IndicatorScoring.BANDS, bands_low),
-        ("1.14", "Динамика результатов ВПР по русскому языку в 5 классах (доля «5» / доля «2»)",
-         "assessment.ratio_5_2", {"procedure": "VPR", "subject": "Русский язык", "grade": 5},
-         IndicatorScoring.DYNAMICS, []),
-        ("2.10", "Исполнение антирисковых программ и дорожной карты школы",
-         "roadmaps.done_percent", {}, IndicatorScoring.BANDS,
-         [{"upto": 49.9, "points": 0}, {"upto": 79.9, "points": 2}, {"upto": None, "points": 3}]),
-    ], start=1):
-        db.session.add(Indicator(municipality_id=muni.id, position=i, code=code, name=name,
-                                 source=source, params=params, scoring=scoring, bands=bands,
-                                 dynamics={"positive": 3, "zero": 3, "negative": 0}
-                                 if scoring == IndicatorScoring.DYNAMICS else {}))
+    for i, row in enumerate(ref.indicator_system(), start=1):
+        db.session.add(Indicator(municipality_id=muni.id, position=i,
+                                 **{**row, "scoring": IndicatorScoring[row["scoring"]]}))
     db.session.flush()
     factors = risks.factors()
     for s in schools:

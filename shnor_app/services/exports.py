@@ -156,6 +156,24 @@ def docx_landscape(doc, margin_mm: float = 15) -> None:
         setattr(sec, side, Mm(margin_mm))
 
 
+def docx_portrait(doc, margins_mm=(30, 10, 20, 20), font_size: float = 14,
+                  space_after: float | None = 0) -> None:
+    """Portrait A4 of an official paper: margins (left, right, top, bottom) in mm, the Normal
+    style in Times New Roman of ``font_size`` pt with ``space_after`` pt after a paragraph
+    (``None``: Word's own)."""
+    from docx.shared import Mm, Pt
+
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.left_margin, sec.right_margin, sec.top_margin, sec.bottom_margin = (
+        Mm(m) for m in margins_mm)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(font_size)
+    if space_after is not None:
+        normal.paragraph_format.space_after = Pt(space_after)
+
+
 def docx_repeat_header(row) -> None:
     """Repeat a table's row at the top of every page."""
     from docx.oxml import OxmlElement

@@ -100,6 +100,16 @@ def fold(value) -> str:
     return " ".join(text.split()).casefold().replace("ё", "е")
 
 
+def one_line(value) -> str:
+    """A cell as one line of text as it was read: none → «», 5720010403.0 → «5720010403»,
+    white space collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
 def _three_or_more(columns: Mapping[str, int]) -> bool:
     return len(columns) >= 3
 
@@ -189,6 +199,20 @@ def read_table(filename: str, data: bytes, *, header: HeaderSpec | None = None,
             raise
         raise error(err.message) from None
     return table
+
+
+def has_header(filename: str, data: bytes, header: HeaderSpec,
+               error: type[Exception] = SpreadsheetError) -> bool:
+    """Whether the file holds ``header``'s header row (to tell one kind of file from another; the
+    file is read once more after). A file that cannot be read, or whose header lacks a required
+    column, raises ``error`` as :func:`read_table` does."""
+    try:
+        read_table(filename, data, header=header, error=error)
+    except error as err:
+        if getattr(err, "message", str(err)) == header.not_found:
+            return False
+        raise
+    return True
 
 
 def _read(filename: str, data: bytes, percent_as_shown: bool, limits: SheetLimits,

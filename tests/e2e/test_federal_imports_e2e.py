@@ -68,3 +68,26 @@ def test_frdo_then_vpr_downloads_in_the_browser(browser_page, live_server, world
     expect(page.locator("main")).to_contain_text(world.school_a.short_name)
     shot(page, "identification")
     assert re.search(r"/monitoring/identification", page.url)
+
+
+def test_the_frdo_preview_keeps_each_date_on_one_line(browser_page, live_server, world, tmp_path):
+    """At 1366×768 the date column of the ФРДО preview does not wrap «27.06.2024»."""
+    frdo = tmp_path / "ФРДО.xlsx"
+    frdo.write_bytes(frdo_xlsx([frdo_row(
+        last="Константинопольская", first="Александра", middle="Владимировна",
+        snils="112-233-445 95", programme="Формирование функциональной грамотности обучающихся "
+        "основной школы на уроках естественнонаучного цикла", hours=72, series="0101",
+        number="123456", issued=45471, reg="ПК-0001234")]))
+    page = browser_page("methodist")
+    page.goto(f"{live_server}/courses/import")
+    page.set_input_files("#file", str(frdo))
+    page.get_by_role("button", name="Проверить файл").click()
+    expect(page.locator("#import-preview")).to_be_visible()
+    cells = page.locator("#import-preview td.col-date, #import-preview th.col-date")
+    assert cells.count() == 2
+    for i in range(2):
+        lines = cells.nth(i).evaluate("""td => {
+            const r = document.createRange(); r.selectNodeContents(td);
+            return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size; }""")
+        assert lines == 1, cells.nth(i).inner_text()
+    shot(page, "frdo-preview-dates")

@@ -7,6 +7,7 @@ from shnor_app.extensions import db
 from shnor_app.models import StaffMember
 
 from tests.conftest import make_staff
+from tests.e2e.layout import words_wider_than_cells
 
 
 def test_search_school_edit_staff_in_place_and_see_it_after_reload(browser_page, live_server, world):
@@ -48,3 +49,20 @@ def test_validation_error_in_place_keeps_what_was_typed(browser_page, live_serve
     form_row.get_by_role("button", name="Сохранить").click()
     expect(page.locator(f"#staff-{member.id}.editing")).to_contain_text("Укажите ФИО")
     expect(page.locator(f"#staff-{member.id}.editing").get_by_label("Предметы")).to_have_value("Химия и биология")
+
+
+def test_the_staff_table_is_readable_on_a_phone(browser_page, live_server, world):
+    """At 390×844 the staff table scrolls in its own region: the page does not scroll sideways
+    and no cell is narrower than a word (no column squeezed to one letter per line)."""
+    make_staff(world.school_a, "Александрова Екатерина Владимировна", position="Заместитель директора",
+               subjects="История и обществознание")
+    db.session.commit()
+    page = browser_page("methodist", viewport=(390, 844))
+    page.goto(f"{live_server}/registry/organizations/{world.school_a.id}")
+    wrap = page.locator("#staff-table .table-wrap")
+    expect(wrap).to_have_attribute("role", "region")
+    expect(wrap).to_have_attribute("tabindex", "0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # every word of a cell fits its cell: a cell at least as wide as its longest word
+    assert words_wider_than_cells(page, "#staff tr.staff-row td") == []
+    assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")  # the region itself scrolls

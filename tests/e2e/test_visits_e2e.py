@@ -1,4 +1,4 @@
-"""End to end in Chromium (issue 4): a tutor logs a visit with two recommendations on one page,
+"""End to end in Chromium: a tutor logs a visit with two recommendations on one page,
 adding rows in place; the school answers one; the curator's (methodist's) start page shows one
 open recommendation.
 

@@ -20,6 +20,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,49 @@ def test_the_detectors_find_what_they_look_for():
                      "from . import bp\nfrom ...web import submit\n")
     assert role_comparisons(fine) == []
     assert foreign_blueprint_imports(fine, "shnor_app.blueprints.admin.cli", False) == []
+
+
+# --------------------------------------------------------------------------- citations
+
+# The repository is read on its own: a comment, docstring, template or test states the rule it
+# follows (or names the README section or repository file that holds it), never a document or a
+# tracker entry that lives elsewhere. Written as patterns so that this file does not match itself.
+CITATIONS = re.compile(
+    r"\b(?:DOMAIN|STYLE|SECURITY|FORMATS)\.md\b"      # the team's domain texts
+    r"|\.\./shared\b"                                # the folder beside the repository
+    r"|\bissues?\s*#?\d+",                           # tracker entries by their number
+    re.IGNORECASE)
+ROOT = APP.parent
+CITATION_PLACES = ("shnor_app", "tests", "bench", "migrations", "Makefile", "README.md")
+TEXT_SUFFIXES = {".py", ".html", ".txt", ".md", ".js", ".css", ".toml", ".cfg", ".ini", ".mako",
+                 ".sql", ".json", ".yml", ".yaml", ".csv", ".xml", ".sh", ""}
+
+
+def _text_files(place: Path):
+    paths = [place] if place.is_file() else sorted(place.rglob("*"))
+    for path in paths:
+        if (path.is_file() and path.suffix.lower() in TEXT_SUFFIXES
+                and "__pycache__" not in path.parts):
+            try:
+                yield path, path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+
+
+def citations(text: str) -> list[tuple[int, str]]:
+    return [(text.count("\n", 0, m.start()) + 1, m.group(0)) for m in CITATIONS.finditer(text)]
+
+
+def test_the_repository_cites_only_itself():
+    found = [f"{path.relative_to(ROOT)}:{line}: {what}"
+             for place in CITATION_PLACES if (ROOT / place).exists()
+             for path, text in _text_files(ROOT / place)
+             for line, what in citations(text)]
+    assert found == [], "state the rule itself (or name the README section / repository file)"
+
+
+def test_the_citation_check_finds_what_it_looks_for():
+    bad = ("Rules (iss" "ue 5):\n# see DOM" "AIN.md §4\n{# (ST" "YLE.md) #}\n"
+           "from ../sha" "red/samples\nfixed in iss" "ue #14\n")
+    assert [line for line, _ in citations(bad)] == [1, 2, 3, 4, 5]
+    assert citations("services.reports.issue(kind, user)\nissued 12 May; the issue 'date'\n") == []

@@ -63,6 +63,7 @@ def test_demo_load_prints_logins_once_and_refuses_to_run_twice(app):
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
     assert "Приречный район" in first.output and "methodist" in first.output
+    assert first.output.count("подключат второй фактор") == 1
     assert db.session.scalar(select(Region).where(Region.name == "Энская область"))
     assert len(db.session.scalars(select(User)).all()) == 6
     second = runner.invoke(args=["demo", "load"])

@@ -11,17 +11,18 @@ from sqlalchemy import select
 
 from shnor_app.extensions import db
 from shnor_app.models import (
-    AuditEntry, ItemStatus, OrgKind, Roadmap, RoadmapLevel, RoadmapSection, RoadmapState, Visit, VisitKind,
-    VisitVisitor,
+    AuditEntry, ItemStatus, OrgKind, Roadmap, RoadmapLevel, RoadmapSection, RoadmapState, Visit,
+    VisitKind, VisitVisitor,
 )
 from shnor_app.services import roadmaps as svc
 from shnor_app.services.roadmaps.imports import parse_upload
 from shnor_app.web import today
-from tests.conftest import login, make_org, make_user, post, start_page
+from tests.conftest import login, make_org, post, start_page
 from tests.factories_partnerships import make_event, make_partnership
 from tests.recsource import give, rec_source  # noqa: F401
 
-PAST_PLAN = """План мероприятий («дорожная карта») по повышению качества образования на 2020-2021 учебный год
+PAST_PLAN = """План мероприятий («дорожная карта») по повышению качества образования \
+на 2020-2021 учебный год
 №\tМероприятие\tСрок\tИсполнители\tОжидаемый результат
 1.\tАнализ результатов ВПР-2020\tоктябрь 2020\tРУО\tСправка
 2.\tСеминар для заместителей директоров\tдекабрь 2020\tРУО\tПрограмма семинара
@@ -145,7 +146,7 @@ def test_an_archived_plan_leaves_the_lists_is_found_under_the_filter_and_keeps_i
         AuditEntry.object_type == "roadmaps", AuditEntry.object_id == past.id)).all()
     assert any("state" in (e.changes or {}) for e in entries)
     history = _html(c.get(f"/history/roadmaps/{past.id}"))
-    assert "Состояние" in history
+    assert "Состояние" in history and re.search(r"действует.{0,200}в архиве", history, re.S)
 
     # an archived plan is not «finished» again; the refusal is said and nothing changes
     resp = post(c, f"/roadmaps/{past.id}/state/finish")
@@ -195,7 +196,8 @@ def test_a_school_start_page_shows_its_own_figures_not_the_territorys(world, log
     page = start_page(c)
     assert 'id="own-figures"' in page
     assert "в области видимости" not in page and "ШНСУ в" not in page  # no territory counters
-    figures = re.search(r'<section aria-labelledby="own-figures-h".*?</section>', page, re.S).group()
+    figures = re.search(r'<section aria-labelledby="own-figures-h".*?</section>', page,
+                        re.S).group()
     assert re.search(r'id="own-roadmap-done">0 из 3<', figures)
     assert f"{today().year} год" in figures
     assert re.search(r'id="own-roadmap-overdue">3<', figures)  # «март 2026» items, not done
@@ -231,8 +233,6 @@ def _order(html: str, *names: str) -> list[int]:
 
 
 def test_schools_are_sorted_as_people_read_them_in_every_list(world, login_as, app):
-    from shnor_app.services import registry as reg_svc  # noqa: F401
-
     s12 = make_org(world.muni, short_name="МБОУ СОШ № 12 г. Приреченска", statuses=["LOW_RESULTS"])
     s3 = make_org(world.muni, short_name="МБОУ СОШ № 3 г. Приреченска", statuses=["LOW_RESULTS"])
     names = (s3.short_name, s12.short_name)

@@ -31,7 +31,7 @@ def test_profile_shows_the_defaults_and_saves_the_choices(login_as, world):
     html = c.get("/profile").get_data(as_text=True)
     assert "Напоминания по электронной почте" in html
     assert 'value="7, 1"' in html
-    assert html.count('type="checkbox"') == len(svc.KINDS)
+    assert html.count('type="checkbox"') == len(svc.kinds_for(world.users["school"]))
     resp = post(c, "/profile", {"email": "coordinator@school.example.org",
                                 "kinds": ["due_roadmap", "interview"], "delivery": "digest",
                                 "days_before": "10, 3"})
@@ -78,6 +78,32 @@ def test_profile_refuses_a_post_without_the_csrf_token(login_as, world):
 def test_the_profile_says_when_a_role_gets_no_mail(login_as):
     assert 'id="no-mail-note"' in login_as("viewer").get("/profile").get_data(as_text=True)
     assert 'id="no-mail-note"' not in login_as("tutor").get("/profile").get_data(as_text=True)
+
+
+def test_the_profile_offers_only_the_reminders_that_reach_the_role(login_as, world):
+    school = login_as("school").get("/profile").get_data(as_text=True)
+    assert "Сроки рекомендаций" in school and "Собеседование назначено" in school
+    assert "Школа отчиталась — нужна проверка" not in school
+    assert 'value="reported"' not in school
+    methodist = login_as("methodist").get("/profile").get_data(as_text=True)
+    assert "Школа отчиталась — нужна проверка" in methodist
+    assert "Сроки рекомендаций" not in methodist and "Сроки мероприятий ИОМ" not in methodist
+    assert "Собеседование назначено" not in methodist
+    viewer = login_as("viewer").get("/profile").get_data(as_text=True)
+    assert 'type="checkbox"' not in viewer
+
+
+def test_a_kind_not_offered_cannot_be_chosen_and_keeps_its_state(login_as, world):
+    c = login_as("school")
+    resp = post(c, "/profile", {"email": "", "kinds": ["reported"], "delivery": "now",
+                                "days_before": "7"})
+    assert resp.status_code == 422  # not among the choices offered to a school
+    resp = post(c, "/profile", {"email": "", "kinds": ["interview"], "delivery": "now",
+                                "days_before": "7"})
+    assert resp.status_code == 302
+    s = svc.settings_for(world.users["school"])
+    assert s.wants("interview") and not s.wants("returned")
+    assert s.wants("reported")  # never offered, so never turned off
 
 
 def test_profile_needs_a_login(client):

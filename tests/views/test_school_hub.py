@@ -157,3 +157,40 @@ def test_the_trajectory_shows_the_indicator_scores_by_year(world, login_as):
     # school_a: 40 % in 2022 (0 points), 20 % in 2025 (3 points)
     assert 'id="trajectory-scores"' in html and "Сумма баллов (из 3)" in html
     assert "0 из 3" in html and "3 из 3" in html
+    # the scores are drawn in the trajectory's own SVG, on its year axis: each year's dot sits
+    # at the middle of that year's column, where the year is labelled under the results
+    svg = re.search(r'<svg class="trajectory-chart".*?</svg>', html, re.S).group(0)
+    assert 'id="trajectory-scores"' in svg
+    mids = {int(y): float(x) for x, y in re.findall(
+        r'<text class="tick" x="([\d.]+)" y="[\d.]+" text-anchor="middle">(\d{4})</text>', svg)}
+    strip = re.search(r'id="trajectory-scores".*?</g>\s*</g>', svg, re.S).group(0)
+    dots = re.findall(r'<circle cx="([\d.]+)"[^>]*><title>[^<]*, (\d{4}): ', strip)
+    assert len(dots) >= 2 and len(mids) >= len(dots)
+    assert all(float(x) == mids[int(y)] for x, y in dots)
+
+
+def _filter_form(html: str) -> str:
+    m = re.search(r'<form class="filters".*?</form>', html, re.S)
+    assert m, "no filter form"
+    return m.group(0)
+
+
+def test_the_school_filter_stays_when_another_filter_changes(world, login_as):
+    """A list reached from the school card keeps «?school=» in its filter form (a hidden field,
+    shown as a removable chip «Школа: …»), so changing the level, state or year keeps it."""
+    c = login_as("methodist")
+    a, name = world.school_a.id, world.school_a.short_name
+    for path, clear in ((f"/roadmaps/?school={a}&state=all", 'href="/roadmaps/?state=all"'),
+                        (f"/interviews/meetings?school={a}&year=2026",
+                         'href="/interviews/meetings?year=2026"')):
+        form = _filter_form(c.get(path).get_data(as_text=True))
+        assert f'<input type="hidden" name="school" value="{a}">' in form, path
+        assert f"Школа: {name}" in form and clear in form, path
+        assert f"Убрать фильтр «Школа: {name}»" in form
+    make_school_roadmap(world.school_a, title="Карта школы А")
+    make_school_roadmap(world.tutor_school,
+                        title="Карта другой организации")
+    listed = hx_get(c, f"/roadmaps/?school={a}&level=SCHOOL&state=all").get_data(as_text=True)
+    assert "Карта школы А" in listed and "Карта другой организации" not in listed
+    # without the filter, no chip
+    assert "filter-chip" not in _filter_form(c.get("/roadmaps/").get_data(as_text=True))

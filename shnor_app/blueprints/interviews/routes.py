@@ -93,16 +93,19 @@ def meetings():
         stmt = stmt.where(Meeting.status == MeetingStatus[status])
     if year:
         stmt = stmt.where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
-    school = int_arg("school")
+    school, school_org = int_arg("school"), None
     if school:  # a school card's link: the school's meetings (a foreign school is 404)
-        school = policy.get_or_404(user, Organization, school).id
-        stmt = stmt.where(Meeting.organization_id == school)
+        school_org = policy.get_or_404(user, Organization, school)
+        stmt = stmt.where(Meeting.organization_id == school_org.id)
     rows = db.session.scalars(stmt.order_by(Meeting.meeting_date.desc(),
                                             Meeting.start_time.desc(), Meeting.id.desc())).all()
     return render_view("interviews/meetings.html", "interviews/_meetings_table.html",
                        title="Собеседования, совещания и протоколы", rows=rows, kinds=MeetingKind,
                        statuses=MeetingStatus, kind=kind, status_filter=status, year=year or "",
-                       can_create=bool(svc.authority_choices(user)), today=today())
+                       can_create=bool(svc.authority_choices(user)), today=today(),
+                       school_org=school_org,
+                       clear_url=url_for("interviews.meetings", kind=kind or None,
+                                         status=status or None, year=year or None))
 
 
 # --------------------------------------------------------------------------- series

@@ -11,6 +11,7 @@ through ``web.submit`` / ``web.answer``.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
+from jinja2 import pass_context
 from flask_login import login_required
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -27,8 +28,9 @@ from ...services import uploads
 from ...services.monitoring import dashboards, risks, assessments as svc, indicators as ind_svc
 from ...services.monitoring.identification import fmt_share
 from ...web import (
-    answer, current_year, form_messages, int_arg, paginate, refuse, render_fragment, render_view,
-    send_download, submit, text_arg, year_arg, acting_user as _user,
+    answer, current_year, form_messages, fragment_cache, int_arg, paginate, refuse,
+    render_fragment, render_view, send_download, submit, text_arg, year_arg,
+    acting_user as _user,
 )
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm, ScaleForm
@@ -341,6 +343,30 @@ def _identification_context(user, scope: policy.Territory) -> dict:
         "can_approve": policy.can(user, "create", IdentificationApproval, scope.place),
         "approvals": approvals, "describe_approval": svc.describe_approval,
     }
+
+
+def _identification_rows_key(ctx, verdicts) -> tuple:
+    """Everything ``monitoring/_identification_rows.html`` shows: the schools (id, name, the
+    municipality when the scope is wider than one), each one's results of the year (the verdict
+    and its reason follow from them) and whether the status is approved."""
+    with_muni = ctx["scope"].municipality is None
+    return (ctx["year"], with_muni, request.script_root, tuple(
+        (v.org.id, v.org.short_name,
+         v.org.municipality.name if with_muni and v.org.municipality else None,
+         v.has_status, tuple(v.verdict.procedures)) for v in verdicts))
+
+
+@bp.app_template_global()
+@pass_context
+def identification_rows(ctx, verdicts):
+    """The table rows of one page of the identification, from the fragment cache when the same
+    page with the same results was shown before (a region's page of 50 schools is some 800
+    procedure lines to lay out)."""
+    template = ctx.environment.get_template("monitoring/_identification_rows.html")
+    return fragment_cache("identification-rows").render(
+        _identification_rows_key(ctx, verdicts),
+        lambda csrf_token: template.render({**ctx.get_all(), "verdicts": verdicts,
+                                            "csrf_token": csrf_token}))
 
 
 def _identification_page(ctx: dict, form, *, status: int = 200, **extra):

@@ -26,6 +26,7 @@ def profile():
     form = ProfileForm(data={
         "email": user.email or "", "kinds": [k for k in svc.KINDS if current.wants(k)],
         "delivery": "digest" if current.digest else "now", "days_before": current.days_text})
+    form.kinds.choices = list(svc.kinds_for(user).items())
 
     def save():
         return svc.save_settings(user, email=form.email.data, enabled=form.kinds.data or [],

@@ -20,7 +20,7 @@ areas.contribute(
                           "/recommendations")],
     panels=[Panel("recommendations", "recommendations/_home.html", routes.home_panel, order=30,
                   lazy=True, title="Рекомендации школам", shown_to=_any_source)],
-    map_counters=[areas.MapCounter("recommendations", "Открытых рекомендаций", "school",
+    map_counters=[areas.MapCounter("recommendations", "Открытых рекомендаций на сегодня", "school",
                                    service.open_by_school)],
     audit_labels=service.AUDIT_LABELS,
 )

@@ -81,10 +81,10 @@ def index():
         stmt = stmt.where(Roadmap.level == RoadmapLevel[level])
     if year:
         stmt = stmt.where(Roadmap.year == year)
-    school = _int_arg("school")
+    school, school_org = _int_arg("school"), None
     if school:  # a school card's link: the school's own roadmaps (a foreign school is 404)
-        school = policy.get_or_404(user, Organization, school).id
-        stmt = stmt.where(Roadmap.owner_id == school)
+        school_org = policy.get_or_404(user, Organization, school)
+        stmt = stmt.where(Roadmap.owner_id == school_org.id)
     roadmaps = db.session.scalars(stmt.order_by(Roadmap.year.desc().nulls_last(),
                                                 Roadmap.level, Roadmap.id.desc())).all()
     counts = {}
@@ -97,7 +97,9 @@ def index():
     return render_view(
         "roadmaps/index.html", "roadmaps/_list.html", title="Дорожные карты",
         roadmaps=roadmaps, counts=counts, levels=RoadmapLevel, level=level, year=year or "",
-        state=state, state_filters=STATE_FILTERS, today=today(),
+        state=state, state_filters=STATE_FILTERS, today=today(), school_org=school_org,
+        clear_url=url_for("roadmaps.index", level=level or None, year=year or None,
+                          state=state or None),
         can_create=bool(_owner_choices(user)),
         has_own_items=bool(policy.responsible_org_ids(user)))
 

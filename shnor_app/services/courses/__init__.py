@@ -7,7 +7,7 @@ is saved. The ``save_…`` functions take the record and, as keywords, the value
 (``save_course(course, title=…, hours=…)``): set, checked and written together. Routes, the
 import, the CLI and the demo come here.
 
-Rules (issue 5):
+Rules:
 
 * hours are a positive integer; the end of a course is not before its start; capacity, when
   given, is a positive integer;
@@ -36,6 +36,7 @@ from ...models import (
     Organization, PlanActivity, PlanDeficit, PlanKind, StaffMember, User, utcnow,
 )
 from ...formatting import fmt_date, today
+from ...reference_data import COURSE_TOPICS
 from ..errors import ServiceError, transactional
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
@@ -55,15 +56,7 @@ class CourseError(ServiceError):
     """A course rule was broken; the message is Russian and shown to the user."""
 
 
-DEFAULT_TOPICS = {
-    "Оценивание ЕГЭ/ОГЭ/ВПР": False,
-    "Управленческие команды ШНОР": False,
-    "Работа со слабоуспевающими и неуспевающими обучающимися": True,
-    "Предметная методика": False,
-    "Функциональная грамотность": False,
-    "Психолого-педагогическое сопровождение": False,
-    "Другое": False,
-}
+DEFAULT_TOPICS = COURSE_TOPICS  # the courses migration seeds the same list
 
 
 def _assign(record, values: dict) -> None:

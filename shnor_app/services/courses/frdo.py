@@ -35,7 +35,9 @@ from ...text import normalize_name
 from .. import spreadsheets, tabular
 from ..identifiers import format_snils as fmt_snils, normalize_snils, snils_problem
 from ..tabular import parse_date
-from .imports import ImportFileError, importable_schools, parse_hours, visible_courses
+from .imports import (
+    CheckedRows, ImportFileError, importable_schools, parse_hours, visible_courses,
+)
 
 FIELDS = {
     "doc_kind": ("вид документа",),
@@ -83,24 +85,13 @@ HEADER = spreadsheets.HeaderSpec(
 
 def is_frdo(filename: str, data: bytes) -> bool:
     """Whether the file's header is the ФРДО template's (the file is read once more after)."""
-    try:
-        spreadsheets.read_table(filename, data, header=HEADER, error=ImportFileError)
-    except ImportFileError as err:
-        if err.message == HEADER.not_found:
-            return False
-        raise
-    return True
+    return spreadsheets.has_header(filename, data, HEADER, ImportFileError)
 
 
 # --------------------------------------------------------------------------- values
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+_text = spreadsheets.one_line
 
 
 def snils_digits(value) -> str | None:
@@ -162,20 +153,12 @@ class FrdoRow:
 
 
 @dataclass
-class FrdoResult:
+class FrdoResult(CheckedRows):
     rows: list[FrdoRow]
     ignored: list[str]
     new_courses: list[tuple[str, int]]
     organizer: str
     create_courses: bool
-
-    @property
-    def errors(self) -> list[tuple[int, str]]:
-        return [(r.number, e) for r in self.rows for e in r.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def imported(self) -> int:

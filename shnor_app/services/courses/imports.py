@@ -115,12 +115,7 @@ def parse_table(filename: str, data: bytes) -> ParsedTable:
 # --------------------------------------------------------------------------- values
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+_text = spreadsheets.one_line
 
 
 _DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:\s*г\.?)?$")
@@ -196,11 +191,11 @@ class RowResult:
         return "обновить запись" if self.existing is not None else "новая запись"
 
 
-@dataclass
-class CheckResult:
-    rows: list[RowResult]
-    columns: dict[str, str]
-    ignored: list[str]
+class CheckedRows:
+    """What the checked rows of a file come to: ``errors`` as (row number, message), ``ok``
+    when there are none. The file's result (a dataclass with ``rows``) takes it in."""
+
+    rows: list
 
     @property
     def errors(self) -> list[tuple[int, str]]:
@@ -209,6 +204,13 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass
+class CheckResult(CheckedRows):
+    rows: list[RowResult]
+    columns: dict[str, str]
+    ignored: list[str]
 
     @property
     def created(self) -> int:

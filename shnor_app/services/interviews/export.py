@@ -1,6 +1,6 @@
 """Documents of interviews and meetings: the protocol (PDF, .docx) and the schedule (PDF, .xlsx).
 
-The protocol follows ГОСТ Р 7.0.97-2016 and the practice around it (DOMAIN.md §4.6):
+The protocol follows ГОСТ Р 7.0.97-2016 and the practice of protocols around it:
 authority name; «ПРОТОКОЛ»; date in words and number; place; heading; «Председатель —»,
 «Секретарь —», «Присутствовали:» (alphabetical; over 15 people a count and «список
 прилагается»), «Приглашённые:»; «ПОВЕСТКА ДНЯ:» numbered; per item «СЛУШАЛИ:», «ВЫСТУПИЛИ:»,
@@ -232,18 +232,11 @@ def _right(style):
 def protocol_docx(meeting: Meeting) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
 
     doc_text = protocol_text(meeting)
     doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(10)
-    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    normal.paragraph_format.space_after = Pt(0)
+    exports.docx_portrait(doc)
 
     def para(text="", *, bold=False, align=None, indent=False):
         p = doc.add_paragraph()

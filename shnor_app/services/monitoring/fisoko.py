@@ -106,13 +106,7 @@ HEADER = spreadsheets.HeaderSpec(
 
 
 def is_per_pupil(filename: str, data: bytes) -> bool:
-    try:
-        spreadsheets.read_table(filename, data, header=HEADER, error=AssessmentError)
-    except AssessmentError as err:
-        if err.message == HEADER.not_found:
-            return False
-        raise
-    return True
+    return spreadsheets.has_header(filename, data, HEADER, AssessmentError)
 
 
 # --------------------------------------------------------------------------- file names
@@ -249,12 +243,7 @@ def scale_hint(stated: Stated) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+_text = spreadsheets.one_line
 
 
 def split_cell(value) -> tuple[str, str]:

@@ -17,20 +17,10 @@ from ...models import (
     Organization, RiskFactor, RiskLevel, Roadmap, RoadmapLevel, RoadmapSection, SchoolRisk, User,
     utcnow,
 )
+from ...reference_data import RISK_FACTORS
 from ..errors import ServiceError, transactional
 
-FEDERAL_RISK_FACTORS = [  # the same list is seeded by the monitoring migration
-    ("R01", "Низкий уровень оснащения школы"),
-    ("R02", "Дефицит педагогических кадров"),
-    ("R03", "Недостаточная предметная и методическая компетентность педагогических работников"),
-    ("R04", "Риски низкой адаптивности учебного процесса"),
-    ("R05", "Несформированность внутришкольной системы повышения квалификации"),
-    ("R06", "Высокая доля обучающихся с рисками учебной неуспешности"),
-    ("R07", "Низкое качество преодоления языковых и культурных барьеров"),
-    ("R08", "Пониженный уровень качества школьной образовательной и воспитательной среды"),
-    ("R09", "Высокая доля обучающихся с ОВЗ"),
-    ("R10", "Низкая вовлечённость родителей"),
-]
+FEDERAL_RISK_FACTORS = RISK_FACTORS  # the monitoring migration seeds the same list
 
 
 class RiskError(ServiceError):

@@ -45,6 +45,13 @@ MAX_DAYS = 60
 MAX_DAY_COUNT = 5
 
 
+def kinds_for(user) -> dict[str, str]:
+    """The kinds the profile page offers ``user``: only those that can reach the user's role."""
+    from ...policy.notifications import reminder_kinds
+
+    return {k: KINDS[k] for k in reminder_kinds(user, KINDS)}
+
+
 class NotificationError(ServiceError):
     """A choice on the profile page that cannot be kept; the message is Russian."""
 
@@ -109,7 +116,10 @@ def save_settings(user: User, *, email: str | None, enabled: list[str], digest: 
         db.session.rollback()
         raise
     row = _row(user) or NotificationSettings(user_id=user.id)
-    row.disabled_kinds = ",".join(k for k in KINDS if k not in set(enabled or ()))
+    offered = kinds_for(user)
+    kept = {k for k in (row.disabled_kinds or "").split(",") if k in KINDS and k not in offered}
+    row.disabled_kinds = ",".join(
+        k for k in KINDS if k in kept or (k in offered and k not in set(enabled or ())))
     row.digest = bool(digest)
     row.days_before = ",".join(str(d) for d in days)
     db.session.add(row)

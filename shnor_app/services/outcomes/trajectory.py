@@ -116,10 +116,11 @@ _LANES = (("status", "Статус ШНОР"), ("partnership", "Партнёрс
 
 def chart(t: Trajectory, width: int = 720) -> dict:
     left, right, top = 130, 12, 12
-    plot_h, lane_h = 170, 20
+    plot_h, lane_h, scores_h = 170, 20, 70
     pw = width - left - right
     y0, y1 = t.years[0], t.years[-1] + 1
-    lanes_top = top + plot_h + 30
+    scores_top = top + plot_h + 34  # the indicator scores: a strip on the same year axis
+    lanes_top = scores_top + (scores_h + 22 if t.scores else -4)
 
     def x_of(day_or_year) -> float:
         if isinstance(day_or_year, date):
@@ -149,6 +150,25 @@ def chart(t: Trajectory, width: int = 720) -> dict:
                                 for i, d in enumerate(dots))
                 series.append({"label": f"{proc.label}: {label}", "css": _PROC_CSS[proc],
                                "dashed": dash, "dots": dots, "path": path})
+    scores = None
+    if t.scores:
+        best = max([t.scores[0][2]] + [total for _, total, _ in t.scores]) or 1
+
+        def score_y(value: float) -> float:
+            return round(scores_top + scores_h * (1 - value / best), 1)
+
+        fmt = lambda v: f"{v:g}".replace(".", ",")  # noqa: E731
+        dots = [{"x": round(x_of(y) + pw / (y1 - y0) / 2, 1), "y": score_y(total),
+                 "title": f"Баллы по показателям муниципалитета, {y}: {fmt(total)} из {fmt(top_)}"}
+                for y, total, top_ in t.scores if y0 <= y < y1]
+        scores = {
+            "label": f"Сумма баллов (из {fmt(t.scores[0][2])})", "top": scores_top,
+            "bottom": scores_top + scores_h, "dots": dots,
+            "path": " ".join(f"{'M' if i == 0 else 'L'}{d['x']} {d['y']}"
+                             for i, d in enumerate(dots)),
+            "ticks": [{"y": score_y(best * k / 2), "label": fmt(round(best * k / 2, 1))}
+                      for k in range(3)],
+        }
     lanes = []
     for i, (key, label) in enumerate(_LANES):
         y = lanes_top + i * lane_h
@@ -178,7 +198,7 @@ def chart(t: Trajectory, width: int = 720) -> dict:
                     for y in t.years] + [{"x": x_of(y1), "mid": None, "label": ""}],
         "y_ticks": [{"y": y_of(top_value * k / 4), "label": fmt_share(top_value * k / 4)}
                     for k in range(5)],
-        "series": series, "lanes": lanes,
+        "series": series, "lanes": lanes, "scores": scores,
     }
 
 

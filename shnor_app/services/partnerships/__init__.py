@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ... import areas
 from ...extensions import db
@@ -386,9 +387,54 @@ def events_of(p: Partnership) -> list[JointEvent]:
 # --------------------------------------------------------------------------- the map
 
 
+class MapPartnership:
+    """What a row of the map shows of a partnership, read as plain columns (no ORM objects:
+    loading a region's partnerships with both organisations and their people as objects cost
+    more than the rest of the page)."""
+
+    __slots__ = ("id", "school_id", "partner_id", "partner_kind", "status", "start_date",
+                 "agreement_number", "agreement_date", "school", "partner")
+
+    def __init__(self, id, school_id, partner_id, partner_kind, status, start_date,
+                 agreement_number, agreement_date, school_short, partner_short):
+        self.id, self.school_id, self.partner_id = id, school_id, partner_id
+        self.partner_kind, self.status, self.start_date = partner_kind, status, start_date
+        self.agreement_number, self.agreement_date = agreement_number, agreement_date
+        self.school = _OrgName(school_short)
+        self.partner = _OrgName(partner_short)
+
+    agreement = Partnership.agreement
+
+
+class _OrgName:
+    __slots__ = ("short_name",)
+
+    def __init__(self, short_name):
+        self.short_name = short_name
+
+
+def _map_partnerships(stmt) -> list[MapPartnership]:
+    """The partnerships of ``stmt`` (its filters and order kept) as :class:`MapPartnership`,
+    in one query of columns."""
+    school, partner = aliased(Organization), aliased(Organization)
+    P = Partnership
+    rows = db.session.execute(
+        stmt.with_only_columns(P.id, P.school_id, P.partner_id, P.partner_kind, P.status,
+                               P.start_date, P.agreement_number, P.agreement_date,
+                               school.short_name, partner.short_name)
+        .join_from(P, school, school.id == P.school_id)
+        .join_from(P, partner, partner.id == P.partner_id)).all()
+    seen, out = set(), []
+    for r in rows:
+        if r[0] not in seen:
+            seen.add(r[0])
+            out.append(MapPartnership(*r))
+    return out
+
+
 @dataclass
 class MapRow:
-    partnership: Partnership
+    partnership: MapPartnership
     statuses: list
     events: int
     counters: dict = field(default_factory=dict)
@@ -402,7 +448,7 @@ def partnership_map(stmt, quarter, *, year: int, today: date | None = None
     organisations joined), the statuses, the event counts, one query per registered counter.
     """
     today = today or local_today()
-    partnerships = db.session.scalars(stmt).unique().all()
+    partnerships = _map_partnerships(stmt)
     ids = [p.id for p in partnerships]
     events: dict[int, int] = {}
     if ids:

@@ -43,14 +43,7 @@ def report_docx(data: ReportData, *, number: str, issued_on: date, by=None) -> b
     from docx.shared import Mm, Pt
 
     doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(10)
-    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    normal.paragraph_format.space_after = Pt(0)
+    exports.docx_portrait(doc)
     center = WD_ALIGN_PARAGRAPH.CENTER
 
     def para(text="", *, bold=False, align=None, indent=False, size=None):

@@ -228,7 +228,8 @@ def delete_roadmap(rm: Roadmap) -> None:
 
 # state → (the states it may come from, the message of a refused change)
 _STATE_FROM = {
-    RoadmapState.FINISHED: ({RoadmapState.ACTIVE}, "Завершить можно только действующую дорожную карту."),
+    RoadmapState.FINISHED: ({RoadmapState.ACTIVE},
+                            "Завершить можно только действующую дорожную карту."),
     RoadmapState.ARCHIVED: ({RoadmapState.ACTIVE, RoadmapState.FINISHED},
                             "Дорожная карта уже в архиве."),
     RoadmapState.ACTIVE: ({RoadmapState.FINISHED, RoadmapState.ARCHIVED},

@@ -382,6 +382,7 @@ class _Row:
     bare: bool = False  # text: a line of its own inside a table, its column unknown
     placed: bool = False  # text: cells put into columns by content, not by position
     spaced: bool = False  # text: cells set apart by runs of spaces, empty cells not seen
+    trailing: bool = False  # text: a line right under a table's last row, text after it
 
     def own(self, index: int | None) -> str:
         """Cell text unless it is merely merged down from the row above."""
@@ -496,7 +497,7 @@ def _join_html_list_lines(text: str) -> str:
         out.append(text[position:match.start()])
         position = match.end()
         token = match.group(0)
-        if token == "\n":
+        if token == "\n":  # nosec B105 - a parser token, not a password
             if depth:
                 newlines.append(len(out))
                 if len(newlines) > _MAX_LIST_LINES:  # never closed: keep the lines as they are
@@ -573,6 +574,9 @@ def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
                     table.rows.extend(held)
                 else:  # text between tables, but for the end of the row above it
                     keep = _continuing(held, repeated)
+                    if not keep and _may_end_the_row(held[0]) and table is not None:
+                        held[0].trailing = True  # right under the row: the parser decides
+                        keep = 1
                     table.rows.extend(held[:keep])  # type: ignore[union-attr]
                     if keep < len(held):
                         table = None
@@ -598,9 +602,22 @@ def _text_blocks(text: str, budget: _Budget) -> list[_Block]:
             page_break = True
     if held and table is not None:
         keep = _continuing(held)
+        if not keep and _may_end_the_row(held[0]):
+            # Right under the last row: perhaps the end of its last cell; the parser decides,
+            # and ignores it as text after the table otherwise.
+            held[0].trailing = True
+            keep = 1
         table.rows.extend(held[:keep])
         release(held[keep:])
     return blocks
+
+
+def _may_end_the_row(line: _Row) -> bool:
+    """May a line right under a table's last row (no blank line between) be the end of that
+    row's last cell? Not when it is a numbered heading, a plan title or an approval stamp."""
+    text = line.cells[0]
+    return not (line.after_break or _HEADING_NUMBER_RE.match(text) or _is_title_start(text)
+                or _STAMP_RE.match(text))
 
 
 def _continuing(held: list[_Row], page_break: bool = False) -> int:
@@ -1558,8 +1575,10 @@ class _TableParser:
             if row.bare:
                 self._bare_line(row)
                 continue
+            if self.after_section and not row.forced_section and self._continues_section(row):
+                continue  # the rest of a section title broken by a page or a line
             kind, value = self._classify_row(row, position, after_break)
-            self.after_section = kind == "section"
+            after_section, self.after_section = self.after_section, kind == "section"
             if kind == "section":
                 self.sections.append(ParsedSection(title=value))
                 self.item = None
@@ -1567,7 +1586,7 @@ class _TableParser:
                 self._start_item(row, value)
             elif kind == "continuation" and self.item is not None:
                 self._continue_item(row)
-            elif kind == "continuation" and self._continues_section(row):
+            elif kind == "continuation" and after_section and self._continues_section(row):
                 self.after_section = True
             elif kind in ("continuation", "unplaced"):
                 self.warnings.append(
@@ -1584,7 +1603,7 @@ class _TableParser:
         """A lone text right after a section title, before any item, that is not numbered: the
         rest of a long title broken by a page or a line. Joined to it."""
         texts = [cell for cell in row.cells[:self.width] if cell]
-        if not (self.after_section and self.sections and len(texts) == 1):
+        if not (self.sections and len(texts) == 1):
             return False
         if _HEADING_NUMBER_RE.match(texts[0]) and not _starts_lower(texts[0]):
             return False
@@ -1604,7 +1623,7 @@ class _TableParser:
         result) and the line is not a numbered heading or a caption ending in «:»."""
         text = row.cells[0]
         if self.item is None or self.last_column is None:
-            if self._continues_section(row):
+            if self.after_section and self._continues_section(row):
                 return
             self.sections.append(ParsedSection(title=text.rstrip(":").strip()))
             self.after_section, self.item = True, None
@@ -1614,6 +1633,8 @@ class _TableParser:
         attribute = self._FIELDS.get(role or "")
         if attribute is None or not self._bare_continues(
                 text, role, getattr(self.item, attribute or "text", "")):
+            if row.trailing:
+                return  # text after the table, not a part of it
             self.sections.append(ParsedSection(title=text.rstrip(":").strip()))
             self.after_section, self.item = True, None
             return

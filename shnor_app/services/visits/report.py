@@ -161,16 +161,10 @@ def _signature_table(signers, st, width):
 def report_docx(report: Report) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
     doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.left_margin, sec.right_margin, sec.top_margin, sec.bottom_margin = (
-        Mm(m) for m in MARGINS)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(12)
+    exports.docx_portrait(doc, MARGINS, font_size=12, space_after=None)
 
     def centred(text, bold=False, size=None):
         p = doc.add_paragraph()

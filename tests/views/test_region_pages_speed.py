@@ -1,0 +1,113 @@
+"""The region-wide pages that must stay fast on a whole region: the identification of ШНОР
+(its rows come from the fragment cache) and the partnership map (read as plain columns).
+Rows from the cache are the rows the template renders, a change shows at once, and the number
+of queries does not grow with the number of schools."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from shnor_app.extensions import db
+from shnor_app.formatting import today
+
+from tests.conftest import count_queries, hx_get, make_org
+from tests.factories_partnerships import make_event, make_partnership
+from tests.monitoring_data import add_result, flag
+
+TOKEN = re.compile(r'I[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+')
+
+
+def _html(resp) -> str:
+    assert resp.status_code == 200, resp.status_code
+    return TOKEN.sub("TOKEN", resp.get_data(as_text=True))
+
+
+@pytest.fixture
+def cache_size(app):
+    """Empty fragment caches for the test, and a switch to turn them off."""
+    saved_caches = app.extensions.pop("shnor_fragment_caches", None)
+    saved_size = app.config.get("FRAGMENT_CACHE_SIZE")
+
+    def set_size(size):
+        app.extensions.pop("shnor_fragment_caches", None)
+        app.config["FRAGMENT_CACHE_SIZE"] = size
+
+    yield set_size
+    app.extensions.pop("shnor_fragment_caches", None)
+    if saved_caches is not None:
+        app.extensions["shnor_fragment_caches"] = saved_caches
+    if saved_size is None:
+        app.config.pop("FRAGMENT_CACHE_SIZE", None)
+    else:
+        app.config["FRAGMENT_CACHE_SIZE"] = saved_size
+
+
+def _schools(world, n, municipality=None):
+    orgs = []
+    for i in range(n):
+        org = make_org(municipality or (world.muni if i % 2 else world.muni2),
+                       short_name=f"Школа {i:03d}")
+        if i % 3 == 0:
+            flag(org, 2024)
+        else:
+            add_result(org, 2024, "VPR", "Математика", 5, 12.0)
+            add_result(org, 2024, "OGE", "Русский язык", 9, None)
+        orgs.append(org)
+    return orgs
+
+
+URL = "/monitoring/identification?year=2024"
+
+
+def test_identification_rows_from_the_cache_are_the_rendered_rows(world, login_as, cache_size):
+    _schools(world, 12)
+    region = login_as("region")
+    cache_size(0)
+    uncached = _html(region.get(URL))
+    cache_size(100)
+    first, second = _html(region.get(URL)), _html(region.get(URL))
+    assert first == uncached and second == uncached
+    # the region's page names each school's municipality
+    assert world.muni2.name in uncached and 'class="row-flagged"' in uncached
+    methodist = login_as("methodist")
+    cache_size(0)
+    plain = _html(hx_get(methodist, URL))
+    cache_size(100)
+    assert _html(hx_get(methodist, URL)) == plain == _html(hx_get(methodist, URL))
+
+
+def test_identification_rows_show_a_change_at_once(world, login_as, cache_size):
+    orgs = _schools(world, 6, world.muni)
+    cache_size(100)
+    client = login_as("methodist")
+    before = _html(client.get(URL))
+    row = f'id="school-{orgs[1].id}"'
+    assert f'<tr class="" {row}' in before
+    add_result(orgs[1], 2024, "VPR", "Русский язык", 5, 40.0)   # two results over 30%:
+    add_result(orgs[1], 2024, "EGE", "Математика", 11, 31.0)    # now ШНОР by the rule
+    orgs[2].short_name = "Переименованная школа"
+    db.session.commit()
+    after = _html(client.get(URL))
+    assert f'<tr class="row-flagged" {row}' in after and "Переименованная школа" in after
+    assert "Переименованная школа" not in before
+
+
+@pytest.mark.parametrize("url", [URL, "/partnerships/map"])
+def test_region_pages_queries_do_not_grow_with_schools(world, login_as, url):
+    region = login_as("region")
+    partner = make_org(world.muni, short_name="Школа-тьютор")
+
+    def grow(n):
+        for org in _schools(world, n):
+            p = make_partnership(org, partner, start=today() - timedelta(days=400))
+            make_event(p, day=today())
+
+    grow(3)
+    region.get(url)
+    with count_queries() as few:
+        small = _html(region.get(url))
+    grow(40)
+    with count_queries() as many:
+        big = _html(region.get(url))
+    assert many["n"] == few["n"], many["sql"]
+    assert big.count("<tr") > small.count("<tr")

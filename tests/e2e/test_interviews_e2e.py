@@ -83,3 +83,17 @@ def test_plan_record_hold_download_and_school_sees_the_recommendation(live_serve
     school.goto(f"{live_server}/")
     expect(school.locator("#recommendations-panel")).to_contain_text(
         "Организовать дополнительные занятия по математике")
+
+
+def test_the_meetings_list_keeps_words_whole_on_a_phone(browser_page, live_server, world):
+    """At 390×844 the list scrolls in its region; «Собеседование» is not broken mid-word."""
+    from tests.interview_data import make_series, plan
+
+    plan(make_series(make_authority(world)), world.school_a)
+    page = browser_page("methodist", viewport=(390, 844))
+    page.goto(f"{live_server}/interviews/meetings")
+    from tests.e2e.layout import words_wider_than_cells
+
+    assert page.locator("#meetings tbody tr").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert words_wider_than_cells(page, "#meetings td") == []

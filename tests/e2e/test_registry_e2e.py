@@ -7,6 +7,7 @@ from shnor_app.extensions import db
 from shnor_app.models import StaffMember
 
 from tests.conftest import make_staff
+from tests.e2e.layout import words_wider_than_cells
 
 
 def test_search_school_edit_staff_in_place_and_see_it_after_reload(browser_page, live_server, world):
@@ -63,18 +64,5 @@ def test_the_staff_table_is_readable_on_a_phone(browser_page, live_server, world
     expect(wrap).to_have_attribute("tabindex", "0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # every word of a cell fits its cell: a cell at least as wide as its longest word
-    narrow = page.evaluate("""() => {
-        const ctx = document.createElement('canvas').getContext('2d');
-        const bad = [];
-        document.querySelectorAll('#staff tr.staff-row td').forEach(td => {
-            ctx.font = getComputedStyle(td).font;
-            const pad = parseFloat(getComputedStyle(td).paddingLeft) + parseFloat(getComputedStyle(td).paddingRight);
-            const inner = td.clientWidth - pad;
-            td.innerText.split(/\\s+/).filter(Boolean).forEach(w => {
-                if (ctx.measureText(w).width > inner + 1) bad.push(w);
-            });
-        });
-        return bad;
-    }""")
-    assert narrow == []
+    assert words_wider_than_cells(page, "#staff tr.staff-row td") == []
     assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")  # the region itself scrolls

@@ -184,3 +184,14 @@ def test_pair_list_filters_and_query_count(world, login_as):
         html = _html(c.get("/mentoring/"))
     assert q["n"] == n, q["sql"]
     assert "8 пар" in html and "просрочено 1" in html
+
+
+def test_the_list_filters_show_what_was_chosen(world, login_as):
+    c = login_as("methodist")
+    html = c.get("/mentoring/?kind=SCHOOL&status=ACTIVE").get_data(as_text=True)
+    assert '<select id="f-kind" name="kind"><option value="">— все —</option>' in html
+    assert '<option value="SCHOOL" selected>Школа-тьютор — школа</option>' in html
+    assert re.search(r'<option value="ACTIVE" selected>', html)
+    practices = c.get("/practices/?problem=WEAK_READING").get_data(as_text=True)
+    assert ('<option value="WEAK_READING" selected>Низкий уровень читательской грамотности'
+            '</option>') in practices

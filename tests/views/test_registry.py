@@ -193,3 +193,16 @@ def test_history_shows_before_and_after(login_as, world):
                                                  "position": "Директор", "category": "NONE"})
     html = c.get(f"/history/staff_members/{member.id}").get_data(as_text=True)
     assert "<del>Учитель</del> → <ins>Директор</ins>" in html and "Должность" in html
+
+
+def test_a_row_being_edited_offers_save_cancel_and_delete(login_as, world):
+    member = make_staff(world.school_a, "Иванова Анна Петровна")
+    c = login_as("school")
+    form = hx_get(c, f"/registry/staff/{member.id}/edit").get_data(as_text=True)
+    assert f'form="staff-form-{member.id}" class="btn btn-small btn-primary">Сохранить' in form
+    assert f'hx-get="/registry/staff/{member.id}" hx-target="closest tr"' in form
+    assert f'hx-post="/registry/staff/{member.id}/delete"' in form
+    assert 'hx-confirm="Удалить Иванова Анна Петровна из списка сотрудников?' in form
+    assert 'name="csrf_token"' in form
+    new = hx_get(c, f"/registry/organizations/{world.school_a.id}/staff/new").get_data(as_text=True)
+    assert "data-remove-row" in new and "hx-confirm" not in new

@@ -47,7 +47,12 @@ NOT_CLOSED_STATUSES = OPEN_STATUSES + (RecommendationStatus.REPORTED,)
 
 class Recommendation(TimestampMixin, SoftDeleteMixin, SearchableMixin, db.Model):
     __tablename__ = "recommendations"
-    __table_args__ = (Index("ix_recommendations_source", "source_type", "source_id"),)
+    __table_args__ = (
+        Index("ix_recommendations_source", "source_type", "source_id"),
+        # per-school counts (the partnership map, dashboards) are read from the index alone
+        Index("ix_recommendations_org_counts", "organization_id", "status", "source_type",
+              "deleted_at", "due_date"),
+    )
     __audit__ = True
     __search_fields__ = ("text", "responsible")
 

@@ -111,3 +111,23 @@ def test_region_pages_queries_do_not_grow_with_schools(world, login_as, url):
         big = _html(region.get(url))
     assert many["n"] == few["n"], many["sql"]
     assert big.count("<tr") > small.count("<tr")
+
+
+def test_map_rows_from_the_cache_are_the_rendered_rows_and_show_a_change(world, login_as,
+                                                                         cache_size):
+    partner = make_org(world.muni, short_name="Школа-тьютор")
+    schools = [make_org(world.muni, short_name=f"ШНОР {i}", statuses=["LOW_RESULTS"])
+               for i in range(4)]
+    ps = [make_partnership(s, partner, start=today() - timedelta(days=400)) for s in schools]
+    make_event(ps[0], day=today())
+    region = login_as("region")
+    cache_size(0)
+    uncached = _html(region.get("/partnerships/map"))
+    cache_size(100)
+    assert _html(region.get("/partnerships/map")) == uncached == _html(region.get("/partnerships/map"))
+    assert uncached.count('cell-zero">0</td>') == 3
+    make_event(ps[1], day=today())
+    schools[2].short_name = "Переименованная школа"
+    db.session.commit()
+    after = _html(region.get("/partnerships/map"))
+    assert after.count('cell-zero">0</td>') == 2 and "Переименованная школа" in after

@@ -326,9 +326,6 @@ def _identification_context(user, scope: policy.Territory) -> dict:
     only = _only()
     page = paginate(_identified_stmt(scope, only, flagged_ids, approved_ids),
                     per_page=IDENTIFICATION_PAGE_SIZE)
-    flagged_orgs = db.session.scalars(
-        _identified_stmt(scope, "flagged", flagged_ids, approved_ids)).all() \
-        if flagged_ids else []
     approvals = db.session.scalars(policy.scope_query(user, IdentificationApproval).where(
         IdentificationApproval.year == year).order_by(IdentificationApproval.id.desc())).all()
     if scope.municipality is not None:
@@ -336,7 +333,9 @@ def _identification_context(user, scope: policy.Territory) -> dict:
     return {
         "scope": scope, "year": year, "page": page,
         "verdicts": svc.identification(page.items, year), "all_count": all_count,
-        "flagged": [svc.FlaggedSchool(o, o.id in approved_ids) for o in flagged_orgs],
+        "flagged": svc.flagged_schools(_identified_stmt(scope, "flagged", flagged_ids,
+                                                        approved_ids), approved_ids)
+        if flagged_ids else [],
         "approved_count": len(approved_ids), "only": only,
         "args": {"year": year, **scope.args, **({"only": only} if only else {})},
         "years": svc.years_with_results(ids),
@@ -402,11 +401,13 @@ def identification_export():
 
 def _chosen_schools(ctx: dict) -> list[Organization]:
     """The ticked schools: only those the rule put on the scope's list can be approved."""
-    flagged = {v.org.id: v.org for v in ctx["flagged"]}
-    chosen = [flagged.get(int(v)) if v.isdigit() else None for v in request.form.getlist("org_id")]
-    if None in chosen:
+    flagged = {v.org.id for v in ctx["flagged"]}
+    ids = [int(v) if v.isdigit() else None for v in request.form.getlist("org_id")]
+    if any(i not in flagged for i in ids):
         abort(400)
-    return chosen
+    found = {o.id: o for o in db.session.scalars(
+        select(Organization).where(Organization.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids]
 
 
 @bp.post("/identification/approve")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort, request, url_for
 from flask_login import login_required
+from jinja2 import pass_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -22,7 +23,7 @@ from ...models import (
 from ...services import exports, partnerships as svc, practices as practice_service
 from ...services.partnerships import indicators, quarters
 from ...web import (
-    act, answer, form_message, paginate, parse_int, refuse, render_fragment, render_view,
+    act, answer, form_message, fragment_cache, paginate, parse_int, refuse, render_fragment, render_view,
     send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
@@ -450,6 +451,29 @@ def _scope_args(t: policy.Territory, **more) -> dict:
     args = {"municipality": t.municipality.id if t.municipality else None,
             **more, "region": t.region_id}
     return {k: v for k, v in args.items() if v}
+
+
+def _map_rows_key(rows, columns) -> tuple:
+    """Everything ``partnerships/_map_rows.html`` shows: the cache key of the map's rows."""
+    keys = tuple(c.key for c in columns)
+    return (request.script_root, keys, tuple(
+        (p.id, p.school.short_name, p.partner.short_name, p.partner_kind, p.start_date,
+         p.agreement_number, p.agreement_date, p.status, tuple(row.statuses), row.events,
+         tuple(row.counters[k] for k in keys))
+        for row in rows for p in (row.partnership,)))
+
+
+@bp.app_template_global()
+@pass_context
+def map_rows(ctx, rows, columns):
+    """The rows of the partnership map, from the fragment cache when the same rows were shown
+    before (a region's map is a hundred partnerships and more, laid out the same way for
+    every user who opens it)."""
+    template = ctx.environment.get_template("partnerships/_map_rows.html")
+    return fragment_cache("partnership-map-rows").render(
+        _map_rows_key(rows, columns),
+        lambda csrf_token: template.render({**ctx.get_all(), "rows": rows, "columns": columns,
+                                            "csrf_token": csrf_token}))
 
 
 @bp.get("/map")

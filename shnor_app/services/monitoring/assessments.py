@@ -598,8 +598,23 @@ class SchoolVerdict:
 @dataclass
 class FlaggedSchool:
     """A school on the rule's list, as the approval form shows it."""
-    org: Organization
+    org: Organization | SchoolName
     has_status: bool = False
+
+
+@dataclass(frozen=True)
+class SchoolName:
+    """What the approval form shows of a school: its id and name (no ORM object)."""
+    id: int
+    short_name: str
+
+
+def flagged_schools(schools_stmt, approved_ids: set[int]) -> list[FlaggedSchool]:
+    """The schools of ``schools_stmt`` (a select of organisations, in order) as the approval
+    form lists them, read as two columns: a region's list is a hundred schools and more."""
+    return [FlaggedSchool(SchoolName(org_id, name), org_id in approved_ids)
+            for org_id, name in db.session.execute(schools_stmt.with_only_columns(
+                Organization.id, Organization.short_name))]
 
 
 _LABELS = {p: p.label for p in Procedure}

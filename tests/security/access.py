@@ -63,3 +63,19 @@ def run_case(app, world, extra, case: Case, role: str):
     else:
         resp = post(client, url, case.data, htmx=case.htmx)
     return resp
+
+
+def htmx_gets_ask_to_log_in(cases):
+    """An htmx GET without a session gets 401 + HX-Redirect to the login page: the anonymous
+    expectation of every such case becomes 401. Returns ``cases``."""
+    for case in cases:
+        if case.htmx and case.method == "GET":
+            case.expected = {**case.expected, "anon": 401}
+    return cases
+
+
+def check_case(app, world, extra, case: Case, role: str):
+    """Run ``case`` as ``role`` and assert the status the matrix expects."""
+    resp = run_case(app, world, extra, case, role)
+    assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
+    return resp

@@ -2,7 +2,7 @@
 administrator's reset (the login, password and user pages are in test_access_registry.py)."""
 import pytest
 
-from tests.security.access import Case, expand, ids, run_case
+from tests.security.access import Case, check_case, expand, ids
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 # admin and region have a second factor already (the world's users are set up): the set-up
@@ -33,5 +33,4 @@ def extra():
 
 @pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
 def test_access(app, world, extra, case, role):
-    resp = run_case(app, world, extra, case, role)
-    assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
+    check_case(app, world, extra, case, role)

@@ -7,7 +7,7 @@ The data (``extra``): ШНОР of 2023 in municipality 1 and school_b in municip
 import pytest
 
 from tests.outcomes_data import build
-from tests.security.access import Case, expand, ids, run_case
+from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids
 from tests.snapshots import snapshotted
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 403, "school": 403,
@@ -63,15 +63,12 @@ CASES = [
          {**SEE_B, "admin": 404, "region": 404}, label="not-a-school"),
 ]
 
-for _case in CASES:  # an htmx request without a session gets 401 + HX-Redirect to the login page
-    if _case.htmx and _case.method == "GET":
-        _case.expected = {**_case.expected, "anon": 401}
+htmx_gets_ask_to_log_in(CASES)
 
 
 @pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
 def test_access(app, world, extra, case, role):
-    resp = run_case(app, world, extra, case, role)
-    assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
+    check_case(app, world, extra, case, role)
 
 
 def test_the_schools_behind_a_figure_are_only_those_in_scope(app, world, extra):

@@ -19,7 +19,7 @@ from shnor_app.formatting import today
 from tests.conftest import login, make_org, make_user
 from tests.factories_partnerships import make_event, make_partnership, make_practice
 from tests.snapshots import snapshotted
-from tests.security.access import Case, expand, ids, run_case
+from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 
 ROLES6 = ["admin", "region", "methodist", "tutor", "school", "viewer"]
 ALL = {r: 200 for r in ROLES6}
@@ -159,17 +159,14 @@ CASES = [
          redirect(PUBLISH)),
 ]
 
-for _case in CASES:  # an htmx request without a session gets 401 + HX-Redirect to the login page
-    if _case.htmx and _case.method == "GET":
-        _case.expected = {**_case.expected, "anon": 401}
+htmx_gets_ask_to_log_in(CASES)
 
 
 @pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
 def test_access(app, world, extra, case, role):
     if getattr(case, "make_data", None):
         case.data = case.make_data(world, extra)
-    resp = run_case(app, world, extra, case, role)
-    assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
+    check_case(app, world, extra, case, role)
 
 
 FAR = [

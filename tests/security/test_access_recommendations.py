@@ -9,7 +9,7 @@ from shnor_app.services import recommendations as svc
 
 from tests.recsource import give, rec_source  # noqa: F401
 from tests.snapshots import snapshotted
-from tests.security.access import Case, expand, ids, run_case
+from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
 MANAGE = {**SEE, "school": 403, "viewer": 403}
@@ -54,15 +54,12 @@ CASES = [
          data={"comment": "Доделать"}),
 ]
 
-for _case in CASES:
-    if _case.htmx and _case.method == "GET":
-        _case.expected = {**_case.expected, "anon": 401}
+htmx_gets_ask_to_log_in(CASES)
 
 
 @pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
 def test_access(app, world, extra, case, role):
-    resp = run_case(app, world, extra, case, role)
-    assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
+    check_case(app, world, extra, case, role)
 
 
 @pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])

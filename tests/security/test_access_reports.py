@@ -13,7 +13,7 @@ from shnor_app import policy
 from shnor_app.models import ReportKind
 from shnor_app.services import reports as svc
 from tests.conftest import make_user
-from tests.security.access import Case, expand, ids, run_case
+from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 from tests.snapshots import snapshotted
 
 ROLES = ["admin", "region", "methodist", "tutor", "school", "viewer"]
@@ -82,9 +82,7 @@ CASES = [
          label="other"),
 ]
 
-for _case in CASES:  # an htmx request without a session gets 401 + HX-Redirect to the login page
-    if _case.htmx and _case.method == "GET":
-        _case.expected = {**_case.expected, "anon": 401}
+htmx_gets_ask_to_log_in(CASES)
 
 
 @pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
@@ -93,8 +91,7 @@ def test_access(app, world, extra, case, role):
         data = {k: v.format(muni=world.muni.id, **extra) for k, v in case.data.items()}
         case = Case(case.endpoint, case.method, case.url, case.expected, data=data,
                     label=case.label)
-    resp = run_case(app, world, extra, case, role)
-    assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
+    check_case(app, world, extra, case, role)
 
 
 FAR = ["/reports/{far}", "/reports/{far}/file.pdf", "/reports/new?previous={far}"]

@@ -77,9 +77,8 @@ def test_hostile_text_in_an_import_preview_and_in_the_pdf(world, login_as):
     assert "<script>alert(1)" not in preview
     import re
 
-    payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
-    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "t.txt", "owner_id": "",
-                                        "confirm": "1"})
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', preview).group(1)
+    resp = post(c, "/roadmaps/import", {"upload_id": upload_id, "owner_id": "", "confirm": "1"})
     assert resp.status_code == 302
     texts = set(db.session.scalars(select(RoadmapItem.text)))
     assert "<script>alert(1)</script> Совещание {{7*7}}" in texts

@@ -274,3 +274,27 @@ def test_the_keys_of_other_systems_are_edited_on_the_card(login_as, world):
     assert resp.status_code == 302
     card = c.get(f"/registry/organizations/{world.school_a.id}").get_data(as_text=True)
     assert "edu223185" in card and "1025700696383" in card and "570101" in card
+
+
+def test_preview_queries_do_not_grow_with_rows(login_as, world):
+    from tests.conftest import count_queries
+
+    c = login_as("region")
+    few = preview_url(upload(c, "registry", "r.csv", table_bytes(REGISTRY_HEADER, [
+        registry_row(name=f"СОШ № {i}", n=200 + i) for i in range(3)])))
+    many = preview_url(upload(c, "registry", "r.csv", table_bytes(REGISTRY_HEADER, [
+        registry_row(name=f"СОШ № {i}", n=300 + i, municipality=f"Район {i % 4}")
+        for i in range(60)])))
+    for i in range(30):
+        make_staff(world.school_a, f"Учитель {i}")
+    staff_few = preview_url(upload(c, "staff", "s.csv", table_bytes(STAFF_HEADER, [
+        staff_row(f"Учитель {i}", school=world.school_a.short_name) for i in range(2)])))
+    staff_many = preview_url(upload(c, "staff", "s.csv", table_bytes(STAFF_HEADER, [
+        staff_row(f"Учитель {i}", school=s.short_name)
+        for i in range(30) for s in (world.school_a, world.school_b)])))
+    for small, large in ((few, many), (staff_few, staff_many)):
+        with count_queries() as q_small:
+            assert c.get(small).status_code == 200
+        with count_queries() as q_large:
+            assert c.get(large).status_code == 200
+        assert q_large["n"] == q_small["n"], (q_small["n"], q_large["n"])

@@ -14,9 +14,13 @@ Pipeline
 --------
 1. **Blocks.** The input becomes a list of paragraphs and tables in document order.
    Text: each line is split on tabs (Excel-style quoted cells ``"…""…"`` may hold tabs and line
-   breaks); a line with a tab is a table row, a line without one is a paragraph; blank lines
-   between rows do not end a table — they mark a page break (the next row gets
-   ``after_break``). A paragraph ends a table. Docx: paragraphs and tables of the body, read
+   breaks; line breaks inside an HTML list are spaces); a line without tabs whose text is set
+   apart by runs of spaces is a row too; blank lines between rows do not end a table — they
+   mark a page break (the next row gets ``after_break``). A line of its own between rows stays
+   in the table (``bare``: the rest of a cell or a section title, decided by the parser); lines
+   followed by another table's header are paragraphs. HTML holding a table (a web page, Word's
+   clipboard copy) is read by :class:`_HtmlReader` like a .docx. Docx: paragraphs and tables of
+   the body, read
    as a stream (:class:`_DocxReader`); a cell merged across columns keeps its text in its
    first column only; a cell merged down from the row above is flagged as *inherited*; a
    table nested in a cell is kept as lines of that cell's text and named in a warning.
@@ -35,11 +39,15 @@ Pipeline
    get no role are named in a warning when they hold anything. Indicator columns are those
    saying «Показатель», «Индикатор», «Форма отчётности/контроля», «Отчётная документация»,
    «…документы»; a result column says «Ожидаемый результат» / «Результат …».
-4. **Row classification** (see :func:`_classify_row`): repeated header → skipped; row of column
+4. **Cells placed by content** (text only, :meth:`_TableParser._align`): a row whose cells do
+   not match the header's positions is placed by what its cells hold (:func:`_fit`,
+   :func:`_place_by_content`).
+   **Row classification** (see :func:`_classify_row`): repeated header → skipped; row of column
    numbers «1 2 3 4 5» → skipped; section; item; continuation of the item above (a row broken by
    a page break) → merged into that item cell by cell; anything else → a warning.
-5. **Choice of the table.** When a document holds several measures tables, the one with the most
-   items is imported; every other one is named in a warning.
+5. **Several tables.** Every measures table with items is imported, in document order: a second
+   and third plan become further sections, the first section of each named by the plan's
+   caption when it has none. Title, year and order come from the table with the most items.
 6. **Heading.** Only the text before the chosen table is read (paragraphs, and small layout
    tables of up to 6 rows where stamps are often set): the title, the year (the first year in
    the title) and the approving order (kind, number, date). The title is the line starting
@@ -628,7 +636,8 @@ def _continuing(held: list[_Row], page_break: bool = False) -> int:
     keep = 0
     while keep < len(held) and keep < _MAX_HELD_LINES:
         text = held[keep].cells[0]
-        if not (_starts_lower(text) or (page_break and not _HEADING_NUMBER_RE.match(text))):
+        if not (_starts_lower(text) or (page_break and not _HEADING_NUMBER_RE.match(text)
+                                        and not _is_title_start(text))):
             break
         keep += 1
     return keep
@@ -1361,8 +1370,10 @@ def _fit(role: str | None, text: str) -> float:
         if _names_period(text) or _norm(text) in _PERIOD_OPENINGS:
             return 2.0
         return -4.0 if words >= 3 else -1.0
-    if role == "executors":
-        return 2.0 if _names_executors(text) else -1.0
+    if role == "executors":  # a list of executors starts with one: «РУО, …», «И.Н. Хняч – …»
+        if _names_executors(text):
+            return 2.0 if _names_executors(" ".join(text.split()[:2])) else 0.5
+        return -1.0
     if role == "text":
         return 1.0 if words >= 3 else 0.0
     if role in ("expected_result", "indicator"):
@@ -1526,6 +1537,10 @@ class _TableParser:
             lost = 0  # where the empty cells were is not known
         else:
             lost = max(above - pasted, 0) if above else self.width - len(cells)
+            if above and lost and len(cells) + lost == self.width and len(filled) >= 2:
+                row.cells = [""] * lost + cells  # it lost its empty first cells: 5 above, 4 here
+                row.placed = True
+                return
         if len(filled) == 1:
             index, text = filled[0]
             column = min(index + lost, self.width - 1)
@@ -1945,6 +1960,11 @@ def _approval_from_stamp(lines: list[str]) -> ApprovedBy | None:
     return None
 
 
+#: A line citing another document («На основании приказа министерства от … № …»).
+_CITED_RE = re.compile(r"(?i)^\s*(?:на основании|в соответствии|во исполнение|согласно)\b|"
+                       r"(?<![а-яё])(?:приказа|распоряжения|постановления|письма)(?![а-яё])")
+
+
 def _approval_from_requisites(lines: list[str]) -> ApprovedBy | None:
     """The document's own requisites: «ПРИКАЗ» with «от 12.09.2022» / «№ 1496» lines nearby."""
     for index, line in enumerate(lines):
@@ -1960,13 +1980,19 @@ def _approval_from_requisites(lines: list[str]) -> ApprovedBy | None:
         found: date | None = None
         for i in window:
             candidate = _cut_amendments(lines[i])
-            if len(candidate) > 80:
+            if len(candidate) > 80 or _CITED_RE.search(candidate):
                 continue
             if number is None:
                 number = _parse_order_number(candidate)
             if found is None:
                 parsed = _parse_date(candidate)
                 found = parsed[1] if parsed else None
+        if found is None:  # a date spread over lines: «от «27»» | «февраля 2023 г.»
+            short = [_cut_amendments(lines[i]) for i in range(max(0, index - 4),
+                                                             min(len(lines), index + 7))]
+            parsed = _parse_date(" ".join(line for line in short
+                                          if len(line) <= 80 and not _CITED_RE.search(line)))
+            found = parsed[1] if parsed else None
         if number or found:
             return ApprovedBy(kind=kind, number=number, date=found)
     return None

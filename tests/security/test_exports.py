@@ -290,9 +290,9 @@ def test_a_pasted_roadmap_keeps_soft_line_breaks_in_their_cells_and_formulas_as_
     c = login_as("admin")
     preview = post(c, "/roadmaps/import", {"text": pasted, "owner_id": ""})
     assert preview.status_code == 200, preview.get_data(as_text=True)[:500]
-    payload = re.search(r'name="payload" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
-    resp = post(c, "/roadmaps/import", {"payload": payload, "filename": "t.txt", "owner_id": "",
-                                        "confirm": "1"})
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"',
+                          preview.get_data(as_text=True)).group(1)
+    resp = post(c, "/roadmaps/import", {"upload_id": upload_id, "owner_id": "", "confirm": "1"})
     assert resp.status_code == 302
     items = db.session.scalars(select(RoadmapItem).order_by(RoadmapItem.position)).all()
     assert [i.text for i in items[:2]] == ["Семинар\nдля учителей 1", "Семинар\nдля учителей 2"]

@@ -131,3 +131,19 @@ def test_map_rows_from_the_cache_are_the_rendered_rows_and_show_a_change(world, 
     db.session.commit()
     after = _html(region.get("/partnerships/map"))
     assert after.count('cell-zero">0</td>') == 2 and "Переименованная школа" in after
+
+
+def test_years_with_results_are_those_of_the_schools_asked_for(world, app):
+    from sqlalchemy import select
+
+    from shnor_app.models import Organization
+    from shnor_app.services.monitoring import assessments
+
+    mine, far = make_org(world.muni), make_org(world.muni_far)
+    add_result(mine, 2023, "VPR", "Математика", 5, 10.0)
+    add_result(mine, 2024, "VPR", "Математика", 5, 10.0)
+    add_result(far, 2019, "VPR", "Математика", 5, 10.0)
+    ids = select(Organization.id).where(Organization.municipality_id == world.muni.id)
+    assert assessments.years_with_results(ids) == [2024, 2023]
+    assert assessments.years_with_results(select(Organization.id).where(
+        Organization.id == -1)) == []

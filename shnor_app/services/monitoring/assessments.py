@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
 
 from ...extensions import db
 from ...formatting import count_words
@@ -713,9 +714,13 @@ def identification_xlsx(schools_stmt, year: int, *, title: str, chunk: int = 200
 
 
 def years_with_results(org_ids_stmt) -> list[int]:
-    return list(db.session.scalars(select(AssessmentResult.year).where(
-        AssessmentResult.organization_id.in_(org_ids_stmt)).distinct()
-        .order_by(AssessmentResult.year.desc())))
+    """The years (newest first) in which any school of ``org_ids_stmt`` has results: each of
+    the few years of the table asked whether it has a result of those schools, not every result
+    of a region's schools read to find their years."""
+    ar, years = aliased(AssessmentResult), select(AssessmentResult.year).distinct().subquery()
+    return list(db.session.scalars(select(years.c.year).where(exists().where(
+        ar.year == years.c.year, ar.organization_id.in_(org_ids_stmt)))
+        .order_by(years.c.year.desc())))
 
 
 # --------------------------------------------------------------------------- approval

@@ -29,13 +29,11 @@ so that a route is a few lines and never handles a failed write itself::
 """
 from __future__ import annotations
 
-import math
 import os
 import re
 import secrets
 import threading
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Callable
 
@@ -43,10 +41,12 @@ from flask import current_app, g, make_response, render_template, request, url_f
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from . import paging
 from .extensions import db
 from .formatting import (  # noqa: F401 - re-exported for views
     count_words, fmt_date, fmt_date_long, fmt_datetime, plural, today,
 )
+from .paging import Page
 
 
 def wants_fragment() -> bool:
@@ -216,31 +216,6 @@ def act(change: Callable, *, done: Callable, refused: Callable):
     return done(result)
 
 
-@dataclass
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def offset(self) -> int:
-        """How many rows come before this page (row numbers continue from it)."""
-        return (self.page - 1) * self.per_page
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
 def _page_number(page: int | None) -> int:
     return max(1, parse_int(page or request.args.get("page", 1)) or 1)
 
@@ -256,10 +231,7 @@ def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page
 def page_of(items: list, per_page: int, page: int | None = None) -> Page:
     """One page of rows a report has already computed over its whole scope (a page number past
     the end shows the last page)."""
-    pages = max(1, math.ceil(len(items) / per_page))
-    page = min(_page_number(page), pages)
-    start = (page - 1) * per_page
-    return Page(items[start:start + per_page], page, per_page, len(items))
+    return paging.page_of(items, per_page, _page_number(page))
 
 
 _ID_SENTINEL = 987_654_321_012_345

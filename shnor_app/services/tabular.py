@@ -24,13 +24,13 @@ assessment downloads):
 """
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping
 
+from ..paging import Page, page_of
 from .spreadsheets import Table, alias_key
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
@@ -168,26 +168,6 @@ class Outcome:
 
 
 @dataclass
-class PreviewPage:
-    items: list[Outcome]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-@dataclass
 class Preview:
     """Every row's outcome, and the counts an import reports."""
     outcomes: list[Outcome] = field(default_factory=list)
@@ -232,16 +212,13 @@ class Preview:
         return sorted(self.outcomes, key=lambda o: (_ORDER[o.status], o.number or 0))
 
     def page(self, page: int = 1, per_page: int = 100, status: str | None = None
-             ) -> PreviewPage:
+             ) -> Page:
         """One page of :meth:`ordered` (of one status when ``status`` is given); a page past the
         end shows the last one."""
         rows = self.ordered()
         if status in _ORDER:
             rows = [o for o in rows if o.status == status]
-        pages = max(1, math.ceil(len(rows) / per_page))
-        page = min(max(1, page), pages)
-        start = (page - 1) * per_page
-        return PreviewPage(rows[start:start + per_page], page, per_page, len(rows))
+        return page_of(rows, per_page, page)
 
 
 def audit_import(kind: str, filename: str, counts: Mapping[str, int], *,

@@ -31,17 +31,24 @@ staff_cli = AppGroup("staff", help="Сотрудники организаций:
 _PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _report(as_json: bool, result: dict, done: str, checked: str, saved: bool) -> None:
+def _report(as_json: bool, result: dict, words: str, changed: int, nothing_new: str,
+            saved: bool) -> None:
+    """Print ``result`` (one JSON object, or its errors and a summary naming the counts in
+    ``words``; ``nothing_new`` when a saved file changed nothing); exit with 1 on any error."""
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
-        return
-    for error in result["errors"]:
-        where = f"Строка {error['row']}: " if error["row"] is not None else ""
-        click.echo(f"{where}{error['message']}")
-    if result["errors"]:
-        click.echo(f"Ошибок: {len(result['errors'])} — ничего не сохранено.")
     else:
-        click.echo(done if saved else checked)
+        for error in result["errors"]:
+            where = f"Строка {error['row']}: " if error["row"] is not None else ""
+            click.echo(f"{where}{error['message']}")
+        if result["errors"]:
+            click.echo(f"Ошибок: {len(result['errors'])} — ничего не сохранено.")
+        elif not saved:
+            click.echo(f"Ошибок нет (проверка без сохранения): {words}.")
+        else:
+            click.echo(f"Сохранено: {words}." if changed else nothing_new)
+    if result["errors"]:
+        sys.exit(1)
 
 
 def _refused(as_json: bool, message: str, empty: dict):
@@ -83,12 +90,9 @@ def registry_import(path, region, dry_run, as_json):
     words = (f"новых организаций {result['created']}, изменено {result['updated']}, без "
              f"изменений {result['unchanged']}; новых регионов {result['regions_created']}, "
              f"муниципалитетов {result['municipalities_created']}")
-    _report(as_json, result,
-            f"Сохранено: {words}." if changed else
+    _report(as_json, result, words, changed,
             f"Файл ничего не меняет: все {result['unchanged']} организаций уже в реестре.",
-            f"Ошибок нет (проверка без сохранения): {words}.", saved is not None)
-    if result["errors"]:
-        sys.exit(1)
+            saved is not None)
 
 
 @staff_cli.command("import")
@@ -114,9 +118,6 @@ def staff_import(path, dry_run, mark_left, as_json):
     words = (f"новых {result['created']}, изменено {result['updated']}, отмечено уволенными "
              f"{result['left']}, без изменений {result['unchanged']}")
     changed = result["created"] + result["updated"] + result["left"]
-    _report(as_json, result,
-            f"Сохранено: {words}." if changed else
+    _report(as_json, result, words, changed,
             f"Файл ничего не меняет: все {result['unchanged']} сотрудников уже в списках.",
-            f"Ошибок нет (проверка без сохранения): {words}.", saved is not None)
-    if result["errors"]:
-        sys.exit(1)
+            saved is not None)

@@ -32,6 +32,23 @@ def _in_region(region_id) -> list[User]:
     return [u for u in _receivers() if u.effective_region_id == region_id]
 
 
+def _tell(users, action: str, record, kind: str, key, mail: Mail, *, by: User | None = None,
+          ics=None) -> int:
+    """Queue ``mail`` to each of ``users`` whom the policy lets ``action`` the ``record``, never to
+    ``by`` (who caused the event); ``key(user)`` and ``ics(user)`` are made per recipient.
+    Returns how many were queued."""
+    from ... import policy
+
+    count = 0
+    for user in users:
+        if by is not None and user.id == by.id:
+            continue
+        if policy.can(user, action, record) and queue(
+                user, kind, key(user), mail, ics=ics(user) if ics else None):
+            count += 1
+    return count
+
+
 def _short(text: str | None, limit: int = 300) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -42,7 +59,6 @@ def _short(text: str | None, limit: int = 300) -> str:
 
 def interview_scheduled(meeting: Meeting, *, moved: bool = False) -> int:
     """The school's users are told of its interview (scheduled, or moved to a new time)."""
-    from ... import policy
     from .calendar import invitation
 
     if meeting.organization_id is None or meeting.deleted_at is not None:
@@ -61,14 +77,9 @@ def interview_scheduled(meeting: Meeting, *, moved: bool = False) -> int:
         url=link("interviews.index"), link_label="Мои собеседования")
     version = hashlib.sha256(repr((meeting.meeting_date, meeting.start_time, meeting.end_time,
                                    meeting.place, meeting.video_link)).encode()).hexdigest()[:16]
-    count = 0
-    for user in _receivers(User.organization_id == meeting.organization_id):
-        if not policy.can(user, "view", meeting):
-            continue
-        if queue(user, "interview", f"interview:{meeting.id}:{version}:{user.id}", mail,
-                 ics=invitation(meeting, user)):
-            count += 1
-    return count
+    return _tell(_receivers(User.organization_id == meeting.organization_id), "view", meeting,
+                 "interview", lambda user: f"interview:{meeting.id}:{version}:{user.id}", mail,
+                 ics=lambda user: invitation(meeting, user))
 
 
 # --------------------------------------------------------------------------- recommendations
@@ -105,36 +116,24 @@ def _rec_rows(rec: Recommendation) -> list[tuple[str, str]]:
 
 
 def recommendation_returned(rec: Recommendation) -> int:
-    from ... import policy
-
     mail = Mail(subject="Отчёт по рекомендации возвращён на доработку",
                 intro="Проверяющий вернул ваш отчёт по рекомендации на доработку.",
                 rows=_rec_rows(rec) + [("Что доделать", _short(rec.review_comment, 2000))],
                 url=_source_url(rec))
-    count = 0
-    for user in _receivers(User.organization_id == rec.organization_id):
-        if policy.can(user, "view", rec) and queue(
-                user, "returned", f"returned:{rec.id}:{_stamp(rec.reviewed_at)}:{user.id}", mail):
-            count += 1
-    return count
+    stamp = _stamp(rec.reviewed_at)
+    return _tell(_receivers(User.organization_id == rec.organization_id), "view", rec,
+                 "returned", lambda user: f"returned:{rec.id}:{stamp}:{user.id}", mail)
 
 
 def recommendation_reported(rec: Recommendation, *, by: User | None = None) -> int:
-    from ... import policy
-
     school = rec.organization
     mail = Mail(subject=f"Школа отчиталась по рекомендации: {school.short_name if school else ''}",
                 intro="Школа отчиталась о выполнении рекомендации — отчёт ждёт проверки.",
                 rows=_rec_rows(rec) + [("Отчёт школы", _short(rec.report_text, 2000))],
                 url=_source_url(rec))
-    count = 0
-    for user in _in_region(school.region_id if school else None):
-        if by is not None and user.id == by.id:
-            continue
-        if policy.can(user, "review", rec) and queue(
-                user, "reported", f"reported:{rec.id}:{_stamp(rec.reported_at)}:{user.id}", mail):
-            count += 1
-    return count
+    stamp = _stamp(rec.reported_at)
+    return _tell(_in_region(school.region_id if school else None), "review", rec, "reported",
+                 lambda user: f"reported:{rec.id}:{stamp}:{user.id}", mail, by=by)
 
 
 # --------------------------------------------------------------------------- roadmap items
@@ -142,8 +141,6 @@ def recommendation_reported(rec: Recommendation, *, by: User | None = None) -> i
 
 def item_reported(report, item: RoadmapItem, *, by: User | None = None) -> int:
     """A report on a roadmap item → the users who keep its roadmap."""
-    from ... import policy
-
     db.session.flush()
     roadmap = db.session.get(Roadmap, item.roadmap_id)
     owner = roadmap.owner if roadmap is not None else None
@@ -156,11 +153,5 @@ def item_reported(report, item: RoadmapItem, *, by: User | None = None) -> int:
                 url=link("roadmaps.item", item_id=item.id))
     region_id = owner.region_id if owner is not None else None
     candidates = _in_region(region_id) if region_id else _receivers()
-    count = 0
-    for user in candidates:
-        if by is not None and user.id == by.id:
-            continue
-        if policy.can(user, "edit", item) and queue(
-                user, "reported", f"item-report:{report.id}:{user.id}", mail):
-            count += 1
-    return count
+    return _tell(candidates, "edit", item, "reported",
+                 lambda user: f"item-report:{report.id}:{user.id}", mail, by=by)

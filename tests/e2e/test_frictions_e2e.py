@@ -21,6 +21,31 @@ def _box(locator) -> dict:
     return box
 
 
+def _open_marked(page, url: str) -> None:
+    """Open ``url`` and mark the window: :func:`_not_reloaded` then tells a change made in place
+    from a reload of the page."""
+    page.goto(url)
+    _mark(page)
+
+
+def _mark(page) -> None:
+    page.evaluate("window.__notReloaded = true")
+
+
+def _not_reloaded(page) -> bool:
+    return page.evaluate("window.__notReloaded") is True
+
+
+def _counter_beside_empty_text(page, selector: str, count_text: str, empty_text: str):
+    """The counter at ``selector``, checked to read ``count_text`` while ``empty_text`` shows."""
+    from playwright.sync_api import expect
+
+    counter = page.locator(selector)
+    expect(counter).to_have_text(count_text)
+    expect(page.get_by_text(empty_text)).to_be_visible()
+    return counter
+
+
 def _overlap(a: dict, b: dict) -> bool:
     return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
@@ -33,11 +58,9 @@ def test_counters_and_empty_texts_follow_in_place_changes(live_server, browser_p
                          secretary=world.users["methodist"])
     page = browser_page("methodist")
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server}/interviews/series/{series.id}")
-    page.evaluate("window.__notReloaded = true")
-    heading = page.locator("#schedule-h")
-    expect(heading).to_have_text("График собеседований (0)")
-    expect(page.get_by_text("В графике пока нет собеседований")).to_be_visible()
+    _open_marked(page, f"{live_server}/interviews/series/{series.id}")
+    heading = _counter_beside_empty_text(page, "#schedule-h", "График собеседований (0)",
+                                         "В графике пока нет собеседований")
 
     page.get_by_role("link", name="Добавить собеседование в график").click()
     row = page.locator("tr#slot-new")
@@ -63,7 +86,7 @@ def test_counters_and_empty_texts_follow_in_place_changes(live_server, browser_p
     page.locator("tr.slot-row").get_by_role("button", name="Удалить собеседование из графика").click()
     expect(heading).to_have_text("График собеседований (0)")
     expect(page.get_by_text("В графике пока нет собеседований")).to_be_visible()
-    assert page.evaluate("window.__notReloaded") is True
+    assert _not_reloaded(page)
 
     # the meeting page's recommendations
     page.get_by_role("link", name="Добавить собеседование в график").click()
@@ -74,7 +97,7 @@ def test_counters_and_empty_texts_follow_in_place_changes(live_server, browser_p
     row.get_by_role("button", name="Сохранить").click()
     page.locator("tr.slot-row").get_by_role("link", name="Запись").click()
     page.wait_for_url(re.compile(r"/interviews/meetings/\d+$"))
-    page.evaluate("window.__notReloaded = true")
+    _mark(page)
     block = page.locator(".recommendations-block")
     expect(block.locator("h2")).to_have_text("Рекомендации (0)")
     expect(block.get_by_text("Рекомендаций пока нет")).to_be_visible()
@@ -89,7 +112,7 @@ def test_counters_and_empty_texts_follow_in_place_changes(live_server, browser_p
     block.get_by_role("button", name=re.compile("Удалить рекомендацию")).click()
     expect(block.locator("h2")).to_have_text("Рекомендации (0)")
     expect(block.get_by_text("Рекомендаций пока нет")).to_be_visible()
-    assert page.evaluate("window.__notReloaded") is True
+    assert _not_reloaded(page)
 
 
 def test_a_five_thousand_letter_word_wraps_instead_of_stretching_the_page(live_server,
@@ -141,8 +164,7 @@ def test_roadmap_and_staff_counters_follow_rows_added_and_deleted_in_place(live_
     rm, _ = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР"])
     page = browser_page("methodist")
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server}/roadmaps/{rm.id}")
-    page.evaluate("window.__notReloaded = true")
+    _open_marked(page, f"{live_server}/roadmaps/{rm.id}")
     count = page.locator("#roadmap-item-count")
     expect(count).to_have_text("1 пункт")
     page.get_by_role("link", name=re.compile(r"^\+ Добавить пункт")).first.click()
@@ -153,13 +175,12 @@ def test_roadmap_and_staff_counters_follow_rows_added_and_deleted_in_place(live_
     expect(count).to_have_text("2 пункта")
     page.get_by_role("button", name=re.compile("Удалить пункт")).first.click()
     expect(count).to_have_text("1 пункт")
-    assert page.evaluate("window.__notReloaded") is True
+    assert _not_reloaded(page)
 
-    page.goto(f"{live_server}/registry/organizations/{world.school_a.id}")
-    page.evaluate("window.__notReloaded = true")
-    staff_count = page.locator("[data-count-of='#staff-tbody tr.staff-row']")
-    expect(staff_count).to_have_text("0 сотрудников")
-    expect(page.get_by_text("Сотрудников не найдено")).to_be_visible()
+    _open_marked(page, f"{live_server}/registry/organizations/{world.school_a.id}")
+    staff_count = _counter_beside_empty_text(
+        page, "[data-count-of='#staff-tbody tr.staff-row']", "0 сотрудников",
+        "Сотрудников не найдено")
     page.get_by_role("link", name="Добавить сотрудника").click()
     new_row = page.locator("#staff-tbody tr.editing")
     new_row.locator("input[name=full_name]").fill("Петрова Ольга Ивановна")
@@ -167,7 +188,7 @@ def test_roadmap_and_staff_counters_follow_rows_added_and_deleted_in_place(live_
     new_row.get_by_role("button", name="Сохранить").click()
     expect(staff_count).to_have_text("1 сотрудник")
     expect(page.get_by_text("Сотрудников не найдено")).to_be_hidden()
-    assert page.evaluate("window.__notReloaded") is True
+    assert _not_reloaded(page)
 
 
 def test_the_cursor_goes_to_the_field_in_error_and_the_error_shows_once(live_server,
@@ -209,8 +230,7 @@ def test_a_partnership_status_change_swaps_only_what_it_changes(live_server, bro
 
     p = make_partnership(world.school_a, world.tutor_school, start=date(2025, 9, 1))
     page = browser_page("methodist")
-    page.goto(f"{live_server}/partnerships/{p.id}")
-    page.evaluate("window.__notReloaded = true")
+    _open_marked(page, f"{live_server}/partnerships/{p.id}")
     expect(page.locator("#partnership-status")).to_have_text("действует")
     form = page.locator("#status-form")
     form.locator("select[name=status]").select_option("FINISHED")
@@ -219,7 +239,7 @@ def test_a_partnership_status_change_swaps_only_what_it_changes(live_server, bro
     expect(page.locator("#partnership-status")).to_have_text("завершено")
     expect(page.locator("#partnership-term")).to_have_text("с 01.09.2025 по 31.05.2026")
     expect(page.locator("#status-form select[name=status]")).to_have_value("FINISHED")
-    assert page.evaluate("window.__notReloaded") is True
+    assert _not_reloaded(page)
 
 
 def test_the_mentoring_plan_progress_follows_steps_added_and_done_in_place(live_server,
@@ -233,8 +253,7 @@ def test_the_mentoring_plan_progress_follows_steps_added_and_done_in_place(live_
         kind=PairKind.SCHOOL, mentee_org=world.school_a, mentor_org=world.tutor_school,
         goals="Подготовка к ОГЭ", start_date=today() - timedelta(days=30)), by=None)
     page = browser_page("tutor")
-    page.goto(f"{live_server}/mentoring/{pair.id}")
-    page.evaluate("window.__notReloaded = true")
+    _open_marked(page, f"{live_server}/mentoring/{pair.id}")
     progress = page.locator("#plan-progress")
     expect(progress).to_have_text("плана нет", use_inner_text=True)
     expect(page.get_by_text("Шагов плана пока нет")).to_be_visible()
@@ -245,4 +264,4 @@ def test_the_mentoring_plan_progress_follows_steps_added_and_done_in_place(live_
     expect(page.get_by_text("Шагов плана пока нет")).to_be_hidden()
     page.locator("tr.step-row button[aria-pressed='false']").click()
     expect(progress).to_have_text("выполнено 1 из 1", use_inner_text=True)
-    assert page.evaluate("window.__notReloaded") is True
+    assert _not_reloaded(page)

@@ -117,6 +117,15 @@ def get_or_404(user, model: type, obj_id, action: str | None = None):
     return obj
 
 
+def school_or_404(user, org_id):
+    """The school an id in a URL names: 404 when the user does not see the organisation or it
+    is not a school."""
+    org = get_or_404(user, Organization, org_id)
+    if not org.is_school:
+        abort(404)
+    return org
+
+
 class NotAllowed(ValueError):
     """A form field named a record the user may not choose; the message is Russian."""
 

@@ -439,10 +439,7 @@ def approve():
 
 
 def _school(org_id: int) -> Organization:
-    org = policy.get_or_404(_user(), Organization, org_id)
-    if not org.is_school:
-        abort(404)
-    return org
+    return policy.school_or_404(_user(), org_id)
 
 
 @bp.get("/schools/<int:org_id>")

@@ -86,12 +86,7 @@ def export():
 
 
 def _school(org_id: int):
-    from ...models import Organization
-
-    org = policy.get_or_404(acting_user(), Organization, org_id)
-    if not org.is_school:
-        abort(404)
-    return org
+    return policy.school_or_404(acting_user(), org_id)
 
 
 @bp.get("/schools/<int:org_id>/blocks/<name>")

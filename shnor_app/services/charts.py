@@ -34,6 +34,11 @@ class LineChart:
     def empty(self) -> bool:
         return not any(s["dots"] for s in self.series)
 
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(css class, label) of each series, for the legend under the chart."""
+        return [(s["css"], s["label"]) for s in self.series]
+
 
 def _nice_max(value: float) -> float:
     if value <= 10:

@@ -51,6 +51,17 @@ def _report(as_json: bool, result: dict, words: str, changed: int, nothing_new: 
         sys.exit(1)
 
 
+def _read(as_json: bool, empty: dict, run):
+    """``run()``'s (preview, saved); a file that cannot be read at all is refused: one error
+    (``empty`` counts with ``--json``), exit code 1."""
+    from ...services.errors import ServiceError
+
+    try:
+        return run()
+    except ServiceError as err:
+        _refused(as_json, err.message, empty)
+
+
 def _refused(as_json: bool, message: str, empty: dict):
     if as_json:
         click.echo(json.dumps({**empty, "errors": [{"row": None, "message": message}]},
@@ -67,23 +78,19 @@ def _refused(as_json: bool, message: str, empty: dict):
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат одним объектом JSON.")
 def registry_import(path, region, dry_run, as_json):
     """Импортировать реестр организаций (XML открытых данных Рособрнадзора, .xlsx или .csv)."""
-    from ...services.errors import ServiceError
     from ...services.registry import imports
 
-    empty = {"regions_created": 0, "municipalities_created": 0, "created": 0, "updated": 0,
-             "unchanged": 0}
-    try:
+    def run():
         if path.suffix.lower() == ".xml":  # the registry's XML is streamed from the disk
             with path.open("rb") as stream:
                 preview = imports.check_file(path.name, stream, None, region_name=region)
-            saved = imports.save(preview, filename=path.name) \
-                if preview.ok and not dry_run else None
-        else:
-            preview, saved = imports.import_file(path.name, path.read_bytes(), None,
-                                                 region_name=region, dry_run=dry_run)
-    except ServiceError as err:
-        _refused(as_json, err.message, empty)
-        return
+            return preview, (imports.save(preview, filename=path.name)
+                             if preview.ok and not dry_run else None)
+        return imports.import_file(path.name, path.read_bytes(), None, region_name=region,
+                                   dry_run=dry_run)
+
+    preview, saved = _read(as_json, {"regions_created": 0, "municipalities_created": 0,
+                                     "created": 0, "updated": 0, "unchanged": 0}, run)
     result = imports.summary(preview, saved)
     changed = result["created"] + result["updated"] + result["regions_created"] \
         + result["municipalities_created"]
@@ -104,16 +111,12 @@ def registry_import(path, region, dry_run, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат одним объектом JSON.")
 def staff_import(path, dry_run, mark_left, as_json):
     """Импортировать списки сотрудников школ (.xlsx или .csv)."""
-    from ...services.errors import ServiceError
     from ...services.registry import staff_import as staff
 
-    empty = {"created": 0, "updated": 0, "left": 0, "unchanged": 0}
-    try:
-        preview, saved = staff.import_file(path.name, path.read_bytes(), None,
-                                           mark_left=mark_left, dry_run=dry_run)
-    except ServiceError as err:
-        _refused(as_json, err.message, empty)
-        return
+    preview, saved = _read(
+        as_json, {"created": 0, "updated": 0, "left": 0, "unchanged": 0},
+        lambda: staff.import_file(path.name, path.read_bytes(), None, mark_left=mark_left,
+                                  dry_run=dry_run))
     result = staff.summary(preview, saved)
     words = (f"новых {result['created']}, изменено {result['updated']}, отмечено уволенными "
              f"{result['left']}, без изменений {result['unchanged']}")

@@ -39,16 +39,21 @@ def test_import_pervomaisky_saves_sections_items_periods_and_order(world):
     authority = make_org(world.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="Первомайское РУО")
     result = _import("municipal-roadmap-pervomaisky-2023.txt", owner=authority)
     rm = result.roadmap
-    assert (result.sections, result.items) == (4, 23)
+    # the methodological plan (14 items) and the roadmap proper (23 items in four sections)
+    assert (result.sections, result.items) == (5, 37)
     assert rm.level == RoadmapLevel.MUNICIPAL and rm.year == 2023
     assert (rm.order_kind, rm.order_number, rm.order_date) == (OrderKind.ORDER, "76-О", date(2023, 4, 11))
     assert rm.approved_by == "Приказ № 76-О от 11.04.2023"
     sections = db.session.scalars(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id)
                                   .order_by(RoadmapSection.position)).all()
-    assert [s.title for s in sections][0] == "Организационно-управленческая деятельность"
+    assert sections[0].title.startswith("План методических мероприятий")
+    assert [s.title for s in sections][1:] == [
+        "Организационно-управленческая деятельность", "Организационно-технологическая деятельность",
+        "Методическое сопровождение", "Аналитическая деятельность"]
     items = _items(rm)
-    assert [i.number for i in items][:3] == ["1.", "2.", "3."] and items[-1].number == "23."
-    first = items[0]
+    assert [i.number for i in items][:3] == ["1.", "2.", "3."] and items[13].number == "14"
+    assert items[14].number == "1." and items[-1].number == "23."
+    first = items[14]
     assert first.period_text == "Апрель 2023г."
     assert (first.period_start, first.period_end) == (date(2023, 4, 1), date(2023, 4, 30))
     assert first.period_understood and first.status == ItemStatus.NOT_STARTED

@@ -22,7 +22,8 @@ def test_region_user_imports_identifies_approves_and_status_follows(live_server,
     page.select_option("#municipality_id", str(world.muni.id))
     page.set_input_files("#file", str(csv))
     page.get_by_role("button", name="Проверить файл").click()
-    expect(page.locator("#preview-counts")).to_contain_text("Прочитано 3 строки: новых 3")
+    expect(page.locator("#preview-counts-1")).to_contain_text(
+        "Прочитано 3 строки: новых результатов 3")
     page.locator("#confirm-import").click()
     page.wait_for_url(re.compile(r"/monitoring/identification\?"))
     expect(page.locator(".flash-success")).to_contain_text("Сохранено результатов: 3")

@@ -41,7 +41,7 @@ def test_import_previews_then_saves_everything(world, login_as):
     preview = _upload(c, text, muni=world.muni.id)
     html = _html(preview)
     assert preview.status_code == 200 and "Проверьте перед сохранением" in html
-    assert "Школ: 2: новых результатов 2, обновлений 0" in html and 'id="confirm-import"' in html
+    assert "Прочитано 2 строки: новых результатов 2, обновлений 0" in html and 'id="confirm-import"' in html
     assert db.session.scalar(select(func.count()).select_from(AssessmentResult)) == 0
     assert 'name="payload"' not in html  # the file waits on the server
     upload_id = re.search(r'name="upload_id" value="([^"]+)"', html).group(1)

@@ -367,3 +367,23 @@ def count_queries():
         yield counter
     finally:
         event.remove(db.engine, "before_cursor_execute", _before)
+
+
+@pytest.fixture
+def fragment_caches(app):
+    """Empty fragment caches for the test, and a switch to turn them off."""
+    saved_caches = app.extensions.pop("shnor_fragment_caches", None)
+    saved_size = app.config.get("FRAGMENT_CACHE_SIZE")
+
+    def set_size(size):
+        app.extensions.pop("shnor_fragment_caches", None)
+        app.config["FRAGMENT_CACHE_SIZE"] = size
+
+    yield set_size
+    app.extensions.pop("shnor_fragment_caches", None)
+    if saved_caches is not None:
+        app.extensions["shnor_fragment_caches"] = saved_caches
+    if saved_size is None:
+        app.config.pop("FRAGMENT_CACHE_SIZE", None)
+    else:
+        app.config["FRAGMENT_CACHE_SIZE"] = saved_size

@@ -22,26 +22,6 @@ def _html(resp) -> str:
     return TOKEN.sub("TOKEN", resp.get_data(as_text=True))
 
 
-@pytest.fixture
-def cache_size(app):
-    """Empty fragment caches for the test, and a switch to turn them off."""
-    saved_caches = app.extensions.pop("shnor_fragment_caches", None)
-    saved_size = app.config.get("FRAGMENT_CACHE_SIZE")
-
-    def set_size(size):
-        app.extensions.pop("shnor_fragment_caches", None)
-        app.config["FRAGMENT_CACHE_SIZE"] = size
-
-    yield set_size
-    app.extensions.pop("shnor_fragment_caches", None)
-    if saved_caches is not None:
-        app.extensions["shnor_fragment_caches"] = saved_caches
-    if saved_size is None:
-        app.config.pop("FRAGMENT_CACHE_SIZE", None)
-    else:
-        app.config["FRAGMENT_CACHE_SIZE"] = saved_size
-
-
 def _schools(world, n, municipality=None):
     orgs = []
     for i in range(n):
@@ -59,26 +39,26 @@ def _schools(world, n, municipality=None):
 URL = "/monitoring/identification?year=2024"
 
 
-def test_identification_rows_from_the_cache_are_the_rendered_rows(world, login_as, cache_size):
+def test_identification_rows_from_the_cache_are_the_rendered_rows(world, login_as, fragment_caches):
     _schools(world, 12)
     region = login_as("region")
-    cache_size(0)
+    fragment_caches(0)
     uncached = _html(region.get(URL))
-    cache_size(100)
+    fragment_caches(100)
     first, second = _html(region.get(URL)), _html(region.get(URL))
     assert first == uncached and second == uncached
     # the region's page names each school's municipality
     assert world.muni2.name in uncached and 'class="row-flagged"' in uncached
     methodist = login_as("methodist")
-    cache_size(0)
+    fragment_caches(0)
     plain = _html(hx_get(methodist, URL))
-    cache_size(100)
+    fragment_caches(100)
     assert _html(hx_get(methodist, URL)) == plain == _html(hx_get(methodist, URL))
 
 
-def test_identification_rows_show_a_change_at_once(world, login_as, cache_size):
+def test_identification_rows_show_a_change_at_once(world, login_as, fragment_caches):
     orgs = _schools(world, 6, world.muni)
-    cache_size(100)
+    fragment_caches(100)
     client = login_as("methodist")
     before = _html(client.get(URL))
     row = f'id="school-{orgs[1].id}"'
@@ -114,16 +94,16 @@ def test_region_pages_queries_do_not_grow_with_schools(world, login_as, url):
 
 
 def test_map_rows_from_the_cache_are_the_rendered_rows_and_show_a_change(world, login_as,
-                                                                         cache_size):
+                                                                         fragment_caches):
     partner = make_org(world.muni, short_name="Школа-тьютор")
     schools = [make_org(world.muni, short_name=f"ШНОР {i}", statuses=["LOW_RESULTS"])
                for i in range(4)]
     ps = [make_partnership(s, partner, start=today() - timedelta(days=400)) for s in schools]
     make_event(ps[0], day=today())
     region = login_as("region")
-    cache_size(0)
+    fragment_caches(0)
     uncached = _html(region.get("/partnerships/map"))
-    cache_size(100)
+    fragment_caches(100)
     assert _html(region.get("/partnerships/map")) == uncached == _html(region.get("/partnerships/map"))
     assert uncached.count('cell-zero">0</td>') == 3
     make_event(ps[1], day=today())

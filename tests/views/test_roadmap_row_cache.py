@@ -29,26 +29,6 @@ def _without_tokens(html: str) -> str:
 
 
 @pytest.fixture
-def fresh_caches(app):
-    """Empty fragment caches for the test, and a switch to turn them off."""
-    saved_caches = app.extensions.pop("shnor_fragment_caches", None)
-    saved_size = app.config.get("FRAGMENT_CACHE_SIZE")
-
-    def set_size(size):
-        app.extensions.pop("shnor_fragment_caches", None)
-        app.config["FRAGMENT_CACHE_SIZE"] = size
-
-    yield set_size
-    app.extensions.pop("shnor_fragment_caches", None)
-    if saved_caches is not None:
-        app.extensions["shnor_fragment_caches"] = saved_caches
-    if saved_size is None:
-        app.config.pop("FRAGMENT_CACHE_SIZE", None)
-    else:
-        app.config["FRAGMENT_CACHE_SIZE"] = saved_size
-
-
-@pytest.fixture
 def roadmap(world):
     authority = make_org(world.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО района")
     rm, section, items = make_roadmap(authority, 6, executors="МКОУ СОШ с. Заозёрное, УО района")
@@ -69,21 +49,21 @@ def roadmap(world):
     ("viewer", "/roadmaps/{id}"),
     ("school", "/roadmaps/my-items"),
 ])
-def test_rows_from_the_cache_are_the_rendered_rows(world, app, roadmap, fresh_caches, role, url):
+def test_rows_from_the_cache_are_the_rendered_rows(world, app, roadmap, fragment_caches, role, url):
     rm, _ = roadmap
     url = url.format(id=rm.id)
-    fresh_caches(0)
+    fragment_caches(0)
     c = login(app.test_client(), world.users[role])
     uncached = _without_tokens(_html(c.get(url)))
-    fresh_caches(3000)
+    fragment_caches(3000)
     first = _without_tokens(_html(c.get(url)))    # fills the cache
     second = _without_tokens(_html(c.get(url)))   # served from it
     assert first == uncached and second == uncached
     assert 'id="item-' in uncached
 
 
-def test_every_change_of_a_row_shows_on_the_next_page(world, app, roadmap, fresh_caches):
-    fresh_caches(3000)
+def test_every_change_of_a_row_shows_on_the_next_page(world, app, roadmap, fragment_caches):
+    fragment_caches(3000)
     rm, items = roadmap
     c = login(app.test_client(), world.users["methodist"])
     _html(c.get(f"/roadmaps/{rm.id}"))
@@ -116,8 +96,8 @@ def test_every_change_of_a_row_shows_on_the_next_page(world, app, roadmap, fresh
     assert "все отчёты" not in row(items[0]) and "Провели совещание" in row(items[0])
 
 
-def test_a_cached_row_carries_the_token_of_whoever_looks_at_it(world, app, roadmap, fresh_caches):
-    fresh_caches(3000)
+def test_a_cached_row_carries_the_token_of_whoever_looks_at_it(world, app, roadmap, fragment_caches):
+    fragment_caches(3000)
     rm, items = roadmap
     colleague = make_user("methodist", municipality_id=world.muni.id)
     a = login(app.test_client(), world.users["methodist"])

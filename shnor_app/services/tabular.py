@@ -221,6 +221,30 @@ class Preview:
         return page_of(rows, per_page, page)
 
 
+    def to_json(self) -> dict:
+        """The preview as plain JSON (what a page of it shows): each outcome's row, status,
+        label, changes, errors, note and the plain values (text, numbers, flags) of its
+        ``data`` — objects the importer keeps there for saving are left out."""
+        return {"file_errors": list(self.file_errors), "extra": dict(self.extra),
+                "notes": list(self.notes),
+                "outcomes": [[o.number, o.status, o.label,
+                              [[c.label, c.before, c.after] for c in o.changes],
+                              o.errors, o.note,
+                              {k: v for k, v in o.data.items()
+                               if isinstance(v, (str, int, float, bool)) or v is None}]
+                             for o in self.outcomes]}
+
+    @classmethod
+    def from_json(cls, value: dict) -> "Preview":
+        """A preview back from :meth:`to_json` — for showing it, not for saving."""
+        return cls(outcomes=[Outcome(n, status, label, [Change(*c) for c in changes],
+                                     list(errors), note, dict(data))
+                             for n, status, label, changes, errors, note, data
+                             in value["outcomes"]],
+                   file_errors=list(value["file_errors"]), extra=dict(value["extra"]),
+                   notes=list(value["notes"]))
+
+
 def audit_import(kind: str, filename: str, counts: Mapping[str, int], *,
                  object_type: str | None = None) -> None:
     """The import's one audit entry, written in the transaction that saves it (the caller

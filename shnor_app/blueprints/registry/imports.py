@@ -17,6 +17,7 @@ from wtforms.validators import Length, Optional
 from ... import policy
 from ...extensions import db
 from ...forms import Form
+from ...formatting import today
 from ...models import AuditAction, Municipality, Organization, Region, StaffMember
 from ...services import audit, identifiers, uploads
 from ...services.registry import imports as registry_import
@@ -188,9 +189,12 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
 @bp.get("/import/<kind>/<upload_id>")
 @login_required
 def import_preview(kind: str, upload_id: str):
+    """A page of the preview, from the check kept with the staged file (checked once per file
+    and set of choices, and for the day)."""
     user = _user()
     staged = _staged(user, kind, upload_id)
-    return act(lambda: _check(user, staged),
+    return act(lambda: uploads.checked_preview(staged, lambda: _check(user, staged),
+                                               context=today().isoformat()),
                done=lambda preview: _render_preview(user, staged, preview,
                                                     status=200 if preview.ok else 422),
                refused=lambda message: answer(message, None, url_for("registry.import_page"),

@@ -152,8 +152,12 @@ def _check(user, staged):
                                    mark_left=bool(params.get("mark_left")))
 
 
+def _needs_municipality(preview) -> bool:
+    return any(o.data.get("needs_municipality") for o in preview.outcomes)
+
+
 def _municipality_options(user, preview) -> list[tuple[str, str]]:
-    if not any(o.data.get("needs_municipality") for o in preview.outcomes):
+    if not _needs_municipality(preview):
         return []
     stmt = policy.scope_query(user, Municipality).order_by(Municipality.name)
     return [(f"id:{m.id}", m.name) for m in db.session.scalars(stmt)
@@ -182,6 +186,7 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
         status=status, staged=staged, preview=preview, page=page, extra_counts=counts,
         endpoint="registry.import_preview", args=args, message=message,
         base_args={"kind": staged.kind, "upload_id": staged.id}, municipality_options=_municipality_options(user, preview),
+        needs_municipality=_needs_municipality(preview),
         label_title="Организация" if staged.kind == registry_import.KIND else "Сотрудник",
         mark_left=bool((staged.params or {}).get("mark_left")))
 

@@ -51,6 +51,10 @@ class StagedUpload(db.Model):
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # the preview as last checked (zlib-compressed JSON) and the hash of what it was checked
+    # for (the options and the day); a page of the preview is served from it
+    checked_for: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    checked: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
 
 
 class AttachmentChunk(db.Model):

@@ -12,7 +12,10 @@ authority and institutes).
 
 Its life cycle — «Завершить», «В архив», «Вернуть в работу» — is decided by whoever manages the
 owner (a methodist for the plans owned in the municipality, a region user for the region's) and
-the admin; a school edits its own plan but does not decide that it is over.
+the admin; a school edits its own plan but does not decide that it is over. A plan that is
+«завершена» or «в архиве» is read-only for everyone — its requisites, sections, items, statuses
+and reports — until it is returned to work («Вернуть в работу» stays with those who decide the
+life cycle); it is still seen and exported.
 """
 from __future__ import annotations
 
@@ -20,15 +23,31 @@ from sqlalchemy import select
 
 from ..models import (
     ItemExecutor, ItemReport, Organization, Role, Roadmap, RoadmapItem, RoadmapSection,
+    RoadmapState,
 )
 from .core import (
-    ADMIN, MY_ID, Pred, get, null, role, rule_for, rules, same, test, within,
+    ADMIN, MY_ID, Pred, get, null, role, rule_for, rules, same, test, via, within,
 )
 from .registry import manages, own, responsible_org_ids, sees_org
 
+
+
+class _Current(Pred):
+    """The roadmap «действует»: a finished or archived one is not edited until reopened."""
+
+    def check(self, user, rm) -> bool:
+        return rm is not None and rm.state == RoadmapState.ACTIVE
+
+    def clause(self, user):
+        return Roadmap.state == RoadmapState.ACTIVE
+
+
+CURRENT = _Current()
 ROADMAP_VIEW = ADMIN | sees_org(Roadmap.owner_id, joined=True)
-ROADMAP_EDIT = ADMIN | manages(Roadmap.owner_id) | (role(Role.SCHOOL) & own(Roadmap.owner_id))
+ROADMAP_EDIT = CURRENT & (ADMIN | manages(Roadmap.owner_id)
+                          | (role(Role.SCHOOL) & own(Roadmap.owner_id)))
 ROADMAP_STATE = ADMIN | manages(Roadmap.owner_id)
+ITEM_OF_CURRENT = via(RoadmapItem.roadmap_id, Roadmap, CURRENT)
 
 
 def _creates_roadmap_of(user, owner) -> bool:
@@ -111,14 +130,19 @@ rules(RoadmapItem,
       view=_RoadmapAlive() & (_ItemOf("view") | EXECUTES),
       edit=_ItemOf("edit"),
       set_status=_ItemOf("edit"),              # a school only on its own roadmap
-      report=NOT_DELETED_ITEM & (_ItemOf("edit") | EXECUTES),
+      report=NOT_DELETED_ITEM & (_ItemOf("edit") | (ITEM_OF_CURRENT & EXECUTES)),
       create=test(lambda u, rm: rm is not None and rule_for(Roadmap).pred("edit").check(u, rm),
                   "edits the roadmap"))
 
+# the report's author and whoever edits the plan, while the plan is current
+REPORT_EDIT = (same(ItemReport.author_id, MY_ID)
+               & via(ItemReport.item_id, RoadmapItem, ITEM_OF_CURRENT)) \
+    | within(ItemReport.item_id, RoadmapItem, "edit")
+
 rules(ItemReport,
       view=within(ItemReport.item_id, RoadmapItem),
-      edit=same(ItemReport.author_id, MY_ID) | within(ItemReport.item_id, RoadmapItem, "edit"),
-      attach=same(ItemReport.author_id, MY_ID) | within(ItemReport.item_id, RoadmapItem, "edit"),
+      edit=REPORT_EDIT,
+      attach=REPORT_EDIT,
       create=test(lambda u, item: item is not None and _can_report(u, item), "reports on item"))
 
 

@@ -24,11 +24,12 @@ assessment downloads):
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from ..paging import Page, page_of
 from .spreadsheets import Table, alias_key
@@ -219,6 +220,53 @@ class Preview:
         if status in _ORDER:
             rows = [o for o in rows if o.status == status]
         return page_of(rows, per_page, page)
+
+
+    def to_json(self) -> dict:
+        """The preview as plain JSON (what a page of it shows): each outcome's row, status,
+        label, changes, errors, note and the plain values (text, numbers, flags) of its
+        ``data`` — objects the importer keeps there for saving are left out."""
+        return {"file_errors": list(self.file_errors), "extra": dict(self.extra),
+                "notes": list(self.notes),
+                "outcomes": [[o.number, o.status, o.label,
+                              json.dumps([[c.label, c.before, c.after] for c in o.changes],
+                                         ensure_ascii=False, separators=(",", ":")),
+                              o.errors, o.note,
+                              {k: v for k, v in o.data.items()
+                               if isinstance(v, (str, int, float, bool)) or v is None}]
+                             for o in self.outcomes]}
+
+    @classmethod
+    def from_json(cls, value: dict) -> "Preview":
+        """A preview back from :meth:`to_json` — for showing it, not for saving. Each row's
+        changes are read when it is shown (a page of 100 of a 27 000-row file)."""
+        return cls(outcomes=[Outcome(n, status, label, _KeptChanges(changes), errors, note, data)
+                             for n, status, label, changes, errors, note, data
+                             in value["outcomes"]],
+                   file_errors=list(value["file_errors"]), extra=dict(value["extra"]),
+                   notes=list(value["notes"]))
+
+
+class _KeptChanges(Sequence):
+    """A row's changes kept as JSON text, read into :class:`Change` s when first shown."""
+    __slots__ = ("_text", "_items")
+
+    def __init__(self, text: str):
+        self._text, self._items = text, None
+
+    def _read(self) -> list[Change]:
+        if self._items is None:
+            self._items = [Change(*c) for c in json.loads(self._text)]
+        return self._items
+
+    def __getitem__(self, index):
+        return self._read()[index]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __bool__(self) -> bool:
+        return self._text != "[]"
 
 
 def audit_import(kind: str, filename: str, counts: Mapping[str, int], *,

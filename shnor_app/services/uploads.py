@@ -13,9 +13,13 @@ A staged file that is not the user's own, not of the expected kind, or expired i
 """
 from __future__ import annotations
 
+import gc
 import hashlib
+import json
 import secrets
+import zlib
 from datetime import timedelta
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -23,6 +27,7 @@ from sqlalchemy import delete, select
 from ..extensions import db
 from ..models import StagedUpload, utcnow
 from .errors import ServiceError
+from .tabular import Preview
 
 GONE = "Файл для импорта не найден или устарел — загрузите его ещё раз."
 
@@ -76,8 +81,52 @@ def get_staged(user, upload_id: str | None, kind: str) -> StagedUpload:
 def set_params(staged: StagedUpload, params: dict) -> StagedUpload:
     """Remember the options the user changed in the preview (the organiser, the year…)."""
     staged.params = {**(staged.params or {}), **params}
+    staged.checked_for, staged.checked = None, None  # checked again for the new options
     db.session.commit()
     return staged
+
+
+MAX_CHECKED = 16 * 1024 * 1024  # bytes of a kept checked preview (compressed); larger: not kept
+
+
+def _checked_key(staged: StagedUpload, context) -> str:
+    return hashlib.sha256(json.dumps([staged.params or {}, context], sort_keys=True,
+                                     default=str).encode()).hexdigest()
+
+
+def checked_preview(staged: StagedUpload, check: Callable[[], Preview], context=None
+                    ) -> Preview:
+    """The preview of a staged file: ``check()`` runs once per file and set of options
+    (``params``, plus ``context`` — e.g. the day the check depends on); its result is kept with
+    the staged file, so the next page of the preview reads it instead of checking the file
+    again. Changing the options (:func:`set_params`) checks it anew. What is read back is for
+    showing only: a confirmation checks the file again against the database as it is then."""
+    key = _checked_key(staged, context)
+    if staged.checked_for == key and staged.checked is not None:
+        try:
+            return _read_checked(staged.checked)
+        except (ValueError, TypeError, KeyError, zlib.error):
+            pass  # unreadable: check again
+    preview = check()
+    blob = zlib.compress(json.dumps(preview.to_json(), ensure_ascii=False,
+                                    separators=(",", ":"), default=str).encode(), 6)
+    keep = len(blob) <= MAX_CHECKED
+    staged.checked_for, staged.checked = (key, blob) if keep else (None, None)
+    db.session.commit()
+    return preview
+
+
+def _read_checked(blob: bytes) -> Preview:
+    """A kept check read back. The collector of reference cycles waits meanwhile: the tens of
+    thousands of small lists and rows read here hold no cycles, and walking them over and over
+    while they are made would take twice as long as making them."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return Preview.from_json(json.loads(zlib.decompress(blob)))
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def discard(staged: StagedUpload) -> None:

@@ -93,8 +93,9 @@ CASES = [
          lambda w, e: f"/registry/municipalities/{w.muni.id}/edit",
          {"admin": 200, "region": 200}, default=403, label="edit"),
     Case("files.list_for", "GET", lambda w, e: f"/files/organizations/{A(w, e)}", SEE_A),
+    # no file sent: those who may upload get the page again with «Выберите файл.»
     Case("files.upload", "POST", lambda w, e: f"/files/organizations/{A(w, e)}",
-         redirect(STAFF_A)),
+         {r: (422 if s == 200 else s) for r, s in STAFF_A.items()}),
     Case("files.download", "GET", lambda w, e: f"/files/download/{e['file_a']}", SEE_A),
     Case("files.delete", "POST", lambda w, e: f"/files/delete/{e['file_a']}", redirect(MANAGE_A)),
     Case("history.object_history", "GET",

@@ -5,13 +5,16 @@ Objects (built by ``extra``):
 - ``rm_muni``: the municipal roadmap owned by the authority of municipality 1; item ``exec_item``
   names school_a as an executor, item ``muni_item`` does not;
 - ``rm_far``: a roadmap of a school in another region; ``rm_b``: of a school in municipality 2;
-- ``rm_orphan``: imported without an owner — the admin's only.
+- ``rm_orphan``: imported without an owner — the admin's only;
+- ``rm_closed``: school_a's plan put in the archive — seen and exported, edited by nobody.
 """
 import pytest
 from sqlalchemy import select
 
 from shnor_app.extensions import db
-from shnor_app.models import OrgKind, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection
+from shnor_app.models import (
+    OrgKind, Roadmap, RoadmapItem, RoadmapLevel, RoadmapSection, RoadmapState,
+)
 from shnor_app.services import roadmaps as svc
 
 from tests.conftest import make_org
@@ -21,6 +24,7 @@ from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
 EDIT = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 403}
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
+CLOSED = {r: (404 if s == 404 else 403) for r, s in EDIT.items()}  # an archived plan
 CREATE = {"admin": 200, "region": 200, "methodist": 200, "school": 200, "tutor": 403, "viewer": 403}
 
 
@@ -64,6 +68,11 @@ def extra(world):
     orphan = Roadmap(title="Без владельца", year=2026, level=RoadmapLevel.MUNICIPAL)
     svc.save_roadmap(orphan, is_new=True)
     out["rm_orphan"] = orphan.id
+    rm_closed, sec_closed, items_closed = _roadmap(world.school_a, "Архивная дорожная карта")
+    out.update(rm_closed=rm_closed.id, sec_closed=sec_closed.id, item_closed=items_closed[0].id,
+               report_closed=svc.add_report(items_closed[0], text="Отчёт", report_date=None,
+                                            by=world.users["methodist"]).id)
+    svc.set_state(rm_closed, RoadmapState.ARCHIVED)
     return out
 
 
@@ -100,6 +109,41 @@ CASES = [
     Case("roadmaps.set_state", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/state/delete",
          {r: 404 for r in ALL}, label="unknown"),
     Case("roadmaps.index", "GET", lambda w, e: "/roadmaps/?state=archived", ALL, label="archived"),
+    # an archived plan is seen and exported, edited by nobody until «Вернуть в работу»
+    Case("roadmaps.show", "GET", lambda w, e: f"/roadmaps/{e['rm_closed']}", SEE, label="closed"),
+    Case("roadmaps.roadmap_export", "GET", lambda w, e: f"/roadmaps/{e['rm_closed']}/export.xlsx",
+         SEE, label="closed"),
+    Case("roadmaps.item", "GET", lambda w, e: f"/roadmaps/items/{e['item_closed']}", SEE,
+         label="closed"),
+    Case("roadmaps.edit", "GET", lambda w, e: f"/roadmaps/{e['rm_closed']}/edit", CLOSED,
+         label="closed"),
+    Case("roadmaps.delete", "POST", lambda w, e: f"/roadmaps/{e['rm_closed']}/delete", CLOSED,
+         label="closed"),
+    Case("roadmaps.section_add", "POST", lambda w, e: f"/roadmaps/{e['rm_closed']}/sections",
+         CLOSED, data={"title": "II. Новый раздел"}, htmx=True, label="closed"),
+    Case("roadmaps.section_rename", "POST",
+         lambda w, e: f"/roadmaps/sections/{e['sec_closed']}/rename", CLOSED,
+         data={"title": "I. Раздел"}, htmx=True, label="closed"),
+    Case("roadmaps.item_new", "GET",
+         lambda w, e: f"/roadmaps/sections/{e['sec_closed']}/items/new", CLOSED, htmx=True,
+         label="closed"),
+    Case("roadmaps.item_edit", "GET", lambda w, e: f"/roadmaps/items/{e['item_closed']}/edit",
+         CLOSED, htmx=True, label="closed"),
+    Case("roadmaps.item_status", "POST",
+         lambda w, e: f"/roadmaps/items/{e['item_closed']}/status", CLOSED,
+         data={"status": "IN_PROGRESS"}, htmx=True, label="closed"),
+    Case("roadmaps.item_move", "POST", lambda w, e: f"/roadmaps/items/{e['item_closed']}/move",
+         CLOSED, data={"direction": "down"}, htmx=True, label="closed"),
+    Case("roadmaps.item_delete", "POST",
+         lambda w, e: f"/roadmaps/items/{e['item_closed']}/delete", CLOSED, htmx=True,
+         label="closed"),
+    Case("roadmaps.report_new", "POST",
+         lambda w, e: f"/roadmaps/items/{e['item_closed']}/reports/new", CLOSED,
+         data={"text": "Отчёт"}, htmx=True, label="closed"),
+    Case("roadmaps.report_delete", "POST",
+         lambda w, e: f"/roadmaps/reports/{e['report_closed']}/delete", CLOSED, label="closed"),
+    Case("roadmaps.set_state", "POST", lambda w, e: f"/roadmaps/{e['rm_closed']}/state/reopen",
+         redirect({**EDIT, "school": 403}), label="closed-reopen"),
     Case("roadmaps.section_add", "POST", lambda w, e: f"/roadmaps/{e['rm_a']}/sections", EDIT,
          data={"title": "II. Новый раздел"}, htmx=True),
     Case("roadmaps.section_rename", "POST", lambda w, e: f"/roadmaps/sections/{e['sec_a']}/rename",

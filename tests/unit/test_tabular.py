@@ -95,3 +95,19 @@ def test_preview_counts_and_errors_first_paged():
     assert first.items[0].number == 13 and first.pages == 3
     assert p.page(99, per_page=5).page == 3
     assert [o.number for o in p.page(1, 5, status="unchanged").items] == [12]
+
+
+def test_a_preview_read_back_from_json_shows_the_same_rows_without_the_importers_objects():
+    from shnor_app.services.tabular import CHANGED, ERROR, Change, Outcome, Preview
+
+    preview = Preview(file_errors=[], extra={"left": 1}, notes=["Не использованы столбцы: X."])
+    preview.add(Outcome(2, CHANGED, "Иванов", [Change("Должность", "Учитель", "Завуч")],
+                        note="СОШ № 1", data={"key": "id:1", "needs_municipality": True,
+                                              "member": object()}))
+    preview.add(Outcome(3, ERROR, "Петров", errors=["не указана школа"]))
+    back = Preview.from_json(preview.to_json())
+    assert back.counts == preview.counts and back.ok is False and back.extra == {"left": 1}
+    assert back.notes == preview.notes and back.errors == preview.errors
+    assert back.outcomes[0].changes[0].after == "Завуч"
+    assert back.outcomes[0].data == {"key": "id:1", "needs_municipality": True}
+    assert back.page(1, 10).items[0].number == 3  # errors first

@@ -64,6 +64,27 @@ def test_a_refused_upload_keeps_the_description_and_focuses_the_file_field(login
     assert html.count("autofocus") == 1 and 'name="file" required autofocus' in html
 
 
+def test_a_refused_upload_without_javascript_shows_the_page_again_with_what_was_typed(
+        login_as, world):
+    c = login_as("methodist")
+    resp = post(c, f"/files/organizations/{world.school_a.id}",
+                {"file": (io.BytesIO(b"MZ\x90\x00"), "программа.exe"),
+                 "description": "Приказ № 79 «Об утверждении»"},
+                content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "<html" in html and "<h1>Документы</h1>" in html
+    assert "не принимается" in html and html.count("не принимается") == 1
+    assert 'value="Приказ № 79 «Об утверждении»"' in html and 'name="file" required autofocus' in html
+    assert db.session.scalar(select(Attachment)) is None
+    # a good file still answers with the list page and the notice
+    resp = post(c, f"/files/organizations/{world.school_a.id}",
+                {"file": (io.BytesIO(b"%PDF-1.7\n..."), "приказ.pdf"), "description": "Приказ"},
+                content_type="multipart/form-data")
+    assert resp.status_code == 302
+    page = c.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Файл загружен." in page and "приказ.pdf" in page
+
+
 def test_size_limit(app, login_as, world):
     c = login_as("methodist")
     old = app.config["UPLOAD_MAX_MB"]

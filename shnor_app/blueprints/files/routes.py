@@ -63,7 +63,10 @@ def upload(object_type: str, object_id: int):
     if request.htmx:
         return render_fragment("files/_list.html", status=422 if error else 200,
                                **_list_context(object_type, owner, error))
-    flash(error or "Файл загружен.", "error" if error else "success")
+    if error:  # without JavaScript: the page again, with the message and the description typed
+        return render_view("files/list.html", status=422, title="Документы",
+                           **_list_context(object_type, owner, error))
+    flash("Файл загружен.", "success")
     return redirect(url_for("files.list_for", object_type=object_type, object_id=object_id))
 
 

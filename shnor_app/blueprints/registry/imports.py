@@ -17,6 +17,7 @@ from wtforms.validators import Length, Optional
 from ... import policy
 from ...extensions import db
 from ...forms import Form
+from ...formatting import today
 from ...models import AuditAction, Municipality, Organization, Region, StaffMember
 from ...services import audit, identifiers, uploads
 from ...services.registry import imports as registry_import
@@ -151,8 +152,12 @@ def _check(user, staged):
                                    mark_left=bool(params.get("mark_left")))
 
 
+def _needs_municipality(preview) -> bool:
+    return any(o.data.get("needs_municipality") for o in preview.outcomes)
+
+
 def _municipality_options(user, preview) -> list[tuple[str, str]]:
-    if not any(o.data.get("needs_municipality") for o in preview.outcomes):
+    if not _needs_municipality(preview):
         return []
     stmt = policy.scope_query(user, Municipality).order_by(Municipality.name)
     return [(f"id:{m.id}", m.name) for m in db.session.scalars(stmt)
@@ -181,6 +186,7 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
         status=status, staged=staged, preview=preview, page=page, extra_counts=counts,
         endpoint="registry.import_preview", args=args, message=message,
         base_args={"kind": staged.kind, "upload_id": staged.id}, municipality_options=_municipality_options(user, preview),
+        needs_municipality=_needs_municipality(preview),
         label_title="Организация" if staged.kind == registry_import.KIND else "Сотрудник",
         mark_left=bool((staged.params or {}).get("mark_left")))
 
@@ -188,9 +194,12 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
 @bp.get("/import/<kind>/<upload_id>")
 @login_required
 def import_preview(kind: str, upload_id: str):
+    """A page of the preview, from the check kept with the staged file (checked once per file
+    and set of choices, and for the day)."""
     user = _user()
     staged = _staged(user, kind, upload_id)
-    return act(lambda: _check(user, staged),
+    return act(lambda: uploads.checked_preview(staged, lambda: _check(user, staged),
+                                               context=today().isoformat()),
                done=lambda preview: _render_preview(user, staged, preview,
                                                     status=200 if preview.ok else 422),
                refused=lambda message: answer(message, None, url_for("registry.import_page"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 import secrets
 import zlib
 from datetime import timedelta
@@ -51,6 +52,11 @@ def read_upload(upload, field: str = "file") -> tuple[str, bytes]:
     return upload.filename, data
 
 
+# the shape of ``secrets.token_urlsafe(32)``: anything else is not looked up at all (a NUL byte
+# or a 10 000-character id from a hostile form never reaches the database)
+_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def _hours() -> int:
     return int(current_app.config.get("STAGED_UPLOAD_HOURS", 6))
 
@@ -71,7 +77,8 @@ def stage(user, kind: str, filename: str, data: bytes, params: dict | None = Non
 
 def get_staged(user, upload_id: str | None, kind: str) -> StagedUpload:
     """The user's staged file of ``kind``, or :class:`StagedUploadGone`."""
-    staged = db.session.get(StagedUpload, upload_id) if upload_id else None
+    well_formed = isinstance(upload_id, str) and _ID_SHAPE.fullmatch(upload_id)
+    staged = db.session.get(StagedUpload, upload_id) if well_formed else None
     if staged is None or staged.user_id != user.id or staged.kind != kind \
             or _aware(staged.expires_at) <= utcnow():
         raise StagedUploadGone(GONE)

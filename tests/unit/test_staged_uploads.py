@@ -36,3 +36,11 @@ def test_expired_files_are_refused_and_purged(world):
     assert uploads.staged_ids(user, "roadmap") == [fresh.id]
     uploads.discard(fresh)
     assert uploads.staged_ids(user, "roadmap") == []
+
+
+@pytest.mark.parametrize("hostile", ["abc\x00def" * 4, "x" * 10_000, "=HYPERLINK(\"a\";\"b\")", "",
+                                     None, "../../etc/passwd"])
+def test_an_id_not_shaped_like_ours_is_gone_without_a_query(world, hostile):
+    # PostgreSQL refuses a NUL byte in a text parameter: such an id must never reach it
+    with pytest.raises(uploads.StagedUploadGone):
+        uploads.get_staged(world.users["methodist"], hostile, "roadmap")

@@ -24,11 +24,6 @@ class RegistryError(ServiceError):
     """A registry rule was broken; the message is Russian and shown to the user."""
 
 
-def inn_problem(inn: str | None, kind_is_person: bool = False) -> str | None:
-    """Check an INN: 10 digits for an organisation (12 for a person), with its check digits."""
-    return identifiers.inn_problem(inn)
-
-
 @transactional
 def save_organization(org: Organization, *, is_new: bool = False) -> Organization:
     org.full_name = (org.full_name or "").strip()

@@ -136,6 +136,12 @@ def absolute(path: str) -> str:
     return base + path
 
 
+def short(text, limit: int) -> str:
+    """``text`` (or ``str(text)``) on one line, cut to ``limit`` characters with «…»."""
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def link(endpoint: str, **values) -> str:
     """The absolute address of a page (``PUBLIC_URL`` + its path), in a request or not."""
     if has_request_context():

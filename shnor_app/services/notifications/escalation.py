@@ -15,6 +15,7 @@ from ...extensions import db
 from ...models import (
     NOT_CLOSED_STATUSES, ItemStatus, Organization, Recommendation, Roadmap, RoadmapItem,
 )
+from . import short
 
 SHOWN = 10
 
@@ -29,10 +30,6 @@ class Escalated:
     responsible: str
     url: str
 
-
-def _short(text, limit=160) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def escalations(user, today: date) -> dict | None:
@@ -59,7 +56,7 @@ def escalations(user, today: date) -> dict | None:
                                    .order_by(None)) or 0
         for rec in db.session.scalars(recs.order_by(Recommendation.due_date, Recommendation.id)
                                       .limit(SHOWN)):
-            rows.append(Escalated("Рекомендация", _short(rec.text), rec.due_date,
+            rows.append(Escalated("Рекомендация", short(rec.text, 160), rec.due_date,
                                   (today - rec.due_date).days, rec.organization.short_name,
                                   rec.responsible or "не указан", _source_url(rec, external=False)))
     items = policy.scope_query(user, RoadmapItem).where(
@@ -82,9 +79,9 @@ def escalations(user, today: date) -> dict | None:
         roadmap = db.session.get(Roadmap, item.roadmap_id)
         executors = ", ".join(name for _, name in item.executor_orgs)
         school = roadmap.owner.short_name if roadmap.owner is not None else ""
-        rows.append(Escalated("Пункт дорожной карты", _short(str(item)), item.period_end,
+        rows.append(Escalated("Пункт дорожной карты", short(str(item), 160), item.period_end,
                               (today - item.period_end).days, executors or school,
-                              _short(item.executors, 120) or "не указан",
+                              short(item.executors, 120) or "не указан",
                               url_for("roadmaps.item", item_id=item.id)))
     if not rows:
         return None

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...formatting import fmt_date
 from ...models import Meeting, Recommendation, Roadmap, RoadmapItem, User
-from . import Mail, _stamp, absolute, link, queue
+from . import Mail, _stamp, absolute, link, queue, short
 
 
 def _receivers(*where) -> list[User]:
@@ -49,10 +49,6 @@ def _tell(users, action: str, record, kind: str, key, mail: Mail, *, by: User | 
     return count
 
 
-def _short(text: str | None, limit: int = 300) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
 
 # --------------------------------------------------------------------------- interviews
 
@@ -70,7 +66,7 @@ def interview_scheduled(meeting: Meeting, *, moved: bool = False) -> int:
         subject=f"Собеседование {what}: {when}",
         intro=(f"Собеседование с руководителем {what}"
                + (" — обратите внимание на новое время." if moved else ".")),
-        rows=[("Тема", _short(meeting.heading)), ("Дата", fmt_date(meeting.meeting_date)),
+        rows=[("Тема", short(meeting.heading, 300)), ("Дата", fmt_date(meeting.meeting_date)),
               ("Время", meeting.time_label), ("Место", meeting.place or ""),
               ("Видеосвязь", meeting.video_link or ""),
               ("Проводит", meeting.authority.short_name if meeting.authority else "")],
@@ -110,7 +106,7 @@ def _source_url(rec: Recommendation, *, external: bool = True) -> str:
 
 
 def _rec_rows(rec: Recommendation) -> list[tuple[str, str]]:
-    return [("Рекомендация", _short(rec.text, 500)),
+    return [("Рекомендация", short(rec.text, 500)),
             ("Школа", rec.organization.short_name if rec.organization else ""),
             ("Ответственный", rec.responsible or ""), ("Срок", fmt_date(rec.due_date))]
 
@@ -118,7 +114,7 @@ def _rec_rows(rec: Recommendation) -> list[tuple[str, str]]:
 def recommendation_returned(rec: Recommendation) -> int:
     mail = Mail(subject="Отчёт по рекомендации возвращён на доработку",
                 intro="Проверяющий вернул ваш отчёт по рекомендации на доработку.",
-                rows=_rec_rows(rec) + [("Что доделать", _short(rec.review_comment, 2000))],
+                rows=_rec_rows(rec) + [("Что доделать", short(rec.review_comment, 2000))],
                 url=_source_url(rec))
     stamp = _stamp(rec.reviewed_at)
     return _tell(_receivers(User.organization_id == rec.organization_id), "view", rec,
@@ -129,7 +125,7 @@ def recommendation_reported(rec: Recommendation, *, by: User | None = None) -> i
     school = rec.organization
     mail = Mail(subject=f"Школа отчиталась по рекомендации: {school.short_name if school else ''}",
                 intro="Школа отчиталась о выполнении рекомендации — отчёт ждёт проверки.",
-                rows=_rec_rows(rec) + [("Отчёт школы", _short(rec.report_text, 2000))],
+                rows=_rec_rows(rec) + [("Отчёт школы", short(rec.report_text, 2000))],
                 url=_source_url(rec))
     stamp = _stamp(rec.reported_at)
     return _tell(_in_region(school.region_id if school else None), "review", rec, "reported",
@@ -147,9 +143,10 @@ def item_reported(report, item: RoadmapItem, *, by: User | None = None) -> int:
     org = report.organization or (by.organization if by is not None else None)
     mail = Mail(subject=f"Отчёт по пункту дорожной карты: {org.short_name if org else ''}".rstrip(": "),
                 intro="По пункту дорожной карты поступил отчёт об исполнении.",
-                rows=[("Пункт", _short(str(item))), ("Дорожная карта", _short(str(roadmap))),
+                rows=[("Пункт", short(str(item), 300)),
+                      ("Дорожная карта", short(str(roadmap), 300)),
                       ("Исполнитель", org.short_name if org else ""),
-                      ("Отчёт", _short(report.text, 2000))],
+                      ("Отчёт", short(report.text, 2000))],
                 url=link("roadmaps.item", item_id=item.id))
     region_id = owner.region_id if owner is not None else None
     candidates = _in_region(region_id) if region_id else _receivers()

@@ -21,7 +21,7 @@ from ...models import (
     MentoringPair, MentoringStep, PlanActivity, Recommendation, Roadmap,
     RoadmapItem, User,
 )
-from . import KINDS, Mail, link, queue, settings_for
+from . import KINDS, Mail, link, queue, settings_for, short
 
 OVERDUE_DAYS = 30  # an overdue record is reminded of once, if the planner ran within this
 
@@ -38,23 +38,19 @@ class DueRecord:
     responsible: str = ""
 
 
-def _short(text, limit=200) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
 
 def _item(item: RoadmapItem) -> DueRecord:
     roadmap = db.session.get(Roadmap, item.roadmap_id)
-    return DueRecord("due_roadmap", item.id, item.period_end, _short(str(item)),
-                     f"Пункт дорожной карты «{_short(roadmap, 300)}»",
-                     link("roadmaps.item", item_id=item.id), _short(roadmap, 300),
-                     _short(item.executors, 300))
+    return DueRecord("due_roadmap", item.id, item.period_end, short(str(item), 200),
+                     f"Пункт дорожной карты «{short(roadmap, 300)}»",
+                     link("roadmaps.item", item_id=item.id), short(roadmap, 300),
+                     short(item.executors, 300))
 
 
 def _recommendation(rec: Recommendation) -> DueRecord:
     from .events import _source_url
 
-    return DueRecord("due_recommendation", rec.id, rec.due_date, _short(rec.text),
+    return DueRecord("due_recommendation", rec.id, rec.due_date, short(rec.text, 200),
                      f"Рекомендация школе {rec.organization.short_name}", _source_url(rec),
                      rec.organization.short_name, rec.responsible or "")
 
@@ -62,16 +58,16 @@ def _recommendation(rec: Recommendation) -> DueRecord:
 def _activity(act: PlanActivity) -> DueRecord:
     plan = act.plan
     who = act.staff_member.full_name if act.staff_member is not None else ""
-    return DueRecord("due_iom", act.id, act.due_date, _short(act.title),
-                     f"Мероприятие плана «{_short(plan.title, 300)}»",
-                     link("courses.plan", plan_id=plan.id), _short(plan.title, 300), who)
+    return DueRecord("due_iom", act.id, act.due_date, short(act.title, 200),
+                     f"Мероприятие плана «{short(plan.title, 300)}»",
+                     link("courses.plan", plan_id=plan.id), short(plan.title, 300), who)
 
 
 def _step(step: MentoringStep) -> DueRecord:
     pair = db.session.get(MentoringPair, step.pair_id)
-    return DueRecord("due_mentoring", step.id, step.due_date, _short(step.text),
-                     f"Шаг плана наставничества: {_short(pair, 300)}",
-                     link("mentoring.show", pair_id=pair.id), _short(pair, 300),
+    return DueRecord("due_mentoring", step.id, step.due_date, short(step.text, 200),
+                     f"Шаг плана наставничества: {short(pair, 300)}",
+                     link("mentoring.show", pair_id=pair.id), short(pair, 300),
                      pair.mentor_label)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import enum
+import functools
 import logging
 from datetime import date, datetime
 from decimal import Decimal
@@ -243,7 +244,10 @@ def table_label(table: str | None) -> str:
     return TABLE_LABELS.get(table or "", table or EMPTY)
 
 
+@functools.cache
 def _model_of(table: str):
+    """The model class kept in ``table`` (the mappers are fixed once the models are imported,
+    so the walk over them is done once per table, not once per value shown)."""
     from ..extensions import db
 
     for mapper in db.Model.registry.mappers:

@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
 from ..paging import Page, page_of
-from .spreadsheets import Table, alias_key
+from .spreadsheets import Table, alias_key, one_line
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
 STATUS_LABELS = {NEW: "новая", CHANGED: "изменится", UNCHANGED: "без изменений",
@@ -83,16 +83,13 @@ def records(table: Table) -> list[Record]:
 
 
 def text(value) -> str:
-    """A cell as one line of text: 5720010403.0 → «5720010403», spaces collapsed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    """A cell as one line of text (:func:`~shnor_app.services.spreadsheets.one_line`:
+    5720010403.0 → «5720010403», spaces collapsed); a date as «28.06.2024»."""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    return " ".join(str(value).split())
+    return one_line(value)
 
 
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?:\s*г\.?)?$")

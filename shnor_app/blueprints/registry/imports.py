@@ -156,9 +156,7 @@ def _needs_municipality(preview) -> bool:
     return any(o.data.get("needs_municipality") for o in preview.outcomes)
 
 
-def _municipality_options(user, preview) -> list[tuple[str, str]]:
-    if not _needs_municipality(preview):
-        return []
+def _municipality_options(user) -> list[tuple[str, str]]:
     stmt = policy.scope_query(user, Municipality).order_by(Municipality.name)
     return [(f"id:{m.id}", m.name) for m in db.session.scalars(stmt)
             if policy.can_create(user, Organization, m)]
@@ -178,6 +176,7 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
                 counts[label] = extra[key]
     elif extra.get("left"):
         counts["Будут отмечены уволенными"] = extra["left"]
+    needs_municipality = _needs_municipality(preview)
     args = {"kind": staged.kind, "upload_id": staged.id}
     if status_filter:
         args["status"] = status_filter
@@ -185,8 +184,8 @@ def _render_preview(user, staged, preview, *, status=200, message=None):
         "registry/import_preview.html", title="Импорт: проверьте перед сохранением",
         status=status, staged=staged, preview=preview, page=page, extra_counts=counts,
         endpoint="registry.import_preview", args=args, message=message,
-        base_args={"kind": staged.kind, "upload_id": staged.id}, municipality_options=_municipality_options(user, preview),
-        needs_municipality=_needs_municipality(preview),
+        base_args={"kind": staged.kind, "upload_id": staged.id}, municipality_options=_municipality_options(user) if needs_municipality else [],
+        needs_municipality=needs_municipality,
         label_title="Организация" if staged.kind == registry_import.KIND else "Сотрудник",
         mark_left=bool((staged.params or {}).get("mark_left")))
 

@@ -231,7 +231,7 @@ def set_state(roadmap_id: int, action: str):
     user = _user()
     rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_state")
     target, _ = svc.STATE_ACTIONS[action]
-    back = url_for("roadmaps.show", roadmap_id=rm.id)
+    back = _show_url(rm.id)
     notices = {
         RoadmapState.FINISHED: "Дорожная карта завершена: она больше не входит в текущие "
                                "показатели и найдётся в списке под фильтром «Завершённые».",

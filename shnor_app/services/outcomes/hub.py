@@ -29,7 +29,6 @@ from ...models import (
 class Block:
     name: str
     title: str
-    endpoint: str                   # the area's menu entry: shown to the user, or no block
     lines: list = field(default_factory=list)
     links: list = field(default_factory=list)
     empty: str = ""
@@ -55,8 +54,7 @@ def _sum_if(cond):
     return func.sum(case((cond, 1), else_=0))
 
 
-def roadmaps(user, org, today: date) -> Block:
-    b = Block("roadmaps", "Дорожные карты и антирисковая программа", "roadmaps.index")
+def roadmaps(user, org, today: date, b: Block) -> None:
     n_maps = _count(user, Roadmap, Roadmap.owner_id == org.id)
     programmes = _count(user, SchoolRisk, SchoolRisk.organization_id == org.id,
                         SchoolRisk.roadmap_id.is_not(None),
@@ -77,11 +75,9 @@ def roadmaps(user, org, today: date) -> Block:
                ("Просрочено", overdue, url if overdue else None)]
     b.links = [("Дорожные карты школы", url),
                ("Рисковый профиль", url_for("monitoring.risk_profile", org_id=org.id))]
-    return b
 
 
-def visits(user, org, today: date) -> Block:
-    b = Block("visits", "Посещения", "visits.index")
+def visits(user, org, today: date, b: Block) -> None:
     n, this_year = _counts(user, Visit, func.count(),
                            _sum_if(Visit.visit_date >= date(today.year, 1, 1)),
                            where=(Visit.school_id == org.id,))
@@ -92,11 +88,9 @@ def visits(user, org, today: date) -> Block:
     b.lines = [("Всего посещений", n, url), (f"В {today.year} году", this_year, None),
                ("Последнее", last.strftime("%d.%m.%Y") if last else "—", None)]
     b.links = [("Посещения школы", url)]
-    return b
 
 
-def partnerships(user, org, today: date) -> Block:
-    b = Block("partnerships", "Сетевое партнёрство", "partnerships.index")
+def partnerships(user, org, today: date, b: Block) -> None:
     n, active = _counts(user, Partnership, func.count(),
                         _sum_if(Partnership.status == PartnershipStatus.ACTIVE),
                         where=(Partnership.school_id == org.id,))
@@ -109,22 +103,18 @@ def partnerships(user, org, today: date) -> Block:
     b.lines = [("Партнёрств", n, url), ("действуют", active, None),
                ("Совместных мероприятий", events, None), (f"в {today.year} году", this_year, None)]
     b.links = [("Партнёрства школы", url)]
-    return b
 
 
-def mentoring(user, org, today: date) -> Block:
-    b = Block("mentoring", "Наставничество", "mentoring.index")
+def mentoring(user, org, today: date, b: Block) -> None:
     n, active = _counts(user, MentoringPair, func.count(),
                         _sum_if(MentoringPair.status == PairStatus.ACTIVE),
                         where=(MentoringPair.mentee_org_id == org.id,))
     url = url_for("mentoring.index", school=org.id)
     b.lines = [("Пар наставничества", n, url), ("действуют", active, None)]
     b.links = [("Пары школы", url)]
-    return b
 
 
-def interviews(user, org, today: date) -> Block:
-    b = Block("interviews", "Собеседования и протоколы", "interviews.index")
+def interviews(user, org, today: date, b: Block) -> None:
     n, held, protocols = _counts(user, Meeting, func.count(),
                                  _sum_if(Meeting.status == MeetingStatus.HELD),
                                  _sum_if(Meeting.protocol_number.is_not(None)),
@@ -133,11 +123,9 @@ def interviews(user, org, today: date) -> Block:
     b.lines = [("Собеседований и совещаний", n, url), ("проведено", held, None),
                ("Протоколов", protocols, None)]
     b.links = [("Собеседования школы", url)]
-    return b
 
 
-def recommendations(user, org, today: date) -> Block:
-    b = Block("recommendations", "Рекомендации", "recommendations.index")
+def recommendations(user, org, today: date, b: Block) -> None:
     r = Recommendation
     open_, reported, done, overdue = _counts(
         user, r, _sum_if(r.status.in_([RecommendationStatus.OPEN, RecommendationStatus.RETURNED])),
@@ -151,13 +139,11 @@ def recommendations(user, org, today: date) -> Block:
     b.lines = [("К выполнению", open_, url("open")), ("На проверке", reported, url("REPORTED")),
                ("Выполнено", done, url("ACCEPTED")), ("Просрочено", overdue, url("overdue"))]
     b.links = [("Рекомендации школе", url("all"))]
-    return b
 
 
-def courses(user, org, today: date) -> Block:
+def courses(user, org, today: date, b: Block) -> None:
     from ..courses.coverage import YEARS, coverage_by_school
 
-    b = Block("courses", "Курсы повышения квалификации", "courses.index")
     c = coverage_by_school([org.id], today).get(org.id)
     untrained_url = url_for("courses.untrained", school=org.id)
     if c is None or not c.teachers:
@@ -170,14 +156,12 @@ def courses(user, org, today: date) -> Block:
                    ("Без курса", c.untrained, untrained_url if c.untrained else None)]
     b.links = [("Педагоги без курсов", untrained_url),
                ("Обучение педагогов школы", url_for("courses.enrollments", school=org.id))]
-    return b
 
 
-def results(user, org, today: date) -> Block:
+def results(user, org, today: date, b: Block) -> None:
     from ..monitoring.assessments import flagged_school_ids
     from ..monitoring.identification import fmt_share
 
-    b = Block("results", "Результаты и риски", "monitoring.index")
     ids = select(AssessmentResult.organization_id).where(
         AssessmentResult.organization_id == org.id).limit(1)
     year = db.session.scalar(select(func.max(AssessmentResult.year)).where(
@@ -203,7 +187,6 @@ def results(user, org, today: date) -> Block:
                         url_for("monitoring.risk_profile", org_id=org.id, year=risk_year)))
     b.links = [("Все результаты", url),
                ("Рисковый профиль", url_for("monitoring.risk_profile", org_id=org.id))]
-    return b
 
 
 BLOCKS: dict[str, tuple[str, str, Callable]] = {
@@ -228,5 +211,8 @@ def block(user, name: str, org, today: date) -> Block | None:
     found = BLOCKS.get(name)
     if found is None or not _menu_shown(user, found[1]):
         return None
-    return found[2](user, org, today)
+    title, _, fill = found
+    b = Block(name, title)
+    fill(user, org, today, b)
+    return b
 

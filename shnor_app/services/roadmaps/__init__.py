@@ -283,11 +283,6 @@ def current_clause(today: date):
                     and_(~has_period, or_(Roadmap.year.is_(None), Roadmap.year == year))))
 
 
-def current_roadmap_ids(today: date):
-    """A select of the ids of the roadmaps that count in the current figures."""
-    return select(Roadmap.id).where(current_clause(today))
-
-
 @dataclass
 class ImportResult:
     roadmap: Roadmap | None

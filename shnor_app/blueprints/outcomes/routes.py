@@ -59,10 +59,11 @@ def schools():
     scope, result = _context()
     key = text_arg("set", max_length=80)
     group = result.groups().get(key)
+    exits = result.exit_sets() if group is None else {}
     if group is not None:
         label, ids = group.label, group.org_ids
-    elif key in result.exit_sets():
-        label, ids = result.exit_sets()[key]
+    elif key in exits:
+        label, ids = exits[key]
     else:
         abort(404)
     facts_rows = svc.school_rows(ids, result)

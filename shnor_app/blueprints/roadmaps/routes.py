@@ -231,7 +231,7 @@ def set_state(roadmap_id: int, action: str):
     user = _user()
     rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_state")
     target, _ = svc.STATE_ACTIONS[action]
-    back = url_for("roadmaps.show", roadmap_id=rm.id)
+    back = _show_url(rm.id)
     notices = {
         RoadmapState.FINISHED: "Дорожная карта завершена: она больше не входит в текущие "
                                "показатели и найдётся в списке под фильтром «Завершённые».",
@@ -717,7 +717,7 @@ def my_items():
     stmt = svc.filter_items(policy.scope_query(user, RoadmapItem), filters, user=user,
                             today=today())
     stmt = stmt.where(RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
-        Roadmap.deleted_at.is_(None), Roadmap.state == RoadmapState.ACTIVE)))
+        Roadmap.deleted_at.is_(None), Roadmap.is_current)))
     items = db.session.scalars(stmt.order_by(RoadmapItem.roadmap_id, RoadmapItem.position,
                                              RoadmapItem.id)).all()
     svc.preload_executors(items)

@@ -75,12 +75,14 @@ def roadmap_execution(user: User, today: date) -> Execution:
     return Execution(*(int(v or 0) for v in row))
 
 
-def _weighted_share_2():
+def weighted_share_2():
+    """Participant-weighted share of «2» over the selected results (SQL aggregate)."""
     weight = func.coalesce(AssessmentResult.participants, 1)
     return func.sum(AssessmentResult.share_2 * weight) / func.sum(weight)
 
 
-def _counted():
+def counted_results():
+    """The results that count towards a share of «2»: with a share and participants."""
     return and_(AssessmentResult.share_2.is_not(None),
                 func.coalesce(AssessmentResult.participants, 1) > 0)
 
@@ -88,8 +90,8 @@ def _counted():
 def share_2_by_procedure(org_ids_stmt, years: int = 5) -> list[Series]:
     """Participant-weighted share of «2» per procedure and year over the given schools."""
     rows = db.session.execute(
-        select(AssessmentResult.procedure, AssessmentResult.year, _weighted_share_2())
-        .where(AssessmentResult.organization_id.in_(org_ids_stmt), _counted())
+        select(AssessmentResult.procedure, AssessmentResult.year, weighted_share_2())
+        .where(AssessmentResult.organization_id.in_(org_ids_stmt), counted_results())
         .group_by(AssessmentResult.procedure, AssessmentResult.year)).all()
     last = sorted({y for _, y, _ in rows})[-years:]
     by_proc: dict[Procedure, dict[int, float]] = {}

@@ -17,6 +17,7 @@ from ...models import (
     Recommendation, RecommendationStatus, RiskFactor, RiskLevel, RoadmapItem, SchoolRisk,
     SchoolStatus, SchoolStatusRecord, StaffMember, Visit,
 )
+from ..monitoring.dashboards import counted_results, weighted_share_2
 from .compute import Facts
 
 
@@ -56,10 +57,9 @@ def load(org_ids, cohort: int | None = None, *, today: date | None = None) -> Fa
             Municipality.id.in_({m for m in facts.school_muni.values() if m} or {-1}))).all())
 
     ar = AssessmentResult
-    weight = func.coalesce(ar.participants, 1)
     for org_id, year, value in db.session.execute(
-            select(ar.organization_id, ar.year, func.sum(ar.share_2 * weight) / func.sum(weight))
-            .where(ar.organization_id.in_(org_ids), ar.share_2.is_not(None), weight > 0)
+            select(ar.organization_id, ar.year, weighted_share_2())
+            .where(ar.organization_id.in_(org_ids), counted_results())
             .group_by(ar.organization_id, ar.year)):
         if value is not None:
             facts.share_2[(org_id, int(year))] = float(value)

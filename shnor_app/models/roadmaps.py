@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from ..extensions import db
 from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column
@@ -114,8 +115,9 @@ class Roadmap(TimestampMixin, SoftDeleteMixin, db.Model):
 
         return fmt_order(self.order_kind, self.order_number, self.order_date)
 
-    @property
+    @hybrid_property
     def is_current(self) -> bool:
+        """«Действует» — on a row a bool, on the class the SQL clause (one rule for both)."""
         return self.state == RoadmapState.ACTIVE
 
     def period_over(self, today: date) -> bool:

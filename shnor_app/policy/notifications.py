@@ -82,11 +82,11 @@ def responsible_query(user, model):
         unassigned = and_(
             ~RoadmapItem.id.in_(select(ItemExecutor.item_id)),
             RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(Roadmap.owner_id.in_(mine))))
-        from ..models import ItemStatus, RoadmapState
+        from ..models import ItemStatus
 
         return stmt.where(or_(executes, unassigned), RoadmapItem.period_end.is_not(None),
                           RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
-                              Roadmap.state == RoadmapState.ACTIVE)),
+                              Roadmap.is_current)),
                           RoadmapItem.status.not_in([ItemStatus.DONE, ItemStatus.CANCELLED]))
     if model is Recommendation:
         if not user.organization_id or user.role != Role.SCHOOL:

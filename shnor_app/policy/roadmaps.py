@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from ..models import (
     ItemExecutor, ItemReport, Organization, Role, Roadmap, RoadmapItem, RoadmapSection,
-    RoadmapState,
 )
 from .core import (
     ADMIN, MY_ID, Pred, get, null, role, rule_for, rules, same, test, via, within,
@@ -31,15 +30,14 @@ from .core import (
 from .registry import manages, own, responsible_org_ids, sees_org
 
 
-
 class _Current(Pred):
     """The roadmap «действует»: a finished or archived one is not edited until reopened."""
 
     def check(self, user, rm) -> bool:
-        return rm is not None and rm.state == RoadmapState.ACTIVE
+        return rm is not None and rm.is_current
 
     def clause(self, user):
-        return Roadmap.state == RoadmapState.ACTIVE
+        return Roadmap.is_current
 
 
 CURRENT = _Current()

@@ -717,7 +717,7 @@ def my_items():
     stmt = svc.filter_items(policy.scope_query(user, RoadmapItem), filters, user=user,
                             today=today())
     stmt = stmt.where(RoadmapItem.roadmap_id.in_(select(Roadmap.id).where(
-        Roadmap.deleted_at.is_(None), Roadmap.state == RoadmapState.ACTIVE)))
+        Roadmap.deleted_at.is_(None), Roadmap.is_current)))
     items = db.session.scalars(stmt.order_by(RoadmapItem.roadmap_id, RoadmapItem.position,
                                              RoadmapItem.id)).all()
     svc.preload_executors(items)

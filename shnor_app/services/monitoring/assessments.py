@@ -200,12 +200,7 @@ def clean_subject(value) -> str:
     return text[:1].upper() + text[1:] if text else ""
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value == int(value):
-        value = int(value)
-    return " ".join(str(value).split())
+_text = spreadsheets.one_line
 
 
 # --------------------------------------------------------------------------- rows

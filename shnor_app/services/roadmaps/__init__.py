@@ -278,7 +278,7 @@ def current_clause(today: date):
     has_period = or_(Roadmap.period_start.is_not(None), Roadmap.period_end.is_not(None))
     in_period = and_(or_(Roadmap.period_start.is_(None), Roadmap.period_start <= last),
                      or_(Roadmap.period_end.is_(None), Roadmap.period_end >= first))
-    return and_(Roadmap.state == RoadmapState.ACTIVE, Roadmap.deleted_at.is_(None),
+    return and_(Roadmap.is_current, Roadmap.deleted_at.is_(None),
                 or_(and_(has_period, in_period),
                     and_(~has_period, or_(Roadmap.year.is_(None), Roadmap.year == year))))
 

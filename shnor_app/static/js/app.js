@@ -301,7 +301,6 @@ document.addEventListener("click", function (evt) {
     if (!hidden) { return; }
     var keep = /<table[\s>]/i.test(html) && html.length <= 2000000;
     hidden.value = keep ? html : "";
-    area.dataset.pastedHtml = keep ? "1" : "";
     var note = area.form.querySelector(".paste-html-note");
     if (note) { note.hidden = !keep; }
   });

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import login_required
-from htmx_flask import make_response
 from sqlalchemy import case, func, select
 
 from ... import policy
@@ -24,7 +23,7 @@ from ...models import (
 from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
-    act, answer, render_fragment, render_view, send_download, submit, text_arg, wants_fragment,
+    act, answer, navigate, render_fragment, render_view, send_download, submit, text_arg, wants_fragment,
     year_arg, acting_user as _user, int_arg,
 )
 from . import bp
@@ -558,10 +557,8 @@ def item_move(item_id: int):
 
 def _held(meeting: Meeting):
     """The locked record is a new page: htmx loads it whole (HX-Redirect), with the notice."""
-    flash(f"Протокол № {meeting.protocol_number} оформлен. Текст закрыт для изменений.",
-          "success")
-    url = _meeting_url(meeting)
-    return answer(None, lambda: make_response("", 204, redirect=url), url)
+    return navigate(f"Протокол № {meeting.protocol_number} оформлен. Текст закрыт для изменений.",
+                    _meeting_url(meeting))
 
 
 @bp.post("/meetings/<int:meeting_id>/hold")

@@ -126,10 +126,10 @@ def index():
     rows = [_row_ctx(user, r, listing=True, source_obj=objs.get((r.source_type, r.source_id)))
             for r in page.items]
     args = {k: v for k, v in f.items() if v}
+    own_school = policy.sees_own_school_only(user)
     return render_view("recommendations/index.html", "recommendations/_table.html",
-                       title="Рекомендации школе" if policy.sees_own_school_only(user)
-                       else "Рекомендации школам", rows=rows, page=page, filters=f, args=args,
-                       own_school=policy.sees_own_school_only(user),
+                       title="Рекомендации школе" if own_school else "Рекомендации школам",
+                       rows=rows, page=page, filters=f, args=args, own_school=own_school,
                        sources=svc.sources(), statuses=list(RecommendationStatus))
 
 

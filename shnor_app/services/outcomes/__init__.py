@@ -54,7 +54,7 @@ def outcomes(org_ids, cohort: int | None = None) -> Outcomes:
         _CACHE = (ttl, TTLCache(maxsize=32, ttl=ttl), threading.Lock())
     _, cache, lock = _CACHE
     ids = tuple(sorted(db.session.scalars(org_ids)))
-    key = (hash(ids), len(ids), cohort)
+    key = (ids, cohort)  # the ids themselves: equal hashes of two scopes never share figures
     with lock:
         found = cache.get(key)
     if found is None:

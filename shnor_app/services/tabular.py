@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
 from ..paging import Page, page_of
-from .spreadsheets import Table, alias_key, one_line
+from .spreadsheets import Table, alias_key, fold, one_line
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
 STATUS_LABELS = {NEW: "новая", CHANGED: "изменится", UNCHANGED: "без изменений",
@@ -44,11 +43,9 @@ _PUNCTUATION = re.compile(r"[.,;:№#()\[\]/\\\-–—_«»\"'*]+")
 
 def header_fold(value) -> str:
     """A header compared loosely: «Эл. почта» = «эл.почта» = «ЭЛ ПОЧТА»; «Дата приёма» =
-    «Дата приема»; line breaks and repeated spaces are one space."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).casefold().replace("ё", "е")
-    return " ".join(_PUNCTUATION.sub(" ", text).split())
+    «Дата приема»; line breaks and repeated spaces are one space (:func:`spreadsheets.fold`,
+    punctuation dropped too)."""
+    return " ".join(_PUNCTUATION.sub(" ", fold(value)).split())
 
 
 def aliases(table: Mapping[str, Iterable[str]]):

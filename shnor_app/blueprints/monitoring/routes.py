@@ -20,6 +20,7 @@ from ... import policy
 from ...extensions import db
 from ...formatting import fmt_order, today
 from ...forms import Form
+from ...paging import page_of
 from ...models import (
     AssessmentResult, IdentificationApproval, Indicator, MarkScale, Municipality, OrderKind,
     Organization, RiskFactor, RiskLevel, Roadmap, SchoolRisk, SchoolStatus, SchoolStatusRecord,
@@ -165,10 +166,9 @@ def _run_batch(user, form, batch, *, confirm: bool):
     files = []
     for s, c in zip(batch, checks):
         rows = sorted(c.result.rows, key=lambda r: not r.errors) if c.result else []
-        pages = max(1, -(-len(rows) // PREVIEW_PAGE_SIZE))
-        at = min(page, pages)
-        files.append({"staged": s, "check": c, "params": s.params or {}, "pages": pages,
-                      "rows": rows[(at - 1) * PREVIEW_PAGE_SIZE:at * PREVIEW_PAGE_SIZE]})
+        shown = page_of(rows, PREVIEW_PAGE_SIZE, page)
+        files.append({"staged": s, "check": c, "params": s.params or {}, "pages": shown.pages,
+                      "rows": shown.items})
     ok = all(c.ok for c in checks)
     return render_view(
         "monitoring/import_preview.html", form=form, files=files, ok=ok, muni=muni,

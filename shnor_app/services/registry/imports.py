@@ -712,9 +712,6 @@ class Saved:
     updated: int = 0
     unchanged: int = 0
 
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
 
 @transactional
 def save(preview: Preview, *, filename: str, by=None) -> Saved:

@@ -20,8 +20,8 @@ import pytest
 from shnor_app.models import ActivityKind, DeficitKind, DevelopmentPlan, PlanActivity, PlanKind
 from shnor_app.services import courses as svc
 
-from tests.conftest import make_staff
-from tests.courses_factories import make_course, make_enrollment
+from tests.factories.core import make_staff
+from tests.factories.courses import make_course, make_enrollment
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 

@@ -15,8 +15,8 @@ from shnor_app.models import MeetingKind, OrgKind
 from shnor_app.services import interviews as svc
 from shnor_app.formatting import today
 
-from tests.conftest import make_org
-from tests.interview_data import fill, held, make_authority, make_series, plan
+from tests.factories.core import make_authority, make_org
+from tests.factories.interviews import fill_record, make_held_interview, make_interview, make_series
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 
@@ -36,22 +36,22 @@ def redirect(expect: dict) -> dict:
 @pytest.fixture
 @snapshotted
 def extra(world):
-    authority = make_authority(world)
+    authority = make_authority(world.muni)
     series = make_series(authority)
     soon = today() + timedelta(days=5)
-    planned = plan(series, world.school_a, day=soon)
-    other = plan(series, world.tutor_school, day=soon + timedelta(days=1))
-    ready = fill(plan(series, make_org(world.muni, short_name="МКОУ СОШ с. Ягодное"),
+    planned = make_interview(series, world.school_a, day=soon)
+    other = make_interview(series, world.tutor_school, day=soon + timedelta(days=1))
+    ready = fill_record(make_interview(series, make_org(world.muni, short_name="МКОУ СОШ с. Ягодное"),
                       day=today() - timedelta(days=1)))
     done_series = make_series(authority, topic="Об итогах ВПР")
-    done = held(done_series, world.school_a, day=today() - timedelta(days=2))
+    done = make_held_interview(done_series, world.school_a, day=today() - timedelta(days=2))
     council = svc.create_meeting(authority, kind=MeetingKind.COORDINATION_COUNCIL, heading="",
                                  slot=svc.SlotData(today(), None, None, "Зал"),
                                  secretary=world.users["tutor"], agenda="Об итогах мониторинга")
     far_auth = make_org(world.muni_far, kind=OrgKind.MUNICIPAL_AUTHORITY,
                         short_name="УО Дальнего района")
     far_series = make_series(far_auth, topic="Чужая серия")
-    far = plan(far_series, world.school_far, day=soon)
+    far = make_interview(far_series, world.school_far, day=soon)
     return {
         "series": series.id, "member": series.members[-1].id, "planned": planned.id,
         "other": other.id, "ready": ready.id, "held": done.id, "council": council.id,

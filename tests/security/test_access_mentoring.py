@@ -2,11 +2,11 @@
 
 The tutor school edits the pairs where it is the mentor; another tutor school's pair with the
 same school answers 404 (cross-partnership); the mentee school reads; a viewer reads; the far
-region is 404 for everyone but the admin. Objects: tests/security/_visits_world.py.
+region is 404 for everyone but the admin. Objects: ``visits_world`` in tests/factories/visits.py.
 """
 import pytest
 
-from tests.security._visits_world import build
+from tests.factories.visits import visits_world
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 
@@ -23,7 +23,7 @@ def redirect(expect: dict) -> dict:
 @pytest.fixture
 @snapshotted
 def extra(world):
-    return build(world)
+    return vars(visits_world(world))
 
 
 CASES = [
@@ -101,7 +101,8 @@ def test_a_tutor_lists_only_its_own_pairs(app, world, extra):
 
 
 def test_a_typed_in_organisation_does_not_open_its_staff(app, world, extra):
-    from tests.conftest import login, make_staff
+    from tests.conftest import login
+    from tests.factories.core import make_staff
 
     make_staff(world.school_far, "Секретный Сотрудник Дальний")
     make_staff(world.school_b, "Секретная Сотрудница Заречная")

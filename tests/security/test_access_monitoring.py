@@ -14,7 +14,7 @@ from shnor_app.models import (
 )
 from shnor_app.services.monitoring import risks
 
-from tests.monitoring_data import flag
+from tests.factories.monitoring import make_low_results
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 
@@ -44,8 +44,8 @@ def _indicator(muni, code="1.10"):
 @snapshotted
 def extra(world):
     risks.ensure_federal_factors()
-    flag(world.school_a, 2024)
-    flag(world.school_far, 2024)
+    make_low_results(world.school_a, 2024)
+    make_low_results(world.school_far, 2024)
     factor = risks.factors()[0]
     risk_a = risks.set_risk(world.school_a, 2026, factor, RiskLevel.HIGH)
     risk_far = risks.set_risk(world.school_far, 2026, factor, RiskLevel.LOW)

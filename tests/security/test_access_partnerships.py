@@ -16,8 +16,9 @@ import pytest
 from shnor_app.services import practices as practice_service
 from shnor_app.formatting import today
 
-from tests.conftest import login, make_org, make_user
-from tests.factories_partnerships import make_event, make_partnership, make_practice
+from tests.conftest import login
+from tests.factories.core import make_org, make_user
+from tests.factories.partnerships import make_event, make_partnership, make_practice
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 

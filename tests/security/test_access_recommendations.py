@@ -7,7 +7,7 @@ import pytest
 
 from shnor_app.services import recommendations as svc
 
-from tests.recsource import give, rec_source  # noqa: F401
+from tests.factories.recommendations import make_recommendation
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 
@@ -20,10 +20,10 @@ ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "view
 @pytest.fixture
 @snapshotted
 def extra(world, rec_source):
-    rec = give(world.school_a)
-    reported = give(world.school_a, "Отчитались")
+    rec = make_recommendation(world.school_a)
+    reported = make_recommendation(world.school_a, "Отчитались")
     svc.report(reported, text="Сделано", by=world.users["school"])
-    far = give(world.school_far)
+    far = make_recommendation(world.school_far)
     return {"rec": rec.id, "reported": reported.id, "far": far.id, "school": world.school_a.id}
 
 

@@ -6,7 +6,7 @@ from shnor_app.models import SchoolStatusRecord
 from shnor_app.services import files as file_service
 from sqlalchemy import select
 
-from tests.conftest import make_staff
+from tests.factories.core import make_staff
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, ids, run_case
 

@@ -12,7 +12,7 @@ import pytest
 from shnor_app import policy
 from shnor_app.models import ReportKind
 from shnor_app.services import reports as svc
-from tests.conftest import make_user
+from tests.factories.core import make_user
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 from tests.snapshots import snapshotted
 

@@ -17,7 +17,7 @@ from shnor_app.models import (
 )
 from shnor_app.services import roadmaps as svc
 
-from tests.conftest import make_org
+from tests.factories.core import make_org
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 

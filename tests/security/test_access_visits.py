@@ -3,11 +3,11 @@
 A tutor sees and edits only the visits of its own organisation: another tutor school's visit to
 the same school answers 404 (cross-partnership). The visited school sees the visit and answers
 its recommendations but never edits it; a viewer reads; the far region is 404 for everyone but
-the admin. Objects: tests/security/_visits_world.py.
+the admin. Objects: ``visits_world`` in tests/factories/visits.py.
 """
 import pytest
 
-from tests.security._visits_world import build
+from tests.factories.visits import visits_world
 from tests.snapshots import snapshotted
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
 
@@ -26,7 +26,7 @@ def redirect(expect: dict) -> dict:
 @pytest.fixture
 @snapshotted
 def extra(world):
-    return build(world)
+    return vars(visits_world(world))
 
 
 def _form(w, e):
@@ -119,7 +119,8 @@ def test_a_tutor_cannot_log_a_visit_to_a_school_it_does_not_support(app, world, 
 
 
 def test_a_typed_in_school_does_not_open_its_staff(app, world, extra):
-    from tests.conftest import login, make_staff
+    from tests.conftest import login
+    from tests.factories.core import make_staff
 
     make_staff(world.school_b, "Секретная Сотрудница Заречная")
     for role in ("tutor", "methodist"):

@@ -8,7 +8,9 @@ import pytest
 
 from tests.factories.visits import visits_world
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+)
 
 SEE = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 EDIT = {**SEE, "school": 403, "viewer": 403}
@@ -70,23 +72,20 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/mentoring/{e['pair_far']}"),
-    ("GET", lambda w, e: f"/mentoring/{e['pair_far']}/edit"),
-    ("POST", lambda w, e: f"/mentoring/{e['pair_far']}/edit"),
-    ("POST", lambda w, e: f"/mentoring/{e['pair_far']}/delete"),
-    ("POST", lambda w, e: f"/mentoring/{e['pair_far']}/steps"),
-    ("GET", lambda w, e: f"/history/mentoring_pairs/{e['pair_far']}"),
-    ("GET", lambda w, e: f"/files/mentoring_pairs/{e['pair_far']}"),
-]
+FAR = far(
+    "GET /mentoring/{pair_far}",
+    "GET /mentoring/{pair_far}/edit",
+    "POST /mentoring/{pair_far}/edit",
+    "POST /mentoring/{pair_far}/delete",
+    "POST /mentoring/{pair_far}/steps",
+    "GET /history/mentoring_pairs/{pair_far}",
+    "GET /files/mentoring_pairs/{pair_far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_mentoring_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404, data={"text": "x"})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role, data={"text": "x"})
 
 
 def test_a_tutor_lists_only_its_own_pairs(app, world, extra):

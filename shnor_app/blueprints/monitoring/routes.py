@@ -11,7 +11,7 @@ through ``web.submit`` / ``web.answer``.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from jinja2 import pass_context
+from jinja2 import Undefined, pass_context
 from flask_login import login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -352,6 +352,24 @@ def identification_rows(ctx, verdicts):
         _identification_rows_key(ctx, verdicts),
         lambda csrf_token: template.render({**ctx.get_all(), "verdicts": verdicts,
                                             "csrf_token": csrf_token}))
+
+
+@bp.app_template_global()
+@pass_context
+def approval_choices(ctx, flagged, chosen=Undefined):
+    """The approval form's list of schools (a region's is a hundred and more): from the
+    fragment cache while the page is the one computed for ``rows_key`` and nothing is chosen
+    yet (every school ticked)."""
+    chosen = None if isinstance(chosen, Undefined) else chosen
+    template = ctx.environment.get_template("monitoring/_approval_choices.html")
+
+    def render(csrf_token):
+        return template.render({"flagged": flagged, "chosen": chosen})
+
+    key = ctx.get("rows_key")
+    if key is None or chosen is not None:
+        return Markup(render(None))  # nosec B704: a rendered template (autoescaped)
+    return fragment_cache("approval-choices").render(key, render)
 
 
 def _identification_page(ctx: dict, form, *, status: int = 200, **extra):

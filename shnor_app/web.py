@@ -216,6 +216,40 @@ def act(change: Callable, *, done: Callable, refused: Callable):
     return done(result)
 
 
+def record(model: type, rec_id, action: str | None = None):
+    """(the acting user, the ``model`` record ``rec_id`` names) — the first line of a route
+    about one record: 404 when the user does not see it; with ``action``, 403 when the user
+    sees it but may not ``action`` it (``policy.get_or_404``)."""
+    from . import policy
+
+    user = acting_user()
+    return user, policy.get_or_404(user, model, rec_id, action)
+
+
+def remove(model: type, rec_id, delete: Callable, notice, redirect_to, *,
+           action: str = "edit", fragment: Callable | None = None):
+    """A delete button: the record looked up for ``action`` (:func:`record`), ``delete(rec)``,
+    then :func:`answer` — ``notice`` flashed and a redirect to ``redirect_to``, or for htmx
+    ``fragment()`` in the row's place. ``notice`` and ``redirect_to`` may be functions of the
+    record, read before it is deleted (its name, the page it belonged to)."""
+    _, rec = record(model, rec_id, action)
+    notice = notice(rec) if callable(notice) else notice
+    redirect_to = redirect_to(rec) if callable(redirect_to) else redirect_to
+    delete(rec)
+    return answer(notice, fragment, redirect_to)
+
+
+def in_place(fragment: Callable, page):
+    """A record's own address that also serves as its row: ``fragment()`` for htmx (the row in
+    place, e.g. the «Отмена» of its form); otherwise ``page()`` — the page that shows it — or,
+    when ``page`` is a URL, a redirect there."""
+    from flask import redirect
+
+    if wants_fragment():
+        return fragment()
+    return page() if callable(page) else redirect(page)
+
+
 def _page_number(page: int | None) -> int:
     return max(1, parse_int(page or request.args.get("page", 1)) or 1)
 
@@ -376,20 +410,14 @@ def audit_table_choices(tables) -> list[tuple[str, str]]:
 
 
 def register_template_helpers(app) -> None:
-    app.jinja_env.filters["date"] = fmt_date
     from .services.identifiers import mask_date, mask_snils  # personal data as others see it
 
-    app.jinja_env.filters["mask_snils"] = mask_snils
-    app.jinja_env.filters["mask_date"] = mask_date
-    app.jinja_env.filters["datetime"] = fmt_datetime
-    app.jinja_env.filters["date_long"] = fmt_date_long
-    app.jinja_env.globals["plural"] = plural
-    app.jinja_env.globals["count_words"] = count_words
-    app.jinja_env.globals["current_year"] = current_year
-    app.jinja_env.globals["enum_options"] = enum_options
-    app.jinja_env.globals["audit_value"] = audit_value
-    app.jinja_env.globals["table_label"] = audit_table_label
-    app.jinja_env.globals["table_choices"] = audit_table_choices
+    app.jinja_env.filters.update(date=fmt_date, mask_snils=mask_snils, mask_date=mask_date,
+                                 datetime=fmt_datetime, date_long=fmt_date_long)
+    app.jinja_env.globals.update(
+        plural=plural, count_words=count_words, current_year=current_year,
+        enum_options=enum_options, audit_value=audit_value, table_label=audit_table_label,
+        table_choices=audit_table_choices)
     # Flask-WTF puts its own csrf_token() into every render through a context processor; ours
     # comes later, so it wins: one token per request instead of one signature per table row.
     app.context_processor(lambda: {"csrf_token": _cached_csrf_token, "row_url": RowUrls()})

@@ -31,8 +31,9 @@ from ...services.courses.coverage import window_start
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    answer, navigate, page_of, paginate, parse_int, refuse, render_fragment, render_view,
-    send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    answer, navigate, page_of, paginate, parse_int, record, refuse, remove,
+    render_fragment, render_view, send_download, submit, text_arg, year_arg,
+    acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -188,18 +189,14 @@ def new():
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
-    policy.require_edit(user, course)
+    user, course = record(Course, course_id, "edit")
     return _course_view(user, course)
 
 
 @bp.post("/<int:course_id>/archive")
 @login_required
 def archive(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
-    policy.require_edit(user, course)
+    _, course = record(Course, course_id, "edit")
     archived = request.form.get("archived", "1") == "1"
     svc.set_archived(course, archived)
     return answer("Курс отправлен в архив: новых записей на него не будет." if archived
@@ -210,9 +207,7 @@ def archive(course_id: int):
 @bp.post("/<int:course_id>/delete")
 @login_required
 def delete(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
-    policy.require_edit(user, course)
+    _, course = record(Course, course_id, "edit")
     form, back = Form(), url_for("courses.show", course_id=course.id)
     return submit(form, lambda: svc.delete_course(course),
                   done=lambda _: answer("Курс удалён из каталога.", None, url_for("courses.index")),
@@ -271,8 +266,7 @@ def enrollments():
 @bp.get("/<int:course_id>")
 @login_required
 def show(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     f = _enrollment_filters()
     f["course"] = course.id
     items = db.session.scalars(_enrollment_query(user, f).order_by(
@@ -324,8 +318,7 @@ def _ticked(school: Organization | None, checked: set[int]) -> list[StaffMember]
 @login_required
 def enroll(course_id: int):
     """Enroll teachers of one school, ticked in its staff list (all of them or none)."""
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     schools = _schools_for_enrollment(user)
     policy.require(bool(schools))
     school = _enroll_school(user, schools)
@@ -352,8 +345,7 @@ def _row(user, e: Enrollment):
 @bp.get("/enrollments/<int:enrollment_id>")
 @login_required
 def enrollment(enrollment_id: int):
-    user = _user()
-    e = policy.get_or_404(user, Enrollment, enrollment_id)
+    user, e = record(Enrollment, enrollment_id)
     closes = db.session.scalars(select(PlanActivity).where(
         PlanActivity.closed_by_enrollment_id == e.id)).all()
     return render_view("courses/enrollment.html", "courses/_enrollment_row.html", title=str(e),
@@ -363,9 +355,7 @@ def enrollment(enrollment_id: int):
 @bp.route("/enrollments/<int:enrollment_id>/edit", methods=["GET", "POST"])
 @login_required
 def enrollment_edit(enrollment_id: int):
-    user = _user()
-    e = policy.get_or_404(user, Enrollment, enrollment_id)
-    policy.require_edit(user, e)
+    user, e = record(Enrollment, enrollment_id, "edit")
     form = EnrollmentForm(obj=e)
     if request.method == "GET":
         form.status.data = e.status.name
@@ -383,9 +373,7 @@ def enrollment_edit(enrollment_id: int):
 @bp.post("/enrollments/<int:enrollment_id>/delete")
 @login_required
 def enrollment_delete(enrollment_id: int):
-    user = _user()
-    e = policy.get_or_404(user, Enrollment, enrollment_id)
-    policy.require_edit(user, e)
+    _, e = record(Enrollment, enrollment_id, "edit")
     course_id, notice = e.course_id, f"Запись «{e.staff_member.full_name}» удалена."
     svc.delete_enrollment(e)
     return answer(notice, lambda: render_fragment("courses/_row_removed.html", text=notice),
@@ -400,8 +388,7 @@ def _open_courses(user) -> list[Course]:
 @bp.get("/teachers/<int:staff_id>")
 @login_required
 def teacher(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     items = db.session.scalars(policy.scope_query(user, Enrollment).where(
         Enrollment.staff_member_id == member.id).order_by(
         Enrollment.completed_on.desc().nulls_first(), Enrollment.id.desc())).unique().all()
@@ -420,8 +407,7 @@ def teacher(staff_id: int):
 @bp.post("/teachers/<int:staff_id>/enroll")
 @login_required
 def teacher_enroll(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     policy.require_create(user, Enrollment, member.organization)
     form = TeacherEnrollForm()
     form.course_id.choices = [("", "— выберите курс —")] + [
@@ -617,8 +603,7 @@ def _trained_scope(user) -> policy.Territory | None:
 @bp.get("/<int:course_id>/trained")
 @login_required
 def trained(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     scope = _trained_scope(user)
     items = reports.trained_enrollments(user, course, scope)
     return render_view("courses/trained.html", "courses/_trained_body.html",
@@ -632,8 +617,7 @@ def trained(course_id: int):
 @login_required
 def trained_export(course_id: int, fmt: str):
     _export_format(fmt)
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     scope = _trained_scope(user)
     table = reports.trained_table(course, reports.trained_enrollments(user, course, scope), scope)
     return _download(reports.export_table(table, fmt), fmt, f"kpk-trained-{course.id}")
@@ -662,9 +646,7 @@ def topics():
 @bp.post("/topics/<int:topic_id>")
 @login_required
 def topic_edit(topic_id: int):
-    user = _user()
-    topic = policy.get_or_404(user, CourseTopic, topic_id)
-    policy.require_edit(user, topic)
+    _, topic = record(CourseTopic, topic_id, "edit")
     form, back = TopicForm(), url_for("courses.topics")
     return submit(form, lambda: svc.save_topic(topic, name=form.name.data,
                                                low_achievers=form.low_achievers.data,
@@ -757,9 +739,7 @@ def plan_new():
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 @login_required
 def plan_edit(plan_id: int):
-    user = _user()
-    plan = policy.get_or_404(user, DevelopmentPlan, plan_id)
-    policy.require_edit(user, plan)
+    user, plan = record(DevelopmentPlan, plan_id, "edit")
     return _plan_view(user, plan)
 
 
@@ -808,26 +788,21 @@ def _plan_context(user, plan, **extra) -> dict:
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def plan(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
+    user, p = record(DevelopmentPlan, plan_id)
     return render_view("courses/plan.html", title=p.title, **_plan_context(user, p))
 
 
 @bp.post("/plans/<int:plan_id>/delete")
 @login_required
 def plan_delete(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
-    policy.require_edit(user, p)
-    svc.delete_plan(p)
-    return answer("ИОМ удалён (запись сохранена в истории).", None, url_for("courses.plans"))
+    return remove(DevelopmentPlan, plan_id, svc.delete_plan,
+                  "ИОМ удалён (запись сохранена в истории).", url_for("courses.plans"))
 
 
 @bp.get("/plans/<int:plan_id>/export.pdf")
 @login_required
 def plan_pdf(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
+    _, p = record(DevelopmentPlan, plan_id)
     deficits, activities = _plan_parts(p)
     return _download(reports.plan_pdf(p, deficits, activities), "pdf", f"iom-{p.id}")
 
@@ -842,8 +817,7 @@ def _plan_part(user, plan, part: str, *, status: int = 200, **forms):
 @bp.post("/plans/<int:plan_id>/deficits")
 @login_required
 def deficit_add(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
+    user, p = record(DevelopmentPlan, plan_id)
     policy.require_create(user, PlanDeficit, p)
     form = DeficitForm(prefix="deficit")
     return submit(form, lambda: svc.add_deficit(p, DeficitKind[form.kind.data],
@@ -858,9 +832,7 @@ def deficit_add(plan_id: int):
 @bp.post("/deficits/<int:deficit_id>/delete")
 @login_required
 def deficit_delete(deficit_id: int):
-    user = _user()
-    d = policy.get_or_404(user, PlanDeficit, deficit_id)
-    policy.require_edit(user, d)
+    user, d = record(PlanDeficit, deficit_id, "edit")
     p = db.session.get(DevelopmentPlan, d.plan_id)
     svc.delete_deficit(d)
     return answer("Дефицит удалён.", lambda: _plan_part(user, p, "deficits"),
@@ -885,8 +857,7 @@ def _activity_row(user, act):
 @bp.post("/plans/<int:plan_id>/activities")
 @login_required
 def activity_add(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
+    user, p = record(DevelopmentPlan, plan_id)
     policy.require_create(user, PlanActivity, p)
     form = _activity_form(user, p)
     return submit(form, lambda: svc.save_activity(PlanActivity(created_by_id=user.id), p,
@@ -901,9 +872,7 @@ def activity_add(plan_id: int):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @login_required
 def activity_edit(activity_id: int):
-    user = _user()
-    act = policy.get_or_404(user, PlanActivity, activity_id)
-    policy.require_edit(user, act)
+    user, act = record(PlanActivity, activity_id, "edit")
     p = db.session.get(DevelopmentPlan, act.plan_id)
     form = _activity_form(user, p, act)
     return submit(form, lambda: svc.save_activity(act, p, **_activity_data(form)),
@@ -917,9 +886,7 @@ def activity_edit(activity_id: int):
 @bp.post("/activities/<int:activity_id>/done")
 @login_required
 def activity_done(activity_id: int):
-    user = _user()
-    act = policy.get_or_404(user, PlanActivity, activity_id)
-    policy.require_edit(user, act)
+    user, act = record(PlanActivity, activity_id, "edit")
     done = request.form.get("done", "1") == "1"
     svc.set_activity_done(act, done)
     return answer("Отмечено как выполненное." if done else "Отметка о выполнении снята.",
@@ -929,9 +896,7 @@ def activity_done(activity_id: int):
 @bp.post("/activities/<int:activity_id>/delete")
 @login_required
 def activity_delete(activity_id: int):
-    user = _user()
-    act = policy.get_or_404(user, PlanActivity, activity_id)
-    policy.require_edit(user, act)
+    _, act = record(PlanActivity, activity_id, "edit")
     plan_id = act.plan_id
     svc.delete_activity(act)
     return answer("Мероприятие удалено.",

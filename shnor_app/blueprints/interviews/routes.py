@@ -23,8 +23,8 @@ from ...models import (
 from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
-    act, answer, navigate, render_fragment, render_view, send_download, submit, text_arg, wants_fragment,
-    year_arg, acting_user as _user, int_arg,
+    act, answer, in_place, int_arg, navigate, record, render_fragment, render_view,
+    send_download, submit, text_arg, year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import (
@@ -151,8 +151,7 @@ def series_new():
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 @login_required
 def series_edit(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    _, series = record(InterviewSeries, series_id, "edit")
     form = SeriesForm(obj=series)
     form.authority_id.choices = [(str(series.authority_id), series.authority.short_name)]
     form.authority_id.data = str(series.authority_id)
@@ -167,8 +166,7 @@ def series_edit(series_id: int):
 @bp.post("/series/<int:series_id>/delete")
 @login_required
 def series_delete(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    _, series = record(InterviewSeries, series_id, "edit")
     return act(lambda: svc.delete_series(series),
                done=lambda _: answer("Серия собеседований удалена (записи сохранены в истории).",
                                      None, url_for("interviews.index")),
@@ -217,8 +215,7 @@ def _commission(user, series):
 @bp.post("/series/<int:series_id>/members")
 @login_required
 def member_add(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    user, series = record(InterviewSeries, series_id, "edit")
     form = _member_form(series)  # a user is one of the offered candidates
     return submit(form, lambda: svc.add_member(
                       series, role=form.role.data, by=user,
@@ -234,8 +231,7 @@ def member_add(series_id: int):
 @bp.post("/members/<int:member_id>/delete")
 @login_required
 def member_delete(member_id: int):
-    user = _user()
-    member = policy.get_or_404(user, CommissionMember, member_id, "edit")
+    user, member = record(CommissionMember, member_id, "edit")
     series = db.session.get(InterviewSeries, member.series_id)
     svc.remove_member(member)
     return answer("Состав комиссии обновлён.", lambda: _commission(user, series),
@@ -277,8 +273,7 @@ def _slot_form_row(series, form, meeting=None, status=200):
 @bp.route("/series/<int:series_id>/slots/new", methods=["GET", "POST"])
 @login_required
 def slot_new(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    user, series = record(InterviewSeries, series_id, "edit")
     form = _slot_form(user, series)
     if request.method == "GET":
         form.place.data, form.video_link.data = series.default_place, series.default_link
@@ -293,16 +288,14 @@ def slot_new(series_id: int):
 @bp.get("/meetings/<int:meeting_id>/row")
 @login_required
 def slot_row(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     return _schedule_row(user, meeting)
 
 
 @bp.route("/meetings/<int:meeting_id>/slot", methods=["GET", "POST"])
 @login_required
 def slot_edit(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     policy.require(meeting.series_id is not None and policy.can(user, "plan", meeting))
     series = db.session.get(InterviewSeries, meeting.series_id)
     form = _slot_form(user, series, meeting)
@@ -319,8 +312,7 @@ def slot_edit(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/delete")
 @login_required
 def meeting_delete(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "plan")
+    _, meeting = record(Meeting, meeting_id, "plan")
     back = _series_url(meeting.series_id) if meeting.series_id else \
         url_for("interviews.meetings")
     svc.delete_meeting(meeting)
@@ -331,8 +323,7 @@ def meeting_delete(meeting_id: int):
 @bp.get("/series/<int:series_id>/schedule.<fmt>")
 @login_required
 def schedule_export(series_id: int, fmt: str):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
+    _, series = record(InterviewSeries, series_id)
     if fmt not in ("pdf", "xlsx"):
         abort(404)
     data = export.schedule_pdf(series) if fmt == "pdf" else export.schedule_xlsx(series)
@@ -428,8 +419,7 @@ def meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/requisites", methods=["GET", "POST"])
 @login_required
 def requisites(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    user, meeting = record(Meeting, meeting_id, "record")
     if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
         return _meeting_page(user, meeting, "interviews/_requisites.html")
     form = RequisitesForm(obj=meeting)
@@ -451,8 +441,7 @@ def requisites(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/participants", methods=["GET", "POST"])
 @login_required
 def participants(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
         return _meeting_page(user, meeting, "interviews/_participants.html")
     policy.require(user, "record", meeting)  # a held record: nobody changes it
@@ -498,8 +487,7 @@ def _save_item(user, meeting, item: AgendaItem | None):
 @bp.route("/meetings/<int:meeting_id>/items/new", methods=["GET", "POST"])
 @login_required
 def item_new(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    user, meeting = record(Meeting, meeting_id, "record")
     return _save_item(user, meeting, None)
 
 
@@ -519,9 +507,8 @@ def item(item_id: int):
     """An agenda item's block (htmx, e.g. «Отмена» of its form); the record page otherwise."""
     user = _user()
     item, meeting = _item_and_meeting(user, item_id, None)
-    if wants_fragment():
-        return _item_block(user, meeting, item)
-    return redirect(_meeting_url(meeting, f"#agenda-item-{item.id}"))
+    return in_place(lambda: _item_block(user, meeting, item),
+                    _meeting_url(meeting, f"#agenda-item-{item.id}"))
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -564,8 +551,7 @@ def _held(meeting: Meeting):
 @bp.post("/meetings/<int:meeting_id>/hold")
 @login_required
 def hold(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    user, meeting = record(Meeting, meeting_id, "record")
     return act(lambda: protocols.hold(meeting, by=user), done=_held,
                refused=lambda problems: answer(problems, lambda: render_fragment(
                    "interviews/_hold.html", status=422, problems=problems,
@@ -575,8 +561,7 @@ def hold(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/amendments")
 @login_required
 def amendment_add(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "amend")
+    user, meeting = record(Meeting, meeting_id, "amend")
     form = AmendmentForm()
     return submit(form, lambda: svc.add_amendment(meeting, text=form.text.data,
                                                   amended_on=form.amended_on.data, by=user),
@@ -590,8 +575,7 @@ def amendment_add(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/protocol.<fmt>")
 @login_required
 def protocol(meeting_id: int, fmt: str):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     if fmt not in ("pdf", "docx"):
         abort(404)
     policy.require(meeting.is_held or policy.can(user, "read_draft", meeting))

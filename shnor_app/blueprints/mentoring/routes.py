@@ -7,7 +7,7 @@ values typed so far and swaps the form; without JavaScript the POST re-renders i
 """
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -20,8 +20,8 @@ from ...models import (
 )
 from ...services import mentoring as svc
 from ...web import (
-    answer, int_arg, paginate, render_fragment, render_view, submit, text_arg, wants_fragment,
-    acting_user as _user,
+    answer, in_place, int_arg, paginate, record, remove, render_fragment, render_view,
+    submit, text_arg, acting_user as _user,
 )
 from . import bp
 from .forms import PairForm, StepForm
@@ -195,18 +195,15 @@ def new():
 @bp.route("/<int:pair_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(pair_id: int):
-    user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
+    user, pair = record(MentoringPair, pair_id, "edit")
     return _handle_form(user, pair)
 
 
 @bp.post("/<int:pair_id>/delete")
 @login_required
 def delete(pair_id: int):
-    user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
-    svc.delete_pair(pair)
-    return answer("Пара наставничества удалена (запись сохранена в истории).", None,
+    return remove(MentoringPair, pair_id, svc.delete_pair,
+                  "Пара наставничества удалена (запись сохранена в истории).",
                   url_for("mentoring.index"))
 
 
@@ -261,8 +258,7 @@ def _step_data(form: StepForm) -> dict:
 @bp.post("/<int:pair_id>/steps")
 @login_required
 def step_add(pair_id: int):
-    user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id)
+    user, pair = record(MentoringPair, pair_id)
     policy.require_create(user, MentoringStep, pair)
     form = StepForm()
     return submit(form, lambda: svc.add_step(pair, **_step_data(form), by=user),
@@ -278,9 +274,7 @@ def step_row(step_id: int):
     """The step's row (htmx, e.g. «Отмена» of its form); the pair's card otherwise."""
     user = _user()
     step, pair = _step_or_404(user, step_id, None)
-    if wants_fragment():
-        return _step_row(user, step, pair)
-    return redirect(_card(pair, f"#step-{step.id}"))
+    return in_place(lambda: _step_row(user, step, pair), _card(pair, f"#step-{step.id}"))
 
 
 @bp.route("/steps/<int:step_id>/edit", methods=["GET", "POST"])

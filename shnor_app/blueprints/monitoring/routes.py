@@ -29,9 +29,9 @@ from ...services import uploads
 from ...services.monitoring import dashboards, risks, assessments as svc, indicators as ind_svc
 from ...services.monitoring.identification import fmt_share
 from ...web import (
-    answer, current_year, form_messages, fragment_cache, int_arg, paginate, refuse,
-    render_fragment, render_view, send_download, submit, text_arg, year_arg,
-    acting_user as _user,
+    answer, current_year, form_messages, fragment_cache, int_arg, paginate, record,
+    refuse, remove, render_fragment, render_view, send_download, submit, text_arg,
+    year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm, ScaleForm
@@ -531,9 +531,7 @@ def risk_set(org_id: int, factor_id: int):
 @bp.post("/risks/<int:risk_id>/programme")
 @login_required
 def risk_programme(risk_id: int):
-    user = _user()
-    risk = policy.get_or_404(user, SchoolRisk, risk_id)
-    policy.require_edit(user, risk)
+    user, risk = record(SchoolRisk, risk_id, "edit")
     org = db.session.get(Organization, risk.organization_id)
     policy.require_create(user, Roadmap, org)
     form = Form()
@@ -674,9 +672,7 @@ def indicator_new():
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 @login_required
 def indicator_edit(indicator_id: int):
-    user = _user()
-    ind = policy.get_or_404(user, Indicator, indicator_id)
-    policy.require_edit(user, ind)
+    user, ind = record(Indicator, indicator_id, "edit")
     return _indicator_view(user, ind, db.session.get(Municipality, ind.municipality_id),
                            is_new=False)
 
@@ -684,9 +680,6 @@ def indicator_edit(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/delete")
 @login_required
 def indicator_delete(indicator_id: int):
-    user = _user()
-    ind = policy.get_or_404(user, Indicator, indicator_id)
-    policy.require_edit(user, ind)
-    ind_svc.delete_indicator(ind)
-    return answer(f"Показатель {ind.code} удалён (запись сохранена в истории).", None,
-                  _indicators_url(user, ind.municipality_id))
+    return remove(Indicator, indicator_id, ind_svc.delete_indicator,
+                  lambda ind: f"Показатель {ind.code} удалён (запись сохранена в истории).",
+                  lambda ind: _indicators_url(_user(), ind.municipality_id))

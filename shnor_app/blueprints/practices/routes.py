@@ -11,7 +11,8 @@ from ...extensions import db
 from ...models import Organization, OrgKind, Practice, PracticeProblem
 from ...services import practices as svc
 from ...web import (
-    answer, paginate, render_view, submit, text_arg, acting_user as _user, int_arg as _int_arg,
+    answer, paginate, record, remove, render_view, submit, text_arg, acting_user as _user,
+    int_arg as _int_arg,
 )
 from . import bp
 from .forms import PracticeForm
@@ -97,8 +98,7 @@ def new():
 @bp.get("/<int:practice_id>")
 @login_required
 def show(practice_id: int):
-    user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id)
+    user, pr = record(Practice, practice_id)
     used = [(t, obj) for t, obj in svc.usage(pr) if policy.can_view(user, obj)]
     return render_view("practices/show.html", pr=pr, title=pr.title, used=used,
                        can_edit=policy.can_edit(user, pr))
@@ -107,8 +107,7 @@ def show(practice_id: int):
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(practice_id: int):
-    user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id, "edit")
+    user, pr = record(Practice, practice_id, "edit")
     form = _form(user, pr)
     return submit(form, lambda: _save(user, form, pr, False),
                   done=lambda pr: answer("Изменения сохранены.", None, _card(pr)),
@@ -118,8 +117,6 @@ def edit(practice_id: int):
 @bp.post("/<int:practice_id>/delete")
 @login_required
 def delete(practice_id: int):
-    user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id, "edit")
-    svc.delete_practice(pr)
-    return answer("Практика удалена из банка (запись сохранена в истории).", None,
+    return remove(Practice, practice_id, svc.delete_practice,
+                  "Практика удалена из банка (запись сохранена в истории).",
                   url_for("practices.index"))

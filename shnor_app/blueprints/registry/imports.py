@@ -22,7 +22,7 @@ from ...models import AuditAction, Municipality, Organization, Region, StaffMemb
 from ...services import audit, identifiers, uploads
 from ...services.registry import imports as registry_import
 from ...services.registry import staff_import
-from ...web import act, answer, acting_user as _user, int_arg, render_view, submit, text_arg
+from ...web import act, answer, int_arg, record, render_view, submit, text_arg, acting_user as _user
 from . import bp
 
 PER_PAGE = 100
@@ -267,8 +267,7 @@ def _saved_message(kind: str, saved) -> str:
 def staff_personal(staff_id: int):
     """A person's СНИЛС and date of birth as they are — for whoever may edit the person; the
     showing is audited."""
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     policy.require(user, "unmask", member)
     audit.log_event(AuditAction.PERSONAL_DATA, user=user, object_type="staff_members",
                     object_id=member.id,

@@ -12,8 +12,8 @@ from ...models import (
 from ...services import registry as reg
 from ...text import normalize_name
 from ...web import (
-    answer, act, current_year, paginate, refuse, render_fragment, render_view, submit, text_arg,
-    year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, current_year, paginate, record, refuse, render_fragment, render_view,
+    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
@@ -136,8 +136,7 @@ def organization_new():
 @bp.get("/organizations/<int:org_id>")
 @login_required
 def organization(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
+    user, org = record(Organization, org_id)
     statuses = db.session.scalars(select(SchoolStatusRecord).where(
         SchoolStatusRecord.organization_id == org.id, SchoolStatusRecord.deleted_at.is_(None))
         .order_by(SchoolStatusRecord.year.desc(), SchoolStatusRecord.status)).all()
@@ -153,8 +152,7 @@ def organization(org_id: int):
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
 @login_required
 def organization_edit(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id, "edit")
+    user, org = record(Organization, org_id, "edit")
     form = _org_form(org)
 
     def save():
@@ -171,8 +169,7 @@ def organization_edit(org_id: int):
 @bp.post("/organizations/<int:org_id>/delete")
 @login_required
 def organization_delete(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id, "edit")
+    _, org = record(Organization, org_id, "edit")
     return act(lambda: reg.delete_organization(org),
                done=lambda _: answer(f"Организация «{org.short_name}» удалена.", None,
                                      url_for("registry.organizations")),
@@ -196,8 +193,7 @@ def _statuses_fragment(org, form=None, status=200):
 @bp.post("/organizations/<int:org_id>/statuses")
 @login_required
 def status_add(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
+    user, org = record(Organization, org_id)
     policy.require_create(user, SchoolStatusRecord, org)
     form = StatusForm()
     return submit(form, lambda: reg.add_status(SchoolStatusRecord(
@@ -216,10 +212,9 @@ def status_add(org_id: int):
 @bp.post("/statuses/<int:status_id>/revoke")
 @login_required
 def status_revoke(status_id: int):
-    user = _user()
-    record = policy.get_or_404(user, SchoolStatusRecord, status_id, "edit")
-    org = record.organization
-    reg.revoke_status(record)
+    _, entry = record(SchoolStatusRecord, status_id, "edit")
+    org = entry.organization
+    reg.revoke_status(entry)
     return answer("Статус отменён. Запись сохранена в истории.",
                   lambda: _statuses_fragment(org), _org_url(org))
 
@@ -293,8 +288,7 @@ def _staff_row(member, org, **extra):
 @bp.route("/organizations/<int:org_id>/staff/new", methods=["GET", "POST"])
 @login_required
 def staff_new(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
+    user, org = record(Organization, org_id)
     policy.require_create(user, StaffMember, org)
     form = _staff_form()
 
@@ -312,8 +306,7 @@ def staff_new(org_id: int):
 @bp.get("/staff/<int:staff_id>")
 @login_required
 def staff_row(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     org = member.organization
     return render_view("registry/staff_member.html", "registry/_staff_row.html",
                        member=member, org=org, title=member.full_name,
@@ -323,8 +316,7 @@ def staff_row(staff_id: int):
 @bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
 @login_required
 def staff_edit(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id, "edit")
+    _, member = record(StaffMember, staff_id, "edit")
     org = member.organization
     form = _staff_form(member)
 
@@ -341,8 +333,7 @@ def staff_edit(staff_id: int):
 @bp.post("/staff/<int:staff_id>/delete")
 @login_required
 def staff_delete(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id, "edit")
+    _, member = record(StaffMember, staff_id, "edit")
     org = member.organization
     name = member.full_name
     reg.delete_staff(member)

@@ -19,8 +19,8 @@ from ...services import reports as svc
 from ...services.errors import ServiceError
 from ...services.reports.content import TEXT_MAX, fmt_value
 from ...web import (
-    acting_user as _user, form_errors, int_arg, paginate, render_view, send_download, text_arg,
-    today, year_arg,
+    form_errors, int_arg, paginate, record, render_view, send_download, text_arg, today,
+    year_arg, acting_user as _user,
 )
 from . import bp
 
@@ -137,8 +137,7 @@ def issue():
 @bp.get("/<int:report_id>")
 @login_required
 def show(report_id: int):
-    user = _user()
-    report = policy.get_or_404(user, IssuedReport, report_id)
+    user, report = record(IssuedReport, report_id)
     return render_view("reports/show.html", None, title=str(report), report=report,
                        data=svc.content_of(report), versions=svc.versions(report), fmt=fmt_value,
                        can_regenerate=policy.can(user, "regenerate", report))
@@ -147,8 +146,7 @@ def show(report_id: int):
 @bp.get("/<int:report_id>/file.<fmt>")
 @login_required
 def download(report_id: int, fmt: str):
-    user = _user()
-    report = policy.get_or_404(user, IssuedReport, report_id)
+    _, report = record(IssuedReport, report_id)
     if fmt not in FILES:
         abort(404)
     data = db.session.scalar(db.select(getattr(IssuedReport, fmt)).where(

@@ -83,9 +83,10 @@ def render_fragment(fragment: str, /, *, status: int = 200, trigger=None, **ctx)
     return resp
 
 
-def form_errors(form, err) -> None:
+def form_errors(form, err, beside: str | None = None) -> None:
     """Put a ``ServiceError``'s messages on ``form``: each beside the field it names, the rest
-    (or the whole message when it names no field) above the form.
+    (or the whole message when it names no field) above the form — or beside the field
+    ``beside`` (a login's password, a code).
 
     ``form`` is a WTForms form, or a plain form of the area's own (rows posted as lists, the
     visit form): an object with ``validate_on_submit()`` and ``errors``, a dict of messages
@@ -97,6 +98,8 @@ def form_errors(form, err) -> None:
         if not fields:
             form.errors["__all__"] = str(err)
         return
+    if beside is not None and not fields:
+        fields = {beside: str(err)}
     placed = False
     for name, message in fields.items():
         if name in form._fields:
@@ -114,11 +117,14 @@ def form_message(form) -> str:
     return " ".join(dict.fromkeys(form_messages(form))) or "Проверьте поля формы."
 
 
-def submit(form, save: Callable, *, done: Callable, again: Callable):
+def submit(form, save: Callable, *, done: Callable, again: Callable, beside: str | None = None,
+           refused_status: Callable | None = None):
     """The form round trip: ``again(200)`` on GET; on POST ``save()`` when the form is valid,
     then ``done(result)``; otherwise — invalid, refused by the service, or naming a record the
     user may not choose — ``again(422)`` with the messages on the form and what the user typed
-    kept."""
+    kept. A refusal that names no field is shown beside the field ``beside`` when given (else
+    above the form); ``refused_status(err)`` is the status of a refusal when it is not 422 (a
+    refused login: 401, or 429 while it is locked)."""
     from .policy import NotAllowed
     from .services.errors import ServiceError
 
@@ -128,9 +134,9 @@ def submit(form, save: Callable, *, done: Callable, again: Callable):
         try:
             result = save()
         except (ServiceError, NotAllowed) as err:
-            form_errors(form, err)
-        else:
-            return done(result)
+            form_errors(form, err, beside)
+            return again(refused_status(err) if refused_status else 422)
+        return done(result)
     return again(422)
 
 
@@ -248,6 +254,34 @@ def in_place(fragment: Callable, page):
     if wants_fragment():
         return fragment()
     return page() if callable(page) else redirect(page)
+
+
+def listing(model: type, **columns):
+    """The query of a list page and its choice filters: ``model``'s records the acting user
+    sees (``policy.scope_query``), narrowed by each filter of the query string named in
+    ``columns`` to the rows whose column equals it — an enum column takes the name of one of
+    its members, any other column a number (an id). Returns (the query, the filters: name →
+    value, "" for one absent or not valid — what the filter form shows again)."""
+    from . import policy
+
+    stmt, filters = policy.scope_query(acting_user(), model), {}
+    for name, column in columns.items():
+        members = getattr(column.type, "enum_class", None)
+        if members is not None:
+            value = text_arg(name)
+            value = value if value in members.__members__ else ""
+            chosen = members[value] if value else None
+        else:
+            value = chosen = int_arg(name) or ""
+        if value:
+            stmt = stmt.where(column == chosen)
+        filters[name] = value
+    return stmt, filters
+
+
+def set_args(filters: dict) -> dict:
+    """The filters that are set: the query string of the list's other pages."""
+    return {name: value for name, value in filters.items() if value not in ("", None)}
 
 
 def _page_number(page: int | None) -> int:

@@ -31,8 +31,8 @@ from ...services.courses.coverage import window_start
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    answer, navigate, page_of, paginate, parse_int, record, refuse, remove,
-    render_fragment, render_view, send_download, submit, text_arg, year_arg,
+    answer, listing, navigate, page_of, paginate, parse_int, record, refuse, remove,
+    render_fragment, render_view, send_download, set_args, submit, text_arg, year_arg,
     acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
@@ -470,7 +470,7 @@ def import_():
     to create missing programmes may be changed and checked again); step 3: confirm by the
     staged file's id → all rows saved in one transaction, or none."""
     user = _user()
-    policy.require(policy.can(user, "manage", Enrollment))
+    policy.require(user, "manage", Enrollment)
     form = ImportForm()
     if request.method == "GET":
         return _import_page(form)
@@ -525,7 +525,7 @@ def import_():
 def import_preview(upload_id: str):
     """Another page of a staged file's preview (only its own user finds it)."""
     user = _user()
-    policy.require(policy.can(user, "manage", Enrollment))
+    policy.require(user, "manage", Enrollment)
     form = ImportForm()
     try:
         staged = uploads.get_staged(user, upload_id, IMPORT_KIND)
@@ -662,20 +662,14 @@ def topic_edit(topic_id: int):
 @login_required
 def plans():
     user = _user()
-    school_id = _int_arg("school")
-    kind = text_arg("kind")
-    stmt = policy.scope_query(user, DevelopmentPlan)
-    if school_id:
-        stmt = stmt.where(DevelopmentPlan.organization_id == school_id)
-    if kind in PlanKind.__members__:
-        stmt = stmt.where(DevelopmentPlan.kind == PlanKind[kind])
+    stmt, f = listing(DevelopmentPlan, school=DevelopmentPlan.organization_id,
+                      kind=DevelopmentPlan.kind)
     page = paginate(stmt.order_by(Organization.sort_name, DevelopmentPlan.title))
     return render_view(
         "courses/plans.html", "courses/_plans_list.html", title="Индивидуальные образовательные маршруты",
         page=page, progress=svc.plan_progress([p.id for p in page.items], today()),
-        schools=_visible_schools(user), kinds=PlanKind, school=school_id or "", kind=kind,
-        args={k: v for k, v in {"school": school_id, "kind": kind}.items() if v},
-        can_create=policy.can(user, "manage", DevelopmentPlan))
+        schools=_visible_schools(user), kinds=PlanKind, school=f["school"], kind=f["kind"],
+        args=set_args(f), can_create=policy.can(user, "manage", DevelopmentPlan))
 
 
 def _plan_form(user, plan: DevelopmentPlan | None) -> PlanForm:

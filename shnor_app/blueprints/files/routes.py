@@ -48,7 +48,7 @@ def list_for(object_type: str, object_id: int):
 @login_required
 def upload(object_type: str, object_id: int):
     owner = _owner_or_404(object_type, object_id)
-    policy.require(policy.can(current_user, "attach", owner))
+    policy.require(current_user, "attach", owner)
     uploaded = request.files.get("file")
     error = None
     if uploaded is None or not uploaded.filename:

@@ -23,8 +23,8 @@ from ...models import (
 from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
-    act, answer, in_place, int_arg, navigate, record, render_fragment, render_view,
-    send_download, submit, text_arg, year_arg, acting_user as _user,
+    act, answer, in_place, int_arg, listing, navigate, record, render_fragment,
+    render_view, send_download, set_args, submit, year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import (
@@ -81,15 +81,8 @@ def index():
 @login_required
 def meetings():
     """Every interview and meeting with its protocol, filtered; a school sees its own."""
-    user = _user()
-    kind = text_arg("kind")
-    status = text_arg("status")
-    year = year_arg()
-    stmt = policy.scope_query(user, Meeting)
-    if kind in MeetingKind.__members__:
-        stmt = stmt.where(Meeting.kind == MeetingKind[kind])
-    if status in MeetingStatus.__members__:
-        stmt = stmt.where(Meeting.status == MeetingStatus[status])
+    user, year = _user(), year_arg()
+    stmt, f = listing(Meeting, kind=Meeting.kind, status=Meeting.status)
     if year:
         stmt = stmt.where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
     school, school_org = int_arg("school"), None
@@ -100,11 +93,10 @@ def meetings():
                                             Meeting.start_time.desc(), Meeting.id.desc())).all()
     return render_view("interviews/meetings.html", "interviews/_meetings_table.html",
                        title="Собеседования, совещания и протоколы", rows=rows, kinds=MeetingKind,
-                       statuses=MeetingStatus, kind=kind, status_filter=status, year=year or "",
-                       can_create=bool(svc.authority_choices(user)), today=today(),
-                       school_org=school_org,
-                       clear_url=url_for("interviews.meetings", kind=kind or None,
-                                         status=status or None, year=year or None))
+                       statuses=MeetingStatus, kind=f["kind"], status_filter=f["status"],
+                       year=year or "", can_create=bool(svc.authority_choices(user)),
+                       today=today(), school_org=school_org,
+                       clear_url=url_for("interviews.meetings", **set_args(f), year=year or None))
 
 
 # --------------------------------------------------------------------------- series

@@ -20,8 +20,8 @@ from ...models import (
 )
 from ...services import mentoring as svc
 from ...web import (
-    answer, in_place, int_arg, paginate, record, remove, render_fragment, render_view,
-    submit, text_arg, acting_user as _user,
+    answer, in_place, listing, paginate, record, remove, render_fragment, render_view,
+    set_args, submit, text_arg, acting_user as _user,
 )
 from . import bp
 from .forms import PairForm, StepForm
@@ -41,24 +41,16 @@ def _school_options(user, creatable: bool = False) -> list[Organization]:
 @login_required
 def index():
     user = _user()
-    kind = text_arg("kind")
-    status = text_arg("status")
-    school = int_arg("school")
-    stmt = policy.scope_query(user, MentoringPair)
-    if kind in PairKind.__members__:
-        stmt = stmt.where(MentoringPair.kind == PairKind[kind])
-    if status in PairStatus.__members__:
-        stmt = stmt.where(MentoringPair.status == PairStatus[status])
-    if school:
-        stmt = stmt.where(MentoringPair.mentee_org_id == school)
+    stmt, f = listing(MentoringPair, kind=MentoringPair.kind, status=MentoringPair.status,
+                      school=MentoringPair.mentee_org_id)
     page = paginate(stmt.order_by(MentoringPair.status, MentoringPair.start_date.desc(),
                                   MentoringPair.id.desc()))
-    args = {k: v for k, v in {"kind": kind, "status": status, "school": school}.items() if v}
     return render_view(
         "mentoring/index.html", "mentoring/_list.html", title="Наставничество", page=page,
         progress=svc.plan_progress(p.id for p in page.items), kinds=PairKind,
-        statuses=PairStatus, kind=kind, status_filter=status, school=school or "", args=args,
-        schools=_school_options(user), can_create=policy.can_create(user, MentoringPair),
+        statuses=PairStatus, kind=f["kind"], status_filter=f["status"], school=f["school"],
+        args=set_args(f), schools=_school_options(user),
+        can_create=policy.can_create(user, MentoringPair),
         period_label=svc.period_label)
 
 

@@ -141,7 +141,7 @@ def _run_batch(user, form, batch, *, confirm: bool):
     params = batch[0].params or {}
     muni, region_id = None, None
     if params.get("municipality_id") == _ALL:
-        policy.require(policy.can(user, "create_schools", AssessmentResult))
+        policy.require(user, "create_schools", AssessmentResult)
         region_id = user.region_id
     else:
         muni = db.session.get(Municipality, int(params["municipality_id"]))
@@ -192,7 +192,7 @@ def import_():
     name) and checked again; step 3: confirm by the staged files' ids → every file is saved,
     or none."""
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     form = _import_form(user)
     if request.method == "GET":
         return _import_page(form)
@@ -242,7 +242,7 @@ def import_():
 def import_preview():
     """Another page of the preview of staged files (only their own user finds them)."""
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     form = _import_form(user)
     try:
         batch = _staged_batch(user, request.args.getlist("id"))
@@ -263,7 +263,7 @@ def scales():
     from ...services.monitoring import fisoko
 
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     may_enter = policy.can(user, "create", MarkScale)
     form = ScaleForm()
     status = 200

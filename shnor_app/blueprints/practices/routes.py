@@ -11,8 +11,8 @@ from ...extensions import db
 from ...models import Organization, OrgKind, Practice, PracticeProblem
 from ...services import practices as svc
 from ...web import (
-    answer, paginate, record, remove, render_view, submit, text_arg, acting_user as _user,
-    int_arg as _int_arg,
+    answer, listing, paginate, record, remove, render_view, set_args, submit, text_arg,
+    acting_user as _user,
 )
 from . import bp
 from .forms import PracticeForm
@@ -30,22 +30,20 @@ def _author_choices(user) -> list[tuple[str, str]]:
 @bp.get("/")
 @login_required
 def index():
-    user = _user()
-    q = text_arg("q")
-    problem = text_arg("problem")
-    org = _int_arg("org")
-    stmt = svc.search(policy.scope_query(user, Practice), q, problem, org)
-    page = paginate(stmt.order_by(Practice.created_at.desc(), Practice.id.desc()), per_page=20)
+    user, q = _user(), text_arg("q")
+    stmt, f = listing(Practice, problem=Practice.problem, org=Practice.author_org_id)
+    page = paginate(svc.search(stmt, q).order_by(Practice.created_at.desc(), Practice.id.desc()),
+                    per_page=20)
     authors = db.session.execute(
         policy.scope_query(user, Practice, select(Practice.author_org_id, Practice.org_name)
                            .select_from(Practice)).distinct()
         .order_by(Practice.org_name)).all()
     authors.sort(key=lambda row: natural_key(row[1]))  # «СОШ № 3» before «СОШ № 12»
-    args = {k: v for k, v in {"q": q, "problem": problem, "org": org}.items() if v}
     return render_view(
         "practices/index.html", "practices/_list.html", title="Банк лучших практик",
-        page=page, q=q, problem=problem, org=org or "", problems=PracticeProblem,
-        authors=authors, args=args, can_create=policy.can_create(user, Practice))
+        page=page, q=q, problem=f["problem"], org=f["org"], problems=PracticeProblem,
+        authors=authors, args=set_args({"q": q, **f}),
+        can_create=policy.can_create(user, Practice))
 
 
 def _form(user, pr=None) -> PracticeForm:

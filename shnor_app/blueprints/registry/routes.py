@@ -12,8 +12,9 @@ from ...models import (
 from ...services import registry as reg
 from ...text import normalize_name
 from ...web import (
-    act, answer, current_year, paginate, record, refuse, render_fragment, render_view,
-    submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, current_year, listing, paginate, record, refuse, render_fragment,
+    render_view, set_args, submit, text_arg, year_arg, acting_user as _user,
+    int_arg as _int_arg,
 )
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
@@ -30,32 +31,22 @@ def _visible_municipalities():
 @bp.get("/organizations")
 @login_required
 def organizations():
-    user = _user()
-    q = text_arg("q")
-    kind = text_arg("kind")
-    status = text_arg("status")
-    municipality_id = _int_arg("municipality")
+    user, q, status = _user(), text_arg("q"), text_arg("status")
     year = year_arg() or current_year()
-
-    stmt = policy.scope_query(user, Organization)
+    stmt, f = listing(Organization, kind=Organization.kind,
+                      municipality=Organization.municipality_id)
     if q:
         stmt = stmt.where(Organization.search_text.contains(normalize_name(q), autoescape=True))
-    if kind in OrgKind.__members__:
-        stmt = stmt.where(Organization.kind == OrgKind[kind])
-    if municipality_id:
-        stmt = stmt.where(Organization.municipality_id == municipality_id)
     if status in SchoolStatus.__members__:
         stmt = stmt.where(Organization.id.in_(select(SchoolStatusRecord.organization_id).where(
             SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus[status],
             SchoolStatusRecord.deleted_at.is_(None))))
-    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.sort_name)
-    page = paginate(stmt)
-    filters = {"q": q, "kind": kind, "status": status, "municipality": municipality_id or "",
+    page = paginate(stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.sort_name))
+    filters = {"q": q, "kind": f["kind"], "status": status, "municipality": f["municipality"],
                "year": year}
-    args = {k: v for k, v in filters.items() if v not in ("", None)}
     return render_view(
         "registry/organizations.html", "registry/_org_table.html",
-        title="Реестр организаций", page=page, filters=filters, args=args,
+        title="Реестр организаций", page=page, filters=filters, args=set_args(filters),
         statuses=reg.statuses_for([o.id for o in page.items], year),
         municipalities=_visible_municipalities(), kinds=OrgKind, all_statuses=SchoolStatus,
         can_create=policy.can_create(user, Organization, _default_municipality(user)) or

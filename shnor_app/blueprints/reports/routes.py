@@ -19,8 +19,8 @@ from ...services import reports as svc
 from ...services.errors import ServiceError
 from ...services.reports.content import TEXT_MAX, fmt_value
 from ...web import (
-    form_errors, int_arg, paginate, record, render_view, send_download, text_arg, today,
-    year_arg, acting_user as _user,
+    form_errors, int_arg, listing, paginate, record, render_view, send_download, set_args,
+    text_arg, today, year_arg, acting_user as _user,
 )
 from . import bp
 
@@ -31,14 +31,11 @@ FILES = ("docx", "pdf", "xlsx")
 @login_required
 def index():
     user = _user()
-    policy.require(policy.can(user, "see_reports", IssuedReport))
-    kind = text_arg("kind")
-    stmt = policy.scope_query(user, IssuedReport)
-    if kind in ReportKind.__members__:
-        stmt = stmt.where(IssuedReport.kind == ReportKind[kind])
+    policy.require(user, "see_reports", IssuedReport)
+    stmt, f = listing(IssuedReport, kind=IssuedReport.kind)
     page = paginate(stmt.order_by(IssuedReport.issued_on.desc(), IssuedReport.id.desc()))
     return render_view("reports/index.html", "reports/_list.html", title="Отчёты", page=page,
-                       kinds=ReportKind, kind=kind, args={"kind": kind} if kind else {},
+                       kinds=ReportKind, kind=f["kind"], args=set_args(f),
                        can_create=policy.can_create(user, IssuedReport))
 
 

@@ -154,7 +154,7 @@ def row(section: str):
     """An empty row of the visit form (htmx appends it to its table)."""
     if section not in svc.SECTIONS:
         abort(404)
-    policy.require(policy.can(_user(), "log", Visit))
+    policy.require(_user(), "log", Visit)
     form = svc.VisitForm()
     new_row = form.add_row(section)
     return render_fragment(f"visits/_{section}_row.html", row=new_row, form=form, autofocus=True)
@@ -165,7 +165,7 @@ def row(section: str):
 def school_context():
     """The chosen school's staff (for the lists offered while typing) and mentoring pairs."""
     user = _user()
-    policy.require(policy.can(user, "log", Visit))
+    policy.require(user, "log", Visit)
     school_id = int_arg("school_id")
     if school_id:
         policy.get_or_404(user, Organization, school_id)

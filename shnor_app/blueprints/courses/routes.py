@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import or_, select
 
@@ -31,7 +31,7 @@ from ...services.courses.coverage import window_start
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    answer, listing, navigate, page_of, paginate, parse_int, record, refuse, remove,
+    act, answer, listing, navigate, page_of, paginate, parse_int, record, refuse, remove,
     render_fragment, render_view, send_download, set_args, submit, text_arg, year_arg,
     acting_user as _user, int_arg as _int_arg,
 )
@@ -443,8 +443,11 @@ def _check_staged(user, staged):
     return False, course_import.check_file(staged.filename, staged.data, user)
 
 
-def _preview(form, user, staged, *, status: int | None = None):
-    """The preview of a staged file: rows with errors first, one page of them."""
+def _preview(form, user, staged, *, status: int | None = None, refused: str | None = None):
+    """The preview of a staged file: rows with errors first, one page of them (``refused``:
+    why saving it was refused, above the form)."""
+    if refused:
+        form.form_errors.append(refused)
     try:
         is_frdo, result = _check_staged(user, staged)
     except course_import.ImportFileError as err:
@@ -503,21 +506,25 @@ def import_():
         return _import_page(form, 422)
     if not result.ok:
         return _preview(form, user, staged, status=422)
-    try:
-        if is_frdo:
-            frdo.apply(result, by=user, filename=staged.filename)
-            notice = (f"Результаты сохранены: записано {result.imported}, без изменений "
-                      f"{result.unchanged}, создано курсов {result.courses_created}.")
-        else:
-            course_import.apply(result, by=user)
-            notice = (f"Результаты сохранены: новых записей {result.created}, обновлено "
-                      f"{result.updated}, без изменений {result.unchanged}.")
-    except svc.CourseError as err:  # a certificate stored meanwhile by someone else
-        form.form_errors.append(err.message)
-        return _preview(form, user, staged, status=422)
+    return act(lambda: _apply(user, staged, is_frdo, result),
+               done=lambda notice: answer(notice, None,
+                                          url_for("courses.enrollments", status="COMPLETED")),
+               refused=lambda message: _preview(form, user, staged, status=422, refused=message))
+
+
+def _apply(user, staged, is_frdo: bool, result) -> str:
+    """Save a checked file (all rows or none; a certificate stored meanwhile by someone else
+    refuses it) and forget the staged copy; the notice of what was saved."""
+    if is_frdo:
+        frdo.apply(result, by=user, filename=staged.filename)
+        notice = (f"Результаты сохранены: записано {result.imported}, без изменений "
+                  f"{result.unchanged}, создано курсов {result.courses_created}.")
+    else:
+        course_import.apply(result, by=user)
+        notice = (f"Результаты сохранены: новых записей {result.created}, обновлено "
+                  f"{result.updated}, без изменений {result.unchanged}.")
     uploads.discard(staged)
-    flash(notice, "success")
-    return redirect(url_for("courses.enrollments", status="COMPLETED"))
+    return notice
 
 
 @bp.get("/import/<upload_id>")

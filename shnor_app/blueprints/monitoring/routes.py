@@ -266,28 +266,26 @@ def scales():
     policy.require(user, "import_results", AssessmentResult)
     may_enter = policy.can(user, "create", MarkScale)
     form = ScaleForm()
-    status = 200
     if request.method == "POST":
         policy.require(may_enter)
-        if form.validate_on_submit():
-            try:
-                scale, changed = fisoko.set_scale(
-                    year=form.year.data, procedure=form.procedure.data, subject=form.subject.data,
-                    grade=form.grade.data, points=form.points.data, tasks=form.tasks.data,
-                    by=user)
-            except fisoko.ScaleError as err:
-                form.form_errors.append(err.message)
-            else:
-                flash(f"{scale} сохранена: «3» от {scale.min_3}, «4» от {scale.min_4}, «5» от "
-                      f"{scale.min_5}; пересчитано результатов школ: {changed}.", "success")
-                return redirect(url_for("monitoring.scales"))
-        status = 422
     elif request.args.get("year"):
         form.year.data = year_arg("year")
         form.subject.data = text_arg("subject", max_length=100)
         form.grade.data = int_arg("grade")
-    return render_view("monitoring/scales.html", form=form, scales=fisoko.scales(),
-                       may_enter=may_enter, status=status, title="Шкалы отметок")
+    return submit(form, lambda: fisoko.set_scale(
+                      year=form.year.data, procedure=form.procedure.data,
+                      subject=form.subject.data, grade=form.grade.data, points=form.points.data,
+                      tasks=form.tasks.data, by=user),
+                  done=lambda saved: answer(_scale_notice(*saved), None,
+                                            url_for("monitoring.scales")),
+                  again=lambda status: render_view(
+                      "monitoring/scales.html", form=form, scales=fisoko.scales(),
+                      may_enter=may_enter, status=status, title="Шкалы отметок"))
+
+
+def _scale_notice(scale, changed: int) -> str:
+    return (f"{scale} сохранена: «3» от {scale.min_3}, «4» от {scale.min_4}, «5» от "
+            f"{scale.min_5}; пересчитано результатов школ: {changed}.")
 
 
 # --------------------------------------------------------------------------- identification

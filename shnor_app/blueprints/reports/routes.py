@@ -19,7 +19,7 @@ from ...services import reports as svc
 from ...services.errors import ServiceError
 from ...services.reports.content import TEXT_MAX, fmt_value
 from ...web import (
-    form_errors, int_arg, listing, paginate, record, render_view, send_download, set_args,
+    int_arg, listing, paginate, record, render_view, send_download, set_args, submit,
     text_arg, today, year_arg, acting_user as _user,
 )
 from . import bp
@@ -67,6 +67,12 @@ class Request:
     @property
     def complete(self) -> bool:
         return self.kind is not None and self.period is not None
+
+    def validate_on_submit(self) -> bool:
+        """(``web.submit``) a report to issue names its kind and year."""
+        if not self.complete:
+            self.errors["__all__"] = "Выберите вид отчёта и год."
+        return self.complete
 
     def args(self) -> dict:
         if self.previous is not None:
@@ -119,16 +125,10 @@ def issue():
     req = Request(user, request.form, _previous(user, request.form))
     policy.require(user, "create", IssuedReport, req.territory)
     texts = {k[len("text-"):]: v for k, v in request.form.items() if k.startswith("text-")}
-    if not req.complete:
-        req.errors["__all__"] = "Выберите вид отчёта и год."
-        return _page(user, req, texts, 422)
-    try:
-        report = svc.issue(req.kind, user, req.territory, req.period, texts,
-                           previous=req.previous)
-    except ServiceError as err:
-        form_errors(req, err)
-        return _page(user, req, texts, 422)
-    return redirect(url_for("reports.show", report_id=report.id))
+    return submit(req, lambda: svc.issue(req.kind, user, req.territory, req.period, texts,
+                                         previous=req.previous),
+                  done=lambda report: redirect(url_for("reports.show", report_id=report.id)),
+                  again=lambda status: _page(user, req, texts, status))
 
 
 @bp.get("/<int:report_id>")

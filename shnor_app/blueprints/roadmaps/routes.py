@@ -10,7 +10,7 @@ import json
 import operator
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from jinja2 import pass_context
 from flask_login import login_required
 from sqlalchemy import select
@@ -297,7 +297,6 @@ def import_():
     policy.require(bool(form.owner_id.choices))
     if request.method == "GET":
         return render_view("roadmaps/import.html", form=form, title="Импорт дорожной карты")
-    status = 422
     upload_id = request.form.get("upload_id", "")
     staged = None
     if form.validate_on_submit():
@@ -328,34 +327,42 @@ def import_():
         except RoadmapImportError as err:
             uploads.discard(staged)
             form.form_errors.append(err.message)
-    if parsed is not None:
-        level = RoadmapLevel.coerce(form.level.data) if form.level.data else None
-        if request.form.get("confirm") == "1":
-            try:
-                result = svc.import_parsed(parsed, owner=owner, level=level,
-                                           title=form.title.data, year=form.year.data, by=user,
-                                           source_name=filename)
-            except svc.RoadmapError as err:
-                form.form_errors.append(str(err))
-            else:
-                uploads.discard(staged)
-                flash(f"Дорожная карта импортирована: {result.sections} "
-                      f"{_plural(result.sections, 'раздел', 'раздела', 'разделов')}, "
-                      f"{result.items} {_plural(result.items, 'пункт', 'пункта', 'пунктов')}.",
-                      "success")
-                return redirect(url_for("roadmaps.show", roadmap_id=result.roadmap.id))
-        else:
-            status = 200
-        rows, org_names = _preview_rows(parsed, owner)
-        title = (form.title.data or "").strip() or parsed.title or "Дорожная карта (импорт)"
-        return render_view(
-            "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
-            org_names=org_names, owner=owner, status=status,
-            upload_id=staged.id, filename=filename,
-            doc_title=title, doc_level=level or svc.infer_level(title, owner),
-            title="Импорт: проверьте перед сохранением")
-    return render_view("roadmaps/import.html", form=form, status=status,
-                       title="Импорт дорожной карты")
+    if parsed is None:
+        return render_view("roadmaps/import.html", form=form, status=422,
+                           title="Импорт дорожной карты")
+    level = RoadmapLevel.coerce(form.level.data) if form.level.data else None
+    if request.form.get("confirm") != "1":
+        return _import_preview(form, parsed, owner, level, staged, 200)
+    return act(lambda: _import(user, form, parsed, owner, level, staged),
+               done=lambda result: answer(
+                   f"Дорожная карта импортирована: {result.sections} "
+                   f"{_plural(result.sections, 'раздел', 'раздела', 'разделов')}, "
+                   f"{result.items} {_plural(result.items, 'пункт', 'пункта', 'пунктов')}.",
+                   None, _show_url(result.roadmap.id)),
+               refused=lambda message: _import_preview(form, parsed, owner, level, staged, 422,
+                                                       refused=message))
+
+
+def _import(user, form, parsed, owner, level, staged):
+    """Save the checked plan, then forget the staged copy."""
+    result = svc.import_parsed(parsed, owner=owner, level=level, title=form.title.data,
+                               year=form.year.data, by=user, source_name=staged.filename)
+    uploads.discard(staged)
+    return result
+
+
+def _import_preview(form, parsed, owner, level, staged, status: int, refused: str | None = None):
+    """What the import would save, nothing saved yet (``refused``: why saving was refused)."""
+    if refused:
+        form.form_errors.append(refused)
+    rows, org_names = _preview_rows(parsed, owner)
+    title = (form.title.data or "").strip() or parsed.title or "Дорожная карта (импорт)"
+    return render_view(
+        "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
+        org_names=org_names, owner=owner, status=status,
+        upload_id=staged.id, filename=staged.filename,
+        doc_title=title, doc_level=level or svc.infer_level(title, owner),
+        title="Импорт: проверьте перед сохранением")
 
 
 def _plural(n, one, few, many):

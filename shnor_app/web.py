@@ -222,27 +222,45 @@ def act(change: Callable, *, done: Callable, refused: Callable):
     return done(result)
 
 
-def record(model: type, rec_id, action: str | None = None):
+def record(model: type, rec_id, action: str | None = None, *, adds: type | None = None):
     """(the acting user, the ``model`` record ``rec_id`` names) — the first line of a route
     about one record: 404 when the user does not see it; with ``action``, 403 when the user
-    sees it but may not ``action`` it (``policy.get_or_404``)."""
+    sees it but may not ``action`` it (``policy.get_or_404``); with ``adds``, 403 unless the
+    user may create an ``adds`` record in it (a step of a plan, a status of a school)."""
     from . import policy
 
     user = acting_user()
-    return user, policy.get_or_404(user, model, rec_id, action)
+    rec = policy.get_or_404(user, model, rec_id, action)
+    if adds is not None:
+        policy.require_create(user, adds, rec)
+    return user, rec
+
+
+def edited(model: type, rec_id, *, may_add: str = "create"):
+    """(the acting user, the record a form edits) — the one ``rec_id`` names, which the user
+    may edit (:func:`record`), or None for a new one once the user may ``may_add`` ``model``
+    records at all (403 otherwise): the first line of a route that both adds and edits."""
+    from . import policy
+
+    if rec_id is not None:
+        return record(model, rec_id, "edit")
+    user = acting_user()
+    policy.require(user, may_add, model)
+    return user, None
 
 
 def remove(model: type, rec_id, delete: Callable, notice, redirect_to, *,
            action: str = "edit", fragment: Callable | None = None):
     """A delete button: the record looked up for ``action`` (:func:`record`), ``delete(rec)``,
     then :func:`answer` — ``notice`` flashed and a redirect to ``redirect_to``, or for htmx
-    ``fragment()`` in the row's place. ``notice`` and ``redirect_to`` may be functions of the
-    record, read before it is deleted (its name, the page it belonged to)."""
+    ``fragment(rec)``, what takes the row's place. ``notice`` and ``redirect_to`` may be
+    functions of the record: they are read before it is deleted (its name, the page it
+    belonged to); ``fragment`` is called after, with the record as it was read."""
     _, rec = record(model, rec_id, action)
     notice = notice(rec) if callable(notice) else notice
     redirect_to = redirect_to(rec) if callable(redirect_to) else redirect_to
     delete(rec)
-    return answer(notice, fragment, redirect_to)
+    return answer(notice, (lambda: fragment(rec)) if fragment else None, redirect_to)
 
 
 def in_place(fragment: Callable, page):

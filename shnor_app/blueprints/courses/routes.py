@@ -31,9 +31,9 @@ from ...services.courses.coverage import window_start
 from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    act, answer, listing, navigate, page_of, paginate, parse_int, record, refuse, remove,
-    render_fragment, render_view, send_download, set_args, submit, text_arg, year_arg,
-    acting_user as _user, int_arg as _int_arg,
+    act, answer, edited, listing, navigate, page_of, paginate, parse_int, record, refuse,
+    remove, remove, render_fragment, render_view, send_download, set_args, submit,
+    text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -178,19 +178,11 @@ def _course_view(user, course: Course | None):
                       title="Курс: изменение" if course else "Новый курс"))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new():
-    user = _user()
-    policy.require_create(user, Course)
-    return _course_view(user, None)
-
-
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(course_id: int):
-    user, course = record(Course, course_id, "edit")
-    return _course_view(user, course)
+def edit(course_id: int | None = None):
+    return _course_view(*edited(Course, course_id))
 
 
 @bp.post("/<int:course_id>/archive")
@@ -373,11 +365,17 @@ def enrollment_edit(enrollment_id: int):
 @bp.post("/enrollments/<int:enrollment_id>/delete")
 @login_required
 def enrollment_delete(enrollment_id: int):
-    _, e = record(Enrollment, enrollment_id, "edit")
-    course_id, notice = e.course_id, f"Запись «{e.staff_member.full_name}» удалена."
-    svc.delete_enrollment(e)
-    return answer(notice, lambda: render_fragment("courses/_row_removed.html", text=notice),
-                  url_for("courses.show", course_id=course_id))
+    return remove(Enrollment, enrollment_id, svc.delete_enrollment, _enrollment_removed,
+                  lambda e: url_for("courses.show", course_id=e.course_id),
+                  fragment=lambda e: _row_removed(_enrollment_removed(e)))
+
+
+def _enrollment_removed(e: Enrollment) -> str:
+    return f"Запись «{e.staff_member.full_name}» удалена."
+
+
+def _row_removed(text: str):
+    return render_fragment("courses/_row_removed.html", text=text)
 
 
 def _open_courses(user) -> list[Course]:
@@ -729,19 +727,11 @@ def _plan_view(user, plan: DevelopmentPlan | None):
         again=again)
 
 
-@bp.route("/plans/new", methods=["GET", "POST"])
-@login_required
-def plan_new():
-    user = _user()
-    policy.require(user, "manage", DevelopmentPlan)
-    return _plan_view(user, None)
-
-
+@bp.route("/plans/new", methods=["GET", "POST"], endpoint="plan_new")
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 @login_required
-def plan_edit(plan_id: int):
-    user, plan = record(DevelopmentPlan, plan_id, "edit")
-    return _plan_view(user, plan)
+def plan_edit(plan_id: int | None = None):
+    return _plan_view(*edited(DevelopmentPlan, plan_id, may_add="manage"))
 
 
 def _plan_parts(plan: DevelopmentPlan):
@@ -818,8 +808,7 @@ def _plan_part(user, plan, part: str, *, status: int = 200, **forms):
 @bp.post("/plans/<int:plan_id>/deficits")
 @login_required
 def deficit_add(plan_id: int):
-    user, p = record(DevelopmentPlan, plan_id)
-    policy.require_create(user, PlanDeficit, p)
+    user, p = record(DevelopmentPlan, plan_id, adds=PlanDeficit)
     form = DeficitForm(prefix="deficit")
     return submit(form, lambda: svc.add_deficit(p, DeficitKind[form.kind.data],
                                                 form.description.data),
@@ -833,11 +822,14 @@ def deficit_add(plan_id: int):
 @bp.post("/deficits/<int:deficit_id>/delete")
 @login_required
 def deficit_delete(deficit_id: int):
-    user, d = record(PlanDeficit, deficit_id, "edit")
-    p = db.session.get(DevelopmentPlan, d.plan_id)
-    svc.delete_deficit(d)
-    return answer("Дефицит удалён.", lambda: _plan_part(user, p, "deficits"),
-                  url_for("courses.plan", plan_id=p.id))
+    return remove(PlanDeficit, deficit_id, svc.delete_deficit, "Дефицит удалён.", _plan_url,
+                  fragment=lambda d: _plan_part(_user(), db.session.get(DevelopmentPlan,
+                                                                        d.plan_id), "deficits"))
+
+
+def _plan_url(part) -> str:
+    """The page of the plan ``part`` (a deficit, an activity) belongs to."""
+    return url_for("courses.plan", plan_id=part.plan_id)
 
 
 def _activity_data(form: ActivityForm) -> dict:
@@ -858,8 +850,7 @@ def _activity_row(user, act):
 @bp.post("/plans/<int:plan_id>/activities")
 @login_required
 def activity_add(plan_id: int):
-    user, p = record(DevelopmentPlan, plan_id)
-    policy.require_create(user, PlanActivity, p)
+    user, p = record(DevelopmentPlan, plan_id, adds=PlanActivity)
     form = _activity_form(user, p)
     return submit(form, lambda: svc.save_activity(PlanActivity(created_by_id=user.id), p,
                                                   is_new=True, **_activity_data(form)),
@@ -891,18 +882,14 @@ def activity_done(activity_id: int):
     done = request.form.get("done", "1") == "1"
     svc.set_activity_done(act, done)
     return answer("Отмечено как выполненное." if done else "Отметка о выполнении снята.",
-                  lambda: _activity_row(user, act), url_for("courses.plan", plan_id=act.plan_id))
+                  lambda: _activity_row(user, act), _plan_url(act))
 
 
 @bp.post("/activities/<int:activity_id>/delete")
 @login_required
 def activity_delete(activity_id: int):
-    _, act = record(PlanActivity, activity_id, "edit")
-    plan_id = act.plan_id
-    svc.delete_activity(act)
-    return answer("Мероприятие удалено.",
-                  lambda: render_fragment("courses/_row_removed.html", text="Мероприятие удалено."),
-                  url_for("courses.plan", plan_id=plan_id))
+    return remove(PlanActivity, activity_id, svc.delete_activity, "Мероприятие удалено.",
+                  _plan_url, fragment=lambda _: _row_removed("Мероприятие удалено."))
 
 
 @bp.app_template_filter("share")

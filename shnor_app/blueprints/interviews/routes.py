@@ -23,7 +23,7 @@ from ...models import (
 from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
-    act, answer, in_place, int_arg, listing, navigate, record, render_fragment,
+    act, answer, in_place, int_arg, listing, navigate, record, remove, render_fragment,
     render_view, send_download, set_args, submit, year_arg, acting_user as _user,
 )
 from . import bp
@@ -196,8 +196,7 @@ def _series_page(user, series, fragment: str = "interviews/_schedule.html", *, s
 @bp.get("/series/<int:series_id>")
 @login_required
 def series(series_id: int):
-    user = _user()
-    return _series_page(user, policy.get_or_404(user, InterviewSeries, series_id))
+    return _series_page(*record(InterviewSeries, series_id))
 
 
 def _commission(user, series):
@@ -223,11 +222,10 @@ def member_add(series_id: int):
 @bp.post("/members/<int:member_id>/delete")
 @login_required
 def member_delete(member_id: int):
-    user, member = record(CommissionMember, member_id, "edit")
-    series = db.session.get(InterviewSeries, member.series_id)
-    svc.remove_member(member)
-    return answer("Состав комиссии обновлён.", lambda: _commission(user, series),
-                  _series_url(series.id))
+    return remove(CommissionMember, member_id, svc.remove_member, "Состав комиссии обновлён.",
+                  lambda m: _series_url(m.series_id),
+                  fragment=lambda m: _commission(_user(), db.session.get(InterviewSeries,
+                                                                         m.series_id)))
 
 
 # --------------------------------------------------------------------------- schedule rows
@@ -304,12 +302,11 @@ def slot_edit(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/delete")
 @login_required
 def meeting_delete(meeting_id: int):
-    _, meeting = record(Meeting, meeting_id, "plan")
-    back = _series_url(meeting.series_id) if meeting.series_id else \
-        url_for("interviews.meetings")
-    svc.delete_meeting(meeting)
-    return answer("Запись удалена из графика (сохранена в истории).",
-                  lambda: render_fragment("interviews/_deleted_row.html"), back)
+    return remove(Meeting, meeting_id, svc.delete_meeting,
+                  "Запись удалена из графика (сохранена в истории).",
+                  lambda m: (_series_url(m.series_id) if m.series_id
+                             else url_for("interviews.meetings")), action="plan",
+                  fragment=lambda _: render_fragment("interviews/_deleted_row.html"))
 
 
 @bp.get("/series/<int:series_id>/schedule.<fmt>")
@@ -404,8 +401,7 @@ def _block_page(user, meeting, block: str, title: str, *, status=200, **extra):
 @login_required
 def meeting(meeting_id: int):
     """The record on one page: requisites, participants, agenda with СЛУШАЛИ/ВЫСТУПИЛИ/РЕШИЛИ."""
-    user = _user()
-    return _meeting_page(user, policy.get_or_404(user, Meeting, meeting_id))
+    return _meeting_page(*record(Meeting, meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/requisites", methods=["GET", "POST"])

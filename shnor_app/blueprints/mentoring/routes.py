@@ -20,8 +20,8 @@ from ...models import (
 )
 from ...services import mentoring as svc
 from ...web import (
-    answer, in_place, listing, paginate, record, remove, render_fragment, render_view,
-    set_args, submit, text_arg, acting_user as _user,
+    answer, edited, in_place, listing, paginate, record, remove, render_fragment,
+    render_view, set_args, submit, text_arg, acting_user as _user,
 )
 from . import bp
 from .forms import PairForm, StepForm
@@ -176,19 +176,11 @@ def _card(pair: MentoringPair, anchor: str = "") -> str:
     return url_for("mentoring.show", pair_id=pair.id) + anchor
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new():
-    user = _user()
-    policy.require_create(user, MentoringPair)
-    return _handle_form(user, None)
-
-
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @bp.route("/<int:pair_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(pair_id: int):
-    user, pair = record(MentoringPair, pair_id, "edit")
-    return _handle_form(user, pair)
+def edit(pair_id: int | None = None):
+    return _handle_form(*edited(MentoringPair, pair_id))
 
 
 @bp.post("/<int:pair_id>/delete")
@@ -228,8 +220,7 @@ def _card_page(user, pair: MentoringPair, *, step_form=None, status=200):
 @bp.get("/<int:pair_id>")
 @login_required
 def show(pair_id: int):
-    user = _user()
-    return _card_page(user, policy.get_or_404(user, MentoringPair, pair_id))
+    return _card_page(*record(MentoringPair, pair_id))
 
 
 def _step_or_404(user, step_id: int, action: str | None = "edit"
@@ -250,8 +241,7 @@ def _step_data(form: StepForm) -> dict:
 @bp.post("/<int:pair_id>/steps")
 @login_required
 def step_add(pair_id: int):
-    user, pair = record(MentoringPair, pair_id)
-    policy.require_create(user, MentoringStep, pair)
+    user, pair = record(MentoringPair, pair_id, adds=MentoringStep)
     form = StepForm()
     return submit(form, lambda: svc.add_step(pair, **_step_data(form), by=user),
                   done=lambda step: answer("Шаг добавлен в план.", lambda: render_fragment(
@@ -298,8 +288,6 @@ def step_done(step_id: int):
 @bp.post("/steps/<int:step_id>/delete")
 @login_required
 def step_delete(step_id: int):
-    user = _user()
-    step, pair = _step_or_404(user, step_id)
-    svc.delete_step(step)
-    return answer("Шаг удалён из плана.",
-                  lambda: render_fragment("mentoring/_step_deleted.html"), _card(pair))
+    return remove(MentoringStep, step_id, svc.delete_step, "Шаг удалён из плана.",
+                  lambda step: _card(db.session.get(MentoringPair, step.pair_id)),
+                  fragment=lambda _: render_fragment("mentoring/_step_deleted.html"))

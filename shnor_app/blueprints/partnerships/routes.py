@@ -342,8 +342,7 @@ def _save_event(user, p: Partnership, form: EventForm, ev: JointEvent | None):
 @bp.route("/<int:partnership_id>/events/new", methods=["GET", "POST"])
 @login_required
 def event_new(partnership_id: int):
-    user, p = record(Partnership, partnership_id)
-    policy.require_create(user, JointEvent, p)
+    user, p = record(Partnership, partnership_id, adds=JointEvent)
     return _save_event(user, p, _event_form(p), None)
 
 
@@ -368,12 +367,15 @@ def event_edit(event_id: int):
 @bp.post("/events/<int:event_id>/delete")
 @login_required
 def event_delete(event_id: int):
-    _, ev = record(JointEvent, event_id, "edit")
-    p = db.session.get(Partnership, ev.partnership_id)
-    label = f"{ev.kind.label} {ev.event_date:%d.%m.%Y}"
-    svc.delete_event(ev)
-    return answer(f"Мероприятие удалено: {label}.", lambda: render_fragment(
-        "partnerships/_event_deleted.html", label=label), _card(p))
+    return remove(JointEvent, event_id, svc.delete_event,
+                  lambda ev: f"Мероприятие удалено: {_event_label(ev)}.",
+                  lambda ev: _card(db.session.get(Partnership, ev.partnership_id)),
+                  fragment=lambda ev: render_fragment("partnerships/_event_deleted.html",
+                                                      label=_event_label(ev)))
+
+
+def _event_label(ev: JointEvent) -> str:
+    return f"{ev.kind.label} {ev.event_date:%d.%m.%Y}"
 
 
 # --------------------------------------------------------------------------- practices used

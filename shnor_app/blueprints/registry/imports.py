@@ -51,6 +51,17 @@ def _may_staff(user) -> bool:
     return policy.can(user, "import_staff", StaffMember)
 
 
+def _importer(kind: str):
+    """The acting user — 404 for a kind of import that does not exist, 403 unless the user may
+    import this one ("registry": organisations, "staff": staff lists)."""
+    may = {"registry": _may_registry, "staff": _may_staff}.get(kind)
+    if may is None:
+        abort(404)
+    user = _user()
+    policy.require(may(user))
+    return user
+
+
 def _staff_schools(user) -> list[Organization]:
     stmt = policy.scope_query(user, Organization).order_by(Organization.sort_name)
     return [o for o in db.session.scalars(stmt) if policy.can_create(user, StaffMember, o)]
@@ -88,9 +99,7 @@ def _preview_url(kind: str, upload_id: str) -> str:
 @bp.post("/import/registry")
 @login_required
 def import_registry_upload():
-    user = _user()
-    policy.require(_may_registry(user))
-    form = RegistryUploadForm()
+    user, form = _importer("registry"), RegistryUploadForm()
     region = (form.region.data or "").strip() if policy.can_create(user, Region) else ""
 
     def stage():  # a file that cannot be read at all is refused here, before it is kept
@@ -107,9 +116,7 @@ def import_registry_upload():
 @bp.post("/import/staff")
 @login_required
 def import_staff_upload():
-    user = _user()
-    policy.require(_may_staff(user))
-    form = StaffUploadForm()
+    user, form = _importer("staff"), StaffUploadForm()
     _forms(user, staff_form=form)
     school_id = int(form.school_id.data) if (form.school_id.data or "").isdigit() else None
     mark_left = bool(form.mark_left.data)
@@ -129,12 +136,7 @@ def import_staff_upload():
 
 
 def _staged(user, kind: str, upload_id: str):
-    if kind == "registry":
-        policy.require(_may_registry(user))
-    elif kind == "staff":
-        policy.require(_may_staff(user))
-    else:
-        abort(404)
+    _importer(kind)
     try:
         return uploads.get_staged(user, upload_id, kind)
     except uploads.StagedUploadGone:

@@ -109,21 +109,25 @@ def _page(user, req: Request, texts: dict | None = None, status: int = 200):
                        years=range(today().year, today().year - 6, -1))
 
 
+def _asked(source) -> tuple:
+    """(the acting user, the report asked for by ``source``: the query string or the posted
+    form) — 403 unless the user may make it for its territory."""
+    user = _user()
+    req = Request(user, source, _previous(user, source))
+    policy.require(user, "create", IssuedReport, req.territory)
+    return user, req
+
+
 @bp.get("/new")
 @login_required
 def new():
-    user = _user()
-    req = Request(user, request.args, _previous(user, request.args))
-    policy.require(user, "create", IssuedReport, req.territory)
-    return _page(user, req)
+    return _page(*_asked(request.args))
 
 
 @bp.post("/new")
 @login_required
 def issue():
-    user = _user()
-    req = Request(user, request.form, _previous(user, request.form))
-    policy.require(user, "create", IssuedReport, req.territory)
+    user, req = _asked(request.form)
     texts = {k[len("text-"):]: v for k, v in request.form.items() if k.startswith("text-")}
     return submit(req, lambda: svc.issue(req.kind, user, req.territory, req.period, texts,
                                          previous=req.previous),

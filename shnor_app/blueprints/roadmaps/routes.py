@@ -613,13 +613,11 @@ def item_move(item_id: int):
 @bp.post("/items/<int:item_id>/delete")
 @login_required
 def item_delete(item_id: int):
-    _, item = record(RoadmapItem, item_id, "edit")
-    roadmap_id = item.roadmap_id
-    label = item.number or "без номера"
-    svc.delete_item(item)
-    return answer(f"Пункт {label} удалён.",
-                  lambda: render_fragment("roadmaps/_item_deleted.html", label=label),
-                  _show_url(roadmap_id))
+    return remove(RoadmapItem, item_id, svc.delete_item,
+                  lambda item: f"Пункт {item.number or 'без номера'} удалён.",
+                  lambda item: _show_url(item.roadmap_id),
+                  fragment=lambda item: render_fragment("roadmaps/_item_deleted.html",
+                                                        label=item.number or "без номера"))
 
 
 # --------------------------------------------------------------------------- sections
@@ -628,8 +626,7 @@ def item_delete(item_id: int):
 @bp.post("/<int:roadmap_id>/sections")
 @login_required
 def section_add(roadmap_id: int):
-    user, rm = record(Roadmap, roadmap_id)
-    policy.require_create(user, RoadmapSection, rm)
+    user, rm = record(Roadmap, roadmap_id, adds=RoadmapSection)
     form = SectionForm()
     back = _show_url(rm.id)
     return submit(form, lambda: svc.add_section(rm, form.title.data, by=user),
@@ -665,8 +662,7 @@ def section_delete(section_id: int):
 @bp.route("/items/<int:item_id>/reports/new", methods=["GET", "POST"])
 @login_required
 def report_new(item_id: int):
-    user, item = record(RoadmapItem, item_id)
-    policy.require_create(user, ItemReport, item)
+    user, item = record(RoadmapItem, item_id, adds=ItemReport)
     form = ReportForm() if request.method == "POST" else \
         ReportForm(formdata=None, report_date=today())
 

@@ -6,9 +6,7 @@ so that a route is a few lines and never handles a failed write itself::
     @bp.route("/<int:rec_id>/edit", methods=["GET", "POST"])
     @login_required
     def edit(rec_id):
-        user = acting_user()
-        rec = policy.get_or_404(user, Recommendation, rec_id)
-        policy.require(user, "change_text", rec)
+        user, rec = record(Recommendation, rec_id, "change_text")
         form = RecommendationForm(obj=rec)
         return submit(form, lambda: svc.update(rec, form.data, by=user),
                       done=lambda rec: answer("Рекомендация сохранена.", row(rec), back(rec)),
@@ -25,7 +23,13 @@ so that a route is a few lines and never handles a failed write itself::
   of a table) that has no page of its own: its messages flashed, back to that page;
 - :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
   service's refusal (:func:`refusal`: the message in the row's place, or flashed);
-- :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
+- :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for;
+- :func:`record` / :func:`edited` — the first line of a route: the acting user and the record
+  the URL names, looked up through the policy (or None for a form that adds one);
+- :func:`remove` — a delete button (lookup, the service's delete, the answer);
+- :func:`in_place` — a record's address that is also its row (the row for htmx, else the page);
+- :func:`listing` / :func:`set_args` — a list's scoped query with its choice filters, and the
+  filters that are set (the query string of its other pages).
 """
 from __future__ import annotations
 

@@ -109,10 +109,13 @@ def _series_data(form: SeriesForm) -> svc.SeriesData:
                           slot_minutes=form.slot_minutes.data, note=form.note.data)
 
 
-def _authority_select(form_field, user) -> None:
-    """The authorities the user plans for (the same on GET and POST); 403 when there are none."""
-    form_field.choices = [(str(o.id), o.short_name) for o in svc.authority_choices(user)]
-    policy.require(bool(form_field.choices))
+def _planning(form_class) -> tuple:
+    """(the acting user, a new ``form_class`` form — a series, a meeting — offering the
+    authorities the user plans for, the same on GET and POST); 403 when there are none."""
+    user, form = _user(), form_class()
+    form.authority_id.choices = [(str(o.id), o.short_name) for o in svc.authority_choices(user)]
+    policy.require(bool(form.authority_id.choices))
+    return user, form
 
 
 def _authority(user, form, model: type) -> Organization:
@@ -125,9 +128,7 @@ def _authority(user, form, model: type) -> Organization:
 @bp.route("/series/new", methods=["GET", "POST"])
 @login_required
 def series_new():
-    user = _user()
-    form = SeriesForm()
-    _authority_select(form.authority_id, user)
+    user, form = _planning(SeriesForm)
     if request.method == "GET":
         form.agenda_template.data = DEFAULT_AGENDA
     return submit(form, lambda: svc.create_series(_authority(user, form, InterviewSeries),
@@ -325,9 +326,7 @@ def schedule_export(series_id: int, fmt: str):
 @bp.route("/meetings/new", methods=["GET", "POST"])
 @login_required
 def meeting_new():
-    user = _user()
-    form = MeetingForm()
-    _authority_select(form.authority_id, user)
+    user, form = _planning(MeetingForm)
     users = {u.id: u for org_id, _ in form.authority_id.choices
              for u in db.session.scalars(policy.interviews.commission_candidates(
                  db.session.get(Organization, int(org_id))))}

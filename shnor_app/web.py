@@ -592,3 +592,10 @@ def send_download(data, filename: str, kind: str, *, fallback: str | None = None
     resp.headers["Content-Disposition"] = disposition
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
+
+
+def export_download(data, fmt: str, stem: str):
+    """An export made today: ``data`` as «<stem>-<date>.<fmt>» (``services.exports.filename``)."""
+    from .services.exports import filename
+
+    return send_download(data, filename(stem, fmt), fmt)

@@ -28,11 +28,10 @@ from ...services import courses as svc
 from ...services import uploads
 from ...services.courses import frdo, reports, imports as course_import
 from ...services.courses.coverage import window_start
-from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    act, answer, edited, listing, navigate, page_of, paginate, parse_int, record, refuse,
-    remove, remove, render_fragment, render_view, send_download, set_args, submit,
+    act, answer, edited, export_download, listing, navigate, page_of, paginate, parse_int,
+    record, refuse, remove, remove, render_fragment, render_view, set_args, submit,
     text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
@@ -48,10 +47,6 @@ UNTRAINED_PAGE_SIZE = 100
 
 def _date_arg(name: str = "on") -> date:
     return parse_date(request.args.get(name, "")) or today()
-
-
-def _download(data: bytes, fmt: str, stem: str):
-    return send_download(data, filename(stem, fmt), fmt)
 
 
 def _export_format(fmt: str) -> str:
@@ -563,7 +558,7 @@ def _report_download(fmt: str, stem: str, table):
     """An export of a report: ``table`` (scope, on) → ReportTable, as .xlsx or PDF."""
     _export_format(fmt)
     on = _date_arg()
-    return _download(reports.export_table(table(_report_scope(_user()), on), fmt), fmt, stem)
+    return export_download(reports.export_table(table(_report_scope(_user()), on), fmt), fmt, stem)
 
 
 @bp.get("/reports/coverage")
@@ -625,7 +620,7 @@ def trained_export(course_id: int, fmt: str):
     user, course = record(Course, course_id)
     scope = _trained_scope(user)
     table = reports.trained_table(course, reports.trained_enrollments(user, course, scope), scope)
-    return _download(reports.export_table(table, fmt), fmt, f"kpk-trained-{course.id}")
+    return export_download(reports.export_table(table, fmt), fmt, f"kpk-trained-{course.id}")
 
 
 # --------------------------------------------------------------------------- topics
@@ -795,7 +790,7 @@ def plan_delete(plan_id: int):
 def plan_pdf(plan_id: int):
     _, p = record(DevelopmentPlan, plan_id)
     deficits, activities = _plan_parts(p)
-    return _download(reports.plan_pdf(p, deficits, activities), "pdf", f"iom-{p.id}")
+    return export_download(reports.plan_pdf(p, deficits, activities), "pdf", f"iom-{p.id}")
 
 
 def _plan_part(user, plan, part: str, *, status: int = 200, **forms):

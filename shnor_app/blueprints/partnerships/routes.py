@@ -20,11 +20,11 @@ from ...models import (
     Attachment, EventKind, EventVenue, JointEvent, Municipality, Organization, PartnerKind,
     Partnership, PartnershipSide, PartnershipStatus, Practice, Region,
 )
-from ...services import exports, partnerships as svc, practices as practice_service
+from ...services import partnerships as svc, practices as practice_service
 from ...services.partnerships import indicators, quarters
 from ...web import (
-    act, answer, form_message, fragment_cache, paginate, parse_int, record, refuse,
-    remove, render_fragment, render_view, send_download, submit, text_arg, year_arg,
+    act, answer, export_download, form_message, fragment_cache, paginate, parse_int,
+    record, refuse, remove, render_fragment, render_view, submit, text_arg, year_arg,
     acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
@@ -529,7 +529,7 @@ def indicators_export():
     user = _user()
     report, _, _, mode, year = _indicator_report(user)
     stem = f"network-indicators-{year}{'-academic' if mode == quarters.ACADEMIC else ''}"
-    return send_download(indicators.report_xlsx(report), exports.filename(stem, "xlsx"), "xlsx")
+    return export_download(indicators.report_xlsx(report), "xlsx", stem)
 
 
 # --------------------------------------------------------------------------- school terms

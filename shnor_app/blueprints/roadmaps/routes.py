@@ -35,8 +35,8 @@ from ...services.roadmaps.imports import (
     parse_upload,
 )
 from ...web import (
-    act, answer, fragment_cache, in_place, parse_int, record, refusal, remove,
-    render_fragment, render_view, send_download, submit, text_arg, year_arg,
+    act, answer, export_download, fragment_cache, in_place, parse_int, record, refusal,
+    remove, render_fragment, render_view, send_download, submit, text_arg, year_arg,
     acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
@@ -772,7 +772,7 @@ def monitoring_export(fmt: str):
     roadmaps, scope_title, _ = _monitoring_scope(user)
     report = svc.monitoring(roadmaps)
     title = f"Мониторинг исполнения дорожных карт: {scope_title}"
-    return _download(export.export_monitoring(report, title, fmt), fmt, "monitoring")
+    return export_download(export.export_monitoring(report, title, fmt), fmt, "monitoring")
 
 
 @bp.get("/<int:roadmap_id>/export.<fmt>")
@@ -784,8 +784,4 @@ def roadmap_export(roadmap_id: int, fmt: str):
         return send_download(body.encode(), f"roadmap-{rm.id}.json", "json")
     if fmt not in exports.FORMATS:
         abort(404)
-    return _download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")
-
-
-def _download(data: bytes, fmt: str, stem: str):
-    return send_download(data, exports.filename(stem, fmt), fmt)
+    return export_download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")

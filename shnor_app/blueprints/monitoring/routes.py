@@ -30,9 +30,9 @@ from ...services.monitoring import dashboards, risks, assessments as svc, indica
 from ...services.monitoring import identification_page as ident
 from ...services.monitoring.identification import fmt_share
 from ...web import (
-    answer, current_year, form_messages, fragment_cache, int_arg, page_number, refuse,
-    render_fragment, render_view, send_download, submit, text_arg, year_arg,
-    acting_user as _user,
+    answer, current_year, form_messages, fragment_cache, int_arg, page_number, record,
+    refuse, remove, render_fragment, render_view, send_download, submit, text_arg,
+    year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm, ScaleForm
@@ -142,7 +142,7 @@ def _run_batch(user, form, batch, *, confirm: bool):
     params = batch[0].params or {}
     muni, region_id = None, None
     if params.get("municipality_id") == _ALL:
-        policy.require(policy.can(user, "create_schools", AssessmentResult))
+        policy.require(user, "create_schools", AssessmentResult)
         region_id = user.region_id
     else:
         muni = db.session.get(Municipality, int(params["municipality_id"]))
@@ -193,7 +193,7 @@ def import_():
     name) and checked again; step 3: confirm by the staged files' ids → every file is saved,
     or none."""
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     form = _import_form(user)
     if request.method == "GET":
         return _import_page(form)
@@ -243,7 +243,7 @@ def import_():
 def import_preview():
     """Another page of the preview of staged files (only their own user finds them)."""
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     form = _import_form(user)
     try:
         batch = _staged_batch(user, request.args.getlist("id"))
@@ -264,31 +264,29 @@ def scales():
     from ...services.monitoring import fisoko
 
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     may_enter = policy.can(user, "create", MarkScale)
     form = ScaleForm()
-    status = 200
     if request.method == "POST":
         policy.require(may_enter)
-        if form.validate_on_submit():
-            try:
-                scale, changed = fisoko.set_scale(
-                    year=form.year.data, procedure=form.procedure.data, subject=form.subject.data,
-                    grade=form.grade.data, points=form.points.data, tasks=form.tasks.data,
-                    by=user)
-            except fisoko.ScaleError as err:
-                form.form_errors.append(err.message)
-            else:
-                flash(f"{scale} сохранена: «3» от {scale.min_3}, «4» от {scale.min_4}, «5» от "
-                      f"{scale.min_5}; пересчитано результатов школ: {changed}.", "success")
-                return redirect(url_for("monitoring.scales"))
-        status = 422
     elif request.args.get("year"):
         form.year.data = year_arg("year")
         form.subject.data = text_arg("subject", max_length=100)
         form.grade.data = int_arg("grade")
-    return render_view("monitoring/scales.html", form=form, scales=fisoko.scales(),
-                       may_enter=may_enter, status=status, title="Шкалы отметок")
+    return submit(form, lambda: fisoko.set_scale(
+                      year=form.year.data, procedure=form.procedure.data,
+                      subject=form.subject.data, grade=form.grade.data, points=form.points.data,
+                      tasks=form.tasks.data, by=user),
+                  done=lambda saved: answer(_scale_notice(*saved), None,
+                                            url_for("monitoring.scales")),
+                  again=lambda status: render_view(
+                      "monitoring/scales.html", form=form, scales=fisoko.scales(),
+                      may_enter=may_enter, status=status, title="Шкалы отметок"))
+
+
+def _scale_notice(scale, changed: int) -> str:
+    return (f"{scale} сохранена: «3» от {scale.min_3}, «4» от {scale.min_4}, «5» от "
+            f"{scale.min_5}; пересчитано результатов школ: {changed}.")
 
 
 # --------------------------------------------------------------------------- identification
@@ -535,9 +533,7 @@ def risk_set(org_id: int, factor_id: int):
 @bp.post("/risks/<int:risk_id>/programme")
 @login_required
 def risk_programme(risk_id: int):
-    user = _user()
-    risk = policy.get_or_404(user, SchoolRisk, risk_id)
-    policy.require_edit(user, risk)
+    user, risk = record(SchoolRisk, risk_id, "edit")
     org = db.session.get(Organization, risk.organization_id)
     policy.require_create(user, Roadmap, org)
     form = Form()
@@ -678,9 +674,7 @@ def indicator_new():
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 @login_required
 def indicator_edit(indicator_id: int):
-    user = _user()
-    ind = policy.get_or_404(user, Indicator, indicator_id)
-    policy.require_edit(user, ind)
+    user, ind = record(Indicator, indicator_id, "edit")
     return _indicator_view(user, ind, db.session.get(Municipality, ind.municipality_id),
                            is_new=False)
 
@@ -688,9 +682,6 @@ def indicator_edit(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/delete")
 @login_required
 def indicator_delete(indicator_id: int):
-    user = _user()
-    ind = policy.get_or_404(user, Indicator, indicator_id)
-    policy.require_edit(user, ind)
-    ind_svc.delete_indicator(ind)
-    return answer(f"Показатель {ind.code} удалён (запись сохранена в истории).", None,
-                  _indicators_url(user, ind.municipality_id))
+    return remove(Indicator, indicator_id, ind_svc.delete_indicator,
+                  lambda ind: f"Показатель {ind.code} удалён (запись сохранена в истории).",
+                  lambda ind: _indicators_url(_user(), ind.municipality_id))

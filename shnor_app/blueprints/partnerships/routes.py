@@ -22,11 +22,12 @@ from ...models import (
     Attachment, EventKind, EventVenue, JointEvent, Municipality, Organization, PartnerKind,
     Partnership, PartnershipSide, PartnershipStatus, Practice, Region,
 )
-from ...services import exports, partnerships as svc, practices as practice_service
+from ...services import partnerships as svc, practices as practice_service
 from ...services.partnerships import indicators, quarters
 from ...web import (
-    act, answer, form_message, fragment_cache, paginate, parse_int, refuse, render_fragment, render_view,
-    send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, export_download, form_message, fragment_cache, paginate, parse_int,
+    record, refuse, remove, render_fragment, render_view, submit, text_arg, year_arg,
+    acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import EventForm, LinkPracticeForm, PartnershipForm, StatusForm, TermsForm
@@ -206,8 +207,7 @@ def new():
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(partnership_id: int):
-    user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
+    user, p = record(Partnership, partnership_id, "edit")
     can_manage = policy.can(user, "manage", p)
     form = _form(user, p, can_manage)
     return submit(form, lambda: _save(user, form, p, can_manage),
@@ -234,8 +234,7 @@ def people_fields():
 @bp.post("/<int:partnership_id>/status")
 @login_required
 def set_status(partnership_id: int):
-    user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id, "manage")
+    _, p = record(Partnership, partnership_id, "manage")
     form = StatusForm()
 
     def status_part(status=200, error=None):  # htmx: the form, the badge and the term
@@ -253,11 +252,9 @@ def set_status(partnership_id: int):
 @bp.post("/<int:partnership_id>/delete")
 @login_required
 def delete(partnership_id: int):
-    user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id, "manage")
-    svc.delete_partnership(p)
-    return answer("Партнёрство удалено (запись сохранена в истории).", None,
-                  url_for("partnerships.index"))
+    return remove(Partnership, partnership_id, svc.delete_partnership,
+                  "Партнёрство удалено (запись сохранена в истории).",
+                  url_for("partnerships.index"), action="manage")
 
 
 # --------------------------------------------------------------------------- the card
@@ -274,8 +271,7 @@ def _files_count(object_type: str, ids) -> dict[int, int]:
 @bp.get("/<int:partnership_id>")
 @login_required
 def show(partnership_id: int):
-    user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
+    user, p = record(Partnership, partnership_id)
     events = svc.events_of(p)
     can_edit = policy.can_edit(user, p)
     can_manage = policy.can(user, "manage", p)
@@ -350,9 +346,7 @@ def _save_event(user, p: Partnership, form: EventForm, ev: JointEvent | None):
 @bp.route("/<int:partnership_id>/events/new", methods=["GET", "POST"])
 @login_required
 def event_new(partnership_id: int):
-    user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id)
-    policy.require_create(user, JointEvent, p)
+    user, p = record(Partnership, partnership_id, adds=JointEvent)
     return _save_event(user, p, _event_form(p), None)
 
 
@@ -360,8 +354,7 @@ def event_new(partnership_id: int):
 @login_required
 def event_row(event_id: int):
     """The event's row (htmx, e.g. «Отмена» of an edit) or its page."""
-    user = _user()
-    ev = policy.get_or_404(user, JointEvent, event_id)
+    user, ev = record(JointEvent, event_id)
     p = db.session.get(Partnership, ev.partnership_id)
     return render_view("partnerships/event.html", "partnerships/_event_row.html", title=str(ev),
                        **_event_ctx(user, ev, p))
@@ -370,8 +363,7 @@ def event_row(event_id: int):
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def event_edit(event_id: int):
-    user = _user()
-    ev = policy.get_or_404(user, JointEvent, event_id, "edit")
+    user, ev = record(JointEvent, event_id, "edit")
     p = db.session.get(Partnership, ev.partnership_id)
     return _save_event(user, p, _event_form(p, ev), ev)
 
@@ -379,13 +371,15 @@ def event_edit(event_id: int):
 @bp.post("/events/<int:event_id>/delete")
 @login_required
 def event_delete(event_id: int):
-    user = _user()
-    ev = policy.get_or_404(user, JointEvent, event_id, "edit")
-    p = db.session.get(Partnership, ev.partnership_id)
-    label = f"{ev.kind.label} {ev.event_date:%d.%m.%Y}"
-    svc.delete_event(ev)
-    return answer(f"Мероприятие удалено: {label}.", lambda: render_fragment(
-        "partnerships/_event_deleted.html", label=label), _card(p))
+    return remove(JointEvent, event_id, svc.delete_event,
+                  lambda ev: f"Мероприятие удалено: {_event_label(ev)}.",
+                  lambda ev: _card(db.session.get(Partnership, ev.partnership_id)),
+                  fragment=lambda ev: render_fragment("partnerships/_event_deleted.html",
+                                                      label=_event_label(ev)))
+
+
+def _event_label(ev: JointEvent) -> str:
+    return f"{ev.kind.label} {ev.event_date:%d.%m.%Y}"
 
 
 # --------------------------------------------------------------------------- practices used
@@ -394,8 +388,7 @@ def event_delete(event_id: int):
 @bp.post("/<int:partnership_id>/practices")
 @login_required
 def practice_link(partnership_id: int):
-    user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
+    user, p = record(Partnership, partnership_id, "edit")
     practice = policy.get_or_404(user, Practice, _int_arg("practice_id", request.form) or 0)
     back = _card(p, "#practices-h")
     return act(lambda: practice_service.link(practice, p, by=user),
@@ -407,8 +400,7 @@ def practice_link(partnership_id: int):
 @bp.post("/<int:partnership_id>/practices/<int:practice_id>/delete")
 @login_required
 def practice_unlink(partnership_id: int, practice_id: int):
-    user = _user()
-    p = policy.get_or_404(user, Partnership, partnership_id, "edit")
+    _, p = record(Partnership, partnership_id, "edit")
     if not practice_service.unlink(practice_id, p):
         abort(404)
     return answer("Практика убрана из списка использованных.", None, _card(p, "#practices-h"))
@@ -545,7 +537,7 @@ def indicators_export():
     user = _user()
     report, _, _, mode, year = _indicator_report(user)
     stem = f"network-indicators-{year}{'-academic' if mode == quarters.ACADEMIC else ''}"
-    return send_download(indicators.report_xlsx(report), exports.filename(stem, "xlsx"), "xlsx")
+    return export_download(indicators.report_xlsx(report), "xlsx", stem)
 
 
 # --------------------------------------------------------------------------- school terms

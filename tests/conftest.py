@@ -24,6 +24,7 @@ from shnor_app.extensions import db
 from tests import snapshots
 from tests.snapshots import snapshotted
 from shnor_app.services.auth import second_factor
+from shnor_app.services import data_cache
 from tests.factories.core import PASSWORD, TOTP_SECRET, World, region_world
 from tests.factories.recommendations import add_school_source, remove_school_source
 
@@ -90,6 +91,8 @@ def app(tmp_path_factory):
         db.drop_all()
         _drop_leftovers()
         db.create_all()
+        with db.engine.begin() as conn:
+            data_cache.renew_all(connection=conn)  # as the migration gives every table a token
         snapshots.watch(db.engine)
         snapshots.tables_emptied()
     yield app
@@ -129,6 +132,7 @@ def _empty_all_tables():
     with snapshots.foreign_keys_off() as conn:
         for t in reversed(db.metadata.sorted_tables):
             conn.execute(t.delete())
+        data_cache.renew_all(connection=conn)  # every table has a token, as after a migration
 
 
 @pytest.fixture(autouse=True)

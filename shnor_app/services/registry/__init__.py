@@ -18,6 +18,7 @@ from ...models import (
 from ...formatting import plural
 from .. import identifiers
 from ..errors import ServiceError, transactional
+from ..records import soft_delete
 
 
 class RegistryError(ServiceError):
@@ -110,8 +111,7 @@ def delete_organization(org: Organization) -> None:
         raise RegistryError(
             f"Нельзя удалить «{org.short_name}»: с ней связаны {describe_dependents(dependents)}. "
             "Сначала перенесите или удалите эти записи.")
-    org.deleted_at = utcnow()
-    db.session.commit()
+    soft_delete(org)
 
 
 @transactional
@@ -135,11 +135,7 @@ def add_status(record: SchoolStatusRecord) -> SchoolStatusRecord:
     return record
 
 
-@transactional
-def revoke_status(record: SchoolStatusRecord) -> None:
-    """Statuses are legal records: they are marked deleted, never erased."""
-    record.deleted_at = utcnow()
-    db.session.commit()
+revoke_status = soft_delete  # statuses are legal records: marked deleted, never erased
 
 
 def statuses_for(org_ids: list[int], year: int) -> dict[int, list[SchoolStatus]]:
@@ -179,10 +175,7 @@ def save_staff(member: StaffMember, *, is_new: bool = False) -> StaffMember:
     return member
 
 
-@transactional
-def delete_staff(member: StaffMember) -> None:
-    member.deleted_at = utcnow()
-    db.session.commit()
+delete_staff = soft_delete
 
 
 @transactional

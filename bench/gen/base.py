@@ -113,6 +113,11 @@ class Context:
         self._next_id[name] = start + n
         return range(start, start + n)
 
+    def number(self, table, rows: list[dict]) -> None:
+        """Give each of ``rows`` (dicts of ``table``) a fresh ``id``, in their order."""
+        for row, i in zip(rows, self.take_ids(table, len(rows))):
+            row["id"] = i
+
     def insert(self, table, rows: list[dict]) -> None:
         """Bulk-insert ``rows`` (all with the same keys) in chunks; counted per table."""
         t = _table(table)

@@ -164,12 +164,9 @@ def generate(ctx) -> None:
                 for (a, y), n in sorted(numbers.items())]
     for table, key in ((MeetingParticipant, "people"), (AgendaSpeech, "speeches"),
                        (AgendaDecision, "decisions"), (Recommendation, "recs")):
-        for row, i in zip(rows[key], ctx.take_ids(table, len(rows[key]))):
-            row["id"] = i
-    for row, i in zip(members, ctx.take_ids(CommissionMember, len(members))):
-        row["id"] = i
-    for row, i in zip(counters, ctx.take_ids(ProtocolCounter, len(counters))):
-        row["id"] = i
+        ctx.number(table, rows[key])
+    ctx.number(CommissionMember, members)
+    ctx.number(ProtocolCounter, counters)
     ctx.insert(InterviewSeries, series)
     ctx.insert(CommissionMember, members)
     ctx.insert(Meeting, rows["meetings"])

@@ -167,10 +167,8 @@ def generate(ctx) -> None:
             named = rng.sample(staff[p["school_id"]][2:], k=min(3, len(staff[p["school_id"]]) - 2))
             named += staff.get(p["partner_id"], [])[:1]
             part_rows += [{"event_id": i, "staff_member_id": m} for m in named]
-    for row, i in zip(part_rows, ctx.take_ids(JointEventParticipant, len(part_rows))):
-        row["id"] = i
-    for row, i in zip(people, ctx.take_ids(PartnershipPerson, len(people))):
-        row["id"] = i
+    ctx.number(JointEventParticipant, part_rows)
+    ctx.number(PartnershipPerson, people)
     ctx.insert(Partnership, p_rows)
     ctx.insert(PartnershipPerson, people)
     ctx.insert(JointEvent, ev_rows)
@@ -223,8 +221,7 @@ def _practices(ctx, people, pairs) -> None:
         if is_school and rng.random() < 0.5:
             links.append(ctx.stamp(practice_id=by_tutor[partner], object_type="partnerships",
                                    object_id=pid, created_by_id=tutor_user.get(partner)))
-    for row, i in zip(links, ctx.take_ids(PracticeLink, len(links))):
-        row["id"] = i
+    ctx.number(PracticeLink, links)
     ctx.insert(Practice, rows)
     ctx.insert(PracticeLink, links)
 
@@ -240,6 +237,5 @@ def _terms(ctx) -> None:
                                                ((ay + 1, 3, 31), (ay + 1, 5, 26))], start=1):
             rows.append(ctx.stamp(region_id=ctx.ids["region"], academic_year=ay, number=number,
                                   start_date=date(*start), end_date=date(*end)))
-    for row, i in zip(rows, ctx.take_ids(SchoolTerm, len(rows))):
-        row["id"] = i
+    ctx.number(SchoolTerm, rows)
     ctx.insert(SchoolTerm, rows)

@@ -183,8 +183,7 @@ def generate(ctx) -> None:
                             created_by_id=author))
     for table, rows in ((ItemExecutor, exe_rows), (ItemReport, rep_rows),
                         (AuditEntry, audit_rows)):
-        for row, i in zip(rows, ctx.take_ids(table, len(rows))):
-            row["id"] = i
+        ctx.number(table, rows)
     ctx.insert(Roadmap, rm_rows)
     ctx.insert(RoadmapSection, sec_rows)
     ctx.insert(RoadmapItem, item_rows)

@@ -142,8 +142,7 @@ def generate(ctx) -> None:
                 rng.choice(RESPONSIBLE), reviewer=reviewer, school_user=school_user.get(school)))
     for table, rows in ((VisitVisitor, visitors), (VisitLesson, lessons),
                         (Recommendation, recs)):
-        for row, i in zip(rows, ctx.take_ids(table, len(rows))):
-            row["id"] = i
+        ctx.number(table, rows)
     ctx.insert(Visit, visits)
     ctx.insert(VisitVisitor, visitors)
     ctx.insert(VisitLesson, lessons)
@@ -204,8 +203,7 @@ def _mentoring(ctx, tutor_pairs, methodist) -> dict:
             steps.append(ctx.stamp(pair_id=pid, position=pos, text=STEPS[pos], due_date=due,
                                    done_on=done, note=None, deleted_at=None,
                                    created_by_id=curator))
-    for row, i in zip(steps, ctx.take_ids(MentoringStep, len(steps))):
-        row["id"] = i
+    ctx.number(MentoringStep, steps)
     ctx.insert(MentoringPair, pairs)
     ctx.insert(MentoringStep, steps)
     return out

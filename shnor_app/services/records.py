@@ -3,11 +3,14 @@
 A record somebody may have printed, signed or answered (a visit and its справка, a partnership,
 a practice, a mentoring pair) is never removed: :func:`soft_delete` marks it deleted — it leaves
 every list and page, the policy shows it to nobody but the admin, and its history stays;
-:func:`live` is the list of such records that are not deleted.
+:func:`live` is the list of such records that are not deleted. Only a line of another record
+(a plan's deficit) is really deleted, by :func:`erase`.
 
-A write that may be part of a caller's larger transaction (the demo loader, an import of many
-files) takes ``commit``: :func:`save` commits, or with ``commit=False`` only flushes, and
-:func:`all_or_nothing` rolls back whatever the block wrote when anything in it raises.
+A checked record is written by :func:`store` (a new one is put in the session by it, or by
+:func:`add_new` with its author). A write that may be part of a caller's larger transaction
+(the demo loader, an import of many files) takes ``commit``: :func:`save` commits, or with
+``commit=False`` only flushes, and :func:`all_or_nothing` rolls back whatever the block wrote
+when anything in it raises.
 """
 from __future__ import annotations
 
@@ -32,6 +35,21 @@ def add_new(record, by=None) -> None:
     if by is not None:
         record.created_by_id = by.id
     db.session.add(record)
+
+
+def store(record, *, is_new: bool = False):
+    """Commit the checked ``record`` (put in the session first when it ``is_new``); return it."""
+    if is_new:
+        db.session.add(record)
+    db.session.commit()
+    return record
+
+
+@transactional
+def erase(record) -> None:
+    """Delete a record that is only a line of another (a plan's deficit or activity) and commit."""
+    db.session.delete(record)
+    db.session.commit()
 
 
 def save(commit: bool = True) -> None:

@@ -38,7 +38,7 @@ from ...models import (
 from ...formatting import fmt_date, today
 from ...reference_data import COURSE_TOPICS
 from ..errors import ServiceError, transactional
-from ..records import save, soft_delete
+from ..records import erase, save, soft_delete, store
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "provider_kind": "Вид организатора", "provider_name": "Организатор",
@@ -370,10 +370,7 @@ def save_plan(plan: DevelopmentPlan, *, is_new: bool = False, **values) -> Devel
             plan.title = f"ИОМ управленческой команды: {org.short_name if org else ''}".strip()
     if plan.period_start and plan.period_end and plan.period_end < plan.period_start:
         raise CourseError("Окончание периода не может быть раньше начала.")
-    if is_new:
-        db.session.add(plan)
-    db.session.commit()
-    return plan
+    return store(plan, is_new=is_new)
 
 
 delete_plan = soft_delete
@@ -390,10 +387,7 @@ def add_deficit(plan: DevelopmentPlan, kind, description: str) -> PlanDeficit:
     return d
 
 
-@transactional
-def delete_deficit(deficit: PlanDeficit) -> None:
-    db.session.delete(deficit)
-    db.session.commit()
+delete_deficit = erase
 
 
 def _validate_activity(act: PlanActivity, plan: DevelopmentPlan) -> None:
@@ -445,10 +439,7 @@ def set_activity_done(act: PlanActivity, done: bool, result: str | None = None) 
     return act
 
 
-@transactional
-def delete_activity(act: PlanActivity) -> None:
-    db.session.delete(act)
-    db.session.commit()
+delete_activity = erase
 
 
 @dataclass

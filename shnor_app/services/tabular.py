@@ -263,6 +263,14 @@ class _KeptChanges(Sequence):
         return self._text != "[]"
 
 
+def require_clean(checked, error: type) -> None:
+    """Refuse to save a check of a file (a :class:`Preview`, a course import's result) that
+    found errors: ``error`` (the area's ``ServiceError``) says nothing was saved."""
+    if not checked.ok:
+        raise error("В файле есть ошибки — ничего не сохранено. Исправьте их и загрузите "
+                    "файл снова.")
+
+
 def audit_import(kind: str, filename: str, counts: Mapping[str, int], *,
                  object_type: str | None = None) -> None:
     """The import's one audit entry, written in the transaction that saves it (the caller

@@ -716,9 +716,7 @@ class Saved:
 @transactional
 def save(preview: Preview, *, filename: str, by=None) -> Saved:
     """Write a clean preview in one transaction with the import's audit entry."""
-    if not preview.ok:
-        raise RegistryImportError("В файле есть ошибки — ничего не сохранено. Исправьте их и "
-                                  "загрузите файл снова.")
+    tabular.require_clean(preview, RegistryImportError)
     by_id = getattr(by, "id", None)
     saved = Saved()
     regions: dict[str, Region] = {}

@@ -271,6 +271,21 @@ def require_clean(checked, error: type) -> None:
                     "файл снова.")
 
 
+def commit_import(preview: Preview, kind: str, filename: str, counts: Mapping[str, int], *,
+                  object_type: str | None = None) -> None:
+    """End the saving of a checked file: a file that changes nothing (the same file again)
+    leaves nothing behind, not even a log; any other is committed with its one audit entry
+    (:func:`audit_import`)."""
+    from ..extensions import db
+
+    db.session.flush()
+    if not preview.changes_anything:
+        db.session.rollback()
+        return
+    audit_import(kind, filename, counts, object_type=object_type)
+    db.session.commit()
+
+
 def audit_import(kind: str, filename: str, counts: Mapping[str, int], *,
                  object_type: str | None = None) -> None:
     """The import's one audit entry, written in the transaction that saves it (the caller

@@ -372,14 +372,9 @@ def save(preview: Preview, *, filename: str, by=None) -> Saved:
                 setattr(member, key, value)
         if member.left_on is not None:
             member.left_on = None
-    db.session.flush()
-    if not preview.changes_anything:  # the same file again: nothing written, not even a log
-        db.session.rollback()
-        return saved
-    tabular.audit_import(AUDIT_KIND, filename, {
+    tabular.commit_import(preview, AUDIT_KIND, filename, {
         "новых": saved.created, "изменено": saved.updated, "отмечено уволенными": saved.left,
         "без изменений": saved.unchanged}, object_type="staff_members")
-    db.session.commit()
     return saved
 
 

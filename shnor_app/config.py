@@ -99,6 +99,10 @@ class Config:
     PAGE_SIZE = 25
     # Rendered rows of long tables kept per worker (web.FragmentCache; ~4 KB each); 0 = off.
     FRAGMENT_CACHE_SIZE = int(os.environ.get("SHNOR_FRAGMENT_CACHE_SIZE", "3000"))
+    # Computed region-wide pages kept per worker, checked against the tables' generation tokens
+    # (services.data_cache); an entry is dropped after DATA_CACHE_SECONDS whatever happens.
+    DATA_CACHE_SIZE = int(os.environ.get("SHNOR_DATA_CACHE_SIZE", "256"))
+    DATA_CACHE_SECONDS = int(os.environ.get("SHNOR_DATA_CACHE_SECONDS", "600"))
     TRUST_PROXY = _bool("SHNOR_TRUST_PROXY")
     # The bounds on what one uploaded file may cost: UPLOAD_BOUNDS below.
 

@@ -6,9 +6,7 @@ so that a route is a few lines and never handles a failed write itself::
     @bp.route("/<int:rec_id>/edit", methods=["GET", "POST"])
     @login_required
     def edit(rec_id):
-        user = acting_user()
-        rec = policy.get_or_404(user, Recommendation, rec_id)
-        policy.require(user, "change_text", rec)
+        user, rec = record(Recommendation, rec_id, "change_text")
         form = RecommendationForm(obj=rec)
         return submit(form, lambda: svc.update(rec, form.data, by=user),
                       done=lambda rec: answer("Рекомендация сохранена.", row(rec), back(rec)),
@@ -25,7 +23,13 @@ so that a route is a few lines and never handles a failed write itself::
   of a table) that has no page of its own: its messages flashed, back to that page;
 - :func:`act` — a change asked for by a button (no form): the answer when it is done, or the
   service's refusal (:func:`refusal`: the message in the row's place, or flashed);
-- :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for.
+- :func:`render_view` / :func:`render_fragment` — the page, or only the fragment htmx asks for;
+- :func:`record` / :func:`edited` — the first line of a route: the acting user and the record
+  the URL names, looked up through the policy (or None for a form that adds one);
+- :func:`remove` — a delete button (lookup, the service's delete, the answer);
+- :func:`in_place` — a record's address that is also its row (the row for htmx, else the page);
+- :func:`listing` / :func:`set_args` — a list's scoped query with its choice filters, and the
+  filters that are set (the query string of its other pages).
 """
 from __future__ import annotations
 
@@ -83,9 +87,10 @@ def render_fragment(fragment: str, /, *, status: int = 200, trigger=None, **ctx)
     return resp
 
 
-def form_errors(form, err) -> None:
+def form_errors(form, err, beside: str | None = None) -> None:
     """Put a ``ServiceError``'s messages on ``form``: each beside the field it names, the rest
-    (or the whole message when it names no field) above the form.
+    (or the whole message when it names no field) above the form — or beside the field
+    ``beside`` (a login's password, a code).
 
     ``form`` is a WTForms form, or a plain form of the area's own (rows posted as lists, the
     visit form): an object with ``validate_on_submit()`` and ``errors``, a dict of messages
@@ -97,6 +102,8 @@ def form_errors(form, err) -> None:
         if not fields:
             form.errors["__all__"] = str(err)
         return
+    if beside is not None and not fields:
+        fields = {beside: str(err)}
     placed = False
     for name, message in fields.items():
         if name in form._fields:
@@ -114,11 +121,14 @@ def form_message(form) -> str:
     return " ".join(dict.fromkeys(form_messages(form))) or "Проверьте поля формы."
 
 
-def submit(form, save: Callable, *, done: Callable, again: Callable):
+def submit(form, save: Callable, *, done: Callable, again: Callable, beside: str | None = None,
+           refused_status: Callable | None = None):
     """The form round trip: ``again(200)`` on GET; on POST ``save()`` when the form is valid,
     then ``done(result)``; otherwise — invalid, refused by the service, or naming a record the
     user may not choose — ``again(422)`` with the messages on the form and what the user typed
-    kept."""
+    kept. A refusal that names no field is shown beside the field ``beside`` when given (else
+    above the form); ``refused_status(err)`` is the status of a refusal when it is not 422 (a
+    refused login: 401, or 429 while it is locked)."""
     from .policy import NotAllowed
     from .services.errors import ServiceError
 
@@ -128,9 +138,9 @@ def submit(form, save: Callable, *, done: Callable, again: Callable):
         try:
             result = save()
         except (ServiceError, NotAllowed) as err:
-            form_errors(form, err)
-        else:
-            return done(result)
+            form_errors(form, err, beside)
+            return again(refused_status(err) if refused_status else 422)
+        return done(result)
     return again(422)
 
 
@@ -216,8 +226,93 @@ def act(change: Callable, *, done: Callable, refused: Callable):
     return done(result)
 
 
+def record(model: type, rec_id, action: str | None = None, *, adds: type | None = None):
+    """(the acting user, the ``model`` record ``rec_id`` names) — the first line of a route
+    about one record: 404 when the user does not see it; with ``action``, 403 when the user
+    sees it but may not ``action`` it (``policy.get_or_404``); with ``adds``, 403 unless the
+    user may create an ``adds`` record in it (a step of a plan, a status of a school)."""
+    from . import policy
+
+    user = acting_user()
+    rec = policy.get_or_404(user, model, rec_id, action)
+    if adds is not None:
+        policy.require_create(user, adds, rec)
+    return user, rec
+
+
+def edited(model: type, rec_id, *, may_add: str = "create"):
+    """(the acting user, the record a form edits) — the one ``rec_id`` names, which the user
+    may edit (:func:`record`), or None for a new one once the user may ``may_add`` ``model``
+    records at all (403 otherwise): the first line of a route that both adds and edits."""
+    from . import policy
+
+    if rec_id is not None:
+        return record(model, rec_id, "edit")
+    user = acting_user()
+    policy.require(user, may_add, model)
+    return user, None
+
+
+def remove(model: type, rec_id, delete: Callable, notice, redirect_to, *,
+           action: str = "edit", fragment: Callable | None = None):
+    """A delete button: the record looked up for ``action`` (:func:`record`), ``delete(rec)``,
+    then :func:`answer` — ``notice`` flashed and a redirect to ``redirect_to``, or for htmx
+    ``fragment(rec)``, what takes the row's place. ``notice`` and ``redirect_to`` may be
+    functions of the record: they are read before it is deleted (its name, the page it
+    belonged to); ``fragment`` is called after, with the record as it was read."""
+    _, rec = record(model, rec_id, action)
+    notice = notice(rec) if callable(notice) else notice
+    redirect_to = redirect_to(rec) if callable(redirect_to) else redirect_to
+    delete(rec)
+    return answer(notice, (lambda: fragment(rec)) if fragment else None, redirect_to)
+
+
+def in_place(fragment: Callable, page):
+    """A record's own address that also serves as its row: ``fragment()`` for htmx (the row in
+    place, e.g. the «Отмена» of its form); otherwise ``page()`` — the page that shows it — or,
+    when ``page`` is a URL, a redirect there."""
+    from flask import redirect
+
+    if wants_fragment():
+        return fragment()
+    return page() if callable(page) else redirect(page)
+
+
+def listing(model: type, **columns):
+    """The query of a list page and its choice filters: ``model``'s records the acting user
+    sees (``policy.scope_query``), narrowed by each filter of the query string named in
+    ``columns`` to the rows whose column equals it — an enum column takes the name of one of
+    its members, any other column a number (an id). Returns (the query, the filters: name →
+    value, "" for one absent or not valid — what the filter form shows again)."""
+    from . import policy
+
+    stmt, filters = policy.scope_query(acting_user(), model), {}
+    for name, column in columns.items():
+        members = getattr(column.type, "enum_class", None)
+        if members is not None:
+            value = text_arg(name)
+            value = value if value in members.__members__ else ""
+            chosen = members[value] if value else None
+        else:
+            value = chosen = int_arg(name) or ""
+        if value:
+            stmt = stmt.where(column == chosen)
+        filters[name] = value
+    return stmt, filters
+
+
+def set_args(filters: dict) -> dict:
+    """The filters that are set: the query string of the list's other pages."""
+    return {name: value for name, value in filters.items() if value not in ("", None)}
+
+
 def _page_number(page: int | None) -> int:
     return max(1, parse_int(page or request.args.get("page", 1)) or 1)
+
+
+def page_number() -> int:
+    """The page the request asks for (``?page=``; 1 when absent or not a number)."""
+    return _page_number(None)
 
 
 def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page:
@@ -376,20 +471,14 @@ def audit_table_choices(tables) -> list[tuple[str, str]]:
 
 
 def register_template_helpers(app) -> None:
-    app.jinja_env.filters["date"] = fmt_date
     from .services.identifiers import mask_date, mask_snils  # personal data as others see it
 
-    app.jinja_env.filters["mask_snils"] = mask_snils
-    app.jinja_env.filters["mask_date"] = mask_date
-    app.jinja_env.filters["datetime"] = fmt_datetime
-    app.jinja_env.filters["date_long"] = fmt_date_long
-    app.jinja_env.globals["plural"] = plural
-    app.jinja_env.globals["count_words"] = count_words
-    app.jinja_env.globals["current_year"] = current_year
-    app.jinja_env.globals["enum_options"] = enum_options
-    app.jinja_env.globals["audit_value"] = audit_value
-    app.jinja_env.globals["table_label"] = audit_table_label
-    app.jinja_env.globals["table_choices"] = audit_table_choices
+    app.jinja_env.filters.update(date=fmt_date, mask_snils=mask_snils, mask_date=mask_date,
+                                 datetime=fmt_datetime, date_long=fmt_date_long)
+    app.jinja_env.globals.update(
+        plural=plural, count_words=count_words, current_year=current_year,
+        enum_options=enum_options, audit_value=audit_value, table_label=audit_table_label,
+        table_choices=audit_table_choices)
     # Flask-WTF puts its own csrf_token() into every render through a context processor; ours
     # comes later, so it wins: one token per request instead of one signature per table row.
     app.context_processor(lambda: {"csrf_token": _cached_csrf_token, "row_url": RowUrls()})
@@ -508,3 +597,10 @@ def send_download(data, filename: str, kind: str, *, fallback: str | None = None
     resp.headers["Content-Disposition"] = disposition
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
+
+
+def export_download(data, fmt: str, stem: str):
+    """An export made today: ``data`` as «<stem>-<date>.<fmt>» (``services.exports.filename``)."""
+    from .services.exports import filename
+
+    return send_download(data, filename(stem, fmt), fmt)

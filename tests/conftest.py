@@ -29,6 +29,7 @@ from shnor_app.models import (
     StaffMember, User, utcnow,
 )
 from shnor_app.services.auth import second_factor
+from shnor_app.services import data_cache
 
 PASSWORD = "correct-horse-battery"
 # The TOTP secret of every user a factory gives a second factor (admin and region by default).
@@ -96,6 +97,8 @@ def app(tmp_path_factory):
         db.drop_all()
         _drop_leftovers()
         db.create_all()
+        with db.engine.begin() as conn:
+            data_cache.renew_all(connection=conn)  # as the migration gives every table a token
         snapshots.watch(db.engine)
         snapshots.tables_emptied()
     yield app
@@ -135,6 +138,7 @@ def _empty_all_tables():
     with snapshots.foreign_keys_off() as conn:
         for t in reversed(db.metadata.sorted_tables):
             conn.execute(t.delete())
+        data_cache.renew_all(connection=conn)  # every table has a token, as after a migration
 
 
 @pytest.fixture(autouse=True)

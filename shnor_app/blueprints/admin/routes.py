@@ -19,7 +19,7 @@ from .forms import UserForm
 @bp.before_request
 @login_required
 def _admins_only():
-    policy.require(policy.can(current_user, "manage", User))
+    policy.require(current_user, "manage", User)
 
 
 def _user_form(user: User | None = None) -> UserForm:

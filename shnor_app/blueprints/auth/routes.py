@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, logout_user
 
 from ... import security
 from ...services.auth import accounts, second_factor
+from ...web import acting_user, submit
 from . import bp
 from .forms import ChangePasswordForm, CodeForm, LoginForm, PasswordConfirmForm, SetupForm
 
@@ -28,30 +29,38 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def _refused_status(refused) -> int:
+    """A refused login step answers 401, or 429 while the login is locked."""
+    return 429 if getattr(refused, "locked", False) else 401
+
+
+def _page(template: str, **ctx):
+    """``again`` of the forms of this area: the page (its own template, no fragment) with
+    the status the round trip gives."""
+    return lambda status: (render_template(template, **ctx), status)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.login.data, form.password.data,
-                                         request.remote_addr or "")
-        except accounts.LoginRefused as refused:
-            form.password.errors = [refused.message]
-            status = 429 if refused.locked else 401
-        else:
-            next_url = _safe_next(request.args.get("next"))
-            if second_factor.needs_code_at_login(user):
-                security.begin_pending_login(user, next_url)
-                if second_factor.needs_enrolment(user):
-                    return redirect(url_for("auth.login_setup"))
-                return redirect(url_for("auth.login_code"))
-            return _logged_in(user, next_url)
-    elif request.method == "POST":
-        status = 422
-    return render_template("auth/login.html", form=form), status
+    return submit(form, lambda: accounts.authenticate(form.login.data, form.password.data,
+                                                      request.remote_addr or ""),
+                  done=lambda user: _password_accepted(user, _safe_next(request.args.get("next"))),
+                  again=_page("auth/login.html", form=form), beside="password",
+                  refused_status=_refused_status)
+
+
+def _password_accepted(user, next_url: str):
+    """The password fits: the second factor's step when the user has one (or must set it up
+    now), else logged in."""
+    if not second_factor.needs_code_at_login(user):
+        return _logged_in(user, next_url)
+    security.begin_pending_login(user, next_url)
+    if second_factor.needs_enrolment(user):
+        return redirect(url_for("auth.login_setup"))
+    return redirect(url_for("auth.login_code"))
 
 
 def _logged_in(user, next_url: str):
@@ -64,45 +73,38 @@ def _logged_in(user, next_url: str):
     return redirect(next_url)
 
 
-def _pending_login(ready):
-    """(user, next URL) of this browser's half-finished login when ``ready(user)``, else
-    (None, None) — and the caller answers with :func:`_start_again`."""
+def _second_step(ready, step):
+    """``step(user, next URL)`` of this browser's half-finished login when ``ready(user)``;
+    otherwise (the time ran out, or another window started a login) back to the login page."""
     user, next_url = security.pending_login()
     if user is None or not ready(user):
-        return None, None
-    return user, next_url or url_for("home.index")
-
-
-def _start_again():
-    flash("Время на ввод кода вышло или вход начат в другом окне. Войдите снова.", "info")
-    return redirect(url_for("auth.login"))
+        flash("Время на ввод кода вышло или вход начат в другом окне. Войдите снова.", "info")
+        return redirect(url_for("auth.login"))
+    return step(user, next_url or url_for("home.index"))
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 def login_code():
     """The second step of a login with a second factor: a code from the app or a recovery code."""
-    user, next_url = _pending_login(second_factor.has_second_factor)
-    if user is None:
-        return _start_again()
+    return _second_step(second_factor.has_second_factor, _code_step)
+
+
+def _code_step(user, next_url: str):
     form = CodeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            kind = second_factor.verify_login_code(user, form.code.data,
-                                                   request.remote_addr or "")
-        except accounts.LoginRefused as refused:
-            form.code.errors = [refused.message]
-            status = 429 if refused.locked else 401
-        else:
-            response = _logged_in(user, next_url)
-            if kind == "recovery":  # (after the new session: it starts empty)
-                left = second_factor.recovery_codes_left(user)
-                flash(f"Вы вошли по резервному коду; он больше не действует. Осталось кодов: "
-                      f"{left}. Новые можно получить на странице «Второй фактор».", "info")
-            return response
-    elif request.method == "POST":
-        status = 422
-    return render_template("auth/login_code.html", form=form), status
+    return submit(form, lambda: second_factor.verify_login_code(user, form.code.data,
+                                                                request.remote_addr or ""),
+                  done=lambda kind: _code_accepted(user, next_url, kind),
+                  again=_page("auth/login_code.html", form=form), beside="code",
+                  refused_status=_refused_status)
+
+
+def _code_accepted(user, next_url: str, kind: str):
+    response = _logged_in(user, next_url)
+    if kind == "recovery":  # (after the new session: it starts empty)
+        left = second_factor.recovery_codes_left(user)
+        flash(f"Вы вошли по резервному коду; он больше не действует. Осталось кодов: "
+              f"{left}. Новые можно получить на странице «Второй фактор».", "info")
+    return response
 
 
 def _setup_page(form, secret: str, user, status: int, *, at_login: bool):
@@ -122,39 +124,36 @@ def _candidate_secret() -> str:
     return secret
 
 
-def _enrol(user, form: SetupForm, secret: str):
-    """Recovery codes when the code fits (None and the form's errors filled otherwise)."""
-    try:
+def _setup(user, *, at_login: bool, done):
+    """Setting the second factor up: the secret shown (kept in the session) until the app's
+    first code fits; then ``done(recovery codes)``."""
+    form, secret = SetupForm(), _candidate_secret()
+
+    def enrol():
         codes = second_factor.enrol(user, secret, form.code.data)
-    except second_factor.SecondFactorError as err:
-        form.code.errors = [err.fields.get("code", err.message)]
-        return None
-    session.pop("totp_candidate", None)
-    return codes
+        session.pop("totp_candidate", None)
+        return codes
+
+    return submit(form, enrol, done=done, beside="code",
+                  again=lambda status: _setup_page(form, secret, user, status, at_login=at_login))
+
+
+def _recovery_codes(codes, next_url: str):
+    return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url), 200
 
 
 @bp.route("/login/setup", methods=["GET", "POST"])
 def login_setup():
     """A role that requires the second factor sets it up at its first login, before anything."""
-    user, next_url = _pending_login(second_factor.needs_enrolment)
-    if user is None:
-        return _start_again()
-    form = SetupForm()
-    secret = _candidate_secret()
-    if form.validate_on_submit():
-        codes = _enrol(user, form, secret)
-        if codes is not None:
-            response = _logged_in(user, next_url)
-            return render_template("auth/recovery_codes.html", codes=codes,
-                                   next_url=response.location), 200
-    status = 422 if request.method == "POST" else 200
-    return _setup_page(form, secret, user, status, at_login=True)
+    return _second_step(second_factor.needs_enrolment, lambda user, next_url: _setup(
+        user, at_login=True,
+        done=lambda codes: _recovery_codes(codes, _logged_in(user, next_url).location)))
 
 
 @bp.get("/account/two-factor")
 @login_required
 def two_factor():
-    return _two_factor_page(current_user._get_current_object(), PasswordConfirmForm())
+    return _two_factor_page(acting_user(), PasswordConfirmForm())
 
 
 def _two_factor_page(user, form):
@@ -168,50 +167,41 @@ def _two_factor_page(user, form):
 @bp.route("/account/two-factor/setup", methods=["GET", "POST"])
 @login_required
 def two_factor_setup():
-    user = current_user._get_current_object()
+    user = acting_user()
     if second_factor.has_second_factor(user):
         return redirect(url_for("auth.two_factor"))
-    form = SetupForm()
-    secret = _candidate_secret()
-    if form.validate_on_submit():
-        codes = _enrol(user, form, secret)
-        if codes is not None:
-            security.begin_session(user)  # the other sessions ended: keep this one
-            return render_template("auth/recovery_codes.html", codes=codes,
-                                   next_url=url_for("auth.two_factor")), 200
-    status = 422 if request.method == "POST" else 200
-    return _setup_page(form, secret, user, status, at_login=False)
+    return _setup(user, at_login=False, done=lambda codes: _setup_done(user, codes))
 
 
-def _password_confirmed_action(action):
-    """Run ``action(user, password)`` for the profile page's forms; errors shown on the page."""
-    user = current_user._get_current_object()
+def _setup_done(user, codes):
+    security.begin_session(user)  # the other sessions ended: keep this one
+    return _recovery_codes(codes, url_for("auth.two_factor"))
+
+
+def _password_confirmed(action, done):
+    """The profile page's forms: ``action(user, password)``, then ``done(its result)``; a
+    refusal is shown beside the password on the page again."""
+    user = acting_user()
     form = PasswordConfirmForm()
-    if form.validate_on_submit():
-        try:
-            return action(user, form.password.data), None
-        except second_factor.SecondFactorError as err:
-            form.password.errors = [err.fields.get("password", err.message)]
-    return None, (_two_factor_page(user, form), 422)
+    return submit(form, lambda: action(user, form.password.data), done=done, beside="password",
+                  again=lambda status: (_two_factor_page(user, form), 422))
 
 
 @bp.post("/account/two-factor/recovery-codes")
 @login_required
 def two_factor_recovery_codes():
-    codes, refused = _password_confirmed_action(second_factor.renew_recovery_codes)
-    if refused:
-        return refused
-    return render_template("auth/recovery_codes.html", codes=codes,
-                           next_url=url_for("auth.two_factor")), 200
+    return _password_confirmed(second_factor.renew_recovery_codes,
+                               lambda codes: _recovery_codes(codes, url_for("auth.two_factor")))
 
 
 @bp.post("/account/two-factor/off")
 @login_required
 def two_factor_off():
-    _, refused = _password_confirmed_action(second_factor.turn_off)
-    if refused:
-        return refused
-    security.begin_session(current_user._get_current_object())  # others ended: keep this one
+    return _password_confirmed(second_factor.turn_off, lambda _: _turned_off())
+
+
+def _turned_off():
+    security.begin_session(acting_user())  # others ended: keep this one
     flash("Второй фактор отключён. Другие открытые сеансы завершены.", "success")
     return redirect(url_for("auth.two_factor"))
 
@@ -219,7 +209,7 @@ def two_factor_off():
 @bp.post("/logout")
 @login_required
 def logout():
-    accounts.logout(current_user._get_current_object())
+    accounts.logout(acting_user())
     logout_user()
     session.clear()
     flash("Вы вышли из системы.", "info")
@@ -229,20 +219,15 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            accounts.change_own_password(user, form.current.data, form.new.data)
-        except accounts.AccountError as err:
-            form.new.errors = [str(err)]
-            status = 422
-        else:
-            # The version changed: keep this browser signed in, every other session ends.
-            security.begin_session(user)
-            flash("Пароль изменён. Другие открытые сеансы завершены.", "success")
-            return redirect(url_for("home.index"))
-    elif request.method == "POST":
-        status = 422
-    return render_template("auth/password.html", form=form), status
+    user, form = acting_user(), ChangePasswordForm()
+    return submit(form, lambda: accounts.change_own_password(user, form.current.data,
+                                                             form.new.data),
+                  done=lambda _: _password_changed(user), beside="new",
+                  again=_page("auth/password.html", form=form))
+
+
+def _password_changed(user):
+    # The version changed: keep this browser signed in, every other session ends.
+    security.begin_session(user)
+    flash("Пароль изменён. Другие открытые сеансы завершены.", "success")
+    return redirect(url_for("home.index"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 from sqlalchemy import or_, select
 
@@ -28,11 +28,11 @@ from ...services import courses as svc
 from ...services import uploads
 from ...services.courses import frdo, reports, imports as course_import
 from ...services.courses.coverage import window_start
-from ...services.exports import filename
 from ...text import normalize_name
 from ...web import (
-    answer, navigate, page_of, paginate, parse_int, refuse, render_fragment, render_view,
-    send_download, submit, text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, edited, export_download, listing, navigate, page_of, paginate, parse_int,
+    record, refuse, remove, remove, render_fragment, render_view, set_args, submit,
+    text_arg, year_arg, acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -47,10 +47,6 @@ UNTRAINED_PAGE_SIZE = 100
 
 def _date_arg(name: str = "on") -> date:
     return parse_date(request.args.get(name, "")) or today()
-
-
-def _download(data: bytes, fmt: str, stem: str):
-    return send_download(data, filename(stem, fmt), fmt)
 
 
 def _export_format(fmt: str) -> str:
@@ -177,29 +173,17 @@ def _course_view(user, course: Course | None):
                       title="Курс: изменение" if course else "Новый курс"))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new():
-    user = _user()
-    policy.require_create(user, Course)
-    return _course_view(user, None)
-
-
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
-    policy.require_edit(user, course)
-    return _course_view(user, course)
+def edit(course_id: int | None = None):
+    return _course_view(*edited(Course, course_id))
 
 
 @bp.post("/<int:course_id>/archive")
 @login_required
 def archive(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
-    policy.require_edit(user, course)
+    _, course = record(Course, course_id, "edit")
     archived = request.form.get("archived", "1") == "1"
     svc.set_archived(course, archived)
     return answer("Курс отправлен в архив: новых записей на него не будет." if archived
@@ -210,9 +194,7 @@ def archive(course_id: int):
 @bp.post("/<int:course_id>/delete")
 @login_required
 def delete(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
-    policy.require_edit(user, course)
+    _, course = record(Course, course_id, "edit")
     form, back = Form(), url_for("courses.show", course_id=course.id)
     return submit(form, lambda: svc.delete_course(course),
                   done=lambda _: answer("Курс удалён из каталога.", None, url_for("courses.index")),
@@ -271,8 +253,7 @@ def enrollments():
 @bp.get("/<int:course_id>")
 @login_required
 def show(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     f = _enrollment_filters()
     f["course"] = course.id
     items = db.session.scalars(_enrollment_query(user, f).order_by(
@@ -324,8 +305,7 @@ def _ticked(school: Organization | None, checked: set[int]) -> list[StaffMember]
 @login_required
 def enroll(course_id: int):
     """Enroll teachers of one school, ticked in its staff list (all of them or none)."""
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     schools = _schools_for_enrollment(user)
     policy.require(bool(schools))
     school = _enroll_school(user, schools)
@@ -352,8 +332,7 @@ def _row(user, e: Enrollment):
 @bp.get("/enrollments/<int:enrollment_id>")
 @login_required
 def enrollment(enrollment_id: int):
-    user = _user()
-    e = policy.get_or_404(user, Enrollment, enrollment_id)
+    user, e = record(Enrollment, enrollment_id)
     closes = db.session.scalars(select(PlanActivity).where(
         PlanActivity.closed_by_enrollment_id == e.id)).all()
     return render_view("courses/enrollment.html", "courses/_enrollment_row.html", title=str(e),
@@ -363,9 +342,7 @@ def enrollment(enrollment_id: int):
 @bp.route("/enrollments/<int:enrollment_id>/edit", methods=["GET", "POST"])
 @login_required
 def enrollment_edit(enrollment_id: int):
-    user = _user()
-    e = policy.get_or_404(user, Enrollment, enrollment_id)
-    policy.require_edit(user, e)
+    user, e = record(Enrollment, enrollment_id, "edit")
     form = EnrollmentForm(obj=e)
     if request.method == "GET":
         form.status.data = e.status.name
@@ -383,13 +360,17 @@ def enrollment_edit(enrollment_id: int):
 @bp.post("/enrollments/<int:enrollment_id>/delete")
 @login_required
 def enrollment_delete(enrollment_id: int):
-    user = _user()
-    e = policy.get_or_404(user, Enrollment, enrollment_id)
-    policy.require_edit(user, e)
-    course_id, notice = e.course_id, f"Запись «{e.staff_member.full_name}» удалена."
-    svc.delete_enrollment(e)
-    return answer(notice, lambda: render_fragment("courses/_row_removed.html", text=notice),
-                  url_for("courses.show", course_id=course_id))
+    return remove(Enrollment, enrollment_id, svc.delete_enrollment, _enrollment_removed,
+                  lambda e: url_for("courses.show", course_id=e.course_id),
+                  fragment=lambda e: _row_removed(_enrollment_removed(e)))
+
+
+def _enrollment_removed(e: Enrollment) -> str:
+    return f"Запись «{e.staff_member.full_name}» удалена."
+
+
+def _row_removed(text: str):
+    return render_fragment("courses/_row_removed.html", text=text)
 
 
 def _open_courses(user) -> list[Course]:
@@ -400,8 +381,7 @@ def _open_courses(user) -> list[Course]:
 @bp.get("/teachers/<int:staff_id>")
 @login_required
 def teacher(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     items = db.session.scalars(policy.scope_query(user, Enrollment).where(
         Enrollment.staff_member_id == member.id).order_by(
         Enrollment.completed_on.desc().nulls_first(), Enrollment.id.desc())).unique().all()
@@ -420,8 +400,7 @@ def teacher(staff_id: int):
 @bp.post("/teachers/<int:staff_id>/enroll")
 @login_required
 def teacher_enroll(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     policy.require_create(user, Enrollment, member.organization)
     form = TeacherEnrollForm()
     form.course_id.choices = [("", "— выберите курс —")] + [
@@ -457,8 +436,11 @@ def _check_staged(user, staged):
     return False, course_import.check_file(staged.filename, staged.data, user)
 
 
-def _preview(form, user, staged, *, status: int | None = None):
-    """The preview of a staged file: rows with errors first, one page of them."""
+def _preview(form, user, staged, *, status: int | None = None, refused: str | None = None):
+    """The preview of a staged file: rows with errors first, one page of them (``refused``:
+    why saving it was refused, above the form)."""
+    if refused:
+        form.form_errors.append(refused)
     try:
         is_frdo, result = _check_staged(user, staged)
     except course_import.ImportFileError as err:
@@ -484,7 +466,7 @@ def import_():
     to create missing programmes may be changed and checked again); step 3: confirm by the
     staged file's id → all rows saved in one transaction, or none."""
     user = _user()
-    policy.require(policy.can(user, "manage", Enrollment))
+    policy.require(user, "manage", Enrollment)
     form = ImportForm()
     if request.method == "GET":
         return _import_page(form)
@@ -517,21 +499,25 @@ def import_():
         return _import_page(form, 422)
     if not result.ok:
         return _preview(form, user, staged, status=422)
-    try:
-        if is_frdo:
-            frdo.apply(result, by=user, filename=staged.filename)
-            notice = (f"Результаты сохранены: записано {result.imported}, без изменений "
-                      f"{result.unchanged}, создано курсов {result.courses_created}.")
-        else:
-            course_import.apply(result, by=user)
-            notice = (f"Результаты сохранены: новых записей {result.created}, обновлено "
-                      f"{result.updated}, без изменений {result.unchanged}.")
-    except svc.CourseError as err:  # a certificate stored meanwhile by someone else
-        form.form_errors.append(err.message)
-        return _preview(form, user, staged, status=422)
+    return act(lambda: _apply(user, staged, is_frdo, result),
+               done=lambda notice: answer(notice, None,
+                                          url_for("courses.enrollments", status="COMPLETED")),
+               refused=lambda message: _preview(form, user, staged, status=422, refused=message))
+
+
+def _apply(user, staged, is_frdo: bool, result) -> str:
+    """Save a checked file (all rows or none; a certificate stored meanwhile by someone else
+    refuses it) and forget the staged copy; the notice of what was saved."""
+    if is_frdo:
+        frdo.apply(result, by=user, filename=staged.filename)
+        notice = (f"Результаты сохранены: записано {result.imported}, без изменений "
+                  f"{result.unchanged}, создано курсов {result.courses_created}.")
+    else:
+        course_import.apply(result, by=user)
+        notice = (f"Результаты сохранены: новых записей {result.created}, обновлено "
+                  f"{result.updated}, без изменений {result.unchanged}.")
     uploads.discard(staged)
-    flash(notice, "success")
-    return redirect(url_for("courses.enrollments", status="COMPLETED"))
+    return notice
 
 
 @bp.get("/import/<upload_id>")
@@ -539,7 +525,7 @@ def import_():
 def import_preview(upload_id: str):
     """Another page of a staged file's preview (only its own user finds it)."""
     user = _user()
-    policy.require(policy.can(user, "manage", Enrollment))
+    policy.require(user, "manage", Enrollment)
     form = ImportForm()
     try:
         staged = uploads.get_staged(user, upload_id, IMPORT_KIND)
@@ -572,7 +558,7 @@ def _report_download(fmt: str, stem: str, table):
     """An export of a report: ``table`` (scope, on) → ReportTable, as .xlsx or PDF."""
     _export_format(fmt)
     on = _date_arg()
-    return _download(reports.export_table(table(_report_scope(_user()), on), fmt), fmt, stem)
+    return export_download(reports.export_table(table(_report_scope(_user()), on), fmt), fmt, stem)
 
 
 @bp.get("/reports/coverage")
@@ -617,8 +603,7 @@ def _trained_scope(user) -> policy.Territory | None:
 @bp.get("/<int:course_id>/trained")
 @login_required
 def trained(course_id: int):
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     scope = _trained_scope(user)
     items = reports.trained_enrollments(user, course, scope)
     return render_view("courses/trained.html", "courses/_trained_body.html",
@@ -632,11 +617,10 @@ def trained(course_id: int):
 @login_required
 def trained_export(course_id: int, fmt: str):
     _export_format(fmt)
-    user = _user()
-    course = policy.get_or_404(user, Course, course_id)
+    user, course = record(Course, course_id)
     scope = _trained_scope(user)
     table = reports.trained_table(course, reports.trained_enrollments(user, course, scope), scope)
-    return _download(reports.export_table(table, fmt), fmt, f"kpk-trained-{course.id}")
+    return export_download(reports.export_table(table, fmt), fmt, f"kpk-trained-{course.id}")
 
 
 # --------------------------------------------------------------------------- topics
@@ -662,9 +646,7 @@ def topics():
 @bp.post("/topics/<int:topic_id>")
 @login_required
 def topic_edit(topic_id: int):
-    user = _user()
-    topic = policy.get_or_404(user, CourseTopic, topic_id)
-    policy.require_edit(user, topic)
+    _, topic = record(CourseTopic, topic_id, "edit")
     form, back = TopicForm(), url_for("courses.topics")
     return submit(form, lambda: svc.save_topic(topic, name=form.name.data,
                                                low_achievers=form.low_achievers.data,
@@ -680,20 +662,14 @@ def topic_edit(topic_id: int):
 @login_required
 def plans():
     user = _user()
-    school_id = _int_arg("school")
-    kind = text_arg("kind")
-    stmt = policy.scope_query(user, DevelopmentPlan)
-    if school_id:
-        stmt = stmt.where(DevelopmentPlan.organization_id == school_id)
-    if kind in PlanKind.__members__:
-        stmt = stmt.where(DevelopmentPlan.kind == PlanKind[kind])
+    stmt, f = listing(DevelopmentPlan, school=DevelopmentPlan.organization_id,
+                      kind=DevelopmentPlan.kind)
     page = paginate(stmt.order_by(Organization.sort_name, DevelopmentPlan.title))
     return render_view(
         "courses/plans.html", "courses/_plans_list.html", title="Индивидуальные образовательные маршруты",
         page=page, progress=svc.plan_progress([p.id for p in page.items], today()),
-        schools=_visible_schools(user), kinds=PlanKind, school=school_id or "", kind=kind,
-        args={k: v for k, v in {"school": school_id, "kind": kind}.items() if v},
-        can_create=policy.can(user, "manage", DevelopmentPlan))
+        schools=_visible_schools(user), kinds=PlanKind, school=f["school"], kind=f["kind"],
+        args=set_args(f), can_create=policy.can(user, "manage", DevelopmentPlan))
 
 
 def _plan_form(user, plan: DevelopmentPlan | None) -> PlanForm:
@@ -746,21 +722,11 @@ def _plan_view(user, plan: DevelopmentPlan | None):
         again=again)
 
 
-@bp.route("/plans/new", methods=["GET", "POST"])
-@login_required
-def plan_new():
-    user = _user()
-    policy.require(user, "manage", DevelopmentPlan)
-    return _plan_view(user, None)
-
-
+@bp.route("/plans/new", methods=["GET", "POST"], endpoint="plan_new")
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 @login_required
-def plan_edit(plan_id: int):
-    user = _user()
-    plan = policy.get_or_404(user, DevelopmentPlan, plan_id)
-    policy.require_edit(user, plan)
-    return _plan_view(user, plan)
+def plan_edit(plan_id: int | None = None):
+    return _plan_view(*edited(DevelopmentPlan, plan_id, may_add="manage"))
 
 
 def _plan_parts(plan: DevelopmentPlan):
@@ -808,28 +774,23 @@ def _plan_context(user, plan, **extra) -> dict:
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def plan(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
+    user, p = record(DevelopmentPlan, plan_id)
     return render_view("courses/plan.html", title=p.title, **_plan_context(user, p))
 
 
 @bp.post("/plans/<int:plan_id>/delete")
 @login_required
 def plan_delete(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
-    policy.require_edit(user, p)
-    svc.delete_plan(p)
-    return answer("ИОМ удалён (запись сохранена в истории).", None, url_for("courses.plans"))
+    return remove(DevelopmentPlan, plan_id, svc.delete_plan,
+                  "ИОМ удалён (запись сохранена в истории).", url_for("courses.plans"))
 
 
 @bp.get("/plans/<int:plan_id>/export.pdf")
 @login_required
 def plan_pdf(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
+    _, p = record(DevelopmentPlan, plan_id)
     deficits, activities = _plan_parts(p)
-    return _download(reports.plan_pdf(p, deficits, activities), "pdf", f"iom-{p.id}")
+    return export_download(reports.plan_pdf(p, deficits, activities), "pdf", f"iom-{p.id}")
 
 
 def _plan_part(user, plan, part: str, *, status: int = 200, **forms):
@@ -842,9 +803,7 @@ def _plan_part(user, plan, part: str, *, status: int = 200, **forms):
 @bp.post("/plans/<int:plan_id>/deficits")
 @login_required
 def deficit_add(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
-    policy.require_create(user, PlanDeficit, p)
+    user, p = record(DevelopmentPlan, plan_id, adds=PlanDeficit)
     form = DeficitForm(prefix="deficit")
     return submit(form, lambda: svc.add_deficit(p, DeficitKind[form.kind.data],
                                                 form.description.data),
@@ -858,13 +817,14 @@ def deficit_add(plan_id: int):
 @bp.post("/deficits/<int:deficit_id>/delete")
 @login_required
 def deficit_delete(deficit_id: int):
-    user = _user()
-    d = policy.get_or_404(user, PlanDeficit, deficit_id)
-    policy.require_edit(user, d)
-    p = db.session.get(DevelopmentPlan, d.plan_id)
-    svc.delete_deficit(d)
-    return answer("Дефицит удалён.", lambda: _plan_part(user, p, "deficits"),
-                  url_for("courses.plan", plan_id=p.id))
+    return remove(PlanDeficit, deficit_id, svc.delete_deficit, "Дефицит удалён.", _plan_url,
+                  fragment=lambda d: _plan_part(_user(), db.session.get(DevelopmentPlan,
+                                                                        d.plan_id), "deficits"))
+
+
+def _plan_url(part) -> str:
+    """The page of the plan ``part`` (a deficit, an activity) belongs to."""
+    return url_for("courses.plan", plan_id=part.plan_id)
 
 
 def _activity_data(form: ActivityForm) -> dict:
@@ -885,9 +845,7 @@ def _activity_row(user, act):
 @bp.post("/plans/<int:plan_id>/activities")
 @login_required
 def activity_add(plan_id: int):
-    user = _user()
-    p = policy.get_or_404(user, DevelopmentPlan, plan_id)
-    policy.require_create(user, PlanActivity, p)
+    user, p = record(DevelopmentPlan, plan_id, adds=PlanActivity)
     form = _activity_form(user, p)
     return submit(form, lambda: svc.save_activity(PlanActivity(created_by_id=user.id), p,
                                                   is_new=True, **_activity_data(form)),
@@ -901,9 +859,7 @@ def activity_add(plan_id: int):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @login_required
 def activity_edit(activity_id: int):
-    user = _user()
-    act = policy.get_or_404(user, PlanActivity, activity_id)
-    policy.require_edit(user, act)
+    user, act = record(PlanActivity, activity_id, "edit")
     p = db.session.get(DevelopmentPlan, act.plan_id)
     form = _activity_form(user, p, act)
     return submit(form, lambda: svc.save_activity(act, p, **_activity_data(form)),
@@ -917,26 +873,18 @@ def activity_edit(activity_id: int):
 @bp.post("/activities/<int:activity_id>/done")
 @login_required
 def activity_done(activity_id: int):
-    user = _user()
-    act = policy.get_or_404(user, PlanActivity, activity_id)
-    policy.require_edit(user, act)
+    user, act = record(PlanActivity, activity_id, "edit")
     done = request.form.get("done", "1") == "1"
     svc.set_activity_done(act, done)
     return answer("Отмечено как выполненное." if done else "Отметка о выполнении снята.",
-                  lambda: _activity_row(user, act), url_for("courses.plan", plan_id=act.plan_id))
+                  lambda: _activity_row(user, act), _plan_url(act))
 
 
 @bp.post("/activities/<int:activity_id>/delete")
 @login_required
 def activity_delete(activity_id: int):
-    user = _user()
-    act = policy.get_or_404(user, PlanActivity, activity_id)
-    policy.require_edit(user, act)
-    plan_id = act.plan_id
-    svc.delete_activity(act)
-    return answer("Мероприятие удалено.",
-                  lambda: render_fragment("courses/_row_removed.html", text="Мероприятие удалено."),
-                  url_for("courses.plan", plan_id=plan_id))
+    return remove(PlanActivity, activity_id, svc.delete_activity, "Мероприятие удалено.",
+                  _plan_url, fragment=lambda _: _row_removed("Мероприятие удалено."))
 
 
 @bp.app_template_filter("share")

@@ -12,8 +12,9 @@ from ...extensions import db
 from ...models import Attachment
 from ...services import files as file_service
 from ...text import clean_text
-from ...web import render_fragment, render_view, send_download
+from ...web import record, render_fragment, render_view, send_download, submit
 from . import bp
+from .forms import PostedFile
 
 
 def _owner_or_404(object_type: str, object_id: int):
@@ -44,30 +45,35 @@ def list_for(object_type: str, object_id: int):
                        **_list_context(object_type, owner))
 
 
+def _files_block(object_type: str, owner, *, error: str | None = None, status: int = 200):
+    """The files' block for htmx (the form's message in it), the page otherwise."""
+    ctx = _list_context(object_type, owner, error)
+    if request.htmx:
+        return render_fragment("files/_list.html", status=status, **ctx)
+    return render_view("files/list.html", status=status, title="Документы", **ctx)
+
+
+def _changed(notice: str, object_type: str, object_id: int, owner):
+    """After an upload or a delete: the files' block for htmx, else ``notice`` flashed and
+    the list."""
+    if request.htmx:
+        return _files_block(object_type, owner)
+    flash(notice, "success")
+    return redirect(url_for("files.list_for", object_type=object_type, object_id=object_id))
+
+
 @bp.post("/<object_type>/<int:object_id>")
 @login_required
 def upload(object_type: str, object_id: int):
     owner = _owner_or_404(object_type, object_id)
-    policy.require(policy.can(current_user, "attach", owner))
-    uploaded = request.files.get("file")
-    error = None
-    if uploaded is None or not uploaded.filename:
-        error = "Выберите файл."
-    else:
-        try:
-            file_service.store(owner, clean_text(uploaded.filename), uploaded.read(),
-                               by=current_user,
-                               description=clean_text(request.form.get("description", ""))[:300])
-        except file_service.UploadError as err:
-            error = str(err)
-    if request.htmx:
-        return render_fragment("files/_list.html", status=422 if error else 200,
-                               **_list_context(object_type, owner, error))
-    if error:  # without JavaScript: the page again, with the message and the description typed
-        return render_view("files/list.html", status=422, title="Документы",
-                           **_list_context(object_type, owner, error))
-    flash("Файл загружен.", "success")
-    return redirect(url_for("files.list_for", object_type=object_type, object_id=object_id))
+    policy.require(current_user, "attach", owner)
+    form = PostedFile()
+    return submit(form, lambda: file_service.store(
+                      owner, clean_text(form.file.filename), form.file.read(), by=current_user,
+                      description=form.description),
+                  done=lambda _: _changed("Файл загружен.", object_type, object_id, owner),
+                  again=lambda status: _files_block(object_type, owner, error=form.error,
+                                                    status=status))
 
 
 @bp.get("/download/<int:file_id>")
@@ -83,11 +89,7 @@ def download(file_id: int):
 @bp.post("/delete/<int:file_id>")
 @login_required
 def delete(file_id: int):
-    att = policy.get_or_404(current_user, Attachment, file_id)
-    policy.require_edit(current_user, att)
+    _, att = record(Attachment, file_id, "edit")
     owner = policy.attachment_owner(att)
     file_service.soft_delete(att)
-    if request.htmx:
-        return render_fragment("files/_list.html", **_list_context(att.object_type, owner))
-    flash("Файл удалён.", "success")
-    return redirect(url_for("files.list_for", object_type=att.object_type, object_id=att.object_id))
+    return _changed("Файл удалён.", att.object_type, att.object_id, owner)

@@ -23,8 +23,8 @@ from ...models import (
 from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
-    act, answer, navigate, render_fragment, render_view, send_download, submit, text_arg, wants_fragment,
-    year_arg, acting_user as _user, int_arg,
+    act, answer, in_place, int_arg, listing, navigate, record, remove, render_fragment,
+    render_view, send_download, set_args, submit, year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import (
@@ -81,15 +81,8 @@ def index():
 @login_required
 def meetings():
     """Every interview and meeting with its protocol, filtered; a school sees its own."""
-    user = _user()
-    kind = text_arg("kind")
-    status = text_arg("status")
-    year = year_arg()
-    stmt = policy.scope_query(user, Meeting)
-    if kind in MeetingKind.__members__:
-        stmt = stmt.where(Meeting.kind == MeetingKind[kind])
-    if status in MeetingStatus.__members__:
-        stmt = stmt.where(Meeting.status == MeetingStatus[status])
+    user, year = _user(), year_arg()
+    stmt, f = listing(Meeting, kind=Meeting.kind, status=Meeting.status)
     if year:
         stmt = stmt.where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
     school, school_org = int_arg("school"), None
@@ -100,11 +93,10 @@ def meetings():
                                             Meeting.start_time.desc(), Meeting.id.desc())).all()
     return render_view("interviews/meetings.html", "interviews/_meetings_table.html",
                        title="Собеседования, совещания и протоколы", rows=rows, kinds=MeetingKind,
-                       statuses=MeetingStatus, kind=kind, status_filter=status, year=year or "",
-                       can_create=bool(svc.authority_choices(user)), today=today(),
-                       school_org=school_org,
-                       clear_url=url_for("interviews.meetings", kind=kind or None,
-                                         status=status or None, year=year or None))
+                       statuses=MeetingStatus, kind=f["kind"], status_filter=f["status"],
+                       year=year or "", can_create=bool(svc.authority_choices(user)),
+                       today=today(), school_org=school_org,
+                       clear_url=url_for("interviews.meetings", **set_args(f), year=year or None))
 
 
 # --------------------------------------------------------------------------- series
@@ -117,10 +109,13 @@ def _series_data(form: SeriesForm) -> svc.SeriesData:
                           slot_minutes=form.slot_minutes.data, note=form.note.data)
 
 
-def _authority_select(form_field, user) -> None:
-    """The authorities the user plans for (the same on GET and POST); 403 when there are none."""
-    form_field.choices = [(str(o.id), o.short_name) for o in svc.authority_choices(user)]
-    policy.require(bool(form_field.choices))
+def _planning(form_class) -> tuple:
+    """(the acting user, a new ``form_class`` form — a series, a meeting — offering the
+    authorities the user plans for, the same on GET and POST); 403 when there are none."""
+    user, form = _user(), form_class()
+    form.authority_id.choices = [(str(o.id), o.short_name) for o in svc.authority_choices(user)]
+    policy.require(bool(form.authority_id.choices))
+    return user, form
 
 
 def _authority(user, form, model: type) -> Organization:
@@ -133,9 +128,7 @@ def _authority(user, form, model: type) -> Organization:
 @bp.route("/series/new", methods=["GET", "POST"])
 @login_required
 def series_new():
-    user = _user()
-    form = SeriesForm()
-    _authority_select(form.authority_id, user)
+    user, form = _planning(SeriesForm)
     if request.method == "GET":
         form.agenda_template.data = DEFAULT_AGENDA
     return submit(form, lambda: svc.create_series(_authority(user, form, InterviewSeries),
@@ -151,8 +144,7 @@ def series_new():
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 @login_required
 def series_edit(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    _, series = record(InterviewSeries, series_id, "edit")
     form = SeriesForm(obj=series)
     form.authority_id.choices = [(str(series.authority_id), series.authority.short_name)]
     form.authority_id.data = str(series.authority_id)
@@ -167,8 +159,7 @@ def series_edit(series_id: int):
 @bp.post("/series/<int:series_id>/delete")
 @login_required
 def series_delete(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    _, series = record(InterviewSeries, series_id, "edit")
     return act(lambda: svc.delete_series(series),
                done=lambda _: answer("Серия собеседований удалена (записи сохранены в истории).",
                                      None, url_for("interviews.index")),
@@ -206,8 +197,7 @@ def _series_page(user, series, fragment: str = "interviews/_schedule.html", *, s
 @bp.get("/series/<int:series_id>")
 @login_required
 def series(series_id: int):
-    user = _user()
-    return _series_page(user, policy.get_or_404(user, InterviewSeries, series_id))
+    return _series_page(*record(InterviewSeries, series_id))
 
 
 def _commission(user, series):
@@ -217,8 +207,7 @@ def _commission(user, series):
 @bp.post("/series/<int:series_id>/members")
 @login_required
 def member_add(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    user, series = record(InterviewSeries, series_id, "edit")
     form = _member_form(series)  # a user is one of the offered candidates
     return submit(form, lambda: svc.add_member(
                       series, role=form.role.data, by=user,
@@ -234,12 +223,10 @@ def member_add(series_id: int):
 @bp.post("/members/<int:member_id>/delete")
 @login_required
 def member_delete(member_id: int):
-    user = _user()
-    member = policy.get_or_404(user, CommissionMember, member_id, "edit")
-    series = db.session.get(InterviewSeries, member.series_id)
-    svc.remove_member(member)
-    return answer("Состав комиссии обновлён.", lambda: _commission(user, series),
-                  _series_url(series.id))
+    return remove(CommissionMember, member_id, svc.remove_member, "Состав комиссии обновлён.",
+                  lambda m: _series_url(m.series_id),
+                  fragment=lambda m: _commission(_user(), db.session.get(InterviewSeries,
+                                                                         m.series_id)))
 
 
 # --------------------------------------------------------------------------- schedule rows
@@ -277,8 +264,7 @@ def _slot_form_row(series, form, meeting=None, status=200):
 @bp.route("/series/<int:series_id>/slots/new", methods=["GET", "POST"])
 @login_required
 def slot_new(series_id: int):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id, "edit")
+    user, series = record(InterviewSeries, series_id, "edit")
     form = _slot_form(user, series)
     if request.method == "GET":
         form.place.data, form.video_link.data = series.default_place, series.default_link
@@ -293,16 +279,14 @@ def slot_new(series_id: int):
 @bp.get("/meetings/<int:meeting_id>/row")
 @login_required
 def slot_row(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     return _schedule_row(user, meeting)
 
 
 @bp.route("/meetings/<int:meeting_id>/slot", methods=["GET", "POST"])
 @login_required
 def slot_edit(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     policy.require(meeting.series_id is not None and policy.can(user, "plan", meeting))
     series = db.session.get(InterviewSeries, meeting.series_id)
     form = _slot_form(user, series, meeting)
@@ -319,20 +303,17 @@ def slot_edit(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/delete")
 @login_required
 def meeting_delete(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "plan")
-    back = _series_url(meeting.series_id) if meeting.series_id else \
-        url_for("interviews.meetings")
-    svc.delete_meeting(meeting)
-    return answer("Запись удалена из графика (сохранена в истории).",
-                  lambda: render_fragment("interviews/_deleted_row.html"), back)
+    return remove(Meeting, meeting_id, svc.delete_meeting,
+                  "Запись удалена из графика (сохранена в истории).",
+                  lambda m: (_series_url(m.series_id) if m.series_id
+                             else url_for("interviews.meetings")), action="plan",
+                  fragment=lambda _: render_fragment("interviews/_deleted_row.html"))
 
 
 @bp.get("/series/<int:series_id>/schedule.<fmt>")
 @login_required
 def schedule_export(series_id: int, fmt: str):
-    user = _user()
-    series = policy.get_or_404(user, InterviewSeries, series_id)
+    _, series = record(InterviewSeries, series_id)
     if fmt not in ("pdf", "xlsx"):
         abort(404)
     data = export.schedule_pdf(series) if fmt == "pdf" else export.schedule_xlsx(series)
@@ -345,9 +326,7 @@ def schedule_export(series_id: int, fmt: str):
 @bp.route("/meetings/new", methods=["GET", "POST"])
 @login_required
 def meeting_new():
-    user = _user()
-    form = MeetingForm()
-    _authority_select(form.authority_id, user)
+    user, form = _planning(MeetingForm)
     users = {u.id: u for org_id, _ in form.authority_id.choices
              for u in db.session.scalars(policy.interviews.commission_candidates(
                  db.session.get(Organization, int(org_id))))}
@@ -421,15 +400,13 @@ def _block_page(user, meeting, block: str, title: str, *, status=200, **extra):
 @login_required
 def meeting(meeting_id: int):
     """The record on one page: requisites, participants, agenda with СЛУШАЛИ/ВЫСТУПИЛИ/РЕШИЛИ."""
-    user = _user()
-    return _meeting_page(user, policy.get_or_404(user, Meeting, meeting_id))
+    return _meeting_page(*record(Meeting, meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/requisites", methods=["GET", "POST"])
 @login_required
 def requisites(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    user, meeting = record(Meeting, meeting_id, "record")
     if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
         return _meeting_page(user, meeting, "interviews/_requisites.html")
     form = RequisitesForm(obj=meeting)
@@ -451,8 +428,7 @@ def requisites(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/participants", methods=["GET", "POST"])
 @login_required
 def participants(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     if request.method == "GET" and request.args.get("view") == "1":  # «Отмена» of the form
         return _meeting_page(user, meeting, "interviews/_participants.html")
     policy.require(user, "record", meeting)  # a held record: nobody changes it
@@ -498,8 +474,7 @@ def _save_item(user, meeting, item: AgendaItem | None):
 @bp.route("/meetings/<int:meeting_id>/items/new", methods=["GET", "POST"])
 @login_required
 def item_new(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    user, meeting = record(Meeting, meeting_id, "record")
     return _save_item(user, meeting, None)
 
 
@@ -519,9 +494,8 @@ def item(item_id: int):
     """An agenda item's block (htmx, e.g. «Отмена» of its form); the record page otherwise."""
     user = _user()
     item, meeting = _item_and_meeting(user, item_id, None)
-    if wants_fragment():
-        return _item_block(user, meeting, item)
-    return redirect(_meeting_url(meeting, f"#agenda-item-{item.id}"))
+    return in_place(lambda: _item_block(user, meeting, item),
+                    _meeting_url(meeting, f"#agenda-item-{item.id}"))
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -564,8 +538,7 @@ def _held(meeting: Meeting):
 @bp.post("/meetings/<int:meeting_id>/hold")
 @login_required
 def hold(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "record")
+    user, meeting = record(Meeting, meeting_id, "record")
     return act(lambda: protocols.hold(meeting, by=user), done=_held,
                refused=lambda problems: answer(problems, lambda: render_fragment(
                    "interviews/_hold.html", status=422, problems=problems,
@@ -575,8 +548,7 @@ def hold(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/amendments")
 @login_required
 def amendment_add(meeting_id: int):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id, "amend")
+    user, meeting = record(Meeting, meeting_id, "amend")
     form = AmendmentForm()
     return submit(form, lambda: svc.add_amendment(meeting, text=form.text.data,
                                                   amended_on=form.amended_on.data, by=user),
@@ -590,8 +562,7 @@ def amendment_add(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/protocol.<fmt>")
 @login_required
 def protocol(meeting_id: int, fmt: str):
-    user = _user()
-    meeting = policy.get_or_404(user, Meeting, meeting_id)
+    user, meeting = record(Meeting, meeting_id)
     if fmt not in ("pdf", "docx"):
         abort(404)
     policy.require(meeting.is_held or policy.can(user, "read_draft", meeting))

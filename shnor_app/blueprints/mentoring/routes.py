@@ -7,7 +7,7 @@ values typed so far and swaps the form; without JavaScript the POST re-renders i
 """
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -20,8 +20,8 @@ from ...models import (
 )
 from ...services import mentoring as svc
 from ...web import (
-    answer, int_arg, paginate, render_fragment, render_view, submit, text_arg, wants_fragment,
-    acting_user as _user,
+    answer, edited, in_place, listing, paginate, record, remove, render_fragment,
+    render_view, set_args, submit, text_arg, acting_user as _user,
 )
 from . import bp
 from .forms import PairForm, StepForm
@@ -41,24 +41,16 @@ def _school_options(user, creatable: bool = False) -> list[Organization]:
 @login_required
 def index():
     user = _user()
-    kind = text_arg("kind")
-    status = text_arg("status")
-    school = int_arg("school")
-    stmt = policy.scope_query(user, MentoringPair)
-    if kind in PairKind.__members__:
-        stmt = stmt.where(MentoringPair.kind == PairKind[kind])
-    if status in PairStatus.__members__:
-        stmt = stmt.where(MentoringPair.status == PairStatus[status])
-    if school:
-        stmt = stmt.where(MentoringPair.mentee_org_id == school)
+    stmt, f = listing(MentoringPair, kind=MentoringPair.kind, status=MentoringPair.status,
+                      school=MentoringPair.mentee_org_id)
     page = paginate(stmt.order_by(MentoringPair.status, MentoringPair.start_date.desc(),
                                   MentoringPair.id.desc()))
-    args = {k: v for k, v in {"kind": kind, "status": status, "school": school}.items() if v}
     return render_view(
         "mentoring/index.html", "mentoring/_list.html", title="Наставничество", page=page,
         progress=svc.plan_progress(p.id for p in page.items), kinds=PairKind,
-        statuses=PairStatus, kind=kind, status_filter=status, school=school or "", args=args,
-        schools=_school_options(user), can_create=policy.can_create(user, MentoringPair),
+        statuses=PairStatus, kind=f["kind"], status_filter=f["status"], school=f["school"],
+        args=set_args(f), schools=_school_options(user),
+        can_create=policy.can_create(user, MentoringPair),
         period_label=svc.period_label)
 
 
@@ -184,29 +176,18 @@ def _card(pair: MentoringPair, anchor: str = "") -> str:
     return url_for("mentoring.show", pair_id=pair.id) + anchor
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new():
-    user = _user()
-    policy.require_create(user, MentoringPair)
-    return _handle_form(user, None)
-
-
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @bp.route("/<int:pair_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(pair_id: int):
-    user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
-    return _handle_form(user, pair)
+def edit(pair_id: int | None = None):
+    return _handle_form(*edited(MentoringPair, pair_id))
 
 
 @bp.post("/<int:pair_id>/delete")
 @login_required
 def delete(pair_id: int):
-    user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id, "edit")
-    svc.delete_pair(pair)
-    return answer("Пара наставничества удалена (запись сохранена в истории).", None,
+    return remove(MentoringPair, pair_id, svc.delete_pair,
+                  "Пара наставничества удалена (запись сохранена в истории).",
                   url_for("mentoring.index"))
 
 
@@ -239,8 +220,7 @@ def _card_page(user, pair: MentoringPair, *, step_form=None, status=200):
 @bp.get("/<int:pair_id>")
 @login_required
 def show(pair_id: int):
-    user = _user()
-    return _card_page(user, policy.get_or_404(user, MentoringPair, pair_id))
+    return _card_page(*record(MentoringPair, pair_id))
 
 
 def _step_or_404(user, step_id: int, action: str | None = "edit"
@@ -261,9 +241,7 @@ def _step_data(form: StepForm) -> dict:
 @bp.post("/<int:pair_id>/steps")
 @login_required
 def step_add(pair_id: int):
-    user = _user()
-    pair = policy.get_or_404(user, MentoringPair, pair_id)
-    policy.require_create(user, MentoringStep, pair)
+    user, pair = record(MentoringPair, pair_id, adds=MentoringStep)
     form = StepForm()
     return submit(form, lambda: svc.add_step(pair, **_step_data(form), by=user),
                   done=lambda step: answer("Шаг добавлен в план.", lambda: render_fragment(
@@ -278,9 +256,7 @@ def step_row(step_id: int):
     """The step's row (htmx, e.g. «Отмена» of its form); the pair's card otherwise."""
     user = _user()
     step, pair = _step_or_404(user, step_id, None)
-    if wants_fragment():
-        return _step_row(user, step, pair)
-    return redirect(_card(pair, f"#step-{step.id}"))
+    return in_place(lambda: _step_row(user, step, pair), _card(pair, f"#step-{step.id}"))
 
 
 @bp.route("/steps/<int:step_id>/edit", methods=["GET", "POST"])
@@ -312,8 +288,6 @@ def step_done(step_id: int):
 @bp.post("/steps/<int:step_id>/delete")
 @login_required
 def step_delete(step_id: int):
-    user = _user()
-    step, pair = _step_or_404(user, step_id)
-    svc.delete_step(step)
-    return answer("Шаг удалён из плана.",
-                  lambda: render_fragment("mentoring/_step_deleted.html"), _card(pair))
+    return remove(MentoringStep, step_id, svc.delete_step, "Шаг удалён из плана.",
+                  lambda step: _card(db.session.get(MentoringPair, step.pair_id)),
+                  fragment=lambda _: render_fragment("mentoring/_step_deleted.html"))

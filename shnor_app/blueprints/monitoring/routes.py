@@ -11,10 +11,10 @@ through ``web.submit`` / ``web.answer``.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from jinja2 import pass_context
+from jinja2 import Undefined, pass_context
 from flask_login import login_required
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
@@ -27,11 +27,12 @@ from ...models import (
 )
 from ...services import uploads
 from ...services.monitoring import dashboards, risks, assessments as svc, indicators as ind_svc
+from ...services.monitoring import identification_page as ident
 from ...services.monitoring.identification import fmt_share
 from ...web import (
-    answer, current_year, form_messages, fragment_cache, int_arg, paginate, refuse,
-    render_fragment, render_view, send_download, submit, text_arg, year_arg,
-    acting_user as _user,
+    answer, current_year, form_messages, fragment_cache, int_arg, page_number, record,
+    refuse, remove, render_fragment, render_view, send_download, submit, text_arg,
+    year_arg, acting_user as _user,
 )
 from . import bp
 from .forms import ApproveForm, ImportForm, IndicatorForm, RiskForm, ScaleForm
@@ -141,7 +142,7 @@ def _run_batch(user, form, batch, *, confirm: bool):
     params = batch[0].params or {}
     muni, region_id = None, None
     if params.get("municipality_id") == _ALL:
-        policy.require(policy.can(user, "create_schools", AssessmentResult))
+        policy.require(user, "create_schools", AssessmentResult)
         region_id = user.region_id
     else:
         muni = db.session.get(Municipality, int(params["municipality_id"]))
@@ -192,7 +193,7 @@ def import_():
     name) and checked again; step 3: confirm by the staged files' ids → every file is saved,
     or none."""
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     form = _import_form(user)
     if request.method == "GET":
         return _import_page(form)
@@ -242,7 +243,7 @@ def import_():
 def import_preview():
     """Another page of the preview of staged files (only their own user finds them)."""
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     form = _import_form(user)
     try:
         batch = _staged_batch(user, request.args.getlist("id"))
@@ -263,92 +264,75 @@ def scales():
     from ...services.monitoring import fisoko
 
     user = _user()
-    policy.require(policy.can(user, "import_results", AssessmentResult))
+    policy.require(user, "import_results", AssessmentResult)
     may_enter = policy.can(user, "create", MarkScale)
     form = ScaleForm()
-    status = 200
     if request.method == "POST":
         policy.require(may_enter)
-        if form.validate_on_submit():
-            try:
-                scale, changed = fisoko.set_scale(
-                    year=form.year.data, procedure=form.procedure.data, subject=form.subject.data,
-                    grade=form.grade.data, points=form.points.data, tasks=form.tasks.data,
-                    by=user)
-            except fisoko.ScaleError as err:
-                form.form_errors.append(err.message)
-            else:
-                flash(f"{scale} сохранена: «3» от {scale.min_3}, «4» от {scale.min_4}, «5» от "
-                      f"{scale.min_5}; пересчитано результатов школ: {changed}.", "success")
-                return redirect(url_for("monitoring.scales"))
-        status = 422
     elif request.args.get("year"):
         form.year.data = year_arg("year")
         form.subject.data = text_arg("subject", max_length=100)
         form.grade.data = int_arg("grade")
-    return render_view("monitoring/scales.html", form=form, scales=fisoko.scales(),
-                       may_enter=may_enter, status=status, title="Шкалы отметок")
+    return submit(form, lambda: fisoko.set_scale(
+                      year=form.year.data, procedure=form.procedure.data,
+                      subject=form.subject.data, grade=form.grade.data, points=form.points.data,
+                      tasks=form.tasks.data, by=user),
+                  done=lambda saved: answer(_scale_notice(*saved), None,
+                                            url_for("monitoring.scales")),
+                  again=lambda status: render_view(
+                      "monitoring/scales.html", form=form, scales=fisoko.scales(),
+                      may_enter=may_enter, status=status, title="Шкалы отметок"))
+
+
+def _scale_notice(scale, changed: int) -> str:
+    return (f"{scale} сохранена: «3» от {scale.min_3}, «4» от {scale.min_4}, «5» от "
+            f"{scale.min_5}; пересчитано результатов школ: {changed}.")
 
 
 # --------------------------------------------------------------------------- identification
 
 
 IDENTIFICATION_PAGE_SIZE = 50
-IDENTIFICATION_FILTERS = ("flagged", "other", "approved")  # «only»: the verdict, or the status
 
 
 def _only() -> str:
     only = text_arg("only")
-    return only if only in IDENTIFICATION_FILTERS else ""
-
-
-def _identified_stmt(scope: policy.Territory, only: str, flagged_ids: set[int],
-                     approved_ids: set[int]):
-    stmt = scope.schools()
-    if only == "flagged":
-        stmt = stmt.where(Organization.id.in_(flagged_ids or [-1]))
-    elif only == "other":
-        stmt = stmt.where(Organization.id.not_in(flagged_ids or [-1]))
-    elif only == "approved":
-        stmt = stmt.where(Organization.id.in_(approved_ids or [-1]))
-    return stmt
+    return only if only in ident.FILTERS else ""
 
 
 def _identification_context(user, scope: policy.Territory) -> dict:
-    """Counts over the whole scope (which schools the rule flags is decided in SQL from the
-    results over the threshold), the verdicts of one page of schools, and every flagged
-    school for the approval form."""
-    ids = scope.school_ids()
-    year = _year(ids)
-    flagged_ids = svc.flagged_school_ids(ids, year)
-    approved_ids = svc.approved_school_ids(ids, year)
-    all_count = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    only = _only()
-    page = paginate(_identified_stmt(scope, only, flagged_ids, approved_ids),
-                    per_page=IDENTIFICATION_PAGE_SIZE)
+    """The page's figures and rows (computed once per state of the results, statuses and
+    schools: ``services.monitoring.identification_page``) and what depends on the user: the
+    approvals the user sees and whether the user may approve."""
+    year = year_arg()
+    data = ident.identification_page(
+        scope.schools(), year=year if year and 2000 <= year <= 2100 else None,
+        fallback_year=current_year() - 1, only=_only(), page=page_number(),
+        per_page=IDENTIFICATION_PAGE_SIZE)
     approvals = db.session.scalars(policy.scope_query(user, IdentificationApproval).where(
-        IdentificationApproval.year == year).order_by(IdentificationApproval.id.desc())).all()
+        IdentificationApproval.year == data.year).order_by(IdentificationApproval.id.desc())).all()
     if scope.municipality is not None:
         approvals = [a for a in approvals if a.municipality_id in (None, scope.municipality.id)]
+    only = _only()
     return {
-        "scope": scope, "year": year, "page": page,
-        "verdicts": svc.identification(page.items, year), "all_count": all_count,
-        "flagged": svc.flagged_schools(_identified_stmt(scope, "flagged", flagged_ids,
-                                                        approved_ids), approved_ids)
-        if flagged_ids else [],
-        "approved_count": len(approved_ids), "only": only,
-        "args": {"year": year, **scope.args, **({"only": only} if only else {})},
-        "years": svc.years_with_results(ids),
+        "scope": scope, "year": data.year, "page": data.page, "verdicts": data.verdicts,
+        "all_count": data.all_count, "flagged": data.flagged, "rows_key": data.key,
+        "approved_count": data.approved_count, "only": only,
+        "args": {"year": data.year, **scope.args, **({"only": only} if only else {})},
+        "years": data.years,
         "can_approve": policy.can(user, "create", IdentificationApproval, scope.place),
         "approvals": approvals, "describe_approval": svc.describe_approval,
     }
 
 
 def _identification_rows_key(ctx, verdicts) -> tuple:
-    """Everything ``monitoring/_identification_rows.html`` shows: the schools (id, name, the
-    municipality when the scope is wider than one), each one's results of the year (the verdict
-    and its reason follow from them) and whether the status is approved."""
+    """Everything ``monitoring/_identification_rows.html`` shows: what the page was computed
+    for (its rows follow from it), or else the schools (id, name, the municipality when the
+    scope is wider than one), each one's results of the year (the verdict and its reason follow
+    from them) and whether the status is approved."""
     with_muni = ctx["scope"].municipality is None
+    if ctx.get("rows_key") is not None:
+        return (ctx["rows_key"], with_muni, request.script_root)
     return (ctx["year"], with_muni, request.script_root, tuple(
         (v.org.id, v.org.short_name,
          v.org.municipality.name if with_muni and v.org.municipality else None,
@@ -366,6 +350,24 @@ def identification_rows(ctx, verdicts):
         _identification_rows_key(ctx, verdicts),
         lambda csrf_token: template.render({**ctx.get_all(), "verdicts": verdicts,
                                             "csrf_token": csrf_token}))
+
+
+@bp.app_template_global()
+@pass_context
+def approval_choices(ctx, flagged, chosen=Undefined):
+    """The approval form's list of schools (a region's is a hundred and more): from the
+    fragment cache while the page is the one computed for ``rows_key`` and nothing is chosen
+    yet (every school ticked)."""
+    chosen = None if isinstance(chosen, Undefined) else chosen
+    template = ctx.environment.get_template("monitoring/_approval_choices.html")
+
+    def render(csrf_token):
+        return template.render({"flagged": flagged, "chosen": chosen})
+
+    key = ctx.get("rows_key")
+    if key is None or chosen is not None:
+        return Markup(render(None))  # nosec B704: a rendered template (autoescaped)
+    return fragment_cache("approval-choices").render(key, render)
 
 
 def _identification_page(ctx: dict, form, *, status: int = 200, **extra):
@@ -393,7 +395,7 @@ def identification_export():
     only = _only()
     flagged_ids = svc.flagged_school_ids(ids, year)
     approved_ids = svc.approved_school_ids(ids, year)
-    stmt = _identified_stmt(scope, only, flagged_ids, approved_ids)
+    stmt = ident.filtered(scope.schools(), only, flagged_ids, approved_ids)
     title = f"Выявление ШНОР: {scope.title}, результаты {year} года"
     data = svc.identification_xlsx(stmt, year, title=title)
     return send_download(data, f"identification-{year}.xlsx", "xlsx")
@@ -531,9 +533,7 @@ def risk_set(org_id: int, factor_id: int):
 @bp.post("/risks/<int:risk_id>/programme")
 @login_required
 def risk_programme(risk_id: int):
-    user = _user()
-    risk = policy.get_or_404(user, SchoolRisk, risk_id)
-    policy.require_edit(user, risk)
+    user, risk = record(SchoolRisk, risk_id, "edit")
     org = db.session.get(Organization, risk.organization_id)
     policy.require_create(user, Roadmap, org)
     form = Form()
@@ -674,9 +674,7 @@ def indicator_new():
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 @login_required
 def indicator_edit(indicator_id: int):
-    user = _user()
-    ind = policy.get_or_404(user, Indicator, indicator_id)
-    policy.require_edit(user, ind)
+    user, ind = record(Indicator, indicator_id, "edit")
     return _indicator_view(user, ind, db.session.get(Municipality, ind.municipality_id),
                            is_new=False)
 
@@ -684,9 +682,6 @@ def indicator_edit(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/delete")
 @login_required
 def indicator_delete(indicator_id: int):
-    user = _user()
-    ind = policy.get_or_404(user, Indicator, indicator_id)
-    policy.require_edit(user, ind)
-    ind_svc.delete_indicator(ind)
-    return answer(f"Показатель {ind.code} удалён (запись сохранена в истории).", None,
-                  _indicators_url(user, ind.municipality_id))
+    return remove(Indicator, indicator_id, ind_svc.delete_indicator,
+                  lambda ind: f"Показатель {ind.code} удалён (запись сохранена в истории).",
+                  lambda ind: _indicators_url(_user(), ind.municipality_id))

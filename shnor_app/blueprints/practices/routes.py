@@ -11,7 +11,8 @@ from ...extensions import db
 from ...models import Organization, OrgKind, Practice, PracticeProblem
 from ...services import practices as svc
 from ...web import (
-    answer, paginate, render_view, submit, text_arg, acting_user as _user, int_arg as _int_arg,
+    answer, listing, paginate, record, remove, render_view, set_args, submit, text_arg,
+    acting_user as _user,
 )
 from . import bp
 from .forms import PracticeForm
@@ -29,22 +30,20 @@ def _author_choices(user) -> list[tuple[str, str]]:
 @bp.get("/")
 @login_required
 def index():
-    user = _user()
-    q = text_arg("q")
-    problem = text_arg("problem")
-    org = _int_arg("org")
-    stmt = svc.search(policy.scope_query(user, Practice), q, problem, org)
-    page = paginate(stmt.order_by(Practice.created_at.desc(), Practice.id.desc()), per_page=20)
+    user, q = _user(), text_arg("q")
+    stmt, f = listing(Practice, problem=Practice.problem, org=Practice.author_org_id)
+    page = paginate(svc.search(stmt, q).order_by(Practice.created_at.desc(), Practice.id.desc()),
+                    per_page=20)
     authors = db.session.execute(
         policy.scope_query(user, Practice, select(Practice.author_org_id, Practice.org_name)
                            .select_from(Practice)).distinct()
         .order_by(Practice.org_name)).all()
     authors.sort(key=lambda row: natural_key(row[1]))  # «СОШ № 3» before «СОШ № 12»
-    args = {k: v for k, v in {"q": q, "problem": problem, "org": org}.items() if v}
     return render_view(
         "practices/index.html", "practices/_list.html", title="Банк лучших практик",
-        page=page, q=q, problem=problem, org=org or "", problems=PracticeProblem,
-        authors=authors, args=args, can_create=policy.can_create(user, Practice))
+        page=page, q=q, problem=f["problem"], org=f["org"], problems=PracticeProblem,
+        authors=authors, args=set_args({"q": q, **f}),
+        can_create=policy.can_create(user, Practice))
 
 
 def _form(user, pr=None) -> PracticeForm:
@@ -97,8 +96,7 @@ def new():
 @bp.get("/<int:practice_id>")
 @login_required
 def show(practice_id: int):
-    user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id)
+    user, pr = record(Practice, practice_id)
     used = [(t, obj) for t, obj in svc.usage(pr) if policy.can_view(user, obj)]
     return render_view("practices/show.html", pr=pr, title=pr.title, used=used,
                        can_edit=policy.can_edit(user, pr))
@@ -107,8 +105,7 @@ def show(practice_id: int):
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(practice_id: int):
-    user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id, "edit")
+    user, pr = record(Practice, practice_id, "edit")
     form = _form(user, pr)
     return submit(form, lambda: _save(user, form, pr, False),
                   done=lambda pr: answer("Изменения сохранены.", None, _card(pr)),
@@ -118,8 +115,6 @@ def edit(practice_id: int):
 @bp.post("/<int:practice_id>/delete")
 @login_required
 def delete(practice_id: int):
-    user = _user()
-    pr = policy.get_or_404(user, Practice, practice_id, "edit")
-    svc.delete_practice(pr)
-    return answer("Практика удалена из банка (запись сохранена в истории).", None,
+    return remove(Practice, practice_id, svc.delete_practice,
+                  "Практика удалена из банка (запись сохранена в истории).",
                   url_for("practices.index"))

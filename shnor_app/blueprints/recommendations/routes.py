@@ -19,8 +19,8 @@ from ...models import (
 from ...services import recommendations as svc
 from ...text import normalize_name
 from ...web import (
-    act, answer, paginate, refusal, render_fragment, render_view, submit, text_arg,
-    wants_fragment, acting_user as _user, int_arg,
+    act, answer, in_place, int_arg, paginate, record, refusal, render_fragment,
+    render_view, submit, text_arg, acting_user as _user,
 )
 from . import bp
 from .forms import RecommendationForm, ReportForm, ReviewForm
@@ -136,12 +136,9 @@ def index():
 @bp.get("/<int:rec_id>")
 @login_required
 def show(rec_id: int):
-    user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
-    if wants_fragment():  # its row, in place
-        return _row(user, rec)
-    return render_view("recommendations/show.html", title=str(rec),
-                       **_row_ctx(user, rec, listing=True))
+    user, rec = record(Recommendation, rec_id)
+    return in_place(lambda: _row(user, rec), lambda: render_view(
+        "recommendations/show.html", title=str(rec), **_row_ctx(user, rec, listing=True)))
 
 
 # --------------------------------------------------------------------------- text
@@ -176,8 +173,7 @@ def new(source_key: str, source_id: int):
 @bp.route("/<int:rec_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(rec_id: int):
-    user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id)
+    user, rec = record(Recommendation, rec_id)
     policy.require(user, "change_text", rec)
     form = _form(rec.organization, rec)
     return submit(form, lambda: svc.update(rec, _data(form), by=user),
@@ -189,8 +185,7 @@ def edit(rec_id: int):
 @bp.post("/<int:rec_id>/delete")
 @login_required
 def delete(rec_id: int):
-    user = _user()
-    rec = policy.get_or_404(user, Recommendation, rec_id, "change_text")
+    user, rec = record(Recommendation, rec_id, "change_text")
     back = _back_url(rec)
     return act(lambda: svc.delete(rec, by=user),
                done=lambda _: answer("Рекомендация удалена (запись сохранена в истории).",

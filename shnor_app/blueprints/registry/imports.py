@@ -22,7 +22,7 @@ from ...models import AuditAction, Municipality, Organization, Region, StaffMemb
 from ...services import audit, identifiers, uploads
 from ...services.registry import imports as registry_import
 from ...services.registry import staff_import
-from ...web import act, answer, acting_user as _user, int_arg, render_view, submit, text_arg
+from ...web import act, answer, int_arg, record, render_view, submit, text_arg, acting_user as _user
 from . import bp
 
 PER_PAGE = 100
@@ -49,6 +49,17 @@ def _may_registry(user) -> bool:
 
 def _may_staff(user) -> bool:
     return policy.can(user, "import_staff", StaffMember)
+
+
+def _importer(kind: str):
+    """The acting user — 404 for a kind of import that does not exist, 403 unless the user may
+    import this one ("registry": organisations, "staff": staff lists)."""
+    may = {"registry": _may_registry, "staff": _may_staff}.get(kind)
+    if may is None:
+        abort(404)
+    user = _user()
+    policy.require(may(user))
+    return user
 
 
 def _staff_schools(user) -> list[Organization]:
@@ -88,9 +99,7 @@ def _preview_url(kind: str, upload_id: str) -> str:
 @bp.post("/import/registry")
 @login_required
 def import_registry_upload():
-    user = _user()
-    policy.require(_may_registry(user))
-    form = RegistryUploadForm()
+    user, form = _importer("registry"), RegistryUploadForm()
     region = (form.region.data or "").strip() if policy.can_create(user, Region) else ""
 
     def stage():  # a file that cannot be read at all is refused here, before it is kept
@@ -107,9 +116,7 @@ def import_registry_upload():
 @bp.post("/import/staff")
 @login_required
 def import_staff_upload():
-    user = _user()
-    policy.require(_may_staff(user))
-    form = StaffUploadForm()
+    user, form = _importer("staff"), StaffUploadForm()
     _forms(user, staff_form=form)
     school_id = int(form.school_id.data) if (form.school_id.data or "").isdigit() else None
     mark_left = bool(form.mark_left.data)
@@ -129,12 +136,7 @@ def import_staff_upload():
 
 
 def _staged(user, kind: str, upload_id: str):
-    if kind == "registry":
-        policy.require(_may_registry(user))
-    elif kind == "staff":
-        policy.require(_may_staff(user))
-    else:
-        abort(404)
+    _importer(kind)
     try:
         return uploads.get_staged(user, upload_id, kind)
     except uploads.StagedUploadGone:
@@ -267,8 +269,7 @@ def _saved_message(kind: str, saved) -> str:
 def staff_personal(staff_id: int):
     """A person's СНИЛС and date of birth as they are — for whoever may edit the person; the
     showing is audited."""
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     policy.require(user, "unmask", member)
     audit.log_event(AuditAction.PERSONAL_DATA, user=user, object_type="staff_members",
                     object_id=member.id,

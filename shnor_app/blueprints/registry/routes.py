@@ -12,8 +12,9 @@ from ...models import (
 from ...services import registry as reg
 from ...text import normalize_name
 from ...web import (
-    answer, act, current_year, paginate, refuse, render_fragment, render_view, submit, text_arg,
-    year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, current_year, edited, listing, paginate, record, refuse, remove,
+    render_fragment, render_view, set_args, submit, text_arg, year_arg, acting_user as _user,
+    int_arg as _int_arg,
 )
 from . import bp
 from .forms import MunicipalityForm, OrganizationForm, RegionForm, StaffForm, StatusForm
@@ -30,32 +31,22 @@ def _visible_municipalities():
 @bp.get("/organizations")
 @login_required
 def organizations():
-    user = _user()
-    q = text_arg("q")
-    kind = text_arg("kind")
-    status = text_arg("status")
-    municipality_id = _int_arg("municipality")
+    user, q, status = _user(), text_arg("q"), text_arg("status")
     year = year_arg() or current_year()
-
-    stmt = policy.scope_query(user, Organization)
+    stmt, f = listing(Organization, kind=Organization.kind,
+                      municipality=Organization.municipality_id)
     if q:
         stmt = stmt.where(Organization.search_text.contains(normalize_name(q), autoescape=True))
-    if kind in OrgKind.__members__:
-        stmt = stmt.where(Organization.kind == OrgKind[kind])
-    if municipality_id:
-        stmt = stmt.where(Organization.municipality_id == municipality_id)
     if status in SchoolStatus.__members__:
         stmt = stmt.where(Organization.id.in_(select(SchoolStatusRecord.organization_id).where(
             SchoolStatusRecord.year == year, SchoolStatusRecord.status == SchoolStatus[status],
             SchoolStatusRecord.deleted_at.is_(None))))
-    stmt = stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.sort_name)
-    page = paginate(stmt)
-    filters = {"q": q, "kind": kind, "status": status, "municipality": municipality_id or "",
+    page = paginate(stmt.order_by(Organization.kind != OrgKind.SCHOOL, Organization.sort_name))
+    filters = {"q": q, "kind": f["kind"], "status": status, "municipality": f["municipality"],
                "year": year}
-    args = {k: v for k, v in filters.items() if v not in ("", None)}
     return render_view(
         "registry/organizations.html", "registry/_org_table.html",
-        title="Реестр организаций", page=page, filters=filters, args=args,
+        title="Реестр организаций", page=page, filters=filters, args=set_args(filters),
         statuses=reg.statuses_for([o.id for o in page.items], year),
         municipalities=_visible_municipalities(), kinds=OrgKind, all_statuses=SchoolStatus,
         can_create=policy.can_create(user, Organization, _default_municipality(user)) or
@@ -136,8 +127,7 @@ def organization_new():
 @bp.get("/organizations/<int:org_id>")
 @login_required
 def organization(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
+    user, org = record(Organization, org_id)
     statuses = db.session.scalars(select(SchoolStatusRecord).where(
         SchoolStatusRecord.organization_id == org.id, SchoolStatusRecord.deleted_at.is_(None))
         .order_by(SchoolStatusRecord.year.desc(), SchoolStatusRecord.status)).all()
@@ -153,8 +143,7 @@ def organization(org_id: int):
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
 @login_required
 def organization_edit(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id, "edit")
+    user, org = record(Organization, org_id, "edit")
     form = _org_form(org)
 
     def save():
@@ -171,8 +160,7 @@ def organization_edit(org_id: int):
 @bp.post("/organizations/<int:org_id>/delete")
 @login_required
 def organization_delete(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id, "edit")
+    _, org = record(Organization, org_id, "edit")
     return act(lambda: reg.delete_organization(org),
                done=lambda _: answer(f"Организация «{org.short_name}» удалена.", None,
                                      url_for("registry.organizations")),
@@ -196,9 +184,7 @@ def _statuses_fragment(org, form=None, status=200):
 @bp.post("/organizations/<int:org_id>/statuses")
 @login_required
 def status_add(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
-    policy.require_create(user, SchoolStatusRecord, org)
+    user, org = record(Organization, org_id, adds=SchoolStatusRecord)
     form = StatusForm()
     return submit(form, lambda: reg.add_status(SchoolStatusRecord(
                       organization_id=org.id, year=form.year.data,
@@ -216,12 +202,10 @@ def status_add(org_id: int):
 @bp.post("/statuses/<int:status_id>/revoke")
 @login_required
 def status_revoke(status_id: int):
-    user = _user()
-    record = policy.get_or_404(user, SchoolStatusRecord, status_id, "edit")
-    org = record.organization
-    reg.revoke_status(record)
-    return answer("Статус отменён. Запись сохранена в истории.",
-                  lambda: _statuses_fragment(org), _org_url(org))
+    return remove(SchoolStatusRecord, status_id, reg.revoke_status,
+                  "Статус отменён. Запись сохранена в истории.",
+                  lambda entry: _org_url(entry.organization),
+                  fragment=lambda entry: _statuses_fragment(entry.organization))
 
 
 # --------------------------------------------------------------------------- staff
@@ -293,9 +277,7 @@ def _staff_row(member, org, **extra):
 @bp.route("/organizations/<int:org_id>/staff/new", methods=["GET", "POST"])
 @login_required
 def staff_new(org_id: int):
-    user = _user()
-    org = policy.get_or_404(user, Organization, org_id)
-    policy.require_create(user, StaffMember, org)
+    user, org = record(Organization, org_id, adds=StaffMember)
     form = _staff_form()
 
     def save():
@@ -312,8 +294,7 @@ def staff_new(org_id: int):
 @bp.get("/staff/<int:staff_id>")
 @login_required
 def staff_row(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id)
+    user, member = record(StaffMember, staff_id)
     org = member.organization
     return render_view("registry/staff_member.html", "registry/_staff_row.html",
                        member=member, org=org, title=member.full_name,
@@ -323,8 +304,7 @@ def staff_row(staff_id: int):
 @bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
 @login_required
 def staff_edit(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id, "edit")
+    _, member = record(StaffMember, staff_id, "edit")
     org = member.organization
     form = _staff_form(member)
 
@@ -341,14 +321,11 @@ def staff_edit(staff_id: int):
 @bp.post("/staff/<int:staff_id>/delete")
 @login_required
 def staff_delete(staff_id: int):
-    user = _user()
-    member = policy.get_or_404(user, StaffMember, staff_id, "edit")
-    org = member.organization
-    name = member.full_name
-    reg.delete_staff(member)
-    return answer(f"Сотрудник {name} удалён из списка.",
-                  lambda: render_fragment("registry/_staff_deleted.html", name=name),
-                  _org_url(org))
+    return remove(StaffMember, staff_id, reg.delete_staff,
+                  lambda member: f"Сотрудник {member.full_name} удалён из списка.",
+                  lambda member: _org_url(member.organization),
+                  fragment=lambda member: render_fragment("registry/_staff_deleted.html",
+                                                          name=member.full_name))
 
 
 # --------------------------------------------------------------------------- territories
@@ -371,30 +348,29 @@ def territories():
                        can_edit_region={r.id: policy.can_edit(user, r) for r in regions})
 
 
-def _territory_form(form, title):
-    return lambda status: render_view("registry/simple_form.html", form=form, status=status,
-                                      title=title)
+def _territory(form, rec, new, save, names: tuple[str, ...], notice: str, title: str):
+    """The form of a region or a municipality: the form's fields ``names`` put on ``rec`` (or
+    on ``new()``), ``save`` keeps it; back to the territories."""
+    def store():
+        target = rec or new()
+        for name in names:
+            setattr(target, name, getattr(form, name).data)
+        return save(target, is_new=rec is None)
+
+    return submit(form, store,
+                  done=lambda _: answer(notice, None, url_for("registry.territories")),
+                  again=lambda status: render_view("registry/simple_form.html", form=form,
+                                                   status=status, title=title))
 
 
 @bp.route("/regions/new", methods=["GET", "POST"])
 @bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
 @login_required
 def region_form(region_id: int | None = None):
-    user = _user()
-    region = policy.get_or_404(user, Region, region_id, "edit") if region_id else None
-    if region is None:
-        policy.require_create(user, Region)
-    form = RegionForm(obj=region)
-
-    def save():
-        target = region or Region(created_by_id=user.id)
-        target.name = form.name.data
-        target.time_zone = form.time_zone.data
-        return reg.save_region(target, is_new=region is None)
-
-    return submit(form, save,
-                  done=lambda _: answer("Регион сохранён.", None, url_for("registry.territories")),
-                  again=_territory_form(form, "Регион" if region else "Новый регион"))
+    user, region = edited(Region, region_id)
+    return _territory(RegionForm(obj=region), region, lambda: Region(created_by_id=user.id),
+                      reg.save_region, ("name", "time_zone"), "Регион сохранён.",
+                      "Регион" if region else "Новый регион")
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
@@ -410,14 +386,6 @@ def municipality_form(muni_id: int | None = None):
     form.region_id.choices = [(r.id, r.name) for r in regions]
     if request.method == "GET" and muni is None and request.args.get("region"):
         form.region_id.data = _int_arg("region")
-
-    def save():
-        target = muni or Municipality(created_by_id=user.id)
-        target.region_id = form.region_id.data
-        target.name = form.name.data
-        return reg.save_municipality(target, is_new=muni is None)
-
-    return submit(form, save,
-                  done=lambda _: answer("Муниципалитет сохранён.", None,
-                                        url_for("registry.territories")),
-                  again=_territory_form(form, "Муниципалитет" if muni else "Новый муниципалитет"))
+    return _territory(form, muni, lambda: Municipality(created_by_id=user.id),
+                      reg.save_municipality, ("region_id", "name"), "Муниципалитет сохранён.",
+                      "Муниципалитет" if muni else "Новый муниципалитет")

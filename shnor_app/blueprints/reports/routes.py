@@ -19,8 +19,8 @@ from ...services import reports as svc
 from ...services.errors import ServiceError
 from ...services.reports.content import TEXT_MAX, fmt_value
 from ...web import (
-    acting_user as _user, form_errors, int_arg, paginate, render_view, send_download, text_arg,
-    today, year_arg,
+    int_arg, listing, paginate, record, render_view, send_download, set_args, submit,
+    text_arg, today, year_arg, acting_user as _user,
 )
 from . import bp
 
@@ -31,14 +31,11 @@ FILES = ("docx", "pdf", "xlsx")
 @login_required
 def index():
     user = _user()
-    policy.require(policy.can(user, "see_reports", IssuedReport))
-    kind = text_arg("kind")
-    stmt = policy.scope_query(user, IssuedReport)
-    if kind in ReportKind.__members__:
-        stmt = stmt.where(IssuedReport.kind == ReportKind[kind])
+    policy.require(user, "see_reports", IssuedReport)
+    stmt, f = listing(IssuedReport, kind=IssuedReport.kind)
     page = paginate(stmt.order_by(IssuedReport.issued_on.desc(), IssuedReport.id.desc()))
     return render_view("reports/index.html", "reports/_list.html", title="Отчёты", page=page,
-                       kinds=ReportKind, kind=kind, args={"kind": kind} if kind else {},
+                       kinds=ReportKind, kind=f["kind"], args=set_args(f),
                        can_create=policy.can_create(user, IssuedReport))
 
 
@@ -70,6 +67,12 @@ class Request:
     @property
     def complete(self) -> bool:
         return self.kind is not None and self.period is not None
+
+    def validate_on_submit(self) -> bool:
+        """(``web.submit``) a report to issue names its kind and year."""
+        if not self.complete:
+            self.errors["__all__"] = "Выберите вид отчёта и год."
+        return self.complete
 
     def args(self) -> dict:
         if self.previous is not None:
@@ -106,39 +109,36 @@ def _page(user, req: Request, texts: dict | None = None, status: int = 200):
                        years=range(today().year, today().year - 6, -1))
 
 
+def _asked(source) -> tuple:
+    """(the acting user, the report asked for by ``source``: the query string or the posted
+    form) — 403 unless the user may make it for its territory."""
+    user = _user()
+    req = Request(user, source, _previous(user, source))
+    policy.require(user, "create", IssuedReport, req.territory)
+    return user, req
+
+
 @bp.get("/new")
 @login_required
 def new():
-    user = _user()
-    req = Request(user, request.args, _previous(user, request.args))
-    policy.require(user, "create", IssuedReport, req.territory)
-    return _page(user, req)
+    return _page(*_asked(request.args))
 
 
 @bp.post("/new")
 @login_required
 def issue():
-    user = _user()
-    req = Request(user, request.form, _previous(user, request.form))
-    policy.require(user, "create", IssuedReport, req.territory)
+    user, req = _asked(request.form)
     texts = {k[len("text-"):]: v for k, v in request.form.items() if k.startswith("text-")}
-    if not req.complete:
-        req.errors["__all__"] = "Выберите вид отчёта и год."
-        return _page(user, req, texts, 422)
-    try:
-        report = svc.issue(req.kind, user, req.territory, req.period, texts,
-                           previous=req.previous)
-    except ServiceError as err:
-        form_errors(req, err)
-        return _page(user, req, texts, 422)
-    return redirect(url_for("reports.show", report_id=report.id))
+    return submit(req, lambda: svc.issue(req.kind, user, req.territory, req.period, texts,
+                                         previous=req.previous),
+                  done=lambda report: redirect(url_for("reports.show", report_id=report.id)),
+                  again=lambda status: _page(user, req, texts, status))
 
 
 @bp.get("/<int:report_id>")
 @login_required
 def show(report_id: int):
-    user = _user()
-    report = policy.get_or_404(user, IssuedReport, report_id)
+    user, report = record(IssuedReport, report_id)
     return render_view("reports/show.html", None, title=str(report), report=report,
                        data=svc.content_of(report), versions=svc.versions(report), fmt=fmt_value,
                        can_regenerate=policy.can(user, "regenerate", report))
@@ -147,8 +147,7 @@ def show(report_id: int):
 @bp.get("/<int:report_id>/file.<fmt>")
 @login_required
 def download(report_id: int, fmt: str):
-    user = _user()
-    report = policy.get_or_404(user, IssuedReport, report_id)
+    _, report = record(IssuedReport, report_id)
     if fmt not in FILES:
         abort(404)
     data = db.session.scalar(db.select(getattr(IssuedReport, fmt)).where(

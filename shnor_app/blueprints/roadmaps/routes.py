@@ -10,7 +10,7 @@ import json
 import operator
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from jinja2 import pass_context
 from flask_login import login_required
 from sqlalchemy import select
@@ -35,8 +35,9 @@ from ...services.roadmaps.imports import (
     parse_upload,
 )
 from ...web import (
-    act, answer, fragment_cache, refusal, render_fragment, render_view, send_download, submit,
-    text_arg, parse_int, wants_fragment, year_arg, acting_user as _user, int_arg as _int_arg,
+    act, answer, export_download, fragment_cache, in_place, parse_int, record, refusal,
+    remove, render_fragment, render_view, send_download, submit, text_arg, year_arg,
+    acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
 from .forms import (
@@ -176,8 +177,7 @@ def new():
 @bp.route("/<int:roadmap_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(roadmap_id: int):
-    user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id, "edit")
+    _, rm = record(Roadmap, roadmap_id, "edit")
     form = RoadmapForm(obj=rm)
     form.owner_id.choices = [(str(rm.owner_id or ""), rm.owner.short_name if rm.owner else "—")]
     if request.method == "GET":
@@ -198,8 +198,7 @@ def edit(roadmap_id: int):
 @bp.post("/<int:roadmap_id>/owner")
 @login_required
 def set_owner(roadmap_id: int):
-    user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_owner")
+    user, rm = record(Roadmap, roadmap_id, "set_owner")
     form = OwnerForm()
     form.owner_id.choices = _owner_choices(user)
     back = _show_url(rm.id)
@@ -214,11 +213,8 @@ def set_owner(roadmap_id: int):
 @bp.post("/<int:roadmap_id>/delete")
 @login_required
 def delete(roadmap_id: int):
-    user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id, "edit")
-    svc.delete_roadmap(rm)
-    return answer("Дорожная карта удалена (запись сохранена в истории).", None,
-                  url_for("roadmaps.index"))
+    return remove(Roadmap, roadmap_id, svc.delete_roadmap,
+                  "Дорожная карта удалена (запись сохранена в истории).", url_for("roadmaps.index"))
 
 
 @bp.post("/<int:roadmap_id>/state/<action>")
@@ -228,8 +224,7 @@ def set_state(roadmap_id: int, action: str):
     (and so the figures and lists it counts in) changes; journalled."""
     if action not in svc.STATE_ACTIONS:
         abort(404)
-    user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id, "set_state")
+    _, rm = record(Roadmap, roadmap_id, "set_state")
     target, _ = svc.STATE_ACTIONS[action]
     back = _show_url(rm.id)
     notices = {
@@ -302,7 +297,6 @@ def import_():
     policy.require(bool(form.owner_id.choices))
     if request.method == "GET":
         return render_view("roadmaps/import.html", form=form, title="Импорт дорожной карты")
-    status = 422
     upload_id = request.form.get("upload_id", "")
     staged = None
     if form.validate_on_submit():
@@ -333,34 +327,42 @@ def import_():
         except RoadmapImportError as err:
             uploads.discard(staged)
             form.form_errors.append(err.message)
-    if parsed is not None:
-        level = RoadmapLevel.coerce(form.level.data) if form.level.data else None
-        if request.form.get("confirm") == "1":
-            try:
-                result = svc.import_parsed(parsed, owner=owner, level=level,
-                                           title=form.title.data, year=form.year.data, by=user,
-                                           source_name=filename)
-            except svc.RoadmapError as err:
-                form.form_errors.append(str(err))
-            else:
-                uploads.discard(staged)
-                flash(f"Дорожная карта импортирована: {result.sections} "
-                      f"{_plural(result.sections, 'раздел', 'раздела', 'разделов')}, "
-                      f"{result.items} {_plural(result.items, 'пункт', 'пункта', 'пунктов')}.",
-                      "success")
-                return redirect(url_for("roadmaps.show", roadmap_id=result.roadmap.id))
-        else:
-            status = 200
-        rows, org_names = _preview_rows(parsed, owner)
-        title = (form.title.data or "").strip() or parsed.title or "Дорожная карта (импорт)"
-        return render_view(
-            "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
-            org_names=org_names, owner=owner, status=status,
-            upload_id=staged.id, filename=filename,
-            doc_title=title, doc_level=level or svc.infer_level(title, owner),
-            title="Импорт: проверьте перед сохранением")
-    return render_view("roadmaps/import.html", form=form, status=status,
-                       title="Импорт дорожной карты")
+    if parsed is None:
+        return render_view("roadmaps/import.html", form=form, status=422,
+                           title="Импорт дорожной карты")
+    level = RoadmapLevel.coerce(form.level.data) if form.level.data else None
+    if request.form.get("confirm") != "1":
+        return _import_preview(form, parsed, owner, level, staged, 200)
+    return act(lambda: _import(user, form, parsed, owner, level, staged),
+               done=lambda result: answer(
+                   f"Дорожная карта импортирована: {result.sections} "
+                   f"{_plural(result.sections, 'раздел', 'раздела', 'разделов')}, "
+                   f"{result.items} {_plural(result.items, 'пункт', 'пункта', 'пунктов')}.",
+                   None, _show_url(result.roadmap.id)),
+               refused=lambda message: _import_preview(form, parsed, owner, level, staged, 422,
+                                                       refused=message))
+
+
+def _import(user, form, parsed, owner, level, staged):
+    """Save the checked plan, then forget the staged copy."""
+    result = svc.import_parsed(parsed, owner=owner, level=level, title=form.title.data,
+                               year=form.year.data, by=user, source_name=staged.filename)
+    uploads.discard(staged)
+    return result
+
+
+def _import_preview(form, parsed, owner, level, staged, status: int, refused: str | None = None):
+    """What the import would save, nothing saved yet (``refused``: why saving was refused)."""
+    if refused:
+        form.form_errors.append(refused)
+    rows, org_names = _preview_rows(parsed, owner)
+    title = (form.title.data or "").strip() or parsed.title or "Дорожная карта (импорт)"
+    return render_view(
+        "roadmaps/import_preview.html", form=form, parsed=parsed, rows=rows,
+        org_names=org_names, owner=owner, status=status,
+        upload_id=staged.id, filename=staged.filename,
+        doc_title=title, doc_level=level or svc.infer_level(title, owner),
+        title="Импорт: проверьте перед сохранением")
 
 
 def _plural(n, one, few, many):
@@ -449,8 +451,7 @@ def _table_context(user, rm: Roadmap, filters: svc.Filters) -> dict:
 @bp.get("/<int:roadmap_id>")
 @login_required
 def show(roadmap_id: int):
-    user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    user, rm = record(Roadmap, roadmap_id)
     filters = _filters()
     ctx = _table_context(user, rm, filters)
     sections = db.session.scalars(select(RoadmapSection).where(
@@ -518,8 +519,7 @@ def _item_url(item) -> str:
 @bp.route("/sections/<int:section_id>/items/new", methods=["GET", "POST"])
 @login_required
 def item_new(section_id: int):
-    user = _user()
-    section = policy.get_or_404(user, RoadmapSection, section_id)
+    user, section = record(RoadmapSection, section_id)
     rm = db.session.get(Roadmap, section.roadmap_id)
     policy.require_create(user, RoadmapItem, rm)
     form = _item_form()
@@ -535,10 +535,11 @@ def item_new(section_id: int):
 @login_required
 def item(item_id: int):
     """The item's card with all reports (page); its table row (htmx)."""
-    user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    if wants_fragment():  # its row, in place
-        return _row(user, item)
+    user, item = record(RoadmapItem, item_id)
+    return in_place(lambda: _row(user, item), lambda: _item_page(user, item))
+
+
+def _item_page(user, item: RoadmapItem):
     ctx = _row_context(user, item)
     reports = db.session.scalars(select(ItemReport).where(
         ItemReport.item_id == item.id, ItemReport.deleted_at.is_(None))
@@ -561,8 +562,7 @@ def item(item_id: int):
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def item_edit(item_id: int):
-    user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
+    user, item = record(RoadmapItem, item_id, "edit")
     can_status = policy.can(user, "set_status", item)
     form = _item_form(item)
     return submit(form, lambda: svc.update_item(
@@ -586,8 +586,7 @@ def _status_refused(user, item, status: ItemStatus, actual: str | None, message:
 @bp.post("/items/<int:item_id>/status")
 @login_required
 def item_status(item_id: int):
-    user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id, "set_status")
+    user, item = record(RoadmapItem, item_id, "set_status")
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -602,8 +601,7 @@ def item_status(item_id: int):
 @bp.post("/items/<int:item_id>/move")
 @login_required
 def item_move(item_id: int):
-    user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
+    user, item = record(RoadmapItem, item_id, "edit")
     direction = request.form.get("direction", "up")
     if direction not in ("up", "down"):
         abort(400)
@@ -615,14 +613,11 @@ def item_move(item_id: int):
 @bp.post("/items/<int:item_id>/delete")
 @login_required
 def item_delete(item_id: int):
-    user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id, "edit")
-    roadmap_id = item.roadmap_id
-    label = item.number or "без номера"
-    svc.delete_item(item)
-    return answer(f"Пункт {label} удалён.",
-                  lambda: render_fragment("roadmaps/_item_deleted.html", label=label),
-                  _show_url(roadmap_id))
+    return remove(RoadmapItem, item_id, svc.delete_item,
+                  lambda item: f"Пункт {item.number or 'без номера'} удалён.",
+                  lambda item: _show_url(item.roadmap_id),
+                  fragment=lambda item: render_fragment("roadmaps/_item_deleted.html",
+                                                        label=item.number or "без номера"))
 
 
 # --------------------------------------------------------------------------- sections
@@ -631,9 +626,7 @@ def item_delete(item_id: int):
 @bp.post("/<int:roadmap_id>/sections")
 @login_required
 def section_add(roadmap_id: int):
-    user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
-    policy.require_create(user, RoadmapSection, rm)
+    user, rm = record(Roadmap, roadmap_id, adds=RoadmapSection)
     form = SectionForm()
     back = _show_url(rm.id)
     return submit(form, lambda: svc.add_section(rm, form.title.data, by=user),
@@ -646,8 +639,7 @@ def section_add(roadmap_id: int):
 @bp.post("/sections/<int:section_id>/rename")
 @login_required
 def section_rename(section_id: int):
-    user = _user()
-    section = policy.get_or_404(user, RoadmapSection, section_id, "edit")
+    user, section = record(RoadmapSection, section_id, "edit")
     svc.rename_section(section, request.form.get("title", ""))
     return answer(None, lambda: _section_fragment(user, section), _show_url(section.roadmap_id))
 
@@ -655,8 +647,7 @@ def section_rename(section_id: int):
 @bp.post("/sections/<int:section_id>/delete")
 @login_required
 def section_delete(section_id: int):
-    user = _user()
-    section = policy.get_or_404(user, RoadmapSection, section_id, "edit")
+    _, section = record(RoadmapSection, section_id, "edit")
     back = _show_url(section.roadmap_id)
     return act(lambda: svc.delete_section(section),
                done=lambda _: answer("Раздел удалён.",
@@ -671,9 +662,7 @@ def section_delete(section_id: int):
 @bp.route("/items/<int:item_id>/reports/new", methods=["GET", "POST"])
 @login_required
 def report_new(item_id: int):
-    user = _user()
-    item = policy.get_or_404(user, RoadmapItem, item_id)
-    policy.require_create(user, ItemReport, item)
+    user, item = record(RoadmapItem, item_id, adds=ItemReport)
     form = ReportForm() if request.method == "POST" else \
         ReportForm(formdata=None, report_date=today())
 
@@ -697,11 +686,9 @@ def report_new(item_id: int):
 @bp.post("/reports/<int:report_id>/delete")
 @login_required
 def report_delete(report_id: int):
-    user = _user()
-    report = policy.get_or_404(user, ItemReport, report_id, "edit")
-    svc.delete_report(report)
-    return answer("Отчёт удалён (запись сохранена в истории).", None,
-                  url_for("roadmaps.item", item_id=report.item_id))
+    return remove(ItemReport, report_id, svc.delete_report,
+                  "Отчёт удалён (запись сохранена в истории).",
+                  lambda report: url_for("roadmaps.item", item_id=report.item_id))
 
 
 # --------------------------------------------------------------------------- my items
@@ -785,21 +772,16 @@ def monitoring_export(fmt: str):
     roadmaps, scope_title, _ = _monitoring_scope(user)
     report = svc.monitoring(roadmaps)
     title = f"Мониторинг исполнения дорожных карт: {scope_title}"
-    return _download(export.export_monitoring(report, title, fmt), fmt, "monitoring")
+    return export_download(export.export_monitoring(report, title, fmt), fmt, "monitoring")
 
 
 @bp.get("/<int:roadmap_id>/export.<fmt>")
 @login_required
 def roadmap_export(roadmap_id: int, fmt: str):
-    user = _user()
-    rm = policy.get_or_404(user, Roadmap, roadmap_id)
+    _, rm = record(Roadmap, roadmap_id)
     if fmt == "json":
         body = json.dumps(export.roadmap_to_dict(rm), ensure_ascii=False, indent=2)
         return send_download(body.encode(), f"roadmap-{rm.id}.json", "json")
     if fmt not in exports.FORMATS:
         abort(404)
-    return _download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")
-
-
-def _download(data: bytes, fmt: str, stem: str):
-    return send_download(data, exports.filename(stem, fmt), fmt)
+    return export_download(export.export_roadmap(rm, fmt), fmt, f"roadmap-{rm.id}")

@@ -19,8 +19,8 @@ from ...models import MentoringPair, Organization, OrgKind, Visit, VisitKind
 from ...services import recommendations as rec_svc, visits as svc
 from ...services.visits import report as visit_report
 from ...web import (
-    answer, int_arg, paginate, render_fragment, render_view, send_download, submit, text_arg,
-    acting_user as _user,
+    answer, int_arg, paginate, record, remove, render_fragment, render_view,
+    send_download, submit, text_arg, acting_user as _user,
 )
 from . import bp
 from .forms import Choices, PostedVisit
@@ -138,8 +138,7 @@ def new():
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(visit_id: int):
-    user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id, "edit")
+    user, visit = record(Visit, visit_id, "edit")
     if request.method == "POST":
         return _handle_post(user, visit)
     form = svc.form_from_visit(visit, svc.recommendations_of(visit))
@@ -155,7 +154,7 @@ def row(section: str):
     """An empty row of the visit form (htmx appends it to its table)."""
     if section not in svc.SECTIONS:
         abort(404)
-    policy.require(policy.can(_user(), "log", Visit))
+    policy.require(_user(), "log", Visit)
     form = svc.VisitForm()
     new_row = form.add_row(section)
     return render_fragment(f"visits/_{section}_row.html", row=new_row, form=form, autofocus=True)
@@ -166,7 +165,7 @@ def row(section: str):
 def school_context():
     """The chosen school's staff (for the lists offered while typing) and mentoring pairs."""
     user = _user()
-    policy.require(policy.can(user, "log", Visit))
+    policy.require(user, "log", Visit)
     school_id = int_arg("school_id")
     if school_id:
         policy.get_or_404(user, Organization, school_id)
@@ -182,8 +181,7 @@ def school_context():
 @bp.get("/<int:visit_id>")
 @login_required
 def show(visit_id: int):
-    user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id)
+    user, visit = record(Visit, visit_id)
     pair = db.session.get(MentoringPair, visit.pair_id) if visit.pair_id else None
     return render_view("visits/show.html", title=str(visit), visit=visit,
                        pair=pair if pair is not None and policy.can_view(user, pair) else None,
@@ -194,10 +192,8 @@ def show(visit_id: int):
 @bp.post("/<int:visit_id>/delete")
 @login_required
 def delete(visit_id: int):
-    user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id, "edit")
-    svc.delete_visit(visit)
-    return answer("Посещение удалено (запись и напечатанные справки сохранены в истории).", None,
+    return remove(Visit, visit_id, svc.delete_visit,
+                  "Посещение удалено (запись и напечатанные справки сохранены в истории).",
                   url_for("visits.index"))
 
 
@@ -208,8 +204,7 @@ def report(visit_id: int, fmt: str):
     by an author, marks the visit as printed)."""
     if fmt not in visit_report.FORMATS:
         abort(404)
-    user = _user()
-    visit = policy.get_or_404(user, Visit, visit_id)
+    user, visit = record(Visit, visit_id)
     data = visit_report.render(visit, svc.recommendations_of(visit), fmt)
     svc.mark_printed(visit, fmt, official=policy.can(user, "edit", visit))
     return send_download(data, visit_report.filename(visit, fmt), fmt)

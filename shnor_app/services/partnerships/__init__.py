@@ -33,6 +33,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ... import areas
+from .. import data_cache
 from ...extensions import db
 from ...models import (
     JointEvent, JointEventParticipant, OrgKind, Organization,
@@ -435,14 +436,38 @@ class MapRow:
     counters: dict = field(default_factory=dict)
 
 
+MAP_TABLES = (Partnership.__tablename__, Organization.__tablename__,
+              JointEvent.__tablename__, SchoolStatusRecord.__tablename__)
+data_cache.watch(*MAP_TABLES)
+
+
 def partnership_map(stmt, quarter, *, year: int, today: date | None = None
-                    ) -> tuple[list[MapRow], list[areas.MapCounter]]:
-    """Rows of the map: every partnership of ``stmt`` with this quarter's counts.
+                    ) -> tuple[list[MapRow], list[areas.MapCounter], data_cache.Key | None]:
+    """Rows of the map: every partnership of ``stmt`` with this quarter's counts, the counters'
+    columns and the key the rows were computed for (None when they were not kept).
 
     A constant number of queries whatever the number of rows: the partnerships (with both
-    organisations joined), the statuses, the event counts, one query per registered counter.
+    organisations joined), the statuses, the event counts, one query per registered counter —
+    and none of them while the tables they read are unchanged since the same map was computed
+    (``data_cache``; a region's map is the same for every user of the region).
     """
     today = today or local_today()
+    per_pair, per_school = areas.map_counters("pair"), areas.map_counters("school")
+    columns = per_pair + per_school
+
+    def compute(key):
+        return _map_rows(stmt, quarter, year, today, per_pair, per_school), columns, key
+
+    scope_key = data_cache.statement_key(stmt)
+    if scope_key is None:
+        return compute(None)
+    tables = tuple(sorted({*MAP_TABLES, *(t for c in columns for t in c.tables)}))
+    return data_cache.cached("partnership-map", tables, (
+        scope_key, quarter.start, quarter.end, year, today, tuple(c.key for c in columns)),
+        compute)
+
+
+def _map_rows(stmt, quarter, year, today, per_pair, per_school) -> list[MapRow]:
     partnerships = _map_partnerships(stmt)
     ids = [p.id for p in partnerships]
     events: dict[int, int] = {}
@@ -452,8 +477,6 @@ def partnership_map(stmt, quarter, *, year: int, today: date | None = None
             JointEvent.event_date >= quarter.start, JointEvent.event_date <= quarter.end)
             .group_by(JointEvent.partnership_id)).all())
     statuses = statuses_by_org([p.school_id for p in partnerships], year)
-    per_pair, per_school = areas.map_counters("pair"), areas.map_counters("school")
-    columns = per_pair + per_school
     values: dict[str, dict] = {}
     pairs = [(p.school_id, p.partner_id) for p in partnerships]
     for c in per_pair:
@@ -469,8 +492,7 @@ def partnership_map(stmt, quarter, *, year: int, today: date | None = None
         for c in per_school:
             counters[c.key] = values[c.key].get(p.school_id, 0)
         rows.append(MapRow(p, statuses.get(p.school_id, []), events.get(p.id, 0), counters))
-    return rows, columns
-
+    return rows
 
 
 # --------------------------------------------------------------------------- for indicators

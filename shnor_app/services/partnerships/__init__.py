@@ -42,7 +42,7 @@ from ...models import (
 )
 from ...formatting import today as local_today
 from ..errors import ServiceError, transactional
-from ..records import soft_delete
+from ..records import add_new, live, soft_delete
 
 TABLE_AUDIT_LABELS = {"partnerships": {
     "start_date": "Начало срока", "end_date": "Окончание срока"}}
@@ -189,9 +189,7 @@ def save_partnership(p: Partnership, people: list[Person] | None = None, *,
     people = people or []
     _validate(p, people)
     if is_new:
-        if by is not None:
-            p.created_by_id = by.id
-        db.session.add(p)
+        add_new(p, by)
     _apply_people(p, people)
     db.session.commit()
     return p
@@ -368,9 +366,7 @@ def save_event(ev: JointEvent, p: Partnership, staff_ids: list[int] | None = Non
     _validate_event(ev, p, staff_ids)
     if is_new:
         ev.partnership_id = p.id
-        if by is not None:
-            ev.created_by_id = by.id
-        db.session.add(ev)
+        add_new(ev, by)
     _set_participants(ev, staff_ids)
     db.session.commit()
     return ev
@@ -380,9 +376,8 @@ delete_event = soft_delete
 
 
 def events_of(p: Partnership) -> list[JointEvent]:
-    return list(db.session.scalars(select(JointEvent).where(
-        JointEvent.partnership_id == p.id, JointEvent.deleted_at.is_(None))
-        .order_by(JointEvent.event_date.desc(), JointEvent.id.desc())))
+    return live(JointEvent, JointEvent.partnership_id == p.id,
+                order_by=(JointEvent.event_date.desc(), JointEvent.id.desc()))
 
 
 # --------------------------------------------------------------------------- the map

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+import pytest
+
 ROLES = ["anon", "admin", "region", "methodist", "tutor", "school", "viewer"]
 # The roles for which the far region (region 2, outside their scope) does not exist.
 OUT_OF_SCOPE = ["region", "methodist", "tutor", "school", "viewer"]
@@ -67,6 +69,11 @@ def run_case(app, world, extra, case: Case, role: str):
     return resp
 
 
+def redirect(expect: dict) -> dict:
+    """The same expectation where a successful POST answers with a redirect."""
+    return {r: (302 if s == 200 else s) for r, s in expect.items()}
+
+
 def htmx_gets_ask_to_log_in(cases):
     """An htmx GET without a session gets 401 + HX-Redirect to the login page: the anonymous
     expectation of every such case becomes 401. Returns ``cases``."""
@@ -83,6 +90,14 @@ def check_case(app, world, extra, case: Case, role: str):
     return resp
 
 
+def matrix_test(cases):
+    """A module's ``test_access``: every case as every role gets the status it expects."""
+    @pytest.mark.parametrize("case,role", expand(cases), ids=ids(cases))
+    def test_access(app, world, extra, case, role):
+        check_case(app, world, extra, case, role)
+    return test_access
+
+
 def far(*routes):
     """``(method, url builder)`` pairs from ``"METHOD /path/{key}"``: the keys are the
     ``extra``'s, ``{w.attr.id}`` reads the world."""
@@ -93,9 +108,14 @@ def far(*routes):
     return pairs
 
 
-def assert_out_of_scope(app, world, extra, routes, role: str, data=None, htmx=False):
-    """Every ``(method, url builder)`` of ``routes`` answers 404 to ``role``."""
-    for method, url in routes:
-        case = Case("far", method, url, {}, default=404, data=data or {}, htmx=htmx)
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+def out_of_scope_test(routes, data=None, htmx=False, roles=OUT_OF_SCOPE):
+    """A test that every route of ``far(...)`` answers 404 to each of ``roles`` (the far region
+    is outside their scope); ``data`` is posted, its ``{key}`` taken from ``extra``."""
+    @pytest.mark.parametrize("role", roles)
+    def test_out_of_scope(app, world, extra, role):
+        posted = {k: v.format(**extra) for k, v in (data or {}).items()}
+        for method, url in routes:
+            case = Case("far", method, url, {}, default=404, data=posted, htmx=htmx)
+            resp = run_case(app, world, extra, case, role)
+            assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    return test_out_of_scope

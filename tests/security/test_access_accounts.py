@@ -2,7 +2,7 @@
 administrator's reset (the login, password and user pages are in test_access_registry.py)."""
 import pytest
 
-from tests.security.access import Case, check_case, expand, ids
+from tests.security.access import Case, matrix_test
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 # admin and region have a second factor already (the world's users are set up): the set-up
@@ -31,6 +31,4 @@ def extra():
     return {}
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)

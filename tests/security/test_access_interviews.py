@@ -19,7 +19,7 @@ from tests.factories.core import make_authority, make_org
 from tests.factories.interviews import fill_record, make_held_interview, make_interview, make_series
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test, redirect,
 )
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
@@ -29,10 +29,6 @@ SERIES_MANAGE = {**MANAGE, "school": 404}
 LOCKED = {"admin": 403, "region": 403, "methodist": 403, "tutor": 404, "school": 403, "viewer": 403}
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 CREATE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 403, "school": 403, "viewer": 403}
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 @pytest.fixture
@@ -159,9 +155,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(
@@ -192,9 +186,7 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_interviews_out_of_scope_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role, data={"title": "x", "text": "x"})
+test_interviews_out_of_scope_answer_404 = out_of_scope_test(FAR, data={"title": "x", "text": "x"})
 
 
 def test_lists_are_scoped(app, world, extra):

@@ -9,17 +9,13 @@ import pytest
 from tests.factories.visits import visits_world
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test, redirect,
 )
 
 SEE = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 EDIT = {**SEE, "school": 403, "viewer": 403}
 OTHER = {**SEE, "tutor": 404}
 OTHER_EDIT = {**EDIT, "tutor": 404}
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 @pytest.fixture
@@ -67,9 +63,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(
@@ -83,9 +77,7 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_mentoring_out_of_scope_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role, data={"text": "x"})
+test_mentoring_out_of_scope_answer_404 = out_of_scope_test(FAR, data={"text": "x"})
 
 
 def test_a_tutor_lists_only_its_own_pairs(app, world, extra):

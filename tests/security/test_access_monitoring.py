@@ -17,7 +17,7 @@ from shnor_app.services.monitoring import risks
 from tests.factories.monitoring import make_low_results
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids, out_of_scope_test, redirect,
     run_case,
 )
 
@@ -26,10 +26,6 @@ SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 20
 EDIT_RISK = {**SEE, "viewer": 403}
 MANAGE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 403, "school": 403,
           "viewer": 403}
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 def _indicator(muni, code="1.10"):
@@ -143,9 +139,7 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_monitoring_out_of_scope_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role, data={"level": "HIGH"})
+test_monitoring_out_of_scope_answer_404 = out_of_scope_test(FAR, data={"level": "HIGH"})
 
 
 def test_region_user_cannot_pick_another_regions_municipality(app, world, extra):

@@ -18,7 +18,7 @@ from shnor_app.services.notifications import calendar, planner
 from tests.factories.core import make_authority, make_user
 from tests.factories.interviews import make_interview, make_series
 from tests.factories.recommendations import make_recommendation
-from tests.security.access import Case, check_case, expand, ids
+from tests.security.access import Case, matrix_test
 
 ROLES = ["admin", "region", "methodist", "tutor", "school", "viewer"]
 EVERYBODY = {r: 200 for r in ROLES}
@@ -44,9 +44,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 def _summaries(user) -> str:

@@ -7,7 +7,7 @@ The data (``extra``): ШНОР of 2023 in municipality 1 and school_b in municip
 import pytest
 
 from tests.factories.outcomes import outcomes_world
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids
+from tests.security.access import Case, htmx_gets_ask_to_log_in, matrix_test
 from tests.snapshots import snapshotted
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 403, "school": 403,
@@ -66,9 +66,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 def test_the_schools_behind_a_figure_are_only_those_in_scope(app, world, extra):

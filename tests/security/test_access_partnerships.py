@@ -21,7 +21,7 @@ from tests.factories.core import make_org, make_user
 from tests.factories.partnerships import make_event, make_partnership, make_practice
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids, out_of_scope_test, redirect,
 )
 
 ROLES6 = ["admin", "region", "methodist", "tutor", "school", "viewer"]
@@ -35,10 +35,6 @@ CREATE = MANAGE_A
 REPORTS = {"admin": 200, "region": 200, "methodist": 200, "viewer": 200, "tutor": 403, "school": 403}
 TERMS = {"admin": 200, "region": 200, "methodist": 403, "tutor": 403, "school": 403, "viewer": 403}
 PUBLISH = {"admin": 200, "region": 200, "methodist": 200, "tutor": 200, "school": 403, "viewer": 403}
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 @pytest.fixture
@@ -195,10 +191,8 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_partnerships_out_of_scope_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role,
-                        data={"status": "FINISHED", "practice_id": str(extra["pr_a"])})
+test_partnerships_out_of_scope_answer_404 = out_of_scope_test(
+    FAR, data={"status": "FINISHED", "practice_id": "{pr_a}"})
 
 
 def test_tutor_of_another_partnership_gets_404_everywhere_on_ours(app, world, extra):

@@ -9,9 +9,7 @@ from shnor_app.services import recommendations as svc
 
 from tests.factories.recommendations import make_recommendation
 from tests.snapshots import snapshotted
-from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
-)
+from tests.security.access import Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
 MANAGE = {**SEE, "school": 403, "viewer": 403}
@@ -59,9 +57,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(
@@ -76,10 +72,8 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_out_of_scope_recommendations_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role, data={"report_text": "x", "comment": "x"},
-                        htmx=True)
+test_out_of_scope_recommendations_answer_404 = out_of_scope_test(
+    FAR, data={"report_text": "x", "comment": "x"}, htmx=True)
 
 
 def test_unknown_source_kind_answers_404(app, world, extra, login_as):

@@ -8,20 +8,13 @@ from sqlalchemy import select
 
 from tests.factories.core import make_staff
 from tests.snapshots import snapshotted
-from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, ids, run_case,
-)
+from tests.security.access import Case, far, matrix_test, out_of_scope_test, redirect, run_case
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 SEE_A = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
 MANAGE_A = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 403, "viewer": 403}
 STAFF_A = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 403}
 ADMIN_ONLY = {"admin": 200}
-
-
-def redirect(expect: dict) -> dict:
-    """The same expectation where a successful POST answers with a redirect."""
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 @pytest.fixture
@@ -116,9 +109,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 # Objects found by guessing ids: another region's school and everything hanging on it.
@@ -141,9 +132,7 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_objects_out_of_scope_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role)
+test_objects_out_of_scope_answer_404 = out_of_scope_test(FAR)
 
 
 def test_region_user_sees_other_municipalities_of_its_region_but_methodist_does_not(app, world, extra):

@@ -6,7 +6,7 @@ from shnor_app.services import uploads
 
 from tests.factories.core import make_staff
 from tests.registry_files import REGISTRY_HEADER, STAFF_HEADER, registry_row, staff_row, table_bytes
-from tests.security.access import Case, check_case, expand, ids
+from tests.security.access import Case, matrix_test, redirect
 
 REGISTRY = {"admin": 200, "region": 200}
 STAFF = {"admin": 200, "region": 200, "methodist": 200, "school": 200}
@@ -15,10 +15,6 @@ EITHER = {**STAFF}
 OWN_REGISTRY = {"admin": 200, "region": 404}
 OWN_STAFF = {"admin": 200, "region": 404, "methodist": 404, "school": 404}
 EDITS_A = {"admin": 200, "region": 200, "methodist": 200, "school": 200, "tutor": 404}
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 @pytest.fixture
@@ -58,6 +54,4 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)

@@ -14,7 +14,7 @@ from shnor_app.models import ReportKind
 from shnor_app.services import reports as svc
 from tests.factories.core import make_user
 from tests.security.access import (
-    assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids, out_of_scope_test, redirect,
 )
 from tests.snapshots import snapshotted
 
@@ -46,10 +46,6 @@ def extra(world):
                     day=date(2027, 1, 15)).id
     return {"m1": issue(municipality=world.muni.id), "sa": issue(school=world.school_a.id),
             "m2": issue(municipality=world.muni2.id), "far": far}
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 CASES = [
@@ -99,9 +95,8 @@ def test_access(app, world, extra, case, role):
 FAR = far("GET /reports/{far}", "GET /reports/{far}/file.pdf", "GET /reports/new?previous={far}")
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "school", "viewer"])
-def test_reports_of_another_region_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role)
+test_reports_of_another_region_answer_404 = out_of_scope_test(
+    FAR, roles=["region", "methodist", "school", "viewer"])
 
 
 def test_a_list_shows_only_the_reports_in_scope(app, world, extra):

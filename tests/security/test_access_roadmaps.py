@@ -20,8 +20,7 @@ from shnor_app.services import roadmaps as svc
 from tests.factories.core import make_org
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
-    run_case,
+    Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test, redirect, run_case,
 )
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
@@ -29,10 +28,6 @@ EDIT = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 2
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 CLOSED = {r: (404 if s == 404 else 403) for r, s in EDIT.items()}  # an archived plan
 CREATE = {"admin": 200, "region": 200, "methodist": 200, "school": 200, "tutor": 403, "viewer": 403}
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 def _roadmap(owner, title, executors="РУО"):
@@ -192,9 +187,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(
@@ -219,9 +212,8 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_roadmaps_out_of_scope_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR, role, data={"status": "DONE", "title": "x"})
+test_roadmaps_out_of_scope_answer_404 = out_of_scope_test(FAR,
+                                                          data={"status": "DONE", "title": "x"})
 
 
 def test_municipality_2_roadmap_is_the_region_users_not_the_methodists(app, world, extra):

@@ -10,7 +10,7 @@ import pytest
 from tests.factories.visits import visits_world
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test, redirect,
 )
 
 SEE = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -19,10 +19,6 @@ OTHER = {**SEE, "tutor": 404}                    # another tutor school's visit
 OTHER_EDIT = {**EDIT, "tutor": 404}
 LOG = {**EDIT}                                    # who fills in the visit form
 ALL = SEE
-
-
-def redirect(expect: dict) -> dict:
-    return {r: (302 if s == 200 else s) for r, s in expect.items()}
 
 
 @pytest.fixture
@@ -80,9 +76,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(
@@ -97,9 +91,7 @@ FAR = far(
 )
 
 
-@pytest.mark.parametrize("role", OUT_OF_SCOPE)
-def test_visits_out_of_scope_answer_404(app, world, extra, role):
-    assert_out_of_scope(app, world, extra, FAR[:-1], role, data={"purpose": "x"})
+test_visits_out_of_scope_answer_404 = out_of_scope_test(FAR[:-1], data={"purpose": "x"})
 
 
 def test_a_tutor_cannot_log_a_visit_to_a_school_it_does_not_support(app, world, extra):

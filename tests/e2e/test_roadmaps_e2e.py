@@ -11,17 +11,9 @@ import pytest
 from shnor_app.models import OrgKind
 
 from tests.factories.core import make_org
+from tests.factories.roadmaps import PASTED
 
 pytestmark = pytest.mark.e2e
-
-
-PASTED = (
-    "План мероприятий («дорожная карта») по поддержке ШНОР на 2026 год\n"
-    "№\tМероприятие\tСрок\tИсполнители\tОжидаемый результат\n"
-    "I. Организационные мероприятия\t\t\t\t\n"
-    "1.1.\tСовещание с директорами школ\tфевраль – март 2026 г.\tУО\tПротокол совещания\n"
-    "1.2.\tМониторинг результатов ВПР\tежеквартально\tМКОУ СОШ с. Заозёрное\tАналитическая справка\n"
-)
 
 
 def test_import_pasted_table_change_status_in_place_and_download_pdf(live_server, browser_page, world):

@@ -8,6 +8,15 @@ from shnor_app.formatting import today
 from shnor_app.models import Roadmap, RoadmapLevel, RoadmapSection
 from shnor_app.services import roadmaps as rm_svc
 
+# A roadmap as pasted from a spreadsheet: a title, the header, one section, two items.
+PASTED = (
+    "План мероприятий («дорожная карта») по поддержке ШНОР на 2026 год\n"
+    "№\tМероприятие\tСрок\tИсполнители\tОжидаемый результат\n"
+    "I. Организационные мероприятия\t\t\t\t\n"
+    "1.1.\tСовещание с директорами школ\tфевраль – март 2026 г.\tУО\tПротокол совещания\n"
+    "1.2.\tМониторинг результатов ВПР\tежеквартально\tМКОУ СОШ с. Заозёрное\tАналитическая справка\n"
+)
+
 
 def _saved(owner, title, year, level):
     rm = Roadmap(owner_id=owner.id if owner else None, title=title, year=year, level=level)

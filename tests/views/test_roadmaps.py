@@ -19,16 +19,9 @@ from shnor_app.formatting import today
 
 from tests.conftest import count_queries, hx_get, post, start_page
 from tests.factories.core import make_org
-from tests.factories.roadmaps import make_roadmap, make_school_roadmap
+from tests.factories.roadmaps import PASTED, make_roadmap, make_school_roadmap
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-PASTED = (
-    "План мероприятий («дорожная карта») по поддержке ШНОР на 2026 год\n"
-    "№\tМероприятие\tСрок\tИсполнители\tОжидаемый результат\n"
-    "I. Организационные мероприятия\t\t\t\t\n"
-    "1.1.\tСовещание с директорами школ\tфевраль – март 2026 г.\tУО\tПротокол совещания\n"
-    "1.2.\tМониторинг результатов ВПР\tежеквартально\tМКОУ СОШ с. Заозёрное\tАналитическая справка\n"
-)
 
 
 def _html(resp):

@@ -32,15 +32,20 @@ def _upload(client, text, **extra):
     return post(client, "/monitoring/import", data)
 
 
+def _import(client, muni, *rows):
+    """``client`` uploads a file of ``rows`` under the header for ``muni``: the answer and its
+    HTML."""
+    resp = _upload(client, HEADER + "".join(f"{row}\n" for row in rows), muni=muni.id)
+    return resp, _html(resp)
+
+
 # --------------------------------------------------------------------------- import
 
 
 def test_import_previews_then_saves_everything(world, login_as):
-    c = login_as("methodist")
-    text = HEADER + (f"{world.school_a.short_name};2024;ВПР;Математика;5;30;34,5;5;3,1\n"
-                     f"{world.school_a.short_name};2024;ВПР;Русский язык;5;30;30;5;3,2\n")
-    preview = _upload(c, text, muni=world.muni.id)
-    html = _html(preview)
+    a, c = world.school_a.short_name, login_as("methodist")
+    preview, html = _import(c, world.muni, f"{a};2024;ВПР;Математика;5;30;34,5;5;3,1",
+                            f"{a};2024;ВПР;Русский язык;5;30;30;5;3,2")
     assert preview.status_code == 200 and "Проверьте перед сохранением" in html
     assert "Прочитано 2 строки: новых результатов 2, обновлений 0" in html and 'id="confirm-import"' in html
     assert db.session.scalar(select(func.count()).select_from(AssessmentResult)) == 0
@@ -55,11 +60,9 @@ def test_import_previews_then_saves_everything(world, login_as):
 
 
 def test_import_with_a_bad_row_shows_row_errors_and_no_confirm(world, login_as):
-    c = login_as("methodist")
-    text = HEADER + (f"{world.school_a.short_name};2024;ВПР;Математика;5;30;34,5;;\n"
-                     f"{world.school_b.short_name};2024;ВПР;Математика;5;30;34,5;;\n")
-    resp = _upload(c, text, muni=world.muni.id)
-    html = _html(resp)
+    resp, html = _import(login_as("methodist"), world.muni,
+                         f"{world.school_a.short_name};2024;ВПР;Математика;5;30;34,5;;",
+                         f"{world.school_b.short_name};2024;ВПР;Математика;5;30;34,5;;")
     assert resp.status_code == 422 and "ничего не будет сохранено" in html
     assert f"Строка 3: Школа «{world.school_b.short_name}» не найдена в реестре." in html
     assert 'id="confirm-import"' not in html

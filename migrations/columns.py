@@ -52,3 +52,8 @@ def drop_indexes(table, *columns):
     with op.batch_alter_table(table, schema=None) as batch_op:
         for column in columns:
             batch_op.drop_index(batch_op.f(f'ix_{table}_{column}'))
+
+
+def foreign_keys(table, **referred):
+    """``foreign_key`` for each ``column='referred'`` given, in the order given."""
+    return [foreign_key(table, column, target) for column, target in referred.items()]

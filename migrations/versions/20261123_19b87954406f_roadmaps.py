@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_key, foreign_keys, primary_key, create_indexes,
+    drop_indexes,
 )
 
 
@@ -75,24 +75,18 @@ def upgrade():
     sa.Column('status_changed_by_id', sa.Integer(), nullable=True),
     *record_columns(deleted=True),
     foreign_key('roadmap_items', 'created_by_id', 'users', use_alter=True),
-    foreign_key('roadmap_items', 'roadmap_id', 'roadmaps'),
-    foreign_key('roadmap_items', 'section_id', 'roadmap_sections'),
-    foreign_key('roadmap_items', 'status_changed_by_id', 'users'),
+    *foreign_keys('roadmap_items', roadmap_id='roadmaps', section_id='roadmap_sections',
+                                   status_changed_by_id='users'),
     primary_key('roadmap_items')
     )
-    create_indexes('roadmap_items',
-                   'period_end',
-                   'period_start',
-                   'roadmap_id',
-                   'section_id',
-                   'status')
+    create_indexes('roadmap_items', 'period_end', 'period_start', 'roadmap_id', 'section_id',
+                                    'status')
 
     op.create_table('roadmap_item_executors',
     id_column(),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
-    foreign_key('roadmap_item_executors', 'item_id', 'roadmap_items'),
-    foreign_key('roadmap_item_executors', 'organization_id', 'organizations'),
+    *foreign_keys('roadmap_item_executors', item_id='roadmap_items', organization_id='organizations'),
     primary_key('roadmap_item_executors'),
     sa.UniqueConstraint('item_id', 'organization_id', name=op.f('uq_roadmap_item_executors_item_id_organization_id'))
     )
@@ -109,8 +103,7 @@ def upgrade():
     *record_columns(deleted=True),
     foreign_key('roadmap_item_reports', 'author_id', 'users'),
     foreign_key('roadmap_item_reports', 'created_by_id', 'users', use_alter=True),
-    foreign_key('roadmap_item_reports', 'item_id', 'roadmap_items'),
-    foreign_key('roadmap_item_reports', 'organization_id', 'organizations'),
+    *foreign_keys('roadmap_item_reports', item_id='roadmap_items', organization_id='organizations'),
     primary_key('roadmap_item_reports')
     )
     create_indexes('roadmap_item_reports', 'item_id')
@@ -126,12 +119,7 @@ def downgrade():
     drop_indexes('roadmap_item_executors', 'organization_id', 'item_id')
 
     op.drop_table('roadmap_item_executors')
-    drop_indexes('roadmap_items',
-                 'status',
-                 'section_id',
-                 'roadmap_id',
-                 'period_start',
-                 'period_end')
+    drop_indexes('roadmap_items', 'status', 'section_id', 'roadmap_id', 'period_start', 'period_end')
 
     op.drop_table('roadmap_items')
     drop_indexes('roadmap_sections', 'roadmap_id')

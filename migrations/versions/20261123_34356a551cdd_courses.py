@@ -11,8 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_keys, primary_key, create_indexes, drop_indexes,
 )
 
 
@@ -53,11 +52,9 @@ def upgrade():
     sa.Column('region_id', sa.Integer(), nullable=False),
     sa.Column('municipality_id', sa.Integer(), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('courses', 'created_by_id', 'users'),
-    foreign_key('courses', 'municipality_id', 'municipalities'),
-    foreign_key('courses', 'provider_org_id', 'organizations'),
-    foreign_key('courses', 'region_id', 'regions'),
-    foreign_key('courses', 'topic_id', 'course_topics'),
+    *foreign_keys('courses', created_by_id='users', municipality_id='municipalities',
+                             provider_org_id='organizations', region_id='regions',
+                             topic_id='course_topics'),
     primary_key('courses')
     )
     create_indexes('courses', 'municipality_id', 'provider_org_id', 'region_id', 'topic_id')
@@ -72,9 +69,8 @@ def upgrade():
     sa.Column('period_end', sa.Date(), nullable=True),
     sa.Column('goal', sa.Text(), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('development_plans', 'created_by_id', 'users'),
-    foreign_key('development_plans', 'organization_id', 'organizations'),
-    foreign_key('development_plans', 'staff_member_id', 'staff_members'),
+    *foreign_keys('development_plans', created_by_id='users', organization_id='organizations',
+                                       staff_member_id='staff_members'),
     primary_key('development_plans')
     )
     create_indexes('development_plans', 'organization_id', 'staff_member_id')
@@ -90,10 +86,8 @@ def upgrade():
     sa.Column('provider_key', sa.String(length=200), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('enrollments', 'course_id', 'courses'),
-    foreign_key('enrollments', 'created_by_id', 'users'),
-    foreign_key('enrollments', 'organization_id', 'organizations'),
-    foreign_key('enrollments', 'staff_member_id', 'staff_members'),
+    *foreign_keys('enrollments', course_id='courses', created_by_id='users',
+                                 organization_id='organizations', staff_member_id='staff_members'),
     primary_key('enrollments'),
     sa.UniqueConstraint('provider_key', 'certificate_number', name=op.f('uq_enrollments_provider_key_certificate_number'))
     )
@@ -114,11 +108,9 @@ def upgrade():
     sa.Column('result', sa.Text(), nullable=True),
     sa.Column('closed_by_enrollment_id', sa.Integer(), nullable=True),
     *record_columns(),
-    foreign_key('plan_activities', 'closed_by_enrollment_id', 'enrollments'),
-    foreign_key('plan_activities', 'course_id', 'courses'),
-    foreign_key('plan_activities', 'created_by_id', 'users'),
-    foreign_key('plan_activities', 'plan_id', 'development_plans'),
-    foreign_key('plan_activities', 'staff_member_id', 'staff_members'),
+    *foreign_keys('plan_activities', closed_by_enrollment_id='enrollments', course_id='courses',
+                                     created_by_id='users', plan_id='development_plans',
+                                     staff_member_id='staff_members'),
     primary_key('plan_activities')
     )
     create_indexes('plan_activities', 'course_id', 'plan_id')
@@ -129,8 +121,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('SUBJECT', 'METHODICAL', 'PSYCHOLOGICAL', 'COMMUNICATIVE', 'MANAGERIAL', name='deficitkind', native_enum=False, length=32), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     *record_columns(),
-    foreign_key('plan_deficits', 'created_by_id', 'users'),
-    foreign_key('plan_deficits', 'plan_id', 'development_plans'),
+    *foreign_keys('plan_deficits', created_by_id='users', plan_id='development_plans'),
     primary_key('plan_deficits')
     )
     create_indexes('plan_deficits', 'plan_id')

@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_key, foreign_keys, primary_key, create_indexes,
+    drop_indexes,
 )
 
 
@@ -69,8 +69,7 @@ def upgrade():
     sa.Column('search_text', sa.Text(), nullable=False),
     *record_columns(deleted=True),
     foreign_key('organizations', 'created_by_id', 'users', use_alter=True),
-    foreign_key('organizations', 'municipality_id', 'municipalities'),
-    foreign_key('organizations', 'region_id', 'regions'),
+    *foreign_keys('organizations', municipality_id='municipalities', region_id='regions'),
     primary_key('organizations')
     )
     create_indexes('organizations', 'code', 'kind', 'municipality_id', 'region_id', 'short_name')
@@ -129,9 +128,8 @@ def upgrade():
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
     *record_columns(),
     foreign_key('users', 'created_by_id', 'users', use_alter=True),
-    foreign_key('users', 'municipality_id', 'municipalities'),
-    foreign_key('users', 'organization_id', 'organizations'),
-    foreign_key('users', 'region_id', 'regions'),
+    *foreign_keys('users', municipality_id='municipalities', organization_id='organizations',
+                           region_id='regions'),
     primary_key('users'),
     sa.UniqueConstraint('login', name=op.f('uq_users_login'))
     )

@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_key, foreign_keys, primary_key, create_indexes,
+    drop_indexes,
 )
 
 
@@ -32,8 +32,7 @@ def upgrade():
     sa.Column('slot_minutes', sa.Integer(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('interview_series', 'authority_id', 'organizations'),
-    foreign_key('interview_series', 'created_by_id', 'users'),
+    *foreign_keys('interview_series', authority_id='organizations', created_by_id='users'),
     primary_key('interview_series')
     )
     create_indexes('interview_series', 'authority_id')
@@ -56,9 +55,8 @@ def upgrade():
     sa.Column('full_name', sa.String(length=200), nullable=False),
     sa.Column('job_title', sa.String(length=300), nullable=False),
     *record_columns(),
-    foreign_key('interview_commission_members', 'created_by_id', 'users'),
-    foreign_key('interview_commission_members', 'series_id', 'interview_series'),
-    foreign_key('interview_commission_members', 'user_id', 'users'),
+    *foreign_keys('interview_commission_members', created_by_id='users',
+                                                  series_id='interview_series', user_id='users'),
     primary_key('interview_commission_members')
     )
     create_indexes('interview_commission_members', 'series_id')
@@ -83,22 +81,14 @@ def upgrade():
     sa.Column('protocol_year', sa.Integer(), nullable=True),
     sa.Column('protocol_number', sa.Integer(), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('meetings', 'authority_id', 'organizations'),
-    foreign_key('meetings', 'created_by_id', 'users'),
-    foreign_key('meetings', 'held_by_id', 'users'),
-    foreign_key('meetings', 'organization_id', 'organizations'),
-    foreign_key('meetings', 'secretary_user_id', 'users'),
-    foreign_key('meetings', 'series_id', 'interview_series'),
+    *foreign_keys('meetings', authority_id='organizations', created_by_id='users',
+                              held_by_id='users', organization_id='organizations',
+                              secretary_user_id='users', series_id='interview_series'),
     primary_key('meetings'),
     sa.UniqueConstraint('authority_id', 'protocol_year', 'protocol_number', name=op.f('uq_meetings_authority_id_protocol_year_protocol_number'))
     )
-    create_indexes('meetings',
-                   'authority_id',
-                   'kind',
-                   'meeting_date',
-                   'organization_id',
-                   'series_id',
-                   'status')
+    create_indexes('meetings', 'authority_id', 'kind', 'meeting_date', 'organization_id',
+                               'series_id', 'status')
 
     op.create_table('meeting_agenda_items',
     id_column(),
@@ -108,8 +98,7 @@ def upgrade():
     sa.Column('heard_who', sa.Text(), nullable=False),
     sa.Column('heard_summary', sa.Text(), nullable=False),
     *record_columns(),
-    foreign_key('meeting_agenda_items', 'created_by_id', 'users'),
-    foreign_key('meeting_agenda_items', 'meeting_id', 'meetings'),
+    *foreign_keys('meeting_agenda_items', created_by_id='users', meeting_id='meetings'),
     primary_key('meeting_agenda_items')
     )
     create_indexes('meeting_agenda_items', 'meeting_id')
@@ -124,9 +113,8 @@ def upgrade():
     sa.Column('job_title', sa.String(length=300), nullable=False),
     sa.Column('present', sa.Boolean(), nullable=False),
     *record_columns(),
-    foreign_key('meeting_participants', 'created_by_id', 'users'),
-    foreign_key('meeting_participants', 'meeting_id', 'meetings'),
-    foreign_key('meeting_participants', 'user_id', 'users'),
+    *foreign_keys('meeting_participants', created_by_id='users', meeting_id='meetings',
+                                          user_id='users'),
     primary_key('meeting_participants')
     )
     create_indexes('meeting_participants', 'meeting_id', 'user_id')
@@ -138,9 +126,8 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     *record_columns(),
-    foreign_key('protocol_amendments', 'author_id', 'users'),
-    foreign_key('protocol_amendments', 'created_by_id', 'users'),
-    foreign_key('protocol_amendments', 'meeting_id', 'meetings'),
+    *foreign_keys('protocol_amendments', author_id='users', created_by_id='users',
+                                         meeting_id='meetings'),
     primary_key('protocol_amendments')
     )
     create_indexes('protocol_amendments', 'meeting_id')
@@ -153,8 +140,7 @@ def upgrade():
     sa.Column('responsible', sa.String(length=300), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=True),
     *record_columns(),
-    foreign_key('meeting_agenda_decisions', 'created_by_id', 'users'),
-    foreign_key('meeting_agenda_decisions', 'item_id', 'meeting_agenda_items'),
+    *foreign_keys('meeting_agenda_decisions', created_by_id='users', item_id='meeting_agenda_items'),
     primary_key('meeting_agenda_decisions')
     )
     create_indexes('meeting_agenda_decisions', 'item_id')
@@ -166,8 +152,7 @@ def upgrade():
     sa.Column('who', sa.Text(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     *record_columns(),
-    foreign_key('meeting_agenda_speeches', 'created_by_id', 'users'),
-    foreign_key('meeting_agenda_speeches', 'item_id', 'meeting_agenda_items'),
+    *foreign_keys('meeting_agenda_speeches', created_by_id='users', item_id='meeting_agenda_items'),
     primary_key('meeting_agenda_speeches')
     )
     create_indexes('meeting_agenda_speeches', 'item_id')
@@ -190,13 +175,8 @@ def downgrade():
     drop_indexes('meeting_agenda_items', 'meeting_id')
 
     op.drop_table('meeting_agenda_items')
-    drop_indexes('meetings',
-                 'status',
-                 'series_id',
-                 'organization_id',
-                 'meeting_date',
-                 'kind',
-                 'authority_id')
+    drop_indexes('meetings', 'status', 'series_id', 'organization_id', 'meeting_date', 'kind',
+                             'authority_id')
 
     op.drop_table('meetings')
     drop_indexes('interview_commission_members', 'series_id')

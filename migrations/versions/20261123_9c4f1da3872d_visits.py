@@ -9,8 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_keys, primary_key, create_indexes, drop_indexes,
 )
 
 
@@ -38,20 +37,13 @@ def upgrade():
     sa.Column('result', sa.Text(), nullable=True),
     sa.Column('note', sa.String(length=500), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('mentoring_pairs', 'created_by_id', 'users'),
-    foreign_key('mentoring_pairs', 'curator_id', 'users'),
-    foreign_key('mentoring_pairs', 'mentee_org_id', 'organizations'),
-    foreign_key('mentoring_pairs', 'mentee_staff_id', 'staff_members'),
-    foreign_key('mentoring_pairs', 'mentor_org_id', 'organizations'),
-    foreign_key('mentoring_pairs', 'mentor_staff_id', 'staff_members'),
+    *foreign_keys('mentoring_pairs', created_by_id='users', curator_id='users',
+                                     mentee_org_id='organizations', mentee_staff_id='staff_members',
+                                     mentor_org_id='organizations', mentor_staff_id='staff_members'),
     primary_key('mentoring_pairs')
     )
-    create_indexes('mentoring_pairs',
-                   'curator_id',
-                   'kind',
-                   'mentee_org_id',
-                   'mentor_org_id',
-                   'status')
+    create_indexes('mentoring_pairs', 'curator_id', 'kind', 'mentee_org_id', 'mentor_org_id',
+                                      'status')
 
     op.create_table('mentoring_steps',
     id_column(),
@@ -62,8 +54,7 @@ def upgrade():
     sa.Column('done_on', sa.Date(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('mentoring_steps', 'created_by_id', 'users'),
-    foreign_key('mentoring_steps', 'pair_id', 'mentoring_pairs'),
+    *foreign_keys('mentoring_steps', created_by_id='users', pair_id='mentoring_pairs'),
     primary_key('mentoring_steps')
     )
     create_indexes('mentoring_steps', 'pair_id')
@@ -81,10 +72,8 @@ def upgrade():
     sa.Column('findings', sa.Text(), nullable=False),
     sa.Column('printed_at', sa.DateTime(timezone=True), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('visits', 'created_by_id', 'users'),
-    foreign_key('visits', 'pair_id', 'mentoring_pairs'),
-    foreign_key('visits', 'school_id', 'organizations'),
-    foreign_key('visits', 'visiting_org_id', 'organizations'),
+    *foreign_keys('visits', created_by_id='users', pair_id='mentoring_pairs',
+                            school_id='organizations', visiting_org_id='organizations'),
     primary_key('visits')
     )
     create_indexes('visits', 'pair_id', 'school_id', 'visit_date', 'visiting_org_id')
@@ -99,8 +88,7 @@ def upgrade():
     sa.Column('grade', sa.String(length=30), nullable=False),
     sa.Column('focus', sa.Text(), nullable=False),
     sa.Column('assessment', sa.Text(), nullable=False),
-    foreign_key('visit_lessons', 'staff_id', 'staff_members'),
-    foreign_key('visit_lessons', 'visit_id', 'visits'),
+    *foreign_keys('visit_lessons', staff_id='staff_members', visit_id='visits'),
     primary_key('visit_lessons')
     )
     create_indexes('visit_lessons', 'visit_id')
@@ -112,8 +100,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('full_name', sa.String(length=200), nullable=False),
     sa.Column('job_title', sa.String(length=200), nullable=False),
-    foreign_key('visit_visitors', 'user_id', 'users'),
-    foreign_key('visit_visitors', 'visit_id', 'visits'),
+    *foreign_keys('visit_visitors', user_id='users', visit_id='visits'),
     primary_key('visit_visitors')
     )
     create_indexes('visit_visitors', 'visit_id')
@@ -134,12 +121,7 @@ def downgrade():
     drop_indexes('mentoring_steps', 'pair_id')
 
     op.drop_table('mentoring_steps')
-    drop_indexes('mentoring_pairs',
-                 'status',
-                 'mentor_org_id',
-                 'mentee_org_id',
-                 'kind',
-                 'curator_id')
+    drop_indexes('mentoring_pairs', 'status', 'mentor_org_id', 'mentee_org_id', 'kind', 'curator_id')
 
     op.drop_table('mentoring_pairs')
     # ### end Alembic commands ###

@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_key, foreign_keys, primary_key, create_indexes,
+    drop_indexes,
 )
 
 
@@ -50,8 +50,7 @@ def upgrade():
     sa.Column('bands', sa.JSON(), nullable=False),
     sa.Column('dynamics', sa.JSON(), nullable=False),
     *record_columns(deleted=True),
-    foreign_key('indicators', 'created_by_id', 'users'),
-    foreign_key('indicators', 'municipality_id', 'municipalities'),
+    *foreign_keys('indicators', created_by_id='users', municipality_id='municipalities'),
     primary_key('indicators')
     )
     create_indexes('indicators', 'municipality_id')
@@ -68,8 +67,7 @@ def upgrade():
     sa.Column('share_5', sa.Float(), nullable=True),
     sa.Column('mean_score', sa.Float(), nullable=True),
     *record_columns(),
-    foreign_key('assessment_results', 'created_by_id', 'users'),
-    foreign_key('assessment_results', 'organization_id', 'organizations'),
+    *foreign_keys('assessment_results', created_by_id='users', organization_id='organizations'),
     primary_key('assessment_results'),
     sa.UniqueConstraint('organization_id', 'year', 'procedure', 'subject', 'grade', name=op.f('uq_assessment_results_organization_id_year_procedure_subject_grade'))
     )
@@ -87,10 +85,8 @@ def upgrade():
     sa.Column('org_ids', sa.JSON(), nullable=False),
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     *record_columns(),
-    foreign_key('identification_approvals', 'approved_by_id', 'users'),
-    foreign_key('identification_approvals', 'created_by_id', 'users'),
-    foreign_key('identification_approvals', 'municipality_id', 'municipalities'),
-    foreign_key('identification_approvals', 'region_id', 'regions'),
+    *foreign_keys('identification_approvals', approved_by_id='users', created_by_id='users',
+                                              municipality_id='municipalities', region_id='regions'),
     primary_key('identification_approvals')
     )
     create_indexes('identification_approvals', 'municipality_id', 'region_id', 'year')
@@ -104,10 +100,8 @@ def upgrade():
     sa.Column('roadmap_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('school_risks', 'created_by_id', 'users'),
-    foreign_key('school_risks', 'organization_id', 'organizations'),
-    foreign_key('school_risks', 'risk_factor_id', 'risk_factors'),
-    foreign_key('school_risks', 'roadmap_id', 'roadmaps'),
+    *foreign_keys('school_risks', created_by_id='users', organization_id='organizations',
+                                  risk_factor_id='risk_factors', roadmap_id='roadmaps'),
     primary_key('school_risks'),
     sa.UniqueConstraint('organization_id', 'year', 'risk_factor_id', name=op.f('uq_school_risks_organization_id_year_risk_factor_id'))
     )

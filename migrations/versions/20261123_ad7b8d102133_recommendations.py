@@ -8,7 +8,7 @@ Create Date: 2026-11-23 11:37:40.419968
 from alembic import op
 import sqlalchemy as sa
 
-from columns import id_column, record_columns, foreign_key, primary_key
+from columns import id_column, record_columns, foreign_keys, primary_key
 
 
 # revision identifiers, used by Alembic.
@@ -39,11 +39,9 @@ def upgrade():
     sa.Column('roadmap_item_id', sa.Integer(), nullable=True),
     *record_columns(deleted=True),
     sa.Column('search_text', sa.Text(), nullable=False),
-    foreign_key('recommendations', 'created_by_id', 'users'),
-    foreign_key('recommendations', 'organization_id', 'organizations'),
-    foreign_key('recommendations', 'reported_by_id', 'users'),
-    foreign_key('recommendations', 'reviewed_by_id', 'users'),
-    foreign_key('recommendations', 'roadmap_item_id', 'roadmap_items'),
+    *foreign_keys('recommendations', created_by_id='users', organization_id='organizations',
+                                     reported_by_id='users', reviewed_by_id='users',
+                                     roadmap_item_id='roadmap_items'),
     primary_key('recommendations')
     )
     with op.batch_alter_table('recommendations', schema=None) as batch_op:

@@ -9,8 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_keys, primary_key, create_indexes, drop_indexes,
 )
 
 
@@ -32,8 +31,7 @@ def upgrade():
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=False),
     *record_columns(),
-    foreign_key('school_terms', 'created_by_id', 'users'),
-    foreign_key('school_terms', 'region_id', 'regions'),
+    *foreign_keys('school_terms', created_by_id='users', region_id='regions'),
     primary_key('school_terms'),
     sa.UniqueConstraint('region_id', 'academic_year', 'number', name=op.f('uq_school_terms_region_id_academic_year_number'))
     )
@@ -55,18 +53,12 @@ def upgrade():
     sa.Column('partner_name', sa.String(length=200), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     *record_columns(deleted=True),
-    foreign_key('partnerships', 'created_by_id', 'users'),
-    foreign_key('partnerships', 'partner_id', 'organizations'),
-    foreign_key('partnerships', 'school_id', 'organizations'),
+    *foreign_keys('partnerships', created_by_id='users', partner_id='organizations',
+                                  school_id='organizations'),
     primary_key('partnerships')
     )
-    create_indexes('partnerships',
-                   'end_date',
-                   'partner_id',
-                   'partner_kind',
-                   'school_id',
-                   'start_date',
-                   'status')
+    create_indexes('partnerships', 'end_date', 'partner_id', 'partner_kind', 'school_id',
+                                   'start_date', 'status')
 
     op.create_table('practices',
     id_column(),
@@ -80,8 +72,7 @@ def upgrade():
     sa.Column('org_name', sa.String(length=200), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     *record_columns(deleted=True),
-    foreign_key('practices', 'author_org_id', 'organizations'),
-    foreign_key('practices', 'created_by_id', 'users'),
+    *foreign_keys('practices', author_org_id='organizations', created_by_id='users'),
     primary_key('practices')
     )
     create_indexes('practices', 'author_org_id', 'problem')
@@ -97,8 +88,7 @@ def upgrade():
     sa.Column('partner_participants', sa.Integer(), nullable=False),
     sa.Column('result', sa.Text(), nullable=True),
     *record_columns(deleted=True),
-    foreign_key('joint_events', 'created_by_id', 'users'),
-    foreign_key('joint_events', 'partnership_id', 'partnerships'),
+    *foreign_keys('joint_events', created_by_id='users', partnership_id='partnerships'),
     primary_key('joint_events')
     )
     create_indexes('joint_events', 'event_date', 'kind', 'partnership_id')
@@ -112,9 +102,8 @@ def upgrade():
     sa.Column('full_name', sa.String(length=200), nullable=False),
     sa.Column('job_title', sa.String(length=200), nullable=True),
     *record_columns(),
-    foreign_key('partnership_people', 'created_by_id', 'users'),
-    foreign_key('partnership_people', 'partnership_id', 'partnerships'),
-    foreign_key('partnership_people', 'staff_member_id', 'staff_members'),
+    *foreign_keys('partnership_people', created_by_id='users', partnership_id='partnerships',
+                                        staff_member_id='staff_members'),
     primary_key('partnership_people')
     )
     create_indexes('partnership_people', 'partnership_id')
@@ -125,8 +114,7 @@ def upgrade():
     sa.Column('object_type', sa.String(length=60), nullable=False),
     sa.Column('object_id', sa.Integer(), nullable=False),
     *record_columns(),
-    foreign_key('practice_links', 'created_by_id', 'users'),
-    foreign_key('practice_links', 'practice_id', 'practices'),
+    *foreign_keys('practice_links', created_by_id='users', practice_id='practices'),
     primary_key('practice_links'),
     sa.UniqueConstraint('practice_id', 'object_type', 'object_id', name=op.f('uq_practice_links_practice_id_object_type_object_id'))
     )
@@ -136,8 +124,8 @@ def upgrade():
     id_column(),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('staff_member_id', sa.Integer(), nullable=False),
-    foreign_key('joint_event_participants', 'event_id', 'joint_events'),
-    foreign_key('joint_event_participants', 'staff_member_id', 'staff_members'),
+    *foreign_keys('joint_event_participants', event_id='joint_events',
+                                              staff_member_id='staff_members'),
     primary_key('joint_event_participants'),
     sa.UniqueConstraint('event_id', 'staff_member_id', name=op.f('uq_joint_event_participants_event_id_staff_member_id'))
     )
@@ -163,13 +151,8 @@ def downgrade():
     drop_indexes('practices', 'problem', 'author_org_id')
 
     op.drop_table('practices')
-    drop_indexes('partnerships',
-                 'status',
-                 'start_date',
-                 'school_id',
-                 'partner_kind',
-                 'partner_id',
-                 'end_date')
+    drop_indexes('partnerships', 'status', 'start_date', 'school_id', 'partner_kind', 'partner_id',
+                                 'end_date')
 
     op.drop_table('partnerships')
     drop_indexes('school_terms', 'region_id')

@@ -13,8 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_keys, primary_key, create_indexes, drop_indexes,
 )
 
 
@@ -51,11 +50,9 @@ def upgrade():
     *record_columns(),
     # users exists already: the created_by foreign key is inline (a use_alter constraint in
     # create_table is left out on PostgreSQL)
-    foreign_key('issued_reports', 'created_by_id', 'users'),
-    foreign_key('issued_reports', 'municipality_id', 'municipalities'),
-    foreign_key('issued_reports', 'organization_id', 'organizations'),
-    foreign_key('issued_reports', 'previous_id', 'issued_reports'),
-    foreign_key('issued_reports', 'region_id', 'regions'),
+    *foreign_keys('issued_reports', created_by_id='users', municipality_id='municipalities',
+                                    organization_id='organizations', previous_id='issued_reports',
+                                    region_id='regions'),
     primary_key('issued_reports'),
     sa.UniqueConstraint('issuer_key', 'year', 'number', 'version', name=op.f('uq_issued_reports_issuer_key_year_number_version'))
     )

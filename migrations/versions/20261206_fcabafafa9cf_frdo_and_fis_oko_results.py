@@ -15,8 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from columns import (
-    id_column, record_columns, foreign_key,
-    primary_key, create_indexes, drop_indexes,
+    id_column, record_columns, foreign_key, primary_key, create_indexes, drop_indexes,
 )
 
 

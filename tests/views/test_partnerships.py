@@ -17,8 +17,9 @@ from shnor_app.models import (
 from shnor_app.services import data_cache, partnerships as svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_org, make_staff, post
-from tests.factories_partnerships import make_event, make_partnership, make_practice
+from tests.conftest import count_queries, hx_get, post
+from tests.factories.core import make_org, make_staff
+from tests.factories.partnerships import make_event, make_partnership, make_practice
 
 
 def _form(world, **kw):

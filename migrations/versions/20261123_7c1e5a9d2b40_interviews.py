@@ -14,11 +14,8 @@ from columns import (
 )
 
 
-# revision identifiers, used by Alembic.
 revision = '7c1e5a9d2b40'
 down_revision = 'a7c3e5d91b20'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -156,7 +153,6 @@ def upgrade():
     primary_key('meeting_agenda_speeches')
     )
     create_indexes('meeting_agenda_speeches', 'item_id')
-
 
 
 def downgrade():

@@ -13,11 +13,8 @@ from columns import (
 )
 
 
-# revision identifiers, used by Alembic.
 revision = '9c4f1da3872d'
 down_revision = '7c1e5a9d2b40'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -105,8 +102,6 @@ def upgrade():
     )
     create_indexes('visit_visitors', 'visit_id')
 
-    # ### end Alembic commands ###
-
 
 def downgrade():
     drop_indexes('visit_visitors', 'visit_id')
@@ -124,4 +119,3 @@ def downgrade():
     drop_indexes('mentoring_pairs', 'status', 'mentor_org_id', 'mentee_org_id', 'kind', 'curator_id')
 
     op.drop_table('mentoring_pairs')
-    # ### end Alembic commands ###

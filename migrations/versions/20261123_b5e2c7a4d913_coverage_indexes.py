@@ -13,11 +13,8 @@ employment columns.
 from alembic import op
 
 
-# revision identifiers, used by Alembic.
 revision = 'b5e2c7a4d913'
 down_revision = '34356a551cdd'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -14,11 +14,8 @@ is ordered as the query groups. Region scale on SQLite: 26 → 9 ms and 48 → 1
 from alembic import op
 
 
-# revision identifiers, used by Alembic.
 revision = 'c7d1e9f2a350'
 down_revision = 'b5e2c7a4d913'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -14,11 +14,8 @@ import sqlalchemy as sa
 from columns import id_column
 
 
-# revision identifiers, used by Alembic.
 revision = '2846b41e9153'
 down_revision = 'd1da91a1c5b3'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -13,11 +13,8 @@ import sqlalchemy as sa
 from columns import foreign_key, primary_key, create_indexes, drop_indexes
 
 
-# revision identifiers, used by Alembic.
 revision = '2ec9d1b62334'
 down_revision = '6b9c5dc4baba'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -36,7 +33,6 @@ def upgrade():
     primary_key('staged_uploads')
     )
     create_indexes('staged_uploads', 'expires_at', 'user_id')
-
 
 
 def downgrade():

@@ -17,11 +17,8 @@ from columns import (
 )
 
 
-# revision identifiers, used by Alembic.
 revision = '2f53282f82f4'
 down_revision = '7b3d2e8f1c45'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -57,7 +54,6 @@ def upgrade():
     sa.UniqueConstraint('issuer_key', 'year', 'number', 'version', name=op.f('uq_issued_reports_issuer_key_year_number_version'))
     )
     create_indexes('issued_reports', 'kind', 'municipality_id', 'organization_id', 'region_id')
-
 
 
 def downgrade():

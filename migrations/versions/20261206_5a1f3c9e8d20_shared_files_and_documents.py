@@ -14,11 +14,8 @@ import sqlalchemy as sa
 from columns import drop_indexes
 
 
-# revision identifiers, used by Alembic.
 revision = '5a1f3c9e8d20'
 down_revision = '2ec9d1b62334'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

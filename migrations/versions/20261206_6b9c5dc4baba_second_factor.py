@@ -13,11 +13,8 @@ import sqlalchemy as sa
 from columns import id_column, foreign_key, primary_key, create_indexes, drop_indexes
 
 
-# revision identifiers, used by Alembic.
 revision = '6b9c5dc4baba'
 down_revision = 'c7d1e9f2a350'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -36,7 +33,6 @@ def upgrade():
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
-
 
 
 def downgrade():

@@ -21,8 +21,6 @@ from columns import (
 
 revision = 'fcabafafa9cf'
 down_revision = 'c4e7a1b2d903'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

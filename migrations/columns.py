@@ -57,3 +57,10 @@ def drop_indexes(table, *columns):
 def foreign_keys(table, **referred):
     """``foreign_key`` for each ``column='referred'`` given, in the order given."""
     return [foreign_key(table, column, target) for column, target in referred.items()]
+
+
+def replace_index(table, old, new, columns):
+    """Drops the index ``old`` of ``table`` and makes ``new`` on ``columns`` in the same batch."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_index(old)
+        batch_op.create_index(new, columns, unique=False)

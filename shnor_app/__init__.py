@@ -19,7 +19,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
     from . import security
     from .extensions import babel, csrf, db, htmx, login_manager, migrate
-    from .services import audit
+    from .services import audit, data_cache
     from .web import register_template_helpers
 
     db.init_app(app)
@@ -33,6 +33,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     from sqlalchemy.orm import Session
 
     audit.install(Session)
+    data_cache.install(Session)
     security.init_app(app)
     register_template_helpers(app)
     from . import navigation

@@ -67,11 +67,18 @@ class IndicatorSource:
 class MapCounter:
     """A column of the partnership map. ``per`` is ``"pair"`` — ``fn(pairs, start, end) →
     {(school_id, partner_id): int}`` for a quarter — or ``"school"`` — ``fn(school_ids, today)
-    → {school_id: int}``."""
+    → {school_id: int}``. ``tables`` are the tables ``fn`` reads: the map is kept between
+    requests while none of them (nor the map's own) changes (``services.data_cache``)."""
     key: str
     label: str
     per: str
     fn: Callable
+    tables: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        from .services import data_cache
+
+        data_cache.watch(*self.tables)
 
 
 @dataclass

@@ -34,9 +34,25 @@ def demo_load(if_empty):
                "(приложение-аутентификатор на телефоне).")
 
 
+cache_cli = AppGroup("cache", help="Сохранённые расчёты страниц.")
+
+
+@cache_cli.command("reset")
+def cache_reset():
+    """Считать все сохранённые расчёты устаревшими (после правки базы в обход приложения:
+    psql, восстановление из копии). Действует на все серверы, работающие с этой базой."""
+    from .extensions import db
+    from .services import data_cache
+
+    count = data_cache.renew_all()
+    db.session.commit()
+    click.echo(f"Расчёты страниц будут сделаны заново (таблиц: {count}).")
+
+
 def register_cli(app) -> None:
     from . import areas
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(cache_cli)
     for group in areas.cli_groups():
         app.cli.add_command(group)

@@ -99,32 +99,12 @@ class Config:
     PAGE_SIZE = 25
     # Rendered rows of long tables kept per worker (web.FragmentCache; ~4 KB each); 0 = off.
     FRAGMENT_CACHE_SIZE = int(os.environ.get("SHNOR_FRAGMENT_CACHE_SIZE", "3000"))
+    # Computed region-wide pages kept per worker, checked against the tables' generation tokens
+    # (services.data_cache); an entry is dropped after DATA_CACHE_SECONDS whatever happens.
+    DATA_CACHE_SIZE = int(os.environ.get("SHNOR_DATA_CACHE_SIZE", "256"))
+    DATA_CACHE_SECONDS = int(os.environ.get("SHNOR_DATA_CACHE_SECONDS", "600"))
     TRUST_PROXY = _bool("SHNOR_TRUST_PROXY")
-
-    # Bounds on what one uploaded file may cost (README, «Безопасность»). A file over a bound
-    # is refused with a Russian message naming it; real files stay far below every one.
-    # Zip-based files (docx, xlsx, pptx, odt, ods, odp, zip): checked before anything unpacks.
-    ZIP_MAX_MEMBERS = int(os.environ.get("ZIP_MAX_MEMBERS", "10000"))
-    ZIP_MAX_UNPACKED_MB = int(os.environ.get("ZIP_MAX_UNPACKED_MB", "100"))  # all members
-    ZIP_MAX_RATIO = int(os.environ.get("ZIP_MAX_RATIO", "100"))  # unpacked / packed, per member
-    # Roadmap import (.docx or pasted text).
-    ROADMAP_IMPORT_MAX_PARAGRAPHS = int(os.environ.get("ROADMAP_IMPORT_MAX_PARAGRAPHS", "50000"))
-    ROADMAP_IMPORT_MAX_ROWS = int(os.environ.get("ROADMAP_IMPORT_MAX_ROWS", "5000"))
-    ROADMAP_IMPORT_MAX_CELLS = int(os.environ.get("ROADMAP_IMPORT_MAX_CELLS", "50000"))
-    ROADMAP_IMPORT_MAX_CHARS = int(os.environ.get("ROADMAP_IMPORT_MAX_CHARS", "2000000"))
-    ROADMAP_IMPORT_MAX_SECONDS = int(os.environ.get("ROADMAP_IMPORT_MAX_SECONDS", "10"))
-    # Every .xlsx / .csv import (course results, assessment results …).
-    SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "100000"))
-    SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "200"))
-    SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "2000000"))  # not empty
-    SPREADSHEET_MAX_CELL_CHARS = int(os.environ.get("SPREADSHEET_MAX_CELL_CHARS", "10000"))
-    SPREADSHEET_MAX_SECONDS = int(os.environ.get("SPREADSHEET_MAX_SECONDS", "30"))
-    # The accreditation registry's open data (XML, read as a stream): elements, nesting, the
-    # characters of one value, seconds of reading (services/registry/xml_registry.py).
-    REGISTRY_XML_MAX_ELEMENTS = int(os.environ.get("REGISTRY_XML_MAX_ELEMENTS", "20000000"))
-    REGISTRY_XML_MAX_DEPTH = int(os.environ.get("REGISTRY_XML_MAX_DEPTH", "12"))
-    REGISTRY_XML_MAX_CHARS = int(os.environ.get("REGISTRY_XML_MAX_CHARS", "10000"))
-    REGISTRY_XML_MAX_SECONDS = int(os.environ.get("REGISTRY_XML_MAX_SECONDS", "600"))
+    # The bounds on what one uploaded file may cost: UPLOAD_BOUNDS below.
 
     # E-mail reminders (services/notifications): the organisation's SMTP server. Nothing is
     # sent while SMTP_HOST is empty (messages wait in the outbox). SMTP_TLS: off, starttls, ssl;
@@ -143,6 +123,30 @@ class Config:
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)
+
+
+# Bounds on what one uploaded file may cost (README, «Безопасность»). A file over a bound is
+# refused with a Russian message naming it; real files stay far below every one. Each group is
+# one ``Limits`` of services/limits.py: the setting is prefix + name (``SPREADSHEET_MAX_ROWS``),
+# a setting of Config, which the environment variable of the same name overrides.
+UPLOAD_BOUNDS = {
+    # Zip-based files (docx, xlsx, pptx, odt, ods, odp, zip): checked before anything unpacks;
+    # UNPACKED_MB counts all members together, RATIO is unpacked / packed, per member.
+    "ZIP_MAX_": {"MEMBERS": 10000, "UNPACKED_MB": 100, "RATIO": 100},
+    # Roadmap import (.docx or pasted text).
+    "ROADMAP_IMPORT_MAX_": {"PARAGRAPHS": 50000, "ROWS": 5000, "CELLS": 50000,
+                            "CHARS": 2000000, "SECONDS": 10},
+    # Every .xlsx / .csv import (course results, assessment results …); CELLS: not empty.
+    "SPREADSHEET_MAX_": {"ROWS": 100000, "COLUMNS": 200, "CELLS": 2000000,
+                         "CELL_CHARS": 10000, "SECONDS": 30},
+    # The accreditation registry's open data (XML, read as a stream): elements, nesting, the
+    # characters of one value, seconds of reading (services/registry/xml_registry.py).
+    "REGISTRY_XML_MAX_": {"ELEMENTS": 20000000, "DEPTH": 12, "CHARS": 10000, "SECONDS": 600},
+}
+for _prefix, _bounds in UPLOAD_BOUNDS.items():
+    for _name, _default in _bounds.items():
+        setattr(Config, _prefix + _name, int(os.environ.get(_prefix + _name, _default)))
+del _prefix, _bounds, _name, _default
 
 
 class TestConfig(Config):

@@ -310,6 +310,11 @@ def _page_number(page: int | None) -> int:
     return max(1, parse_int(page or request.args.get("page", 1)) or 1)
 
 
+def page_number() -> int:
+    """The page the request asks for (``?page=``; 1 when absent or not a number)."""
+    return _page_number(None)
+
+
 def paginate(stmt, page: int | None = None, per_page: int | None = None) -> Page:
     per_page = per_page or current_app.config.get("PAGE_SIZE", 25)
     page = _page_number(page)

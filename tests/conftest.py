@@ -1,5 +1,6 @@
 """Shared fixtures: the app on SQLite (or PostgreSQL when TEST_DATABASE_URL is set), a clean
-database for every test, factories, logged-in clients with CSRF on, a query counter.
+database for every test, the base ``world`` (built by ``tests/factories``), logged-in clients
+with CSRF on, a query counter.
 
 The schema is created once per session; after each test every table is emptied (TRUNCATE on
 PostgreSQL, DELETE on SQLite), which is much faster than recreating it.
@@ -8,31 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import itertools
 import os
 import re
 import time
-from dataclasses import dataclass
 
 import pyotp
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select, text
+from sqlalchemy import event, text
 
 from shnor_app import create_app
 from shnor_app.config import TestConfig, normalise_database_url
 from shnor_app.extensions import db
 from tests import snapshots
 from tests.snapshots import snapshotted
-from shnor_app.models import (
-    Municipality, OrgKind, Organization, Region, Role, SchoolStatus, SchoolStatusRecord,
-    StaffMember, User, utcnow,
-)
 from shnor_app.services.auth import second_factor
+from shnor_app.services import data_cache
+from tests.factories.core import PASSWORD, TOTP_SECRET, World, region_world
+from tests.factories.recommendations import add_school_source, remove_school_source
 
-PASSWORD = "correct-horse-battery"
-# The TOTP secret of every user a factory gives a second factor (admin and region by default).
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 
@@ -96,6 +91,8 @@ def app(tmp_path_factory):
         db.drop_all()
         _drop_leftovers()
         db.create_all()
+        with db.engine.begin() as conn:
+            data_cache.renew_all(connection=conn)  # as the migration gives every table a token
         snapshots.watch(db.engine)
         snapshots.tables_emptied()
     yield app
@@ -135,6 +132,7 @@ def _empty_all_tables():
     with snapshots.foreign_keys_off() as conn:
         for t in reversed(db.metadata.sorted_tables):
             conn.execute(t.delete())
+        data_cache.renew_all(connection=conn)  # every table has a token, as after a migration
 
 
 @pytest.fixture(autouse=True)
@@ -151,126 +149,21 @@ def client(app):
     return app.test_client()
 
 
-# --------------------------------------------------------------------------- factories
-
-_seq = itertools.count(1)
-
-
-def make_region(name=None) -> Region:
-    r = Region(name=name or f"Регион {next(_seq)}")
-    db.session.add(r)
-    db.session.commit()
-    return r
-
-
-def make_municipality(region, name=None) -> Municipality:
-    m = Municipality(region_id=region.id, name=name or f"Муниципалитет {next(_seq)}")
-    db.session.add(m)
-    db.session.commit()
-    return m
-
-
-def make_org(municipality=None, *, region=None, kind=OrgKind.SCHOOL, short_name=None,
-             statuses=(), year=2026, **kw) -> Organization:
-    n = next(_seq)
-    region_id = municipality.region_id if municipality else region.id
-    o = Organization(kind=kind, short_name=short_name or f"МБОУ СОШ № {n}",
-                     full_name=kw.pop("full_name", None) or f"Средняя школа № {n}",
-                     region_id=region_id,
-                     municipality_id=municipality.id if municipality else None, **kw)
-    db.session.add(o)
-    db.session.flush()
-    for s in statuses:
-        db.session.add(SchoolStatusRecord(organization_id=o.id, year=year,
-                                          status=SchoolStatus[s] if isinstance(s, str) else s))
-    db.session.commit()
-    return o
-
-
-def make_staff(org, full_name=None, **kw) -> StaffMember:
-    m = StaffMember(organization_id=org.id, full_name=full_name or f"Учитель {next(_seq)}",
-                    position=kw.pop("position", "Учитель"), **kw)
-    db.session.add(m)
-    db.session.commit()
-    return m
-
-
-def make_school_roadmap(org, items=("Педагогический совет по итогам ВПР",), *, year=2026,
-                        title="Дорожная карта школы на 2026 год"):
-    """A school-level roadmap of ``org`` with one item per text; returns (roadmap, items)."""
-    from shnor_app.models import Roadmap, RoadmapLevel, RoadmapSection
-    from shnor_app.services import roadmaps as rm_svc
-
-    rm = Roadmap(owner_id=org.id, title=title, year=year, level=RoadmapLevel.SCHOOL)
-    rm_svc.save_roadmap(rm, is_new=True)
-    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
-    made = [rm_svc.add_item(section, {"number": f"{i}.", "text": text,
-                                      "period_text": f"март {year}", "executors": "Школа"})
-            for i, text in enumerate(items, 1)]
-    return rm, made
-
-
-def make_user(role: Role | str, *, login=None, password=PASSWORD, totp: bool | None = None,
-              **scope) -> User:
-    """A user; ``totp`` gives it the second factor with ``TOTP_SECRET`` — by default where the
-    role requires one (admin, region), as after their first login."""
-    role = Role[role.upper()] if isinstance(role, str) else role
-    u = User(login=login or f"{role.name.lower()}{next(_seq)}", full_name=f"Пользователь {role.label}",
-             role=role, **scope)
-    u.set_password(password)
-    if totp if totp is not None else second_factor.second_factor_required(u):
-        u.totp_secret = second_factor.encrypt_secret(TOTP_SECRET)
-        u.totp_enabled_at = utcnow()
-    db.session.add(u)
-    db.session.commit()
-    return u
-
-
-@dataclass
-class World:
-    """Two regions; region 1 has municipalities 1 and 2; one user of every role in region 1.
-
-    - ``school_a`` (ШНОР) and ``tutor_school`` are in municipality 1; ``school_b`` is in
-      municipality 2; ``school_far`` in region 2; ``institute`` is regional (no municipality).
-    - Users: admin; region (region 1); methodist (municipality 1); tutor (tutor_school);
-      school (school_a); viewer (municipality 1); viewer_region (region 1).
-    """
-
-    region: Region
-    region2: Region
-    muni: Municipality
-    muni2: Municipality
-    muni_far: Municipality
-    school_a: Organization
-    tutor_school: Organization
-    school_b: Organization
-    school_far: Organization
-    institute: Organization
-    users: dict
+# --------------------------------------------------------------------------- data
 
 
 @pytest.fixture
 @snapshotted
 def world() -> World:
-    region, region2 = make_region("Энская область"), make_region("Дальняя область")
-    muni, muni2 = make_municipality(region, "Приречный район"), make_municipality(region, "Заречный район")
-    muni_far = make_municipality(region2, "Дальний район")
-    school_a = make_org(muni, short_name="МКОУ СОШ с. Заозёрное", statuses=["LOW_RESULTS"])
-    tutor_school = make_org(muni, short_name="МБОУ «Гимназия № 2»", statuses=["TUTOR"])
-    school_b = make_org(muni2, short_name="МБОУ СОШ № 1 г. Зареченска", statuses=["LOW_RESULTS"])
-    school_far = make_org(muni_far, short_name="МБОУ СОШ № 5 г. Дальнего")
-    institute = make_org(region=region, kind=OrgKind.INSTITUTE, short_name="ИРО Энской области")
-    users = {
-        "admin": make_user("admin", login="admin"),
-        "region": make_user("region", login="region", region_id=region.id),
-        "methodist": make_user("methodist", login="methodist", municipality_id=muni.id),
-        "tutor": make_user("tutor", login="tutor", organization_id=tutor_school.id),
-        "school": make_user("school", login="school", organization_id=school_a.id),
-        "viewer": make_user("viewer", login="viewer", municipality_id=muni.id),
-        "viewer_region": make_user("viewer", login="viewerregion", region_id=region.id),
-    }
-    return World(region, region2, muni, muni2, muni_far, school_a, tutor_school, school_b,
-                 school_far, institute, users)
+    return region_world()
+
+
+@pytest.fixture
+def rec_source():
+    """The school as a recommendation source (``tests.factories.recommendations``)."""
+    source = add_school_source()
+    yield source
+    remove_school_source()
 
 
 # --------------------------------------------------------------------------- clients

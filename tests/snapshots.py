@@ -142,13 +142,13 @@ def _tables_of(key: str) -> dict:
 
 
 def _restore(snap: _Snapshot):
-    parent_tables = _tables_of(snap.parent)
     _State.quiet = True
     try:
         with foreign_keys_off() as conn:
             for table in snap.changed:
-                if table.name in parent_tables:
-                    conn.execute(table.delete())
+                # also when the parent had no rows known here: an emptied database still
+                # holds every table's generation token (services.data_cache)
+                conn.execute(table.delete())
                 rows = snap.tables.get(table.name)
                 if rows:
                     conn.execute(table.insert(), rows)

@@ -113,12 +113,26 @@ class Context:
         self._next_id[name] = start + n
         return range(start, start + n)
 
-    def insert(self, table, rows: list[dict]) -> None:
-        """Bulk-insert ``rows`` (all with the same keys) in chunks; counted per table."""
+    def number(self, table, rows: list[dict]) -> None:
+        """Give each of ``rows`` (dicts of ``table``) a fresh ``id``, in their order."""
+        for row, i in zip(rows, self.take_ids(table, len(rows))):
+            row["id"] = i
+
+    def insert(self, table, rows: list[dict], *, new_ids: bool = False) -> None:
+        """Bulk-insert ``rows`` (all with the same keys) in chunks; counted per table. With
+        ``new_ids`` the rows are given their ids first (:meth:`number`)."""
+        if new_ids:
+            self.number(table, rows)
         t = _table(table)
         for i in range(0, len(rows), self.chunk):
             self.conn.execute(t.insert(), rows[i:i + self.chunk])
         self.counts[t.name] = self.counts.get(t.name, 0) + len(rows)
+
+    def insert_all(self, *tables, new_ids=()) -> None:
+        """:meth:`insert` each ``(table, rows)`` in the order given (parents first); the tables
+        named in ``new_ids`` are given their ids first."""
+        for table, rows in tables:
+            self.insert(table, rows, new_ids=table in new_ids)
 
     def stamp(self, **row) -> dict:
         """``row`` with the TimestampMixin columns filled (created now, by nobody)."""

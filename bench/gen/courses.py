@@ -137,6 +137,5 @@ def _enrollments(ctx, courses, team_topic) -> list[dict]:
             course_id=course["id"], staff_member_id=sid, organization_id=org_of[sid],
             status=status, completed_on=done, certificate_number=cert,
             provider_key=f"org:{course['provider_org_id']}", note=None, deleted_at=None))
-    for row, i in zip(rows, ctx.take_ids(Enrollment, len(rows))):
-        row["id"] = i
+    ctx.number(Enrollment, rows)
     return rows

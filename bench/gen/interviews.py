@@ -162,23 +162,13 @@ def generate(ctx) -> None:
                     school_user=school_user.get(school)))
     counters = [{"authority_id": a, "year": y, "last_number": n}
                 for (a, y), n in sorted(numbers.items())]
-    for table, key in ((MeetingParticipant, "people"), (AgendaSpeech, "speeches"),
-                       (AgendaDecision, "decisions"), (Recommendation, "recs")):
-        for row, i in zip(rows[key], ctx.take_ids(table, len(rows[key]))):
-            row["id"] = i
-    for row, i in zip(members, ctx.take_ids(CommissionMember, len(members))):
-        row["id"] = i
-    for row, i in zip(counters, ctx.take_ids(ProtocolCounter, len(counters))):
-        row["id"] = i
-    ctx.insert(InterviewSeries, series)
-    ctx.insert(CommissionMember, members)
-    ctx.insert(Meeting, rows["meetings"])
-    ctx.insert(MeetingParticipant, rows["people"])
-    ctx.insert(AgendaItem, rows["items"])
-    ctx.insert(AgendaSpeech, rows["speeches"])
-    ctx.insert(AgendaDecision, rows["decisions"])
-    ctx.insert(ProtocolCounter, counters)
-    ctx.insert(Recommendation, rows["recs"])
+    ctx.insert_all((InterviewSeries, series), (CommissionMember, members),
+                   (Meeting, rows["meetings"]), (MeetingParticipant, rows["people"]),
+                   (AgendaItem, rows["items"]), (AgendaSpeech, rows["speeches"]),
+                   (AgendaDecision, rows["decisions"]), (ProtocolCounter, counters),
+                   (Recommendation, rows["recs"]),
+                   new_ids=(CommissionMember, MeetingParticipant, AgendaSpeech, AgendaDecision,
+                            ProtocolCounter, Recommendation))
     meetings = rows["meetings"]
     ctx.ids["interviews"] = [m["id"] for m in meetings if m["status"] == MeetingStatus.HELD] + \
         [m["id"] for m in meetings if m["status"] != MeetingStatus.HELD]

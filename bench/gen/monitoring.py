@@ -119,9 +119,7 @@ def generate(ctx) -> None:
                     organization_id=org, year=y, procedure=proc, subject=subject, grade=grade,
                     participants=rng.randint(6, 28) if grade >= 9 else rng.randint(12, 60),
                     share_2=share_2, share_5=share_5, mean_score=mean))
-    for row, i in zip(rows, ctx.take_ids(AssessmentResult, len(rows))):
-        row["id"] = i
-    ctx.insert(AssessmentResult, rows)
+    ctx.insert(AssessmentResult, rows, new_ids=True)
     _approvals(ctx, years, statuses, muni_of)
     _indicators(ctx)
     _risks(ctx, low_now)
@@ -142,9 +140,7 @@ def _approvals(ctx, years, statuses, muni_of) -> None:
             order_kind=kind, order_number=number, order_date=day or date(y, 1, 19),
             org_ids=sorted(orgs), approved_by_id=methodist.get(muni),
             created_by_id=methodist.get(muni)))
-    for row, i in zip(rows, ctx.take_ids(IdentificationApproval, len(rows))):
-        row["id"] = i
-    ctx.insert(IdentificationApproval, rows)
+    ctx.insert(IdentificationApproval, rows, new_ids=True)
 
 
 def _indicators(ctx) -> None:
@@ -153,9 +149,7 @@ def _indicators(ctx) -> None:
         for pos, row in enumerate(indicator_system(), start=1):
             rows.append(ctx.stamp(municipality_id=muni, position=pos, deleted_at=None, **{
                 **row, "scoring": IndicatorScoring[row["scoring"]]}))
-    for row, i in zip(rows, ctx.take_ids(Indicator, len(rows))):
-        row["id"] = i
-    ctx.insert(Indicator, rows)
+    ctx.insert(Indicator, rows, new_ids=True)
 
 
 def _risks(ctx, low_now) -> None:
@@ -174,6 +168,4 @@ def _risks(ctx, low_now) -> None:
             rows.append(ctx.stamp(
                 organization_id=org, year=ctx.year, risk_factor_id=factor,
                 level=rng.choice(list(RiskLevel)), roadmap_id=None, note=None, deleted_at=None))
-    for row, i in zip(rows, ctx.take_ids(SchoolRisk, len(rows))):
-        row["id"] = i
-    ctx.insert(SchoolRisk, rows)
+    ctx.insert(SchoolRisk, rows, new_ids=True)

@@ -167,14 +167,9 @@ def generate(ctx) -> None:
             named = rng.sample(staff[p["school_id"]][2:], k=min(3, len(staff[p["school_id"]]) - 2))
             named += staff.get(p["partner_id"], [])[:1]
             part_rows += [{"event_id": i, "staff_member_id": m} for m in named]
-    for row, i in zip(part_rows, ctx.take_ids(JointEventParticipant, len(part_rows))):
-        row["id"] = i
-    for row, i in zip(people, ctx.take_ids(PartnershipPerson, len(people))):
-        row["id"] = i
-    ctx.insert(Partnership, p_rows)
-    ctx.insert(PartnershipPerson, people)
-    ctx.insert(JointEvent, ev_rows)
-    ctx.insert(JointEventParticipant, part_rows)
+    ctx.insert_all((Partnership, p_rows), (PartnershipPerson, people), (JointEvent, ev_rows),
+                   (JointEventParticipant, part_rows),
+                   new_ids=(PartnershipPerson, JointEventParticipant))
     _practices(ctx, heads, out)
     _terms(ctx)
     ctx.ids["partnerships"] = out
@@ -223,10 +218,7 @@ def _practices(ctx, people, pairs) -> None:
         if is_school and rng.random() < 0.5:
             links.append(ctx.stamp(practice_id=by_tutor[partner], object_type="partnerships",
                                    object_id=pid, created_by_id=tutor_user.get(partner)))
-    for row, i in zip(links, ctx.take_ids(PracticeLink, len(links))):
-        row["id"] = i
-    ctx.insert(Practice, rows)
-    ctx.insert(PracticeLink, links)
+    ctx.insert_all((Practice, rows), (PracticeLink, links), new_ids=(PracticeLink,))
 
 
 def _terms(ctx) -> None:
@@ -240,6 +232,4 @@ def _terms(ctx) -> None:
                                                ((ay + 1, 3, 31), (ay + 1, 5, 26))], start=1):
             rows.append(ctx.stamp(region_id=ctx.ids["region"], academic_year=ay, number=number,
                                   start_date=date(*start), end_date=date(*end)))
-    for row, i in zip(rows, ctx.take_ids(SchoolTerm, len(rows))):
-        row["id"] = i
-    ctx.insert(SchoolTerm, rows)
+    ctx.insert(SchoolTerm, rows, new_ids=True)

@@ -179,10 +179,7 @@ def _statuses(ctx, schools_by_muni) -> None:
                     rows.append(ctx.stamp(
                         organization_id=oid, year=y, status=status, order_kind=order[0],
                         order_number=order[1], order_date=order[2], note=None, deleted_at=None))
-    ids = ctx.take_ids(SchoolStatusRecord, len(rows))
-    for row, i in zip(rows, ids):
-        row["id"] = i
-    ctx.insert(SchoolStatusRecord, rows)
+    ctx.insert(SchoolStatusRecord, rows, new_ids=True)
     ctx.ids.update(low_results=low, tutor_schools=tutors, social_risk=social)
 
 

@@ -181,16 +181,9 @@ def generate(ctx) -> None:
                             if level == RoadmapLevel.SCHOOL else None,
                             text=rng.choice(REPORTS), link=None, deleted_at=None,
                             created_by_id=author))
-    for table, rows in ((ItemExecutor, exe_rows), (ItemReport, rep_rows),
-                        (AuditEntry, audit_rows)):
-        for row, i in zip(rows, ctx.take_ids(table, len(rows))):
-            row["id"] = i
-    ctx.insert(Roadmap, rm_rows)
-    ctx.insert(RoadmapSection, sec_rows)
-    ctx.insert(RoadmapItem, item_rows)
-    ctx.insert(ItemExecutor, exe_rows)
-    ctx.insert(ItemReport, rep_rows)
-    ctx.insert(AuditEntry, audit_rows)
+    ctx.insert_all((Roadmap, rm_rows), (RoadmapSection, sec_rows), (RoadmapItem, item_rows),
+                   (ItemExecutor, exe_rows), (ItemReport, rep_rows), (AuditEntry, audit_rows),
+                   new_ids=(ItemExecutor, ItemReport, AuditEntry))
     ctx.ids.update(roadmap_by_owner=roadmap_by_owner, items_by_roadmap=items_by_roadmap,
                    big_roadmaps=[r["id"] for r in rm_rows if r["level"] != RoadmapLevel.SCHOOL])
 

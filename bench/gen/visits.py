@@ -140,14 +140,8 @@ def generate(ctx) -> None:
             recs.append(recommendation(
                 ctx, "visit", vid, pos, school, day, rng.choice(RECOMMENDATIONS),
                 rng.choice(RESPONSIBLE), reviewer=reviewer, school_user=school_user.get(school)))
-    for table, rows in ((VisitVisitor, visitors), (VisitLesson, lessons),
-                        (Recommendation, recs)):
-        for row, i in zip(rows, ctx.take_ids(table, len(rows))):
-            row["id"] = i
-    ctx.insert(Visit, visits)
-    ctx.insert(VisitVisitor, visitors)
-    ctx.insert(VisitLesson, lessons)
-    ctx.insert(Recommendation, recs)
+    ctx.insert_all((Visit, visits), (VisitVisitor, visitors), (VisitLesson, lessons),
+                   (Recommendation, recs), new_ids=(VisitVisitor, VisitLesson, Recommendation))
     ctx.ids["visits"] = [v["id"] for v in sorted(visits, key=lambda v: v["visit_date"],
                                                  reverse=True)]
 
@@ -204,8 +198,5 @@ def _mentoring(ctx, tutor_pairs, methodist) -> dict:
             steps.append(ctx.stamp(pair_id=pid, position=pos, text=STEPS[pos], due_date=due,
                                    done_on=done, note=None, deleted_at=None,
                                    created_by_id=curator))
-    for row, i in zip(steps, ctx.take_ids(MentoringStep, len(steps))):
-        row["id"] = i
-    ctx.insert(MentoringPair, pairs)
-    ctx.insert(MentoringStep, steps)
+    ctx.insert_all((MentoringPair, pairs), (MentoringStep, steps), new_ids=(MentoringStep,))
     return out

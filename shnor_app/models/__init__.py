@@ -36,3 +36,4 @@ from .courses import (  # noqa: F401
 )
 from .reports import IssuedReport, ReportKind  # noqa: F401
 from .notifications import NotificationSettings, OutboxMessage, OutboxStatus  # noqa: F401
+from .cache import TableGeneration  # noqa: F401

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Integer, Text, event
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -21,6 +21,17 @@ class LabelledEnum(enum.Enum):
     @property
     def label(self) -> str:
         return self.value
+
+    @property
+    def code(self) -> str:
+        """The name in lower case (``IN_PROGRESS`` → ``in_progress``), as URLs and forms use it."""
+        return self.name.lower()
+
+    @property
+    def css(self) -> str:
+        """The CSS class of the member's badge: ``IN_PROGRESS`` → ``in-progress``; an enum whose
+        badges share colours maps its names itself."""
+        return self.name.lower().replace("_", "-")
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
@@ -40,6 +51,14 @@ def enum_column(enum_cls: type[enum.Enum], **kw):
     return mapped_column(
         Enum(enum_cls, native_enum=False, length=32, validate_strings=True), **kw
     )
+
+
+def owned_lines(back: str, order_by=False, *, lazy: str = "selectin"):
+    """The lines a record owns (a meeting's participants, a visit's lessons): ``back`` names
+    the record on the line; loaded ``lazy``, listed in ``order_by`` order, added, saved and
+    deleted with the record."""
+    return relationship(back_populates=back, lazy=lazy, cascade="all, delete-orphan",
+                        order_by=order_by)
 
 
 class TimestampMixin:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column
+from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column, owned_lines
 from .registry import Organization, StaffMember
 
 
@@ -45,10 +45,6 @@ class EnrollmentStatus(LabelledEnum):
     STUDYING = "обучается"
     COMPLETED = "завершил"
     NOT_COMPLETED = "не завершил"
-
-    @property
-    def css(self) -> str:
-        return self.name.lower().replace("_", "-")
 
 
 class PlanKind(LabelledEnum):
@@ -176,12 +172,10 @@ class DevelopmentPlan(TimestampMixin, SoftDeleteMixin, db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined",
                                                       foreign_keys=[organization_id])
     staff_member: Mapped[StaffMember | None] = relationship(lazy="joined")
-    deficits: Mapped[list["PlanDeficit"]] = relationship(
-        back_populates="plan", lazy="raise_on_sql", order_by="PlanDeficit.id",
-        cascade="all, delete-orphan")
-    activities: Mapped[list["PlanActivity"]] = relationship(
-        back_populates="plan", lazy="raise_on_sql",
-        order_by="(PlanActivity.due_date, PlanActivity.id)", cascade="all, delete-orphan")
+    deficits: Mapped[list["PlanDeficit"]] = owned_lines(
+        "plan", "PlanDeficit.id", lazy="raise_on_sql")
+    activities: Mapped[list["PlanActivity"]] = owned_lines(
+        "plan", "(PlanActivity.due_date, PlanActivity.id)", lazy="raise_on_sql")
     __audit__ = True
 
     def __str__(self) -> str:

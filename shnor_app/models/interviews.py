@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column
+from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column, owned_lines
 from .registry import Organization
 
 
@@ -51,10 +51,6 @@ class MeetingKind(LabelledEnum):
 class MeetingStatus(LabelledEnum):
     PLANNED = "запланировано"
     HELD = "проведено"
-
-    @property
-    def css(self) -> str:
-        return self.name.lower()
 
 
 class CommissionRole(LabelledEnum):
@@ -87,9 +83,8 @@ class InterviewSeries(TimestampMixin, SoftDeleteMixin, db.Model):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     authority: Mapped[Organization] = relationship(lazy="joined", foreign_keys=[authority_id])
-    members: Mapped[list["CommissionMember"]] = relationship(
-        back_populates="series", lazy="selectin", cascade="all, delete-orphan",
-        order_by="(CommissionMember.position, CommissionMember.id)")
+    members: Mapped[list["CommissionMember"]] = owned_lines(
+        "series", "(CommissionMember.position, CommissionMember.id)")
     __audit__ = True
 
     def __str__(self) -> str:
@@ -161,12 +156,10 @@ class Meeting(TimestampMixin, SoftDeleteMixin, db.Model):
     organization: Mapped[Organization | None] = relationship(lazy="joined",
                                                              foreign_keys=[organization_id])
     series: Mapped[InterviewSeries | None] = relationship(lazy="raise_on_sql")
-    participants: Mapped[list["MeetingParticipant"]] = relationship(
-        back_populates="meeting", lazy="raise_on_sql", cascade="all, delete-orphan",
-        order_by="(MeetingParticipant.position, MeetingParticipant.id)")
-    items: Mapped[list["AgendaItem"]] = relationship(
-        back_populates="meeting", lazy="raise_on_sql", cascade="all, delete-orphan",
-        order_by="(AgendaItem.position, AgendaItem.id)")
+    participants: Mapped[list["MeetingParticipant"]] = owned_lines(
+        "meeting", "(MeetingParticipant.position, MeetingParticipant.id)", lazy="raise_on_sql")
+    items: Mapped[list["AgendaItem"]] = owned_lines(
+        "meeting", "(AgendaItem.position, AgendaItem.id)", lazy="raise_on_sql")
     __audit__ = True
     __audit_exclude__ = {"held_by_id"}
 
@@ -235,51 +228,51 @@ class AgendaItem(TimestampMixin, db.Model):
     heard_summary: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", lazy="raise_on_sql")
-    speeches: Mapped[list["AgendaSpeech"]] = relationship(
-        back_populates="item", lazy="selectin", cascade="all, delete-orphan",
-        order_by="(AgendaSpeech.position, AgendaSpeech.id)")
-    decisions: Mapped[list["AgendaDecision"]] = relationship(
-        back_populates="item", lazy="selectin", cascade="all, delete-orphan",
-        order_by="(AgendaDecision.position, AgendaDecision.id)")
+    speeches: Mapped[list["AgendaSpeech"]] = owned_lines(
+        "item", "(AgendaSpeech.position, AgendaSpeech.id)")
+    decisions: Mapped[list["AgendaDecision"]] = owned_lines(
+        "item", "(AgendaDecision.position, AgendaDecision.id)")
     __audit__ = True
 
     def __str__(self) -> str:
         return self.title[:200]
 
 
-class AgendaSpeech(TimestampMixin, db.Model):
-    """«ВЫСТУПИЛИ»: who spoke on an agenda item, and what they said."""
+class _AgendaLine(TimestampMixin):
+    """A line of an agenda item (a speech, a decision) in the item's order; its text, the
+    first 200 characters of ``LABEL``, names it in the history."""
 
-    __tablename__ = "meeting_agenda_speeches"
+    LABEL: str
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("meeting_agenda_items.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    __audit__ = True
+
+    def __str__(self) -> str:
+        return getattr(self, self.LABEL)[:200]
+
+
+class AgendaSpeech(_AgendaLine, db.Model):
+    """«ВЫСТУПИЛИ»: who spoke on an agenda item, and what they said."""
+
+    __tablename__ = "meeting_agenda_speeches"
+    LABEL = "who"
     who: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text, default="")
 
     item: Mapped[AgendaItem] = relationship(back_populates="speeches", lazy="raise_on_sql")
-    __audit__ = True
-
-    def __str__(self) -> str:
-        return self.who[:200]
 
 
-class AgendaDecision(TimestampMixin, db.Model):
+class AgendaDecision(_AgendaLine, db.Model):
     """«РЕШИЛИ»: a decision; with a responsible person or a due date it is a recommendation."""
 
     __tablename__ = "meeting_agenda_decisions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("meeting_agenda_items.id"), index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
+    LABEL = "text"
     text: Mapped[str] = mapped_column(Text)
     responsible: Mapped[str] = mapped_column(String(300), default="")
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     item: Mapped[AgendaItem] = relationship(back_populates="decisions", lazy="raise_on_sql")
-    __audit__ = True
-
-    def __str__(self) -> str:
-        return self.text[:200]
 
     @property
     def is_recommendation(self) -> bool:

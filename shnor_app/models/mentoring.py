@@ -29,20 +29,12 @@ class PairKind(LabelledEnum):
     SCHOOL = "Школа-тьютор — школа"
     MANAGEMENT = "Куратор — управленческая команда"
 
-    @property
-    def code(self) -> str:
-        return self.name.lower()
-
 
 class PairStatus(LabelledEnum):
     PLANNED = "планируется"
     ACTIVE = "действует"
     COMPLETED = "завершено"
     TERMINATED = "прекращено досрочно"
-
-    @property
-    def css(self) -> str:
-        return self.name.lower()
 
     @property
     def closed(self) -> bool:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column
-from .registry import Municipality, OrderKind, Organization
+from .registry import Municipality, OrderBasisMixin, OrderKind, Organization
 
 
 class Procedure(LabelledEnum):
@@ -43,10 +43,6 @@ class RiskLevel(LabelledEnum):
     HIGH = "высокий"
     MEDIUM = "средний"
     LOW = "низкий"
-
-    @property
-    def css(self) -> str:
-        return self.name.lower()
 
 
 class IndicatorScoring(LabelledEnum):
@@ -120,7 +116,7 @@ class MarkScale(TimestampMixin, db.Model):
         return 2
 
 
-class IdentificationApproval(TimestampMixin, db.Model):
+class IdentificationApproval(OrderBasisMixin, TimestampMixin, db.Model):
     __tablename__ = "identification_approvals"
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)          # year of the results
@@ -137,12 +133,6 @@ class IdentificationApproval(TimestampMixin, db.Model):
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     approved_by = relationship("User", lazy="joined", foreign_keys=[approved_by_id])
     __audit__ = True
-
-    @property
-    def basis(self) -> str:
-        from ..formatting import fmt_order
-
-        return fmt_order(self.order_kind, self.order_number, self.order_date)
 
     def __str__(self) -> str:
         return f"Утверждение списка ШНОР на {self.status_year} год ({self.basis})"

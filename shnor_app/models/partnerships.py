@@ -24,7 +24,9 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import LabelledEnum, SearchableMixin, SoftDeleteMixin, TimestampMixin, enum_column
+from .base import (
+    LabelledEnum, SearchableMixin, SoftDeleteMixin, TimestampMixin, enum_column, owned_lines,
+)
 from .registry import OrgKind, Organization, StaffMember
 
 
@@ -81,9 +83,8 @@ class Partnership(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
 
     school: Mapped[Organization] = relationship(lazy="joined", foreign_keys=[school_id])
     partner: Mapped[Organization] = relationship(lazy="joined", foreign_keys=[partner_id])
-    people: Mapped[list["PartnershipPerson"]] = relationship(
-        back_populates="partnership", lazy="selectin", cascade="all, delete-orphan",
-        order_by="(PartnershipPerson.side, PartnershipPerson.position_no)")
+    people: Mapped[list["PartnershipPerson"]] = owned_lines(
+        "partnership", "(PartnershipPerson.side, PartnershipPerson.position_no)")
     __audit__ = True
     __audit_exclude__ = {"search_text", "school_name", "partner_name"}
 
@@ -154,8 +155,7 @@ class JointEvent(TimestampMixin, SoftDeleteMixin, db.Model):
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     partnership: Mapped[Partnership] = relationship(lazy="raise_on_sql")
-    participants: Mapped[list["JointEventParticipant"]] = relationship(
-        back_populates="event", lazy="selectin", cascade="all, delete-orphan")
+    participants: Mapped[list["JointEventParticipant"]] = owned_lines("event")
     __audit__ = True
 
     def __str__(self) -> str:

@@ -28,10 +28,6 @@ class RecommendationStatus(LabelledEnum):
     RETURNED = "возвращена на доработку"
 
     @property
-    def css(self) -> str:
-        return self.name.lower()
-
-    @property
     def is_open(self) -> bool:
         """The school has something to do."""
         return self in (RecommendationStatus.OPEN, RecommendationStatus.RETURNED)

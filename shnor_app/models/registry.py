@@ -34,10 +34,6 @@ class SchoolStatus(LabelledEnum):
     TUTOR = "Школа-тьютор"
     PROJECT_500 = "«500+»"
 
-    @property
-    def css(self) -> str:
-        return self.name.lower().replace("_", "-")
-
 
 class OrderKind(LabelledEnum):
     ORDER = "Приказ"
@@ -50,6 +46,17 @@ class QualificationCategory(LabelledEnum):
     FIRST = "Первая"
     CONFORMITY = "Соответствие занимаемой должности"
     NONE = "Без категории"
+
+
+class OrderBasisMixin:
+    """A record resting on an order (``order_kind``, ``order_number``, ``order_date``)."""
+
+    @property
+    def basis(self) -> str:
+        """The order as people write it: «Приказ № 79 от 19.01.2023»."""
+        from ..formatting import fmt_order
+
+        return fmt_order(self.order_kind, self.order_number, self.order_date)
 
 
 class Region(TimestampMixin, db.Model):
@@ -143,7 +150,7 @@ class Organization(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
         return self.kind == OrgKind.SCHOOL
 
 
-class SchoolStatusRecord(TimestampMixin, SoftDeleteMixin, db.Model):
+class SchoolStatusRecord(OrderBasisMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     """A school's status for one year, with the order that set it («приказ № 79 от 19.01.2023»)."""
 
     __tablename__ = "school_statuses"
@@ -158,13 +165,6 @@ class SchoolStatusRecord(TimestampMixin, SoftDeleteMixin, db.Model):
 
     organization: Mapped[Organization] = relationship(back_populates="statuses", lazy="joined")
     __audit__ = True
-
-    @property
-    def basis(self) -> str:
-        """The order as people write it: «Приказ № 79 от 19.01.2023»."""
-        from ..formatting import fmt_order
-
-        return fmt_order(self.order_kind, self.order_number, self.order_date)
 
     def __str__(self) -> str:
         return f"{self.status.label} ({self.year})"

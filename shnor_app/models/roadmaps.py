@@ -19,18 +19,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.ext.hybrid import hybrid_property
 
 from ..extensions import db
-from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column
-from .registry import OrderKind, Organization
+from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column, owned_lines
+from .registry import OrderBasisMixin, OrderKind, Organization
 
 
 class RoadmapLevel(LabelledEnum):
     REGIONAL = "Региональная"
     MUNICIPAL = "Муниципальная"
     SCHOOL = "Школьная"
-
-    @property
-    def code(self) -> str:
-        return self.name.lower()
 
     @classmethod
     def from_code(cls, code: str | None):
@@ -51,10 +47,6 @@ class RoadmapState(LabelledEnum):
     ARCHIVED = "в архиве"
 
     @property
-    def code(self) -> str:
-        return self.name.lower()
-
-    @property
     def css(self) -> str:
         return {"ACTIVE": "state-active", "FINISHED": "state-finished",
                 "ARCHIVED": "state-archived"}[self.name]
@@ -67,14 +59,6 @@ class ItemStatus(LabelledEnum):
     PARTIALLY_DONE = "выполнено частично"
     NOT_DONE = "не выполнено"
     CANCELLED = "отменено"
-
-    @property
-    def code(self) -> str:
-        return self.name.lower()
-
-    @property
-    def css(self) -> str:
-        return self.name.lower().replace("_", "-")
 
     @property
     def closed(self) -> bool:
@@ -108,12 +92,7 @@ class Roadmap(TimestampMixin, SoftDeleteMixin, db.Model):
     def __str__(self) -> str:
         return self.title[:200]
 
-    @property
-    def approved_by(self) -> str:
-        """«Приказ № 192 от 27.02.2023»."""
-        from ..formatting import fmt_order
-
-        return fmt_order(self.order_kind, self.order_number, self.order_date)
+    approved_by = OrderBasisMixin.basis  # «Приказ № 192 от 27.02.2023»
 
     @hybrid_property
     def is_current(self) -> bool:
@@ -171,8 +150,8 @@ class RoadmapItem(TimestampMixin, SoftDeleteMixin, db.Model):
 
     roadmap: Mapped[Roadmap] = relationship(lazy="raise_on_sql")
     section: Mapped[RoadmapSection] = relationship(lazy="raise_on_sql")
-    executor_links: Mapped[list["ItemExecutor"]] = relationship(
-        back_populates="item", cascade="all, delete-orphan")  # tables: preload_executors
+    executor_links: Mapped[list["ItemExecutor"]] = owned_lines(
+        "item", lazy="select")  # tables: preload_executors
     __audit__ = True
     __audit_exclude__ = {"status_changed_at", "status_changed_by_id", "position"}
 

@@ -19,7 +19,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column
+from .base import LabelledEnum, SoftDeleteMixin, TimestampMixin, enum_column, owned_lines
 from .registry import Organization, StaffMember
 
 
@@ -48,12 +48,8 @@ class Visit(TimestampMixin, SoftDeleteMixin, db.Model):
     school: Mapped[Organization] = relationship(lazy="joined", foreign_keys=[school_id])
     visiting_org: Mapped[Organization] = relationship(lazy="joined",
                                                       foreign_keys=[visiting_org_id])
-    visitors: Mapped[list["VisitVisitor"]] = relationship(
-        back_populates="visit", lazy="selectin", order_by="VisitVisitor.position",
-        cascade="all, delete-orphan")
-    lessons: Mapped[list["VisitLesson"]] = relationship(
-        back_populates="visit", lazy="selectin", order_by="VisitLesson.position",
-        cascade="all, delete-orphan")
+    visitors: Mapped[list["VisitVisitor"]] = owned_lines("visit", "VisitVisitor.position")
+    lessons: Mapped[list["VisitLesson"]] = owned_lines("visit", "VisitLesson.position")
     __audit__ = True
     __audit_exclude__ = {"printed_at"}  # printing is logged by services.visits.mark_printed
 

@@ -27,7 +27,7 @@ that asks three rules about one roadmap reads it once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from flask import g, has_app_context, has_request_context
 from sqlalchemy import and_, false, not_, or_, true
@@ -113,45 +113,47 @@ class Const(Pred):
 
 
 @dataclass(frozen=True)
-class Any_(Pred):
+class _Joined(Pred):
+    """Parts joined by OR (:class:`Any_`: one part that holds decides) or by AND (:class:`All`:
+    one part that fails decides). In SQL a part about the user alone (a role, a constant) is
+    answered at once: the deciding answer ends the clause before the other parts are even
+    built, the other answer drops the part out."""
     parts: tuple
+    DECIDES: ClassVar[bool]
+    JOIN: ClassVar[Callable]
 
     def check(self, user, obj) -> bool:
-        return any(p.check(user, obj) for p in self.parts)
+        for p in self.parts:
+            if bool(p.check(user, obj)) is self.DECIDES:
+                return self.DECIDES
+        return not self.DECIDES
 
     def clause(self, user):
         conds = []
         for p in self.parts:
             if isinstance(p, (UserIs, Const)):
-                if p.check(user, None):
-                    return true()
+                if bool(p.check(user, None)) is self.DECIDES:
+                    return Const(self.DECIDES).clause(user)
                 continue
             conds.append(p.clause(user))
-        return or_(*conds) if conds else false()
+        return self.JOIN(*conds) if conds else Const(not self.DECIDES).clause(user)
 
-    def __or__(self, other):
-        return Any_(self.parts + (other,))
+    def _and_one_more(self, other):
+        return type(self)(self.parts + (other,))
 
 
 @dataclass(frozen=True)
-class All(Pred):
-    parts: tuple
+class Any_(_Joined):
+    DECIDES = True
+    JOIN = staticmethod(or_)
+    __or__ = _Joined._and_one_more
 
-    def check(self, user, obj) -> bool:
-        return all(p.check(user, obj) for p in self.parts)
 
-    def clause(self, user):
-        conds = []
-        for p in self.parts:
-            if isinstance(p, (UserIs, Const)):
-                if not p.check(user, None):
-                    return false()  # the other parts are not even built
-                continue
-            conds.append(p.clause(user))
-        return and_(*conds) if conds else true()
-
-    def __and__(self, other):
-        return All(self.parts + (other,))
+@dataclass(frozen=True)
+class All(_Joined):
+    DECIDES = False
+    JOIN = staticmethod(and_)
+    __and__ = _Joined._and_one_more
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,20 @@ def via(column, model: type, pred: Pred, *, joined: bool = False) -> Pred:
 
 def test(fn: Check, name: str = "") -> Pred:
     return Test(fn, name)
+
+
+def part_of(column, parent: type, what: str) -> dict[str, Pred]:
+    """The actions of a record that is a part of a ``parent`` record (``column`` points to it):
+    seen with the parent, edited — and created under it — by whoever may edit the parent;
+    ``what`` names the parent in the check's name ("the plan"). ``rules(Step, **part_of(…))``.
+    """
+    def edits_parent(user, obj) -> bool:
+        from . import can
+
+        return obj is not None and can(user, "edit", obj)
+
+    return {"view": within(column, parent), "edit": within(column, parent, "edit"),
+            "create": test(edits_parent, f"edits {what}")}
 
 
 ALWAYS = Const(True)

@@ -18,7 +18,7 @@ from ..models import (
     Role,
 )
 from .core import (
-    ADMIN, ALWAYS, MY_MUNICIPALITY, MY_ORG, MY_REGION, role, rules, same, test,
+    ADMIN, ALWAYS, MY_MUNICIPALITY, MY_ORG, MY_REGION, part_of, role, rules, same, test,
     user_is, within,
 )
 from .registry import ORG_MEMBER, sees_org
@@ -85,16 +85,7 @@ rules(DevelopmentPlan, join=_join_org(DevelopmentPlan),
       manage=KEEPS_SOME_TEACHERS)
 
 for _child in (PlanDeficit, PlanActivity):
-    rules(_child,
-          view=within(_child.plan_id, DevelopmentPlan),
-          edit=within(_child.plan_id, DevelopmentPlan, "edit"),
-          create=test(lambda u, plan: plan is not None and _edits(u, plan), "edits the plan"))
-
-
-def _edits(user, plan) -> bool:
-    from . import can
-
-    return can(user, "edit", plan)
+    rules(_child, **part_of(_child.plan_id, DevelopmentPlan, "the plan"))
 
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from ..models import MentoringPair, MentoringStep, Role, User
-from .core import ADMIN, MY_ID, MY_ORG, role, rules, same, test, within
+from .core import ADMIN, MY_ID, MY_ORG, part_of, role, rules, same, test
 from .registry import ORG_MEMBER, manages, sees_org
 
 TUTOR = role(Role.TUTOR)
@@ -58,16 +58,7 @@ rules(MentoringPair,
       choose_mentor_org=~ORG_MEMBER,
       curate=role(Role.METHODIST))
 
-rules(MentoringStep,
-      view=within(MentoringStep.pair_id, MentoringPair),
-      edit=within(MentoringStep.pair_id, MentoringPair, "edit"),
-      create=test(lambda u, pair: pair is not None and _can_edit(u, pair), "edits the pair"))
-
-
-def _can_edit(user, pair) -> bool:
-    from . import can
-
-    return can(user, "edit", pair)
+rules(MentoringStep, **part_of(MentoringStep.pair_id, MentoringPair, "the pair"))
 
 
 def curators(user, school):

@@ -19,7 +19,9 @@ the dates of the school «четверти» of a region are kept by the admin a
 from __future__ import annotations
 
 from ..models import JointEvent, Organization, Partnership, Practice, Role
-from .core import ADMIN, MY_ID, MY_ORG, MY_REGION, role, rules, same, test, user_is, via, within
+from .core import (
+    ADMIN, MY_ID, MY_ORG, MY_REGION, part_of, role, rules, same, test, user_is, via, within,
+)
 from .registry import ORG_MEMBER, REGIONAL, manages, sees_org
 
 PARTNER = role(Role.TUTOR) & same(Partnership.partner_id, MY_ORG)
@@ -59,11 +61,8 @@ rules(Partnership,
       # model-level: the list's filter by municipality, for users who see a whole region
       see_all_municipalities=ADMIN | REGIONAL)
 
-rules(JointEvent,
-      view=within(JointEvent.partnership_id, Partnership),
-      edit=within(JointEvent.partnership_id, Partnership, "edit"),
-      attach=within(JointEvent.partnership_id, Partnership, "edit"),
-      create=test(lambda u, p: p is not None and _can(u, "edit", p), "edits the partnership"))
+rules(JointEvent, **part_of(JointEvent.partnership_id, Partnership, "the partnership"),
+      attach=within(JointEvent.partnership_id, Partnership, "edit"))
 
 _PRACTICE_EDIT = (same(Practice.created_by_id, MY_ID) | manages(Practice.author_org_id)
                   | (ORG_MEMBER & same(Practice.author_org_id, MY_ORG)))
@@ -75,9 +74,3 @@ rules(Practice,
       edit=_PRACTICE_EDIT,
       attach=_PRACTICE_EDIT,
       create=test(_publishes_for, "publishes for the organisation"))
-
-
-def _can(user, action, obj) -> bool:
-    from . import can
-
-    return can(user, action, obj)

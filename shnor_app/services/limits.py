@@ -8,7 +8,7 @@ what was too large. A :class:`Deadline` stops a parse that runs too long whateve
 is checked cooperatively inside the parsing loops (no signals: gunicorn threads share them).
 
 The parsers stay free of Flask: they take their limits as plain values (a frozen dataclass
-based on :class:`Limits`), and ``from_settings()`` reads them from the running application or,
+based on :class:`Limits`, made by :func:`limits_for`), and ``from_settings()`` reads them from the running application or,
 without one, from the defaults in ``config.Config`` (:func:`shnor_app.config.setting`).
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import dataclasses
 import time
 from typing import Callable, ClassVar
 
-from ..config import setting
+from ..config import UPLOAD_BOUNDS, setting
 
 _clock = time.monotonic  # tests replace it to make a parse "take" any time they need
 
@@ -50,3 +50,14 @@ class Limits:
     def from_settings(cls):
         return cls(**{f.name: setting(cls.PREFIX + f.name.upper())
                       for f in dataclasses.fields(cls)})
+
+
+def limits_for(prefix: str, name: str) -> type:
+    """The frozen dataclass (``name``, based on :class:`Limits`) of the group of bounds
+    ``prefix`` of ``config.UPLOAD_BOUNDS``: a field for each bound, named in lower case
+    (``SPREADSHEET_MAX_CELL_CHARS`` → ``cell_chars``), in the order the table lists them; the
+    bound names are written only there."""
+    fields = [(bound.lower(), float if bound == "SECONDS" else int)
+              for bound in UPLOAD_BOUNDS[prefix]]
+    return dataclasses.make_dataclass(name, fields, bases=(Limits,), frozen=True,
+                                      namespace={"PREFIX": prefix})

@@ -43,7 +43,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from ..text import clean_text
 from .errors import ServiceError
 from .files.archives import ArchiveDamaged, ArchiveError, check_archive, is_zip
-from .limits import Deadline, Limits, fmt_count
+from .limits import Deadline, fmt_count, limits_for
 
 __all__ = [
     "Header", "HeaderSpec", "Row", "SheetLimits", "SpreadsheetError", "Table", "alias_key",
@@ -67,14 +67,8 @@ class SpreadsheetError(ServiceError):
     """The file cannot be read as a table; the message is Russian."""
 
 
-@dataclass(frozen=True)
-class SheetLimits(Limits):
-    PREFIX = "SPREADSHEET_MAX_"
-    rows: int
-    columns: int
-    cells: int
-    cell_chars: int
-    seconds: float
+# rows, columns, cells (not empty), cell_chars, seconds
+SheetLimits = limits_for("SPREADSHEET_MAX_", "SheetLimits")
 
 
 @dataclass

@@ -263,6 +263,29 @@ class _KeptChanges(Sequence):
         return self._text != "[]"
 
 
+def require_clean(checked, error: type) -> None:
+    """Refuse to save a check of a file (a :class:`Preview`, a course import's result) that
+    found errors: ``error`` (the area's ``ServiceError``) says nothing was saved."""
+    if not checked.ok:
+        raise error("В файле есть ошибки — ничего не сохранено. Исправьте их и загрузите "
+                    "файл снова.")
+
+
+def commit_import(preview: Preview, kind: str, filename: str, counts: Mapping[str, int], *,
+                  object_type: str | None = None) -> None:
+    """End the saving of a checked file: a file that changes nothing (the same file again)
+    leaves nothing behind, not even a log; any other is committed with its one audit entry
+    (:func:`audit_import`)."""
+    from ..extensions import db
+
+    db.session.flush()
+    if not preview.changes_anything:
+        db.session.rollback()
+        return
+    audit_import(kind, filename, counts, object_type=object_type)
+    db.session.commit()
+
+
 def audit_import(kind: str, filename: str, counts: Mapping[str, int], *,
                  object_type: str | None = None) -> None:
     """The import's one audit entry, written in the transaction that saves it (the caller

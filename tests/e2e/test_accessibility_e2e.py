@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from tests.conftest import make_school_roadmap, make_staff
+from tests.factories.core import make_staff
+from tests.factories.roadmaps import make_school_roadmap
 from tests.e2e.conftest import ARTIFACTS
 
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}

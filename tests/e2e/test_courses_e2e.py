@@ -8,8 +8,8 @@ import pytest
 
 from shnor_app.formatting import fmt_date, today
 
-from tests.conftest import make_staff
-from tests.courses_factories import make_course
+from tests.factories.core import make_staff
+from tests.factories.courses import make_course
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Enrollment
 from shnor_app.services.monitoring import fisoko
 
-from tests.conftest import make_staff
+from tests.factories.core import make_staff
 from tests.federal_files import frdo_row, frdo_xlsx, protocol_2022
 
 SHOTS = os.environ.get("SHOTS_DIR")

@@ -10,7 +10,8 @@ import pytest
 from shnor_app.models import OrgKind
 from shnor_app.web import today
 
-from tests.conftest import make_org, make_school_roadmap
+from tests.factories.core import make_org
+from tests.factories.roadmaps import make_school_roadmap
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,8 @@ import pytest
 
 from shnor_app.formatting import today
 
-from tests.interview_data import make_series, make_authority
+from tests.factories.core import make_authority
+from tests.factories.interviews import make_series
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +55,7 @@ def _overlap(a: dict, b: dict) -> bool:
 def test_counters_and_empty_texts_follow_in_place_changes(live_server, browser_page, world):
     from playwright.sync_api import expect
 
-    series = make_series(make_authority(world), methodist=world.users["methodist"],
+    series = make_series(make_authority(world.muni), methodist=world.users["methodist"],
                          secretary=world.users["methodist"])
     page = browser_page("methodist")
     page.on("dialog", lambda dialog: dialog.accept())
@@ -117,8 +118,9 @@ def test_counters_and_empty_texts_follow_in_place_changes(live_server, browser_p
 
 def test_a_five_thousand_letter_word_wraps_instead_of_stretching_the_page(live_server,
                                                                           browser_page, world):
-    from tests.conftest import make_school_roadmap, make_staff
-    from tests.factories_partnerships import make_partnership
+    from tests.factories.core import make_staff
+    from tests.factories.roadmaps import make_school_roadmap
+    from tests.factories.partnerships import make_partnership
 
     word = "Оченьдлинноеслово" * 300  # 5 100 letters, no space to break at
     make_staff(world.school_a, word, position=word)
@@ -135,8 +137,9 @@ def test_a_five_thousand_letter_word_wraps_instead_of_stretching_the_page(live_s
 
 def test_on_a_phone_wide_tables_scroll_in_their_own_named_region(live_server, browser_page,
                                                                  world):
-    from tests.conftest import make_school_roadmap, make_staff
-    from tests.factories_partnerships import make_partnership
+    from tests.factories.core import make_staff
+    from tests.factories.roadmaps import make_school_roadmap
+    from tests.factories.partnerships import make_partnership
 
     rm, _ = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР",
                                                  "Семинар для учителей математики"])
@@ -159,7 +162,7 @@ def test_on_a_phone_wide_tables_scroll_in_their_own_named_region(live_server, br
 def test_roadmap_and_staff_counters_follow_rows_added_and_deleted_in_place(live_server,
                                                                           browser_page, world):
     from playwright.sync_api import expect
-    from tests.conftest import make_school_roadmap
+    from tests.factories.roadmaps import make_school_roadmap
 
     rm, _ = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР"])
     page = browser_page("methodist")
@@ -194,7 +197,7 @@ def test_roadmap_and_staff_counters_follow_rows_added_and_deleted_in_place(live_
 def test_the_cursor_goes_to_the_field_in_error_and_the_error_shows_once(live_server,
                                                                          browser_page, world):
     from playwright.sync_api import expect
-    from tests.conftest import make_school_roadmap
+    from tests.factories.roadmaps import make_school_roadmap
 
     rm, (item,) = make_school_roadmap(world.school_a, ["Педагогический совет по итогам ВПР"])
     page = browser_page("methodist")
@@ -226,7 +229,7 @@ def test_a_partnership_status_change_swaps_only_what_it_changes(live_server, bro
                                                                 world):
     from datetime import date
     from playwright.sync_api import expect
-    from tests.factories_partnerships import make_partnership
+    from tests.factories.partnerships import make_partnership
 
     p = make_partnership(world.school_a, world.tutor_school, start=date(2025, 9, 1))
     page = browser_page("methodist")

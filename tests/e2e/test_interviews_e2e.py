@@ -10,7 +10,7 @@ from shnor_app.models import CommissionRole
 from shnor_app.services import interviews as svc
 from shnor_app.formatting import today
 
-from tests.interview_data import make_authority
+from tests.factories.core import make_authority
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def test_plan_record_hold_download_and_school_sees_the_recommendation(live_serve
     from playwright.sync_api import expect
     from pypdf import PdfReader
 
-    series = svc.create_series(make_authority(world), svc.SeriesData(
+    series = svc.create_series(make_authority(world.muni), svc.SeriesData(
         topic="О готовности к ГИА-2026", agenda_template="О готовности школы к ГИА-2026",
         default_place="г. Приреченск, ул. Центральная, 12"))
     svc.add_member(series, role=CommissionRole.CHAIR, full_name="Смирнова Ольга Викторовна",
@@ -87,9 +87,9 @@ def test_plan_record_hold_download_and_school_sees_the_recommendation(live_serve
 
 def test_the_meetings_list_keeps_words_whole_on_a_phone(browser_page, live_server, world):
     """At 390×844 the list scrolls in its region; «Собеседование» is not broken mid-word."""
-    from tests.interview_data import make_series, plan
+    from tests.factories.interviews import make_interview, make_series
 
-    plan(make_series(make_authority(world)), world.school_a)
+    make_interview(make_series(make_authority(world.muni)), world.school_a)
     page = browser_page("methodist", viewport=(390, 844))
     page.goto(f"{live_server}/interviews/meetings")
     from tests.e2e.layout import words_wider_than_cells

@@ -4,12 +4,12 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.outcomes_data import build
+from tests.factories.outcomes import outcomes_world
 
 
 def test_the_school_card_reaches_the_areas_and_the_outcomes_their_schools(browser_page,
                                                                           live_server, world):
-    made = build(world)["schools"]
+    made = outcomes_world(world).schools
     page = browser_page("methodist")
     page.goto(f"{live_server}/registry/organizations/{world.school_a.id}")
     page.evaluate("document.getElementById('school-hub').scrollIntoView()")

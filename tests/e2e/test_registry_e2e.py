@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from shnor_app.extensions import db
 from shnor_app.models import StaffMember
 
-from tests.conftest import make_staff
+from tests.factories.core import make_staff
 from tests.e2e.layout import words_wider_than_cells
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from shnor_app.models import OrgKind
 
-from tests.conftest import make_org
+from tests.factories.core import make_org
 
 pytestmark = pytest.mark.e2e
 

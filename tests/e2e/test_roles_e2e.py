@@ -9,7 +9,8 @@ from sqlalchemy import select
 from shnor_app.extensions import db
 from shnor_app.models import ItemReport
 
-from tests.conftest import make_school_roadmap, make_staff
+from tests.factories.core import make_staff
+from tests.factories.roadmaps import make_school_roadmap
 
 pytestmark = pytest.mark.e2e
 

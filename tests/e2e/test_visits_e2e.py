@@ -15,7 +15,7 @@ from shnor_app.models import PairKind
 from shnor_app.services import mentoring as msvc
 from shnor_app.formatting import today
 
-from tests.conftest import make_staff
+from tests.factories.core import make_staff
 
 pytestmark = pytest.mark.e2e
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 ROLES = ["anon", "admin", "region", "methodist", "tutor", "school", "viewer"]
+# The roles for which the far region (region 2, outside their scope) does not exist.
+OUT_OF_SCOPE = ["region", "methodist", "tutor", "school", "viewer"]
 
 
 @dataclass
@@ -79,3 +81,21 @@ def check_case(app, world, extra, case: Case, role: str):
     resp = run_case(app, world, extra, case, role)
     assert resp.status_code == case.status_for(role), resp.get_data(as_text=True)[:300]
     return resp
+
+
+def far(*routes):
+    """``(method, url builder)`` pairs from ``"METHOD /path/{key}"``: the keys are the
+    ``extra``'s, ``{w.attr.id}`` reads the world."""
+    pairs = []
+    for route in routes:
+        method, path = route.split(" ", 1)
+        pairs.append((method, lambda w, e, path=path: path.format(w=w, **e)))
+    return pairs
+
+
+def assert_out_of_scope(app, world, extra, routes, role: str, data=None, htmx=False):
+    """Every ``(method, url builder)`` of ``routes`` answers 404 to ``role``."""
+    for method, url in routes:
+        case = Case("far", method, url, {}, default=404, data=data or {}, htmx=htmx)
+        resp = run_case(app, world, extra, case, role)
+        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)

@@ -20,10 +20,13 @@ import pytest
 from shnor_app.models import ActivityKind, DeficitKind, DevelopmentPlan, PlanActivity, PlanKind
 from shnor_app.services import courses as svc
 
-from tests.conftest import make_staff
-from tests.courses_factories import make_course, make_enrollment
+from tests.factories.core import make_staff
+from tests.factories.courses import make_course, make_enrollment
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    run_case,
+)
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 SEE_A = {**ALL, "tutor": 404}
@@ -176,47 +179,44 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/courses/{e['course_far']}"),
-    ("GET", lambda w, e: f"/courses/{e['course_far']}/edit"),
-    ("POST", lambda w, e: f"/courses/{e['course_far']}/archive"),
-    ("POST", lambda w, e: f"/courses/{e['course_far']}/delete"),
-    ("GET", lambda w, e: f"/courses/{e['course_far']}/enroll"),
-    ("GET", lambda w, e: f"/courses/{e['course_far']}/trained"),
-    ("GET", lambda w, e: f"/courses/{e['course_far']}/trained/export.pdf"),
-    ("GET", lambda w, e: f"/courses/enrollments/{e['enr_far']}"),
-    ("GET", lambda w, e: f"/courses/enrollments/{e['enr_far']}/edit"),
-    ("POST", lambda w, e: f"/courses/enrollments/{e['enr_far']}/edit"),
-    ("POST", lambda w, e: f"/courses/enrollments/{e['enr_far']}/delete"),
-    ("GET", lambda w, e: f"/courses/teachers/{e['t_far']}"),
-    ("POST", lambda w, e: f"/courses/teachers/{e['t_far']}/enroll"),
-    ("GET", lambda w, e: f"/courses/reports/coverage?school={w.school_far.id}"),
-    ("GET", lambda w, e: f"/courses/reports/untrained?municipality={w.muni_far.id}"),
-    ("GET", lambda w, e: f"/courses/reports/coverage/export.xlsx?school={w.school_far.id}"),
-    ("GET", lambda w, e: f"/courses/plans/{e['plan_far']}"),
-    ("GET", lambda w, e: f"/courses/plans/{e['plan_far']}/edit"),
-    ("POST", lambda w, e: f"/courses/plans/{e['plan_far']}/delete"),
-    ("GET", lambda w, e: f"/courses/plans/{e['plan_far']}/export.pdf"),
-    ("POST", lambda w, e: f"/courses/plans/{e['plan_far']}/deficits"),
-    ("POST", lambda w, e: f"/courses/deficits/{e['deficit_far']}/delete"),
-    ("POST", lambda w, e: f"/courses/plans/{e['plan_far']}/activities"),
-    ("GET", lambda w, e: f"/courses/activities/{e['act_far']}/edit"),
-    ("POST", lambda w, e: f"/courses/activities/{e['act_far']}/done"),
-    ("POST", lambda w, e: f"/courses/activities/{e['act_far']}/delete"),
-    ("GET", lambda w, e: f"/history/enrollments/{e['enr_far']}"),
-    ("GET", lambda w, e: f"/files/enrollments/{e['enr_far']}"),
-    ("GET", lambda w, e: f"/files/development_plans/{e['plan_far']}"),
-]
+FAR = far(
+    "GET /courses/{course_far}",
+    "GET /courses/{course_far}/edit",
+    "POST /courses/{course_far}/archive",
+    "POST /courses/{course_far}/delete",
+    "GET /courses/{course_far}/enroll",
+    "GET /courses/{course_far}/trained",
+    "GET /courses/{course_far}/trained/export.pdf",
+    "GET /courses/enrollments/{enr_far}",
+    "GET /courses/enrollments/{enr_far}/edit",
+    "POST /courses/enrollments/{enr_far}/edit",
+    "POST /courses/enrollments/{enr_far}/delete",
+    "GET /courses/teachers/{t_far}",
+    "POST /courses/teachers/{t_far}/enroll",
+    "GET /courses/reports/coverage?school={w.school_far.id}",
+    "GET /courses/reports/untrained?municipality={w.muni_far.id}",
+    "GET /courses/reports/coverage/export.xlsx?school={w.school_far.id}",
+    "GET /courses/plans/{plan_far}",
+    "GET /courses/plans/{plan_far}/edit",
+    "POST /courses/plans/{plan_far}/delete",
+    "GET /courses/plans/{plan_far}/export.pdf",
+    "POST /courses/plans/{plan_far}/deficits",
+    "POST /courses/deficits/{deficit_far}/delete",
+    "POST /courses/plans/{plan_far}/activities",
+    "GET /courses/activities/{act_far}/edit",
+    "POST /courses/activities/{act_far}/done",
+    "POST /courses/activities/{act_far}/delete",
+    "GET /history/enrollments/{enr_far}",
+    "GET /files/enrollments/{enr_far}",
+    "GET /files/development_plans/{plan_far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_courses_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404,
-                    data={"status": "COMPLETED", "kind": "SUBJECT", "description": "x", "title": "x",
-                          "course_id": str(extra["course_reg"])})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role,
+                        data={"status": "COMPLETED", "kind": "SUBJECT", "description": "x",
+                              "title": "x", "course_id": str(extra["course_reg"])})
 
 
 def test_enroll_a_teacher_of_another_school_is_refused(app, world, extra):

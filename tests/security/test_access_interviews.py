@@ -15,10 +15,12 @@ from shnor_app.models import MeetingKind, OrgKind
 from shnor_app.services import interviews as svc
 from shnor_app.formatting import today
 
-from tests.conftest import make_org
-from tests.interview_data import fill, held, make_authority, make_series, plan
+from tests.factories.core import make_authority, make_org
+from tests.factories.interviews import fill_record, make_held_interview, make_interview, make_series
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+)
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
 SERIES_SEE = {**SEE, "school": 404}
@@ -36,22 +38,22 @@ def redirect(expect: dict) -> dict:
 @pytest.fixture
 @snapshotted
 def extra(world):
-    authority = make_authority(world)
+    authority = make_authority(world.muni)
     series = make_series(authority)
     soon = today() + timedelta(days=5)
-    planned = plan(series, world.school_a, day=soon)
-    other = plan(series, world.tutor_school, day=soon + timedelta(days=1))
-    ready = fill(plan(series, make_org(world.muni, short_name="МКОУ СОШ с. Ягодное"),
+    planned = make_interview(series, world.school_a, day=soon)
+    other = make_interview(series, world.tutor_school, day=soon + timedelta(days=1))
+    ready = fill_record(make_interview(series, make_org(world.muni, short_name="МКОУ СОШ с. Ягодное"),
                       day=today() - timedelta(days=1)))
     done_series = make_series(authority, topic="Об итогах ВПР")
-    done = held(done_series, world.school_a, day=today() - timedelta(days=2))
+    done = make_held_interview(done_series, world.school_a, day=today() - timedelta(days=2))
     council = svc.create_meeting(authority, kind=MeetingKind.COORDINATION_COUNCIL, heading="",
                                  slot=svc.SlotData(today(), None, None, "Зал"),
                                  secretary=world.users["tutor"], agenda="Об итогах мониторинга")
     far_auth = make_org(world.muni_far, kind=OrgKind.MUNICIPAL_AUTHORITY,
                         short_name="УО Дальнего района")
     far_series = make_series(far_auth, topic="Чужая серия")
-    far = plan(far_series, world.school_far, day=soon)
+    far = make_interview(far_series, world.school_far, day=soon)
     return {
         "series": series.id, "member": series.members[-1].id, "planned": planned.id,
         "other": other.id, "ready": ready.id, "held": done.id, "council": council.id,
@@ -162,40 +164,37 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/interviews/series/{e['far_series']}"),
-    ("GET", lambda w, e: f"/interviews/series/{e['far_series']}/edit"),
-    ("POST", lambda w, e: f"/interviews/series/{e['far_series']}/delete"),
-    ("POST", lambda w, e: f"/interviews/series/{e['far_series']}/members"),
-    ("POST", lambda w, e: f"/interviews/members/{e['far_member']}/delete"),
-    ("GET", lambda w, e: f"/interviews/series/{e['far_series']}/slots/new"),
-    ("GET", lambda w, e: f"/interviews/series/{e['far_series']}/schedule.pdf"),
-    ("GET", lambda w, e: f"/interviews/meetings/{e['far']}"),
-    ("GET", lambda w, e: f"/interviews/meetings/{e['far']}/row"),
-    ("GET", lambda w, e: f"/interviews/meetings/{e['far']}/slot"),
-    ("POST", lambda w, e: f"/interviews/meetings/{e['far']}/delete"),
-    ("GET", lambda w, e: f"/interviews/meetings/{e['far']}/requisites"),
-    ("GET", lambda w, e: f"/interviews/meetings/{e['far']}/participants"),
-    ("GET", lambda w, e: f"/interviews/meetings/{e['far']}/items/new"),
-    ("POST", lambda w, e: f"/interviews/meetings/{e['far']}/hold"),
-    ("POST", lambda w, e: f"/interviews/meetings/{e['far']}/amendments"),
-    ("GET", lambda w, e: f"/interviews/meetings/{e['far']}/protocol.pdf"),
-    ("GET", lambda w, e: f"/interviews/items/{e['far_item']}"),
-    ("GET", lambda w, e: f"/interviews/items/{e['far_item']}/edit"),
-    ("POST", lambda w, e: f"/interviews/items/{e['far_item']}/delete"),
-    ("POST", lambda w, e: f"/interviews/items/{e['far_item']}/move"),
-    ("GET", lambda w, e: f"/history/meetings/{e['far']}"),
-    ("GET", lambda w, e: f"/files/meetings/{e['far']}"),
-    ("GET", lambda w, e: f"/recommendations/new/protocol/{e['far']}"),
-]
+FAR = far(
+    "GET /interviews/series/{far_series}",
+    "GET /interviews/series/{far_series}/edit",
+    "POST /interviews/series/{far_series}/delete",
+    "POST /interviews/series/{far_series}/members",
+    "POST /interviews/members/{far_member}/delete",
+    "GET /interviews/series/{far_series}/slots/new",
+    "GET /interviews/series/{far_series}/schedule.pdf",
+    "GET /interviews/meetings/{far}",
+    "GET /interviews/meetings/{far}/row",
+    "GET /interviews/meetings/{far}/slot",
+    "POST /interviews/meetings/{far}/delete",
+    "GET /interviews/meetings/{far}/requisites",
+    "GET /interviews/meetings/{far}/participants",
+    "GET /interviews/meetings/{far}/items/new",
+    "POST /interviews/meetings/{far}/hold",
+    "POST /interviews/meetings/{far}/amendments",
+    "GET /interviews/meetings/{far}/protocol.pdf",
+    "GET /interviews/items/{far_item}",
+    "GET /interviews/items/{far_item}/edit",
+    "POST /interviews/items/{far_item}/delete",
+    "POST /interviews/items/{far_item}/move",
+    "GET /history/meetings/{far}",
+    "GET /files/meetings/{far}",
+    "GET /recommendations/new/protocol/{far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_interviews_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404, data={"title": "x", "text": "x"})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role, data={"title": "x", "text": "x"})
 
 
 def test_lists_are_scoped(app, world, extra):

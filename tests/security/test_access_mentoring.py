@@ -2,13 +2,15 @@
 
 The tutor school edits the pairs where it is the mentor; another tutor school's pair with the
 same school answers 404 (cross-partnership); the mentee school reads; a viewer reads; the far
-region is 404 for everyone but the admin. Objects: tests/security/_visits_world.py.
+region is 404 for everyone but the admin. Objects: ``visits_world`` in tests/factories/visits.py.
 """
 import pytest
 
-from tests.security._visits_world import build
+from tests.factories.visits import visits_world
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+)
 
 SEE = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 EDIT = {**SEE, "school": 403, "viewer": 403}
@@ -23,7 +25,7 @@ def redirect(expect: dict) -> dict:
 @pytest.fixture
 @snapshotted
 def extra(world):
-    return build(world)
+    return vars(visits_world(world))
 
 
 CASES = [
@@ -70,23 +72,20 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/mentoring/{e['pair_far']}"),
-    ("GET", lambda w, e: f"/mentoring/{e['pair_far']}/edit"),
-    ("POST", lambda w, e: f"/mentoring/{e['pair_far']}/edit"),
-    ("POST", lambda w, e: f"/mentoring/{e['pair_far']}/delete"),
-    ("POST", lambda w, e: f"/mentoring/{e['pair_far']}/steps"),
-    ("GET", lambda w, e: f"/history/mentoring_pairs/{e['pair_far']}"),
-    ("GET", lambda w, e: f"/files/mentoring_pairs/{e['pair_far']}"),
-]
+FAR = far(
+    "GET /mentoring/{pair_far}",
+    "GET /mentoring/{pair_far}/edit",
+    "POST /mentoring/{pair_far}/edit",
+    "POST /mentoring/{pair_far}/delete",
+    "POST /mentoring/{pair_far}/steps",
+    "GET /history/mentoring_pairs/{pair_far}",
+    "GET /files/mentoring_pairs/{pair_far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_mentoring_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404, data={"text": "x"})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role, data={"text": "x"})
 
 
 def test_a_tutor_lists_only_its_own_pairs(app, world, extra):
@@ -101,7 +100,8 @@ def test_a_tutor_lists_only_its_own_pairs(app, world, extra):
 
 
 def test_a_typed_in_organisation_does_not_open_its_staff(app, world, extra):
-    from tests.conftest import login, make_staff
+    from tests.conftest import login
+    from tests.factories.core import make_staff
 
     make_staff(world.school_far, "Секретный Сотрудник Дальний")
     make_staff(world.school_b, "Секретная Сотрудница Заречная")

@@ -14,9 +14,12 @@ from shnor_app.models import (
 )
 from shnor_app.services.monitoring import risks
 
-from tests.monitoring_data import flag
+from tests.factories.monitoring import make_low_results
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    run_case,
+)
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
@@ -44,8 +47,8 @@ def _indicator(muni, code="1.10"):
 @snapshotted
 def extra(world):
     risks.ensure_federal_factors()
-    flag(world.school_a, 2024)
-    flag(world.school_far, 2024)
+    make_low_results(world.school_a, 2024)
+    make_low_results(world.school_far, 2024)
     factor = risks.factors()[0]
     risk_a = risks.set_risk(world.school_a, 2026, factor, RiskLevel.HIGH)
     risk_far = risks.set_risk(world.school_far, 2026, factor, RiskLevel.LOW)
@@ -125,27 +128,24 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/monitoring/schools/{w.school_far.id}"),
-    ("GET", lambda w, e: f"/monitoring/schools/{w.school_far.id}/card"),
-    ("GET", lambda w, e: f"/monitoring/schools/{w.school_far.id}/risks"),
-    ("POST", lambda w, e: f"/monitoring/schools/{w.school_far.id}/risks/{e['factor']}"),
-    ("POST", lambda w, e: f"/monitoring/risks/{e['risk_far']}/programme"),
-    ("GET", lambda w, e: f"/monitoring/indicators/{e['ind_far']}/edit"),
-    ("POST", lambda w, e: f"/monitoring/indicators/{e['ind_far']}/delete"),
-    ("GET", lambda w, e: f"/history/indicators/{e['ind_far']}"),
-    ("GET", lambda w, e: f"/history/school_risks/{e['risk_far']}"),
-    ("GET", lambda w, e: f"/history/identification_approvals/{e['approval_far']}"),
-    ("GET", lambda w, e: f"/files/identification_approvals/{e['approval_far']}"),
-]
+FAR = far(
+    "GET /monitoring/schools/{w.school_far.id}",
+    "GET /monitoring/schools/{w.school_far.id}/card",
+    "GET /monitoring/schools/{w.school_far.id}/risks",
+    "POST /monitoring/schools/{w.school_far.id}/risks/{factor}",
+    "POST /monitoring/risks/{risk_far}/programme",
+    "GET /monitoring/indicators/{ind_far}/edit",
+    "POST /monitoring/indicators/{ind_far}/delete",
+    "GET /history/indicators/{ind_far}",
+    "GET /history/school_risks/{risk_far}",
+    "GET /history/identification_approvals/{approval_far}",
+    "GET /files/identification_approvals/{approval_far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_monitoring_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404, data={"level": "HIGH"})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role, data={"level": "HIGH"})
 
 
 def test_region_user_cannot_pick_another_regions_municipality(app, world, extra):

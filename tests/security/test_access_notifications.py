@@ -15,9 +15,9 @@ from shnor_app.extensions import db
 from shnor_app.formatting import today
 from shnor_app.models import OutboxMessage, Visit, VisitKind
 from shnor_app.services.notifications import calendar, planner
-from tests.conftest import make_user
-from tests.interview_data import make_authority, make_series, plan
-from tests.recsource import give, rec_source  # noqa: F401 - fixture
+from tests.factories.core import make_authority, make_user
+from tests.factories.interviews import make_interview, make_series
+from tests.factories.recommendations import make_recommendation
 from tests.security.access import Case, check_case, expand, ids
 
 ROLES = ["admin", "region", "methodist", "tutor", "school", "viewer"]
@@ -64,12 +64,12 @@ def records(world, rec_source):
     school_b_user.email = "school_b@example.org"
     db.session.commit()
     day = today() + timedelta(days=3)
-    series = make_series(make_authority(w), methodist=w.users["methodist"])
-    plan(series, w.school_a, day=day, at=time(10, 0))
-    series2 = make_series(make_authority(w, w.muni2), topic="Чужая серия")
-    plan(series2, w.school_b, day=day, at=time(10, 0))
-    give(w.school_a, "Рекомендация школе А", due=day)
-    give(w.school_b, "Рекомендация школе Б", due=day)
+    series = make_series(make_authority(w.muni), methodist=w.users["methodist"])
+    make_interview(series, w.school_a, day=day, at=time(10, 0))
+    series2 = make_series(make_authority(w.muni2), topic="Чужая серия")
+    make_interview(series2, w.school_b, day=day, at=time(10, 0))
+    make_recommendation(w.school_a, "Рекомендация школе А", due=day)
+    make_recommendation(w.school_b, "Рекомендация школе Б", due=day)
     for school, purpose in ((w.school_a, "Выезд в школу А"), (w.school_b, "Выезд в школу Б")):
         db.session.add(Visit(kind=VisitKind.METHODICAL, visit_date=today() - timedelta(days=2),
                              school_id=school.id, visiting_org_id=w.institute.id,

@@ -6,7 +6,7 @@ The data (``extra``): ШНОР of 2023 in municipality 1 and school_b in municip
 """
 import pytest
 
-from tests.outcomes_data import build
+from tests.factories.outcomes import outcomes_world
 from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids
 from tests.snapshots import snapshotted
 
@@ -21,7 +21,7 @@ SEE_B = {**SEE_A, "methodist": 404, "school": 404, "viewer": 404}
 @pytest.fixture
 @snapshotted
 def extra(world):
-    build(world)
+    outcomes_world(world)
     return {}
 
 

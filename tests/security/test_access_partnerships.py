@@ -16,10 +16,13 @@ import pytest
 from shnor_app.services import practices as practice_service
 from shnor_app.formatting import today
 
-from tests.conftest import login, make_org, make_user
-from tests.factories_partnerships import make_event, make_partnership, make_practice
+from tests.conftest import login
+from tests.factories.core import make_org, make_user
+from tests.factories.partnerships import make_event, make_partnership, make_practice
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+)
 
 ROLES6 = ["admin", "region", "methodist", "tutor", "school", "viewer"]
 ALL = {r: 200 for r in ROLES6}
@@ -169,36 +172,33 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/partnerships/{e['p_far']}"),
-    ("GET", lambda w, e: f"/partnerships/{e['p_far']}/edit"),
-    ("POST", lambda w, e: f"/partnerships/{e['p_far']}/status"),
-    ("POST", lambda w, e: f"/partnerships/{e['p_far']}/delete"),
-    ("GET", lambda w, e: f"/partnerships/{e['p_far']}/events/new"),
-    ("POST", lambda w, e: f"/partnerships/{e['p_far']}/events/new"),
-    ("GET", lambda w, e: f"/partnerships/events/{e['ev_far']}"),
-    ("GET", lambda w, e: f"/partnerships/events/{e['ev_far']}/edit"),
-    ("POST", lambda w, e: f"/partnerships/events/{e['ev_far']}/delete"),
-    ("POST", lambda w, e: f"/partnerships/{e['p_far']}/practices"),
-    ("POST", lambda w, e: f"/partnerships/{e['p_far']}/practices/{e['pr_a']}/delete"),
-    ("GET", lambda w, e: f"/practices/{e['pr_far']}"),
-    ("GET", lambda w, e: f"/practices/{e['pr_far']}/edit"),
-    ("POST", lambda w, e: f"/practices/{e['pr_far']}/delete"),
-    ("GET", lambda w, e: f"/history/partnerships/{e['p_far']}"),
-    ("GET", lambda w, e: f"/history/joint_events/{e['ev_far']}"),
-    ("GET", lambda w, e: f"/files/partnerships/{e['p_far']}"),
-    ("GET", lambda w, e: f"/files/joint_events/{e['ev_far']}"),
-    ("GET", lambda w, e: f"/files/practices/{e['pr_far']}"),
-]
+FAR = far(
+    "GET /partnerships/{p_far}",
+    "GET /partnerships/{p_far}/edit",
+    "POST /partnerships/{p_far}/status",
+    "POST /partnerships/{p_far}/delete",
+    "GET /partnerships/{p_far}/events/new",
+    "POST /partnerships/{p_far}/events/new",
+    "GET /partnerships/events/{ev_far}",
+    "GET /partnerships/events/{ev_far}/edit",
+    "POST /partnerships/events/{ev_far}/delete",
+    "POST /partnerships/{p_far}/practices",
+    "POST /partnerships/{p_far}/practices/{pr_a}/delete",
+    "GET /practices/{pr_far}",
+    "GET /practices/{pr_far}/edit",
+    "POST /practices/{pr_far}/delete",
+    "GET /history/partnerships/{p_far}",
+    "GET /history/joint_events/{ev_far}",
+    "GET /files/partnerships/{p_far}",
+    "GET /files/joint_events/{ev_far}",
+    "GET /files/practices/{pr_far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_partnerships_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404,
-                    data={"status": "FINISHED", "practice_id": str(extra["pr_a"])})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role,
+                        data={"status": "FINISHED", "practice_id": str(extra["pr_a"])})
 
 
 def test_tutor_of_another_partnership_gets_404_everywhere_on_ours(app, world, extra):

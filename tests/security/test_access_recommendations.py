@@ -7,9 +7,11 @@ import pytest
 
 from shnor_app.services import recommendations as svc
 
-from tests.recsource import give, rec_source  # noqa: F401
+from tests.factories.recommendations import make_recommendation
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+)
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
 MANAGE = {**SEE, "school": 403, "viewer": 403}
@@ -20,10 +22,10 @@ ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "view
 @pytest.fixture
 @snapshotted
 def extra(world, rec_source):
-    rec = give(world.school_a)
-    reported = give(world.school_a, "Отчитались")
+    rec = make_recommendation(world.school_a)
+    reported = make_recommendation(world.school_a, "Отчитались")
     svc.report(reported, text="Сделано", by=world.users["school"])
-    far = give(world.school_far)
+    far = make_recommendation(world.school_far)
     return {"rec": rec.id, "reported": reported.id, "far": far.id, "school": world.school_a.id}
 
 
@@ -62,20 +64,22 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+FAR = far(
+    "GET /recommendations/{far}",
+    "GET /recommendations/{far}/edit",
+    "POST /recommendations/{far}/report",
+    "POST /recommendations/{far}/accept",
+    "POST /recommendations/{far}/return",
+    "POST /recommendations/{far}/delete",
+    "GET /history/recommendations/{far}",
+    "GET /files/recommendations/{far}",
+)
+
+
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_out_of_scope_recommendations_answer_404(app, world, extra, role):
-    far = e = extra
-    for method, url in [("GET", f"/recommendations/{far['far']}"),
-                        ("GET", f"/recommendations/{e['far']}/edit"),
-                        ("POST", f"/recommendations/{e['far']}/report"),
-                        ("POST", f"/recommendations/{e['far']}/accept"),
-                        ("POST", f"/recommendations/{e['far']}/return"),
-                        ("POST", f"/recommendations/{e['far']}/delete"),
-                        ("GET", f"/history/recommendations/{e['far']}"),
-                        ("GET", f"/files/recommendations/{e['far']}")]:
-        case = Case("far", method, lambda w, x, u=url: u, {}, default=404,
-                    data={"report_text": "x", "comment": "x"}, htmx=True)
-        assert run_case(app, world, extra, case, role).status_code == 404, (role, method, url)
+    assert_out_of_scope(app, world, extra, FAR, role, data={"report_text": "x", "comment": "x"},
+                        htmx=True)
 
 
 def test_unknown_source_kind_answers_404(app, world, extra, login_as):

@@ -6,9 +6,11 @@ from shnor_app.models import SchoolStatusRecord
 from shnor_app.services import files as file_service
 from sqlalchemy import select
 
-from tests.conftest import make_staff
+from tests.factories.core import make_staff
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, ids, run_case,
+)
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 SEE_A = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
@@ -120,31 +122,28 @@ def test_access(app, world, extra, case, role):
 
 
 # Objects found by guessing ids: another region's school and everything hanging on it.
-FAR = [
-    ("GET", lambda w, e: f"/registry/organizations/{w.school_far.id}"),
-    ("GET", lambda w, e: f"/registry/organizations/{w.school_far.id}/edit"),
-    ("POST", lambda w, e: f"/registry/organizations/{w.school_far.id}/delete"),
-    ("POST", lambda w, e: f"/registry/organizations/{w.school_far.id}/statuses"),
-    ("POST", lambda w, e: f"/registry/statuses/{e['status_far']}/revoke"),
-    ("GET", lambda w, e: f"/registry/organizations/{w.school_far.id}/staff"),
-    ("GET", lambda w, e: f"/registry/staff/{e['staff_far']}"),
-    ("GET", lambda w, e: f"/registry/staff/{e['staff_far']}/edit"),
-    ("POST", lambda w, e: f"/registry/staff/{e['staff_far']}/delete"),
-    ("GET", lambda w, e: f"/files/organizations/{w.school_far.id}"),
-    ("POST", lambda w, e: f"/files/organizations/{w.school_far.id}"),
-    ("GET", lambda w, e: f"/files/download/{e['file_far']}"),
-    ("POST", lambda w, e: f"/files/delete/{e['file_far']}"),
-    ("GET", lambda w, e: f"/history/organizations/{w.school_far.id}"),
-    ("GET", lambda w, e: f"/registry/municipalities/{w.muni_far.id}/edit"),
-]
+FAR = far(
+    "GET /registry/organizations/{w.school_far.id}",
+    "GET /registry/organizations/{w.school_far.id}/edit",
+    "POST /registry/organizations/{w.school_far.id}/delete",
+    "POST /registry/organizations/{w.school_far.id}/statuses",
+    "POST /registry/statuses/{status_far}/revoke",
+    "GET /registry/organizations/{w.school_far.id}/staff",
+    "GET /registry/staff/{staff_far}",
+    "GET /registry/staff/{staff_far}/edit",
+    "POST /registry/staff/{staff_far}/delete",
+    "GET /files/organizations/{w.school_far.id}",
+    "POST /files/organizations/{w.school_far.id}",
+    "GET /files/download/{file_far}",
+    "POST /files/delete/{file_far}",
+    "GET /history/organizations/{w.school_far.id}",
+    "GET /registry/municipalities/{w.muni_far.id}/edit",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_objects_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404)
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role)
 
 
 def test_region_user_sees_other_municipalities_of_its_region_but_methodist_does_not(app, world, extra):

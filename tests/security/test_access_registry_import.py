@@ -4,7 +4,7 @@ import pytest
 from shnor_app.extensions import db
 from shnor_app.services import uploads
 
-from tests.conftest import make_staff
+from tests.factories.core import make_staff
 from tests.registry_files import REGISTRY_HEADER, STAFF_HEADER, registry_row, staff_row, table_bytes
 from tests.security.access import Case, check_case, expand, ids
 

@@ -12,8 +12,10 @@ import pytest
 from shnor_app import policy
 from shnor_app.models import ReportKind
 from shnor_app.services import reports as svc
-from tests.conftest import make_user
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.factories.core import make_user
+from tests.security.access import (
+    assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+)
 from tests.snapshots import snapshotted
 
 ROLES = ["admin", "region", "methodist", "tutor", "school", "viewer"]
@@ -94,14 +96,12 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = ["/reports/{far}", "/reports/{far}/file.pdf", "/reports/new?previous={far}"]
+FAR = far("GET /reports/{far}", "GET /reports/{far}/file.pdf", "GET /reports/new?previous={far}")
 
 
 @pytest.mark.parametrize("role", ["region", "methodist", "school", "viewer"])
 def test_reports_of_another_region_answer_404(app, world, extra, role):
-    for url in FAR:
-        case = Case("far", "GET", lambda w, e, url=url: url.format(**e), {}, default=404)
-        assert run_case(app, world, extra, case, role).status_code == 404, (role, url)
+    assert_out_of_scope(app, world, extra, FAR, role)
 
 
 def test_a_list_shows_only_the_reports_in_scope(app, world, extra):

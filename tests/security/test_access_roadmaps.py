@@ -17,9 +17,12 @@ from shnor_app.models import (
 )
 from shnor_app.services import roadmaps as svc
 
-from tests.conftest import make_org
+from tests.factories.core import make_org
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+    run_case,
+)
 
 SEE = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 200}
 EDIT = {"admin": 200, "region": 200, "methodist": 200, "tutor": 404, "school": 200, "viewer": 403}
@@ -194,34 +197,31 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}"),
-    ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}/edit"),
-    ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/delete"),
-    ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/state/archive"),
-    ("POST", lambda w, e: f"/roadmaps/{e['rm_far']}/sections"),
-    ("GET", lambda w, e: f"/roadmaps/{e['rm_far']}/export.pdf"),
-    ("GET", lambda w, e: f"/roadmaps/monitoring?roadmap={e['rm_far']}"),
-    ("GET", lambda w, e: f"/roadmaps/sections/{e['sec_far']}/items/new"),
-    ("POST", lambda w, e: f"/roadmaps/sections/{e['sec_far']}/rename"),
-    ("GET", lambda w, e: f"/roadmaps/items/{e['item_far']}"),
-    ("GET", lambda w, e: f"/roadmaps/items/{e['item_far']}/edit"),
-    ("POST", lambda w, e: f"/roadmaps/items/{e['item_far']}/status"),
-    ("POST", lambda w, e: f"/roadmaps/items/{e['item_far']}/move"),
-    ("POST", lambda w, e: f"/roadmaps/items/{e['item_far']}/delete"),
-    ("GET", lambda w, e: f"/roadmaps/items/{e['item_far']}/reports/new"),
-    ("POST", lambda w, e: f"/roadmaps/reports/{e['report_far']}/delete"),
-    ("GET", lambda w, e: f"/history/roadmaps/{e['rm_far']}"),
-    ("GET", lambda w, e: f"/files/roadmap_item_reports/{e['report_far']}"),
-]
+FAR = far(
+    "GET /roadmaps/{rm_far}",
+    "GET /roadmaps/{rm_far}/edit",
+    "POST /roadmaps/{rm_far}/delete",
+    "POST /roadmaps/{rm_far}/state/archive",
+    "POST /roadmaps/{rm_far}/sections",
+    "GET /roadmaps/{rm_far}/export.pdf",
+    "GET /roadmaps/monitoring?roadmap={rm_far}",
+    "GET /roadmaps/sections/{sec_far}/items/new",
+    "POST /roadmaps/sections/{sec_far}/rename",
+    "GET /roadmaps/items/{item_far}",
+    "GET /roadmaps/items/{item_far}/edit",
+    "POST /roadmaps/items/{item_far}/status",
+    "POST /roadmaps/items/{item_far}/move",
+    "POST /roadmaps/items/{item_far}/delete",
+    "GET /roadmaps/items/{item_far}/reports/new",
+    "POST /roadmaps/reports/{report_far}/delete",
+    "GET /history/roadmaps/{rm_far}",
+    "GET /files/roadmap_item_reports/{report_far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_roadmaps_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR:
-        case = Case("far", method, url, {}, default=404, data={"status": "DONE", "title": "x"})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR, role, data={"status": "DONE", "title": "x"})
 
 
 def test_municipality_2_roadmap_is_the_region_users_not_the_methodists(app, world, extra):

@@ -3,13 +3,15 @@
 A tutor sees and edits only the visits of its own organisation: another tutor school's visit to
 the same school answers 404 (cross-partnership). The visited school sees the visit and answers
 its recommendations but never edits it; a viewer reads; the far region is 404 for everyone but
-the admin. Objects: tests/security/_visits_world.py.
+the admin. Objects: ``visits_world`` in tests/factories/visits.py.
 """
 import pytest
 
-from tests.security._visits_world import build
+from tests.factories.visits import visits_world
 from tests.snapshots import snapshotted
-from tests.security.access import Case, check_case, expand, htmx_gets_ask_to_log_in, ids, run_case
+from tests.security.access import (
+    OUT_OF_SCOPE, assert_out_of_scope, Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids,
+)
 
 SEE = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
 EDIT = {**SEE, "school": 403, "viewer": 403}
@@ -26,7 +28,7 @@ def redirect(expect: dict) -> dict:
 @pytest.fixture
 @snapshotted
 def extra(world):
-    return build(world)
+    return vars(visits_world(world))
 
 
 def _form(w, e):
@@ -83,24 +85,21 @@ def test_access(app, world, extra, case, role):
     check_case(app, world, extra, case, role)
 
 
-FAR = [
-    ("GET", lambda w, e: f"/visits/{e['visit_far']}"),
-    ("GET", lambda w, e: f"/visits/{e['visit_far']}/edit"),
-    ("POST", lambda w, e: f"/visits/{e['visit_far']}/edit"),
-    ("POST", lambda w, e: f"/visits/{e['visit_far']}/delete"),
-    ("POST", lambda w, e: f"/visits/{e['visit_far']}/report.pdf"),
-    ("GET", lambda w, e: f"/history/visits/{e['visit_far']}"),
-    ("GET", lambda w, e: f"/files/visits/{e['visit_far']}"),
-    ("GET", lambda w, e: f"/visits/new?school={e['visit_far']}"),
-]
+FAR = far(
+    "GET /visits/{visit_far}",
+    "GET /visits/{visit_far}/edit",
+    "POST /visits/{visit_far}/edit",
+    "POST /visits/{visit_far}/delete",
+    "POST /visits/{visit_far}/report.pdf",
+    "GET /history/visits/{visit_far}",
+    "GET /files/visits/{visit_far}",
+    "GET /visits/new?school={visit_far}",
+)
 
 
-@pytest.mark.parametrize("role", ["region", "methodist", "tutor", "school", "viewer"])
+@pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_visits_out_of_scope_answer_404(app, world, extra, role):
-    for method, url in FAR[:-1]:
-        case = Case("far", method, url, {}, default=404, data={"purpose": "x"})
-        resp = run_case(app, world, extra, case, role)
-        assert resp.status_code == 404, (role, method, url(world, extra), resp.status_code)
+    assert_out_of_scope(app, world, extra, FAR[:-1], role, data={"purpose": "x"})
 
 
 def test_a_tutor_cannot_log_a_visit_to_a_school_it_does_not_support(app, world, extra):
@@ -119,7 +118,8 @@ def test_a_tutor_cannot_log_a_visit_to_a_school_it_does_not_support(app, world, 
 
 
 def test_a_typed_in_school_does_not_open_its_staff(app, world, extra):
-    from tests.conftest import login, make_staff
+    from tests.conftest import login
+    from tests.factories.core import make_staff
 
     make_staff(world.school_b, "Секретная Сотрудница Заречная")
     for role in ("tutor", "methodist"):

@@ -4,7 +4,8 @@ import pytest
 from shnor_app.extensions import db
 from shnor_app.models import StaffMember
 
-from tests.conftest import hx_get, login, make_staff, post
+from tests.conftest import hx_get, login, post
+from tests.factories.core import make_staff
 
 
 def test_form_post_without_token_is_refused_and_changes_nothing(app, world):

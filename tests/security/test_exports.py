@@ -177,7 +177,7 @@ def test_every_download_is_safe_with_formulas_and_stored_control_characters(app,
 def test_a_formula_typed_into_a_form_comes_back_as_text(world, login_as):
     from openpyxl import load_workbook
 
-    from tests.views.test_roadmaps import make_roadmap
+    from tests.factories.roadmaps import make_roadmap
 
     rm, _, items = make_roadmap(world.school_a, 1)
     c = login_as("methodist")

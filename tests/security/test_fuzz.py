@@ -30,7 +30,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import csrf_token, login, post
-from tests.recsource import rec_source  # noqa: F401 - the recommendations area's source
 from tests.security import _areas
 
 ROLES = ("admin", "region", "methodist", "tutor", "school", "viewer")
@@ -256,7 +255,7 @@ def test_a_form_field_id_beyond_the_database_range_is_refused_not_a_500(world, l
 def test_hand_parsed_texts_are_cleaned(app, world, login_as):
     from shnor_app.extensions import db
     from shnor_app.models import RoadmapSection
-    from tests.views.test_roadmaps import make_roadmap
+    from tests.factories.roadmaps import make_roadmap
 
     rm, section, _ = make_roadmap(world.school_a, 1)
     c = login_as("methodist")

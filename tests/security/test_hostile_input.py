@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from shnor_app.extensions import db
 from shnor_app.models import Organization, RoadmapItem, StaffMember
 
-from tests.conftest import make_staff, post
+from tests.conftest import post
 
 HOSTILE = [
     "<script>alert('x')</script> Иванова",
@@ -48,7 +48,7 @@ def test_a_10000_character_value_is_refused_with_a_russian_message_and_kept(worl
 
 def test_long_texts_are_stored_whole_up_to_the_limit_and_refused_beyond_it(world, login_as):
     from shnor_app.models import ItemReport
-    from tests.views.test_roadmaps import make_roadmap
+    from tests.factories.roadmaps import make_roadmap
 
     rm, _, items = make_roadmap(world.school_a, 1)
     c = login_as("school")

@@ -17,7 +17,6 @@ from shnor_app.models import RoadmapItem
 from shnor_app.text import clean_text
 
 from tests.conftest import post
-from tests.recsource import rec_source  # noqa: F401 - a recommendations source
 
 # What arrives over HTTP (a lone surrogate cannot: the request is decoded from UTF-8).
 DIRTY = "Первая строка\x0bвторая\r\nтретья\rчетвёртая\x00\x1f\x7f\x85\x9f\ufffe\uffff конец\tтаб"
@@ -64,7 +63,7 @@ def _item_data(**over):
 
 
 def test_roadmap_item_form_cleans_control_characters_and_exports_still_work(world, login_as):
-    from tests.views.test_roadmaps import make_roadmap
+    from tests.factories.roadmaps import make_roadmap
 
     rm, _, items = make_roadmap(world.school_a, 1)
     c = login_as("methodist")
@@ -81,7 +80,7 @@ def test_roadmap_item_form_cleans_control_characters_and_exports_still_work(worl
 def test_text_fields_have_a_maximum_length_shown_on_the_input_and_checked_with_a_russian_message(
         world, login_as):
     from shnor_app.forms import TEXT_MAX
-    from tests.views.test_roadmaps import make_roadmap
+    from tests.factories.roadmaps import make_roadmap
 
     rm, _, items = make_roadmap(world.school_a, 1)
     c = login_as("methodist")
@@ -123,7 +122,8 @@ def test_nul_in_a_recommendation_is_dropped(world, rec_source, login_as):
 
 
 def test_nul_in_the_login_field_is_an_ordinary_failed_login(app, world):
-    from tests.conftest import PASSWORD, csrf_token
+    from tests.conftest import csrf_token
+    from tests.factories.core import PASSWORD
 
     c = app.test_client()
     resp = c.post("/login", data={"login": "admin\x00", "password": PASSWORD,
@@ -163,19 +163,20 @@ def test_text_arguments_are_cleaned_stripped_and_cut(app):
 def test_the_hand_parsed_visit_form_takes_the_same_rule_and_shows_its_limits(app, world):
     from shnor_app.forms import TEXT_MAX
     from shnor_app.models import Visit
-    from tests.views.test_visits import login_tutor, tutor_pair, visit_post
+    from tests.views.test_visits import login_tutor
+    from tests.factories.visits import make_tutor_pair, visit_form
 
-    tutor_pair(world)
+    make_tutor_pair(world)
     c = login_tutor(app, world)
     page = c.get("/visits/new").get_data(as_text=True)
     assert f'name="purpose" rows="2" maxlength="{TEXT_MAX}"' in page
     assert 'maxlength="200"' in page  # a visitor's name
-    resp = post(c, "/visits/new", visit_post(world, purpose="Цель\x00 посещения\x0bуроков",
+    resp = post(c, "/visits/new", visit_form(world, purpose="Цель\x00 посещения\x0bуроков",
                                              **{"lessons-l1-teacher": "Петрова\x1f Ольга"}))
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
     visit = db.session.scalar(select(Visit))
     assert visit.purpose == "Цель посещения\nуроков"
     assert visit.lessons[0].teacher_name == "Петрова Ольга"
-    too_long = post(c, "/visits/new", visit_post(world, findings="я" * (TEXT_MAX + 1)))
+    too_long = post(c, "/visits/new", visit_form(world, findings="я" * (TEXT_MAX + 1)))
     assert too_long.status_code == 422
     assert f"Не длиннее {TEXT_MAX} знаков." in too_long.get_data(as_text=True)

@@ -6,7 +6,7 @@ from shnor_app.extensions import db
 from shnor_app.models import Role, User
 from shnor_app.services.auth import accounts
 
-from tests.conftest import make_municipality, make_region, make_user
+from tests.factories.core import make_municipality, make_region, make_user
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Organization, Procedure
 from shnor_app.services.monitoring import assessments as svc
 
-from tests.conftest import make_municipality, make_org, make_region
-from tests.monitoring_data import add_result, csv_bytes, xlsx_bytes
+from tests.factories.core import make_municipality, make_org, make_region
+from tests.factories.monitoring import csv_bytes, make_result, xlsx_bytes
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_xlsx_with_numbers_text_and_percent_cells(muni):
 
 def test_repeated_import_updates_instead_of_duplicating(muni):
     school = _school("МБОУ СОШ № 3 г. Приреченска")
-    add_result(school, 2024, "VPR", "Математика", 5, 50.0)
+    make_result(school, 2024, "VPR", "Математика", 5, 50.0)
     data = csv_bytes(HEADER + "МБОУ СОШ № 3 г. Приреченска;2024;ВПР;математика;5;28;34,5;;\n")
     preview = svc.import_file("r.csv", data, municipality=muni, dry_run=True)
     assert preview.update_count == 1 and preview.new_count == 0

@@ -5,7 +5,7 @@ from shnor_app.extensions import db
 from shnor_app.models import AuditAction, AuditEntry, StaffMember
 from shnor_app.services.audit import acting_as
 
-from tests.conftest import make_org, make_region, make_municipality, make_user
+from tests.factories.core import make_municipality, make_org, make_region, make_user
 
 
 def _entries(obj_type):

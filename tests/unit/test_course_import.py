@@ -12,8 +12,8 @@ from shnor_app.models import Enrollment, EnrollmentStatus
 from shnor_app.services.courses import imports as imp
 from shnor_app.services.courses import CourseError
 
-from tests.conftest import make_municipality, make_org, make_region, make_staff
-from tests.courses_factories import make_course, make_enrollment
+from tests.factories.core import make_municipality, make_org, make_region, make_staff
+from tests.factories.courses import make_course, make_enrollment
 
 HEADER = ["ФИО", "Школа", "Курс", "Часы", "Дата окончания", "Номер удостоверения"]
 

@@ -13,8 +13,8 @@ from shnor_app.models import (
 from shnor_app.services import courses as svc
 from shnor_app.formatting import today
 
-from tests.conftest import make_municipality, make_org, make_region, make_staff
-from tests.courses_factories import make_course, make_enrollment, topic
+from tests.factories.core import make_municipality, make_org, make_region, make_staff
+from tests.factories.courses import course_topic, make_course, make_enrollment
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def base():
 @pytest.mark.parametrize("hours", [0, -3, None])
 def test_hours_are_positive_integers(base, hours):
     region, _, _ = base
-    c = Course(title="Курс", provider_name="ИРО", hours=hours, topic_id=topic().id,
+    c = Course(title="Курс", provider_name="ИРО", hours=hours, topic_id=course_topic().id,
                region_id=region.id)
     with pytest.raises(svc.CourseError, match="целое положительное"):
         svc.save_course(c, is_new=True)
@@ -36,11 +36,11 @@ def test_hours_are_positive_integers(base, hours):
 
 def test_course_end_not_before_start_and_a_provider_is_needed(base):
     region, _, _ = base
-    c = Course(title="Курс", provider_name="ИРО", hours=36, topic_id=topic().id,
+    c = Course(title="Курс", provider_name="ИРО", hours=36, topic_id=course_topic().id,
                region_id=region.id, start_date=date(2025, 3, 2), end_date=date(2025, 3, 1))
     with pytest.raises(svc.CourseError, match="раньше даты начала"):
         svc.save_course(c, is_new=True)
-    c = Course(title="Курс", provider_name=" ", hours=36, topic_id=topic().id, region_id=region.id)
+    c = Course(title="Курс", provider_name=" ", hours=36, topic_id=course_topic().id, region_id=region.id)
     with pytest.raises(svc.CourseError, match="организатора"):
         svc.save_course(c, is_new=True)
 

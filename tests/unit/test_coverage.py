@@ -23,8 +23,9 @@ from shnor_app.extensions import db
 from shnor_app.models import StaffMember, utcnow
 from shnor_app.services.courses import coverage as cov
 
-from tests.conftest import count_queries, make_municipality, make_org, make_region, make_staff
-from tests.courses_factories import make_course, make_enrollment
+from tests.conftest import count_queries
+from tests.factories.core import make_municipality, make_org, make_region, make_staff
+from tests.factories.courses import make_course, make_enrollment
 
 ON = date(2026, 6, 15)
 

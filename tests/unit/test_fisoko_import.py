@@ -11,7 +11,7 @@ from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Organization, Procedure
 from shnor_app.services.monitoring import assessments as svc, fisoko
 
-from tests.conftest import make_municipality, make_org, make_region
+from tests.factories.core import make_municipality, make_org, make_region
 from tests.federal_files import individual_results, layout_2021, protocol_2022
 
 MUNI = "reg22_m010 | Ельцовский муниципальный район"

@@ -13,8 +13,8 @@ from shnor_app.models import AuditEntry, Course, Enrollment, EnrollmentStatus
 from shnor_app.services.courses import frdo
 from shnor_app.services.courses.imports import ImportFileError
 
-from tests.conftest import make_municipality, make_org, make_region, make_staff
-from tests.courses_factories import make_course
+from tests.factories.core import make_municipality, make_org, make_region, make_staff
+from tests.factories.courses import make_course
 from tests.federal_files import FRDO_HEADER, frdo_row, frdo_xlsx
 
 PROGRAMME = "Технологии работы со слабоуспевающими обучающимися"

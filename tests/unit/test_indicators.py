@@ -6,8 +6,8 @@ from shnor_app import areas
 from shnor_app.models import Indicator, IndicatorScoring
 from shnor_app.services.monitoring import indicators as ind
 
-from tests.conftest import make_municipality, make_org, make_region
-from tests.monitoring_data import add_result
+from tests.factories.core import make_municipality, make_org, make_region
+from tests.factories.monitoring import make_result
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -72,10 +72,10 @@ def system():
     for org, now2, now5, before2, before5 in ((a, 4.0, 20.0, 10.0, 20.0),
                                               (b, 20.0, 10.0, 10.0, 10.0),
                                               (c, 40.0, 0.0, None, None)):
-        add_result(org, 2024, "VPR", "Русский язык", 5, now2, now5)
+        make_result(org, 2024, "VPR", "Русский язык", 5, now2, now5)
         if before2 is not None:
-            add_result(org, 2023, "VPR", "Русский язык", 5, before2, before5)
-    add_result(a, 2024, "VPR", "Математика", 5, 50.0)  # another subject: not in 1.10
+            make_result(org, 2023, "VPR", "Русский язык", 5, before2, before5)
+    make_result(a, 2024, "VPR", "Математика", 5, 50.0)  # another subject: not in 1.10
     params = {"procedure": "VPR", "subject": "русский язык", "grade": 5}
     i110 = Indicator(municipality_id=muni.id, code="1.10", name="ВПР русский 5", position=1,
                      source="assessment.share_2", params=params, scoring=IndicatorScoring.BANDS,
@@ -116,7 +116,7 @@ def test_editing_a_band_recomputes(system):
 
 def test_ratio_takes_a_zero_share_of_2_as_1(system):
     _, (a, _, _), _ = system
-    add_result(a, 2022, "VPR", "Русский язык", 5, 0.0, 12.0)
+    make_result(a, 2022, "VPR", "Русский язык", 5, 0.0, 12.0)
     assert ind.ratio_5_2([a.id], 2022, procedure="VPR", subject="Русский язык", grade=5) == {a.id: 12.0}
 
 

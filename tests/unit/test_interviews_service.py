@@ -14,13 +14,14 @@ from shnor_app.models import (
 from shnor_app.services import interviews as svc
 from shnor_app.services.interviews import protocols
 
-from tests.conftest import ON_POSTGRES, make_org
-from tests.interview_data import fill, held, make_authority, make_series, plan
+from tests.conftest import ON_POSTGRES
+from tests.factories.core import make_authority, make_org
+from tests.factories.interviews import fill_record, make_held_interview, make_interview, make_series
 
 
 @pytest.fixture
 def setup(world):
-    authority = make_authority(world)
+    authority = make_authority(world.muni)
     series = make_series(authority, methodist=world.users["methodist"])
     return authority, series
 
@@ -30,7 +31,7 @@ def setup(world):
 
 def test_interview_copies_commission_director_and_agenda(world, setup):
     _, series = setup
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     participants, items = svc.load_record(m)
     roles = [p.role for p in participants]
     assert roles[:3] == [ParticipantRole.CHAIR, ParticipantRole.SECRETARY, ParticipantRole.MEMBER]
@@ -45,36 +46,36 @@ def test_interview_copies_commission_director_and_agenda(world, setup):
 
 def test_same_school_twice_in_a_series_is_refused(world, setup):
     _, series = setup
-    plan(series, world.school_a, at=time(10, 0))
+    make_interview(series, world.school_a, at=time(10, 0))
     with pytest.raises(svc.InterviewError, match="уже есть в графике этой серии"):
-        plan(series, world.school_a, day=date(2026, 3, 20), at=time(12, 0))
+        make_interview(series, world.school_a, day=date(2026, 3, 20), at=time(12, 0))
 
 
 def test_commission_member_cannot_sit_in_two_overlapping_interviews(world, setup):
     _, series = setup
     tutor = world.tutor_school
-    plan(series, world.school_a, at=time(10, 0))  # 10:00–10:40
+    make_interview(series, world.school_a, at=time(10, 0))  # 10:00–10:40
     with pytest.raises(svc.InterviewError) as err:
-        plan(series, tutor, at=time(10, 20))
+        make_interview(series, tutor, at=time(10, 20))
     assert "Смирнова Ольга Викторовна в это время участвует" in str(err.value)
     assert "собеседование с МКОУ СОШ с. Заозёрное" in str(err.value)
-    assert plan(series, tutor, at=time(10, 40)).id  # back to back is fine
+    assert make_interview(series, tutor, at=time(10, 40)).id  # back to back is fine
 
 
 def test_member_shared_by_two_series_conflicts_across_series(world, setup):
     authority, series = setup
     other = svc.create_series(authority, svc.SeriesData(topic="Об итогах ВПР", default_place="каб. 7"))
     svc.add_member(other, role=CommissionRole.CHAIR, full_name="Смирнова  Ольга Викторовна")
-    plan(series, world.school_a, at=time(10, 0))
+    make_interview(series, world.school_a, at=time(10, 0))
     with pytest.raises(svc.InterviewError, match="в это время участвует"):
-        plan(other, world.tutor_school, at=time(10, 30))
+        make_interview(other, world.tutor_school, at=time(10, 30))
 
 
 def test_user_member_conflicts_with_a_meeting_of_another_authority(world, setup):
     authority, _ = setup
     methodist = world.users["methodist"]
-    series = make_series(make_authority(world), secretary=methodist, topic="Вторая серия")
-    plan(series, world.school_a, at=time(14, 0))
+    series = make_series(make_authority(world.muni), secretary=methodist, topic="Вторая серия")
+    make_interview(series, world.school_a, at=time(14, 0))
     with pytest.raises(svc.InterviewError, match="Пользователь .* в это время участвует"):
         svc.create_meeting(authority, kind=MeetingKind.DIRECTORS_MEETING, heading="",
                            slot=svc.SlotData(date(2026, 3, 16), time(13, 30), time(15, 0), "Зал"),
@@ -85,15 +86,15 @@ def test_school_cannot_have_two_interviews_at_overlapping_times(world, setup):
     authority, series = setup
     other = svc.create_series(authority, svc.SeriesData(topic="Об итогах ВПР", default_place="каб. 7"))
     svc.add_member(other, role=CommissionRole.CHAIR, full_name="Петров Пётр Петрович")
-    plan(series, world.school_a, at=time(10, 0))
+    make_interview(series, world.school_a, at=time(10, 0))
     with pytest.raises(svc.InterviewError, match="У школы МКОУ СОШ с. Заозёрное в это время"):
-        plan(other, world.school_a, at=time(10, 30))
+        make_interview(other, world.school_a, at=time(10, 30))
 
 
 def test_rescheduling_into_a_conflict_is_refused_and_changes_nothing(world, setup):
     _, series = setup
-    a = plan(series, world.school_a, at=time(10, 0))
-    b = plan(series, world.tutor_school, at=time(11, 0))
+    a = make_interview(series, world.school_a, at=time(10, 0))
+    b = make_interview(series, world.tutor_school, at=time(11, 0))
     with pytest.raises(svc.InterviewError, match="в это время участвует"):
         svc.reschedule(b, svc.SlotData(date(2026, 3, 16), time(10, 30), None, "каб. 5"))
     db.session.expire_all()
@@ -103,7 +104,7 @@ def test_rescheduling_into_a_conflict_is_refused_and_changes_nothing(world, setu
 
 def test_new_member_busy_at_a_planned_interview_is_refused(world, setup):
     authority, series = setup
-    plan(series, world.school_a, at=time(10, 0))
+    make_interview(series, world.school_a, at=time(10, 0))
     svc.create_meeting(authority, kind=MeetingKind.COORDINATION_COUNCIL, heading="",
                        slot=svc.SlotData(date(2026, 3, 16), time(9, 0), time(12, 0), "Зал"),
                        secretary=world.users["region"])
@@ -114,7 +115,7 @@ def test_new_member_busy_at_a_planned_interview_is_refused(world, setup):
 def test_school_outside_the_authority_is_refused(world, setup):
     _, series = setup
     with pytest.raises(svc.InterviewError, match="не относится к территории"):
-        plan(series, world.school_b)
+        make_interview(series, world.school_b)
 
 
 def test_second_chair_is_refused_with_the_name_of_the_first(setup):
@@ -125,8 +126,8 @@ def test_second_chair_is_refused_with_the_name_of_the_first(setup):
 
 def test_commission_change_reaches_planned_interviews_only(world, setup):
     _, series = setup
-    done = held(series, world.school_a)
-    planned = plan(series, world.tutor_school, day=date(2026, 3, 17))
+    done = make_held_interview(series, world.school_a)
+    planned = make_interview(series, world.tutor_school, day=date(2026, 3, 17))
     svc.add_member(series, role=CommissionRole.MEMBER, full_name="Новиков Олег Юрьевич")
     names = lambda m: [p.full_name for p in svc.load_record(m)[0]]  # noqa: E731
     assert "Новиков Олег Юрьевич" in names(planned)
@@ -138,14 +139,14 @@ def test_commission_change_reaches_planned_interviews_only(world, setup):
 
 def test_numbers_are_sequential_per_authority_and_year(world, setup):
     authority, series = setup
-    a = held(series, world.school_a, day=date(2026, 3, 16))
-    b = held(series, world.tutor_school, day=date(2026, 3, 17))
-    other_authority = make_authority(world, world.muni2)
+    a = make_held_interview(series, world.school_a, day=date(2026, 3, 16))
+    b = make_held_interview(series, world.tutor_school, day=date(2026, 3, 17))
+    other_authority = make_authority(world.muni2)
     other = make_series(other_authority, topic="Другой орган")
-    c = held(other, world.school_b, day=date(2026, 3, 16))
+    c = make_held_interview(other, world.school_b, day=date(2026, 3, 16))
     assert (a.protocol_number, b.protocol_number, c.protocol_number) == (1, 2, 1)
     next_year = make_series(authority, topic="Следующий год")
-    d = held(next_year, world.school_a, day=date(2027, 1, 20))
+    d = make_held_interview(next_year, world.school_a, day=date(2027, 1, 20))
     assert (d.protocol_year, d.protocol_number) == (2027, 1)
     e = svc.create_meeting(authority, kind=MeetingKind.DIRECTORS_MEETING, heading="",
                            slot=svc.SlotData(date(2026, 4, 1), None, None, "Зал"), secretary=None)
@@ -158,11 +159,11 @@ def test_numbers_are_sequential_per_authority_and_year(world, setup):
 
 def test_deleted_draft_never_takes_or_frees_a_number(world, setup):
     _, series = setup
-    first = held(series, world.school_a)
-    draft = fill(plan(series, world.tutor_school, day=date(2026, 3, 18)))
+    first = make_held_interview(series, world.school_a)
+    draft = fill_record(make_interview(series, world.tutor_school, day=date(2026, 3, 18)))
     svc.delete_meeting(draft)
     school_c = make_org(world.muni, short_name="МКОУ ООШ д. Берёзовка")
-    third = held(series, school_c, day=date(2026, 3, 19))
+    third = make_held_interview(series, school_c, day=date(2026, 3, 19))
     assert (first.protocol_number, third.protocol_number) == (1, 2)
     with pytest.raises(svc.InterviewError, match="удалить нельзя"):
         svc.delete_meeting(first)
@@ -170,7 +171,7 @@ def test_deleted_draft_never_takes_or_frees_a_number(world, setup):
 
 def test_holding_twice_does_not_take_a_second_number(world, setup):
     _, series = setup
-    m = held(series, world.school_a)
+    m = make_held_interview(series, world.school_a)
     with pytest.raises(protocols.ProtocolError):
         protocols.hold(m, by=None, today=date(2026, 3, 16))
     counter = db.session.scalar(select(ProtocolCounter))
@@ -179,8 +180,8 @@ def test_holding_twice_does_not_take_a_second_number(world, setup):
 
 def test_unique_constraint_is_the_last_guard(world, setup):
     _, series = setup
-    a = held(series, world.school_a)
-    b = fill(plan(series, world.tutor_school, day=date(2026, 3, 17)))
+    a = make_held_interview(series, world.school_a)
+    b = fill_record(make_interview(series, world.tutor_school, day=date(2026, 3, 17)))
     b.protocol_year, b.protocol_number = a.protocol_year, a.protocol_number
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -189,7 +190,7 @@ def test_unique_constraint_is_the_last_guard(world, setup):
 
 def test_incomplete_record_cannot_be_held_and_says_what_is_missing(world, setup):
     _, series = setup
-    m = plan(series, world.school_a, day=date(2026, 3, 16))
+    m = make_interview(series, world.school_a, day=date(2026, 3, 16))
     with pytest.raises(protocols.ProtocolError) as err:
         protocols.hold(m, by=None, today=date(2026, 3, 15))
     text = str(err.value)
@@ -204,7 +205,7 @@ def test_concurrent_holds_on_postgres_never_share_a_number(app, world, setup):
     authority, series = setup
     schools = [world.school_a, world.tutor_school] + [
         make_org(world.muni, short_name=f"Школа {n}") for n in range(4)]
-    ids = [fill(plan(series, s, day=date(2026, 3, 10 + n))).id for n, s in enumerate(schools)]
+    ids = [fill_record(make_interview(series, s, day=date(2026, 3, 10 + n))).id for n, s in enumerate(schools)]
     barrier = threading.Barrier(len(ids))
     numbers, errors = {}, []
 
@@ -235,7 +236,7 @@ def test_second_transaction_waits_for_the_counter_lock_on_postgres(app, world, s
     from sqlalchemy import text
 
     authority, series = setup
-    a = fill(plan(series, world.school_a))
+    a = fill_record(make_interview(series, world.school_a))
     db.session.commit()
     protocols.take_number(authority.id, 2026)  # creates the counter row, holds its lock
     result = {}
@@ -265,7 +266,7 @@ def test_second_transaction_waits_for_the_counter_lock_on_postgres(app, world, s
 
 def test_held_record_is_locked_for_every_write(world, setup):
     _, series = setup
-    m = held(series, world.school_a)
+    m = make_held_interview(series, world.school_a)
     participants, items = svc.load_record(m)
     with pytest.raises(svc.RecordLocked):
         svc.save_item(m, items[0], title="Другое", decisions=[svc.DecisionRow("x")])
@@ -282,10 +283,10 @@ def test_held_record_is_locked_for_every_write(world, setup):
 
 def test_amendment_has_its_own_date_and_only_after_holding(world, setup):
     _, series = setup
-    draft = plan(series, world.tutor_school, day=date(2026, 3, 17))
+    draft = make_interview(series, world.tutor_school, day=date(2026, 3, 17))
     with pytest.raises(svc.InterviewError, match="Пока протокол не оформлен"):
         svc.add_amendment(draft, text="x", amended_on=None, by=None)
-    m = held(series, world.school_a)
+    m = make_held_interview(series, world.school_a)
     with pytest.raises(svc.InterviewError, match="раньше даты протокола"):
         svc.add_amendment(m, text="x", amended_on=date(2026, 3, 1), by=None)
     a = svc.add_amendment(m, text="В п. 1.1 срок читать «до 20.04.2026».",
@@ -295,7 +296,7 @@ def test_amendment_has_its_own_date_and_only_after_holding(world, setup):
 
 def test_uploads_close_after_the_interview_day_or_when_held(world, setup):
     _, series = setup
-    m = plan(series, world.school_a, day=date(2026, 3, 16))
+    m = make_interview(series, world.school_a, day=date(2026, 3, 16))
     assert svc.uploads_open(m, date(2026, 3, 16))
     assert not svc.uploads_open(m, date(2026, 3, 17))
 

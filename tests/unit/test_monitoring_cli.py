@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Organization
 
-from tests.conftest import make_municipality, make_org, make_region
-from tests.monitoring_data import add_result, flag
+from tests.factories.core import make_municipality, make_org, make_region
+from tests.factories.monitoring import make_low_results, make_result
 
 HEADER = "Школа;Год;Процедура;Предмет;Класс;Участников;Доля «2», %\n"
 
@@ -73,13 +73,13 @@ def test_import_plain_output_and_unknown_municipality(app, muni, tmp_path):
 
 def test_identify_json_shape(app, muni):
     school = db.session.scalar(select(Organization))
-    flag(school, 2024)
-    add_result(school, 2024, "OGE", "Математика", 9, None)
+    make_low_results(school, 2024)
+    make_result(school, 2024, "OGE", "Математика", 9, None)
     calm = make_org(muni, short_name="МБОУ СОШ № 1")
-    add_result(calm, 2024, "VPR", "Математика", 5, 10.0)
+    make_result(calm, 2024, "VPR", "Математика", 5, 10.0)
     make_org(muni, short_name="Школа без результатов")
     other_year = make_org(muni, short_name="Школа 2023")
-    add_result(other_year, 2023, "VPR", "Математика", 5, 90.0)
+    make_result(other_year, 2023, "VPR", "Математика", 5, 90.0)
     res = _run(app, "schools", "identify", "--year", "2024", "--municipality", "Приречный район",
                "--json")
     assert res.exit_code == 0, res.output
@@ -99,7 +99,7 @@ def test_identify_json_shape(app, muni):
 
 
 def test_identify_plain_output(app, muni):
-    flag(db.session.scalar(select(Organization)), 2024)
+    make_low_results(db.session.scalar(select(Organization)), 2024)
     res = _run(app, "schools", "identify", "--year", "2024")
     assert res.exit_code == 0 and "ШНОР" in res.output and "МБОУ СОШ № 3" in res.output
 
@@ -112,11 +112,11 @@ def test_dashboard_count_and_identification_agree_on_the_rule_key(world):
     from shnor_app.models import Organization
     from shnor_app.services.monitoring import assessments
     from shnor_app.services.monitoring import dashboards
-    from tests.monitoring_data import add_result, flag
+    from tests.factories.monitoring import make_low_results, make_result
 
-    add_result(world.school_a, 2026, "VPR", "Математика", 5, 40.0)
-    add_result(world.school_a, 2026, "VPR", "математика ", 5, 45.0)
-    flag(world.school_b, 2026)
+    make_result(world.school_a, 2026, "VPR", "Математика", 5, 40.0)
+    make_result(world.school_a, 2026, "VPR", "математика ", 5, 45.0)
+    make_low_results(world.school_b, 2026)
     ids = select(Organization.id).where(Organization.id.in_(
         [world.school_a.id, world.school_b.id, world.tutor_school.id]))
     assert assessments.flagged_school_ids(ids, 2026) == {world.school_b.id}

@@ -5,7 +5,7 @@ from shnor_app.extensions import db
 from shnor_app.models import Organization
 from shnor_app.text import natural_key
 
-from tests.conftest import make_municipality, make_org, make_region
+from tests.factories.core import make_municipality, make_org, make_region
 
 NAMES = ["МБОУ СОШ № 12", "мбоу сош № 3", "МБОУ «СОШ №1»", "Гимназия № 2", "МБОУ СОШ № 3а",
          "ёлочка, детский сад № 10", "МБОУ СОШ № 100"]

@@ -5,8 +5,8 @@ from shnor_app.models import EventKind as K, EventVenue as V, OrgKind, PartnerKi
 from shnor_app.services.partnerships import indicators as ind
 from shnor_app.services.partnerships import quarters as q
 
-from tests.conftest import make_org
-from tests.factories_partnerships import make_event, make_partnership
+from tests.factories.core import make_org
+from tests.factories.partnerships import make_event, make_partnership
 
 Q = q.quarters_of_year(2025, q.CALENDAR)  # I..IV квартал 2025
 

@@ -8,7 +8,7 @@ from shnor_app.extensions import db
 from shnor_app.models import AuditEntry, RecommendationStatus as S
 from shnor_app.services import recommendations as svc
 
-from tests.recsource import SOURCE_DATE, give, rec_source  # noqa: F401
+from tests.factories.recommendations import SOURCE_DATE, make_recommendation
 
 
 def test_validate_requires_text_and_a_due_date_not_before_the_source():
@@ -21,11 +21,11 @@ def test_validate_requires_text_and_a_due_date_not_before_the_source():
 
 
 def test_add_numbers_recommendations_of_a_source_and_refuses_a_bad_date(world, rec_source):
-    first, second = give(world.school_a), give(world.school_a, "Второе")
+    first, second = make_recommendation(world.school_a), make_recommendation(world.school_a, "Второе")
     assert (first.position, second.position) == (1, 2)
     assert first.organization_id == world.school_a.id and first.status is S.OPEN
     with pytest.raises(svc.RecommendationError) as err:
-        give(world.school_a, due=date(2026, 1, 1))
+        make_recommendation(world.school_a, due=date(2026, 1, 1))
     assert "раньше" in str(err.value) and "due_date" in err.value.errors
     assert [r.text for r in svc.for_source("test_school", world.school_a.id)] == [
         "Провести педсовет по итогам ВПР", "Второе"]
@@ -33,7 +33,7 @@ def test_add_numbers_recommendations_of_a_source_and_refuses_a_bad_date(world, r
 
 def test_report_accept_return_cycle(world, rec_source):
     school_user, methodist = world.users["school"], world.users["methodist"]
-    rec = give(world.school_a)
+    rec = make_recommendation(world.school_a)
     with pytest.raises(svc.RecommendationError):
         svc.report(rec, text="   ", by=school_user)
     with pytest.raises(svc.RecommendationError):
@@ -59,24 +59,24 @@ def test_report_accept_return_cycle(world, rec_source):
 
 
 def test_a_reported_recommendation_cannot_be_deleted(world, rec_source):
-    rec = give(world.school_a)
+    rec = make_recommendation(world.school_a)
     svc.report(rec, text="Сделано", by=world.users["school"])
     with pytest.raises(svc.RecommendationError):
         svc.delete(rec)
-    other = give(world.school_a, "Удаляемая")
+    other = make_recommendation(world.school_a, "Удаляемая")
     svc.delete(other)
     assert [r.id for r in svc.for_source("test_school", world.school_a.id)] == [rec.id]
 
 
 def test_counts_by_source_and_school(world, rec_source):
     today = date(2026, 4, 15)
-    a1 = give(world.school_a, due=date(2026, 4, 1))        # open, overdue
-    give(world.school_a, due=date(2026, 5, 1))             # open
-    a3 = give(world.school_a, due=date(2026, 4, 1))        # reported, overdue
+    a1 = make_recommendation(world.school_a, due=date(2026, 4, 1))        # open, overdue
+    make_recommendation(world.school_a, due=date(2026, 5, 1))             # open
+    a3 = make_recommendation(world.school_a, due=date(2026, 4, 1))        # reported, overdue
     svc.report(a3, text="x", by=world.users["school"])
-    a4 = give(world.school_a, due=date(2026, 4, 1))        # accepted: not overdue
+    a4 = make_recommendation(world.school_a, due=date(2026, 4, 1))        # accepted: not overdue
     svc.accept(a4, by=world.users["methodist"], comment="Выполнено, проверено при посещении")
-    b1 = give(world.school_b, due=None)
+    b1 = make_recommendation(world.school_b, due=None)
     counts = svc.counts_by_source("test_school", [world.school_a.id, world.school_b.id], today)
     a = counts[world.school_a.id]
     assert (a.open, a.overdue, a.reported, a.accepted, a.total) == (2, 2, 1, 1, 4)

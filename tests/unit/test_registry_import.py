@@ -14,7 +14,7 @@ from shnor_app.services import limits
 from shnor_app.services.registry import imports, staff_import
 from shnor_app.services.registry.xml_registry import XmlLimits, XmlRegistryError, read_registry_xml
 
-from tests.conftest import make_municipality, make_org, make_region, make_staff
+from tests.factories.core import make_municipality, make_org, make_region, make_staff
 from tests.registry_files import (
     REGISTRY_HEADER, STAFF_HEADER, inn, registry_row, registry_xml, snils, staff_row,
     table_bytes, xml_org,

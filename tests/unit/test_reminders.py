@@ -29,9 +29,9 @@ from shnor_app.models import (
 from shnor_app.services import notifications as svc
 from shnor_app.services import recommendations as rec_svc
 from shnor_app.services.notifications import planner, sender
-from tests.conftest import make_user
-from tests.interview_data import make_authority, make_series, plan
-from tests.recsource import give, rec_source  # noqa: F401 - fixture
+from tests.factories.core import make_authority, make_user
+from tests.factories.interviews import make_interview, make_series
+from tests.factories.recommendations import make_recommendation
 
 TODAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 6, 0, tzinfo=timezone.utc)  # 09:00 in Moscow
@@ -115,10 +115,10 @@ def _body(msg) -> str:
 
 def test_due_reminders_reach_the_responsible_school_once(smtp, mailed, rec_source):
     w = mailed
-    own = give(w.school_a, "Провести педсовет по итогам ВПР", due=TODAY + timedelta(days=7),
+    own = make_recommendation(w.school_a, "Провести педсовет по итогам ВПР", due=TODAY + timedelta(days=7),
                responsible="Иванова И.П., заместитель директора")
-    give(w.school_b, "Чужая рекомендация соседней школе", due=TODAY + timedelta(days=7))
-    give(w.school_a, "Срок ещё не близко", due=TODAY + timedelta(days=30))
+    make_recommendation(w.school_b, "Чужая рекомендация соседней школе", due=TODAY + timedelta(days=7))
+    make_recommendation(w.school_a, "Срок ещё не близко", due=TODAY + timedelta(days=30))
 
     first = run()
     assert first == {"sent": 1, "failed": 0, "pending": 0}
@@ -177,8 +177,8 @@ def test_an_ios_activity_and_a_mentoring_step_remind_their_school(smtp, mailed):
 
 def test_smtp_down_nothing_lost_then_all_sent_once(smtp, mailed, rec_source):
     w = mailed
-    give(w.school_a, "Первая рекомендация", due=TODAY + timedelta(days=1))
-    give(w.school_a, "Вторая рекомендация", due=TODAY)
+    make_recommendation(w.school_a, "Первая рекомендация", due=TODAY + timedelta(days=1))
+    make_recommendation(w.school_a, "Вторая рекомендация", due=TODAY)
     smtp.stop()
     down = run()
     assert down == {"sent": 0, "failed": 2, "pending": 2}
@@ -202,7 +202,7 @@ def test_back_off_grows_and_a_message_is_given_up_after_the_last_attempt(smtp, m
                                                       timedelta(minutes=10),
                                                       timedelta(minutes=20)]
     assert sender.backoff(30) == timedelta(hours=6)
-    give(mailed.school_a, "Рекомендация", due=TODAY)
+    make_recommendation(mailed.school_a, "Рекомендация", due=TODAY)
     smtp.stop()
     now = NOW
     planner.plan_due(TODAY)
@@ -216,7 +216,7 @@ def test_back_off_grows_and_a_message_is_given_up_after_the_last_attempt(smtp, m
 
 
 def test_a_claimed_message_is_never_sent_again(smtp, mailed, rec_source):
-    give(mailed.school_a, "Рекомендация", due=TODAY)
+    make_recommendation(mailed.school_a, "Рекомендация", due=TODAY)
     planner.plan_due(TODAY)
     msg = db.session.scalar(select(OutboxMessage))
     msg.status = OutboxStatus.SENDING  # a run died after handing it over
@@ -228,14 +228,14 @@ def test_a_claimed_message_is_never_sent_again(smtp, mailed, rec_source):
 
 
 def test_nothing_is_sent_while_smtp_host_is_unset(app, smtp, mailed, rec_source, monkeypatch):
-    give(mailed.school_a, "Рекомендация", due=TODAY)
+    make_recommendation(mailed.school_a, "Рекомендация", due=TODAY)
     monkeypatch.setitem(app.config, "SMTP_HOST", "")
     assert run() == {"sent": 0, "failed": 0, "pending": 1}
     assert not smtp.messages
 
 
 def test_messages_are_kept_90_days(smtp, mailed, rec_source):
-    give(mailed.school_a, "Рекомендация", due=TODAY)
+    make_recommendation(mailed.school_a, "Рекомендация", due=TODAY)
     run()
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
     sender.send_pending(NOW + timedelta(days=89))
@@ -246,7 +246,7 @@ def test_messages_are_kept_90_days(smtp, mailed, rec_source):
 
 def test_kinds_turned_off_are_not_sent_and_days_are_the_users(smtp, mailed, rec_source):
     w = mailed
-    give(w.school_a, "Рекомендация через 3 дня", due=TODAY + timedelta(days=3))
+    make_recommendation(w.school_a, "Рекомендация через 3 дня", due=TODAY + timedelta(days=3))
     svc.save_settings(w.users["school"], email="school@example.org",
                       enabled=[k for k in svc.KINDS if k != "due_recommendation"],
                       digest=False, days_before="7, 1")
@@ -261,13 +261,13 @@ def test_a_digest_user_gets_one_message_a_day(app, smtp, mailed, rec_source, mon
     w = mailed
     svc.save_settings(w.users["school"], email="school@example.org", enabled=list(svc.KINDS),
                       digest=True, days_before="7, 1")
-    give(w.school_a, "Первая", due=TODAY)
-    give(w.school_a, "Вторая", due=TODAY + timedelta(days=1))
+    make_recommendation(w.school_a, "Первая", due=TODAY)
+    make_recommendation(w.school_a, "Вторая", due=TODAY + timedelta(days=1))
     assert run() == {"sent": 1, "failed": 0, "pending": 0}
     (digest,) = smtp.messages
     assert digest["Subject"] == "ШНОР: сводка за 07.12.2026 — 2 напоминания"
     assert "Сегодня срок: Первая" in _body(digest) and "Срок через 1 день: Вторая" in _body(digest)
-    give(w.school_a, "Третья", due=TODAY)
+    make_recommendation(w.school_a, "Третья", due=TODAY)
     assert run(NOW + timedelta(hours=2)) == {"sent": 0, "failed": 0, "pending": 1}  # tomorrow
     assert run(NOW + timedelta(days=1), TODAY + timedelta(days=1))["sent"] == 1
     assert len(smtp.messages) == 2
@@ -275,7 +275,7 @@ def test_a_digest_user_gets_one_message_a_day(app, smtp, mailed, rec_source, mon
 
 
 def test_notify_send_json_prints_exactly_the_three_counts(app, smtp, mailed, rec_source):
-    give(mailed.school_a, "Рекомендация", due=TODAY + timedelta(days=1))
+    make_recommendation(mailed.school_a, "Рекомендация", due=TODAY + timedelta(days=1))
     result = app.test_cli_runner().invoke(args=["notify", "send", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -298,10 +298,10 @@ def test_an_interview_scheduled_and_moved_reaches_the_school_with_an_invitation(
     w = mailed
     w.region.time_zone = "Asia/Yekaterinburg"
     db.session.commit()
-    authority = make_authority(w)
+    authority = make_authority(w.muni)
     series = make_series(authority, methodist=w.users["methodist"])
-    meeting = plan(series, w.school_a, day=date(2026, 12, 15), at=time(10, 0))
-    plan(series, w.tutor_school, day=date(2026, 12, 15), at=time(11, 0))  # another school's
+    meeting = make_interview(series, w.school_a, day=date(2026, 12, 15), at=time(10, 0))
+    make_interview(series, w.tutor_school, day=date(2026, 12, 15), at=time(11, 0))  # another school's
     assert sender.send_pending(NOW)["sent"] == 1
     (invite,) = smtp.to("school@example.org")
     assert invite["Subject"] == "Собеседование назначено: 15.12.2026, 10:00–10:40"
@@ -338,7 +338,7 @@ def test_returned_and_reported_recommendations(smtp, mailed, rec_source):
     other_methodist = make_user("methodist", municipality_id=w.muni2.id)
     other_methodist.email = "other@example.org"
     db.session.commit()
-    rec = give(w.school_a, "Провести педсовет", due=TODAY + timedelta(days=30))
+    rec = make_recommendation(w.school_a, "Провести педсовет", due=TODAY + timedelta(days=30))
     rec_svc.report(rec, text="Педсовет проведён 01.12.2026", by=w.users["school"])
     # whoever may accept or return it: the school's methodist and its region's specialist
     assert sender.send_pending(NOW)["sent"] == 2
@@ -385,7 +385,7 @@ def test_a_report_on_a_roadmap_item_reaches_whoever_keeps_the_roadmap(smtp, mail
 
     from shnor_app.models import OrgKind, Roadmap, RoadmapLevel, RoadmapSection
     from shnor_app.services import roadmaps as rm_svc
-    from tests.conftest import make_org
+    from tests.factories.core import make_org
 
     w = mailed
     authority = make_org(w.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО района")

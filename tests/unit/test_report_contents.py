@@ -1,5 +1,6 @@
-"""Report contents on a fixture with known answers (tests/reports_world.py): every figure is
-checked, on SQLite and on PostgreSQL (``TEST_DATABASE_URL``)."""
+"""Report contents on a fixture with known answers (``reports_world`` in
+tests/factories/reports.py): every figure is checked, on SQLite and on PostgreSQL
+(``TEST_DATABASE_URL``)."""
 from __future__ import annotations
 
 import pytest
@@ -7,14 +8,14 @@ import pytest
 from shnor_app import policy
 from shnor_app.models import ReportKind
 from shnor_app.services import reports as svc
-from tests.reports_world import DAY, build
+from tests.factories.reports import DAY, reports_world
 
 YEAR = svc.Period(2026)
 
 
 @pytest.fixture
 def rw(world):
-    return build(world)
+    return reports_world(world)
 
 
 def _compute(world, kind, period=YEAR, user="methodist", **where):

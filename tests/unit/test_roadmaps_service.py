@@ -14,7 +14,8 @@ from shnor_app.models import (
 from shnor_app.services import roadmaps as svc
 from shnor_app.services.roadmaps.imports import RoadmapImportError, parse_upload
 
-from tests.conftest import make_org
+from tests.factories.core import make_org
+from tests.factories.roadmaps import make_roadmap
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -181,19 +182,8 @@ def test_dry_run_saves_nothing(world):
     assert _counts() == before
 
 
-def make_roadmap(owner, n_items=3, *, year=2026, period="март 2026", by=None, title="Дорожная карта"):
-    rm = Roadmap(owner_id=owner.id if owner else None, title=title, year=year,
-                 level=RoadmapLevel.MUNICIPAL)
-    svc.save_roadmap(rm, is_new=True)
-    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
-    for i in range(n_items):
-        svc.add_item(section, {"number": f"{i + 1}.", "text": f"Мероприятие {i + 1}",
-                               "period_text": period, "executors": "РУО"}, by=by)
-    return rm
-
-
 def test_done_needs_an_actual_result_or_a_report(world):
-    rm = make_roadmap(world.school_a, 1)
+    rm, _, _ = make_roadmap(world.school_a, 1, year=2026)
     item = _items(rm)[0]
     with pytest.raises(svc.RoadmapError, match="фактический результат или добавьте отчёт"):
         svc.set_status(item, ItemStatus.DONE, by=world.users["methodist"])
@@ -210,7 +200,7 @@ def test_done_needs_an_actual_result_or_a_report(world):
 
 
 def test_status_changes_and_reports_are_audited(world):
-    rm = make_roadmap(world.school_a, 1)
+    rm, _, _ = make_roadmap(world.school_a, 1, year=2026)
     item = _items(rm)[0]
     svc.set_status(item, ItemStatus.IN_PROGRESS, by=world.users["methodist"])
     svc.add_report(item, text="Начали", report_date=None, by=world.users["school"])
@@ -223,7 +213,7 @@ def test_status_changes_and_reports_are_audited(world):
 
 def test_overdue_is_end_date_passed_and_not_done_or_cancelled(world):
     today = date(2026, 6, 15)
-    rm = make_roadmap(world.school_a, 0)
+    rm, _, _ = make_roadmap(world.school_a, 0, year=2026)
     section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
     past = svc.add_item(section, {"text": "Прошло", "period_text": "март 2026"})
     future = svc.add_item(section, {"text": "Впереди", "period_text": "декабрь 2026"})
@@ -245,7 +235,7 @@ def test_overdue_is_end_date_passed_and_not_done_or_cancelled(world):
 
 
 def test_monitoring_counts_per_section(world):
-    rm = make_roadmap(world.school_a, 4)
+    rm, _, _ = make_roadmap(world.school_a, 4, year=2026)
     items = _items(rm)
     svc.set_status(items[0], ItemStatus.DONE, actual_result="Да")
     svc.set_status(items[1], ItemStatus.IN_PROGRESS)
@@ -263,7 +253,7 @@ def test_monitoring_counts_per_section(world):
 
 
 def test_move_item_swaps_neighbours_within_the_section(world):
-    rm = make_roadmap(world.school_a, 3)
+    rm, _, _ = make_roadmap(world.school_a, 3, year=2026, text="Мероприятие {}")
     a, b, c = _items(rm)
     svc.move_item(c, "up")
     assert [i.text for i in _items(rm)] == ["Мероприятие 1", "Мероприятие 3", "Мероприятие 2"]
@@ -274,7 +264,7 @@ def test_move_item_swaps_neighbours_within_the_section(world):
 
 
 def test_report_validation(world):
-    rm = make_roadmap(world.school_a, 1)
+    rm, _, _ = make_roadmap(world.school_a, 1, year=2026)
     item = _items(rm)[0]
     user = world.users["school"]
     with pytest.raises(svc.RoadmapError, match="Опишите"):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from shnor_app.extensions import db
 from shnor_app.models import Organization, User
 from tests import conftest, snapshots
-from tests.conftest import make_municipality, make_org, make_region, make_user
+from tests.factories.core import make_municipality, make_org, make_region, make_user
 
 
 def _empty():

@@ -11,7 +11,7 @@ from shnor_app.services import mentoring as msvc
 from shnor_app.services import visits as svc
 from shnor_app.services.visits.report import short_name
 
-from tests.conftest import make_staff
+from tests.factories.core import make_staff
 
 DAY = date(2026, 3, 16)
 

@@ -8,9 +8,9 @@ from shnor_app import areas
 from shnor_app.services.monitoring import indicators
 from shnor_app.formatting import today
 
-from tests.conftest import make_org, make_staff
-from tests.courses_factories import make_course, make_enrollment
-from tests.factories_partnerships import make_event, make_partnership
+from tests.factories.core import make_org, make_staff
+from tests.factories.courses import make_course, make_enrollment
+from tests.factories.partnerships import make_event, make_partnership
 
 
 def _visit(school, org, day):

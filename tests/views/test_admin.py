@@ -111,7 +111,7 @@ def test_the_new_user_form_offers_the_least_privileged_role_first(login_as, worl
 def test_journal_and_record_history_speak_russian_with_names(login_as, world):
     """Booleans «да/нет», nothing as «—», related records by name, a recurrence in words, the
     filter by Russian names: one formatter for the journal and a record's history."""
-    from tests.conftest import make_school_roadmap
+    from tests.factories.roadmaps import make_school_roadmap
     from shnor_app.services.audit import log_event
     from shnor_app.models import AuditAction
 

@@ -7,7 +7,8 @@ from shnor_app.extensions import db
 from shnor_app.models import AuditAction, AuditEntry, LoginAttempt
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, csrf_token, login, make_user, post
+from tests.conftest import csrf_token, login, post
+from tests.factories.core import PASSWORD, make_user
 
 
 def _try_login(client, login_name, password):

@@ -13,8 +13,9 @@ from shnor_app.models import (
 )
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, login, make_org, make_staff, post, start_page
-from tests.courses_factories import make_course, make_enrollment, topic
+from tests.conftest import count_queries, hx_get, login, post, start_page
+from tests.factories.core import make_org, make_staff
+from tests.factories.courses import course_topic, make_course, make_enrollment
 
 
 def pdf_text(data: bytes) -> str:
@@ -48,7 +49,7 @@ def test_catalogue_filters_swap_the_list_in_place(login_as, setup, world):
     c = login_as("school")
     page = c.get("/courses/").get_data(as_text=True)
     assert 'id="course-list"' in page and "Технологии работы" in page and "<html" in page
-    resp = hx_get(c, f"/courses/?topic={topic('Предметная методика').id}")
+    resp = hx_get(c, f"/courses/?topic={course_topic('Предметная методика').id}")
     frag = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "<html" not in frag and frag.lstrip().startswith('<div id="course-list"')
     assert "Функциональная грамотность" in frag and "Технологии работы" not in frag
@@ -60,7 +61,7 @@ def test_methodist_creates_a_municipal_course_with_errors_kept(login_as, world):
     form = c.get("/courses/new").get_data(as_text=True)
     assert "Региональный" not in form and f"Муниципальный: {world.muni.name}" in form
     data = {"title": "Школа молодого педагога", "provider_kind": "OTHER", "provider_org_id": "",
-            "provider_name": "УО Приречного района", "hours": "0", "topic_id": str(topic().id),
+            "provider_name": "УО Приречного района", "hours": "0", "topic_id": str(course_topic().id),
             "format": "IN_PERSON", "municipality_id": f"m{world.muni.id}",
             "start_date": "2026-03-01", "end_date": "2026-02-01"}
     resp = post(c, "/courses/new", data)
@@ -88,7 +89,7 @@ def test_a_course_without_an_owner_is_refused_with_a_message(login_as, world):
     c = login_as("methodist")
     resp = post(c, "/courses/new", {"title": "Школа молодого педагога", "provider_kind": "OTHER",
                                     "provider_name": "УО", "hours": "16",
-                                    "topic_id": str(topic().id), "format": "IN_PERSON",
+                                    "topic_id": str(course_topic().id), "format": "IN_PERSON",
                                     "municipality_id": ""})
     assert resp.status_code == 422 and "Выберите, чей это курс." in resp.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Course)) == 0
@@ -99,7 +100,7 @@ def test_admin_creates_a_regional_course_for_a_chosen_region(login_as, world):
     assert f"Региональный: {world.region2.name}" in c.get("/courses/new").get_data(as_text=True)
     resp = post(c, "/courses/new", {"title": "Оценивание ВПР", "provider_kind": "INSTITUTE",
                                     "provider_org_id": str(world.institute.id), "provider_name": "",
-                                    "hours": "24", "topic_id": str(topic().id), "format": "DISTANCE",
+                                    "hours": "24", "topic_id": str(course_topic().id), "format": "DISTANCE",
                                     "municipality_id": f"r{world.region.id}"})
     assert resp.status_code == 302
     course = db.session.scalar(select(Course).where(Course.title == "Оценивание ВПР"))
@@ -458,7 +459,7 @@ def test_untrained_report_is_paged_and_the_export_has_everyone(world, login_as, 
 def test_reports_of_a_region_user_and_of_a_tutor(login_as, setup, world):
     """A region user who picks a school keeps the municipality filter (with the school's
     municipality chosen); a tutor's report covers its own school and those it supports."""
-    from tests.factories_partnerships import make_partnership
+    from tests.factories.partnerships import make_partnership
 
     html = login_as("region").get(
         f"/courses/reports/coverage?school={world.school_a.id}").get_data(as_text=True)

@@ -12,7 +12,7 @@ from shnor_app.services import roadmaps as rm_svc
 from shnor_app.services.pdf import cache
 from shnor_app.services.roadmaps import export
 
-from tests.conftest import make_school_roadmap
+from tests.factories.roadmaps import make_school_roadmap
 
 
 def _text(data: bytes) -> str:

@@ -10,7 +10,8 @@ from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Course, Enrollment, MarkScale, Organization
 from shnor_app.services.monitoring import fisoko
 
-from tests.conftest import login, make_staff, post
+from tests.conftest import login, post
+from tests.factories.core import make_staff
 from tests.federal_files import frdo_row, frdo_xlsx, protocol_2022
 
 

@@ -8,9 +8,10 @@ from shnor_app.models import OrgKind, Roadmap, RoadmapLevel, RoadmapSection
 from shnor_app.services import recommendations as rec_svc
 from shnor_app.services import roadmaps as rm_svc
 from shnor_app.web import today
-from tests.conftest import count_queries, hx_get, make_org, start_page
-from tests.monitoring_data import add_result
-from tests.recsource import give, rec_source  # noqa: F401
+from tests.conftest import count_queries, hx_get, start_page
+from tests.factories.core import make_org
+from tests.factories.monitoring import make_result
+from tests.factories.recommendations import make_recommendation
 
 
 def _html(resp):
@@ -69,17 +70,17 @@ def test_start_page_and_panels_do_not_grow_queries_with_rows(app, world, login_a
         return out
 
     _roadmap_with_deadlines(world.school_a, 2)
-    reported = give(world.school_a, "Первая")
+    reported = make_recommendation(world.school_a, "Первая")
     rec_svc.report(reported, text="Сделано", by=world.users["school"])
-    give(world.school_a, "Вторая", due=today() - timedelta(days=1))
-    add_result(world.school_a, 2025, "VPR", "Математика", 5, 35.0)
+    make_recommendation(world.school_a, "Вторая", due=today() - timedelta(days=1))
+    make_result(world.school_a, 2025, "VPR", "Математика", 5, 35.0)
     few = {role: counts(role) for role in ("school", "methodist")}
 
     _roadmap_with_deadlines(world.school_a, 40)
     for i in range(25):
         school = make_org(world.muni, short_name=f"Школа {i}", statuses=["LOW_RESULTS"])
-        add_result(school, 2025, "VPR", "Математика", 5, 31.0 + i)
-        rec = give(school if i % 2 else world.school_a, f"Рекомендация {i}",
+        make_result(school, 2025, "VPR", "Математика", 5, 31.0 + i)
+        rec = make_recommendation(school if i % 2 else world.school_a, f"Рекомендация {i}",
                    due=today() - timedelta(days=i))
         if i % 3 == 0:
             rec_svc.report(rec, text="Сделано", by=world.users["admin"])

@@ -13,7 +13,8 @@ from shnor_app.services import uploads
 from shnor_app.services.registry import imports as registry_import
 from shnor_app.services.registry import staff_import
 
-from tests.conftest import make_staff, post
+from tests.conftest import post
+from tests.factories.core import make_staff
 from tests.registry_files import STAFF_HEADER, registry_xml, staff_row, table_bytes, xml_org
 
 

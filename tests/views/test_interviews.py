@@ -16,8 +16,9 @@ from shnor_app.services import interviews as svc
 from shnor_app.services import recommendations as rec_svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_org, post, start_page
-from tests.interview_data import fill, held, make_authority, make_series, plan
+from tests.conftest import count_queries, hx_get, post, start_page
+from tests.factories.core import make_authority, make_org
+from tests.factories.interviews import fill_record, make_held_interview, make_interview, make_series
 
 PDF_MAGIC = b"%PDF-"
 
@@ -34,7 +35,7 @@ def _pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def series(world):
-    return make_series(make_authority(world), methodist=world.users["methodist"],
+    return make_series(make_authority(world.muni), methodist=world.users["methodist"],
                        secretary=world.users["viewer_region"] and None)
 
 
@@ -47,7 +48,7 @@ def past_day():
 
 
 def test_methodist_plans_a_series_with_commission_through_forms(world, login_as):
-    authority = make_authority(world)
+    authority = make_authority(world.muni)
     c = login_as("methodist")
     page = c.get("/interviews/series/new")
     assert page.status_code == 200 and "Новая серия собеседований" in _html(page)
@@ -70,7 +71,7 @@ def test_methodist_plans_a_series_with_commission_through_forms(world, login_as)
 
 
 def test_empty_topic_is_refused_with_what_was_typed(world, login_as):
-    authority = make_authority(world)
+    authority = make_authority(world.muni)
     c = login_as("methodist")
     resp = post(c, "/interviews/series/new", {"authority_id": authority.id, "topic": "",
                                               "default_place": "каб. 17"})
@@ -96,7 +97,7 @@ def test_schedule_row_added_in_place_and_conflict_refused_with_message(world, lo
 
 
 def test_reschedule_row_in_place(world, login_as, series):
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     c = login_as("methodist")
     form = _html(hx_get(c, f"/interviews/meetings/{m.id}/slot"))
     assert 'class="editing"' in form and 'value="10:40"' not in form
@@ -108,7 +109,7 @@ def test_reschedule_row_in_place(world, login_as, series):
 
 
 def test_schedule_exports(world, login_as, series):
-    plan(series, world.school_a)
+    make_interview(series, world.school_a)
     c = login_as("viewer")
     pdf = c.get(f"/interviews/series/{series.id}/schedule.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(PDF_MAGIC)
@@ -127,7 +128,7 @@ def test_schedule_exports(world, login_as, series):
 
 
 def test_secretary_fills_an_item_in_place(world, login_as, series, past_day):
-    m = plan(series, world.school_a, day=past_day)
+    m = make_interview(series, world.school_a, day=past_day)
     item = svc.load_record(m)[1][0]
     c = login_as("methodist")
     form = hx_get(c, f"/interviews/items/{item.id}/edit")
@@ -145,7 +146,7 @@ def test_secretary_fills_an_item_in_place(world, login_as, series, past_day):
 
 
 def test_item_with_responsible_but_no_text_is_refused_and_keeps_input(world, login_as, series):
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     item = svc.load_record(m)[1][0]
     c = login_as("methodist")
     resp = post(c, f"/interviews/items/{item.id}/edit", {
@@ -177,7 +178,7 @@ def test_item_with_responsible_but_no_text_is_refused_and_keeps_input(world, log
 
 def test_participant_with_a_role_not_on_the_list_is_refused_with_a_message(world, login_as,
                                                                             series):
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     c = login_as("methodist")
     resp = post(c, f"/interviews/meetings/{m.id}/participants", {
         "p_id": [""], "p_role": ["BOSS"], "p_name": ["Новиков Олег Юрьевич"], "p_title": [""]},
@@ -202,7 +203,7 @@ def test_commission_member_is_a_user_of_the_authority_or_refused_beside_the_fiel
 
 
 def test_participants_marked_present_in_place(world, login_as, series):
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     participants = svc.load_record(m)[0]
     c = login_as("methodist")
     data = {"p_id": [p.id for p in participants] + [""], "p_role": [p.role.name for p in participants] + ["MEMBER"],
@@ -217,7 +218,7 @@ def test_participants_marked_present_in_place(world, login_as, series):
 
 
 def test_hold_numbers_and_locks_then_edits_answer_403_and_change_nothing(world, login_as, series, past_day):
-    m = fill(plan(series, world.school_a, day=past_day))
+    m = fill_record(make_interview(series, world.school_a, day=past_day))
     c = login_as("methodist")
     resp = post(c, f"/interviews/meetings/{m.id}/hold", htmx=True)
     assert resp.status_code == 204 and resp.headers["HX-Redirect"].endswith(f"/interviews/meetings/{m.id}")
@@ -242,7 +243,7 @@ def test_hold_numbers_and_locks_then_edits_answer_403_and_change_nothing(world, 
 
 
 def test_hold_of_an_incomplete_record_shows_what_is_missing(world, login_as, series, past_day):
-    m = plan(series, world.school_a, day=past_day)
+    m = make_interview(series, world.school_a, day=past_day)
     c = login_as("methodist")
     resp = post(c, f"/interviews/meetings/{m.id}/hold", htmx=True)
     assert resp.status_code == 422 and 'id="hold-box"' in _html(resp)
@@ -250,7 +251,7 @@ def test_hold_of_an_incomplete_record_shows_what_is_missing(world, login_as, ser
 
 
 def test_amendment_is_added_and_printed_with_its_date(world, login_as, series):
-    m = held(series, world.school_a, day=today() - timedelta(days=3))
+    m = make_held_interview(series, world.school_a, day=today() - timedelta(days=3))
     c = login_as("methodist")
     resp = post(c, f"/interviews/meetings/{m.id}/amendments", {
         "text": "В пункте 1.1 срок читать «до 20.04.2026».",
@@ -261,7 +262,7 @@ def test_amendment_is_added_and_printed_with_its_date(world, login_as, series):
 
 
 def test_protocol_pdf_has_the_requisites_in_order_and_the_russian_decisions(world, login_as, series):
-    m = held(series, world.school_a, day=date(2026, 3, 16))
+    m = make_held_interview(series, world.school_a, day=date(2026, 3, 16))
     c = login_as("viewer")
     resp = c.get(f"/interviews/meetings/{m.id}/protocol.pdf")
     assert resp.status_code == 200 and resp.data.startswith(PDF_MAGIC)
@@ -290,7 +291,7 @@ def test_long_protocol_numbers_pages_from_the_second_only(world, series):
 
     from shnor_app.services.interviews.export import protocol_pdf
 
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     items = svc.load_record(m)[1]
     svc.save_item(m, items[0], title=items[0].title, heard_who="Иванову И.П.",
                   heard_summary="Доклад о подготовке. " * 400,
@@ -305,7 +306,7 @@ def test_long_protocol_numbers_pages_from_the_second_only(world, series):
 def test_user_text_is_escaped_in_the_pdf(world, series):
     from shnor_app.services.interviews.export import protocol_pdf
 
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     item = svc.load_record(m)[1][0]
     svc.save_item(m, item, title='<img src="/etc/passwd"/> <b>О подготовке',
                   heard_who="<i>Иванову", decisions=[svc.DecisionRow("</para>Принять")])
@@ -318,7 +319,7 @@ def test_numbers_typed_without_a_space_print_as_official_documents_write_them(wo
 
     from shnor_app.services.interviews.export import protocol_docx, protocol_pdf
 
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     item = svc.load_record(m)[1][0]
     svc.save_item(m, item, title="О выполнении приказа №2 от 10.01.2026", heard_who="Иванову И.П.",
                   decisions=[svc.DecisionRow("Исполнить приказ №15 и письмо № 7")])
@@ -332,7 +333,7 @@ def test_numbers_typed_without_a_space_print_as_official_documents_write_them(wo
 def test_protocol_docx_follows_the_same_text(world, login_as, series):
     from docx import Document
 
-    m = held(series, world.school_a, day=date(2026, 3, 16))
+    m = make_held_interview(series, world.school_a, day=date(2026, 3, 16))
     resp = login_as("methodist").get(f"/interviews/meetings/{m.id}/protocol.docx")
     doc = Document(io.BytesIO(resp.data))
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -345,7 +346,7 @@ def test_protocol_docx_follows_the_same_text(world, login_as, series):
 
 
 def test_meeting_with_any_participants_uses_the_same_engine(world, login_as):
-    authority = make_authority(world)
+    authority = make_authority(world.muni)
     c = login_as("methodist")
     day = today() - timedelta(days=1)
     resp = post(c, "/interviews/meetings/new", {
@@ -372,8 +373,8 @@ def test_meeting_with_any_participants_uses_the_same_engine(world, login_as):
 
 
 def test_school_sees_its_appointment_uploads_before_and_not_after(world, login_as, series):
-    m = plan(series, world.school_a, day=today() + timedelta(days=2))
-    other = plan(series, world.tutor_school, day=today() + timedelta(days=3))
+    m = make_interview(series, world.school_a, day=today() + timedelta(days=2))
+    other = make_interview(series, world.tutor_school, day=today() + timedelta(days=3))
     c = login_as("school")
     home = _html(c.get("/"))
     assert 'id="interview-appointments"' in home
@@ -409,7 +410,7 @@ def test_school_sees_its_appointment_uploads_before_and_not_after(world, login_a
 
 
 def test_recommendations_of_a_protocol_print_and_reach_the_school(world, login_as, series, past_day):
-    m = fill(plan(series, world.school_a, day=past_day))
+    m = fill_record(make_interview(series, world.school_a, day=past_day))
     c = login_as("methodist")
     resp = post(c, f"/recommendations/new/protocol/{m.id}", {
         "text": "Провести пробный ОГЭ по математике", "responsible": "зам. директора по УВР",
@@ -433,7 +434,7 @@ def test_lists_do_not_grow_queries_with_rows(world, login_as, series):
     for n in (1, 4):
         for k in range(n if n == 1 else 3):
             school = make_org(world.muni, short_name=f"Школа {n}-{k}")
-            plan(series, school, day=date(2026, 4, 1 + k + (n * 5)), at=time(9 + k, 0))
+            make_interview(series, school, day=date(2026, 4, 1 + k + (n * 5)), at=time(9 + k, 0))
         c = login_as("methodist")
         for url in ("/interviews/meetings", f"/interviews/series/{series.id}", "/interviews/"):
             with count_queries() as q:
@@ -444,7 +445,7 @@ def test_lists_do_not_grow_queries_with_rows(world, login_as, series):
 
 
 def test_pages_have_no_inline_styles_or_scripts(world, login_as, series):
-    m = plan(series, world.school_a)
+    m = make_interview(series, world.school_a)
     c = login_as("methodist")
     for url in ("/interviews/", f"/interviews/series/{series.id}", f"/interviews/meetings/{m.id}",
                 "/interviews/meetings", "/interviews/meetings/new", "/interviews/series/new"):

@@ -17,9 +17,10 @@ from shnor_app.models import (
 from shnor_app.services import roadmaps as svc
 from shnor_app.services.roadmaps.imports import parse_upload
 from shnor_app.web import today
-from tests.conftest import login, make_org, post, start_page
-from tests.factories_partnerships import make_event, make_partnership
-from tests.recsource import give, rec_source  # noqa: F401
+from tests.conftest import login, post, start_page
+from tests.factories.core import make_org
+from tests.factories.partnerships import make_event, make_partnership
+from tests.factories.recommendations import make_recommendation
 
 PAST_PLAN = """План мероприятий («дорожная карта») по повышению качества образования \
 на 2020-2021 учебный год
@@ -178,12 +179,12 @@ def test_the_existing_roadmaps_get_their_state_from_their_period():
 def test_a_school_start_page_shows_its_own_figures_not_the_territorys(world, login_as,
                                                                         rec_source):
     school = world.school_a
-    from tests.conftest import make_school_roadmap
+    from tests.factories.roadmaps import make_school_roadmap
 
     rm, items = make_school_roadmap(school, ("Педсовет", "Семинар", "Родительское собрание"))
-    give(school, "Провести педсовет по итогам ВПР", due=today() - timedelta(days=3))
-    give(school, "Обновить план работы ШМО", due=today() + timedelta(days=30))
-    give(world.school_b, "Чужая рекомендация")
+    make_recommendation(school, "Провести педсовет по итогам ВПР", due=today() - timedelta(days=3))
+    make_recommendation(school, "Обновить план работы ШМО", due=today() + timedelta(days=30))
+    make_recommendation(world.school_b, "Чужая рекомендация")
     v = Visit(kind=VisitKind.METHODICAL, visit_date=today() - timedelta(days=2),
               school_id=school.id, visiting_org_id=world.tutor_school.id, purpose="Цель")
     v.visitors = [VisitVisitor(position=0, full_name="Иванова Мария Петровна", job_title="")]

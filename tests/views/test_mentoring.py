@@ -10,18 +10,13 @@ from shnor_app.models import MentoringPair, MentoringStep, PairKind, PairStatus
 from shnor_app.services import mentoring as svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_staff, post
+from tests.conftest import count_queries, hx_get, post
+from tests.factories.core import make_staff
+from tests.factories.visits import make_pair
 
 
 def _html(resp):
     return resp.get_data(as_text=True)
-
-
-def make_pair(world, **over):
-    data = dict(kind=PairKind.SCHOOL, mentee_org=world.school_a, mentor_org=world.tutor_school,
-                goals="Подготовка к ОГЭ", start_date=today() - timedelta(days=30))
-    data.update(over)
-    return svc.save_pair(None, svc.PairData(**data), by=None)
 
 
 def test_the_form_follows_the_kind_and_the_school(world, login_as):
@@ -71,7 +66,7 @@ def test_a_management_pair_names_a_curator_and_errors_keep_input(world, login_as
 
 
 def test_curators_are_the_schools_methodists_and_region_staff_and_nobody_else(world, login_as):
-    from tests.conftest import make_user
+    from tests.factories.core import make_user
 
     other = make_user("methodist", municipality_id=world.muni2.id)
     other.full_name = "Методист Заречного района"
@@ -94,7 +89,7 @@ def test_curators_are_the_schools_methodists_and_region_staff_and_nobody_else(wo
 def test_a_tutor_creates_pairs_only_with_its_own_organisation_as_mentor(world, app):
     from tests.conftest import login
 
-    make_pair(world)  # the tutor already mentors school_a: it may add a teacher pair there
+    make_pair(world.school_a, world.tutor_school)  # the tutor already mentors school_a: it may add a teacher pair there
     mentor = make_staff(world.tutor_school, "Наставник Тьюторович")
     mentee = make_staff(world.school_a, "Наставляемая Школьная")
     c = login(app.test_client(), world.users["tutor"])
@@ -111,7 +106,7 @@ def test_a_tutor_creates_pairs_only_with_its_own_organisation_as_mentor(world, a
 
 
 def test_plan_steps_are_added_ticked_edited_and_deleted_in_place(world, login_as):
-    pair = make_pair(world)
+    pair = make_pair(world.school_a, world.tutor_school)
     c = login_as("methodist")
     resp = post(c, f"/mentoring/{pair.id}/steps",
                 {"text": "Диагностика дефицитов", "due_date": today().isoformat()}, htmx=True)
@@ -141,7 +136,7 @@ def test_plan_steps_are_added_ticked_edited_and_deleted_in_place(world, login_as
 
 
 def test_a_step_added_without_javascript_keeps_what_was_typed_when_refused(world, login_as):
-    pair = make_pair(world)
+    pair = make_pair(world.school_a, world.tutor_school)
     c = login_as("methodist")
     resp = post(c, f"/mentoring/{pair.id}/steps", {"text": "", "due_date": "2026-05-31"})
     html = _html(resp)
@@ -153,7 +148,7 @@ def test_a_step_added_without_javascript_keeps_what_was_typed_when_refused(world
 
 
 def test_pair_edit_and_delete(world, login_as):
-    pair = make_pair(world)
+    pair = make_pair(world.school_a, world.tutor_school)
     c = login_as("methodist")
     resp = post(c, f"/mentoring/{pair.id}/edit", {
         "kind": "SCHOOL", "mentee_org_id": world.school_a.id,
@@ -169,7 +164,7 @@ def test_pair_edit_and_delete(world, login_as):
 
 def test_pair_list_filters_and_query_count(world, login_as):
     for i in range(3):
-        p = make_pair(world, goals=f"Цели {i}")
+        p = make_pair(world.school_a, world.tutor_school, goals=f"Цели {i}")
         svc.add_step(p, text="Шаг", due_date=today() - timedelta(days=1))
     c = login_as("methodist")
     assert "3 пары" in _html(c.get("/mentoring/"))
@@ -179,7 +174,7 @@ def test_pair_list_filters_and_query_count(world, login_as):
         c.get("/mentoring/")
     n = q["n"]
     for i in range(5):
-        make_pair(world, goals=f"Ещё {i}")
+        make_pair(world.school_a, world.tutor_school, goals=f"Ещё {i}")
     with count_queries() as q:
         html = _html(c.get("/mentoring/"))
     assert q["n"] == n, q["sql"]

@@ -14,8 +14,9 @@ from shnor_app.models import (
 )
 from shnor_app.services.monitoring import risks
 
-from tests.conftest import count_queries, hx_get, make_org, post, start_page
-from tests.monitoring_data import add_result, flag
+from tests.conftest import count_queries, hx_get, post, start_page
+from tests.factories.core import make_org
+from tests.factories.monitoring import make_low_results, make_result
 
 HEADER = "Школа;Год;Процедура;Предмет;Класс;Участников;Доля «2», %;Доля «5», %;Средний балл\n"
 
@@ -90,9 +91,9 @@ def test_template_download(world, login_as):
 
 
 def test_identification_page_highlights_and_explains(world, login_as):
-    flag(world.school_a, 2024)
-    add_result(world.tutor_school, 2024, "VPR", "Математика", 5, 45.0)
-    add_result(world.tutor_school, 2024, "OGE", "Математика", 9, 12.0)
+    make_low_results(world.school_a, 2024)
+    make_result(world.tutor_school, 2024, "VPR", "Математика", 5, 45.0)
+    make_result(world.tutor_school, 2024, "OGE", "Математика", 9, 12.0)
     c = login_as("methodist")
     html = _html(c.get("/monitoring/identification?year=2024"))
     assert "из них по правилу к ШНОР относятся <strong>1</strong>" in html
@@ -114,9 +115,9 @@ def _many_schools(world, n, flag_every=3):
     for i in range(n):
         org = make_org(world.muni, short_name=f"Школа {i:03d}")
         if i % flag_every == 0:
-            flag(org, 2024)
+            make_low_results(org, 2024)
         else:
-            add_result(org, 2024, "VPR", "Математика", 5, 12.0)
+            make_result(org, 2024, "VPR", "Математика", 5, 12.0)
         orgs.append(org)
     return orgs
 
@@ -180,8 +181,8 @@ def _approve(client, world, number="79", orgs=None, confirmed=True):
 
 
 def test_approval_first_shows_the_count_and_the_order_and_saves_nothing(world, login_as):
-    flag(world.school_a, 2024)
-    flag(world.school_b, 2024)
+    make_low_results(world.school_a, 2024)
+    make_low_results(world.school_b, 2024)
     c = login_as("region")
     first = _approve(c, world, orgs=[world.school_a.id], confirmed=False, number="79")
     page = _html(first)
@@ -198,7 +199,7 @@ def test_approval_first_shows_the_count_and_the_order_and_saves_nothing(world, l
 
 
 def test_approval_writes_statuses_once_and_is_audited(world, login_as):
-    flag(world.school_a, 2024)
+    make_low_results(world.school_a, 2024)
     c = login_as("methodist")
     resp = _approve(c, world)
     assert resp.status_code == 302
@@ -227,8 +228,8 @@ def test_approval_writes_statuses_once_and_is_audited(world, login_as):
 
 
 def test_approval_needs_the_order_and_refuses_schools_off_the_list(world, login_as):
-    flag(world.school_a, 2024)
-    add_result(world.tutor_school, 2024, "VPR", "Математика", 5, 10.0)
+    make_low_results(world.school_a, 2024)
+    make_result(world.tutor_school, 2024, "VPR", "Математика", 5, 10.0)
     c = login_as("methodist")
     missing = _approve(c, world, number="")
     assert missing.status_code == 422 and "Укажите номер приказа." in _html(missing)
@@ -241,8 +242,8 @@ def test_approval_needs_the_order_and_refuses_schools_off_the_list(world, login_
 
 
 def test_region_user_approves_for_a_chosen_municipality(world, login_as):
-    flag(world.school_a, 2024)
-    flag(world.school_b, 2024)
+    make_low_results(world.school_a, 2024)
+    make_low_results(world.school_b, 2024)
     c = login_as("region")
     resp = c.post(f"/monitoring/identification/approve?year=2024&municipality={world.muni2.id}",
                   data={"org_id": [str(world.school_b.id)], "order_kind": "ORDER",
@@ -271,8 +272,8 @@ def _indicator_form(**kw):
 
 
 def test_indicator_created_scored_edited_and_recomputed(world, login_as):
-    add_result(world.school_a, 2024, "VPR", "Русский язык", 5, 20.0)
-    add_result(world.tutor_school, 2024, "VPR", "Русский язык", 5, 3.0)
+    make_result(world.school_a, 2024, "VPR", "Русский язык", 5, 20.0)
+    make_result(world.tutor_school, 2024, "VPR", "Русский язык", 5, 3.0)
     c = login_as("methodist")
     resp = post(c, "/monitoring/indicators/new", _indicator_form())
     assert resp.status_code == 302
@@ -368,8 +369,8 @@ def test_most_frequent_risks_among_shnor(world, login_as):
 
 
 def test_school_card_on_the_registry_page(world, login_as):
-    add_result(world.school_a, 2023, "VPR", "Математика", 5, 40.0)
-    add_result(world.school_a, 2024, "VPR", "Математика", 5, 28.5)
+    make_result(world.school_a, 2023, "VPR", "Математика", 5, 40.0)
+    make_result(world.school_a, 2024, "VPR", "Математика", 5, 28.5)
     c = login_as("school")
     org_page = _html(c.get(f"/registry/organizations/{world.school_a.id}"))
     assert f"/monitoring/schools/{world.school_a.id}/card" in org_page
@@ -381,8 +382,8 @@ def test_school_card_on_the_registry_page(world, login_as):
 
 
 def test_start_page_panel_for_methodist_not_for_school(world, login_as):
-    flag(world.school_a, 2025)
-    add_result(world.school_a, 2024, "VPR", "Математика", 5, 20.0)
+    make_low_results(world.school_a, 2025)
+    make_result(world.school_a, 2024, "VPR", "Математика", 5, 20.0)
     html = start_page(login_as("methodist"))
     assert 'id="monitoring-panel"' in html and 'id="home-share2-chart"' in html
     assert "к ШНОР относятся" in html and "<svg" in html
@@ -393,7 +394,7 @@ def _schools_with_results(world, n):
     for i in range(n):
         org = make_org(world.muni, short_name=f"Школа {i}", statuses=["LOW_RESULTS"])
         for year in (2023, 2024):
-            flag(org, year)
+            make_low_results(org, year)
 
 
 @pytest.mark.parametrize("url", ["/", "/monitoring/", "/monitoring/identification?year=2024",
@@ -436,7 +437,7 @@ def test_territory_is_the_users_own_or_the_one_picked(app, world):
     from werkzeug.exceptions import NotFound
 
     from shnor_app import policy
-    from tests.factories_partnerships import make_partnership
+    from tests.factories.partnerships import make_partnership
 
     make_partnership(world.school_b, world.tutor_school)  # school_b is in municipality 2
     users = world.users
@@ -470,9 +471,9 @@ def test_territory_is_the_users_own_or_the_one_picked(app, world):
 
 def test_tutor_sees_the_results_of_the_schools_it_supports_in_another_municipality(
         world, login_as):
-    from tests.factories_partnerships import make_partnership
+    from tests.factories.partnerships import make_partnership
 
     make_partnership(world.school_b, world.tutor_school)
-    flag(world.school_b, 2024)
+    make_low_results(world.school_b, 2024)
     html = _html(login_as("tutor").get("/monitoring/identification?year=2024"))
     assert world.school_b.short_name in html and world.school_a.short_name not in html

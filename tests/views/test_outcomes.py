@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from shnor_app.models import Municipality
 from shnor_app.extensions import db
 
-from tests.conftest import count_queries, hx_get, login, make_org, make_user
-from tests.outcomes_data import build, results, status
+from tests.conftest import count_queries, hx_get, login
+from tests.factories.core import make_org, make_statuses, make_user
+from tests.factories.outcomes import make_outcome_results, outcomes_world
 
 
 def _html(resp):
@@ -19,7 +20,7 @@ def _html(resp):
 
 
 def test_a_methodist_sees_the_figures_of_the_municipality(world, login_as):
-    build(world)
+    outcomes_world(world)
     html = _html(login_as("methodist").get("/outcomes/"))
     assert "Итоги сопровождения" in html and "ШНОР какого года" in html
     # the method on the page: what is compared, which years, not a proof of cause
@@ -38,7 +39,7 @@ def test_a_methodist_sees_the_figures_of_the_municipality(world, login_as):
 
 
 def test_each_figure_links_to_the_schools_behind_it(world, login_as):
-    made = build(world)["schools"]
+    made = outcomes_world(world).schools
     c = login_as("methodist")
     html = _html(c.get("/outcomes/schools?set=m:visits:without&cohort=2023"))
     assert made[4].short_name in html and world.school_a.short_name not in html
@@ -49,7 +50,7 @@ def test_each_figure_links_to_the_schools_behind_it(world, login_as):
 
 
 def test_the_region_sees_every_municipality_and_can_pick_one(world, login_as):
-    build(world)
+    outcomes_world(world)
     c = login_as("region")
     html = _html(c.get("/outcomes/"))
     assert "Заречный район" in html and "Приречный район" in html
@@ -64,7 +65,7 @@ def test_no_data_says_so(world, login_as):
 
 
 def test_every_table_exports_to_xlsx_as_text(world, login_as):
-    build(world)
+    outcomes_world(world)
     muni = db.session.get(Municipality, world.muni.id)
     muni.name = "=HYPERLINK(\"http://x\")"
     db.session.commit()
@@ -86,26 +87,26 @@ def test_every_table_exports_to_xlsx_as_text(world, login_as):
 
 
 def test_query_count_does_not_grow_with_the_schools(app, world):
-    build(world, extra_schools=2)
+    outcomes_world(world, extra_schools=2)
     user = make_user("methodist", login="outcomes-m", municipality_id=world.muni.id)
     c = login(app.test_client(), user)
     with count_queries() as small:
         _html(c.get("/outcomes/"))
     for i in range(12):
         s = make_org(world.muni, short_name=f"МКОУ СОШ № {200 + i}")
-        status(s, 2023)
-        results(s, 45.0, 30.0)
+        make_statuses(s, 2023)
+        make_outcome_results(s, 45.0, 30.0)
     with count_queries() as big:
         html = _html(c.get("/outcomes/"))
     assert big["n"] == small["n"], (small["n"], big["n"])
 
 
 def test_kpk_coverage_counts_the_teachers_trained_in_the_years_of_support(world, login_as):
-    from tests.conftest import make_staff
-    from tests.courses_factories import make_course, make_enrollment
+    from tests.factories.core import make_staff
+    from tests.factories.courses import make_course, make_enrollment
     from datetime import date
 
-    made = build(world)["schools"]
+    made = outcomes_world(world).schools
     course = make_course(world.region)
     teachers = [make_staff(made[0]) for _ in range(5)]
     for t in teachers[:4]:          # 4 of 5 in 2024: 80 %
@@ -128,7 +129,7 @@ def test_the_figures_are_kept_for_a_while_when_the_cache_is_on(app, world):
     from shnor_app.models import Organization
     from shnor_app.services import outcomes as svc
 
-    build(world)
+    outcomes_world(world)
     ids = select(Organization.id).where(Organization.municipality_id == world.muni.id)
     app.config["OUTCOMES_CACHE_SECONDS"] = 60
     try:
@@ -136,7 +137,7 @@ def test_the_figures_are_kept_for_a_while_when_the_cache_is_on(app, world):
         with count_queries() as again:
             assert svc.outcomes(ids, 2023) is first
         assert again["n"] == 1          # the schools' ids, to know the set
-        status(make_org(world.muni), 2023)
+        make_statuses(make_org(world.muni), 2023)
         assert svc.outcomes(ids, 2023) is not first   # another set of schools
     finally:
         app.config.pop("OUTCOMES_CACHE_SECONDS")

@@ -11,9 +11,11 @@ from shnor_app.extensions import db
 from shnor_app.formatting import today
 from shnor_app.models import NotificationSettings, RoadmapLevel
 from shnor_app.services import notifications as svc
-from tests.conftest import login, make_school_roadmap, make_user, post, start_page
-from tests.interview_data import make_authority, make_series, plan
-from tests.recsource import give, rec_source  # noqa: F401 - fixture
+from tests.conftest import login, post, start_page
+from tests.factories.core import make_authority, make_user
+from tests.factories.interviews import make_interview, make_series
+from tests.factories.recommendations import make_recommendation
+from tests.factories.roadmaps import make_school_roadmap
 
 
 def _panel(html: str) -> str:
@@ -115,12 +117,12 @@ def test_the_calendar_feed_holds_the_users_interviews_in_the_regions_zone(
     w = world
     w.region.time_zone = "Asia/Yekaterinburg"
     db.session.commit()
-    series = make_series(make_authority(w), methodist=w.users["methodist"])
+    series = make_series(make_authority(w.muni), methodist=w.users["methodist"])
     day = today() + timedelta(days=9)
-    plan(series, w.school_a, day=day, at=time(9, 30))
-    plan(series, w.tutor_school, day=day, at=time(11, 0))  # another school's interview
-    give(w.school_a, "Наша рекомендация", due=today() + timedelta(days=5))
-    give(w.school_b, "Рекомендация другой школе", due=today() + timedelta(days=5))
+    make_interview(series, w.school_a, day=day, at=time(9, 30))
+    make_interview(series, w.tutor_school, day=day, at=time(11, 0))  # another school's interview
+    make_recommendation(w.school_a, "Наша рекомендация", due=today() + timedelta(days=5))
+    make_recommendation(w.school_b, "Рекомендация другой школе", due=today() + timedelta(days=5))
 
     c = login_as("school")
     assert _feed_path(c.get("/profile").get_data(as_text=True)) is None
@@ -188,10 +190,10 @@ def test_the_feed_token_is_kept_only_encrypted_and_hashed(login_as, world):
 def test_overdue_by_more_than_14_days_is_escalated_to_the_municipality(
         app, world, rec_source):
     w = world
-    give(w.school_a, "Старая рекомендация", due=today() - timedelta(days=20),
+    make_recommendation(w.school_a, "Старая рекомендация", due=today() - timedelta(days=20),
          responsible="Петрова А.А., завуч")
-    give(w.school_a, "Недавно просрочена", due=today() - timedelta(days=5))
-    give(w.school_b, "Рекомендация другого района", due=today() - timedelta(days=30))
+    make_recommendation(w.school_a, "Недавно просрочена", due=today() - timedelta(days=5))
+    make_recommendation(w.school_b, "Рекомендация другого района", due=today() - timedelta(days=30))
     rm, (item,) = make_school_roadmap(w.school_a, ["Пункт школы просрочен давно"])
     item.period_end = today() - timedelta(days=40)
     db.session.commit()
@@ -214,7 +216,7 @@ def test_overdue_by_more_than_14_days_is_escalated_to_the_municipality(
 def test_municipal_items_are_escalated_to_the_region(app, world):
     from shnor_app.models import OrgKind
 
-    from tests.conftest import make_org
+    from tests.factories.core import make_org
 
     w = world
     authority = make_org(w.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО Приречного")

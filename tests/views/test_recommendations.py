@@ -10,8 +10,9 @@ from shnor_app.models import Recommendation, RecommendationStatus as S
 from shnor_app.services import recommendations as svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, login, make_school_roadmap, post, start_page
-from tests.recsource import give, rec_source  # noqa: F401
+from tests.conftest import count_queries, hx_get, login, post, start_page
+from tests.factories.recommendations import make_recommendation
+from tests.factories.roadmaps import make_school_roadmap
 
 
 def test_methodist_adds_a_recommendation_in_place_and_errors_keep_the_text(
@@ -35,7 +36,7 @@ def test_methodist_adds_a_recommendation_in_place_and_errors_keep_the_text(
 
 
 def test_school_reports_and_methodist_returns_then_accepts(app, world, rec_source, login_as):
-    rec = give(world.school_a)
+    rec = make_recommendation(world.school_a)
     school = login_as("school")
     row = hx_get(school, f"/recommendations/{rec.id}/report")
     assert 'name="report_text"' in row.get_data(as_text=True)
@@ -60,7 +61,7 @@ def test_school_reports_and_methodist_returns_then_accepts(app, world, rec_sourc
     accepted = post(methodist, f"/recommendations/{rec.id}/accept", {}, htmx=True)
     assert accepted.status_code == 200 and "выполнена" in accepted.get_data(as_text=True)
     # plain form (no JavaScript) redirects back to the source page
-    rec2 = give(world.school_a, "Второе")
+    rec2 = make_recommendation(world.school_a, "Второе")
     resp = post(methodist, f"/recommendations/{rec2.id}/accept",
                 {"comment": "Выполнено: подтверждено при посещении"})
     assert resp.status_code == 302 and f"/registry/organizations/{world.school_a.id}" in resp.location
@@ -68,7 +69,7 @@ def test_school_reports_and_methodist_returns_then_accepts(app, world, rec_sourc
 
 def test_accept_is_offered_only_after_a_report_closing_without_one_needs_a_reason(
         app, world, rec_source, login_as):
-    rec = give(world.school_a)
+    rec = make_recommendation(world.school_a)
     methodist = login_as("methodist")
     row = hx_get(methodist, f"/recommendations/{rec.id}").get_data(as_text=True)
     assert ">Принять<" not in row and "Закрыть без отчёта" in row
@@ -87,7 +88,7 @@ def test_accept_is_offered_only_after_a_report_closing_without_one_needs_a_reaso
     history = methodist.get(f"/history/recommendations/{rec.id}").get_data(as_text=True)
     assert "Школа реорганизована, мероприятие выполнено управлением" in history
 
-    reported = give(world.school_a, "Второе")
+    reported = make_recommendation(world.school_a, "Второе")
     svc.report(reported, text="Сделано", by=world.users["school"])
     row = hx_get(methodist, f"/recommendations/{reported.id}").get_data(as_text=True)
     assert ">Принять<" in row and "Закрыть без отчёта" not in row
@@ -96,7 +97,7 @@ def test_accept_is_offered_only_after_a_report_closing_without_one_needs_a_reaso
 
 
 def test_edit_and_delete_only_before_the_school_reports(app, world, rec_source, login_as):
-    rec = give(world.school_a)
+    rec = make_recommendation(world.school_a)
     c = login_as("methodist")
     form = hx_get(c, f"/recommendations/{rec.id}/edit").get_data(as_text=True)
     assert "Провести педсовет по итогам ВПР" in form
@@ -106,19 +107,19 @@ def test_edit_and_delete_only_before_the_school_reports(app, world, rec_source, 
     svc.report(db.session.get(Recommendation, rec.id), text="Сделано", by=world.users["school"])
     assert hx_get(c, f"/recommendations/{rec.id}/edit").status_code == 403
     assert post(c, f"/recommendations/{rec.id}/delete", {}, htmx=True).status_code == 403
-    other = give(world.school_a, "Лишняя")
+    other = make_recommendation(world.school_a, "Лишняя")
     gone = post(c, f"/recommendations/{other.id}/delete", {}, htmx=True)
     assert gone.status_code == 200 and "удалена" in gone.get_data(as_text=True)
 
 
 def test_list_filters_in_place_and_is_scoped(app, world, rec_source, login_as):
     past = today() - timedelta(days=3)
-    give(world.school_a, "Просроченная рекомендация", due=None)
+    make_recommendation(world.school_a, "Просроченная рекомендация", due=None)
     r = db.session.query(Recommendation).one()
     r.due_date = past  # given earlier; the due date has passed
     db.session.commit()
-    give(world.school_a, "Будущая рекомендация", due=today() + timedelta(days=30))
-    give(world.school_b, "Рекомендация соседнему району", due=None)
+    make_recommendation(world.school_a, "Будущая рекомендация", due=today() + timedelta(days=30))
+    make_recommendation(world.school_b, "Рекомендация соседнему району", due=None)
     c = login_as("methodist")
     html = c.get("/recommendations/").get_data(as_text=True)
     assert "Просроченная рекомендация" in html and "Будущая рекомендация" in html
@@ -134,21 +135,21 @@ def test_list_filters_in_place_and_is_scoped(app, world, rec_source, login_as):
 
 def test_list_query_count_does_not_grow_with_rows(app, world, rec_source, login_as):
     c = login_as("methodist")
-    give(world.school_a)
+    make_recommendation(world.school_a)
     with count_queries() as few:
         assert c.get("/recommendations/").status_code == 200
     for i in range(15):
-        give(world.school_a, f"Рекомендация {i}")
+        make_recommendation(world.school_a, f"Рекомендация {i}")
     with count_queries() as many:
         assert c.get("/recommendations/").status_code == 200
     assert many["n"] <= few["n"] + 2, many["sql"]
 
 
 def test_start_page_shows_open_overdue_and_waiting_for_review(app, world, rec_source, login_as):
-    old = give(world.school_a, "Давняя рекомендация", due=None)
+    old = make_recommendation(world.school_a, "Давняя рекомендация", due=None)
     old.due_date = today() - timedelta(days=1)
     db.session.commit()
-    reported = give(world.school_a, "Отчитались", due=today() + timedelta(days=10))
+    reported = make_recommendation(world.school_a, "Отчитались", due=today() + timedelta(days=10))
     svc.report(reported, text="Сделано", by=world.users["school"])
     school = start_page(login_as("school"))
     assert 'id="recs-open-count">1<' in school and 'id="recs-overdue-count">1<' in school
@@ -164,7 +165,7 @@ def test_start_page_shows_open_overdue_and_waiting_for_review(app, world, rec_so
 def test_block_renders_for_a_source_page(app, world, rec_source):
     from shnor_app.services.recommendations import block_context
 
-    give(world.school_a, "Рекомендация в блоке")
+    make_recommendation(world.school_a, "Рекомендация в блоке")
     with app.test_request_context("/"):
         from flask_login import login_user
 
@@ -177,7 +178,7 @@ def test_block_renders_for_a_source_page(app, world, rec_source):
 
 def test_a_recommendation_links_to_a_roadmap_item_of_the_school(app, world, rec_source, login_as):
     rm, (item,) = make_school_roadmap(world.school_a, ["Педагогический совет по ВПР"])
-    rec = give(world.school_a)
+    rec = make_recommendation(world.school_a)
     c = login_as("methodist")
     form = hx_get(c, f"/recommendations/{rec.id}/edit").get_data(as_text=True)
     assert "1. Педагогический совет по ВПР" in form
@@ -221,7 +222,7 @@ def test_the_service_refuses_an_item_outside_the_schools_roadmaps(app, world, re
     """Every way in (a visit's form, a protocol, an import) goes through the same check."""
     _, (item,) = make_school_roadmap(world.school_far, items=("Чужой пункт",))
     try:
-        give(world.school_a, roadmap_item_id=item.id)
+        make_recommendation(world.school_a, roadmap_item_id=item.id)
     except svc.RecommendationError as err:
         assert "roadmap_item_id" in err.fields
     else:

@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 from shnor_app.extensions import db
 from shnor_app.models import AuditAction, AuditEntry, Organization, SchoolStatusRecord, StaffMember
 
-from tests.conftest import count_queries, hx_get, make_org, make_staff, post
+from tests.conftest import count_queries, hx_get, post
+from tests.factories.core import make_org, make_staff
 
 
 def test_search_is_case_insensitive_in_cyrillic_and_ignores_yo_and_quotes(login_as, world):

@@ -10,7 +10,8 @@ from shnor_app.models import (
     AuditAction, AuditEntry, Municipality, Organization, Region, StaffMember, StagedUpload,
 )
 
-from tests.conftest import make_staff, post
+from tests.conftest import post
+from tests.factories.core import make_staff
 from tests.registry_files import (
     REGISTRY_HEADER, STAFF_HEADER, inn, registry_row, registry_xml, snils, staff_row,
     table_bytes, xml_org,

@@ -11,7 +11,7 @@ import pytest
 from shnor_app.extensions import db
 from shnor_app.models import IssuedReport
 from tests.conftest import count_queries, post
-from tests.reports_world import build
+from tests.factories.reports import reports_world
 
 SECTIONS = ["Школы по статусам и их динамика", "Результаты оценочных процедур",
             "Сетевое партнёрство и совместные мероприятия", "Посещения школ и рекомендации",
@@ -21,7 +21,7 @@ SECTIONS = ["Школы по статусам и их динамика", "Рез
 
 @pytest.fixture
 def rw(world):
-    return build(world)
+    return reports_world(world)
 
 
 def _html(resp) -> str:

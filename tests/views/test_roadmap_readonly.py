@@ -12,7 +12,8 @@ from shnor_app.models import (
 )
 from shnor_app.services import roadmaps as svc
 from shnor_app.web import today
-from tests.conftest import make_org, post
+from tests.conftest import post
+from tests.factories.core import make_org
 
 NOTE = "правка закрыта. Чтобы изменить, верните её в работу."
 

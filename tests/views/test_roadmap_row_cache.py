@@ -12,8 +12,9 @@ from shnor_app.models import ItemReport, ItemStatus, OrgKind
 from shnor_app.services import roadmaps as svc
 from shnor_app.formatting import today
 
-from tests.conftest import login, make_org, make_user, post
-from tests.views.test_roadmaps import make_roadmap
+from tests.conftest import login, post
+from tests.factories.core import make_org, make_user
+from tests.factories.roadmaps import make_roadmap
 
 TOKEN = re.compile(r'I[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+')
 ROW_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

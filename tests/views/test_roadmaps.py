@@ -17,7 +17,9 @@ from shnor_app.models import (
 from shnor_app.services import roadmaps as svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, make_org, make_school_roadmap, post, start_page
+from tests.conftest import count_queries, hx_get, post, start_page
+from tests.factories.core import make_org
+from tests.factories.roadmaps import make_roadmap, make_school_roadmap
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PASTED = (
@@ -27,18 +29,6 @@ PASTED = (
     "1.1.\tСовещание с директорами школ\tфевраль – март 2026 г.\tУО\tПротокол совещания\n"
     "1.2.\tМониторинг результатов ВПР\tежеквартально\tМКОУ СОШ с. Заозёрное\tАналитическая справка\n"
 )
-
-
-def make_roadmap(owner, n_items=3, *, period=None, executors="РУО", title="Дорожная карта"):
-    rm = Roadmap(owner_id=owner.id if owner else None, title=title, year=today().year,
-                 level=RoadmapLevel.MUNICIPAL)
-    svc.save_roadmap(rm, is_new=True)
-    section = db.session.scalar(select(RoadmapSection).where(RoadmapSection.roadmap_id == rm.id))
-    period = period or f"март {today().year}"
-    items = [svc.add_item(section, {"number": f"{i + 1}.", "text": f"Мероприятие номер {i + 1}",
-                                    "period_text": period, "executors": executors})
-             for i in range(n_items)]
-    return rm, section, items
 
 
 def _html(resp):

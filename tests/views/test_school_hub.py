@@ -9,8 +9,9 @@ from shnor_app.models import (
     MentoringPair, PairKind, Partnership, PartnerKind, Recommendation, RecommendationStatus,
 )
 
-from tests.conftest import count_queries, hx_get, make_school_roadmap
-from tests.outcomes_data import build, visit
+from tests.conftest import count_queries, hx_get
+from tests.factories.outcomes import make_support_visit, outcomes_world
+from tests.factories.roadmaps import make_school_roadmap
 
 _SLOT = re.compile(r'<section class="card hub-block" id="hub-([a-z]+)"[^>]* hx-get="([^"]+)"'
                    r' hx-trigger="revealed"')
@@ -42,8 +43,8 @@ def _visit_id(org) -> int:
 
 def _records(world):
     a = world.school_a
-    build(world)
-    visit(a, world.tutor_school, date(2026, 2, 3))
+    outcomes_world(world)
+    make_support_visit(a, world.tutor_school, date(2026, 2, 3))
     source = _visit_id(a)
     db.session.add(Partnership(school_id=a.id, partner_id=world.tutor_school.id,
                                partner_kind=PartnerKind.SCHOOL, start_date=date(2024, 9, 1),
@@ -117,7 +118,7 @@ def test_the_card_and_a_block_cost_the_same_queries_with_more_records(world, log
     with count_queries() as block_small:
         _blocks(c, a)
     for i in range(6):
-        visit(a, world.tutor_school, date(2025, 3, 1 + i))
+        make_support_visit(a, world.tutor_school, date(2025, 3, 1 + i))
         db.session.add(Recommendation(source_type="visit", source_id=_visit_id(a),
                                       organization_id=a.id, text=f"Рекомендация {i}"))
     db.session.commit()

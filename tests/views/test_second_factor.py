@@ -10,9 +10,8 @@ from shnor_app.extensions import db
 from shnor_app.models import AuditAction, AuditEntry, RecoveryCode, User
 from shnor_app.services.auth import second_factor
 
-from tests.conftest import (
-    CODE_CLOCK, PASSWORD, TOTP_SECRET, csrf_token, enter_code, login, make_user, post,
-)
+from tests.conftest import CODE_CLOCK, csrf_token, enter_code, login, post
+from tests.factories.core import PASSWORD, TOTP_SECRET, make_user
 
 
 def _password_step(client, login_name, password=PASSWORD):

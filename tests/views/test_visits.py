@@ -10,46 +10,18 @@ from sqlalchemy import select
 
 from shnor_app.extensions import db
 from shnor_app.models import (
-    AuditAction, AuditEntry, MentoringPair, OrgKind, PairKind, StaffMember, Visit, VisitKind,
+    AuditAction, AuditEntry, MentoringPair, OrgKind, StaffMember, Visit, VisitKind,
 )
-from shnor_app.services import mentoring as mentoring_svc
 from shnor_app.services import visits as svc
 from shnor_app.formatting import today
 
-from tests.conftest import count_queries, hx_get, login, make_staff, post
+from tests.conftest import count_queries, hx_get, login, post
+from tests.factories.core import make_staff
+from tests.factories.visits import make_tutor_pair, visit_form
 
 
 def _html(resp):
     return resp.get_data(as_text=True)
-
-
-def tutor_pair(world, status=None):
-    """The tutor school mentors school_a (so the tutor sees school_a)."""
-    data = mentoring_svc.PairData(kind=PairKind.SCHOOL, mentee_org=world.school_a,
-                                  mentor_org=world.tutor_school, goals="Повышение качества",
-                                  start_date=today() - timedelta(days=60))
-    return mentoring_svc.save_pair(None, data, by=world.users["methodist"])
-
-
-def visit_post(world, **over):
-    day = over.pop("day", today())
-    data = {
-        "kind": "LESSONS", "visit_date": day.isoformat(), "school_id": str(world.school_a.id),
-        "visiting_org_id": str(world.tutor_school.id), "purpose": "Посещение уроков математики",
-        "visitors-a1-user_id": str(world.users["tutor"].id),
-        "visitors-a1-full_name": world.users["tutor"].full_name,
-        "visitors-a1-job_title": "заместитель директора",
-        "visitors-b2-full_name": "Сидорова Анна Ивановна", "visitors-b2-job_title": "учитель математики",
-        "lessons-l1-teacher": "Петрова Ольга Ивановна", "lessons-l1-subject": "Математика",
-        "lessons-l1-grade": "7 «Б»", "lessons-l1-focus": "Работа со слабыми учениками",
-        "lessons-l1-assessment": "Урок выстроен, но нет дифференциации",
-        "lessons-l2-teacher": "", "lessons-l2-subject": "",
-        "consultations": "Консультация для учителей математики",
-        "documents_reviewed": "Рабочая программа по математике",
-        "findings": "Низкая мотивация обучающихся 7-х классов",
-    }
-    data.update(over)
-    return data
 
 
 def login_tutor(app, world):
@@ -58,7 +30,7 @@ def login_tutor(app, world):
 
 
 def test_new_visit_form_has_sensible_defaults(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c = login_tutor(app, world)
     html = _html(c.get("/visits/new"))
     assert f'value="{today().isoformat()}"' in html
@@ -68,10 +40,10 @@ def test_new_visit_form_has_sensible_defaults(app, world):
 
 
 def test_create_visit_with_lessons_in_one_post(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     make_staff(world.school_a, "Петрова Ольга Ивановна", subjects="Математика")
     c = login_tutor(app, world)
-    resp = post(c, "/visits/new", visit_post(world))
+    resp = post(c, "/visits/new", visit_form(world))
     assert resp.status_code == 302, _html(resp)[:2000]
     visit = db.session.scalar(select(Visit))
     assert visit.kind == VisitKind.LESSONS and visit.school_id == world.school_a.id
@@ -83,9 +55,9 @@ def test_create_visit_with_lessons_in_one_post(app, world):
 
 
 def test_future_date_and_missing_purpose_re_render_the_form_with_what_was_typed(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c = login_tutor(app, world)
-    resp = post(c, "/visits/new", visit_post(world, day=today() + timedelta(days=1), purpose=""))
+    resp = post(c, "/visits/new", visit_form(world, day=today() + timedelta(days=1), purpose=""))
     html = _html(resp)
     assert resp.status_code == 422
     assert "не может быть позже сегодняшней" in html and "Укажите цель посещения" in html
@@ -94,9 +66,9 @@ def test_future_date_and_missing_purpose_re_render_the_form_with_what_was_typed(
 
 
 def test_add_row_without_javascript_posts_back_one_more_row(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c = login_tutor(app, world)
-    resp = post(c, "/visits/new", visit_post(world, add_row="lessons"))
+    resp = post(c, "/visits/new", visit_form(world, add_row="lessons"))
     html = _html(resp)
     assert resp.status_code == 200 and db.session.scalar(select(Visit)) is None
     assert len(re.findall(r'name="lessons-[0-9a-z]+-subject"', html)) == 2  # typed one + new one
@@ -104,7 +76,7 @@ def test_add_row_without_javascript_posts_back_one_more_row(app, world):
 
 
 def test_row_fragment_and_school_context_for_htmx(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     make_staff(world.school_a, "Петрова Ольга Ивановна", subjects="Математика")
     c = login_tutor(app, world)
     frag = hx_get(c, "/visits/row/lessons")
@@ -120,15 +92,15 @@ def test_row_fragment_and_school_context_for_htmx(app, world):
 
 def _make_visit(app, world, **over):
     c = login_tutor(app, world)
-    resp = post(c, "/visits/new", visit_post(world, **over))
+    resp = post(c, "/visits/new", visit_form(world, **over))
     assert resp.status_code == 302, _html(resp)[:1500]
     return c, db.session.scalar(select(Visit).order_by(Visit.id.desc()))
 
 
 def test_edit_visit_replaces_rows(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world)
-    data = visit_post(world, findings="Новые выводы")
+    data = visit_form(world, findings="Новые выводы")
     data.pop("visitors-b2-full_name"), data.pop("visitors-b2-job_title")
     data.update({"lessons-l3-teacher": "Иванов Иван Иванович", "lessons-l3-subject": "Физика"})
     resp = post(c, f"/visits/{visit.id}/edit", data)
@@ -148,7 +120,7 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_print_pdf_has_the_report_in_russian_and_records_printing(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     world.school_a.director_name = "Борисова Мария Андреевна"
     db.session.commit()
     c, visit = _make_visit(app, world, day=date(2026, 3, 15) if today() >= date(2026, 3, 15)
@@ -169,7 +141,7 @@ def test_print_pdf_has_the_report_in_russian_and_records_printing(app, world):
 def test_print_docx_has_the_same_content(app, world):
     from docx import Document
 
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world)
     resp = post(c, f"/visits/{visit.id}/report.docx")
     assert resp.status_code == 200 and resp.mimetype.endswith("wordprocessingml.document")
@@ -181,18 +153,18 @@ def test_print_docx_has_the_same_content(app, world):
 
 
 def test_report_escapes_markup_typed_by_users(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world, findings='<img src="/etc/passwd"/> <b>жирно')
     resp = post(c, f"/visits/{visit.id}/report.pdf")
     assert resp.status_code == 200 and '<b>жирно' in _pdf_text(resp.data)
 
 
 def test_edit_after_printing_keeps_the_printed_version_in_the_history(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world)
     # before printing: only the rows' diff is written besides the automatic column entry
     assert post(c, f"/visits/{visit.id}/report.pdf").status_code == 200
-    data = visit_post(world, findings="Исправленные выводы", purpose="Новая цель")
+    data = visit_form(world, findings="Исправленные выводы", purpose="Новая цель")
     data["lessons-l1-assessment"] = "Исправленная оценка"
     assert post(c, f"/visits/{visit.id}/edit", data).status_code == 302
     entries = db.session.scalars(select(AuditEntry).where(
@@ -212,15 +184,15 @@ def test_edit_after_printing_keeps_the_printed_version_in_the_history(app, world
 
 
 def test_edit_before_printing_writes_no_printed_version(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world)
-    assert post(c, f"/visits/{visit.id}/edit", visit_post(world, findings="Другое")).status_code == 302
+    assert post(c, f"/visits/{visit.id}/edit", visit_form(world, findings="Другое")).status_code == 302
     assert db.session.scalar(select(AuditEntry).where(
         AuditEntry.object_type == "visits", AuditEntry.message.like("%после печати%"))) is None
 
 
 def test_visit_list_filters_in_place_and_counts_queries(app, world, login_as):
-    tutor_pair(world)
+    make_tutor_pair(world)
     _make_visit(app, world, day=today() - timedelta(days=40))
     for i in range(5):
         _make_visit(app, world, purpose=f"Цель {i}")
@@ -242,7 +214,7 @@ def test_visit_list_filters_in_place_and_counts_queries(app, world, login_as):
 
 
 def test_visit_counts_per_school_in_one_query(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     _make_visit(app, world, day=today() - timedelta(days=2))
     _make_visit(app, world, day=today() - timedelta(days=1))
     _make_visit(app, world, day=today() - timedelta(days=100))
@@ -254,7 +226,7 @@ def test_visit_counts_per_school_in_one_query(app, world):
 
 
 def test_delete_is_soft_and_hides_the_visit(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world)
     assert post(c, f"/visits/{visit.id}/delete").status_code == 302
     assert c.get(f"/visits/{visit.id}").status_code == 404
@@ -270,7 +242,7 @@ def _recs(visit):
 
 def with_recs(world, **over):
     day = over.get("day", today())
-    return visit_post(world, **{
+    return visit_form(world, **{
         "recs-r1-text": "Организовать дифференцированную работу на уроках математики",
         "recs-r1-responsible": "Петрова Ольга Ивановна, учитель",
         "recs-r1-due_date": (day + timedelta(days=30)).isoformat(),
@@ -281,7 +253,7 @@ def with_recs(world, **over):
 
 
 def test_create_visit_with_lessons_and_two_recommendations_in_one_post(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world, **{k: v for k, v in with_recs(world).items()})
     recs = _recs(visit)
     assert [r.text[:20] for r in recs] == ["Организовать диффере", "Провести педсовет по"]
@@ -295,7 +267,7 @@ def test_create_visit_with_lessons_and_two_recommendations_in_one_post(app, worl
 
 
 def test_due_date_before_the_visit_is_refused_in_place(app, world):
-    tutor_pair(world)
+    make_tutor_pair(world)
     c = login_tutor(app, world)
     day = today() - timedelta(days=5)
     data = with_recs(world, day=day, **{"recs-r2-due_date": (day - timedelta(days=1)).isoformat()})
@@ -309,12 +281,12 @@ def test_due_date_before_the_visit_is_refused_in_place(app, world):
 def test_edit_keeps_answered_recommendations_and_deletes_emptied_ones(app, world, login_as):
     from shnor_app.services import recommendations as rec_svc
 
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world, **with_recs(world))
     first, second = _recs(visit)
     rec_svc.report(first, text="Составлены разноуровневые задания", by=world.users["school"])
     form = svc.form_from_visit(visit, _recs(visit))
-    data = visit_post(world)
+    data = visit_form(world)
     for row in form.recs:  # as the browser posts the edit form
         data[f"recs-{row['key']}-id"] = row["id"]
         if not row.get("locked"):
@@ -333,7 +305,7 @@ def test_edit_keeps_answered_recommendations_and_deletes_emptied_ones(app, world
 def test_visit_list_filter_by_recommendations(app, world, login_as):
     from shnor_app.services import recommendations as rec_svc
 
-    tutor_pair(world)
+    make_tutor_pair(world)
     _, with_open = _make_visit(app, world, **with_recs(world, purpose="С рекомендациями"))
     _make_visit(app, world, purpose="Без рекомендаций")
     for rec in _recs(with_open):
@@ -349,12 +321,12 @@ def test_school_of_an_answered_visit_stays_and_the_refusal_is_shown_by_the_schoo
                                                                                   login_as):
     from shnor_app.services import recommendations as rec_svc
 
-    tutor_pair(world)
+    make_tutor_pair(world)
     _, visit = _make_visit(app, world, **with_recs(world))
     rec_svc.report(_recs(visit)[0], text="Сделано", by=world.users["school"])
     c = login_as("methodist")
     form = svc.form_from_visit(visit, _recs(visit))
-    data = visit_post(world, school_id=str(world.tutor_school.id), purpose="Новая цель")
+    data = visit_form(world, school_id=str(world.tutor_school.id), purpose="Новая цель")
     for row in form.recs:
         data[f"recs-{row['key']}-id"] = row["id"]
     resp = post(c, f"/visits/{visit.id}/edit", data)
@@ -370,7 +342,7 @@ def test_school_of_an_answered_visit_stays_and_the_refusal_is_shown_by_the_schoo
 def test_printing_is_not_an_edit(app, world):
     """An observer's print is journalled as a download and leaves the visit as it was; an
     author's print marks the visit printed — neither is a change of the visit."""
-    tutor_pair(world)
+    make_tutor_pair(world)
     c, visit = _make_visit(app, world)
     viewer = app.test_client()
     login(viewer, world.users["viewer"])

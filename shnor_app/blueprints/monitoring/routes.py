@@ -11,10 +11,10 @@ through ``web.submit`` / ``web.answer``.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from jinja2 import pass_context
+from jinja2 import Undefined, pass_context
 from flask_login import login_required
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ... import policy
 from ...extensions import db
@@ -27,9 +27,10 @@ from ...models import (
 )
 from ...services import uploads
 from ...services.monitoring import dashboards, risks, assessments as svc, indicators as ind_svc
+from ...services.monitoring import identification_page as ident
 from ...services.monitoring.identification import fmt_share
 from ...web import (
-    answer, current_year, form_messages, fragment_cache, int_arg, paginate, record,
+    answer, current_year, form_messages, fragment_cache, int_arg, page_number, record,
     refuse, remove, render_fragment, render_view, send_download, submit, text_arg,
     year_arg, acting_user as _user,
 )
@@ -292,61 +293,46 @@ def _scale_notice(scale, changed: int) -> str:
 
 
 IDENTIFICATION_PAGE_SIZE = 50
-IDENTIFICATION_FILTERS = ("flagged", "other", "approved")  # «only»: the verdict, or the status
 
 
 def _only() -> str:
     only = text_arg("only")
-    return only if only in IDENTIFICATION_FILTERS else ""
-
-
-def _identified_stmt(scope: policy.Territory, only: str, flagged_ids: set[int],
-                     approved_ids: set[int]):
-    stmt = scope.schools()
-    if only == "flagged":
-        stmt = stmt.where(Organization.id.in_(flagged_ids or [-1]))
-    elif only == "other":
-        stmt = stmt.where(Organization.id.not_in(flagged_ids or [-1]))
-    elif only == "approved":
-        stmt = stmt.where(Organization.id.in_(approved_ids or [-1]))
-    return stmt
+    return only if only in ident.FILTERS else ""
 
 
 def _identification_context(user, scope: policy.Territory) -> dict:
-    """Counts over the whole scope (which schools the rule flags is decided in SQL from the
-    results over the threshold), the verdicts of one page of schools, and every flagged
-    school for the approval form."""
-    ids = scope.school_ids()
-    year = _year(ids)
-    flagged_ids = svc.flagged_school_ids(ids, year)
-    approved_ids = svc.approved_school_ids(ids, year)
-    all_count = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    only = _only()
-    page = paginate(_identified_stmt(scope, only, flagged_ids, approved_ids),
-                    per_page=IDENTIFICATION_PAGE_SIZE)
+    """The page's figures and rows (computed once per state of the results, statuses and
+    schools: ``services.monitoring.identification_page``) and what depends on the user: the
+    approvals the user sees and whether the user may approve."""
+    year = year_arg()
+    data = ident.identification_page(
+        scope.schools(), year=year if year and 2000 <= year <= 2100 else None,
+        fallback_year=current_year() - 1, only=_only(), page=page_number(),
+        per_page=IDENTIFICATION_PAGE_SIZE)
     approvals = db.session.scalars(policy.scope_query(user, IdentificationApproval).where(
-        IdentificationApproval.year == year).order_by(IdentificationApproval.id.desc())).all()
+        IdentificationApproval.year == data.year).order_by(IdentificationApproval.id.desc())).all()
     if scope.municipality is not None:
         approvals = [a for a in approvals if a.municipality_id in (None, scope.municipality.id)]
+    only = _only()
     return {
-        "scope": scope, "year": year, "page": page,
-        "verdicts": svc.identification(page.items, year), "all_count": all_count,
-        "flagged": svc.flagged_schools(_identified_stmt(scope, "flagged", flagged_ids,
-                                                        approved_ids), approved_ids)
-        if flagged_ids else [],
-        "approved_count": len(approved_ids), "only": only,
-        "args": {"year": year, **scope.args, **({"only": only} if only else {})},
-        "years": svc.years_with_results(ids),
+        "scope": scope, "year": data.year, "page": data.page, "verdicts": data.verdicts,
+        "all_count": data.all_count, "flagged": data.flagged, "rows_key": data.key,
+        "approved_count": data.approved_count, "only": only,
+        "args": {"year": data.year, **scope.args, **({"only": only} if only else {})},
+        "years": data.years,
         "can_approve": policy.can(user, "create", IdentificationApproval, scope.place),
         "approvals": approvals, "describe_approval": svc.describe_approval,
     }
 
 
 def _identification_rows_key(ctx, verdicts) -> tuple:
-    """Everything ``monitoring/_identification_rows.html`` shows: the schools (id, name, the
-    municipality when the scope is wider than one), each one's results of the year (the verdict
-    and its reason follow from them) and whether the status is approved."""
+    """Everything ``monitoring/_identification_rows.html`` shows: what the page was computed
+    for (its rows follow from it), or else the schools (id, name, the municipality when the
+    scope is wider than one), each one's results of the year (the verdict and its reason follow
+    from them) and whether the status is approved."""
     with_muni = ctx["scope"].municipality is None
+    if ctx.get("rows_key") is not None:
+        return (ctx["rows_key"], with_muni, request.script_root)
     return (ctx["year"], with_muni, request.script_root, tuple(
         (v.org.id, v.org.short_name,
          v.org.municipality.name if with_muni and v.org.municipality else None,
@@ -364,6 +350,24 @@ def identification_rows(ctx, verdicts):
         _identification_rows_key(ctx, verdicts),
         lambda csrf_token: template.render({**ctx.get_all(), "verdicts": verdicts,
                                             "csrf_token": csrf_token}))
+
+
+@bp.app_template_global()
+@pass_context
+def approval_choices(ctx, flagged, chosen=Undefined):
+    """The approval form's list of schools (a region's is a hundred and more): from the
+    fragment cache while the page is the one computed for ``rows_key`` and nothing is chosen
+    yet (every school ticked)."""
+    chosen = None if isinstance(chosen, Undefined) else chosen
+    template = ctx.environment.get_template("monitoring/_approval_choices.html")
+
+    def render(csrf_token):
+        return template.render({"flagged": flagged, "chosen": chosen})
+
+    key = ctx.get("rows_key")
+    if key is None or chosen is not None:
+        return Markup(render(None))  # nosec B704: a rendered template (autoescaped)
+    return fragment_cache("approval-choices").render(key, render)
 
 
 def _identification_page(ctx: dict, form, *, status: int = 200, **extra):
@@ -391,7 +395,7 @@ def identification_export():
     only = _only()
     flagged_ids = svc.flagged_school_ids(ids, year)
     approved_ids = svc.approved_school_ids(ids, year)
-    stmt = _identified_stmt(scope, only, flagged_ids, approved_ids)
+    stmt = ident.filtered(scope.schools(), only, flagged_ids, approved_ids)
     title = f"Выявление ШНОР: {scope.title}, результаты {year} года"
     data = svc.identification_xlsx(stmt, year, title=title)
     return send_download(data, f"identification-{year}.xlsx", "xlsx")

@@ -3,6 +3,7 @@ from flask import Blueprint
 
 from ... import areas
 from ...home_panels import Panel
+from ...models import Recommendation
 from ...services import recommendations as service
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
@@ -21,6 +22,7 @@ areas.contribute(
     panels=[Panel("recommendations", "recommendations/_home.html", routes.home_panel, order=30,
                   lazy=True, title="Рекомендации школам", shown_to=_any_source)],
     map_counters=[areas.MapCounter("recommendations", "Открытых рекомендаций на сегодня", "school",
-                                   service.open_by_school)],
+                                   service.open_by_school,
+                                   tables=(Recommendation.__tablename__,))],
     audit_labels=service.AUDIT_LABELS,
 )

@@ -26,6 +26,6 @@ areas.contribute(
         "Методические выезды в школу за год", "шт.", service.visits_in_year, (),
         "Посещения школы (выезды, десанты, посещения уроков) за календарный год.")},
     map_counters=[areas.MapCounter("visits", "Посещений партнёром за квартал", "pair",
-                                   service.visits_by_pair)],
+                                   service.visits_by_pair, tables=(Visit.__tablename__,))],
     audit_labels=service.AUDIT_LABELS,
 )

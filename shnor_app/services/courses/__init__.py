@@ -33,11 +33,12 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ...models import (
     ActivityKind, Course, CourseTopic, DevelopmentPlan, Enrollment, EnrollmentStatus,
-    Organization, PlanActivity, PlanDeficit, PlanKind, StaffMember, User, utcnow,
+    Organization, PlanActivity, PlanDeficit, PlanKind, StaffMember, User,
 )
 from ...formatting import fmt_date, today
 from ...reference_data import COURSE_TOPICS
 from ..errors import ServiceError, transactional
+from ..records import erase, save, soft_delete, store
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "provider_kind": "Вид организатора", "provider_name": "Организатор",
@@ -73,10 +74,7 @@ def ensure_default_topics(commit: bool = True) -> list[CourseTopic]:
     for i, (name, low) in enumerate(DEFAULT_TOPICS.items(), start=1):
         if name not in have:
             db.session.add(CourseTopic(name=name, low_achievers=low, position=i * 10))
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    save(commit)
     return topics()
 
 
@@ -199,8 +197,7 @@ def delete_course(course: Course) -> None:
         raise CourseError(
             f"Курс нельзя удалить: на него записано {n} чел. Отправьте его в архив — "
             "он останется в отчётах, но новых записей не будет.")
-    course.deleted_at = utcnow()
-    db.session.commit()
+    soft_delete(course)
 
 
 # --------------------------------------------------------------------------- enrollments
@@ -318,10 +315,7 @@ def enroll(course: Course, members: list[StaffMember], *, by: User | None = None
     return out
 
 
-@transactional
-def delete_enrollment(enrollment: Enrollment) -> None:
-    enrollment.deleted_at = utcnow()
-    db.session.commit()
+delete_enrollment = soft_delete
 
 
 # --------------------------------------------------------------------------- plans (ИОМ)
@@ -376,16 +370,10 @@ def save_plan(plan: DevelopmentPlan, *, is_new: bool = False, **values) -> Devel
             plan.title = f"ИОМ управленческой команды: {org.short_name if org else ''}".strip()
     if plan.period_start and plan.period_end and plan.period_end < plan.period_start:
         raise CourseError("Окончание периода не может быть раньше начала.")
-    if is_new:
-        db.session.add(plan)
-    db.session.commit()
-    return plan
+    return store(plan, is_new=is_new)
 
 
-@transactional
-def delete_plan(plan: DevelopmentPlan) -> None:
-    plan.deleted_at = utcnow()
-    db.session.commit()
+delete_plan = soft_delete
 
 
 @transactional
@@ -399,10 +387,7 @@ def add_deficit(plan: DevelopmentPlan, kind, description: str) -> PlanDeficit:
     return d
 
 
-@transactional
-def delete_deficit(deficit: PlanDeficit) -> None:
-    db.session.delete(deficit)
-    db.session.commit()
+delete_deficit = erase
 
 
 def _validate_activity(act: PlanActivity, plan: DevelopmentPlan) -> None:
@@ -454,10 +439,7 @@ def set_activity_done(act: PlanActivity, done: bool, result: str | None = None) 
     return act
 
 
-@transactional
-def delete_activity(act: PlanActivity) -> None:
-    db.session.delete(act)
-    db.session.commit()
+delete_activity = erase
 
 
 @dataclass

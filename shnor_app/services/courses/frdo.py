@@ -421,9 +421,7 @@ def apply(result: FrdoResult, *, by=None, filename: str = "") -> FrdoResult:
     with the counts); refuse when any row has an error."""
     from . import CourseError, _commit, close_matching_activities
 
-    if not result.ok:
-        raise CourseError("В файле есть ошибки — ничего не сохранено. Исправьте их и загрузите "
-                          "файл снова.")
+    tabular.require_clean(result, CourseError)
     by_id = getattr(by, "id", None)
     created: dict[tuple[str, int], Course] = {}
     touched = []

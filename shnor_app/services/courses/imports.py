@@ -38,7 +38,7 @@ from ...extensions import db
 from ...formatting import fmt_date, today
 from ...models import Course, Enrollment, EnrollmentStatus, Organization, OrgKind, StaffMember
 from ...text import normalize_name
-from .. import spreadsheets
+from .. import spreadsheets, tabular
 from ..errors import ServiceError
 
 FIELDS = {
@@ -383,9 +383,7 @@ def apply(result: CheckResult, *, by=None) -> CheckResult:
     """Save every row of a clean check in one transaction; refuse when any row has an error."""
     from . import CourseError, _commit, close_matching_activities
 
-    if not result.ok:
-        raise CourseError("В файле есть ошибки — ничего не сохранено. Исправьте их и загрузите "
-                          "файл снова.")
+    tabular.require_clean(result, CourseError)
     by_id = getattr(by, "id", None)
     touched = []
     for r in result.rows:

@@ -20,8 +20,10 @@ import unicodedata
 from flask import current_app
 
 from ...extensions import db
-from ...models import Attachment, utcnow
+from ...models import Attachment
 from ..errors import ServiceError
+# An attachment's file stays on disk (it may have been printed or cited); the record is marked.
+from ..records import soft_delete  # noqa: F401 (the area's name for it)
 from . import storage
 from .archives import ArchiveDamaged, ArchiveError, is_zip, open_archive, read_member
 
@@ -184,12 +186,6 @@ def content(att: Attachment):
     if att.storage == storage.DISK:
         return storage.upload_dir() / att.stored_name
     return storage.stream(att.stored_name, att.storage)
-
-
-def soft_delete(att: Attachment) -> None:
-    """The file stays on disk (it may have been printed or cited); the record is marked."""
-    att.deleted_at = utcnow()
-    db.session.commit()
 
 
 def human_size(size: int) -> str:

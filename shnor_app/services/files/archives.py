@@ -22,10 +22,9 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass
 
 from ..errors import ServiceError
-from ..limits import Limits, fmt_count
+from ..limits import fmt_count, limits_for
 
 _RATIO_FLOOR = 1 << 20  # members smaller than this once unpacked are not judged by their ratio
 _EOCD = b"PK\x05\x06"  # end of central directory record
@@ -49,12 +48,8 @@ class ArchiveDamaged(ArchiveError):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
-class ZipLimits(Limits):
-    PREFIX = "ZIP_MAX_"
-    members: int
-    unpacked_mb: int
-    ratio: int
+# members, unpacked_mb, ratio
+ZipLimits = limits_for("ZIP_MAX_", "ZipLimits")
 
 
 def is_zip(data: bytes) -> bool:

@@ -26,7 +26,7 @@ from ...models import (
 )
 from ...formatting import fmt_date, today
 from ..errors import ServiceError, transactional
-from ..records import soft_delete
+from ..records import live, soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "mentor_org_id": "Организация наставника", "mentee_org_id": "Школа наставляемого",
@@ -165,9 +165,8 @@ delete_step = soft_delete
 
 
 def steps_of(pair: MentoringPair) -> list[MentoringStep]:
-    return list(db.session.scalars(select(MentoringStep).where(
-        MentoringStep.pair_id == pair.id, MentoringStep.deleted_at.is_(None))
-        .order_by(MentoringStep.position, MentoringStep.id)))
+    return live(MentoringStep, MentoringStep.pair_id == pair.id,
+                order_by=(MentoringStep.position, MentoringStep.id))
 
 
 # --------------------------------------------------------------------------- reading

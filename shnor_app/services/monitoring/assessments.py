@@ -37,6 +37,7 @@ from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError, transactional
 from ..identifiers import FIS_OKO_LOGIN_RE
+from ..records import all_or_nothing
 from .identification import (
     MIN_PROCEDURES, THRESHOLD, ProcedureResult, Verdict, identify, is_over_threshold,
 )
@@ -435,7 +436,7 @@ def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
     created: dict[tuple, Organization] = {}
     existing = _existing(rows)
     count = 0
-    try:
+    with all_or_nothing(commit):
         for r in rows:
             if r.new_school:
                 muni_id = r.municipality_id or municipality.id
@@ -465,13 +466,6 @@ def save_rows(rows: list[Row], *, municipality: Municipality | None = None,
             result.source_file = r.source_file
             result.points = r.points
             count += 1
-        if commit:
-            db.session.commit()
-        else:
-            db.session.flush()
-    except Exception:
-        db.session.rollback()
-        raise
     return count, len(created)
 
 
@@ -538,18 +532,13 @@ def _import_pupils(filename, data, stated, *, municipality, region_id, create_mi
                           stated=stated)
     if result.errors or dry_run:
         return result
-    try:
+    with all_or_nothing(commit):
         result.imported, result.created_schools = save_rows(
             rows, municipality=municipality, by=by, commit=False)
         scale = fisoko.find_scale(stated)
         if scale is not None and scale.tasks is None and pupils.tasks:
             scale.tasks = pupils.tasks  # the year's files are known to have this many tasks
         _audit(filename, result, by)
-        if commit:
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     result.saved = True
     return result
 

@@ -41,6 +41,7 @@ from ...models import (
 )
 from ...formatting import today
 from ..errors import ServiceError, transactional
+from ..records import live, soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "source": "Источник", "params": "Параметры", "scoring": "Способ начисления баллов",
@@ -379,18 +380,12 @@ def save_indicator(ind: Indicator, data: dict, *, is_new: bool = False,
     return ind
 
 
-@transactional
-def delete_indicator(ind: Indicator) -> None:
-    from ...models import utcnow
-
-    ind.deleted_at = utcnow()
-    db.session.commit()
+delete_indicator = soft_delete
 
 
 def indicators_of(municipality_id: int) -> list[Indicator]:
-    return db.session.scalars(select(Indicator).where(
-        Indicator.municipality_id == municipality_id, Indicator.deleted_at.is_(None))
-        .order_by(Indicator.position, Indicator.id)).all()
+    return live(Indicator, Indicator.municipality_id == municipality_id,
+                order_by=(Indicator.position, Indicator.id))
 
 
 # --------------------------------------------------------------------------- the scores table

@@ -19,6 +19,7 @@ from ...models import (
 )
 from ...reference_data import RISK_FACTORS
 from ..errors import ServiceError, transactional
+from ..records import save
 
 FEDERAL_RISK_FACTORS = RISK_FACTORS  # the monitoring migration seeds the same list
 
@@ -37,10 +38,7 @@ def ensure_federal_factors(commit: bool = True) -> None:
     for i, (code, name) in enumerate(FEDERAL_RISK_FACTORS, start=1):
         if code not in have:
             db.session.add(RiskFactor(code=code, name=name, position=i))
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    save(commit)
 
 
 def factors() -> list[RiskFactor]:
@@ -125,10 +123,7 @@ def create_programme(risk: SchoolRisk, *, by: User | None = None, commit: bool =
         db.session.add(RoadmapSection(roadmap_id=rm.id, position=position, title=title,
                                       created_by_id=rm.created_by_id))
     risk.roadmap_id = rm.id
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    save(commit)
     return rm
 
 

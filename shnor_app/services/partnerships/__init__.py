@@ -33,6 +33,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ... import areas
+from .. import data_cache
 from ...extensions import db
 from ...models import (
     JointEvent, JointEventParticipant, OrgKind, Organization,
@@ -41,7 +42,7 @@ from ...models import (
 )
 from ...formatting import today as local_today
 from ..errors import ServiceError, transactional
-from ..records import soft_delete
+from ..records import add_new, live, soft_delete
 
 TABLE_AUDIT_LABELS = {"partnerships": {
     "start_date": "Начало срока", "end_date": "Окончание срока"}}
@@ -188,9 +189,7 @@ def save_partnership(p: Partnership, people: list[Person] | None = None, *,
     people = people or []
     _validate(p, people)
     if is_new:
-        if by is not None:
-            p.created_by_id = by.id
-        db.session.add(p)
+        add_new(p, by)
     _apply_people(p, people)
     db.session.commit()
     return p
@@ -367,9 +366,7 @@ def save_event(ev: JointEvent, p: Partnership, staff_ids: list[int] | None = Non
     _validate_event(ev, p, staff_ids)
     if is_new:
         ev.partnership_id = p.id
-        if by is not None:
-            ev.created_by_id = by.id
-        db.session.add(ev)
+        add_new(ev, by)
     _set_participants(ev, staff_ids)
     db.session.commit()
     return ev
@@ -379,9 +376,8 @@ delete_event = soft_delete
 
 
 def events_of(p: Partnership) -> list[JointEvent]:
-    return list(db.session.scalars(select(JointEvent).where(
-        JointEvent.partnership_id == p.id, JointEvent.deleted_at.is_(None))
-        .order_by(JointEvent.event_date.desc(), JointEvent.id.desc())))
+    return live(JointEvent, JointEvent.partnership_id == p.id,
+                order_by=(JointEvent.event_date.desc(), JointEvent.id.desc()))
 
 
 # --------------------------------------------------------------------------- the map
@@ -440,14 +436,38 @@ class MapRow:
     counters: dict = field(default_factory=dict)
 
 
+MAP_TABLES = (Partnership.__tablename__, Organization.__tablename__,
+              JointEvent.__tablename__, SchoolStatusRecord.__tablename__)
+data_cache.watch(*MAP_TABLES)
+
+
 def partnership_map(stmt, quarter, *, year: int, today: date | None = None
-                    ) -> tuple[list[MapRow], list[areas.MapCounter]]:
-    """Rows of the map: every partnership of ``stmt`` with this quarter's counts.
+                    ) -> tuple[list[MapRow], list[areas.MapCounter], data_cache.Key | None]:
+    """Rows of the map: every partnership of ``stmt`` with this quarter's counts, the counters'
+    columns and the key the rows were computed for (None when they were not kept).
 
     A constant number of queries whatever the number of rows: the partnerships (with both
-    organisations joined), the statuses, the event counts, one query per registered counter.
+    organisations joined), the statuses, the event counts, one query per registered counter —
+    and none of them while the tables they read are unchanged since the same map was computed
+    (``data_cache``; a region's map is the same for every user of the region).
     """
     today = today or local_today()
+    per_pair, per_school = areas.map_counters("pair"), areas.map_counters("school")
+    columns = per_pair + per_school
+
+    def compute(key):
+        return _map_rows(stmt, quarter, year, today, per_pair, per_school), columns, key
+
+    scope_key = data_cache.statement_key(stmt)
+    if scope_key is None:
+        return compute(None)
+    tables = tuple(sorted({*MAP_TABLES, *(t for c in columns for t in c.tables)}))
+    return data_cache.cached("partnership-map", tables, (
+        scope_key, quarter.start, quarter.end, year, today, tuple(c.key for c in columns)),
+        compute)
+
+
+def _map_rows(stmt, quarter, year, today, per_pair, per_school) -> list[MapRow]:
     partnerships = _map_partnerships(stmt)
     ids = [p.id for p in partnerships]
     events: dict[int, int] = {}
@@ -457,8 +477,6 @@ def partnership_map(stmt, quarter, *, year: int, today: date | None = None
             JointEvent.event_date >= quarter.start, JointEvent.event_date <= quarter.end)
             .group_by(JointEvent.partnership_id)).all())
     statuses = statuses_by_org([p.school_id for p in partnerships], year)
-    per_pair, per_school = areas.map_counters("pair"), areas.map_counters("school")
-    columns = per_pair + per_school
     values: dict[str, dict] = {}
     pairs = [(p.school_id, p.partner_id) for p in partnerships]
     for c in per_pair:
@@ -474,8 +492,7 @@ def partnership_map(stmt, quarter, *, year: int, today: date | None = None
         for c in per_school:
             counters[c.key] = values[c.key].get(p.school_id, 0)
         rows.append(MapRow(p, statuses.get(p.school_id, []), events.get(p.id, 0), counters))
-    return rows, columns
-
+    return rows
 
 
 # --------------------------------------------------------------------------- for indicators

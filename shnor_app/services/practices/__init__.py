@@ -21,7 +21,7 @@ from ...extensions import db
 from ...models import Organization, Partnership, Practice, PracticeLink, PracticeProblem, User
 from ...text import normalize_name
 from ..errors import ServiceError, transactional
-from ..records import soft_delete
+from ..records import add_new, soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "author_org_id": "Организация-автор", "authors": "Авторы", "problem": "Проблема",
@@ -73,9 +73,7 @@ def save_practice(pr: Practice, *, is_new: bool = False, by: User | None = None)
         raise PracticeError(fields={"author_org_id": "Выберите организацию-автора."})
     pr.org_name = org.short_name
     if is_new:
-        if by is not None:
-            pr.created_by_id = by.id
-        db.session.add(pr)
+        add_new(pr, by)
     db.session.commit()
     return pr
 

@@ -39,6 +39,7 @@ from ...models.base import utcnow
 from ...formatting import fmt_date, today as local_today
 from .. import notifications
 from ..errors import ServiceError, transactional
+from ..records import live
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "text": "Текст", "responsible": "Ответственный", "due_date": "Срок",
@@ -279,11 +280,9 @@ def return_(rec: Recommendation, *, by: User, comment: str) -> Recommendation:
 
 
 def for_source(source_key: str, source_id: int) -> list[Recommendation]:
-    return list(db.session.scalars(
-        select(Recommendation).where(Recommendation.source_type == source_key,
-                                     Recommendation.source_id == source_id,
-                                     Recommendation.deleted_at.is_(None))
-        .order_by(Recommendation.position, Recommendation.id)))
+    return live(Recommendation, Recommendation.source_type == source_key,
+                Recommendation.source_id == source_id,
+                order_by=(Recommendation.position, Recommendation.id))
 
 
 @dataclass

@@ -18,6 +18,7 @@ from ...models import (
 from ...formatting import plural
 from .. import identifiers
 from ..errors import ServiceError, transactional
+from ..records import soft_delete, store
 
 
 class RegistryError(ServiceError):
@@ -60,10 +61,7 @@ def save_organization(org: Organization, *, is_new: bool = False) -> Organizatio
         if clash is not None:
             message = f"Логин ФИС ОКО {org.fis_oko_login} уже у «{clash.short_name}»."
             raise RegistryError(message, {"fis_oko_login": message})
-    if is_new:
-        db.session.add(org)
-    db.session.commit()
-    return org
+    return store(org, is_new=is_new)
 
 
 def organization_dependents(org: Organization) -> dict[str, int]:
@@ -110,8 +108,7 @@ def delete_organization(org: Organization) -> None:
         raise RegistryError(
             f"Нельзя удалить «{org.short_name}»: с ней связаны {describe_dependents(dependents)}. "
             "Сначала перенесите или удалите эти записи.")
-    org.deleted_at = utcnow()
-    db.session.commit()
+    soft_delete(org)
 
 
 @transactional
@@ -135,11 +132,7 @@ def add_status(record: SchoolStatusRecord) -> SchoolStatusRecord:
     return record
 
 
-@transactional
-def revoke_status(record: SchoolStatusRecord) -> None:
-    """Statuses are legal records: they are marked deleted, never erased."""
-    record.deleted_at = utcnow()
-    db.session.commit()
+revoke_status = soft_delete  # statuses are legal records: marked deleted, never erased
 
 
 def statuses_for(org_ids: list[int], year: int) -> dict[int, list[SchoolStatus]]:
@@ -173,16 +166,10 @@ def save_staff(member: StaffMember, *, is_new: bool = False) -> StaffMember:
     if member.birth_date and not date(1920, 1, 1) <= member.birth_date <= utcnow().date():
         raise RegistryError("Дата рождения указана неверно.",
                             {"birth_date": "Дата рождения указана неверно."})
-    if is_new:
-        db.session.add(member)
-    db.session.commit()
-    return member
+    return store(member, is_new=is_new)
 
 
-@transactional
-def delete_staff(member: StaffMember) -> None:
-    member.deleted_at = utcnow()
-    db.session.commit()
+delete_staff = soft_delete
 
 
 @transactional
@@ -194,10 +181,7 @@ def save_region(region: Region, *, is_new: bool = False) -> Region:
                                                    Region.id != (region.id or 0)))
     if clash is not None:
         raise RegistryError(fields={"name": "Регион с таким наименованием уже есть."})
-    if is_new:
-        db.session.add(region)
-    db.session.commit()
-    return region
+    return store(region, is_new=is_new)
 
 
 @transactional
@@ -211,7 +195,4 @@ def save_municipality(muni: Municipality, *, is_new: bool = False) -> Municipali
     if clash is not None:
         raise RegistryError(fields={
             "name": "Муниципалитет с таким наименованием в регионе уже есть."})
-    if is_new:
-        db.session.add(muni)
-    db.session.commit()
-    return muni
+    return store(muni, is_new=is_new)

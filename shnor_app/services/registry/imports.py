@@ -716,9 +716,7 @@ class Saved:
 @transactional
 def save(preview: Preview, *, filename: str, by=None) -> Saved:
     """Write a clean preview in one transaction with the import's audit entry."""
-    if not preview.ok:
-        raise RegistryImportError("В файле есть ошибки — ничего не сохранено. Исправьте их и "
-                                  "загрузите файл снова.")
+    tabular.require_clean(preview, RegistryImportError)
     by_id = getattr(by, "id", None)
     saved = Saved()
     regions: dict[str, Region] = {}
@@ -758,15 +756,10 @@ def save(preview: Preview, *, filename: str, by=None) -> Saved:
         org = orgs[id(outcome)]
         if head_org is not None and org.head_organization_id != head_org.id:
             org.head_organization_id = head_org.id
-    db.session.flush()
-    if not preview.changes_anything:  # the same file again: nothing written, not even a log
-        db.session.rollback()
-        return saved
     counts = {"новых организаций": saved.created, "изменено": saved.updated,
               "без изменений": saved.unchanged, "новых регионов": saved.regions_created,
               "новых муниципалитетов": saved.municipalities_created}
-    tabular.audit_import(AUDIT_KIND, filename, counts, object_type="organizations")
-    db.session.commit()
+    tabular.commit_import(preview, AUDIT_KIND, filename, counts, object_type="organizations")
     return saved
 
 

@@ -345,9 +345,7 @@ class Saved:
 @transactional
 def save(preview: Preview, *, filename: str, by=None) -> Saved:
     """Write a clean preview in one transaction with the import's audit entry."""
-    if not preview.ok:
-        raise StaffImportError("В файле есть ошибки — ничего не сохранено. Исправьте их и "
-                               "загрузите файл снова.")
+    tabular.require_clean(preview, StaffImportError)
     saved = Saved()
     by_id = getattr(by, "id", None)
     for outcome in preview.outcomes:
@@ -374,14 +372,9 @@ def save(preview: Preview, *, filename: str, by=None) -> Saved:
                 setattr(member, key, value)
         if member.left_on is not None:
             member.left_on = None
-    db.session.flush()
-    if not preview.changes_anything:  # the same file again: nothing written, not even a log
-        db.session.rollback()
-        return saved
-    tabular.audit_import(AUDIT_KIND, filename, {
+    tabular.commit_import(preview, AUDIT_KIND, filename, {
         "новых": saved.created, "изменено": saved.updated, "отмечено уволенными": saved.left,
         "без изменений": saved.unchanged}, object_type="staff_members")
-    db.session.commit()
     return saved
 
 

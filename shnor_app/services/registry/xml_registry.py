@@ -24,7 +24,7 @@ from typing import BinaryIO, Iterator
 from lxml import etree
 
 from ..errors import ServiceError
-from ..limits import Deadline, Limits, fmt_count
+from ..limits import Deadline, fmt_count, limits_for
 
 ORGANIZATION = "ActualEducationOrganization"
 CERTIFICATE = "Certificate"
@@ -35,13 +35,8 @@ class XmlRegistryError(ServiceError):
     """The file cannot be read as the registry's open data; the message is Russian."""
 
 
-@dataclass(frozen=True)
-class XmlLimits(Limits):
-    PREFIX = "REGISTRY_XML_MAX_"
-    elements: int
-    depth: int
-    chars: int
-    seconds: float
+# elements, depth (of nesting), chars (of one value), seconds
+XmlLimits = limits_for("REGISTRY_XML_MAX_", "XmlLimits")
 
 
 @dataclass

@@ -40,6 +40,7 @@ from .periods import parse_period
 from .imports import ParsedRoadmap
 from ...text import clean_text, normalize_name
 from ..errors import ServiceError, transactional
+from ..records import all_or_nothing, soft_delete
 
 AUDIT_LABELS = {  # field → its Russian name in the history (the area contributes it)
     "title": "Наименование", "level": "Уровень", "owner_id": "Организация-владелец",
@@ -218,10 +219,7 @@ def set_owner(rm: Roadmap, owner: Organization) -> Roadmap:
     return rm
 
 
-@transactional
-def delete_roadmap(rm: Roadmap) -> None:
-    rm.deleted_at = utcnow()
-    db.session.commit()
+delete_roadmap = soft_delete
 
 
 # --------------------------------------------------------------------------- life cycle
@@ -324,7 +322,7 @@ def import_parsed(parsed: ParsedRoadmap, *, owner: Organization | None = None,
     period = parse_period(title, year)
     if period.start and period.end:
         rm.period_start, rm.period_end = period.start, period.end
-    try:
+    with all_or_nothing(commit):
         _validate_roadmap(rm)
         if rm.year and not rm.period_start:
             rm.period_start, rm.period_end = date(rm.year, 1, 1), date(rm.year, 12, 31)
@@ -350,13 +348,6 @@ def import_parsed(parsed: ParsedRoadmap, *, owner: Organization | None = None,
                 db.session.add(item)
         if not sections:
             db.session.add(RoadmapSection(roadmap_id=rm.id, position=0, created_by_id=by_id))
-        if commit:
-            db.session.commit()
-        else:
-            db.session.flush()
-    except Exception:
-        db.session.rollback()
-        raise
     return ImportResult(rm, len(sections), n_items, warnings, title, year, level)
 
 
@@ -538,11 +529,7 @@ def move_item(item: RoadmapItem, direction: str) -> RoadmapItem:
     return item
 
 
-@transactional
-def delete_item(item: RoadmapItem) -> None:
-    """Soft delete: the row may have been printed and reported on."""
-    item.deleted_at = utcnow()
-    db.session.commit()
+delete_item = soft_delete  # the row may have been printed and reported on
 
 
 # --------------------------------------------------------------------------- reports
@@ -583,10 +570,7 @@ def add_report(item: RoadmapItem, *, text: str, report_date: date | None, by: Us
     return report
 
 
-@transactional
-def delete_report(report: ItemReport) -> None:
-    report.deleted_at = utcnow()
-    db.session.commit()
+delete_report = soft_delete
 
 
 # --------------------------------------------------------------------------- reading

@@ -107,7 +107,7 @@ from typing import BinaryIO, Iterable, Iterator
 from ...text import clean_text
 from ..errors import ServiceError
 from ..files.archives import ArchiveDamaged, ArchiveError, open_archive
-from ..limits import Deadline, Limits, fmt_count
+from ..limits import Deadline, fmt_count, limits_for
 
 __all__ = [
     "ApprovedBy",
@@ -135,15 +135,8 @@ class RoadmapImportError(ServiceError):
     """The input cannot be imported; ``message`` is Russian and shown to the user."""
 
 
-@dataclass(frozen=True)
-class ImportLimits(Limits):
-    """How much one document may hold (settings ``ROADMAP_IMPORT_MAX_*``)."""
-    PREFIX = "ROADMAP_IMPORT_MAX_"
-    paragraphs: int
-    rows: int
-    cells: int
-    chars: int
-    seconds: float
+# How much one document may hold: paragraphs, rows, cells, chars, seconds.
+ImportLimits = limits_for("ROADMAP_IMPORT_MAX_", "ImportLimits")
 
 
 class _Budget:

@@ -1,21 +1,12 @@
-"""Builders for interview tests: an authority, a series with its commission, planned and held
-interviews with a filled record. Plain functions over the services, like the conftest factories.
-"""
+"""Interview series with their commission, planned and held interviews with a filled record
+(through the services). The authority comes from ``core.make_authority``."""
 from __future__ import annotations
 
 from datetime import date, time
 
-from shnor_app.models import CommissionRole, OrgKind
+from shnor_app.models import CommissionRole
 from shnor_app.services import interviews as svc
 from shnor_app.services.interviews import protocols
-
-from tests.conftest import make_org
-
-
-def make_authority(world, municipality=None):
-    return make_org(municipality or world.muni, kind=OrgKind.MUNICIPAL_AUTHORITY,
-                    short_name="УО Приречного района",
-                    full_name="Управление образования администрации Приречного района")
 
 
 def make_series(authority, *, methodist=None, topic="О готовности к ГИА-2026", secretary=None):
@@ -36,14 +27,16 @@ def make_series(authority, *, methodist=None, topic="О готовности к 
     return series
 
 
-def plan(series, school, day=date(2026, 3, 16), at=time(10, 0), end=None, **kw):
+def make_interview(series, school, day=date(2026, 3, 16), at=time(10, 0), end=None, **kw):
+    """A planned interview of ``school``'s director in ``series``."""
     return svc.add_interview(series, organization_id=school.id,
                              director_name=kw.pop("director", "Иванова Ирина Петровна"),
                              slot=svc.SlotData(day, at, end, kw.pop("place", None),
                                                kw.pop("link", None)))
 
 
-def fill(meeting, decision="Обеспечить подготовку выпускников 9 классов к ОГЭ по математике"):
+def fill_record(meeting, decision="Обеспечить подготовку выпускников 9 классов к ОГЭ по математике"):
+    """Every agenda item of ``meeting`` heard, with a speech and a decision."""
     _, items = svc.load_record(meeting)
     for n, item in enumerate(items, start=1):
         svc.save_item(meeting, item, title=item.title,
@@ -56,6 +49,8 @@ def fill(meeting, decision="Обеспечить подготовку выпус
     return meeting
 
 
-def held(series, school, day=date(2026, 3, 16), at=time(10, 0), by=None, today=None):
-    meeting = fill(plan(series, school, day, at))
+def make_held_interview(series, school, day=date(2026, 3, 16), at=time(10, 0), by=None,
+                        today=None):
+    """An interview planned, its record filled and the protocol held."""
+    meeting = fill_record(make_interview(series, school, day, at))
     return protocols.hold(meeting, by=by, today=today or day)

@@ -1,4 +1,4 @@
-"""Test data for the monitoring tests: assessment results and files to import."""
+"""Assessment results, and files of them to import."""
 from __future__ import annotations
 
 import io
@@ -7,8 +7,8 @@ from shnor_app.extensions import db
 from shnor_app.models import AssessmentResult, Procedure
 
 
-def add_result(org, year, procedure="VPR", subject="Математика", grade=5, share_2=None,
-               share_5=None, participants=25, mean_score=None) -> AssessmentResult:
+def make_result(org, year, procedure="VPR", subject="Математика", grade=5, share_2=None,
+                share_5=None, participants=25, mean_score=None) -> AssessmentResult:
     r = AssessmentResult(organization_id=org.id, year=year, procedure=Procedure[procedure],
                          subject=subject, grade=grade, share_2=share_2, share_5=share_5,
                          participants=participants, mean_score=mean_score)
@@ -17,10 +17,10 @@ def add_result(org, year, procedure="VPR", subject="Математика", grade
     return r
 
 
-def flag(org, year):
+def make_low_results(org, year):
     """Two procedures over 30%: the school is ШНОР by the rule."""
-    add_result(org, year, "VPR", "Математика", 5, 35.0)
-    add_result(org, year, "VPR", "Русский язык", 5, 30.0)
+    make_result(org, year, "VPR", "Математика", 5, 35.0)
+    make_result(org, year, "VPR", "Русский язык", 5, 30.0)
 
 
 def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:

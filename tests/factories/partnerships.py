@@ -1,18 +1,18 @@
-"""Factories for partnerships, joint events and practices (through the services)."""
+"""Partnerships, joint events and practices (through the services)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from shnor_app.models import EventKind, EventVenue, JointEvent, Partnership, Practice, PracticeProblem
+from shnor_app.formatting import today
+from shnor_app.models import (
+    EventKind, EventVenue, JointEvent, Partnership, PartnershipStatus, Practice, PracticeProblem,
+)
 from shnor_app.services import partnerships as svc
 from shnor_app.services import practices as practice_service
-from shnor_app.formatting import today
 
 
 def make_partnership(school, partner, *, start=None, end=None, status=None, subject=None,
                      people=None, **kw) -> Partnership:
-    from shnor_app.models import PartnershipStatus
-
     p = Partnership(school_id=school.id, partner_id=partner.id,
                     start_date=start or date(today().year - 1, 9, 1), end_date=end,
                     status=status or PartnershipStatus.ACTIVE,

@@ -1,4 +1,4 @@
-"""A municipality with known answers for the reports (every figure below is counted by hand).
+"""The reports scenario: a municipality with known answers for the reports (every figure below is counted by hand).
 
 Municipality 1 of ``world`` («Приречный район»), year 2026, report taken on 31.12.2026:
 
@@ -29,14 +29,15 @@ from shnor_app.extensions import db
 from shnor_app.models import (
     ActivityKind, AgendaDecision, AgendaItem, AssessmentResult, DevelopmentPlan, EventKind,
     EventVenue, Indicator, IndicatorScoring, ItemStatus, Meeting, MeetingKind, MeetingStatus,
-    OrgKind, PlanActivity, Procedure, Recommendation, RecommendationStatus, Roadmap,
-    RoadmapLevel, RoadmapSection, SchoolStatus, SchoolStatusRecord, Visit, VisitKind,
+    PlanActivity, Procedure, Recommendation, RecommendationStatus, Roadmap, RoadmapLevel,
+    RoadmapSection, SchoolStatus, SchoolStatusRecord,
 )
 from shnor_app.services import roadmaps as rm_svc
 from shnor_app.services.monitoring.indicators import parse_bands
-from tests.conftest import make_org, make_staff
-from tests.courses_factories import make_course, make_enrollment
-from tests.factories_partnerships import make_event, make_partnership
+from tests.factories.core import make_authority, make_org, make_staff
+from tests.factories.courses import make_course, make_enrollment
+from tests.factories.partnerships import make_event, make_partnership
+from tests.factories.visits import make_visit
 
 DAY = date(2027, 1, 15)  # the reports are made after the year: taken on 31.12.2026
 
@@ -50,11 +51,10 @@ class ReportsWorld:
     items: list
 
 
-def build(world) -> ReportsWorld:
+def reports_world(world) -> ReportsWorld:
     muni = world.muni
     methodist = world.users["methodist"]
-    authority = make_org(muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО Приречного района",
-                         full_name="Управление образования администрации Приречного района")
+    authority = make_authority(muni)
     school_c = make_org(muni, short_name="МБОУ ООШ № 7", statuses=["LOW_RESULTS"], year=2025)
     school_d = make_org(muni, short_name="МБОУ СОШ № 9", statuses=["LOW_RESULTS"], year=2025)
     db.session.add_all([
@@ -97,10 +97,8 @@ def build(world) -> ReportsWorld:
     p = make_partnership(a, world.tutor_school, start=date(2025, 9, 1))
     make_event(p, day=date(2026, 2, 10), kind=EventKind.SEMINAR, venue=EventVenue.SCHOOL)
 
-    visit = Visit(kind=VisitKind.METHODICAL, visit_date=date(2026, 3, 15), school_id=a.id,
-                  visiting_org_id=world.tutor_school.id, purpose="Посещение уроков математики")
-    db.session.add(visit)
-    db.session.flush()
+    visit = make_visit(a, world.tutor_school, day=date(2026, 3, 15),
+                       purpose="Посещение уроков математики")
     db.session.add_all([
         Recommendation(source_type="visit", source_id=visit.id, organization_id=a.id,
                        text="Провести педсовет", due_date=date(2026, 4, 1),

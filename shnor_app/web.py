@@ -599,6 +599,17 @@ def send_download(data, filename: str, kind: str, *, fallback: str | None = None
     return resp
 
 
+def by_format(fmt: str, **makers) -> Callable:
+    """What makes a document in ``fmt``, among ``makers`` (``pdf=…, xlsx=…``) — 404 for a
+    format the address may not ask for."""
+    from flask import abort
+
+    maker = makers.get(fmt)
+    if maker is None:
+        abort(404)
+    return maker
+
+
 def export_download(data, fmt: str, stem: str):
     """An export made today: ``data`` as «<stem>-<date>.<fmt>» (``services.exports.filename``)."""
     from .services.exports import filename

@@ -10,31 +10,24 @@ counted enrollment exists. ``ix_enrollments_staff_coverage`` widens
 ``ix_staff_members_employed`` widens ``ix_staff_members_organization_id`` (its prefix) with the
 employment columns.
 """
-from alembic import op
+from columns import replace_index
 
 
-# revision identifiers, used by Alembic.
 revision = 'b5e2c7a4d913'
 down_revision = '34356a551cdd'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('enrollments', schema=None) as batch_op:
-        batch_op.drop_index('ix_enrollments_staff_completed')
-        batch_op.create_index('ix_enrollments_staff_coverage', ['staff_member_id', 'status', 'completed_on', 'deleted_at', 'course_id'], unique=False)
+    replace_index('enrollments', 'ix_enrollments_staff_completed', 'ix_enrollments_staff_coverage',
+                  ['staff_member_id', 'status', 'completed_on', 'deleted_at', 'course_id'])
 
-    with op.batch_alter_table('staff_members', schema=None) as batch_op:
-        batch_op.drop_index('ix_staff_members_organization_id')
-        batch_op.create_index('ix_staff_members_employed', ['organization_id', 'deleted_at', 'hired_on', 'left_on', 'id'], unique=False)
+    replace_index('staff_members', 'ix_staff_members_organization_id', 'ix_staff_members_employed',
+                  ['organization_id', 'deleted_at', 'hired_on', 'left_on', 'id'])
 
 
 def downgrade():
-    with op.batch_alter_table('staff_members', schema=None) as batch_op:
-        batch_op.drop_index('ix_staff_members_employed')
-        batch_op.create_index('ix_staff_members_organization_id', ['organization_id'], unique=False)
+    replace_index('staff_members', 'ix_staff_members_employed', 'ix_staff_members_organization_id',
+                  ['organization_id'])
 
-    with op.batch_alter_table('enrollments', schema=None) as batch_op:
-        batch_op.drop_index('ix_enrollments_staff_coverage')
-        batch_op.create_index('ix_enrollments_staff_completed', ['staff_member_id', 'status', 'completed_on'], unique=False)
+    replace_index('enrollments', 'ix_enrollments_staff_coverage', 'ix_enrollments_staff_completed',
+                  ['staff_member_id', 'status', 'completed_on'])

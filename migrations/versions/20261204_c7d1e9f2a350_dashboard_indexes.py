@@ -11,31 +11,24 @@ over every school of the territory. ``ix_roadmap_items_execution`` widens
 ``ix_assessment_results_share`` replaces ``ix_assessment_results_procedure`` (its prefix) and
 is ordered as the query groups. Region scale on SQLite: 26 → 9 ms and 48 → 19 ms.
 """
-from alembic import op
+from columns import replace_index
 
 
-# revision identifiers, used by Alembic.
 revision = 'c7d1e9f2a350'
 down_revision = 'b5e2c7a4d913'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('roadmap_items', schema=None) as batch_op:
-        batch_op.drop_index('ix_roadmap_items_roadmap_id')
-        batch_op.create_index('ix_roadmap_items_execution', ['roadmap_id', 'deleted_at', 'status', 'period_end'], unique=False)
+    replace_index('roadmap_items', 'ix_roadmap_items_roadmap_id', 'ix_roadmap_items_execution',
+                  ['roadmap_id', 'deleted_at', 'status', 'period_end'])
 
-    with op.batch_alter_table('assessment_results', schema=None) as batch_op:
-        batch_op.drop_index('ix_assessment_results_procedure')
-        batch_op.create_index('ix_assessment_results_share', ['procedure', 'year', 'organization_id', 'share_2', 'participants'], unique=False)
+    replace_index('assessment_results', 'ix_assessment_results_procedure', 'ix_assessment_results_share',
+                  ['procedure', 'year', 'organization_id', 'share_2', 'participants'])
 
 
 def downgrade():
-    with op.batch_alter_table('assessment_results', schema=None) as batch_op:
-        batch_op.drop_index('ix_assessment_results_share')
-        batch_op.create_index('ix_assessment_results_procedure', ['procedure'], unique=False)
+    replace_index('assessment_results', 'ix_assessment_results_share', 'ix_assessment_results_procedure',
+                  ['procedure'])
 
-    with op.batch_alter_table('roadmap_items', schema=None) as batch_op:
-        batch_op.drop_index('ix_roadmap_items_execution')
-        batch_op.create_index('ix_roadmap_items_roadmap_id', ['roadmap_id'], unique=False)
+    replace_index('roadmap_items', 'ix_roadmap_items_execution', 'ix_roadmap_items_roadmap_id',
+                  ['roadmap_id'])

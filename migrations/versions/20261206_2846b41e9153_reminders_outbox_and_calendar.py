@@ -11,12 +11,11 @@ settings (the defaults apply) or a calendar token yet.
 from alembic import op
 import sqlalchemy as sa
 
+from columns import id_column
 
-# revision identifiers, used by Alembic.
+
 revision = '2846b41e9153'
 down_revision = 'd1da91a1c5b3'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -36,7 +35,7 @@ def upgrade():
     sa.UniqueConstraint('calendar_token_hash')
     )
     op.create_table('outbox_messages',
-    sa.Column('id', sa.Integer(), nullable=False),
+    id_column(),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('to_address', sa.String(length=200), nullable=False),

@@ -10,12 +10,11 @@ could not be confirmed); the file is now kept in ``staged_uploads`` for its user
 from alembic import op
 import sqlalchemy as sa
 
+from columns import foreign_key, primary_key, create_indexes, drop_indexes
 
-# revision identifiers, used by Alembic.
+
 revision = '2ec9d1b62334'
 down_revision = '6b9c5dc4baba'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -30,18 +29,13 @@ def upgrade():
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_staged_uploads_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_staged_uploads'))
+    foreign_key('staged_uploads', 'user_id', 'users', ondelete='CASCADE'),
+    primary_key('staged_uploads')
     )
-    with op.batch_alter_table('staged_uploads', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_staged_uploads_expires_at'), ['expires_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_staged_uploads_user_id'), ['user_id'], unique=False)
-
+    create_indexes('staged_uploads', 'expires_at', 'user_id')
 
 
 def downgrade():
-    with op.batch_alter_table('staged_uploads', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_staged_uploads_user_id'))
-        batch_op.drop_index(batch_op.f('ix_staged_uploads_expires_at'))
+    drop_indexes('staged_uploads', 'user_id', 'expires_at')
 
     op.drop_table('staged_uploads')

@@ -12,17 +12,18 @@ its three files (.docx, PDF, .xlsx annex). Nothing here is changed after it is w
 from alembic import op
 import sqlalchemy as sa
 
+from columns import (
+    id_column, record_columns, foreign_keys, primary_key, create_indexes, drop_indexes,
+)
 
-# revision identifiers, used by Alembic.
+
 revision = '2f53282f82f4'
 down_revision = '7b3d2e8f1c45'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
     op.create_table('issued_reports',
-    sa.Column('id', sa.Integer(), nullable=False),
+    id_column(),
     sa.Column('kind', sa.Enum('ROADMAP', 'ANALYTICAL', 'QUARTERLY', name='reportkind', native_enum=False, length=32), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=True),
     sa.Column('municipality_id', sa.Integer(), nullable=True),
@@ -43,32 +44,19 @@ def upgrade():
     sa.Column('docx', sa.LargeBinary(), nullable=False),
     sa.Column('pdf', sa.LargeBinary(), nullable=False),
     sa.Column('xlsx', sa.LargeBinary(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    *record_columns(),
     # users exists already: the created_by foreign key is inline (a use_alter constraint in
     # create_table is left out on PostgreSQL)
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_issued_reports_created_by_id_users')),
-    sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_issued_reports_municipality_id_municipalities')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_issued_reports_organization_id_organizations')),
-    sa.ForeignKeyConstraint(['previous_id'], ['issued_reports.id'], name=op.f('fk_issued_reports_previous_id_issued_reports')),
-    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_issued_reports_region_id_regions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_reports')),
+    *foreign_keys('issued_reports', created_by_id='users', municipality_id='municipalities',
+                                    organization_id='organizations', previous_id='issued_reports',
+                                    region_id='regions'),
+    primary_key('issued_reports'),
     sa.UniqueConstraint('issuer_key', 'year', 'number', 'version', name=op.f('uq_issued_reports_issuer_key_year_number_version'))
     )
-    with op.batch_alter_table('issued_reports', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_issued_reports_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_issued_reports_municipality_id'), ['municipality_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_issued_reports_organization_id'), ['organization_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_issued_reports_region_id'), ['region_id'], unique=False)
-
+    create_indexes('issued_reports', 'kind', 'municipality_id', 'organization_id', 'region_id')
 
 
 def downgrade():
-    with op.batch_alter_table('issued_reports', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_issued_reports_region_id'))
-        batch_op.drop_index(batch_op.f('ix_issued_reports_organization_id'))
-        batch_op.drop_index(batch_op.f('ix_issued_reports_municipality_id'))
-        batch_op.drop_index(batch_op.f('ix_issued_reports_kind'))
+    drop_indexes('issued_reports', 'region_id', 'organization_id', 'municipality_id', 'kind')
 
     op.drop_table('issued_reports')

@@ -11,12 +11,11 @@ show. Existing files stay on disk until ``flask files migrate`` moves them.
 from alembic import op
 import sqlalchemy as sa
 
+from columns import drop_indexes
 
-# revision identifiers, used by Alembic.
+
 revision = '5a1f3c9e8d20'
 down_revision = '2ec9d1b62334'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -48,8 +47,7 @@ def downgrade():
     if kept:
         raise RuntimeError(f"{kept} attached files are kept in the database: move them first "
                            "with `flask --app wsgi files migrate --to disk`.")
-    with op.batch_alter_table('cached_documents', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cached_documents_created_at'))
+    drop_indexes('cached_documents', 'created_at')
     op.drop_table('cached_documents')
     op.drop_table('attachment_chunks')
     with op.batch_alter_table('attachments', schema=None) as batch_op:

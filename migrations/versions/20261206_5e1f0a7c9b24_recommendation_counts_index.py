@@ -12,11 +12,8 @@ Create Date: 2026-12-06 21:40:00
 from alembic import op
 
 
-# revision identifiers, used by Alembic.
 revision = '5e1f0a7c9b24'
 down_revision = '2846b41e9153'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

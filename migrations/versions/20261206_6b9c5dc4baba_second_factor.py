@@ -10,32 +10,29 @@ set one up at their next login (their open sessions, too, see only the set-up pa
 from alembic import op
 import sqlalchemy as sa
 
+from columns import id_column, foreign_key, primary_key, create_indexes, drop_indexes
 
-# revision identifiers, used by Alembic.
+
 revision = '6b9c5dc4baba'
 down_revision = 'c7d1e9f2a350'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
     op.create_table('recovery_codes',
-    sa.Column('id', sa.Integer(), nullable=False),
+    id_column(),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('code_hash', sa.String(length=255), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))
+    foreign_key('recovery_codes', 'user_id', 'users', ondelete='CASCADE'),
+    primary_key('recovery_codes')
     )
-    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+    create_indexes('recovery_codes', 'user_id')
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
-
 
 
 def downgrade():
@@ -44,7 +41,6 @@ def downgrade():
         batch_op.drop_column('totp_enabled_at')
         batch_op.drop_column('totp_secret')
 
-    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+    drop_indexes('recovery_codes', 'user_id')
 
     op.drop_table('recovery_codes')

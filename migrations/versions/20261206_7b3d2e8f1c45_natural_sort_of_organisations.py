@@ -14,11 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-# revision identifiers, used by Alembic.
 revision = '7b3d2e8f1c45'
 down_revision = '5a1f3c9e8d20'
-branch_labels = None
-depends_on = None
 
 # text.natural_key as it was when this migration was written (a migration must not change
 # with the code)

@@ -13,11 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-# revision identifiers, used by Alembic.
 revision = 'a7c3e9d1f024'
 down_revision = '5e1f0a7c9b24'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -14,11 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-# revision identifiers, used by Alembic.
 revision = 'b8e4f2a6c310'
 down_revision = 'a7c3e9d1f024'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -11,11 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-# revision identifiers, used by Alembic.
 revision = 'c4e7a1b2d903'
 down_revision = '2f53282f82f4'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -15,11 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-# revision identifiers, used by Alembic.
 revision = 'd1da91a1c5b3'
 down_revision = 'fcabafafa9cf'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -14,11 +14,13 @@ Create Date: 2026-12-06 20:25:00
 from alembic import op
 import sqlalchemy as sa
 
+from columns import (
+    id_column, record_columns, foreign_key, primary_key, create_indexes, drop_indexes,
+)
+
 
 revision = 'fcabafafa9cf'
 down_revision = 'c4e7a1b2d903'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -28,7 +30,7 @@ def upgrade():
         batch_op.add_column(sa.Column('source_file', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('points', sa.JSON(), nullable=True))
     op.create_table('mark_scales',
-    sa.Column('id', sa.Integer(), nullable=False),
+    id_column(),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('procedure', sa.Enum('VPR', 'OGE', 'EGE', name='procedure', native_enum=False, length=32), nullable=False),
     sa.Column('subject', sa.String(length=100), nullable=False),
@@ -38,20 +40,16 @@ def upgrade():
     sa.Column('min_4', sa.Integer(), nullable=False),
     sa.Column('min_5', sa.Integer(), nullable=False),
     sa.Column('tasks', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_mark_scales_created_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_mark_scales')),
+    *record_columns(),
+    foreign_key('mark_scales', 'created_by_id', 'users'),
+    primary_key('mark_scales'),
     sa.UniqueConstraint('year', 'procedure', 'subject_key', 'grade', name=op.f('uq_mark_scales_year_procedure_subject_key_grade'))
     )
-    with op.batch_alter_table('mark_scales', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_mark_scales_year'), ['year'], unique=False)
+    create_indexes('mark_scales', 'year')
 
 
 def downgrade():
-    with op.batch_alter_table('mark_scales', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_mark_scales_year'))
+    drop_indexes('mark_scales', 'year')
     op.drop_table('mark_scales')
     with op.batch_alter_table('assessment_results', schema=None) as batch_op:
         batch_op.drop_column('points')

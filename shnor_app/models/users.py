@@ -101,23 +101,24 @@ class User(UserMixin, TimestampMixin, db.Model):
     def end_sessions(self) -> None:
         self.session_version = (self.session_version or 1) + 1
 
-    @property
-    def effective_municipality_id(self) -> int | None:
-        if self.municipality_id:
-            return self.municipality_id
-        if self.organization is not None:
-            return self.organization.municipality_id
+    def _own_or_through(self, key: str, *holders: str) -> int | None:
+        """The user's own ``key`` when set, else that of the first of ``holders`` (the
+        municipality, the organisation) the user is attached to."""
+        if getattr(self, key):
+            return getattr(self, key)
+        for name in holders:
+            holder = getattr(self, name)
+            if holder is not None:
+                return getattr(holder, key)
         return None
 
     @property
+    def effective_municipality_id(self) -> int | None:
+        return self._own_or_through("municipality_id", "organization")
+
+    @property
     def effective_region_id(self) -> int | None:
-        if self.region_id:
-            return self.region_id
-        if self.municipality is not None:
-            return self.municipality.region_id
-        if self.organization is not None:
-            return self.organization.region_id
-        return None
+        return self._own_or_through("region_id", "municipality", "organization")
 
     @property
     def scope_label(self) -> str:

@@ -28,7 +28,8 @@ import threading
 from typing import Callable, Iterable
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import Table, event, select
+from sqlalchemy.sql import visitors
 
 from ..extensions import db
 from ..models import TableGeneration
@@ -181,8 +182,18 @@ def clear() -> None:
 def statement_key(stmt) -> tuple | None:
     """A select as a key: SQLAlchemy's own cache key of its structure (what its compiled SQL is
     cached under, built in microseconds) and the values of its parameters — what rows it names,
-    for whom. None when SQLAlchemy cannot key the statement (nothing is kept then)."""
+    for whom. None when SQLAlchemy cannot key the statement, or when the statement reads a
+    table nobody watches (a school's or a tutor's scope may follow partnerships or pairs):
+    nothing is kept then, for a value kept past a change of such a table could show rows the
+    user no longer sees."""
+    if not tables_of(stmt) <= WATCHED:
+        return None
     ck = stmt._generate_cache_key()
     if ck is None:
         return None
     return (ck.key, tuple(repr(p.effective_value) for p in ck.bindparams))
+
+
+def tables_of(stmt) -> set[str]:
+    """The names of every table ``stmt`` reads, in sub-selects too."""
+    return {e.name for e in visitors.iterate(stmt) if isinstance(e, Table)}

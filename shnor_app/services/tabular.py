@@ -263,6 +263,32 @@ class _KeptChanges(Sequence):
         return self._text != "[]"
 
 
+@dataclass
+class Saved:
+    """What saving a checked file did: records created, updated, and left as they were (an
+    import adds its own counts in a subclass)."""
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def count(self, outcome: Outcome, *, new: bool) -> None:
+        """Count one row saved: a new record, or an existing one that changed or did not."""
+        if new:
+            self.created += 1
+        elif outcome.status == CHANGED:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+def assign_changed(record, values: Mapping) -> None:
+    """Set on ``record`` the ``values`` (column → value) that differ from what it holds, so an
+    unchanged column is not written (nor shown in the history) again."""
+    for key, value in values.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+
+
 def require_clean(checked, error: type) -> None:
     """Refuse to save a check of a file (a :class:`Preview`, a course import's result) that
     found errors: ``error`` (the area's ``ServiceError``) says nothing was saved."""

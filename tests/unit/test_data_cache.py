@@ -127,3 +127,19 @@ def test_cache_reset_renews_every_token(world, app):
     assert "заново" in result.output
     assert _token() != kept
     assert _token(Roadmap.__tablename__) is not None
+
+
+def test_a_scope_reading_a_table_nobody_watches_is_never_kept(world):
+    """A scope that follows, say, roadmaps could lose a school after a change nobody renews a
+    token for: such a statement has no key, so what is computed from it is not kept."""
+    from shnor_app.models import Organization as O
+
+    def region_schools(region_id):
+        return select(O).where(O.region_id == region_id)
+
+    key = data_cache.statement_key(region_schools(world.region.id))
+    assert key is not None and key == data_cache.statement_key(region_schools(world.region.id))
+    assert key != data_cache.statement_key(region_schools(world.region.id + 1))
+    following = select(O).where(O.id.in_(select(Roadmap.owner_id)))
+    assert data_cache.tables_of(following) == {O.__tablename__, Roadmap.__tablename__}
+    assert data_cache.statement_key(following) is None

@@ -4,6 +4,7 @@ bench generator read is taken from it."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,6 +17,8 @@ VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 
 
 def _migration(stem: str):
+    if str(VERSIONS.parent) not in sys.path:  # as alembic.ini does, for columns.py
+        sys.path.insert(0, str(VERSIONS.parent))
     path = next(VERSIONS.glob(f"*_{stem}.py"))
     spec = importlib.util.spec_from_file_location(f"migration_{stem}", path)
     module = importlib.util.module_from_spec(spec)

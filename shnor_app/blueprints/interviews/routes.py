@@ -23,8 +23,9 @@ from ...models import (
 from ...services import interviews as svc, recommendations as rec_svc
 from ...services.interviews import export, protocols
 from ...web import (
-    act, answer, in_place, int_arg, listing, navigate, record, remove, render_fragment,
-    render_view, send_download, set_args, submit, year_arg, acting_user as _user,
+    act, answer, by_format, in_place, int_arg, listing, navigate, record, remove,
+    render_fragment, render_view, send_download, set_args, submit, year_arg,
+    acting_user as _user,
 )
 from . import bp
 from .forms import (
@@ -314,10 +315,8 @@ def meeting_delete(meeting_id: int):
 @login_required
 def schedule_export(series_id: int, fmt: str):
     _, series = record(InterviewSeries, series_id)
-    if fmt not in ("pdf", "xlsx"):
-        abort(404)
-    data = export.schedule_pdf(series) if fmt == "pdf" else export.schedule_xlsx(series)
-    return _download(data, fmt, f"grafik-sobesedovaniy-{series.id}")
+    make = by_format(fmt, pdf=export.schedule_pdf, xlsx=export.schedule_xlsx)
+    return _download(make(series), fmt, f"grafik-sobesedovaniy-{series.id}")
 
 
 # --------------------------------------------------------------------------- meetings
@@ -563,10 +562,9 @@ def amendment_add(meeting_id: int):
 @login_required
 def protocol(meeting_id: int, fmt: str):
     user, meeting = record(Meeting, meeting_id)
-    if fmt not in ("pdf", "docx"):
-        abort(404)
+    make = by_format(fmt, pdf=export.protocol_pdf, docx=export.protocol_docx)
     policy.require(meeting.is_held or policy.can(user, "read_draft", meeting))
-    data = export.protocol_pdf(meeting) if fmt == "pdf" else export.protocol_docx(meeting)
+    data = make(meeting)
     stem = f"protokol-{meeting.protocol_number}-{meeting.protocol_year}" if meeting.is_held \
         else f"proekt-protokola-{meeting.id}"
     return _download(data, fmt, stem)

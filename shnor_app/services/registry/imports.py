@@ -705,12 +705,9 @@ def _link_head(outcome: Outcome, ctx: _Context, by_key: dict[str, Outcome]) -> N
 
 
 @dataclass
-class Saved:
+class Saved(tabular.Saved):
     regions_created: int = 0
     municipalities_created: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 @transactional
@@ -729,19 +726,13 @@ def save(preview: Preview, *, filename: str, by=None) -> Saved:
         region_id = _save_region(plan.region, regions, saved, by_id)
         muni_id = _save_municipality(plan.municipality, region_id, regions, munis, saved, by_id)
         org = plan.org
+        saved.count(outcome, new=org is None)
         if org is None:
             org = Organization(kind=plan.kind or OrgKind.SCHOOL, region_id=region_id,
                                municipality_id=muni_id, created_by_id=by_id, full_name="",
                                short_name="")
             db.session.add(org)
-            saved.created += 1
-        elif outcome.status == CHANGED:
-            saved.updated += 1
-        else:
-            saved.unchanged += 1
-        for key, value in plan.values.items():
-            if getattr(org, key) != value:
-                setattr(org, key, value)
+        tabular.assign_changed(org, plan.values)
         if plan.kind is not None and org.kind != plan.kind:
             org.kind = plan.kind
         if muni_id is not None and org.municipality_id != muni_id:

@@ -335,11 +335,8 @@ def _describe(outcome: Outcome, person: Person, org: Organization,
 
 
 @dataclass
-class Saved:
-    created: int = 0
-    updated: int = 0
-    left: int = 0
-    unchanged: int = 0
+class Saved(tabular.Saved):
+    left: int = 0  # marked as having left
 
 
 @transactional
@@ -355,21 +352,16 @@ def save(preview: Preview, *, filename: str, by=None) -> Saved:
             continue
         person: Person = outcome.data["person"]
         member: StaffMember | None = outcome.data["member"]
+        saved.count(outcome, new=member is None)
         if member is None:
             member = StaffMember(organization_id=outcome.data["org"].id, created_by_id=by_id,
                                  full_name=person.full_name,
                                  position=person.values.get("position", "Учитель"))
             db.session.add(member)
-            saved.created += 1
-        elif outcome.status == CHANGED:
-            saved.updated += 1
-        else:
-            saved.unchanged += 1
+        elif outcome.status != CHANGED:
             continue
         member.full_name = person.full_name
-        for key, value in person.values.items():
-            if getattr(member, key) != value:
-                setattr(member, key, value)
+        tabular.assign_changed(member, person.values)
         if member.left_on is not None:
             member.left_on = None
     tabular.commit_import(preview, AUDIT_KIND, filename, {

@@ -154,12 +154,18 @@ def _store() -> _Store:
     return store
 
 
-def cached(name: str, tables: tuple[str, ...], key: tuple, compute: Callable[[Key | None], object]):
+def cached(name: str, tables: tuple[str, ...], key: tuple,
+           compute: Callable[[Key | None], object], *, scope=None):
     """The value ``compute(key)`` for ``key`` at the tables' present tokens: kept from an
-    earlier request when they have not changed. ``compute`` gets the full key (None when
-    nothing can be kept) to label what it builds, e.g. a fragment cache key for its rows."""
+    earlier request when they have not changed. ``scope``, a select naming the rows the value is
+    computed over (whose rows a user sees), is part of the key (:func:`statement_key`); a scope
+    that cannot be keyed keeps nothing. ``compute`` gets the full key (None when nothing can
+    be kept) to label what it builds, e.g. a fragment cache key for its rows."""
     store = _store()
-    stamp = tokens(tables) if store.enabled else None
+    if scope is not None and store.enabled:
+        scope_key = statement_key(scope)
+        key = None if scope_key is None else (scope_key, *key)
+    stamp = tokens(tables) if store.enabled and key is not None else None
     if stamp is None:
         return compute(None)
     full = Key((name, key, stamp))

@@ -304,16 +304,15 @@ def _identification_context(user, scope: policy.Territory) -> dict:
     """The page's figures and rows (computed once per state of the results, statuses and
     schools: ``services.monitoring.identification_page``) and what depends on the user: the
     approvals the user sees and whether the user may approve."""
-    year = year_arg()
+    year, only = year_arg(), _only()
     data = ident.identification_page(
         scope.schools(), year=year if year and 2000 <= year <= 2100 else None,
-        fallback_year=current_year() - 1, only=_only(), page=page_number(),
+        fallback_year=current_year() - 1, only=only, page=page_number(),
         per_page=IDENTIFICATION_PAGE_SIZE)
     approvals = db.session.scalars(policy.scope_query(user, IdentificationApproval).where(
         IdentificationApproval.year == data.year).order_by(IdentificationApproval.id.desc())).all()
     if scope.municipality is not None:
         approvals = [a for a in approvals if a.municipality_id in (None, scope.municipality.id)]
-    only = _only()
     return {
         "scope": scope, "year": data.year, "page": data.page, "verdicts": data.verdicts,
         "all_count": data.all_count, "flagged": data.flagged, "rows_key": data.key,

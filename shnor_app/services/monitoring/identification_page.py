@@ -18,7 +18,7 @@ from ...models import AssessmentResult, Municipality, Organization, SchoolStatus
 from ...paging import Page
 from .. import data_cache
 from .assessments import (
-    FlaggedSchool, SchoolName, SchoolVerdict, approved_school_ids, flagged_school_ids,
+    FlaggedSchool, SchoolVerdict, approved_school_ids, flagged_school_ids, flagged_schools,
     procedure_results, years_with_results,
 )
 from .dashboards import latest_year
@@ -74,15 +74,11 @@ def identification_page(schools_stmt, *, year: int | None, fallback_year: int, o
     """The page for the schools of ``schools_stmt`` (a select of organisations, in the order
     shown) in ``year`` — or, when None, the latest year with results of those schools, or
     ``fallback_year`` when they have none."""
-    def compute(full_key):
-        return _compute(schools_stmt, year=year, fallback_year=fallback_year, only=only,
-                        page=page, per_page=per_page, key=full_key)
-
-    scope_key = data_cache.statement_key(schools_stmt)
-    if scope_key is None:
-        return compute(None)
-    return data_cache.cached("identification", TABLES,
-                             (scope_key, year, fallback_year, only, page, per_page), compute)
+    return data_cache.cached(
+        "identification", TABLES, (year, fallback_year, only, page, per_page),
+        lambda key: _compute(schools_stmt, year=year, fallback_year=fallback_year, only=only,
+                             page=page, per_page=per_page, key=key),
+        scope=schools_stmt)
 
 
 def _compute(schools_stmt, *, year, fallback_year, only, page, per_page, key):
@@ -103,10 +99,8 @@ def _compute(schools_stmt, *, year, fallback_year, only, page, per_page, key):
     verdicts = [SchoolVerdict(SchoolRow(org_id, name, MunicipalityName(muni) if muni else None),
                               identify(results.get(org_id, [])), org_id in approved_ids)
                 for org_id, name, muni in rows]
-    flagged = [FlaggedSchool(SchoolName(org_id, name), org_id in approved_ids)
-               for org_id, name in db.session.execute(filtered(
-                   schools_stmt, "flagged", flagged_ids, approved_ids).with_only_columns(
-                   Organization.id, Organization.short_name))] if flagged_ids else []
+    flagged = flagged_schools(filtered(schools_stmt, "flagged", flagged_ids, approved_ids),
+                              approved_ids) if flagged_ids else []
     return IdentificationPage(
         year=year, all_count=all_count, page=Page(verdicts, page, per_page, total),
         flagged=flagged, approved_count=len(approved_ids), years=years_with_results(ids),

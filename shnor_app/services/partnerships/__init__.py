@@ -436,9 +436,8 @@ class MapRow:
     counters: dict = field(default_factory=dict)
 
 
-MAP_TABLES = (Partnership.__tablename__, Organization.__tablename__,
-              JointEvent.__tablename__, SchoolStatusRecord.__tablename__)
-data_cache.watch(*MAP_TABLES)
+MAP_TABLES = data_cache.watch(Partnership.__tablename__, Organization.__tablename__,
+                              JointEvent.__tablename__, SchoolStatusRecord.__tablename__)
 
 
 def partnership_map(stmt, quarter, *, year: int, today: date | None = None
@@ -455,16 +454,12 @@ def partnership_map(stmt, quarter, *, year: int, today: date | None = None
     per_pair, per_school = areas.map_counters("pair"), areas.map_counters("school")
     columns = per_pair + per_school
 
-    def compute(key):
-        return _map_rows(stmt, quarter, year, today, per_pair, per_school), columns, key
-
-    scope_key = data_cache.statement_key(stmt)
-    if scope_key is None:
-        return compute(None)
     tables = tuple(sorted({*MAP_TABLES, *(t for c in columns for t in c.tables)}))
-    return data_cache.cached("partnership-map", tables, (
-        scope_key, quarter.start, quarter.end, year, today, tuple(c.key for c in columns)),
-        compute)
+    return data_cache.cached(
+        "partnership-map", tables,
+        (quarter.start, quarter.end, year, today, tuple(c.key for c in columns)),
+        lambda key: (_map_rows(stmt, quarter, year, today, per_pair, per_school), columns, key),
+        scope=stmt)
 
 
 def _map_rows(stmt, quarter, year, today, per_pair, per_school) -> list[MapRow]:

@@ -23,7 +23,7 @@ class Case:
     url: Callable  # (world, extra) -> str
     expected: dict  # role -> status; roles not named take `default`
     default: int | None = None
-    data: dict = field(default_factory=dict)
+    data: dict | Callable = field(default_factory=dict)  # or (world, extra) -> dict
     htmx: bool = False
     label: str = ""
 
@@ -34,6 +34,10 @@ class Case:
             return 302
         assert self.default is not None, f"{self.endpoint}: no expectation for {role}"
         return self.default
+
+    def form(self, world, extra) -> dict:
+        """The data posted: ``data``, or what it builds from the world's ids."""
+        return self.data(world, extra) if callable(self.data) else self.data
 
     @property
     def id(self) -> str:
@@ -56,6 +60,7 @@ def run_case(app, world, extra, case: Case, role: str):
     if role != "anon":
         login(client, world.users[role])
     url = case.url(world, extra)
+    data = case.form(world, extra)
     if case.method == "GET":
         headers = {"HX-Request": "true"} if case.htmx else {}
         resp = client.get(url, headers=headers)
@@ -63,9 +68,9 @@ def run_case(app, world, extra, case: Case, role: str):
         from tests.conftest import csrf_token
 
         token = csrf_token(client, "/login")
-        resp = client.post(url, data={**case.data, "csrf_token": token})
+        resp = client.post(url, data={**data, "csrf_token": token})
     else:
-        resp = post(client, url, case.data, htmx=case.htmx)
+        resp = post(client, url, data, htmx=case.htmx)
     return resp
 
 

@@ -24,8 +24,7 @@ from tests.factories.core import make_staff
 from tests.factories.courses import make_course, make_enrollment
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids, out_of_scope_test, redirect,
-    run_case,
+    Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test, redirect, run_case,
 )
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -95,8 +94,9 @@ CASES = [
          redirect(EDIT_REG)),
     Case("courses.enroll", "GET", lambda w, e: f"/courses/{e['course_reg']}/enroll", MANAGE),
     Case("courses.enroll", "POST", lambda w, e: f"/courses/{e['course_reg']}/enroll",
-         redirect(EDIT_A), data={"school": "", "staff": ""}, label="school_a",
-         ),
+         redirect(EDIT_A), label="school_a",
+         # the enroll form ticks a teacher of school_a
+         data=lambda w, e: {"school": str(w.school_a.id), "staff": str(e["t_a2"])}),
     Case("courses.trained", "GET", lambda w, e: f"/courses/{e['course_reg']}/trained", ALL),
     Case("courses.trained_export", "GET",
          lambda w, e: f"/courses/{e['course_reg']}/trained/export.xlsx", ALL),
@@ -115,7 +115,7 @@ CASES = [
          lambda w, e: f"/courses/enrollments/{e['enr_a']}/delete", EDIT_A, htmx=True),
     Case("courses.teacher", "GET", lambda w, e: f"/courses/teachers/{e['t_a']}", SEE_A),
     Case("courses.teacher_enroll", "POST", lambda w, e: f"/courses/teachers/{e['t_a2']}/enroll",
-         redirect(EDIT_A), data={"course_id": ""}, label="a2"),
+         redirect(EDIT_A), data=lambda w, e: {"course_id": str(e["course_muni"])}, label="a2"),
     Case("courses.import_", "GET", lambda w, e: "/courses/import", MANAGE),
     Case("courses.import_preview", "GET", lambda w, e: "/courses/import/nosuch",
          {**{r: 404 for r in MANAGE}, "viewer": 403}),
@@ -159,20 +159,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-def _fill(case, world, extra):
-    """Data that needs ids of the world: the enroll form ticks a teacher of school_a."""
-    if case.endpoint == "courses.enroll" and case.method == "POST":
-        return {"school": str(world.school_a.id), "staff": str(extra["t_a2"])}
-    if case.endpoint == "courses.teacher_enroll":
-        return {"course_id": str(extra["course_muni"])}
-    return case.data
-
-
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    case = Case(case.endpoint, case.method, case.url, case.expected, case.default,
-                _fill(case, world, extra), case.htmx, case.label)
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(

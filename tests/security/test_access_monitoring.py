@@ -17,8 +17,7 @@ from shnor_app.services.monitoring import risks
 from tests.factories.monitoring import make_low_results
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids, out_of_scope_test, redirect,
-    run_case,
+    Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test, redirect, run_case,
 )
 
 ALL = {r: 200 for r in ["admin", "region", "methodist", "tutor", "school", "viewer"]}
@@ -87,7 +86,7 @@ CASES = [
          lambda w, e: "/monitoring/identification/export.xlsx?year=2024&only=flagged", ALL),
     Case("monitoring.approve", "POST", lambda w, e: "/monitoring/identification/approve?year=2024",
          {"admin": 302, "region": 302, "methodist": 302, "tutor": 403, "school": 403,
-          "viewer": 403}, data={**APPROVE, "org_id": "SCHOOL_A"}),
+          "viewer": 403}, data=lambda w, e: {**APPROVE, "org_id": str(w.school_a.id)}),
     Case("monitoring.school", "GET", lambda w, e: f"/monitoring/schools/{w.school_a.id}", SEE),
     Case("monitoring.school_card", "GET", lambda w, e: f"/monitoring/schools/{w.school_a.id}/card",
          SEE),
@@ -116,12 +115,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    if case.data.get("org_id") == "SCHOOL_A":
-        case = Case(case.endpoint, case.method, case.url, case.expected, case.default,
-                    {**case.data, "org_id": str(world.school_a.id)}, case.htmx, case.label)
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(

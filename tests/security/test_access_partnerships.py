@@ -21,7 +21,7 @@ from tests.factories.core import make_org, make_user
 from tests.factories.partnerships import make_event, make_partnership, make_practice
 from tests.snapshots import snapshotted
 from tests.security.access import (
-    Case, check_case, expand, far, htmx_gets_ask_to_log_in, ids, out_of_scope_test, redirect,
+    Case, far, htmx_gets_ask_to_log_in, matrix_test, out_of_scope_test, redirect,
 )
 
 ROLES6 = ["admin", "region", "methodist", "tutor", "school", "viewer"]
@@ -76,21 +76,13 @@ def _terms():
             "t4_start": "2026-03-30", "t4_end": "2026-05-26"}
 
 
-class DataCase(Case):
-    """A case whose form data needs the world (ids)."""
-
-    def __init__(self, *args, make_data=None, **kw):
-        super().__init__(*args, **kw)
-        self.make_data = make_data
-
-
 CASES = [
     Case("partnerships.index", "GET", lambda w, e: "/partnerships/", ALL),
     Case("partnerships.index", "GET", lambda w, e: "/partnerships/?status=ACTIVE&q=школа", ALL,
          htmx=True, label="htmx"),
     Case("partnerships.new", "GET", lambda w, e: "/partnerships/new", CREATE),
-    DataCase("partnerships.new", "POST", lambda w, e: "/partnerships/new", redirect(CREATE),
-             make_data=_new_partnership, label="post"),
+    Case("partnerships.new", "POST", lambda w, e: "/partnerships/new", redirect(CREATE),
+         data=_new_partnership, label="post"),
     Case("partnerships.show", "GET", lambda w, e: f"/partnerships/{e['p_a']}", SEE_A),
     Case("partnerships.show", "GET", lambda w, e: f"/partnerships/{e['p_other']}", SEE_OTHER,
          label="other-partnership"),
@@ -110,8 +102,8 @@ CASES = [
          EDIT_A, htmx=True),
     Case("partnerships.event_new", "GET", lambda w, e: f"/partnerships/{e['p_other']}/events/new",
          EDIT_OTHER, htmx=True, label="other-partnership"),
-    DataCase("partnerships.event_new", "POST", lambda w, e: f"/partnerships/{e['p_a']}/events/new",
-             EDIT_A, htmx=True, make_data=_event, label="post"),
+    Case("partnerships.event_new", "POST", lambda w, e: f"/partnerships/{e['p_a']}/events/new",
+         EDIT_A, htmx=True, data=_event, label="post"),
     Case("partnerships.event_row", "GET", lambda w, e: f"/partnerships/events/{e['ev_a']}", SEE_A),
     Case("partnerships.event_row", "GET", lambda w, e: f"/partnerships/events/{e['ev_other']}",
          SEE_OTHER, htmx=True, label="other-partnership"),
@@ -125,9 +117,9 @@ CASES = [
     Case("partnerships.event_delete", "POST",
          lambda w, e: f"/partnerships/events/{e['ev_other']}/delete", EDIT_OTHER, htmx=True,
          label="other-partnership"),
-    DataCase("partnerships.practice_link", "POST",
-             lambda w, e: f"/partnerships/{e['p_a']}/practices", redirect(EDIT_A),
-             make_data=lambda w, e: {"practice_id": str(e["pr_b"])}),
+    Case("partnerships.practice_link", "POST",
+         lambda w, e: f"/partnerships/{e['p_a']}/practices", redirect(EDIT_A),
+         data=lambda w, e: {"practice_id": str(e["pr_b"])}),
     Case("partnerships.practice_unlink", "POST",
          lambda w, e: f"/partnerships/{e['p_a']}/practices/{e['pr_a']}/delete", redirect(EDIT_A)),
     Case("partnerships.partnership_map", "GET", lambda w, e: "/partnerships/map", REPORTS),
@@ -144,10 +136,10 @@ CASES = [
     Case("practices.index", "GET", lambda w, e: "/practices/?q=ЧТЕНИЕ", ALL, htmx=True,
          label="htmx"),
     Case("practices.new", "GET", lambda w, e: "/practices/new", PUBLISH),
-    DataCase("practices.new", "POST", lambda w, e: "/practices/new", redirect(PUBLISH),
-             make_data=lambda w, e: {"title": "Клуб «Учись учиться»", "problem": "LOW_MOTIVATION",
-                                     "author_org_id": str(w.tutor_school.id),
-                                     "description": "Еженедельные встречи"}, label="post"),
+    Case("practices.new", "POST", lambda w, e: "/practices/new", redirect(PUBLISH),
+         data=lambda w, e: {"title": "Клуб «Учись учиться»", "problem": "LOW_MOTIVATION",
+                            "author_org_id": str(w.tutor_school.id),
+                            "description": "Еженедельные встречи"}, label="post"),
     Case("practices.show", "GET", lambda w, e: f"/practices/{e['pr_a']}", ALL),
     Case("practices.show", "GET", lambda w, e: f"/practices/{e['pr_far']}", {"admin": 200},
          default=404, label="other-region"),
@@ -161,11 +153,7 @@ CASES = [
 htmx_gets_ask_to_log_in(CASES)
 
 
-@pytest.mark.parametrize("case,role", expand(CASES), ids=ids(CASES))
-def test_access(app, world, extra, case, role):
-    if getattr(case, "make_data", None):
-        case.data = case.make_data(world, extra)
-    check_case(app, world, extra, case, role)
+test_access = matrix_test(CASES)
 
 
 FAR = far(

@@ -215,7 +215,7 @@ def test_no_input_gives_a_500(app, world, request, area):
     for case in posts:
         role = "anon" if case.endpoint in ANONYMOUS else _role_for(case)
         url = case.url(world, extra)
-        fields, files = set(case.data), set()
+        fields, files = set(case.form(world, extra)), set()
         page = fuzz.client(role).get(url, headers={"HX-Request": "true"} if case.htmx else {})
         if page.status_code == 200 and page.mimetype == "text/html":
             more, files = _inputs(page.get_data(as_text=True))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .config import BASE_DIR, Config
+from .config import Config
 
 
 def create_app(config: Config | type[Config] | None = None) -> Flask:
@@ -18,12 +18,11 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         app.config["SECRET_KEY"] = cfg.SECRET_KEY
 
     from . import security
-    from .extensions import babel, csrf, db, htmx, login_manager, migrate
+    from .extensions import babel, csrf, db, htmx, login_manager
     from .services import audit, data_cache
     from .web import register_template_helpers
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, default_locale="ru", default_timezone="Europe/Moscow")
     htmx.init_app(app)

@@ -1,7 +1,8 @@
 """Command-line interface: ``flask --app wsgi demo load`` and every area's own commands
 (``areas.contribute(cli=[…])``: ``users``, ``roadmaps``, ``courses``, ``assessments`` …).
 
-``db upgrade`` and the other migration commands come from Flask-Migrate.
+``db upgrade`` and the other migration commands come from Flask-Migrate, imported only when one
+of them runs (:class:`MigrationCommands`).
 """
 from __future__ import annotations
 
@@ -49,9 +50,26 @@ def cache_reset():
     click.echo(f"Расчёты страниц будут сделаны заново (таблиц: {count}).")
 
 
+class MigrationCommands(click.Group):
+    """``flask db …``: Flask-Migrate's own group, loaded when ``db`` is invoked (the flask
+    command does that inside the application's context), so that a server never imports
+    Alembic (extensions.init_migrations). Only the name and help are this group's."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from flask import current_app
+
+        from .extensions import init_migrations
+
+        init_migrations(current_app)
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
 def register_cli(app) -> None:
     from . import areas
 
+    app.cli.add_command(MigrationCommands("db", help="Миграции схемы базы данных (Alembic)."))
     app.cli.add_command(demo_cli)
     app.cli.add_command(cache_cli)
     for group in areas.cli_groups():

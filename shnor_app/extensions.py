@@ -1,9 +1,13 @@
-"""Flask extensions, created here and bound to the app in ``create_app``."""
+"""Flask extensions, created here and bound to the app in ``create_app``.
+
+Flask-Migrate is the exception: it imports Alembic (with Mako and Pygments, about 11 MB in
+every server worker, which never migrates anything), so it is bound by :func:`init_migrations`
+only where migrations run — the ``flask db`` commands (cli.py) and bench/gen.
+"""
 from __future__ import annotations
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
@@ -24,9 +28,21 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
 # Russian for everything the libraries say themselves (WTForms' validation messages).
 babel = Babel()
+
+
+def init_migrations(app) -> None:
+    """Bind Flask-Migrate (``migrations/``) to ``app``, once; ``flask_migrate.upgrade()`` and
+    the ``flask db`` commands need it."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    from .config import BASE_DIR
+
+    Migrate(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True,
+            compare_type=True)

@@ -116,7 +116,7 @@ def build(url: str, scale: Scale | str = "full", *, reset: bool = False, year: i
     from flask_migrate import upgrade
 
     from shnor_app.config import normalise_database_url
-    from shnor_app.extensions import db
+    from shnor_app.extensions import db, init_migrations
 
     from ..config import make_app
 
@@ -129,6 +129,7 @@ def build(url: str, scale: Scale | str = "full", *, reset: bool = False, year: i
     reset_database(url)
     app = make_app(url)
     result = Result(counts={})
+    init_migrations(app)
     with app.app_context():
         t = Timer()
         upgrade()

@@ -8,6 +8,9 @@ kept encrypted (to be shown again on the profile page) and as its SHA-256, by wh
 found (a unique index, then a constant-time comparison); issuing a new one revokes the old.
 The feed holds only what the user may open: its interviews and meetings, visits and the due
 dates the user answers for (the same lists the reminders are made of).
+
+icalendar is imported where a calendar is made, not with this module: the notification pages
+import it in every server worker, and most workers never make a calendar.
 """
 from __future__ import annotations
 
@@ -16,15 +19,18 @@ import hmac
 import secrets
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Meeting, NotificationSettings, Region, User, Visit
 from ...models.base import utcnow
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 DEFAULT_ZONE = "Europe/Moscow"
 TOKEN_MAX = 100
@@ -52,6 +58,8 @@ def _uid(kind: str, ident) -> str:
 
 
 def _meeting_event(meeting: Meeting, tz: ZoneInfo) -> Event:
+    from icalendar import Event
+
     from . import link
 
     ev = Event()
@@ -78,6 +86,8 @@ def _meeting_event(meeting: Meeting, tz: ZoneInfo) -> Event:
 
 
 def _calendar(name: str | None = None, method: str | None = None) -> Calendar:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -91,6 +101,8 @@ def _calendar(name: str | None = None, method: str | None = None) -> Calendar:
 def invitation(meeting: Meeting, user: User) -> str:
     """An .ics invitation (METHOD:REQUEST) of ``meeting`` for ``user``; a move sends the same
     UID with a higher SEQUENCE, so the calendar moves the event instead of adding one."""
+    from icalendar import vCalAddress, vText
+
     authority = meeting.authority
     tz = region_zone(authority.region_id if authority is not None else None)
     cal = _calendar(method="REQUEST")
@@ -114,6 +126,8 @@ def invitation(meeting: Meeting, user: User) -> str:
 
 
 def _due_event(kind: str, ident, day: date, summary: str, description: str, url: str) -> Event:
+    from icalendar import Event
+
     ev = Event()
     ev.add("uid", _uid(kind, ident))
     ev.add("dtstamp", utcnow())

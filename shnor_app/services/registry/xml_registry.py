@@ -13,15 +13,15 @@ the line of the file it starts on. The reading is bounded (:class:`XmlLimits`, s
 ``REGISTRY_XML_MAX_*``): elements, nesting depth, the characters of one value, seconds. A
 document type declaration is refused before parsing (no entity is ever expanded: the parser
 resolves none and loads no DTD, nor anything from the network), and each certificate is
-dropped from memory once read, so the memory used does not grow with the file.
+dropped from memory once read, so the memory used does not grow with the file. lxml is
+imported when a file is read, not with this module (the registry's pages import it in every
+server worker).
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator
-
-from lxml import etree
 
 from ..errors import ServiceError
 from ..limits import Deadline, fmt_count, limits_for
@@ -91,6 +91,8 @@ def _local(tag) -> str:
 def read_registry_xml(source: bytes | BinaryIO, limits: XmlLimits | None = None
                       ) -> Iterator[XmlOrganization]:
     """Every organisation of the file, in the file's order (see the module's notes)."""
+    from lxml import etree
+
     limits = limits or XmlLimits.from_settings()
     stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     head = stream.read(_PROLOG_BYTES)

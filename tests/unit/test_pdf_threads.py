@@ -1,11 +1,12 @@
 """PDFs built from several threads at once (gunicorn threads) all come out whole, and no
-document waits for another one being built."""
+document waits for another one being built; a font's file is read only when a document uses it."""
 import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from pypdf import PdfReader
-from reportlab.platypus import Flowable
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable, Paragraph
 
 from shnor_app.services import pdf
 
@@ -70,3 +71,22 @@ def test_a_document_being_built_does_not_hold_up_another():
     finally:
         release.set()
         slow.join(30)
+
+
+def test_a_font_is_read_from_its_file_once_when_a_document_first_uses_it():
+    pdf.register_fonts()
+    fonts = [pdfmetrics.getFont(f"{family}-BoldItalic") for family in (pdf.SANS, pdf.SERIF)]
+    for font in fonts:  # a fresh font, as in a worker that has printed nothing in bold italics
+        font._face, font._local = None, threading.local()
+    st = pdf.styles(font=pdf.SERIF)
+    data = pdf.build([pdf.para("Обычный текст", st["base"])])
+    assert "Обычный текст" in _text(data)
+    assert [font._face for font in fonts] == [None, None]
+
+    data = pdf.build([Paragraph("<b><i>Жирный курсив</i></b>", st["base"])])
+    assert "Жирный курсив" in _text(data)
+    assert fonts[0]._face is None and fonts[1]._face is not None
+    face = fonts[1]._face
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda _: fonts[1].face.charWidths, range(3)))
+    assert fonts[1]._face is face

@@ -18,24 +18,29 @@ Roadmaps, monitoring reports, protocols and visit reports are built from the sam
 Documents are built in many threads at once with no lock between them: the one piece of
 reportlab state that two documents used to share — the cursor with which a TrueType font reads
 its own file while it cuts the subset embedded in a document — is kept per thread
-(:class:`ThreadSafeTTFont`).
+(:class:`ThreadSafeTTFont`). A font's file is read when a document first uses it, not when
+it is registered: a DejaVu face is 1.5–3 MB of Python objects (glyph and width tables), and the
+italic ones are seldom printed.
 """
 from __future__ import annotations
 
 import copy
 import io
 import threading
+import weakref
+from fnmatch import fnmatch
 from pathlib import Path
 # bandit B406: escapes text for Paragraph; parses nothing
 from xml.sax.saxutils import escape  # nosec B406
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -58,21 +63,32 @@ class ThreadSafeTTFont(TTFont):
     own (one entry per document), so documents never mix either.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, name: str, filename: str):
+        # TTFont.__init__ without its first step, which would read the file now.
+        self.fontName = name
+        self.encoding = TTEncoding()
+        self.state = weakref.WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+        self._filename = filename
+        self._face = None
+        self._reading = threading.Lock()
         self._local = threading.local()
-        super().__init__(*args, **kwargs)
 
     @property
     def face(self):
         face = getattr(self._local, "face", None)
         if face is None:
-            face = self._local.face = copy.copy(self._face)
+            face = self._local.face = copy.copy(self._shared_face())
         return face
 
-    @face.setter
-    def face(self, value):
-        self._face = value
-        self._local = threading.local()
+    def _shared_face(self) -> TTFontFace:
+        """The face read from the file, once, by the first thread that needs it."""
+        if self._face is None:
+            with self._reading:
+                if self._face is None:
+                    self._face = TTFontFace(self._filename)
+        return self._face
 
 
 def register_fonts() -> None:
@@ -95,7 +111,10 @@ def _register_fonts() -> None:
     for family, (regular, bold, italic, bold_italic) in files.items():
         names = (family, f"{family}-Bold", f"{family}-Italic", f"{family}-BoldItalic")
         for name, file in zip(names, (regular, bold, italic, bold_italic)):
-            pdfmetrics.registerFont(ThreadSafeTTFont(name, str(FONT_DIR / file)))
+            # What pdfmetrics.registerFont does for a TrueType font, without asking the face
+            # for its name (which would read the file).
+            pdfmetrics._fonts[name] = ThreadSafeTTFont(name, str(FONT_DIR / file))
+            pdfmetrics.registerFontFamily(name)
         pdfmetrics.registerFontFamily(family, normal=names[0], bold=names[1], italic=names[2],
                                       boldItalic=names[3])
     _registered = True

@@ -64,6 +64,15 @@ def can(user, action: str, obj, parent=None) -> bool:
     return rule.pred(action).check(user, obj)
 
 
+def standing(user) -> tuple:
+    """What the rules ask of ``user`` besides the data: the role and the organisation,
+    municipality and region. The rights of two users of one standing over a roadmap's rows
+    (status, edit, report, move, delete) are the same, so a table rendered with the buttons of
+    one may be shown to the other; a rule on the author of a record (``MY_ID``) is not of this
+    kind and must not be decided from a standing."""
+    return (user.role, user.organization_id, user.municipality_id, user.effective_region_id)
+
+
 def can_view(user, obj) -> bool:
     return can(user, "view", obj)
 

@@ -189,10 +189,13 @@ class Territory:
         return get(Region, self.region_id)
 
     @property
-    def choices(self) -> list[Municipality]:
+    def choices(self) -> list:
+        """The municipalities to switch between, as (id, name) rows — a region's thirty
+        municipalities with their joined regions cost more than the rest of a kept page — or
+        the objects already loaded to pick one of them."""
         if self._choices is None:
-            self._choices = [] if self._choices_stmt is None else \
-                list(db.session.scalars(self._choices_stmt))
+            self._choices = [] if self._choices_stmt is None else list(db.session.execute(
+                self._choices_stmt.with_only_columns(Municipality.id, Municipality.name)))
         return self._choices
 
     @property

@@ -508,9 +508,9 @@ def _row_context(user, item: RoadmapItem, **extra) -> dict:
     }
 
 
-def _row(user, item, status=200, trigger=None):
+def _row(user, item, status=200, trigger=None, ctx: dict | None = None):
     return render_fragment("roadmaps/_item_row.html", status=status, trigger=trigger,
-                           **_row_context(user, item))
+                           **(ctx if ctx is not None else _row_context(user, item)))
 
 
 def _item_form(item: RoadmapItem | None = None, formdata=True) -> ItemForm:
@@ -613,9 +613,13 @@ def item_status(item_id: int):
         abort(400)
     status = ItemStatus[form.status.data]
     actual = form.actual_result.data if "actual_result" in request.form else None
+    # The row answered shows the new status with what a status does not change (executors,
+    # the last report, the buttons): read here, in the change's own transaction — after the
+    # commit they would take a transaction of their own.
+    ctx = _row_context(user, item) if request.htmx else None
     return act(lambda: svc.set_status(item, status, by=user, actual_result=actual),
-               done=lambda _: answer(f"Статус пункта: {status.label}.", lambda: _row(user, item),
-                                     _item_url(item)),
+               done=lambda _: answer(f"Статус пункта: {status.label}.",
+                                     lambda: _row(user, item, ctx=ctx), _item_url(item)),
                refused=lambda message: _status_refused(user, item, status, actual, message))
 
 

@@ -17,7 +17,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     if hasattr(cfg, "SECRET_KEY"):
         app.config["SECRET_KEY"] = cfg.SECRET_KEY
 
-    from . import security
+    from . import security, transactions
     from .extensions import babel, csrf, db, htmx, login_manager
     from .services import audit, data_cache
     from .web import register_template_helpers
@@ -33,6 +33,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
     audit.install(Session)
     data_cache.install(Session)
+    transactions.install(app, db)
     security.init_app(app)
     register_template_helpers(app)
     from . import navigation

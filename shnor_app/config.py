@@ -99,6 +99,8 @@ class Config:
     PAGE_SIZE = 25
     # Rendered rows of long tables kept per worker (web.FragmentCache; ~4 KB each); 0 = off.
     FRAGMENT_CACHE_SIZE = int(os.environ.get("SHNOR_FRAGMENT_CACHE_SIZE", "3000"))
+    # Whole roadmap tables kept per worker, compressed (blueprints/roadmaps; 0: none).
+    TABLE_CACHE_MB = float(os.environ.get("SHNOR_TABLE_CACHE_MB", "8"))
     # Computed region-wide pages kept per worker, checked against the tables' generation tokens
     # (services.data_cache); an entry is dropped after DATA_CACHE_SECONDS whatever happens.
     DATA_CACHE_SIZE = int(os.environ.get("SHNOR_DATA_CACHE_SIZE", "256"))

@@ -264,19 +264,23 @@ def count_queries():
 
 @pytest.fixture
 def fragment_caches(app):
-    """Empty fragment caches for the test, and a switch to turn them off."""
+    """Empty fragment caches for the test, and a switch to turn them off: ``set_size(0)`` turns
+    off the row cache and the whole-table cache, another size sets the rows' size and turns the
+    tables' cache on."""
     saved_caches = app.extensions.pop("shnor_fragment_caches", None)
-    saved_size = app.config.get("FRAGMENT_CACHE_SIZE")
+    saved = {k: app.config.get(k) for k in ("FRAGMENT_CACHE_SIZE", "TABLE_CACHE_MB")}
 
     def set_size(size):
         app.extensions.pop("shnor_fragment_caches", None)
         app.config["FRAGMENT_CACHE_SIZE"] = size
+        app.config["TABLE_CACHE_MB"] = (saved["TABLE_CACHE_MB"] or 8) if size else 0
 
     yield set_size
     app.extensions.pop("shnor_fragment_caches", None)
     if saved_caches is not None:
         app.extensions["shnor_fragment_caches"] = saved_caches
-    if saved_size is None:
-        app.config.pop("FRAGMENT_CACHE_SIZE", None)
-    else:
-        app.config["FRAGMENT_CACHE_SIZE"] = saved_size
+    for name, value in saved.items():
+        if value is None:
+            app.config.pop(name, None)
+        else:
+            app.config[name] = value

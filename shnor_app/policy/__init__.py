@@ -64,6 +64,15 @@ def can(user, action: str, obj, parent=None) -> bool:
     return rule.pred(action).check(user, obj)
 
 
+def standing(user) -> tuple:
+    """What the rules ask of ``user`` besides the data: the role and the organisation,
+    municipality and region. The rights of two users of one standing over a roadmap's rows
+    (status, edit, report, move, delete) are the same, so a table rendered with the buttons of
+    one may be shown to the other; a rule on the author of a record (``MY_ID``) is not of this
+    kind and must not be decided from a standing."""
+    return (user.role, user.organization_id, user.municipality_id, user.effective_region_id)
+
+
 def can_view(user, obj) -> bool:
     return can(user, "view", obj)
 
@@ -180,10 +189,13 @@ class Territory:
         return get(Region, self.region_id)
 
     @property
-    def choices(self) -> list[Municipality]:
+    def choices(self) -> list:
+        """The municipalities to switch between, as (id, name) rows — a region's thirty
+        municipalities with their joined regions cost more than the rest of a kept page — or
+        the objects already loaded to pick one of them."""
         if self._choices is None:
-            self._choices = [] if self._choices_stmt is None else \
-                list(db.session.scalars(self._choices_stmt))
+            self._choices = [] if self._choices_stmt is None else list(db.session.execute(
+                self._choices_stmt.with_only_columns(Municipality.id, Municipality.name)))
         return self._choices
 
     @property

@@ -15,6 +15,14 @@ anyone, in the same transaction, so a reader never sees new rows with an old tok
 back transaction changes nothing. The tokens are in the database, so every server sharing it
 sees the same change. Tables are watched when a cache declares them (:func:`watch`, at import).
 
+A value about one record and what hangs under it (one roadmap: its sections, items, executors
+and reports) would go stale with every change of those tables anywhere in the region if it were
+checked against the tables' tokens. Such tables are *partitioned* instead (:func:`partition`):
+an ORM change of a row renews the token of its partition only (``roadmap#17``), so the other
+roadmaps' values stand; a bulk statement on one of the tables, which names no partition, renews
+the family's own token (``roadmap#*``), which every partition's stamp includes. A partition that
+was never changed has no row of its own: its family token alone stands for it.
+
 What it does not see: rows changed outside the application (psql, a restored dump). The
 ``flask --app wsgi cache reset`` command (and the ``DATA_CACHE_SECONDS`` age limit, 10 minutes
 by default) cover that. A value kept here is shared by threads and requests: it must be plain,
@@ -36,6 +44,9 @@ from ..models import TableGeneration
 
 WATCHED: set[str] = set()
 _TOUCHED = "shnor_touched_tables"
+# table name → (family, function(session, obj) → the partition keys a changed row belongs to)
+PARTITIONED: dict[str, tuple[str, Callable]] = {}
+FAMILIES: set[str] = set()
 
 
 def watch(*tables: str) -> tuple[str, ...]:
@@ -44,23 +55,67 @@ def watch(*tables: str) -> tuple[str, ...]:
     return tuple(sorted(set(tables)))
 
 
+def partition(family: str, owners: dict) -> None:
+    """Partition tables by the record they hang under: ``owners`` maps a model to a function
+    ``(session, obj) -> keys`` giving the partition(s) of a changed row (its old and new owner
+    when it moved). Called at import, next to the value that is kept per partition."""
+    FAMILIES.add(family)
+    for model, keys in owners.items():
+        PARTITIONED[model.__tablename__] = (family, keys)
+
+
+def family_token(family: str) -> str:
+    return f"{family}#*"
+
+
+def part(family: str, key) -> tuple[str, str]:
+    """The token names a value about partition ``key`` of ``family`` is checked against."""
+    return (family_token(family), f"{family}#{key}")
+
+
+def column_keys(column: str) -> Callable:
+    """Partition keys of a row from one of its own columns: the value now and, when the row
+    moved, the value it had."""
+    from sqlalchemy import inspect
+
+    def keys(session, obj):
+        history = inspect(obj).attrs[column].history
+        found = {*history.added, *history.unchanged, *history.deleted}
+        if not found:
+            found = {getattr(obj, column)}
+        return {k for k in found if k is not None}
+
+    return keys
+
+
 # --------------------------------------------------------------------------- the tokens follow
 
 
-def _mark(session, name: str | None) -> None:
+def _mark(session, name: str | None, *, bulk: bool = False, obj=None) -> None:
+    touched = None
     if name in WATCHED:
-        session.info.setdefault(_TOUCHED, set()).add(name)
+        touched = session.info.setdefault(_TOUCHED, set())
+        touched.add(name)
+    partitioned = PARTITIONED.get(name)
+    if partitioned is not None:
+        family, keys = partitioned
+        touched = touched if touched is not None else session.info.setdefault(_TOUCHED, set())
+        if bulk:
+            touched.add(family_token(family))
+        else:
+            touched.update(f"{family}#{k}" for k in keys(session, obj))
 
 
 def _after_flush(session, flush_context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         table = getattr(type(obj), "__table__", None)
-        _mark(session, getattr(table, "name", None))
+        _mark(session, getattr(table, "name", None), obj=obj)
 
 
 def _on_execute(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        _mark(state.session, getattr(getattr(state.statement, "table", None), "name", None))
+        _mark(state.session, getattr(getattr(state.statement, "table", None), "name", None),
+              bulk=True)
 
 
 def _before_commit(session) -> None:
@@ -93,6 +148,7 @@ def renew_all(*, connection=None) -> int:
     """New tokens for every table of the schema (``flask cache reset``; a database filled or
     emptied outside the application). Returns how many tables."""
     names = [n for n in db.metadata.tables if n != TableGeneration.__tablename__]
+    names += [family_token(f) for f in FAMILIES]
     renew(names, connection=connection)
     return len(names)
 
@@ -108,13 +164,20 @@ def install(session_cls) -> None:
 
 
 def tokens(tables: tuple[str, ...]) -> tuple | None:
-    """The tokens of ``tables`` in their order; None when a table has none yet (nothing is
-    then kept: a table filled outside the application gets its token from ``cache reset``)."""
+    """The tokens of ``tables`` (and partitions, :func:`part`) in their order; None when a table
+    or a family has none yet (nothing is then kept: a table filled outside the application gets
+    its token from ``cache reset``). A partition never changed has no token: 0 stands for it."""
     found = dict(db.session.execute(select(TableGeneration.table_name, TableGeneration.token)
                                     .where(TableGeneration.table_name.in_(tables))).all())
-    if len(found) < len(tables):
-        return None
-    return tuple(found[t] for t in tables)
+    out = []
+    for name in tables:
+        token = found.get(name)
+        if token is None:
+            if "#" not in name or name.endswith("#*"):
+                return None
+            token = 0
+        out.append(token)
+    return tuple(out)
 
 
 class Key:

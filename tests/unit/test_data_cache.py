@@ -143,3 +143,53 @@ def test_a_scope_reading_a_table_nobody_watches_is_never_kept(world):
     following = select(O).where(O.id.in_(select(Roadmap.owner_id)))
     assert data_cache.tables_of(following) == {O.__tablename__, Roadmap.__tablename__}
     assert data_cache.statement_key(following) is None
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+def _roadmaps(world):
+    from shnor_app.models import OrgKind
+    from tests.factories.roadmaps import make_roadmap
+
+    authority = make_org(world.muni, kind=OrgKind.MUNICIPAL_AUTHORITY, short_name="УО")
+    a = make_roadmap(authority, 2, executors="УО")
+    b = make_roadmap(authority, 2, executors="УО", title="Другая")
+    return a, b
+
+
+def test_a_change_under_one_roadmap_renews_that_roadmap_only(world):
+    from shnor_app.models import ItemStatus, RoadmapItem
+    from shnor_app.services import roadmaps as svc
+
+    (a, _, items_a), (b, _, items_b) = _roadmaps(world)
+    family, token_b = _token("roadmap#*"), _token(f"roadmap#{b.id}")
+    for change in (
+        lambda: svc.set_status(items_a[0], ItemStatus.IN_PROGRESS),           # an item
+        lambda: svc.add_report(items_a[1], text="Отчёт", report_date=None,     # a report
+                               by=world.users["methodist"]),
+        lambda: svc.update_item(items_a[1], {"text": items_a[1].text,          # its executors
+                                             "period_text": "май", "executors": ""}),
+    ):
+        before = _token(f"roadmap#{a.id}")
+        change()
+        assert _token(f"roadmap#{a.id}") != before
+        assert _token(f"roadmap#{b.id}") == token_b and _token("roadmap#*") == family
+    # an item moved to another roadmap renews both
+    before_a = _token(f"roadmap#{a.id}")
+    items_a[0].roadmap_id = b.id
+    db.session.commit()
+    assert _token(f"roadmap#{a.id}") != before_a and _token(f"roadmap#{b.id}") != token_b
+    # a bulk statement names no roadmap: the family's token
+    db.session.execute(update(RoadmapItem).where(RoadmapItem.id == items_b[0].id)
+                       .values(text="Одним запросом"))
+    db.session.commit()
+    assert _token("roadmap#*") != family
+
+
+def test_a_partition_never_changed_stands_on_its_familys_token(world):
+    family = _token("roadmap#*")
+    assert data_cache.tokens(("roadmap#*", "roadmap#987654")) == (family, 0)
+    db.session.execute(delete(TableGeneration).where(TableGeneration.table_name == "roadmap#*"))
+    db.session.commit()
+    assert data_cache.tokens(("roadmap#*", "roadmap#987654")) is None

@@ -14,8 +14,8 @@ from shnor_app.models import (
 )
 from shnor_app.services.monitoring import risks
 
-from tests.conftest import count_queries, hx_get, post, start_page
-from tests.factories.core import make_org
+from tests.conftest import count_queries, hx_get, login, post, start_page
+from tests.factories.core import make_org, make_user
 from tests.factories.monitoring import make_low_results, make_result
 
 HEADER = "Школа;Год;Процедура;Предмет;Класс;Участников;Доля «2», %;Доля «5», %;Средний балл\n"
@@ -228,6 +228,28 @@ def test_approval_writes_statuses_once_and_is_audited(world, login_as):
     # the school carries the status next year: its card and the registry say so
     card = _html(c.get(f"/registry/organizations/{world.school_a.id}"))
     assert "Приказ № 79 от 19.01.2025" in card
+
+
+def test_the_approvals_of_the_year_are_listed_to_whoever_sees_their_territory(world, login_as,
+                                                                             app):
+    make_low_results(world.school_a, 2024)
+    assert _approve(login_as("methodist"), world).status_code == 302
+    methodist = world.users["methodist"]
+
+    def approvals(client):
+        page = _html(client.get("/monitoring/identification?year=2024"))
+        return page.split('id="approvals"')[1].split("</ul>")[0] if 'id="approvals"' in page \
+            else ""
+
+    for client in (login_as("methodist"), login_as("region")):
+        listed = approvals(client)
+        assert "Приказ № 79 от 19.01.2025: 1 школа получила статус ШНОР на 2025 год" in listed
+        assert world.muni.name in listed and methodist.full_name in listed
+        assert "скан приказа" in listed and "история" in listed
+    other = make_user("methodist", municipality_id=world.muni2.id)
+    assert approvals(login(app.test_client(), other)) == ""
+    assert "Утверждения по результатам 2023" not in _html(
+        login_as("region").get("/monitoring/identification?year=2023"))
 
 
 def test_approval_needs_the_order_and_refuses_schools_off_the_list(world, login_as):
@@ -455,7 +477,8 @@ def test_territory_is_the_users_own_or_the_one_picked(app, world):
         assert (methodist.municipality, methodist.args, methodist.choices) == (world.muni, {}, [])
         region = policy.territory(users["region"])
         assert (region.level, region.region, region.args) == ("region", world.region, {})
-        assert region.choices == sorted([world.muni, world.muni2], key=lambda m: m.name)
+        assert [(m.id, m.name) for m in region.choices] == sorted(
+            [(m.id, m.name) for m in (world.muni, world.muni2)], key=lambda m: m[1])
         picked = policy.territory(users["region"], municipality_id=world.muni2.id)
         assert picked.args == {"municipality": world.muni2.id}
         assert [s.id for s in picked.school_list()] == [world.school_b.id]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from shnor_app.extensions import db
 from shnor_app.models import (
@@ -103,10 +103,26 @@ def test_empty_measure_is_refused_with_the_form_and_what_was_typed(world, login_
 
 
 def test_status_changes_in_place(world, login_as):
-    rm, _, items = make_roadmap(world.school_a, 1)
-    resp = post(login_as("methodist"), f"/roadmaps/items/{items[0].id}/status",
-                {"status": "IN_PROGRESS"}, htmx=True)
-    assert resp.status_code == 200 and f'id="item-{items[0].id}"' in _html(resp)
+    rm, _, items = make_roadmap(world.school_a, 1, executors="РУО, МКОУ СОШ с. Заозёрное")
+    svc.add_report(items[0], text="Отчёт до смены статуса", report_date=None,
+                   by=world.users["methodist"])
+    client = login_as("methodist")
+    commits = []
+
+    def committed(conn):
+        commits.append(conn)
+
+    event.listen(db.engine, "commit", committed)
+    try:
+        resp = post(client, f"/roadmaps/items/{items[0].id}/status",
+                    {"status": "IN_PROGRESS"}, htmx=True)
+    finally:
+        event.remove(db.engine, "commit", committed)
+    row = _html(resp)
+    assert resp.status_code == 200 and f'id="item-{items[0].id}"' in row
+    assert 'value="IN_PROGRESS" selected' in row and "Отчёт до смены статуса" in row
+    assert world.school_a.short_name in row  # the executors, read before the change
+    assert len(commits) == 1  # the row is read in the change's own transaction
     assert "notice" in resp.headers.get("HX-Trigger", "")
     db.session.expire_all()
     assert db.session.get(RoadmapItem, items[0].id).status == ItemStatus.IN_PROGRESS

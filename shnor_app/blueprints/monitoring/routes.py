@@ -309,8 +309,7 @@ def _identification_context(user, scope: policy.Territory) -> dict:
         scope.schools(), year=year if year and 2000 <= year <= 2100 else None,
         fallback_year=current_year() - 1, only=only, page=page_number(),
         per_page=IDENTIFICATION_PAGE_SIZE)
-    approvals = db.session.scalars(policy.scope_query(user, IdentificationApproval).where(
-        IdentificationApproval.year == data.year).order_by(IdentificationApproval.id.desc())).all()
+    approvals = svc.approval_lines(policy.scope_query(user, IdentificationApproval), data.year)
     if scope.municipality is not None:
         approvals = [a for a in approvals if a.municipality_id in (None, scope.municipality.id)]
     return {
@@ -320,7 +319,7 @@ def _identification_context(user, scope: policy.Territory) -> dict:
         "args": {"year": data.year, **scope.args, **({"only": only} if only else {})},
         "years": data.years,
         "can_approve": policy.can(user, "create", IdentificationApproval, scope.place),
-        "approvals": approvals, "describe_approval": svc.describe_approval,
+        "approvals": approvals,
     }
 
 

@@ -10,8 +10,9 @@ import json
 import operator
 from dataclasses import dataclass
 
-from flask import abort, request, url_for
+from flask import abort, render_template, request, url_for
 from jinja2 import pass_context
+from markupsafe import Markup
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ from ...models import (
     Attachment, ItemReport, ItemStatus, OrderKind, OrgKind, Organization, Roadmap, RoadmapItem,
     RoadmapLevel, RoadmapSection, RoadmapState,
 )
-from ...services import recommendations, exports, uploads
+from ...services import data_cache, recommendations, exports, uploads
 from ...services.roadmaps import export
 from ...services import roadmaps as svc
 from ...formatting import today
@@ -36,7 +37,8 @@ from ...services.roadmaps.imports import (
 )
 from ...web import (
     act, answer, export_download, fragment_cache, in_place, parse_int, record, refusal,
-    remove, render_fragment, render_view, send_download, submit, text_arg, year_arg,
+    remove, render_fragment, render_view, send_download, submit, text_arg, wants_fragment,
+    year_arg,
     acting_user as _user, int_arg as _int_arg,
 )
 from . import bp
@@ -448,13 +450,31 @@ def _table_context(user, rm: Roadmap, filters: svc.Filters) -> dict:
     }
 
 
+def _table_html(user, rm: Roadmap, filters: svc.Filters) -> Markup:
+    """The roadmap's table (``roadmaps/_table.html``), kept between requests while nothing it
+    shows changes: the roadmap's partition token (its sections, items, executors, reports) and
+    the organisations' token stand for its rows; the user's standing (``policy.standing``) for
+    the buttons each row offers; the date for what is overdue."""
+    def render(csrf_token):
+        return render_template("roadmaps/_table.html", **_table_context(user, rm, filters),
+                               csrf_token=csrf_token)
+
+    stamp = data_cache.tokens(svc.table_tokens(rm))
+    key = None if stamp is None else (
+        rm.id, stamp, tuple(sorted(filters.args().items())), policy.standing(user),
+        policy.can_edit(user, rm), today(), request.script_root)
+    return fragment_cache("roadmap-tables", megabytes="TABLE_CACHE_MB").render(key, render)
+
+
 @bp.get("/<int:roadmap_id>")
 @login_required
 def show(roadmap_id: int):
     user, rm = record(Roadmap, roadmap_id)
     filters = _filters()
-    ctx = _table_context(user, rm, filters)
-    sections = db.session.scalars(select(RoadmapSection).where(
+    table_html = _table_html(user, rm, filters)
+    if wants_fragment():
+        return render_fragment("roadmaps/_table_kept.html", table_html=table_html)
+    sections = db.session.execute(select(RoadmapSection.id, RoadmapSection.title).where(
         RoadmapSection.roadmap_id == rm.id, RoadmapSection.title.is_not(None))
         .order_by(RoadmapSection.position)).all()
     owner_form = None
@@ -462,7 +482,8 @@ def show(roadmap_id: int):
         owner_form = OwnerForm(formdata=None)
         owner_form.owner_id.choices = [("", "— выберите —")] + _owner_choices(user)
     return render_view(
-        "roadmaps/show.html", "roadmaps/_table.html", title=rm.title[:120], **ctx,
+        "roadmaps/show.html", title=rm.title[:120], rm=rm, filters=filters, today=today(),
+        can_edit=policy.can_edit(user, rm), statuses=ItemStatus, table_html=table_html,
         state_actions=svc.state_actions(rm) if policy.can(user, "set_state", rm) else [],
         sections=sections, executor_orgs=svc.executor_orgs(rm), owner_form=owner_form,
         section_form=SectionForm(formdata=None), filter_args=filters.args())
@@ -487,9 +508,9 @@ def _row_context(user, item: RoadmapItem, **extra) -> dict:
     }
 
 
-def _row(user, item, status=200, trigger=None):
+def _row(user, item, status=200, trigger=None, ctx: dict | None = None):
     return render_fragment("roadmaps/_item_row.html", status=status, trigger=trigger,
-                           **_row_context(user, item))
+                           **(ctx if ctx is not None else _row_context(user, item)))
 
 
 def _item_form(item: RoadmapItem | None = None, formdata=True) -> ItemForm:
@@ -592,9 +613,13 @@ def item_status(item_id: int):
         abort(400)
     status = ItemStatus[form.status.data]
     actual = form.actual_result.data if "actual_result" in request.form else None
+    # The row answered shows the new status with what a status does not change (executors,
+    # the last report, the buttons): read here, in the change's own transaction — after the
+    # commit they would take a transaction of their own.
+    ctx = _row_context(user, item) if request.htmx else None
     return act(lambda: svc.set_status(item, status, by=user, actual_result=actual),
-               done=lambda _: answer(f"Статус пункта: {status.label}.", lambda: _row(user, item),
-                                     _item_url(item)),
+               done=lambda _: answer(f"Статус пункта: {status.label}.",
+                                     lambda: _row(user, item, ctx=ctx), _item_url(item)),
                refused=lambda message: _status_refused(user, item, status, actual, message))
 
 

@@ -33,6 +33,7 @@ from ...models import (
     AssessmentResult, IdentificationApproval, Municipality, OrderKind, Organization, OrgKind,
     Procedure, SchoolStatus, SchoolStatusRecord, User,
 )
+from ...models.registry import OrderBasisMixin
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError, transactional
@@ -752,10 +753,51 @@ def approve_list(orgs: list[Organization], *, year: int, order_kind: OrderKind,
     return approval
 
 
+@dataclass(frozen=True)
+class ApprovalLine:
+    """What the identification lists of an approval."""
+    id: int
+    description: str
+    municipality_id: int | None
+    municipality: str | None
+    approved_by: str | None
+    created_at: object
+
+
+def approval_lines(scope, year: int) -> list[ApprovalLine]:
+    """The approvals of ``year`` among ``scope`` (a select of IdentificationApproval filtered to
+    what the user sees: ``policy.scope_query``), newest first — in one query of columns (the
+    approvals with their joined territories and authors cost a third of a kept page)."""
+    A = IdentificationApproval
+    stmt = scope.with_only_columns(
+        A.id, A.order_kind, A.order_number, A.order_date, A.org_ids, A.status_year,
+        A.municipality_id, Municipality.name, User.full_name, A.created_at) \
+        .outerjoin(Municipality, Municipality.id == A.municipality_id) \
+        .outerjoin(User, User.id == A.approved_by_id) \
+        .where(A.year == year).order_by(A.id.desc())
+    return [ApprovalLine(id=r.id, description=_describe(
+                OrderBasis(r.order_kind, r.order_number, r.order_date).basis,
+                r.org_ids, r.status_year),
+            municipality_id=r.municipality_id, municipality=r.name,
+            approved_by=r.full_name, created_at=r.created_at)
+            for r in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class OrderBasis(OrderBasisMixin):
+    order_kind: OrderKind
+    order_number: str
+    order_date: date
+
+
+def _describe(basis: str, org_ids, status_year: int) -> str:
+    n = len(org_ids or [])
+    return (f"{basis}: {count_words(n, 'школа получила', 'школы получили', 'школ получили')}"
+            f" статус ШНОР на {status_year} год")
+
+
 def describe_approval(approval: IdentificationApproval) -> str:
-    n = len(approval.org_ids or [])
-    return (f"{approval.basis}: {count_words(n, 'школа получила', 'школы получили', 'школ получили')}"
-            f" статус ШНОР на {approval.status_year} год")
+    return _describe(approval.basis, approval.org_ids, approval.status_year)
 
 
 # --------------------------------------------------------------------------- several files

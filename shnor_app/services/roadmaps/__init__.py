@@ -39,6 +39,7 @@ from ...models import (
 from .periods import parse_period
 from .imports import ParsedRoadmap
 from ...text import clean_text, normalize_name
+from .. import data_cache
 from ..errors import ServiceError, transactional
 from ..records import all_or_nothing, soft_delete
 
@@ -644,6 +645,35 @@ def roadmap_table(rm: Roadmap, filters: Filters | None = None, *, user: User | N
             continue
         out.append((section, rows))
     return out
+
+
+def _item_roadmaps(session, obj) -> set[int]:
+    """The roadmaps an executor or a report hangs under (through its item)."""
+    from sqlalchemy.orm.util import identity_key
+
+    out = set()
+    for item_id in data_cache.column_keys("item_id")(session, obj):
+        item = session.identity_map.get(identity_key(RoadmapItem, item_id))
+        out.add(item.roadmap_id if item is not None else session.connection().scalar(
+            select(RoadmapItem.roadmap_id).where(RoadmapItem.id == item_id)))
+    return out - {None}
+
+
+# A roadmap's table is kept per roadmap (blueprints/roadmaps): a change of one item renews that
+# roadmap's token only; organisations' names are shown in it and decide who may do what.
+data_cache.partition("roadmap", {
+    Roadmap: data_cache.column_keys("id"),
+    RoadmapSection: data_cache.column_keys("roadmap_id"),
+    RoadmapItem: data_cache.column_keys("roadmap_id"),
+    ItemExecutor: _item_roadmaps,
+    ItemReport: _item_roadmaps,
+})
+_TABLE_TABLES = data_cache.watch(Organization.__tablename__)
+
+
+def table_tokens(rm: Roadmap) -> tuple[str, ...]:
+    """What everything a roadmap's table shows is checked against (``data_cache.tokens``)."""
+    return (*_TABLE_TABLES, *data_cache.part("roadmap", rm.id))
 
 
 def preload_executors(items) -> None:

@@ -114,7 +114,7 @@ def _facts(url: str) -> dict:
     from shnor_app.models import Organization, OrgKind, Role, User
 
     from .config import make_app
-    from .scenarios import _roadmap_pdf
+    from .scenarios import _item_status, _roadmap_page, _roadmap_pdf
 
     app = make_app(url)
     with app.app_context(), app.test_request_context():
@@ -122,7 +122,10 @@ def _facts(url: str) -> dict:
                                                     User.active.is_(True)).order_by(User.id))
         school = db.session.scalar(policy.scope_query(user, Organization).where(
             Organization.kind == OrgKind.SCHOOL).order_by(Organization.id))
-        facts = {"login": user.login, "school": school.id, "pdf": _roadmap_pdf(user)[0].path}
+        change = _item_status(user)[0]  # an open item of the same roadmap, to another status
+        facts = {"login": user.login, "school": school.id, "pdf": _roadmap_pdf(user)[0].path,
+                 "page": _roadmap_page(user)[0].path, "status": change.path,
+                 "status_form": change.form, "item": change.contains}
         db.session.remove()
         db.engine.dispose()
     return facts
@@ -182,6 +185,8 @@ async def sharing_checks(url: str, a: str, b: str, facts: dict) -> list[tuple[st
                        f"документов в кэше: {before} → {after_a} → {after_b}; "
                        f"{'те же байты' if first.content == second.content else 'РАЗНЫЕ байты'}"))
 
+        checks.append(await _kept_table_check(vu, other, facts))
+
         page = await other.get("/")
         out = await vu.client.post("/logout", data={"csrf_token": vu.csrf},
                                    headers={"X-CSRFToken": vu.csrf})
@@ -195,6 +200,28 @@ async def sharing_checks(url: str, a: str, b: str, facts: dict) -> list[tuple[st
         await vu.client.aclose()
         await other.aclose()
     return checks
+
+
+async def _kept_table_check(vu, other, facts: dict) -> tuple[str, bool, str]:
+    """B keeps the roadmap's table; a status changed through A shows in B's next page."""
+    def row(html: str) -> str:
+        start = html.find(facts["item"])
+        return html[start:html.find("</tr>", start)] if start >= 0 else ""
+
+    selected = f'value="{facts["status_form"]["status"]}" selected'
+    before = await other.get(facts["page"])
+    kept = await other.get(facts["page"])
+    changed = await vu.client.post(facts["status"], data={**facts["status_form"],
+                                                          "csrf_token": vu.csrf},
+                                   headers={"HX-Request": "true", "X-CSRFToken": vu.csrf})
+    after = await other.get(facts["page"])
+    ok = before.status_code == kept.status_code == after.status_code == 200 \
+        and changed.status_code == 200 and selected not in row(kept.text) \
+        and selected in row(after.text)
+    return ("Статус пункта, изменённый через A, сразу виден в таблице, сохранённой B", ok,
+            f"B до {before.status_code}/{kept.status_code}, смена через A {changed.status_code}, "
+            f"B после {after.status_code}: "
+            f"{'новый статус в строке' if selected in row(after.text) else 'СТАРЫЙ статус'}")
 
 
 async def log_in_all(base: str, plans: dict, users: int) -> list[tuple[str, list, object]]:

@@ -87,6 +87,9 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    # The cookie is signed and sent again when the session changes (its «last seen» moves on
+    # once a minute: security._check_session_age), not on every answer.
+    SESSION_REFRESH_EACH_REQUEST = False
     # Off where clients' addresses change during a session (several proxies, mobile networks).
     SESSION_BIND_ADDRESS = _bool("SHNOR_SESSION_BIND_ADDRESS", True)
 

@@ -148,6 +148,11 @@ def _end_session() -> None:
     logout_user()  # after clear(): it asks for a remember-me cookie, if any, to be deleted
 
 
+# How often a session's «last seen» moves on: the idle timeout is then counted from up to a
+# minute before the last request (a re-signed cookie on every answer cost more than that).
+SEEN_STEP_SECONDS = 60
+
+
 def _check_session_age():
     if not current_user.is_authenticated:
         return None
@@ -171,7 +176,8 @@ def _check_session_age():
     if now - last_seen > idle or now - started > absolute:
         _end_session()
         return _unauthorized()
-    session["seen"] = now
+    if now - last_seen >= SEEN_STEP_SECONDS or "seen" not in session:
+        session["seen"] = now  # a new cookie (signed again) once a minute, not every request
     from .services.auth import second_factor
 
     # First the second factor a role requires, then a temporary password: nothing else before.

@@ -111,6 +111,19 @@ def test_idle_session_expires(app, world):
     assert c.get("/").status_code == 302
 
 
+def test_last_seen_moves_on_once_a_minute_and_keeps_the_session_alive(app, world):
+    c = login(app.test_client(), world.users["methodist"])
+    c.get("/")
+    quiet = c.get("/")  # within the minute: the cookie is not signed and sent again
+    assert "shnor_session" not in quiet.headers.get("Set-Cookie", "")
+    with c.session_transaction() as s:
+        s["seen"] = time.time() - 29 * 60  # active 29 minutes ago: still in
+    resp = c.get("/")
+    assert resp.status_code == 200 and "shnor_session" in resp.headers.get("Set-Cookie", "")
+    with c.session_transaction() as s:
+        assert time.time() - s["seen"] < 5
+
+
 def test_absolute_session_lifetime(app, world):
     c = login(app.test_client(), world.users["methodist"])
     with c.session_transaction() as s:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy import and_, bindparam, case, func, or_, select, union
 from sqlalchemy.orm import contains_eager, lazyload
 
 from ...extensions import db
@@ -682,10 +682,7 @@ def preload_executors(items) -> None:
     items = list(items)
     found: dict[int, list[tuple[int, str]]] = {i.id: [] for i in items}
     if items:
-        rows = db.session.execute(
-            select(ItemExecutor.item_id, Organization.id, Organization.short_name)
-            .join(Organization, Organization.id == ItemExecutor.organization_id)
-            .where(ItemExecutor.item_id.in_(list(found))).order_by(ItemExecutor.id))
+        rows = db.session.execute(_EXECUTORS_OF, {"ids": list(found)})
         for item_id, org_id, name in rows:
             found[item_id].append((org_id, name))
     for item in items:
@@ -701,21 +698,33 @@ class LastReport(NamedTuple):
     count: int
 
 
+def _last_reports_of():
+    latest = (select(ItemReport.item_id.label("item_id"), func.max(ItemReport.id).label("last_id"),
+                     func.count().label("n"))
+              .where(ItemReport.item_id.in_(bindparam("ids", expanding=True)),
+                     ItemReport.deleted_at.is_(None))
+              .group_by(ItemReport.item_id).subquery())
+    return (select(latest.c.item_id, ItemReport.id, ItemReport.report_date, ItemReport.text,
+                   Organization.short_name, latest.c.n)
+            .join(ItemReport, ItemReport.id == latest.c.last_id)
+            .outerjoin(Organization, Organization.id == ItemReport.organization_id))
+
+
+# Built once: every table and every status change runs them (building cost more than running).
+_LAST_REPORTS_OF = _last_reports_of()
+_EXECUTORS_OF = (select(ItemExecutor.item_id, Organization.id, Organization.short_name)
+                 .join(Organization, Organization.id == ItemExecutor.organization_id)
+                 .where(ItemExecutor.item_id.in_(bindparam("ids", expanding=True)))
+                 .order_by(ItemExecutor.id))
+
+
 def last_reports(item_ids) -> dict[int, LastReport]:
     """The latest live report of each item with the number of live reports, in one query
     (tables show the date, the text and the organisation's short name: no report objects)."""
     item_ids = list(item_ids)
     if not item_ids:
         return {}
-    latest = (select(ItemReport.item_id.label("item_id"), func.max(ItemReport.id).label("last_id"),
-                     func.count().label("n"))
-              .where(ItemReport.item_id.in_(item_ids), ItemReport.deleted_at.is_(None))
-              .group_by(ItemReport.item_id).subquery())
-    rows = db.session.execute(
-        select(latest.c.item_id, ItemReport.id, ItemReport.report_date, ItemReport.text,
-               Organization.short_name, latest.c.n)
-        .join(ItemReport, ItemReport.id == latest.c.last_id)
-        .outerjoin(Organization, Organization.id == ItemReport.organization_id))
+    rows = db.session.execute(_LAST_REPORTS_OF, {"ids": item_ids})
     return {item_id: LastReport(*rest) for item_id, *rest in rows}
 
 

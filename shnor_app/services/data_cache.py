@@ -68,9 +68,13 @@ def family_token(family: str) -> str:
     return f"{family}#*"
 
 
+def _partition_token(family: str, key) -> str:
+    return f"{family}#{key}"
+
+
 def part(family: str, key) -> tuple[str, str]:
     """The token names a value about partition ``key`` of ``family`` is checked against."""
-    return (family_token(family), f"{family}#{key}")
+    return (family_token(family), _partition_token(family, key))
 
 
 def column_keys(column: str) -> Callable:
@@ -92,18 +96,17 @@ def column_keys(column: str) -> Callable:
 
 
 def _mark(session, name: str | None, *, bulk: bool = False, obj=None) -> None:
-    touched = None
-    if name in WATCHED:
-        touched = session.info.setdefault(_TOUCHED, set())
-        touched.add(name)
+    """Mark what a change of a row of table ``name`` renews: the table's token when it is
+    watched; for a partitioned table, the row's partitions — or the family, for a bulk
+    statement, which names no row."""
+    names = {name} if name in WATCHED else set()
     partitioned = PARTITIONED.get(name)
     if partitioned is not None:
         family, keys = partitioned
-        touched = touched if touched is not None else session.info.setdefault(_TOUCHED, set())
-        if bulk:
-            touched.add(family_token(family))
-        else:
-            touched.update(f"{family}#{k}" for k in keys(session, obj))
+        names |= {family_token(family)} if bulk else \
+            {_partition_token(family, k) for k in keys(session, obj)}
+    if names:
+        session.info.setdefault(_TOUCHED, set()).update(names)
 
 
 def _after_flush(session, flush_context) -> None:

@@ -450,7 +450,7 @@ def _table_context(user, rm: Roadmap, filters: svc.Filters) -> dict:
     }
 
 
-def _table_html(user, rm: Roadmap, filters: svc.Filters) -> Markup:
+def _table_html(user, rm: Roadmap, filters: svc.Filters, can_edit: bool) -> Markup:
     """The roadmap's table (``roadmaps/_table.html``), kept between requests while nothing it
     shows changes: the roadmap's partition token (its sections, items, executors, reports) and
     the organisations' token stand for its rows; the user's standing (``policy.standing``) for
@@ -462,7 +462,7 @@ def _table_html(user, rm: Roadmap, filters: svc.Filters) -> Markup:
     stamp = data_cache.tokens(svc.table_tokens(rm))
     key = None if stamp is None else (
         rm.id, stamp, tuple(sorted(filters.args().items())), policy.standing(user),
-        policy.can_edit(user, rm), today(), request.script_root)
+        can_edit, today(), request.script_root)
     return fragment_cache("roadmap-tables", megabytes="TABLE_CACHE_MB").render(key, render)
 
 
@@ -471,7 +471,8 @@ def _table_html(user, rm: Roadmap, filters: svc.Filters) -> Markup:
 def show(roadmap_id: int):
     user, rm = record(Roadmap, roadmap_id)
     filters = _filters()
-    table_html = _table_html(user, rm, filters)
+    can_edit = policy.can_edit(user, rm)
+    table_html = _table_html(user, rm, filters, can_edit)
     if wants_fragment():
         return render_fragment("roadmaps/_table_kept.html", table_html=table_html)
     sections = db.session.execute(select(RoadmapSection.id, RoadmapSection.title).where(
@@ -483,7 +484,7 @@ def show(roadmap_id: int):
         owner_form.owner_id.choices = [("", "— выберите —")] + _owner_choices(user)
     return render_view(
         "roadmaps/show.html", title=rm.title[:120], rm=rm, filters=filters, today=today(),
-        can_edit=policy.can_edit(user, rm), statuses=ItemStatus, table_html=table_html,
+        can_edit=can_edit, statuses=ItemStatus, table_html=table_html,
         state_actions=svc.state_actions(rm) if policy.can(user, "set_state", rm) else [],
         sections=sections, executor_orgs=svc.executor_orgs(rm), owner_form=owner_form,
         section_form=SectionForm(formdata=None), filter_args=filters.args())

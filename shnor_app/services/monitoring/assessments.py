@@ -28,12 +28,11 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
-from ...formatting import count_words
+from ...formatting import count_words, fmt_order
 from ...models import (
     AssessmentResult, IdentificationApproval, Municipality, OrderKind, Organization, OrgKind,
     Procedure, SchoolStatus, SchoolStatusRecord, User,
 )
-from ...models.registry import OrderBasisMixin
 from ...text import normalize_name
 from .. import spreadsheets
 from ..errors import ServiceError, transactional
@@ -776,18 +775,11 @@ def approval_lines(scope, year: int) -> list[ApprovalLine]:
         .outerjoin(User, User.id == A.approved_by_id) \
         .where(A.year == year).order_by(A.id.desc())
     return [ApprovalLine(id=r.id, description=_describe(
-                OrderBasis(r.order_kind, r.order_number, r.order_date).basis,
-                r.org_ids, r.status_year),
+                fmt_order(r.order_kind, r.order_number, r.order_date), r.org_ids,
+                r.status_year),
             municipality_id=r.municipality_id, municipality=r.name,
             approved_by=r.full_name, created_at=r.created_at)
             for r in db.session.execute(stmt)]
-
-
-@dataclass(frozen=True)
-class OrderBasis(OrderBasisMixin):
-    order_kind: OrderKind
-    order_number: str
-    order_date: date
 
 
 def _describe(basis: str, org_ids, status_year: int) -> str:

@@ -647,12 +647,15 @@ def roadmap_table(rm: Roadmap, filters: Filters | None = None, *, user: User | N
     return out
 
 
+_item_ids = data_cache.column_keys("item_id")
+
+
 def _item_roadmaps(session, obj) -> set[int]:
     """The roadmaps an executor or a report hangs under (through its item)."""
     from sqlalchemy.orm.util import identity_key
 
     out = set()
-    for item_id in data_cache.column_keys("item_id")(session, obj):
+    for item_id in _item_ids(session, obj):
         item = session.identity_map.get(identity_key(RoadmapItem, item_id))
         out.add(item.roadmap_id if item is not None else session.connection().scalar(
             select(RoadmapItem.roadmap_id).where(RoadmapItem.id == item_id)))

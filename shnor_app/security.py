@@ -31,7 +31,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
-from .extensions import db, login_manager
+from .extensions import db, load_by_id, login_manager
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -73,7 +73,7 @@ def _load_user(user_id: str):
 
     try:
         raw_id, version = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
+        user = load_by_id(User, int(raw_id))
     except (ValueError, TypeError):
         return None
     if user is None or not user.active or str(user.session_version) != version:

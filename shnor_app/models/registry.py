@@ -83,7 +83,10 @@ class Municipality(TimestampMixin, db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
 
-    region: Mapped[Region] = relationship(back_populates="municipalities", lazy="joined")
+    # Loaded when asked (not joined): a region has one row per installation, so after the first
+    # load every municipality's region is found in the session without a query, while every
+    # request's user load (users → organisation → municipality) no longer joins it twice more.
+    region: Mapped[Region] = relationship(back_populates="municipalities", lazy="select")
     __audit__ = True
 
     def __str__(self) -> str:
@@ -125,7 +128,7 @@ class Organization(SearchableMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     head_organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id"), nullable=True, index=True)
 
-    region: Mapped[Region] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="select")  # as Municipality.region
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     statuses: Mapped[list["SchoolStatusRecord"]] = relationship(
         back_populates="organization", lazy="raise_on_sql",

@@ -22,7 +22,9 @@ others the area needs («report», «review», «record»…). ``Rule.join`` add
 clause reads (kept for the lists that order by the joined organisation's name).
 
 Objects loaded by the rules are kept until the end of the request (:func:`get`): a status change
-that asks three rules about one roadmap reads it once.
+that asks three rules about one roadmap reads it once. A rule may name the parents its checks
+read (``rules(Item, load=lambda: [joinedload(Item.roadmap)], …)``): the record and its parent
+then come in one query instead of two.
 """
 from __future__ import annotations
 
@@ -32,14 +34,15 @@ from typing import Any, Callable, ClassVar
 from flask import g, has_app_context, has_request_context
 from sqlalchemy import and_, false, not_, or_, true
 
-from ..extensions import db
+from ..extensions import load_by_id
 from ..models import Role
 
 Check = Callable[[Any, Any], bool]
 
 
 def get(model, ident):
-    """``db.session.get`` that keeps what it loaded alive until the end of the request.
+    """``db.session.get`` (:func:`extensions.load_by_id`, with the parents the model's rule
+    names) that keeps what it loaded alive until the end of the request.
 
     The session's identity map holds objects weakly: a roadmap one check loaded and let go was
     queried again by the next check and again by the view. Kept in ``g``, the later calls are
@@ -47,7 +50,8 @@ def get(model, ident):
     """
     if ident is None:
         return None
-    obj = db.session.get(model, ident)
+    rule = RULES.get(model)
+    obj = load_by_id(model, ident, rule.load_options() if rule is not None else ())
     if obj is not None and has_app_context():
         g.setdefault("_policy_loaded", {})[(model, ident)] = obj
     return obj
@@ -351,6 +355,15 @@ class Rule:
     model: type
     actions: dict[str, Pred] = field(default_factory=dict)
     join: Callable[[Any], Any] | None = None
+    # () → the loader options :func:`get` loads a record with (its parents); made at first use,
+    # since making them configures every mapper (at import, before the audit log is installed)
+    load: Callable[[], tuple] | None = None
+    _options: tuple | None = field(default=None, repr=False)
+
+    def load_options(self) -> tuple:
+        if self._options is None:
+            self._options = tuple(self.load()) if self.load is not None else ()
+        return self._options
 
     def pred(self, action: str) -> Pred:
         try:
@@ -363,14 +376,17 @@ class Rule:
 RULES: dict[type, Rule] = {}
 
 
-def rules(model: type, *, join=None, **actions) -> Rule:
+def rules(model: type, *, join=None, load=None, **actions) -> Rule:
     """Declare the rule of ``model``: ``rules(Visit, view=…, edit=…, create=…, review=…)``.
 
     ``edit`` defaults to "never"; every action also requires ``view`` (the record must be seen
     before anything else is done with it), except ``create``, which is asked of the parent.
+    ``load``: a function giving the loader options for the parents the checks read
+    (``load=lambda: [joinedload(Item.roadmap)]``, see :func:`get`).
     """
     actions.setdefault("edit", NEVER)
-    rule = Rule(model, {name: _as_pred(p) for name, p in actions.items() if p is not None}, join)
+    rule = Rule(model, {name: _as_pred(p) for name, p in actions.items() if p is not None}, join,
+                load)
     RULES[model] = rule
     return rule
 

@@ -20,6 +20,7 @@ life cycle); it is still seen and exported.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..models import (
     ItemExecutor, ItemReport, Organization, Role, Roadmap, RoadmapItem, RoadmapSection,
@@ -118,13 +119,14 @@ rules(Roadmap, join=lambda q: q.outerjoin(Organization, Organization.id == Roadm
       create=test(_creates_roadmap_of, "manages the owner"),
       leave_unowned=ADMIN)                     # import now, name the owner later
 
-rules(RoadmapSection,
+# A section, an item or a report is checked through its roadmap: it comes in the same query.
+rules(RoadmapSection, load=lambda: [joinedload(RoadmapSection.roadmap, innerjoin=True)],
       view=within(RoadmapSection.roadmap_id, Roadmap),
       edit=within(RoadmapSection.roadmap_id, Roadmap, "edit"),
       create=test(lambda u, rm: rm is not None and rule_for(Roadmap).pred("edit").check(u, rm),
                   "edits the roadmap"))
 
-rules(RoadmapItem,
+rules(RoadmapItem, load=lambda: [joinedload(RoadmapItem.roadmap, innerjoin=True)],
       view=_RoadmapAlive() & (_ItemOf("view") | EXECUTES),
       edit=_ItemOf("edit"),
       set_status=_ItemOf("edit"),              # a school only on its own roadmap
@@ -137,7 +139,8 @@ REPORT_EDIT = (same(ItemReport.author_id, MY_ID)
                & via(ItemReport.item_id, RoadmapItem, ITEM_OF_CURRENT)) \
     | within(ItemReport.item_id, RoadmapItem, "edit")
 
-rules(ItemReport,
+rules(ItemReport, load=lambda: [joinedload(ItemReport.item, innerjoin=True)
+                                      .joinedload(RoadmapItem.roadmap, innerjoin=True)],
       view=within(ItemReport.item_id, RoadmapItem),
       edit=REPORT_EDIT,
       attach=REPORT_EDIT,

@@ -173,9 +173,9 @@ def _track_old_values(mapper, cls) -> None:
     if not getattr(cls, "__audit__", False):
         return
     for attr in mapper.column_attrs:
-        if attr.key not in _SKIP:
-            event.listen(getattr(cls, attr.key), "set", _noop_set, active_history=True,
-                         retval=True)
+        target = getattr(cls, attr.key)
+        if attr.key not in _SKIP and not event.contains(target, "set", _noop_set):
+            event.listen(target, "set", _noop_set, active_history=True, retval=True)
 
 
 def install(session_cls) -> None:
@@ -185,6 +185,13 @@ def install(session_cls) -> None:
         event.listen(session_cls, "after_flush", _after_flush)
     if not event.contains(Mapper, "mapper_configured", _track_old_values):
         event.listen(Mapper, "mapper_configured", _track_old_values)
+    # Mappers configured before this call (a module that built a query or a loader option at
+    # import configures them all) never send the event: they are tracked here.
+    from ..extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if mapper.configured:
+            _track_old_values(mapper, mapper.class_)
 
 
 def log_event(action: AuditAction, *, user=None, message: str | None = None,

@@ -138,13 +138,24 @@ def renew(tables: Iterable[str], *, connection=None) -> None:
     if not rows:
         return
     conn = connection if connection is not None else db.session.connection()
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(TableGeneration.__table__)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["table_name"],
-                                            set_={"token": stmt.excluded.token}), rows)
+    conn.execute(_upsert(conn.dialect.name), rows)
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert(dialect: str):
+    """The token upsert of ``dialect``, built once (every write of a watched table runs it)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(TableGeneration.__table__)
+        stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=["table_name"], set_={"token": stmt.excluded.token})
+    return stmt
 
 
 def renew_all(*, connection=None) -> int:

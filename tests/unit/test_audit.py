@@ -49,3 +49,27 @@ def test_password_hashes_are_never_in_the_log():
     for e in _entries("users"):
         assert "password_hash" not in (e.changes or {})
         assert "scrypt" not in str(e.changes)
+
+
+def test_every_audited_column_keeps_its_old_value_whenever_the_mappers_were_configured(app):
+    """The «before» of a change comes from a listener on each audited column. Mappers configured
+    before the log was installed (a loader option or a query built at import) never send the
+    event that adds it: installing again must add it to them too."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import configure_mappers
+
+    from shnor_app.services import audit
+
+    configure_mappers()
+    # as if StaffMember's mapper had been configured before the log was installed
+    event.remove(StaffMember.position, "set", audit._noop_set)
+    audit.install(type(db.session()))  # again, after every mapper is configured: no duplicates
+    for mapper in db.Model.registry.mappers:
+        if not getattr(mapper.class_, "__audit__", False):
+            continue
+        for attr in mapper.column_attrs:
+            if attr.key in audit._SKIP:
+                continue
+            target = getattr(mapper.class_, attr.key)
+            assert event.contains(target, "set", audit._noop_set), f"{mapper.class_.__name__}.{attr.key}"
+            assert len(target.dispatch.set) == len(set(target.dispatch.set)), attr.key

@@ -107,6 +107,7 @@ def test_status_changes_in_place(world, login_as):
     svc.add_report(items[0], text="Отчёт до смены статуса", report_date=None,
                    by=world.users["methodist"])
     client = login_as("methodist")
+    url = f"/roadmaps/items/{items[0].id}/status"
     commits = []
 
     def committed(conn):
@@ -114,10 +115,13 @@ def test_status_changes_in_place(world, login_as):
 
     event.listen(db.engine, "commit", committed)
     try:
-        resp = post(client, f"/roadmaps/items/{items[0].id}/status",
-                    {"status": "IN_PROGRESS"}, htmx=True)
+        with count_queries() as q:
+            resp = post(client, url, {"status": "IN_PROGRESS"}, htmx=True)
     finally:
         event.remove(db.engine, "commit", committed)
+    # the user; the item with its roadmap (one query); the row's executors and last report
+    reads = [s for s in q["sql"] if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 4, "\n".join(r[:300] for r in reads)
     row = _html(resp)
     assert resp.status_code == 200 and f'id="item-{items[0].id}"' in row
     assert 'value="IN_PROGRESS" selected' in row and "Отчёт до смены статуса" in row

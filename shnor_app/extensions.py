@@ -49,6 +49,7 @@ def init_migrations(app) -> None:
 
 
 _BY_ID: dict[tuple, object] = {}
+_BY_ID_LIMIT = 500  # models × the option tuples of their rules: a few dozen
 
 
 def load_by_id(model: type, ident, options: tuple = ()):
@@ -65,9 +66,10 @@ def load_by_id(model: type, ident, options: tuple = ()):
         return session.get(model, ident, options=options)
     if mapper.identity_key_from_primary_key((ident,)) in session.identity_map:
         return session.get(model, ident)
-    key = (model, options)
+    key = (model, options)  # loader options compare by identity: pass a tuple made once
     stmt = _BY_ID.get(key)
     if stmt is None:
-        stmt = _BY_ID[key] = select(model).options(*options).where(
-            mapper.primary_key[0] == bindparam("ident"))
+        stmt = select(model).options(*options).where(mapper.primary_key[0] == bindparam("ident"))
+        if len(_BY_ID) < _BY_ID_LIMIT:  # options made anew on each call are not kept
+            _BY_ID[key] = stmt
     return session.execute(stmt, {"ident": ident}).scalars().first()

@@ -64,3 +64,16 @@ def test_the_policy_reads_an_item_with_its_roadmap(app, world):
         item = get(RoadmapItem, item_id)
         assert get(Roadmap, rm_id) is item.roadmap
     assert q["n"] == 1
+
+
+def test_options_made_on_each_call_do_not_pile_up(world, monkeypatch):
+    from shnor_app import extensions
+
+    rm, _, items = make_roadmap(world.school_a, 1)
+    item_id, rm_id = items[0].id, rm.id
+    monkeypatch.setattr(extensions, "_BY_ID_LIMIT", len(extensions._BY_ID) + 1)
+    for _ in range(3):
+        db.session.expunge_all()
+        item = load_by_id(RoadmapItem, item_id, (joinedload(RoadmapItem.roadmap),))
+        assert item.roadmap.id == rm_id
+    assert len(extensions._BY_ID) <= extensions._BY_ID_LIMIT

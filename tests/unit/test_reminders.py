@@ -101,7 +101,21 @@ def mailed(world):
     return world
 
 
+# The clock the outbox stamps what it queues with (``next_attempt_at``, ``created_at``). The
+# tests are about 2026-12-07, 09:00 in Moscow, whatever the real date: a message queued at the
+# real time and sent «at NOW» was not due yet once the real clock had passed NOW.
+_CLOCK = {"now": NOW}
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    _CLOCK["now"] = NOW
+    monkeypatch.setattr(svc, "utcnow", lambda: _CLOCK["now"])
+    return _CLOCK
+
+
 def run(now=NOW, today=TODAY):
+    _CLOCK["now"] = now
     planner.plan_due(today)
     return sender.send_pending(now)
 

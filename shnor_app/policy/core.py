@@ -29,6 +29,7 @@ then come in one query instead of two.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, ClassVar
 
 from flask import g, has_app_context, has_request_context
@@ -51,7 +52,7 @@ def get(model, ident):
     if ident is None:
         return None
     rule = RULES.get(model)
-    obj = load_by_id(model, ident, rule.load_options() if rule is not None else ())
+    obj = load_by_id(model, ident, rule.load_options if rule is not None else ())
     if obj is not None and has_app_context():
         g.setdefault("_policy_loaded", {})[(model, ident)] = obj
     return obj
@@ -355,15 +356,14 @@ class Rule:
     model: type
     actions: dict[str, Pred] = field(default_factory=dict)
     join: Callable[[Any], Any] | None = None
-    # () → the loader options :func:`get` loads a record with (its parents); made at first use,
-    # since making them configures every mapper (at import, before the audit log is installed)
-    load: Callable[[], tuple] | None = None
-    _options: tuple | None = field(default=None, repr=False)
+    load: Callable[[], tuple] | None = None  # () → :attr:`load_options`
 
+    @cached_property
     def load_options(self) -> tuple:
-        if self._options is None:
-            self._options = tuple(self.load()) if self.load is not None else ()
-        return self._options
+        """The loader options :func:`get` loads a record with (its parents): made at first use,
+        since making them configures every mapper (at import, before the audit log is
+        installed), and then the same tuple — the key of the SELECT built for it."""
+        return tuple(self.load()) if self.load is not None else ()
 
     def pred(self, action: str) -> Pred:
         try:
